@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Mailroom",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mailroom", targets: ["MailroomCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C shims: plain-C public headers; system headers are included only by the .c files.
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        .target(
+            name: "CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Pure stage functions: values in, values + issues out. No files, sockets, clock or environment.
+        .target(
+            name: "MailroomCore",
+            dependencies: [
+                "CICUShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // I/O shell: mail sources, run directory, NDJSON files, CRM stores, IMAP.
+        .target(
+            name: "MailroomIO",
+            dependencies: [
+                "MailroomCore",
+                "CCurlShim",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Thin CLI: parses, calls, formats.
+        .executableTarget(
+            name: "MailroomCLI",
+            dependencies: [
+                "MailroomIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MailroomCoreTests", dependencies: ["MailroomCore"]),
+        .testTarget(name: "MailroomIOTests", dependencies: ["MailroomIO"]),
+        .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

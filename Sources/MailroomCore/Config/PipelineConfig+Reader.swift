@@ -1,0 +1,334 @@
+import Yams
+
+/// One problem in a pipeline file, with its place.
+public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(line: Int?, column: Int? = nil, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "line \(line): \(message)" }
+        return message
+    }
+}
+
+/// Every problem found in a pipeline file: they are all reported at once.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var issues: [ConfigIssue]
+
+    public init(file: String, issues: [ConfigIssue]) {
+        self.file = file
+        self.issues = issues
+    }
+
+    /// One line per issue: `FILE:LINE: message`.
+    public var description: String {
+        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
+            .joined(separator: "\n")
+    }
+}
+
+extension PipelineConfig {
+    static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
+                          "createContacts"]
+    static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
+                              "auth", "folders", "caFile", "provider", "throttle"]
+    static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
+                                            "caFile", "provider", "throttle"]
+    static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
+
+    /// Parses and validates a pipeline file's text. `file` only names the file in errors.
+    public static func parse(yaml: String, file: String) throws(ConfigError) -> PipelineConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let e as YamlError {
+            throw ConfigError(file: file, issues: [ConfigReader.issue(from: e)])
+        } catch {
+            throw ConfigError(file: file, issues: [ConfigIssue(line: nil, message: "not valid YAML: \(error)")])
+        }
+        var r = ConfigReader()
+        let config = r.pipeline(root)
+        if !r.issues.isEmpty || config == nil {
+            throw ConfigError(file: file, issues: r.issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })
+        }
+        return config!
+    }
+}
+
+/// Walks the YAML tree collecting every issue instead of stopping at the first.
+struct ConfigReader {
+    var issues: [ConfigIssue] = []
+
+    static func issue(from e: YamlError) -> ConfigIssue {
+        switch e {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return ConfigIssue(line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        case .composer(_, let problem, let mark, _):
+            return ConfigIssue(line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        default:
+            return ConfigIssue(line: nil, message: "not valid YAML: \(e)")
+        }
+    }
+
+    mutating func add(_ node: Node?, _ message: String) {
+        issues.append(ConfigIssue(line: node?.mark?.line, column: node?.mark?.column, message: message))
+    }
+
+    /// The mapping's entries by key, reporting unknown and repeated keys.
+    mutating func entries(_ node: Node, allowed: [String], context: String) -> [String: (key: Node, value: Node)] {
+        guard case .mapping(let m) = node else {
+            add(node, "\(context) must be a mapping of keys to values")
+            return [:]
+        }
+        var out: [String: (key: Node, value: Node)] = [:]
+        for (k, v) in m {
+            guard let name = k.string else { add(k, "\(context): a key must be a plain word"); continue }
+            if !allowed.contains(name) {
+                let hint = ConfigReader.closest(name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+                add(k, "unknown key '\(name)' in \(context)\(hint)")
+                continue
+            }
+            if out[name] != nil { add(k, "key '\(name)' appears twice in \(context)"); continue }
+            out[name] = (k, v)
+        }
+        return out
+    }
+
+    static func closest(_ word: String, in candidates: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var prev = Array(0...b.count)
+            for i in 1...max(a.count, 1) where !a.isEmpty {
+                var cur = [i] + Array(repeating: 0, count: b.count)
+                for j in 1...max(b.count, 1) where !b.isEmpty {
+                    cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                }
+                prev = cur
+            }
+            return prev[b.count]
+        }
+        let w = Array(word.lowercased())
+        let best = candidates.map { ($0, distance(w, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(2, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    mutating func string(_ e: [String: (key: Node, value: Node)], _ k: String, required: Bool, context: String)
+        -> String?
+    {
+        guard let (key, v) = e[k] else {
+            if required { add(nil, "missing key '\(k)' in \(context)") }
+            return nil
+        }
+        guard case .scalar(let s) = v, !s.string.isEmpty, v.null == nil else {
+            add(v.mark == nil ? key : v, "'\(k)' in \(context) must be a non-empty string")
+            return nil
+        }
+        return s.string
+    }
+
+    mutating func int(_ e: [String: (key: Node, value: Node)], _ k: String, context: String, range: ClosedRange<Int>)
+        -> Int?
+    {
+        guard let (_, v) = e[k] else { return nil }
+        guard case .scalar = v, let i = v.int else {
+            add(v, "'\(k)' in \(context) must be a whole number")
+            return nil
+        }
+        guard range.contains(i) else {
+            add(v, "'\(k)' in \(context) must be between \(range.lowerBound) and \(range.upperBound), not \(i)")
+            return nil
+        }
+        return i
+    }
+
+    mutating func number(_ e: [String: (key: Node, value: Node)], _ k: String, context: String) -> Double? {
+        guard let (_, v) = e[k] else { return nil }
+        guard case .scalar = v, let d = v.float, d >= 0, d.isFinite else {
+            add(v, "'\(k)' in \(context) must be a number of at least 0")
+            return nil
+        }
+        return d
+    }
+
+    /// A string or a list of strings.
+    mutating func strings(_ e: [String: (key: Node, value: Node)], _ k: String, required: Bool, context: String)
+        -> [String]?
+    {
+        guard let (_, v) = e[k] else {
+            if required { add(nil, "missing key '\(k)' in \(context)") }
+            return nil
+        }
+        switch v {
+        case .scalar(let s) where v.null == nil && !s.string.isEmpty:
+            return [s.string]
+        case .sequence(let seq):
+            var out: [String] = []
+            for item in seq {
+                guard case .scalar(let s) = item, item.null == nil, !s.string.isEmpty else {
+                    add(item, "'\(k)' in \(context) must list non-empty strings")
+                    continue
+                }
+                out.append(s.string)
+            }
+            return out
+        default:
+            add(v, "'\(k)' in \(context) must be a string or a list of strings")
+            return nil
+        }
+    }
+
+    mutating func oneOf<E: RawRepresentable & CaseIterable>(
+        _ e: [String: (key: Node, value: Node)], _ k: String, _: E.Type, context: String
+    ) -> E? where E.RawValue == String {
+        guard let s = string(e, k, required: false, context: context) else { return nil }
+        guard let v = E(rawValue: s) else {
+            let choices = E.allCases.map(\.rawValue).joined(separator: " | ")
+            add(e[k]?.value, "'\(k)' in \(context) must be one of \(choices), not '\(s)'")
+            return nil
+        }
+        return v
+    }
+
+    mutating func pipeline(_ root: Node?) -> PipelineConfig? {
+        guard let root else {
+            add(nil, "the pipeline file is empty")
+            return nil
+        }
+        guard case .mapping = root else {
+            add(root, "the pipeline file must be a mapping of keys to values")
+            return nil
+        }
+        let e = entries(root, allowed: PipelineConfig.topKeys, context: "the pipeline")
+        let name = string(e, "name", required: true, context: "the pipeline")
+        var mailboxes: [MailboxConfig] = []
+        switch (e["mailbox"], e["mailboxes"]) {
+        case (nil, nil):
+            add(nil, "missing key 'mailbox' (or 'mailboxes') in the pipeline")
+        case (.some(let a), .some):
+            add(a.key, "use either 'mailbox' or 'mailboxes', not both")
+        case (.some(let one), nil):
+            if let m = mailbox(one.value, defaultName: "default") { mailboxes.append(m) }
+        case (nil, .some(let many)):
+            if case .sequence(let seq) = many.value, !seq.isEmpty {
+                var seen: [String: Node] = [:]
+                for item in seq {
+                    guard let m = mailbox(item, defaultName: nil) else { continue }
+                    if seen[m.name] != nil {
+                        add(item, "mailbox name '\(m.name)' is used twice")
+                    } else {
+                        seen[m.name] = item
+                        mailboxes.append(m)
+                    }
+                }
+            } else {
+                add(many.value, "'mailboxes' must be a non-empty list of mailboxes")
+            }
+        }
+        var ownDomains: [String] = []
+        if let domains = strings(e, "ownDomains", required: true, context: "the pipeline") {
+            for d in domains {
+                let ascii = DomainName.toASCII(d)
+                if let ascii { ownDomains.append(ascii) } else { add(e["ownDomains"]?.value, "'\(d)' in 'ownDomains' is not a valid domain name") }
+            }
+            if domains.isEmpty { add(e["ownDomains"]?.value, "'ownDomains' must list at least one domain") }
+        }
+        let contacts = string(e, "contacts", required: false, context: "the pipeline")
+        let days = int(e, "backfillDays", context: "the pipeline", range: 1...36500) ?? 14
+        var store = StoreLocation.sqlite(path: "crm.sqlite")
+        if let s = string(e, "store", required: false, context: "the pipeline") {
+            if s.hasPrefix("sqlite:"), s.count > 7 {
+                store = .sqlite(path: String(s.dropFirst(7)))
+            } else if s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") {
+                store = .postgres(url: s)
+            } else {
+                add(e["store"]?.value, "'store' must be sqlite:PATH or a postgres:// URL")
+            }
+        }
+        let create = oneOf(e, "createContacts", CreateContacts.self, context: "the pipeline") ?? .never
+        guard let name, issues.isEmpty else { return nil }
+        return PipelineConfig(name: name, mailboxes: mailboxes, ownDomains: ownDomains, contacts: contacts,
+                              backfillDays: days, store: store, createContacts: create)
+    }
+
+    mutating func mailbox(_ node: Node, defaultName: String?) -> MailboxConfig? {
+        let before = issues.count
+        let e = entries(node, allowed: PipelineConfig.mailboxKeys, context: "a mailbox")
+        guard case .mapping = node else { return nil }
+        let name = string(e, "name", required: defaultName == nil, context: "a mailbox") ?? defaultName ?? ""
+        let ctx = name.isEmpty ? "a mailbox" : "mailbox '\(name)'"
+        if !name.isEmpty, !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
+            add(e["name"]?.value, "mailbox name '\(name)' may only hold letters, digits, '-', '_' and '.'")
+        }
+        let source = oneOf(e, "source", SourceKind.self, context: ctx)
+        if e["source"] == nil { add(node, "missing key 'source' in \(ctx)") }
+        let owner = (strings(e, "owner", required: source != .imap, context: ctx) ?? []).map { $0.lowercased() }
+        var path: String?
+        var imap: IMAPSettings?
+        if let source {
+            if source == .imap {
+                if let p = e["path"] { add(p.key, "'path' does not apply to an imap mailbox (\(ctx))") }
+                imap = imapSettings(e, context: ctx, node: node)
+            } else {
+                path = string(e, "path", required: true, context: ctx)
+                for k in PipelineConfig.imapOnlyKeys.sorted() {
+                    if let entry = e[k] { add(entry.key, "'\(k)' applies only to source: imap (\(ctx))") }
+                }
+            }
+        }
+        guard issues.count == before, let source else { return nil }
+        var owners = owner
+        if owners.isEmpty, let imap { owners = [imap.username.lowercased()] }
+        return MailboxConfig(name: name, source: source, path: path, owner: owners, imap: imap)
+    }
+
+    mutating func imapSettings(_ e: [String: (key: Node, value: Node)], context ctx: String, node: Node) -> IMAPSettings? {
+        let provider = oneOf(e, "provider", IMAPProvider.self, context: ctx) ?? .generic
+        let presetHost: String? = switch provider {
+        case .gmail: "imap.gmail.com"
+        case .outlook: "outlook.office365.com"
+        case .generic: nil
+        }
+        let host = string(e, "host", required: presetHost == nil, context: ctx) ?? presetHost
+        let security = oneOf(e, "security", IMAPSecurity.self, context: ctx) ?? .tls
+        let port = int(e, "port", context: ctx, range: 1...65535) ?? (security == .tls ? 993 : 143)
+        let username = string(e, "username", required: true, context: ctx)
+        var secret: SecretReference?
+        if let s = string(e, "secret", required: true, context: ctx) {
+            if s.hasPrefix("env:"), s.count > 4 {
+                secret = .env(String(s.dropFirst(4)))
+            } else if s.hasPrefix("file:"), s.count > 5 {
+                secret = .file(String(s.dropFirst(5)))
+            } else {
+                // Never echo the value: it may be the password itself.
+                add(e["secret"]?.value, "'secret' in \(ctx) must be env:NAME or file:PATH (the secret itself never goes in the pipeline file)")
+            }
+        }
+        let auth = oneOf(e, "auth", IMAPAuth.self, context: ctx) ?? .password
+        let folders = strings(e, "folders", required: false, context: ctx) ?? []
+        let caFile = string(e, "caFile", required: false, context: ctx)
+        var throttle = IMAPThrottle()
+        if let t = e["throttle"] {
+            let te = entries(t.value, allowed: PipelineConfig.throttleKeys, context: "throttle of \(ctx)")
+            throttle.messagesPerSecond = number(te, "messagesPerSecond", context: "throttle") ?? 0
+            throttle.bytesPerSecond = number(te, "bytesPerSecond", context: "throttle") ?? 0
+            throttle.connections = int(te, "connections", context: "throttle", range: 1...16) ?? 1
+            throttle.maxRetries = int(te, "maxRetries", context: "throttle", range: 0...100) ?? 5
+        }
+        if security == .none, let host, !["127.0.0.1", "localhost", "::1"].contains(host.lowercased()),
+           !host.hasPrefix("127.")
+        {
+            add(e["security"]?.value, "'security: none' sends the password in clear: allowed only for a loopback host, not '\(host)' (\(ctx))")
+        }
+        guard let host, let username, let secret else { return nil }
+        return IMAPSettings(host: host, port: port, security: security, username: username, secret: secret,
+                            auth: auth, folders: folders, caFile: caFile, provider: provider, throttle: throttle)
+    }
+}

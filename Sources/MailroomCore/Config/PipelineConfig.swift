@@ -1,0 +1,138 @@
+/// A pipeline file, validated. Paths are as written (relative to the pipeline file's folder); the I/O layer
+/// resolves them. Defaults are documented on each field and in the README's pipeline reference.
+public struct PipelineConfig: Sendable, Equatable {
+    public var name: String
+    /// One or more mailboxes (`mailbox:` is the one-mailbox form of `mailboxes:`).
+    public var mailboxes: [MailboxConfig]
+    /// The company's own domains, lower-case ASCII; subdomains count as internal.
+    public var ownDomains: [String]
+    /// Contacts CSV (`id,name,emails`), relative to the pipeline file. Optional: without it nothing matches.
+    public var contacts: String?
+    /// Default backfill window in days (`--days` overrides). Default 14.
+    public var backfillDays: Int
+    /// Where `load` writes. Default `sqlite:crm.sqlite` beside the pipeline file.
+    public var store: StoreLocation
+    /// Whether loading mail may create contacts. Default `never`.
+    public var createContacts: CreateContacts
+
+    public init(name: String, mailboxes: [MailboxConfig], ownDomains: [String], contacts: String?,
+                backfillDays: Int = 14, store: StoreLocation = .sqlite(path: "crm.sqlite"),
+                createContacts: CreateContacts = .never) {
+        self.name = name
+        self.mailboxes = mailboxes
+        self.ownDomains = ownDomains
+        self.contacts = contacts
+        self.backfillDays = backfillDays
+        self.store = store
+        self.createContacts = createContacts
+    }
+
+    public func mailbox(named n: String) -> MailboxConfig? { mailboxes.first { $0.name == n } }
+}
+
+public enum StoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+}
+
+public enum CreateContacts: String, Sendable, CaseIterable {
+    /// Loading mail never creates a contact.
+    case never
+    /// Only for external addresses the mailbox owner wrote to.
+    case sent
+}
+
+/// One mailbox of a pipeline.
+public struct MailboxConfig: Sendable, Equatable {
+    /// Name used by commands and in copy ids. Default: `default` for a single `mailbox:`.
+    public var name: String
+    public var source: SourceKind
+    /// File sources: the mbox file, Maildir folder (or tree of Maildir folders) or folder of .eml files.
+    public var path: String?
+    /// The mailbox's own addresses (lower-cased): From one of these means sent, else received.
+    public var owner: [String]
+    public var imap: IMAPSettings?
+
+    public init(name: String, source: SourceKind, path: String?, owner: [String], imap: IMAPSettings? = nil) {
+        self.name = name
+        self.source = source
+        self.path = path
+        self.owner = owner
+        self.imap = imap
+    }
+}
+
+public enum IMAPSecurity: String, Sendable, CaseIterable {
+    /// Implicit TLS (port 993 by default).
+    case tls
+    /// Plain connection upgraded with STARTTLS, which the server must offer (port 143 by default).
+    case starttls
+    /// No encryption: allowed only for loopback hosts.
+    case none
+}
+
+public enum IMAPAuth: String, Sendable, CaseIterable {
+    case password
+    case xoauth2
+}
+
+public enum IMAPProvider: String, Sendable, CaseIterable {
+    case gmail, outlook, generic
+}
+
+/// Where a secret comes from: never the pipeline file itself.
+public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
+    case env(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .env(let n): return "env:\(n)"
+        case .file(let p): return "file:\(p)"
+        }
+    }
+}
+
+public struct IMAPThrottle: Sendable, Equatable {
+    /// 0 means unlimited.
+    public var messagesPerSecond: Double
+    public var bytesPerSecond: Double
+    public var connections: Int
+    public var maxRetries: Int
+
+    public init(messagesPerSecond: Double = 0, bytesPerSecond: Double = 0, connections: Int = 1, maxRetries: Int = 5) {
+        self.messagesPerSecond = messagesPerSecond
+        self.bytesPerSecond = bytesPerSecond
+        self.connections = connections
+        self.maxRetries = maxRetries
+    }
+}
+
+public struct IMAPSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var security: IMAPSecurity
+    public var username: String
+    public var secret: SecretReference
+    public var auth: IMAPAuth
+    /// Folders to read; empty means INBOX and the Sent folder.
+    public var folders: [String]
+    public var caFile: String?
+    public var provider: IMAPProvider
+    public var throttle: IMAPThrottle
+
+    public init(host: String, port: Int, security: IMAPSecurity, username: String, secret: SecretReference,
+                auth: IMAPAuth = .password, folders: [String] = [], caFile: String? = nil,
+                provider: IMAPProvider = .generic, throttle: IMAPThrottle = IMAPThrottle()) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.secret = secret
+        self.auth = auth
+        self.folders = folders
+        self.caFile = caFile
+        self.provider = provider
+        self.throttle = throttle
+    }
+}

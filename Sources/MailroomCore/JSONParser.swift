@@ -1,0 +1,212 @@
+/// A strict JSON parser over UTF-8 bytes (RFC 8259). One document per call; trailing bytes other than white
+/// space are an error. Depth is bounded so hostile input cannot exhaust the stack.
+public struct JSONParser {
+    public static let maxDepth = 64
+
+    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+        if let r = try bytes.withContiguousStorageIfAvailable({ try parse(buffer: $0) }) { return r }
+        return try Array(bytes).withUnsafeBufferPointer { try parse(buffer: $0) }
+    }
+
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var p = JSONParser(buf: buffer)
+        p.skipSpace()
+        let v = try p.value(depth: 0)
+        p.skipSpace()
+        if p.i != buffer.count { throw JSONError("unexpected data after the JSON value", offset: p.i) }
+        return v
+    }
+
+    private let buf: UnsafeBufferPointer<UInt8>
+    private var i = 0
+
+    private init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+
+    private mutating func skipSpace() {
+        while i < buf.count {
+            let c = buf[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
+        }
+    }
+
+    private mutating func value(depth: Int) throws -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw JSONError("JSON nested too deeply", offset: i) }
+        guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+        switch buf[i] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw JSONError("unexpected character in JSON", offset: i)
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+        let p = word.utf8Start
+        for k in 0..<n where buf[i + k] != p[k] { throw JSONError("invalid literal in JSON", offset: i) }
+        i += n
+    }
+
+    private mutating func object(depth: Int) throws -> JSONValue {
+        i += 1
+        var out: [String: JSONValue] = [:]
+        skipSpace()
+        if i < buf.count && buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
+        while true {
+            skipSpace()
+            guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw JSONError("expected a key", offset: i) }
+            let k = try string()
+            skipSpace()
+            guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw JSONError("expected ':'", offset: i) }
+            i += 1
+            skipSpace()
+            out[k] = try value(depth: depth + 1)
+            skipSpace()
+            guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+            if buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
+            throw JSONError("expected ',' or '}'", offset: i)
+        }
+    }
+
+    private mutating func array(depth: Int) throws -> JSONValue {
+        i += 1
+        var out: [JSONValue] = []
+        skipSpace()
+        if i < buf.count && buf[i] == UInt8(ascii: "]") { i += 1; return .array(out) }
+        while true {
+            skipSpace()
+            out.append(try value(depth: depth + 1))
+            skipSpace()
+            guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+            if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+            if buf[i] == UInt8(ascii: "]") { i += 1; return .array(out) }
+            throw JSONError("expected ',' or ']'", offset: i)
+        }
+    }
+
+    private mutating func number() throws -> JSONValue {
+        let start = i
+        var isInt = true
+        if buf[i] == UInt8(ascii: "-") { i += 1 }
+        var digits = 0
+        while i < buf.count, buf[i] >= 0x30, buf[i] <= 0x39 { i += 1; digits += 1 }
+        guard digits > 0 else { throw JSONError("invalid number", offset: start) }
+        if i < buf.count, buf[i] == UInt8(ascii: ".") {
+            isInt = false
+            i += 1
+            var frac = 0
+            while i < buf.count, buf[i] >= 0x30, buf[i] <= 0x39 { i += 1; frac += 1 }
+            guard frac > 0 else { throw JSONError("invalid number", offset: start) }
+        }
+        if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
+            isInt = false
+            i += 1
+            if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
+            var exp = 0
+            while i < buf.count, buf[i] >= 0x30, buf[i] <= 0x39 { i += 1; exp += 1 }
+            guard exp > 0 else { throw JSONError("invalid number", offset: start) }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+        if isInt, let v = Int(text) { return .int(v) }
+        guard let d = Double(text) else { throw JSONError("invalid number", offset: start) }
+        return .double(d)
+    }
+
+    private mutating func string() throws -> String {
+        let open = i
+        i += 1
+        let start = i
+        // Fast path: no escapes.
+        while i < buf.count {
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") {
+                let s = try validated(start..<i, open: open)
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw JSONError("control character in string", offset: i) }
+            i += 1
+        }
+        var out = [UInt8](UnsafeBufferPointer(rebasing: buf[start..<i]))
+        while i < buf.count {
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                guard let s = String(validating: out, as: UTF8.self) else {
+                    throw JSONError("string is not valid UTF-8", offset: open)
+                }
+                return s
+            }
+            if c < 0x20 { throw JSONError("control character in string", offset: i) }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < buf.count else { break }
+            let e = buf[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    if i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") {
+                        i += 2
+                        let low = try hex4()
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+            default:
+                throw JSONError("invalid escape in string", offset: i - 1)
+            }
+        }
+        throw JSONError("unterminated string", offset: open)
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= buf.count else { throw JSONError("invalid \\u escape", offset: i) }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = buf[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw JSONError("invalid \\u escape", offset: i)
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+
+    private func validated(_ r: Range<Int>, open: Int) throws -> String {
+        guard let s = String(validating: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self) else {
+            throw JSONError("string is not valid UTF-8", offset: open)
+        }
+        return s
+    }
+}

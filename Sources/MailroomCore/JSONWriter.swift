@@ -1,0 +1,187 @@
+/// Writes compact JSON into a byte buffer with keys in the order the caller gives them, so the same record
+/// always produces the same bytes. Used for every NDJSON line and JSON document Mailroom writes.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8]
+    private var needsComma: [Bool] = []
+
+    public init(reserving capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma.removeAll(keepingCapacity: true)
+        afterKey = false
+    }
+
+    private var afterKey = false
+
+    /// Writes the comma that separates this value (or key) from the previous one in its container.
+    private mutating func prefix() {
+        if afterKey { afterKey = false; return }
+        guard let last = needsComma.last else { return }
+        if last { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
+    }
+
+    public mutating func beginObject() {
+        prefix()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+
+    public mutating func endObject() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    public mutating func beginArray() {
+        prefix()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    public mutating func endArray() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Writes a key; the next value call writes its value.
+    public mutating func key(_ k: String) {
+        prefix()
+        appendString(k)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    public mutating func string(_ s: String) {
+        prefix()
+        appendString(s)
+    }
+
+    public mutating func int(_ i: Int) {
+        prefix()
+        bytes.append(contentsOf: String(i).utf8)
+    }
+
+    public mutating func double(_ d: Double) {
+        prefix()
+        if d.isFinite {
+            if d.rounded() == d && abs(d) < 1e15 {
+                bytes.append(contentsOf: String(Int(d)).utf8)
+            } else {
+                bytes.append(contentsOf: String(d).utf8)
+            }
+        } else {
+            bytes.append(contentsOf: "null".utf8)
+        }
+    }
+
+    public mutating func bool(_ b: Bool) {
+        prefix()
+        bytes.append(contentsOf: (b ? "true" : "false").utf8)
+    }
+
+    public mutating func null() {
+        prefix()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    public mutating func objectValue(_ body: (inout JSONWriter) -> Void) {
+        beginObject()
+        body(&self)
+        endObject()
+    }
+
+    public mutating func arrayValue(_ body: (inout JSONWriter) -> Void) {
+        beginArray()
+        body(&self)
+        endArray()
+    }
+
+    // MARK: conveniences for records
+
+    public mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    public mutating func field(_ k: String, _ v: Int) { key(k); int(v) }
+    public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
+    public mutating func field(_ k: String, _ v: Double) { key(k); double(v) }
+    /// Writes `null` for nil so that every record of a schema has the same keys.
+    public mutating func field(_ k: String, _ v: String?) { key(k); if let v { string(v) } else { null() } }
+    public mutating func field(_ k: String, _ v: Int?) { key(k); if let v { int(v) } else { null() } }
+    public mutating func field(_ k: String, _ v: [String]) {
+        key(k)
+        arrayValue { w in for s in v { w.string(s) } }
+    }
+    public mutating func field<T: JSONRecord>(_ k: String, _ v: [T]) {
+        key(k)
+        arrayValue { w in for item in v { item.writeJSON(&w) } }
+    }
+    public mutating func field<T: JSONRecord>(_ k: String, _ v: T?) {
+        key(k)
+        if let v { v.writeJSON(&self) } else { null() }
+    }
+
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: null()
+        case .bool(let b): bool(b)
+        case .int(let i): int(i)
+        case .double(let d): double(d)
+        case .string(let s): string(s)
+        case .array(let a): arrayValue { w in for e in a { w.value(e) } }
+        case .object(let o):
+            objectValue { w in
+                for k in o.keys.sorted() { w.key(k); w.value(o[k]!) }
+            }
+        }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private mutating func appendString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { buf in
+            var runStart = 0
+            for i in 0..<buf.count {
+                let c = buf[i]
+                if c >= 0x20 && c != 0x22 && c != 0x5C && c != 0x7F { continue }
+                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
+                runStart = i + 1
+                switch c {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default:
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30,
+                                              JSONWriter.hex[Int(c >> 4)], JSONWriter.hex[Int(c & 0xF)]])
+                }
+            }
+            if runStart < buf.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart...])) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A record that has one fixed JSON shape: NDJSON lines, report sections.
+public protocol JSONRecord: Sendable {
+    init(json: JSONValue) throws
+    func writeJSON(_ w: inout JSONWriter)
+}
+
+extension JSONRecord {
+    /// The record as one compact JSON line, without the trailing newline.
+    public func jsonBytes() -> [UInt8] {
+        var w = JSONWriter(reserving: 512)
+        writeJSON(&w)
+        return w.bytes
+    }
+
+    public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+
+    public init(jsonBytes: some Collection<UInt8>) throws {
+        try self.init(json: JSONParser.parse(jsonBytes))
+    }
+}

@@ -1,0 +1,124 @@
+/// Where a mailbox's messages come from.
+public enum SourceKind: String, Sendable, CaseIterable {
+    case mbox, maildir, eml, imap
+}
+
+/// Where one message copy's bytes are: a byte range of a file below the mailbox's root (for `imap`, below the
+/// run directory's `extract/raw/<mailbox>/`). Maildir and .eml files are whole files: offset 0, their length.
+public struct Locator: JSONRecord, Equatable, Hashable {
+    public var file: String
+    public var offset: Int
+    public var length: Int
+
+    public init(file: String, offset: Int, length: Int) {
+        self.file = file
+        self.offset = offset
+        self.length = length
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json, what: "locator")
+        file = try o.string("file")
+        offset = try o.int("offset")
+        length = try o.int("length")
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("file", file)
+        w.field("offset", offset)
+        w.field("length", length)
+        w.endObject()
+    }
+}
+
+/// IMAP coordinates of a copy.
+public struct IMAPCoordinates: JSONRecord, Equatable, Hashable {
+    public var uidValidity: Int
+    public var uid: Int
+    /// Gmail's X-GM-MSGID when the server offers it.
+    public var gmMsgId: String?
+
+    public init(uidValidity: Int, uid: Int, gmMsgId: String? = nil) {
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.gmMsgId = gmMsgId
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json, what: "imap")
+        uidValidity = try o.int("uidValidity")
+        uid = try o.int("uid")
+        gmMsgId = try o.optionalString("gmMsgId")
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("uidValidity", uidValidity)
+        w.field("uid", uid)
+        w.field("gmMsgId", gmMsgId)
+        w.endObject()
+    }
+}
+
+/// `extract/messages.ndjson` — grain: one line per message copy found in the backfill window (the same message
+/// in two folders is two lines). Schema `extract.messages/1`.
+public struct MessageCopy: JSONRecord, Equatable {
+    public static let schema = "extract.messages/1"
+
+    /// Stable id of the copy: `<mailbox>/<folder>/<locator key>`, unique within a run.
+    public var copyId: String
+    /// The pipeline's name for the mailbox this copy came from.
+    public var mailbox: String
+    public var source: SourceKind
+    /// Folder the copy sits in ("INBOX", "Sent", "Archive/2024"); for a single mbox file, its file name.
+    public var folder: String
+    public var locator: Locator
+    /// Flags the source records (Maildir letters or IMAP flags), as lower-case names: seen, replied, flagged,
+    /// draft, trashed, passed.
+    public var flags: [String]
+    /// The message's own date (Date header, else the mbox From_ line / IMAP INTERNALDATE), ISO 8601 UTC;
+    /// nil when none could be read (such copies are kept: normalize flags them).
+    public var date: String?
+    /// IMAP only.
+    public var imap: IMAPCoordinates?
+
+    public init(copyId: String, mailbox: String, source: SourceKind, folder: String, locator: Locator,
+                flags: [String] = [], date: String?, imap: IMAPCoordinates? = nil) {
+        self.copyId = copyId
+        self.mailbox = mailbox
+        self.source = source
+        self.folder = folder
+        self.locator = locator
+        self.flags = flags
+        self.date = date
+        self.imap = imap
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        copyId = try o.string("copyId")
+        mailbox = try o.string("mailbox")
+        let s = try o.string("source")
+        guard let kind = SourceKind(rawValue: s) else { throw JSONError("field \"source\" has unknown value \(s)") }
+        source = kind
+        folder = try o.string("folder")
+        locator = try Locator(json: o.fields["locator"] ?? .null)
+        flags = try o.stringArray("flags")
+        date = try o.optionalString("date")
+        imap = try o.optionalObject("imap").map { try IMAPCoordinates(json: .object($0.fields)) }
+    }
+
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("copyId", copyId)
+        w.field("mailbox", mailbox)
+        w.field("source", source.rawValue)
+        w.field("folder", folder)
+        w.key("locator"); locator.writeJSON(&w)
+        w.field("flags", flags)
+        w.field("date", date)
+        w.field("imap", imap)
+        w.endObject()
+    }
+}
