@@ -1,0 +1,94 @@
+/// Builds canonical `Address` values, the one normalization shared by message headers, contacts and the store.
+///
+/// - local part: Unicode NFC, kept as written (case preserved for display); the match key lower-cases it.
+/// - domain: UTS-46 to lower-case ASCII (punycode) for keys; the Unicode form kept for display.
+public enum AddressNormalizer {
+    /// Longest local part and address accepted (RFC 5321 limits, with slack for real-world mail).
+    public static let maxLocalBytes = 128
+    public static let maxAddressBytes = 320
+
+    /// A canonical address from an already-parsed local part (unquoted content) and domain, or nil when either
+    /// part is unusable. `name` is the decoded display name, trimmed; empty names become nil.
+    public static func make(local rawLocal: String, domain rawDomain: String, name: String? = nil) -> Address? {
+        let local = ICU.nfc(rawLocal)
+        guard !local.isEmpty, local.utf8.count <= maxLocalBytes else { return nil }
+        guard local.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
+        guard let domain = DomainName.toASCII(rawDomain) else { return nil }
+        let shownLocal = needsQuoting(local) ? quote(local) : local
+        let address = shownLocal + "@" + domain
+        guard address.utf8.count <= maxAddressBytes else { return nil }
+        let key = shownLocal.lowercased() + "@" + domain
+        var displayName: String?
+        if let name {
+            let t = ICU.nfc(name.trimmingASCIISpaces())
+            if !t.isEmpty { displayName = t }
+        }
+        return Address(address: address, key: key, local: local, domain: domain,
+                       domainUnicode: DomainName.toUnicode(domain), name: displayName)
+    }
+
+    /// A bare addr-spec (`local@domain`, optionally in angle brackets, surrounding white space ignored), as
+    /// contacts files hold them. The local part may be a quoted string. Nil when unusable.
+    public static func parse(_ raw: String) -> Address? {
+        var s = raw.trimmingASCIISpaces()
+        if s.hasPrefix("<"), s.hasSuffix(">"), s.count >= 2 { s = String(s.dropFirst().dropLast()) }
+        if s.lowercased().hasPrefix("mailto:") { s = String(s.dropFirst(7)) }
+        guard let at = s.lastIndex(of: "@") else { return nil }
+        var local = String(s[..<at])
+        let domain = String(s[s.index(after: at)...])
+        if local.hasPrefix("\""), local.hasSuffix("\""), local.count >= 2 {
+            local = unquote(String(local.dropFirst().dropLast()))
+        } else if local.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "," }) {
+            return nil
+        }
+        return make(local: local, domain: domain)
+    }
+
+    /// The matching key with provider folding applied: a `+tag` is removed from the local part; for gmail.com
+    /// and googlemail.com dots are removed and the domain becomes gmail.com.
+    public static func foldedKey(local: String, domain: String) -> String {
+        var l = local.lowercased()
+        if let plus = l.firstIndex(of: "+"), plus != l.startIndex { l = String(l[..<plus]) }
+        var d = domain
+        if d == "gmail.com" || d == "googlemail.com" {
+            l.removeAll { $0 == "." }
+            d = "gmail.com"
+        }
+        return (needsQuoting(l) ? quote(l) : l) + "@" + d
+    }
+
+    public static func foldedKey(_ a: Address) -> String { foldedKey(local: a.local, domain: a.domain) }
+
+    /// RFC 5322 dot-atom test for a local part.
+    static func needsQuoting(_ local: String) -> Bool {
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return true }
+        for u in local.unicodeScalars {
+            if u.value >= 0x80 { continue }  // RFC 6532 UTF-8 local parts are atoms
+            let c = Character(u)
+            if c.isLetter || c.isNumber { continue }
+            if "!#$%&'*+-/=?^_`{|}~.".contains(c) { continue }
+            return true
+        }
+        return false
+    }
+
+    static func quote(_ local: String) -> String {
+        var out = "\""
+        for c in local {
+            if c == "\"" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out + "\""
+    }
+
+    static func unquote(_ s: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in s {
+            if escaped { out.append(c); escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            out.append(c)
+        }
+        return out
+    }
+}
