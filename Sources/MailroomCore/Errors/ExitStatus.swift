@@ -1,0 +1,80 @@
+/// The process exit codes, shared by every command. The README's exit-code table is this list.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    case ok = 0
+    /// A bug in Mailroom: the message says what was being done.
+    case internalError = 1
+    /// Bad command line or pipeline file (every problem listed, with file and line).
+    case usage = 2
+    /// An input is missing, unreadable or corrupt: mailbox path, contacts file, a run directory's stage file.
+    case input = 3
+    /// The CRM store cannot be used: not a Mailroom store, a newer schema, failed integrity check.
+    case store = 4
+    /// Local I/O failed: disk full, read-only location, permission denied.
+    case localIO = 5
+    /// Another Mailroom process holds the lock on the store or run directory.
+    case locked = 6
+    /// `review` found problems (each is named).
+    case reviewFailed = 7
+    /// Some mailboxes or folders succeeded and others failed (each is named).
+    case partial = 8
+    /// The mailbox is disconnected: sync and backfill are refused.
+    case disconnected = 9
+    /// Host: the name does not resolve or the host cannot be reached.
+    case host = 10
+    /// Port: connection refused or timed out at that port.
+    case port = 11
+    /// Encryption: TLS handshake, certificate or STARTTLS failed.
+    case tls = 12
+    /// Username or app password (or token) rejected by the server.
+    case auth = 13
+    /// A folder named in the pipeline does not exist on the server.
+    case folder = 14
+    /// The source changed under us (IMAP UIDVALIDITY) and the mapping could not be confirmed.
+    case sourceChanged = 15
+    /// The server or network kept failing after the allowed retries (timeouts, throttling, BYE).
+    case network = 16
+
+    /// Short name used in run logs and JSON output.
+    public var name: String {
+        switch self {
+        case .ok: return "ok"
+        case .internalError: return "internal-error"
+        case .usage: return "usage"
+        case .input: return "input"
+        case .store: return "store"
+        case .localIO: return "local-io"
+        case .locked: return "locked"
+        case .reviewFailed: return "review-failed"
+        case .partial: return "partial"
+        case .disconnected: return "disconnected"
+        case .host: return "host"
+        case .port: return "port"
+        case .tls: return "tls"
+        case .auth: return "auth"
+        case .folder: return "folder"
+        case .sourceChanged: return "source-changed"
+        case .network: return "network"
+        }
+    }
+}
+
+/// A run error: stops the command. `message` is one line a person can act on (what is wrong, where, what to
+/// check); `location` names the file, line, host or folder when there is one.
+public struct MailroomError: Error, Sendable, CustomStringConvertible {
+    public var status: ExitStatus
+    public var message: String
+    public var location: String?
+
+    public init(_ status: ExitStatus, _ message: String, location: String? = nil) {
+        self.status = status
+        self.message = message
+        self.location = location
+    }
+
+    /// `location: message` on one line (newlines in the message are folded).
+    public var description: String {
+        let m = message.replacingOccurrences(of: "\n", with: " ")
+        if let location { return "\(location): \(m)" }
+        return m
+    }
+}
