@@ -37,4 +37,73 @@ struct IMAPConnectionTests {
         #expect(fetched[uids[1]]?.flags?.contains("\\Seen") == false)
         #expect(try server.flagsListing(user: user.name) == before)
     }
+
+    @Test(arguments: [(IMAPSecurity.tls, "127.0.0.1"), (.starttls, "localhost"), (.tls, "localhost")])
+    func encryptedLoginVerifiesTheTestCertificate(security: IMAPSecurity, host: String) throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        try server.addMessage(user: user.name, bytes: DovecotFixtures.message(1), internalDate: 1_767_607_200)
+        let session = try IMAPSession(DovecotFixtures.endpoint(server, user: user, security: security, host: host))
+        defer { session.logout() }
+        #expect(try session.examine("INBOX").exists == 1)
+    }
+
+    @Test func aCertificateFromAnotherAuthorityIsAnEncryptionError() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        for security in [IMAPSecurity.tls, .starttls] {
+            let e = try #require(throws: MailroomError.self) {
+                _ = try IMAPSession(DovecotFixtures.endpoint(server, user: user, security: security, caFile: server.otherCAFile))
+            }
+            #expect(e.status == .tls)
+            #expect(e.message.contains("check the encryption"))
+        }
+    }
+
+    @Test func implicitTLSOnThePlainPortIsAnEncryptionError() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPSession(DovecotFixtures.endpoint(server, user: user, security: .tls, port: server.plainPort))
+        }
+        #expect(e.status == .tls)
+    }
+
+    @Test func aWrongPasswordIsAnAuthenticationErrorThatNeverShowsThePassword() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPSession(DovecotFixtures.endpoint(server, user: (user.name, "not-the-password-42"), security: .tls))
+        }
+        #expect(e.status == .auth)
+        #expect(e.message.contains("app password"))
+        #expect(!e.description.contains("not-the-password-42"))
+    }
+
+    @Test func aPortWithNothingListeningIsAPortError() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        let unused = try DovecotServer.freePort()
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPSession(DovecotFixtures.endpoint(server, user: user, security: .none, port: unused))
+        }
+        #expect(e.status == .port)
+        #expect(e.message.contains("check the host and port"))
+    }
+
+    @Test func anUnknownHostIsAHostError() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPSession(DovecotFixtures.endpoint(server, user: ("u", "p"), security: .tls, host: "no-such-host.invalid"))
+        }
+        #expect(e.status == .host)
+    }
+
+    @Test func aMissingFolderIsAFolderError() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let session = try IMAPSession(DovecotFixtures.endpoint(server, user: server.freshUser()))
+        defer { session.logout() }
+        let e = try #require(throws: MailroomError.self) { try session.examine("No Such Folder") }
+        #expect(e.status == .folder)
+    }
 }
