@@ -50,7 +50,8 @@ public struct IMAPFramer: Sendable {
             }
             i += 1
         }
-        scan = max(start, buffer.count - 1)
+        // Resume at the last byte (it may be the CR of a CRLF), but never inside a literal just skipped.
+        scan = max(start, i, buffer.count - 1)
         return nil
     }
 
