@@ -116,8 +116,12 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     /// Stops the master and waits until the ports refuse connections.
+    /// Mail processes still serving a connection are killed too (by id: the master's children), so a client
+    /// sees its connection drop as it would when a server goes down.
     func stop() throws {
+        let children = masterChildren()
         try DovecotServer.sh("doveadm -c '\(config)' stop")
+        for pid in children { kill(pid, SIGKILL) }
         for _ in 0..<100 {
             if !DovecotServer.accepts(plainPort) && !DovecotServer.accepts(tlsPort) {
                 usleep(100_000)
@@ -125,6 +129,21 @@ final class DovecotServer: @unchecked Sendable {
             }
             usleep(50_000)
         }
+    }
+
+    /// Process ids whose parent is this server's master.
+    func masterChildren() -> [pid_t] {
+        guard let text = try? String(contentsOfFile: root.path + "/run/master.pid", encoding: .utf8),
+              let master = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return [] }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var out: [pid_t] = []
+        for e in entries {
+            guard let pid = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, Int32(fields[1]) == master { out.append(pid) }
+        }
+        return out
     }
 
     /// A user no other test has used: (name, password).
