@@ -90,4 +90,44 @@ struct ExtractCorporaTests {
             #expect(text.contains("\nFrom Russia with love\n"))
         }
     }
+
+    @Test func muMaildirsUseTheBangSeparatorAndIgnoreTmp() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir"))
+        // MANIFEST.tsv lists 20 files: 15 in cur/, 4 in new/ and tmp/1220863087.12663.ignore, which is not read.
+        let manifest = try String(contentsOf: corpora.appendingPathComponent("mu/MANIFEST.tsv"), encoding: .utf8)
+        let listed = manifest.split(separator: "\n").filter { $0.hasPrefix("testdir/") }
+        #expect(listed.count == 20)
+        let expected = listed.filter { !$0.hasPrefix("testdir/tmp/") }.count
+        #expect(expected == 19)
+        #expect(copies.count == expected)
+        #expect(summary.found == expected)
+        #expect(copies.allSatisfy { $0.folder == "INBOX" && !$0.locator.file.hasPrefix("tmp/") })
+        let byId = Dictionary(uniqueKeysWithValues: copies.map { ($0.copyId, $0) })
+        #expect(byId["box/INBOX/1220863087.12663_15.mindcrime"]?.flags == ["seen", "passed"])
+        #expect(byId["box/INBOX/1220863087.12663_7.mindcrime"]?.flags == ["seen", "replied"])
+        #expect(byId["box/INBOX/multimime"]?.flags == ["seen", "flagged"])
+        #expect(byId["box/INBOX/special"]?.flags == ["seen"])
+        #expect(byId["box/INBOX/1305664394.2171_402.cthulhu"]?.flags == [])
+        #expect(byId["box/INBOX/1220863087.12663_21.mindcrime"]?.locator.file == "new/1220863087.12663_21.mindcrime")
+    }
+
+    @Test func muFolderTreeGivesOneFolderPerMaildir() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let copies = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir2")).copies
+        let perFolder = Dictionary(grouping: copies, by: \.folder).mapValues(\.count)
+        // MANIFEST.tsv: 14 messages; `.noindex`/`.noupdate` marker files are not messages.
+        #expect(perFolder == ["Foo": 3, "bar": 8, "wom_bat": 3])
+        #expect(copies.map(\.folder) == copies.map(\.folder).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let cjk = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/cjk")).copies
+        #expect(cjk.map(\.copyId) == ["box/INBOX/test1", "box/INBOX/test2", "box/INBOX/test3", "box/INBOX/test4"])
+    }
+
+    @Test func aFlatFolderOfMessageFilesIsNotAMaildir() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let error = try #require(throws: MailroomError.self) {
+            try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir4"))
+        }
+        #expect(error.status == .input)
+    }
 }

@@ -15,7 +15,13 @@ public struct ExtractSummary: Sendable, Equatable {
     /// Files left out: unreadable message files, names that are not UTF-8, `.mbox` files that are not mbox.
     public var skippedFiles = 0
 
-    public init() {}
+    public init(found: Int = 0, inWindow: Int = 0, outsideWindow: Int = 0, undated: Int = 0, skippedFiles: Int = 0) {
+        self.found = found
+        self.inWindow = inWindow
+        self.outsideWindow = outsideWindow
+        self.undated = undated
+        self.skippedFiles = skippedFiles
+    }
 }
 
 /// The extract stage's file sources: mbox, Maildir (and trees of Maildir folders), folders of .eml files.
