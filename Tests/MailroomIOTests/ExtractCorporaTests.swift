@@ -130,4 +130,19 @@ struct ExtractCorporaTests {
         }
         #expect(error.status == .input)
     }
+
+    @Test(arguments: ["gmime", "mimekit", "mu", "nodemailer-mailparser"])
+    func everyCorpusEmlFileIsOneCopy(_ folder: String) throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let root = corpora.appendingPathComponent(folder)
+        let manifest = try String(contentsOf: root.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
+        let listed = manifest.split(separator: "\n").dropFirst().compactMap { line -> String? in
+            let file = String(line.split(separator: "\t", omittingEmptySubsequences: false)[0])
+            return file.lowercased().hasSuffix(".eml") ? file : nil
+        }
+        let (copies, summary) = try ExtractFixtures.scan(.eml, root, name: "c")
+        #expect(copies.map(\.locator.file).sorted() == listed.sorted())
+        #expect(summary.found == listed.count)
+        #expect(summary.skippedFiles == 0)
+    }
 }
