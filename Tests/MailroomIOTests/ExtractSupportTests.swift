@@ -99,7 +99,7 @@ final class TempDir {
 }
 
 struct ExtractSupportTests {
-    @Test func testIsoFormatterWritesUTCDateTimes() {
+    @Test func theTestOnlyIsoFormatterWritesUTCDateTimes() {
         #expect(ExtractFixtures.iso(0) == "1970-01-01T00:00:00Z")
         #expect(ExtractFixtures.iso(951_782_400) == "2000-02-29T00:00:00Z")
         #expect(ExtractFixtures.iso(1_795_687_200) == "2026-11-26T10:00:00Z")
