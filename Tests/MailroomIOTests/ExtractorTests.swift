@@ -70,6 +70,16 @@ struct ExtractorTests {
         #expect(summary.found == 5)
     }
 
+    @Test func twoFilesWithTheSameFolderNameKeepDistinctCopyIds() throws {
+        let d = try TempDir()
+        let one = Self.entry("a@example.com Sat Jan  3 01:05:34 1996", nil, "m")
+        try d.write("Sent", one)
+        try d.write("Sent.mbox", one)
+        let copies = try ExtractFixtures.scan(.mbox, d.url).copies
+        #expect(copies.map(\.copyId) == ["box/Sent/0", "box/Sent.mbox/0"])
+        #expect(copies.map(\.folder) == ["Sent", "Sent.mbox"])
+    }
+
     @Test func messageBytesComeBackUnquotedWithoutTheFromLine() throws {
         let d = try TempDir()
         let text = "From a@example.com Sat Jan  3 01:05:34 1996\nSubject: q\n\n>From here\n>>From there\n\n"

@@ -85,6 +85,16 @@ struct MaildirSourceTests {
         #expect(error.location == d.url.path)
     }
 
+    @Test func aMessageCaughtMidRenameIsReadOnce() throws {
+        let d = try TempDir()
+        try d.write("cur/1700000000.a:2,S", Self.message("a"))
+        try d.write("new/1700000000.a", Self.message("a"))
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.map(\.copyId) == ["box/INBOX/1700000000.a"])
+        #expect(copies.map(\.locator.file) == ["new/1700000000.a"])
+        #expect(summary.skippedFiles == 1)
+    }
+
     @Test func anEmptyMaildirHasNoCopies() throws {
         let d = try TempDir()
         try d.mkdir("cur")

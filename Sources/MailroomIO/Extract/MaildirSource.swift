@@ -35,10 +35,17 @@ enum MaildirSource {
             files.sort { a, b in
                 a.name == b.name ? a.sub < b.sub : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
             }
+            var seen = Set<String>()
             for f in files {
+                let info = MaildirName(f.name)
+                // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
+                // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
+                guard seen.insert(info.unique).inserted else {
+                    skipped += 1
+                    continue
+                }
                 let relative = FileTree.join(FileTree.join(folder.relative, f.sub), f.name)
                 let path = FileTree.join(rootPath, relative)
-                let info = MaildirName(f.name)
                 let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
                                      locator: Locator(file: relative, offset: 0, length: f.size),
                                      flags: info.flags, fallbackEpoch: info.deliveryEpoch)

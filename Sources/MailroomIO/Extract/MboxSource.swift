@@ -31,6 +31,13 @@ enum MboxSource {
                                     location: rootPath)
             }
         }
+        // Two files that would share a folder name (`Sent` and `Sent.mbox`) would share copy ids: the later one
+        // keeps its full relative path as its folder.
+        var folderNames = Set<String>()
+        for i in files.indices where !folderNames.insert(files[i].folder).inserted {
+            files[i].folder = files[i].relative
+            folderNames.insert(files[i].relative)
+        }
         var header: [UInt8] = []
         for f in files {
             let file: ReadOnlyFile
