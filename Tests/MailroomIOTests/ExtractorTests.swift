@@ -49,6 +49,19 @@ struct ExtractorTests {
         #expect(seen == ["Subject: s\n\n"])
     }
 
+    @Test func dateOfGetsAtMostTheHeaderCapOfAHugeHeader() throws {
+        let d = try TempDir()
+        let folded = String(repeating: " =?utf-8?q?x?=\n", count: 40_000)  // 640 KB To: header
+        try d.write("cur/1700000000.big:2,S", "To:\(folded)Subject: big\n\nbody\n")
+        var sizes: [Int] = []
+        let mailbox = MailboxConfig(name: "m", source: .maildir, path: d.url.path, owner: [])
+        let summary = try Extractor.scan(mailbox: mailbox, root: d.url, window: nil,
+                                         dateOf: { sizes.append($0.count); return nil },
+                                         isoFromEpoch: ExtractFixtures.iso, emit: { _ in })
+        #expect(sizes == [HeaderSection.cap])
+        #expect(summary == ExtractSummary(found: 1, inWindow: 1))
+    }
+
     @Test func aFolderOfMboxFilesNamesFoldersByRelativePath() throws {
         let d = try TempDir()
         let one = Self.entry("a@example.com Sat Jan  3 01:05:34 1996", nil, "m")

@@ -32,8 +32,11 @@ public enum Extractor {
     /// From_ line date or the Maildir unique-name time; still none → emitted with date nil and counted `undated`.
     /// Copies outside `window` (when given) are not emitted. Memory must not grow with the mailbox's size.
     ///
+    /// A `dateOf` answer that is not ISO 8601 counts as no answer. Copies come in a fixed order: mbox files and
+    /// Maildir folders by name, messages by offset or file name, .eml files by relative path.
+    ///
     /// Throws `MailroomError(.input)` when the path is missing, unreadable or not the configured kind of source;
-    /// an unreadable file inside it is skipped and counted.
+    /// an unreadable file inside it is skipped and counted. Errors thrown by `emit` are passed on unchanged.
     public static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, chunkSize: Int = 1 << 20,
                             dateOf: (UnsafeRawBufferPointer) -> String?, isoFromEpoch: (Int64) -> String,
                             emit: (MessageCopy) throws -> Void) throws -> ExtractSummary {
