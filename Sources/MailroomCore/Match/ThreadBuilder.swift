@@ -92,12 +92,7 @@ public struct ThreadBuilder: Sendable {
 
     /// Message order used throughout: dated before undated, earlier date first, then key.
     static func isOlder(_ a: ThreadInput, than b: ThreadInput) -> Bool {
-        switch (a.date, b.date) {
-        case let (x?, y?) where x != y: return x < y
-        case (.some, nil): return true
-        case (nil, .some): return false
-        default: return a.key < b.key
-        }
+        Matcher.isOlder(a.date, a.key, than: b.date, b.key)
     }
 }
 

@@ -55,12 +55,6 @@ struct ThreadForest {
         return false
     }
 
-    func root(of c: Int) -> Int {
-        var x = c
-        while let p = parent[x] { x = p }
-        return x
-    }
-
     /// The root of every container, in one pass (each path is walked once).
     func roots() -> [Int] {
         var out = [Int](repeating: -1, count: id.count)
