@@ -66,6 +66,15 @@ import Testing
         #expect(links.allSatisfy { $0.messageKey == "mid:1" && $0.threadId == "t1" })
     }
 
+    @Test func anAddressRepeatedInOneRoleGetsOneLink() {
+        let m = Fixture.message(from: [Self.ann], to: [Self.stranger, Fixture.address("Stranger@else.example")],
+                                cc: [Self.stranger])
+        let links = Self.run([("mid:1", m, "t1")]).links
+        #expect(links.map { "\($0.role) \($0.address)" } == [
+            "from ann@client.example", "to stranger@else.example", "cc stranger@else.example",
+        ])
+    }
+
     @Test func anInternalOnlyThreadIsNeverLinkedEvenWhenAContactHoldsAnInternalAddress() throws {
         // The contact "staff" saves alice@ourco.example, and the owner's own address is internal by owner list.
         let m = Fixture.message(from: [Self.alice], to: [Self.me, Self.bob])

@@ -181,6 +181,13 @@ import Testing
         #expect(t["mid:lone2@x"] == Self.tid("lone2@x"))
     }
 
+    @Test func aRepeatedKeyKeepsTheSameInputWhateverTheOrder() {
+        let first = Self.msg("a@x", irt: ["p@x"])
+        let second = Self.msg("a@x", irt: ["q@x"])
+        #expect(Self.assign([first, second]).threadId(for: "mid:a@x") == Self.tid("p@x"))
+        #expect(Self.assign([second, first]).threadId(for: "mid:a@x") == Self.tid("p@x"))
+    }
+
     @Test(arguments: [
         ("Re: hello", true), ("RE:hello", true), ("Fwd: x", true), ("FW: x", true), ("AW: x", true),
         ("SV: x", true), ("Re[2]: x", true), ("Re(3): x", true), ("[team] Re: x", true), ("回复：会议", true),

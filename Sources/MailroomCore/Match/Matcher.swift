@@ -30,7 +30,7 @@ public struct Matcher: Sendable {
     }
 
     /// Links for every participant of the message (From, Sender, Reply-To, To, Cc, Bcc; top-level headers only),
-    /// in that role order, and records the message in its thread.
+    /// in that role order, one per role and address key, and records the message in its thread.
     public mutating func add(_ d: DedupedMessage, threadId: String) -> [ParticipantLink] {
         let m = d.message
         var links: [ParticipantLink] = []
@@ -41,7 +41,9 @@ public struct Matcher: Sendable {
         // Unmatched addresses of this message: key → (address, name, appears as a recipient).
         var seenUnmatched: [String: (address: Address, recipient: Bool)] = [:]
         var order: [String] = []
+        var emitted: Set<String> = []  // "role address-key": one link per participant and role
         for (role, a) in m.allAddresses {
+            guard emitted.insert(role + " " + a.key).inserted else { continue }
             let inside = isInternal(a)
             var link = ParticipantLink(messageKey: d.key, threadId: threadId, role: role, address: a.address,
                                        isInternal: inside, contactId: nil, rule: nil, ambiguous: [])

@@ -21,13 +21,18 @@ import Crypto
 /// Memory: one small record of ids and links per message; never whole messages.
 public struct ThreadBuilder: Sendable {
     private var inputs: [ThreadInput] = []
-    private var seenKeys: Set<String> = []
+    private var indexOfKey: [String: Int] = [:]
 
     public init() {}
 
-    /// Adds one message identity. Keys are unique (dedupe guarantees it); a repeated key is ignored.
+    /// Adds one message identity. Keys are unique after dedupe; should one repeat anyway, a single input is kept
+    /// for it, the same one whatever the order (the smallest by `ThreadInput.precedes`).
     public mutating func add(_ m: ThreadInput) {
-        guard seenKeys.insert(m.key).inserted else { return }
+        if let i = indexOfKey[m.key] {
+            if m.precedes(inputs[i]) { inputs[i] = m }
+            return
+        }
+        indexOfKey[m.key] = inputs.count
         inputs.append(m)
     }
 

@@ -48,6 +48,26 @@ public struct ThreadInput: Sendable, Equatable {
         return chain.last
     }
 
+    /// A total order over every field, so that a choice between two inputs never depends on arrival order.
+    func precedes(_ o: ThreadInput) -> Bool {
+        func less(_ a: [String], _ b: [String]) -> Bool? {
+            a == b ? nil : a.lexicographicallyPrecedes(b)
+        }
+        func less(_ a: String?, _ b: String?) -> Bool? {
+            guard a != b else { return nil }
+            guard let a else { return true }
+            guard let b else { return false }
+            return a < b
+        }
+        if key != o.key { return key < o.key }
+        if let r = less(messageId, o.messageId) { return r }
+        if let r = less(inReplyTo, o.inReplyTo) { return r }
+        if let r = less(references, o.references) { return r }
+        if let r = less(date, o.date) { return r }
+        if baseSubject != o.baseSubject { return baseSubject < o.baseSubject }
+        return !subjectIsReply && o.subjectIsReply
+    }
+
     /// Has neither In-Reply-To nor References: only then may the subject place it in a thread.
     var hasNoThreadHeaders: Bool { inReplyTo.isEmpty && references.isEmpty }
 }
