@@ -1,0 +1,168 @@
+/// Finds contacts that look like one person: two contacts are grouped when any of their emails share a matching
+/// `key` or a provider-folded `foldedKey` (union-find, so groups are transitive). Nothing is merged.
+///
+/// Reasons, per pair of emails on different contacts:
+/// - equal `key`: `idn-variant` when one domain was written in Unicode and the other in punycode,
+///   `case-variant` when the written addresses differ only in case, `same-address` otherwise;
+/// - equal `foldedKey` only: `plus-tag` (a `+tag` differs), `gmail-dots` (dots differ in a Gmail local part),
+///   `googlemail-domain` (googlemail.com against gmail.com); several can apply at once.
+///
+/// Output: groups numbered `g1`, `g2`, ... in order of their first contact in the input; contact ids in input
+/// order; reasons sorted by key, then reason, each with the written addresses involved, sorted.
+public enum ContactDuplicates {
+    public static func groups(_ contacts: [Contact]) -> [ContactGroup] {
+        var sets = UnionFind(count: contacts.count)
+        // Bucket every usable email by key and by folded key: (contact index, email).
+        var byKey: [String: [(Int, ContactEmail)]] = [:]
+        var byFolded: [String: [(Int, ContactEmail)]] = [:]
+        for (i, c) in contacts.enumerated() {
+            for e in c.emails {
+                guard let key = e.key, let folded = e.foldedKey else { continue }
+                byKey[key, default: []].append((i, e))
+                byFolded[folded, default: []].append((i, e))
+            }
+        }
+
+        // Reason findings keyed by (group-independent) reason + key; attached to groups after union.
+        struct Finding { var contact: Int; var reason: String; var key: String; var addresses: [String] }
+        var findings: [Finding] = []
+        for (key, entries) in byKey {
+            forEachPair(entries) { a, b in
+                sets.union(a.0, b.0)
+                for r in sameKeyReasons(a.1.raw, b.1.raw) {
+                    findings.append(Finding(contact: a.0, reason: r, key: key, addresses: [written(a.1.raw), written(b.1.raw)]))
+                }
+            }
+        }
+        for (folded, entries) in byFolded {
+            forEachPair(entries) { a, b in
+                guard a.1.key != b.1.key else { return }  // reported above
+                sets.union(a.0, b.0)
+                for r in foldedReasons(a.1, b.1) {
+                    findings.append(Finding(contact: a.0, reason: r, key: folded, addresses: [written(a.1.raw), written(b.1.raw)]))
+                }
+            }
+        }
+
+        // Members per root, in input order; groups in order of their first member.
+        var members: [Int: [Int]] = [:]
+        var order: [Int] = []
+        for i in contacts.indices {
+            let r = sets.find(i)
+            if members[r] == nil { order.append(r) }
+            members[r, default: []].append(i)
+        }
+        var reasonsByRoot: [Int: [String: Set<String>]] = [:]  // root -> "key\0reason" -> addresses
+        for f in findings {
+            let id = f.key + "\u{0}" + f.reason
+            reasonsByRoot[sets.find(f.contact), default: [:]][id, default: []].formUnion(f.addresses)
+        }
+
+        var out: [ContactGroup] = []
+        for root in order {
+            guard let m = members[root], m.count > 1 else { continue }
+            let reasons = (reasonsByRoot[root] ?? [:]).keys.sorted().map { id -> ContactGroupReason in
+                let parts = id.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+                let addresses = reasonsByRoot[root]![id]!.sorted()
+                return ContactGroupReason(reason: String(parts[1]), key: String(parts[0]), addresses: addresses)
+            }
+            out.append(ContactGroup(groupId: "g\(out.count + 1)", contactIds: m.map { contacts[$0].id },
+                                    reasons: reasons))
+        }
+        return out
+    }
+
+    /// Calls `body` for each pair of entries that belong to different contacts.
+    private static func forEachPair(_ entries: [(Int, ContactEmail)],
+                                    _ body: ((Int, ContactEmail), (Int, ContactEmail)) -> Void) {
+        guard entries.count > 1 else { return }
+        for i in entries.indices {
+            for j in entries.index(after: i)..<entries.endIndex where entries[i].0 != entries[j].0 {
+                body(entries[i], entries[j])
+            }
+        }
+    }
+
+    /// The address as written, without the angle brackets, `mailto:` or white space around it.
+    static func written(_ raw: String) -> String {
+        var s = raw.trimmingASCIISpaces()
+        if s.hasPrefix("<"), s.hasSuffix(">"), s.count >= 2 { s = String(s.dropFirst().dropLast()) }
+        if s.lowercased().hasPrefix("mailto:") { s = String(s.dropFirst(7)) }
+        return s.trimmingASCIISpaces()
+    }
+
+    /// Reasons for two written addresses with the same matching key.
+    static func sameKeyReasons(_ rawA: String, _ rawB: String) -> [String] {
+        let a = written(rawA), b = written(rawB)
+        let idn = isIDNVariant(domainPart(a), domainPart(b))
+        var reasons: [String] = []
+        if idn { reasons.append("idn-variant") }
+        // Keys are equal, so the local parts can only differ in case; without an IDN difference so can domains.
+        if localPart(a) != localPart(b) || (!idn && a != b && a.lowercased() == b.lowercased()) {
+            reasons.append("case-variant")
+        }
+        return reasons.isEmpty ? ["same-address"] : reasons
+    }
+
+    /// Reasons for two addresses whose keys differ but fold to the same key.
+    static func foldedReasons(_ a: ContactEmail, _ b: ContactEmail) -> [String] {
+        guard let ka = a.key, let kb = b.key else { return [] }
+        let (la, da) = split(ka), (lb, db) = split(kb)
+        let gmail: Set<Substring> = ["gmail.com", "googlemail.com"]
+        var reasons: [String] = []
+        let (baseA, tagA) = untagged(la), (baseB, tagB) = untagged(lb)
+        if tagA != tagB { reasons.append("plus-tag") }
+        if gmail.contains(da), gmail.contains(db), baseA != baseB { reasons.append("gmail-dots") }
+        if da != db, gmail.contains(da), gmail.contains(db) { reasons.append("googlemail-domain") }
+        return reasons.isEmpty ? ["same-address"] : reasons
+    }
+
+    private static func split(_ key: String) -> (Substring, Substring) {
+        guard let at = key.lastIndex(of: "@") else { return (Substring(key), "") }
+        return (key[..<at], key[key.index(after: at)...])
+    }
+
+    /// Local part without and with its `+tag` (a leading `+` is not a tag, as in `foldedKey`).
+    private static func untagged(_ local: Substring) -> (Substring, Substring) {
+        guard let plus = local.firstIndex(of: "+"), plus != local.startIndex else { return (local, "") }
+        return (local[..<plus], local[plus...])
+    }
+
+    private static func localPart(_ s: String) -> Substring { split(s).0 }
+    private static func domainPart(_ s: String) -> Substring { split(s).1 }
+
+    /// One domain written in Unicode, the other with punycode (`xn--`) labels.
+    static func isIDNVariant(_ a: Substring, _ b: Substring) -> Bool {
+        func unicode(_ d: Substring) -> Bool { d.utf8.contains { $0 >= 0x80 } }
+        func puny(_ d: Substring) -> Bool { d.lowercased().contains("xn--") }
+        return (unicode(a) && puny(b)) || (puny(a) && unicode(b))
+    }
+}
+
+/// Disjoint sets over 0..<count with path halving and union by size.
+struct UnionFind {
+    private var parent: [Int]
+    private var size: [Int]
+
+    init(count: Int) {
+        parent = Array(0..<count)
+        size = Array(repeating: 1, count: count)
+    }
+
+    mutating func find(_ x: Int) -> Int {
+        var x = x
+        while parent[x] != x {
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        }
+        return x
+    }
+
+    mutating func union(_ a: Int, _ b: Int) {
+        var ra = find(a), rb = find(b)
+        guard ra != rb else { return }
+        if size[ra] < size[rb] || (size[ra] == size[rb] && rb < ra) { swap(&ra, &rb) }
+        parent[rb] = ra
+        size[ra] += size[rb]
+    }
+}
