@@ -202,6 +202,29 @@ import Testing
         #expect(m.subject == "=?utf-8?x?bad?= and abc")
     }
 
+    @Test func indentedFirstHeaderLineIsReadAsAFieldAndFlagged() throws {
+        let m = try Self.message(" From: a@b.example\nSubject: x\n\nbody\n")
+        #expect(m.from.map(\.key) == ["a@b.example"])
+        #expect(m.issues.contains("header-malformed"))
+    }
+
+    @Test func emptyTextPartsGiveNoSnippetAndTheNextTextPartIsUsed() throws {
+        let m = try Self.message("""
+            From: a@b.example
+            Content-Type: multipart/mixed; boundary=b
+
+            --b
+            Content-Type: text/plain
+
+            --b
+            Content-Type: text/plain
+
+            second
+            --b--
+            """)
+        #expect(m.snippet == "second")
+    }
+
     @Test func missingDateAndMessageIDAreFlagged() throws {
         let m = try Self.message("From: a@b.example\nSubject: x\n\nbody\n")
         #expect(m.issues == ["date-missing", "message-id-missing"])
@@ -245,6 +268,8 @@ import Testing
         ("Really: not a prefix", "really: not a prefix"),
         ("Re: ", ""),
         ("Ответ Re: Привет", "ответ re: привет"),
+        ("[Fwd: Re: Hello]", "hello"),
+        ("Re:   Hello\tthere", "hello there"),
     ])
     func replyAndForwardPrefixesAreStripped(subject: String, expected: String) {
         #expect(BaseSubject.of(subject) == expected)

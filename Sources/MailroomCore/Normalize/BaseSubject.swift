@@ -12,7 +12,9 @@ enum BaseSubject {
         while true {
             s = s.drop { $0 == " " }
             if s.first == "[", let close = s.prefix(120).firstIndex(of: "]") {
-                s = s[s.index(after: close)...]
+                let rest = s[s.index(after: close)...]
+                // A subject that is only `[...]` (`[Fwd: Hello]`) is unwrapped instead of dropped.
+                s = rest.allSatisfy(\.isWhitespace) ? s[s.index(after: s.startIndex)..<close] : rest
                 continue
             }
             guard let rest = strippedPrefix(s) else { break }

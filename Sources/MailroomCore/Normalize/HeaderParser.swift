@@ -50,7 +50,13 @@ enum HeaderParser {
                 return h
             }
             let overLimit = next - sectionStart > maxBytes
-            if ByteLines.isWSP(b[i]) {
+            var fieldStart = i
+            if first, topLevel, ByteLines.isWSP(b[i]) {
+                // QUIRK: a message whose first field line is indented (` From: ...`): read it as a field.
+                while fieldStart < contentEnd, ByteLines.isWSP(b[fieldStart]) { fieldStart += 1 }
+                if fieldColon(b, fieldStart, contentEnd) != nil { h.malformed = true } else { fieldStart = i }
+            }
+            if ByteLines.isWSP(b[fieldStart]) {
                 if current != nil {
                     if !currentStopped { current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd)) }
                 } else if first {
@@ -60,7 +66,7 @@ enum HeaderParser {
                 } else {
                     h.malformed = true
                 }
-            } else if let colon = fieldColon(b, i, contentEnd) {
+            } else if let colon = fieldColon(b, fieldStart, contentEnd) {
                 flush()
                 if overLimit || h.fields.count >= maxFields {
                     h.limitHit = true
@@ -70,7 +76,7 @@ enum HeaderParser {
                 }
                 if first { h.startsWithField = true }
                 var name = ""
-                var k = i
+                var k = fieldStart
                 while k < colon, !ByteLines.isWSP(b[k]) {
                     name.unicodeScalars.append(Unicode.Scalar(ByteLines.lowerASCII(b[k])))
                     k += 1

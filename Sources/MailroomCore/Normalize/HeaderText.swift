@@ -64,18 +64,8 @@ enum HeaderText {
         return s.trimmingASCIISpaces()
     }
 
-    /// Removes C0/C1 control characters (tabs and line breaks become spaces) and trims white space.
-    static func removingControls(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if u == "\t" || u == "\n" || u == "\r" { out.append(" ") }
-            else if u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F) { continue }
-            else { out.append(u) }
-        }
-        return String(out).trimmingWhiteSpace()
-    }
-
-    /// Collapses runs of white space (Unicode) to one space and trims; removes control characters.
+    /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
+    /// control characters.
     static func collapsingWhiteSpace(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false

@@ -84,8 +84,15 @@ struct MIMEWalker {
             HeaderText.string($0).trimmingASCIISpaces().lowercased()
         } ?? ""
         let leaf = Leaf(charset: ct?.params["charset"], encoding: encoding, body: body)
+        guard Self.hasText(b, body) else { return }
         if type == "text/plain" && plain == nil { plain = leaf }
         if type == "text/html" && html == nil { html = leaf }
+    }
+
+    /// Whether the range holds anything but white space (empty text parts give no snippet).
+    static func hasText(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        for k in r where !ByteLines.isSpace(b[k]) { return true }
+        return false
     }
 
     /// Byte ranges of the parts of a multipart body (preamble and epilogue dropped). A missing final boundary

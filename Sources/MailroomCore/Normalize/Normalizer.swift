@@ -64,7 +64,7 @@ public enum Normalizer {
             issues.insert("date-missing")
         }
 
-        let subject = ICU.nfc(HeaderText.removingControls(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
+        let subject = ICU.nfc(HeaderText.collapsingWhiteSpace(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
         let from = AddressList.parse(top.first("from") ?? [], pipermailAt: true, issues: &issues)
         let sender = top.first("sender").flatMap { AddressList.parse($0, issues: &issues).first }
         let replyTo = AddressList.parse(joined("reply-to"), issues: &issues)
