@@ -24,7 +24,7 @@ struct Mailroom: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(CLIError.report(error))
+            Foundation.exit(CLIError.report(error))
         }
     }
 }

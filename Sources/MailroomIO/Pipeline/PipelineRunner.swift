@@ -22,7 +22,7 @@ public struct RunOptions: Sendable {
 public final class PipelineRunner {
     public let pipeline: LoadedPipeline
     public let runDir: RunDirectory
-    public private(set) var manifest: Manifest
+    public internal(set) var manifest: Manifest
     let logger: Logger
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger) {
