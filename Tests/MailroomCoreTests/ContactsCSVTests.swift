@@ -19,6 +19,8 @@ import Testing
              rows: ["c1|Ann|ann@example.com|2", "c2|Bob|bob@example.org|3"]),
         Case(name: "CRLF without final line end", input: "id,name,emails\r\nc1,Ann,ann@example.com\r\nc2,Bob,b@x.example",
              rows: ["c1|Ann|ann@example.com|2", "c2|Bob|b@x.example|3"]),
+        Case(name: "lone CR line ends", input: "id,name,emails\rc1,Ann,ann@example.com\rc2,Bob,bob@example.org",
+             rows: ["c1|Ann|ann@example.com|2", "c2|Bob|bob@example.org|3"]),
         Case(name: "BOM and upper-case header in another order with extra column",
              input: "\u{FEFF}Emails,Phone,ID,Name\r\nann@example.com,555,c1,Ann\r\n",
              rows: ["c1|Ann|ann@example.com|2"]),

@@ -48,6 +48,24 @@ import Testing
         ])
     }
 
+    @Test func aWidelySharedAddressMakesOneGroupWithOneReason() {
+        let contacts = (0..<3000).map { Self.contact("c\($0)", $0 == 7 ? "Info@shop.example" : "info@shop.example") }
+        let groups = ContactDuplicates.groups(contacts)
+        #expect(groups.count == 1)
+        #expect(groups.first?.contactIds.count == 3000)
+        #expect(groups.first?.reasons == [
+            ContactGroupReason(reason: "case-variant", key: "info@shop.example",
+                               addresses: ["Info@shop.example", "info@shop.example"]),
+            ContactGroupReason(reason: "same-address", key: "info@shop.example", addresses: ["info@shop.example"]),
+        ])
+    }
+
+    @Test func aSpellingOnlyOneContactUsesIsStillComparedWithTheOthers() {
+        let groups = ContactDuplicates.groups([Self.contact("a", "x@example.com", "X@example.com"),
+                                               Self.contact("b", "x@example.com")])
+        #expect(groups.first?.reasons.map(\.reason) == ["case-variant", "same-address"])
+    }
+
     @Test func emailsOfOneContactDoNotMakeAGroup() {
         let groups = ContactDuplicates.groups([Self.contact("c1", "a@example.com", "A+x@example.com"),
                                                Self.contact("c2", "b@example.com")])

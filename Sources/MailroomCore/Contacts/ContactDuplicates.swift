@@ -23,23 +23,41 @@ public enum ContactDuplicates {
             }
         }
 
-        // Reason findings keyed by (group-independent) reason + key; attached to groups after union.
+        // Findings: (a contact of the group, reason, shared key, written addresses). Within a bucket, compare
+        // distinct written forms (or distinct keys), not every pair of contacts, so a widely shared address
+        // stays linear.
         struct Finding { var contact: Int; var reason: String; var key: String; var addresses: [String] }
         var findings: [Finding] = []
         for (key, entries) in byKey {
-            forEachPair(entries) { a, b in
-                sets.union(a.0, b.0)
-                for r in sameKeyReasons(a.1.raw, b.1.raw) {
-                    findings.append(Finding(contact: a.0, reason: r, key: key, addresses: [written(a.1.raw), written(b.1.raw)]))
+            let contactsInBucket = Set(entries.map(\.0))
+            guard contactsInBucket.count > 1, let first = entries.first?.0 else { continue }
+            for (c, _) in entries { sets.union(first, c) }
+            var byForm: [String: Set<Int>] = [:]
+            for (c, e) in entries { byForm[written(e.raw), default: []].insert(c) }
+            let forms = byForm.keys.sorted()
+            for f in forms where byForm[f]!.count > 1 {
+                findings.append(Finding(contact: first, reason: "same-address", key: key, addresses: [f]))
+            }
+            forEachPair(forms, byForm) { fa, fb in
+                for r in sameKeyReasons(fa, fb) {
+                    findings.append(Finding(contact: first, reason: r, key: key, addresses: [fa, fb]))
                 }
             }
         }
         for (folded, entries) in byFolded {
-            forEachPair(entries) { a, b in
-                guard a.1.key != b.1.key else { return }  // reported above
-                sets.union(a.0, b.0)
-                for r in foldedReasons(a.1, b.1) {
-                    findings.append(Finding(contact: a.0, reason: r, key: folded, addresses: [written(a.1.raw), written(b.1.raw)]))
+            var byKeyHere: [String: Set<Int>] = [:]
+            var formsOfKey: [String: Set<String>] = [:]
+            for (c, e) in entries {
+                guard let k = e.key else { continue }
+                byKeyHere[k, default: []].insert(c)
+                formsOfKey[k, default: []].insert(written(e.raw))
+            }
+            guard byKeyHere.count > 1, let first = entries.first?.0 else { continue }
+            forEachPair(byKeyHere.keys.sorted(), byKeyHere) { ka, kb in
+                for c in byKeyHere[ka]!.union(byKeyHere[kb]!) { sets.union(first, c) }
+                let addresses = Array(formsOfKey[ka]!.union(formsOfKey[kb]!))
+                for r in foldedReasons(ka, kb) {
+                    findings.append(Finding(contact: first, reason: r, key: folded, addresses: addresses))
                 }
             }
         }
@@ -72,13 +90,15 @@ public enum ContactDuplicates {
         return out
     }
 
-    /// Calls `body` for each pair of entries that belong to different contacts.
-    private static func forEachPair(_ entries: [(Int, ContactEmail)],
-                                    _ body: ((Int, ContactEmail), (Int, ContactEmail)) -> Void) {
-        guard entries.count > 1 else { return }
-        for i in entries.indices {
-            for j in entries.index(after: i)..<entries.endIndex where entries[i].0 != entries[j].0 {
-                body(entries[i], entries[j])
+    /// Calls `body` for each pair of distinct values (forms or keys) held by two different contacts.
+    private static func forEachPair(_ values: [String], _ holders: [String: Set<Int>],
+                                    _ body: (String, String) -> Void) {
+        guard values.count > 1 else { return }
+        for i in values.indices {
+            for j in values.index(after: i)..<values.endIndex {
+                let a = holders[values[i]]!, b = holders[values[j]]!
+                // Different contacts unless both are held by the same single contact.
+                if a.count > 1 || b.count > 1 || a != b { body(values[i], values[j]) }
             }
         }
     }
@@ -105,8 +125,7 @@ public enum ContactDuplicates {
     }
 
     /// Reasons for two addresses whose keys differ but fold to the same key.
-    static func foldedReasons(_ a: ContactEmail, _ b: ContactEmail) -> [String] {
-        guard let ka = a.key, let kb = b.key else { return [] }
+    static func foldedReasons(_ ka: String, _ kb: String) -> [String] {
         let (la, da) = split(ka), (lb, db) = split(kb)
         let gmail: Set<Substring> = ["gmail.com", "googlemail.com"]
         var reasons: [String] = []
@@ -136,33 +155,5 @@ public enum ContactDuplicates {
         func unicode(_ d: Substring) -> Bool { d.utf8.contains { $0 >= 0x80 } }
         func puny(_ d: Substring) -> Bool { d.lowercased().contains("xn--") }
         return (unicode(a) && puny(b)) || (puny(a) && unicode(b))
-    }
-}
-
-/// Disjoint sets over 0..<count with path halving and union by size.
-struct UnionFind {
-    private var parent: [Int]
-    private var size: [Int]
-
-    init(count: Int) {
-        parent = Array(0..<count)
-        size = Array(repeating: 1, count: count)
-    }
-
-    mutating func find(_ x: Int) -> Int {
-        var x = x
-        while parent[x] != x {
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        }
-        return x
-    }
-
-    mutating func union(_ a: Int, _ b: Int) {
-        var ra = find(a), rb = find(b)
-        guard ra != rb else { return }
-        if size[ra] < size[rb] || (size[ra] == size[rb] && rb < ra) { swap(&ra, &rb) }
-        parent[rb] = ra
-        size[ra] += size[rb]
     }
 }
