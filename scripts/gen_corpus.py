@@ -32,7 +32,7 @@ import random
 import sys
 import unicodedata
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 UTC = timezone.utc
 END = int(datetime(2026, 11, 20, tzinfo=UTC).timestamp())
