@@ -107,6 +107,12 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    @Test func isoClampsEpochsOutsideFourDigitYears() {
+        #expect(MailDate.iso(Int64.min) == "0001-01-01T00:00:00Z")
+        #expect(MailDate.iso(Int64.max) == "9999-12-31T23:59:59Z")
+        #expect(MailDate.iso(-1) == "1969-12-31T23:59:59Z")
+    }
+
     @Test(arguments: ["", "yesterday", "Tue, 32 Mar 2024 10:22:01 +0000", "Tue, 30 Feb 2024 10:00 +0000",
                       "Tue, Mar 2024 10:22:01", "25:61:00 5 Mar 2024", "13/13/13", "(only a comment)"])
     func unreadableDatesGiveNil(raw: String) {

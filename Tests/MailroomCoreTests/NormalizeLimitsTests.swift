@@ -53,6 +53,27 @@ import Testing
         #expect(m.snippet == "body")
     }
 
+    @Test func hugeFoldedFieldKeepsWhatFitsAndIsFlagged() throws {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = 4096
+        let s = "Subject: start\n" + String(repeating: " more\n", count: 10_000) + "From: a@b.example\n\nbody\n"
+        let m = try NormalizeMessages.message(s, settings: settings)
+        #expect(m.issues.contains("header-limit"))
+        #expect(m.subject.hasPrefix("start more more"))
+        #expect(m.subject.utf8.count < 4096)
+        #expect(m.snippet == "body")
+    }
+
+    @Test func everyTruncationOfAMessageNormalizesOrIsQuarantined() {
+        let bytes = Array(NormalizeMessages.multipart.utf8)
+        for n in 0...bytes.count {
+            switch NormalizeMessages.normalize(Array(bytes[..<n])) {
+            case .message(let m): #expect(m.size == n)
+            case .quarantined(let q): #expect(!q.reason.isEmpty && n < 20, "prefix \(n): \(q.reason)")
+            }
+        }
+    }
+
     @Test func messagesOverTheSizeLimitAreQuarantined() {
         var settings = NormalizeFixture.settings
         settings.limits.maxMessageBytes = 100

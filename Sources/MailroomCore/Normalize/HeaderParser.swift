@@ -58,7 +58,11 @@ enum HeaderParser {
             }
             if ByteLines.isWSP(b[fieldStart]) {
                 if current != nil {
-                    if !currentStopped { current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd)) }
+                    if overLimit {
+                        h.limitHit = true  // the field keeps what fit
+                    } else if !currentStopped {
+                        current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd))
+                    }
                 } else if first {
                     // A message or part whose first line is indented has no header section.
                     h.bodyStart = i
