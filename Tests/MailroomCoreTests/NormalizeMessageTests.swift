@@ -208,6 +208,13 @@ import Testing
         #expect(m.issues.contains("header-malformed"))
     }
 
+    @Test func strayFirstLineBeforeTheHeaderFieldsIsSkippedAndFlagged() throws {
+        let m = try Self.message("Microsoft Mail Internet Headers Version 2.0\nFrom: a@b.example\nSubject: x\n\nbody\n")
+        #expect(m.from.map(\.key) == ["a@b.example"])
+        #expect(m.subject == "x")
+        #expect(m.issues.contains("header-malformed"))
+    }
+
     @Test func emptyTextPartsGiveNoSnippetAndTheNextTextPartIsUsed() throws {
         let m = try Self.message("""
             From: a@b.example
@@ -269,6 +276,7 @@ import Testing
         ("Re: ", ""),
         ("Ответ Re: Привет", "ответ re: привет"),
         ("[Fwd: Re: Hello]", "hello"),
+        ("R: R: I: Ciao", "ciao"),
         ("Re:   Hello\tthere", "hello there"),
     ])
     func replyAndForwardPrefixesAreStripped(subject: String, expected: String) {

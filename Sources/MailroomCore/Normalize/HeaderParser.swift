@@ -78,7 +78,7 @@ enum HeaderParser {
                 } else {
                     currentStopped = false
                 }
-                if first { h.startsWithField = true }
+                h.hasFields = true
                 var name = ""
                 var k = fieldStart
                 while k < colon, !ByteLines.isWSP(b[k]) {
@@ -95,7 +95,9 @@ enum HeaderParser {
                 h.malformed = true
                 if h.firstBadLine == nil { h.firstBadLine = (lineNo, i) }
                 let after = ByteLines.line(b, from: next, end: end)
-                if first || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
+                // QUIRK: at the top this also skips a first line such as `Microsoft Mail Internet Headers Version 2.0`;
+                // a MIME part whose first line is not a field has no header.
+                if (first && !topLevel) || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
                     flush()
                     h.bodyStart = i
                     return h

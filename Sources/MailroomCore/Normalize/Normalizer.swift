@@ -29,13 +29,13 @@ public enum Normalizer {
         if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, top.bodyStart)) {
             return quarantine("binary-content", "NUL byte in the header section at byte offset \(nul)")
         }
-        guard top.startsWithField else {
+        guard top.hasFields else {
             let line = top.firstBadLine.map { "line \($0.line), byte offset \($0.offset)" } ?? "byte offset \(top.start)"
             return quarantine("not-a-message", "no header field at the start (\(line))")
         }
         guard top.fields.contains(where: { messageFields.contains($0.name) }) else {
-            return quarantine("not-a-message",
-                              "no message header field (From, Date, Subject, Message-ID, Content-Type...) in the first \(top.fields.count) fields")
+            return quarantine("not-a-message", "none of the \(top.fields.count) header fields is a message field "
+                                  + "(From, Date, Subject, Message-ID, Content-Type, ...)")
         }
         return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
     }
