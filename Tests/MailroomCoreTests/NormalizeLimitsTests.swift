@@ -101,7 +101,9 @@ import Testing
         (Array("Hello, this is plain text.\nAnother line.\n".utf8), "not-a-message"),
         (Array("Note: just a text file\n\nwith a colon line\n".utf8), "not-a-message"),
         (Array(" indented first line\nFrom: a@b.example\n\n".utf8), "not-a-message"),
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52], "not-a-message"),
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52], "binary-content"),
+        ([0x00, 0x00, 0x14, 0x00, 0x38, 0x5D, 0x0A, 0xC6, 0x7D], "binary-content"),
+        (Array("Plain text\n\nthen a NUL\u{0} in what would be the body\n".utf8), "not-a-message"),
         (Array("From: a@b.example\nSubject: x\u{0}y\n\nbody".utf8), "binary-content"),
     ])
     func unreadableCopiesAreQuarantinedWithAReason(bytes: [UInt8], reason: String) {

@@ -26,7 +26,11 @@ public enum Normalizer {
         }
         let top = HeaderParser.parse(bytes, range: 0..<n, topLevel: true, maxBytes: limits.maxHeaderBytes,
                                      maxFields: limits.maxHeaderFields)
-        if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, top.bodyStart)) {
+        // The header section is what the parser read; when it read no field at all, it is everything up to the
+        // first blank line (within the header byte limit), so binary files are told apart from plain text.
+        let headerEnd = top.hasFields
+            ? top.bodyStart : firstBlankLine(bytes, from: top.start, limit: limits.maxHeaderBytes)
+        if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, headerEnd)) {
             return quarantine("binary-content", "NUL byte in the header section at byte offset \(nul)")
         }
         guard top.hasFields else {
@@ -38,6 +42,18 @@ public enum Normalizer {
                                   + "(From, Date, Subject, Message-ID, Content-Type, ...)")
         }
         return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
+    }
+
+    /// Offset just after the first blank line at or after `from`, at most `limit` bytes on, or the end.
+    static func firstBlankLine(_ b: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
+        let end = min(b.count, from + max(0, limit))
+        var i = from
+        while i < end {
+            let (contentEnd, next) = ByteLines.line(b, from: i, end: end)
+            if contentEnd == i { return next }
+            i = next
+        }
+        return end
     }
 
     static func build(copy: MessageCopy, bytes: UnsafeRawBufferPointer, top: HeaderBlock,
