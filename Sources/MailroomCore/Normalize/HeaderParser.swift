@@ -4,7 +4,8 @@ enum HeaderParser {
     /// Parses the header section of `b[range]`.
     /// - Parameters:
     ///   - topLevel: a whole message: skips a UTF-8 BOM, leading blank lines and an mbox `From ` envelope line.
-    ///   - limits: header bytes and field counts beyond these are skipped (`limitHit`); the body start is still found.
+    ///   - maxBytes, maxFields: fields (and folded continuations) beyond these are skipped and `limitHit` is set;
+    ///     the body start is still found.
     static func parse(_ b: UnsafeRawBufferPointer, range: Range<Int>, topLevel: Bool,
                       maxBytes: Int = .max, maxFields: Int = .max) -> HeaderBlock {
         var h = HeaderBlock()
