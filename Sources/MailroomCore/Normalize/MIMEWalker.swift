@@ -4,6 +4,8 @@ struct MIMESummary: Sendable {
     var snippet = ""
     /// A `message/delivery-status` part (or the global variant) was seen.
     var deliveryStatus = false
+    /// The message's own (top-level) media type, lower-cased: `multipart/report`, `text/plain`, ...
+    var topType = ""
     var issues = Set<String>()
 }
 
@@ -54,6 +56,7 @@ struct MIMEWalker {
         let ct = h.first("content-type").map { MIMEParameters.parse($0, issues: &summary.issues) }
         var type = ct?.value ?? ""
         if !type.contains("/") { type = defaultType }
+        if depth == 0 { summary.topType = type }
         let disposition = h.first("content-disposition").map { MIMEParameters.parse($0, issues: &summary.issues) }
 
         if type.hasPrefix("multipart/"), let boundary = ct?.params["boundary"], !boundary.isEmpty {

@@ -100,14 +100,13 @@ public enum Normalizer {
 
         let authors = from.isEmpty ? (sender.map { [$0] } ?? []) : from
         let direction: Direction = authors.contains { settings.owner.contains($0.key) } ? .sent : .received
-        let topType = top.first("content-type").map { MIMEParameters.parse($0, issues: &issues).value } ?? ""
 
         return NormalizedMessage(
             copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, flags: copy.flags,
             messageId: messageId, contentHash: ContentHash.compute(bytes, top: top), date: date,
             subject: subject, baseSubject: BaseSubject.of(subject), from: from, sender: sender, replyTo: replyTo,
             to: to, cc: cc, bcc: bcc, inReplyTo: inReplyTo, references: references, direction: direction,
-            bulk: BulkSignals.reasons(top: top, topType: topType, authors: authors,
+            bulk: BulkSignals.reasons(top: top, topType: mime.topType, authors: authors,
                                       deliveryStatusPart: mime.deliveryStatus),
             issues: issues.sorted(), size: bytes.count, attachments: mime.attachments,
             snippet: ICU.nfc(mime.snippet))
