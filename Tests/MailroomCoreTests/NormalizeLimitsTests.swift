@@ -64,6 +64,23 @@ import Testing
         #expect(m.snippet == "body")
     }
 
+    @Test(arguments: [(50, false), (58, true)])
+    func headerByteLimitCutsLFAndCRLFCopiesAtTheSameField(limit: Int, toFits: Bool) throws {
+        // The header is 57 bytes with LF line ends (From and Subject take 41) and 60 with CRLF.
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = limit
+        let lf = Array("From: a@b.example\nSubject: first subject\nTo: c@d.example\n\nbody\n".utf8)
+        guard case .message(let a) = NormalizeMessages.normalize(lf, settings: settings),
+              case .message(let b) = NormalizeMessages.normalize(NormalizeFixture.crlf(lf), settings: settings)
+        else {
+            Issue.record("both copies must normalize")
+            return
+        }
+        #expect(a.to.isEmpty == !toFits && b.to.isEmpty == !toFits)
+        #expect(a.subject == "first subject" && b.subject == a.subject)
+        #expect(a.issues.contains("header-limit") == !toFits && a.issues == b.issues)
+    }
+
     @Test func everyTruncationOfAMessageNormalizesOrIsQuarantined() {
         let bytes = Array(NormalizeMessages.multipart.utf8)
         for n in 0...bytes.count {

@@ -29,7 +29,8 @@ enum HeaderParser {
             }
         }
         h.start = i
-        let sectionStart = i
+        // Bytes counted with every line ending as one byte, so LF and CRLF copies hit the limit at the same field.
+        var used = 0
         var current: HeaderField?
         var currentStopped = false  // the current field is beyond the limits: drop its continuations
         var first = true
@@ -50,7 +51,8 @@ enum HeaderParser {
                 h.bodyStart = next
                 return h
             }
-            let overLimit = next - sectionStart > maxBytes
+            used += contentEnd - i + 1
+            let overLimit = used > maxBytes
             var fieldStart = i
             if first, topLevel, ByteLines.isWSP(b[i]) {
                 // QUIRK: a message whose first field line is indented (` From: ...`): read it as a field.
