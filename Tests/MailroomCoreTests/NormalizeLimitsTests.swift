@@ -104,6 +104,25 @@ import Testing
         #expect(q.detail.contains("limit of 100 bytes"))
     }
 
+    @Test func extremeLimitsDoNotTrap() {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = .max
+        settings.limits.maxMessageBytes = .max
+        settings.limits.maxParts = .max
+        settings.limits.maxMIMEDepth = .max
+        settings.limits.maxHeaderFields = .max
+        guard case .quarantined(let q) = NormalizeMessages.normalize([0x41, 0x00, 0x0A, 0x42], settings: settings) else {
+            Issue.record("expected quarantine")
+            return
+        }
+        #expect(q.reason == "binary-content")
+        guard case .message(let m) = NormalizeMessages.normalize(Self.mimeBomb(depth: 3), settings: settings) else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(m.snippet == "deep")
+    }
+
     @Test func defaultLimitsAreDocumentedValues() {
         let l = MessageLimits()
         #expect(l.maxMessageBytes == 64 << 20 && l.maxHeaderBytes == 512 << 10 && l.maxHeaderFields == 1000)
