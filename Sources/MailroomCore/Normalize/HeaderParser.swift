@@ -21,9 +21,7 @@ enum HeaderParser {
                 i = l.next
                 lineNo += 1
             }
-            if ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
-                || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8))
-            {
+            if isEnvelopeLine(b, at: i, end: end) {
                 i = ByteLines.line(b, from: i, end: end).next
                 lineNo += 1
             }
@@ -113,6 +111,15 @@ enum HeaderParser {
         flush()
         h.bodyStart = end
         return h
+    }
+
+    /// An mbox envelope line (`From sender date`, or `>From ` when escaped) as opposed to an obsolete `From : x`
+    /// header field.
+    static func isEnvelopeLine(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Bool {
+        guard ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
+            || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8)) else { return false }
+        let line = ByteLines.line(b, from: i, end: end)
+        return fieldColon(b, i, line.contentEnd) == nil
     }
 
     /// The colon of a field line `name: value` (name of printable ASCII, optionally followed by white space), or nil.
