@@ -17,7 +17,9 @@ extension DryRunReport {
         h += "<header class=\"top\"><div class=\"wrap\">"
         h += "<p class=\"eyebrow\">Mailroom dry run · nothing was written to any store</p>"
         h += "<h1>\(e(run.pipeline))</h1>"
-        h += "<p class=\"meta\">\(run.days) days up to \(e(run.asOf)) · window \(e(run.windowStart)) to \(e(run.windowEnd)) · run <code>\(e(run.runId))</code></p>"
+        let from = CivilDay(iso: run.windowStart)?.iso ?? run.windowStart
+        let to = Self.lastDay(ofWindowEnd: run.windowEnd)?.iso ?? run.windowEnd
+        h += "<p class=\"meta\">\(n(run.days)) days up to \(e(run.asOf)) · window \(e(from)) to \(e(to)) (UTC) · run <code>\(e(run.runId))</code></p>"
         h += "</div></header>\n<main class=\"wrap\">\n"
         h += htmlSummary()
         h += htmlPerDay()

@@ -15,7 +15,7 @@ extension DryRunReport {
     .meta{margin:0;color:#dde6ef;font-size:14px}
     header.top code{color:#fff}
     code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px;margin-bottom:20px}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px;margin-bottom:20px}
     .card{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
     .card .num{font-size:26px;font-weight:650;font-variant-numeric:tabular-nums;line-height:1.2}
     .card .what{font-weight:600}
@@ -53,7 +53,9 @@ extension DryRunReport {
     .badge.muted{background:#eceef1;color:var(--muted)}
     details{margin-top:10px}summary{cursor:pointer;color:#0b4a8b}
     footer{color:var(--muted);font-size:13px;padding-bottom:28px}
-    @media (max-width:640px){.wrap{padding:0 12px}.panel{padding:12px}header.top h1{font-size:22px}}
+    @media (max-width:640px){.wrap{padding:0 12px}.panel{padding:12px;overflow-x:auto}header.top h1{font-size:22px}
+    .cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}.card{padding:10px}.card .num{font-size:21px}
+    svg.chart{min-width:600px}svg.bars{min-width:520px}}
     @media print{body{background:#fff}.panel,.card{break-inside:avoid;border-color:#999}header.top,header.top *{background:#fff;color:#000}}
     """
 }
