@@ -5,7 +5,7 @@ extension BackfillPlan {
         let lastDay = CivilDay(epoch: asOf - 1).iso
         var out: [String] = []
         out.append("Backfill plan: windows ending \(lastDay) (UTC), at \(limits.name) limits "
-            + "(\(NumberText.bytes(Int64(limits.bytesPerDay)))/day, \(NumberText.oneDecimal(limits.messagesPerSecond)) messages/s, "
+            + "(\(NumberText.bytes(Int64(limits.bytesPerDay)))/day, \((limits.messagesPerSecond.rounded() == limits.messagesPerSecond ? NumberText.grouped(Int(limits.messagesPerSecond)) : NumberText.oneDecimal(limits.messagesPerSecond))) messages/s, "
             + "\(limits.connections) connections)")
         out.append("")
         let header = ["window", "messages", "size", "threads", "with contacts", "time at limits"]
