@@ -60,7 +60,7 @@ enum HostileReport {
         ("héllo 😀 Ω", "héllo 😀 Ω"),
     ])
     func mailTextIsEscapedForHTML(input: String, expected: String) {
-        #expect(HTMLText.escape(input) == expected)
+        #expect(HTMLEscape.escape(input) == expected)
     }
 
     @Test func hostileMailContentAppearsOnlyAsEscapedText() {

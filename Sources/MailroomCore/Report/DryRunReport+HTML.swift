@@ -13,7 +13,7 @@ extension DryRunReport {
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(Self.htmlContentSecurityPolicy)\">\n"
         h += "<meta name=\"referrer\" content=\"no-referrer\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>\(HTMLText.escape(htmlTitle))</title>\n<style>\(Self.htmlStyle)</style>\n</head>\n<body>\n"
+        h += "<title>\(HTMLEscape.escape(htmlTitle))</title>\n<style>\(Self.htmlStyle)</style>\n</head>\n<body>\n"
         h += "<header class=\"top\"><div class=\"wrap\">"
         h += "<p class=\"eyebrow\">Mailroom dry run · nothing was written to any store</p>"
         h += "<h1>\(e(run.pipeline))</h1>"
@@ -38,7 +38,7 @@ extension DryRunReport {
     /// The document title (the pipeline name is configuration, not mail, but is escaped all the same).
     public var htmlTitle: String { "Mailroom dry run: \(run.pipeline)" }
 
-    private func e(_ s: String) -> String { HTMLText.escape(s) }
+    private func e(_ s: String) -> String { HTMLEscape.escape(s) }
     private func n(_ v: Int) -> String { NumberText.grouped(v) }
 
     private func section(_ id: String, _ title: String, _ body: String) -> String {

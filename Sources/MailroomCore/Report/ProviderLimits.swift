@@ -57,4 +57,27 @@ public struct ProviderLimits: Sendable, Equatable {
     public static func named(_ name: String) -> ProviderLimits? {
         presets.first { $0.name == name.lowercased() }
     }
+
+    /// The preset for a pipeline's `provider:` setting.
+    public static func preset(for provider: IMAPProvider) -> ProviderLimits {
+        switch provider {
+        case .gmail: return .gmail
+        case .outlook: return .outlook
+        case .generic: return .generic
+        }
+    }
+
+    /// These limits, lowered to a pipeline's own throttle where it is stricter (0 in the throttle means none).
+    public func applying(_ throttle: IMAPThrottle) -> ProviderLimits {
+        var l = self
+        if throttle.messagesPerSecond > 0 && throttle.messagesPerSecond < l.messagesPerSecond {
+            l.messagesPerSecond = throttle.messagesPerSecond
+            l.source += "; the pipeline's throttle caps messages/s"
+        }
+        if throttle.bytesPerSecond > 0 && throttle.bytesPerSecond * 86_400 < Double(l.bytesPerDay) {
+            l.bytesPerDay = Int(throttle.bytesPerSecond * 86_400)
+            l.source += "; the pipeline's throttle caps bytes/s"
+        }
+        return l
+    }
 }

@@ -39,7 +39,7 @@ enum SVGChart {
         let step = niceStep(max(maxTotal, 1))
         let yMax = Double(step * max(1, (max(maxTotal, 1) + step - 1) / step))
         var s = "<svg class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" viewBox=\"0 0 \(c(width)) \(c(height))\" preserveAspectRatio=\"xMidYMid meet\">"
-        s += "<title id=\"\(id)-t\">\(HTMLText.escape(title))</title><desc id=\"\(id)-d\">\(HTMLText.escape(description))</desc>"
+        s += "<title id=\"\(id)-t\">\(HTMLEscape.escape(title))</title><desc id=\"\(id)-d\">\(HTMLEscape.escape(description))</desc>"
         var v = 0
         while Double(v) <= yMax {
             let y = top + ph - Double(v) / yMax * ph
@@ -55,7 +55,7 @@ enum SVGChart {
         for (i, d) in days.enumerated() {
             let x = left + Double(i) * slot + (slot - barWidth) / 2
             let hr = Double(d.received) / yMax * ph, hs = Double(d.sent) / yMax * ph
-            s += "<g><title>\(HTMLText.escape(d.title))</title>"
+            s += "<g><title>\(HTMLEscape.escape(d.title))</title>"
             s += "<rect class=\"hit\" x=\"\(c(left + Double(i) * slot))\" y=\"\(c(top))\" width=\"\(c(slot))\" height=\"\(c(ph))\"/>"
             if d.received > 0 {
                 s += "<rect class=\"bar-received\" x=\"\(c(x))\" y=\"\(c(top + ph - hr))\" width=\"\(c(barWidth))\" height=\"\(c(hr))\"/>"
@@ -67,7 +67,7 @@ enum SVGChart {
             if i % labelEvery == 0 {
                 let cx = left + (Double(i) + 0.5) * slot
                 s += "<line class=\"tick\" x1=\"\(c(cx))\" y1=\"\(c(top + ph))\" x2=\"\(c(cx))\" y2=\"\(c(top + ph + 5))\"/>"
-                s += "<text class=\"axis\" x=\"\(c(cx))\" y=\"\(c(top + ph + 20))\" text-anchor=\"middle\">\(HTMLText.escape(d.label))</text>"
+                s += "<text class=\"axis\" x=\"\(c(cx))\" y=\"\(c(top + ph + 20))\" text-anchor=\"middle\">\(HTMLEscape.escape(d.label))</text>"
             }
         }
         s += "<line class=\"baseline\" x1=\"\(c(left))\" y1=\"\(c(top + ph))\" x2=\"\(c(width - right))\" y2=\"\(c(top + ph))\"/>"
@@ -80,15 +80,15 @@ enum SVGChart {
         let height = Double(bars.count) * rowHeight + 8
         let maxValue = max(bars.map(\.value).max() ?? 0, 1)
         var s = "<svg class=\"chart bars\" role=\"img\" aria-labelledby=\"\(id)-t\" viewBox=\"0 0 \(c(width)) \(c(height))\" preserveAspectRatio=\"xMinYMid meet\">"
-        s += "<title id=\"\(id)-t\">\(HTMLText.escape(title))</title>"
+        s += "<title id=\"\(id)-t\">\(HTMLEscape.escape(title))</title>"
         for (i, b) in bars.enumerated() {
             let y = 4 + Double(i) * rowHeight
             let w = Double(b.value) / Double(maxValue) * barArea
             var value = NumberText.grouped(b.value)
             if let total { value += " (" + NumberText.percent(b.value, of: total) + ")" }
             let shown = b.label.count > 30 ? String(b.label.prefix(29)) + "…" : b.label
-            s += "<g><title>\(HTMLText.escape(b.label)): \(value)</title>"
-            s += "<text class=\"label\" x=\"\(c(labelWidth - 10))\" y=\"\(c(y + 21))\" text-anchor=\"end\">\(HTMLText.escape(shown))</text>"
+            s += "<g><title>\(HTMLEscape.escape(b.label)): \(value)</title>"
+            s += "<text class=\"label\" x=\"\(c(labelWidth - 10))\" y=\"\(c(y + 21))\" text-anchor=\"end\">\(HTMLEscape.escape(shown))</text>"
             s += "<rect class=\"track\" x=\"\(c(labelWidth))\" y=\"\(c(y + 5))\" width=\"\(c(barArea))\" height=\"22\" rx=\"3\"/>"
             if b.value > 0 {
                 s += "<rect class=\"\(b.cssClass)\" x=\"\(c(labelWidth))\" y=\"\(c(y + 5))\" width=\"\(c(max(w, 2)))\" height=\"22\" rx=\"3\"/>"

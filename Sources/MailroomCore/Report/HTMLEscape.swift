@@ -1,6 +1,6 @@
 /// Text from mail placed into HTML. Mail content is untrusted: every subject, name, address and detail goes
 /// through `escape` before it reaches a page, in element content and in attribute values alike.
-public enum HTMLText {
+public enum HTMLEscape {
     /// Escapes `& < > " '` and drops characters that have no place in an HTML document: C0 controls other than
     /// tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates that could reorder the
     /// text around them (the same set `TerminalText.clean` drops). Carriage return becomes a space.
