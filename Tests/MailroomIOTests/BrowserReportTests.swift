@@ -1,5 +1,6 @@
 import Foundation
 import MailroomCore
+import MailroomIO
 import Testing
 
 /// Renders the HTML report of a report full of hostile mail content in headless Chromium (Debian package
@@ -95,6 +96,53 @@ struct BrowserReportTests {
         let height = png.count > 24 ? png[20..<24].reduce(0) { $0 << 8 | Int($1) } : 0
         #expect(width == 1280 && height == 2000)
     }
+
+    /// The sample pipeline's dry run, as `mailroom run pipelines/sample.yml --dry-run --format html` renders it.
+    @Test func theSampleDataReportRendersWithItsCounts() throws {
+        let chromium = try #require(Chromium.path)
+        let dir = try Chromium.workDirectory()
+        defer { Chromium.cleanUp(dir) }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let report = try Chromium.dryRun(pipeline: repo.appendingPathComponent("pipelines/sample.yml").path,
+                                         runDir: dir.appendingPathComponent("sample-run"), days: 60)
+        let page = dir.appendingPathComponent("sample.html")
+        try Data(report.html().utf8).write(to: page)
+        let dom = try Chromium.run(chromium, ["--dump-dom", page.absoluteString], profile: dir.appendingPathComponent("profile-dom"))
+        #expect(Chromium.firstTitle(in: dom) == "Mailroom dry run: sample")
+        #expect(report.messages.found == 313)
+        #expect(dom.contains("of 313 found in the mailboxes"))
+        for figure in [report.messages.extracted, report.messages.unique, report.threads.total, report.messages.bulk] {
+            #expect(dom.contains(">\(NumberText.grouped(figure))<"), "count \(figure) not on the page")
+        }
+        #expect(dom.contains("\(report.threads.matched) (\(NumberText.percent(report.threads.matched, of: report.threads.total)))"))
+        let shot = dir.appendingPathComponent("sample.png")
+        _ = try Chromium.run(chromium, ["--screenshot=\(shot.path)", "--window-size=1280,2000", "--hide-scrollbars",
+                                        page.absoluteString], profile: dir.appendingPathComponent("profile-shot"))
+        #expect(try Data(contentsOf: shot).count > 40_000)
+    }
+
+    /// Hostile headers fed through the real stages (maildir → normalize → dedupe → match → report) stay text.
+    @Test func hostileHeadersThroughThePipelineStayText() throws {
+        let chromium = try #require(Chromium.path)
+        let dir = try Chromium.workDirectory()
+        defer { Chromium.cleanUp(dir) }
+        let pipeline = try Chromium.hostileMailbox(in: dir.appendingPathComponent("hostile"))
+        let report = try Chromium.dryRun(pipeline: pipeline, runDir: dir.appendingPathComponent("hostile-run"), days: 30)
+        #expect(report.spotChecks.contains { $0.subject == Self.scriptSubject })
+        #expect(report.unmatchedAddresses.contains { $0.name == Self.imgName }, "\(report.unmatchedAddresses)")
+        let page = dir.appendingPathComponent("hostile.html")
+        try Data(report.html().utf8).write(to: page)
+        let dom = try Chromium.run(chromium, ["--dump-dom", page.absoluteString], profile: dir.appendingPathComponent("profile-dom"))
+        #expect(Chromium.firstTitle(in: dom) == "Mailroom dry run: hostile")
+        #expect(!dom.lowercased().contains("<script"))
+        #expect(!dom.lowercased().contains("<img"))
+        #expect(!dom.lowercased().contains("<b>buyer"))
+        #expect(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"))
+        #expect(dom.contains("\"&gt;&lt;img src=x onerror=alert(1)&gt;"))
+        let csv = CSVExport.unmatchedAddresses(report)
+        #expect(csv.contains("\r\n'=2+5@evil.example,"))
+    }
+
 }
 
 /// Finding and running headless Chromium for the browser test.
@@ -106,9 +154,12 @@ enum Chromium {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static func workDirectory() throws -> URL {
+    /// A directory for one test: `$MAILROOM_BROWSER_ARTIFACTS/<test>` when set (kept), else a fresh temporary one.
+    static func workDirectory(_ test: String = #function) throws -> URL {
+        let name = String(test.prefix { $0 != "(" })
         if let keep = ProcessInfo.processInfo.environment["MAILROOM_BROWSER_ARTIFACTS"] {
-            let url = URL(fileURLWithPath: keep, isDirectory: true)
+            let url = URL(fileURLWithPath: keep, isDirectory: true).appendingPathComponent(name)
+            try? FileManager.default.removeItem(at: url)
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             return url
         }
@@ -121,8 +172,78 @@ enum Chromium {
         if ProcessInfo.processInfo.environment["MAILROOM_BROWSER_ARTIFACTS"] == nil {
             try? FileManager.default.removeItem(at: dir)
         } else {
-            for p in ["profile-dom", "profile-shot"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent(p)) }
+            for p in ["profile-dom", "profile-shot", "sample-run", "hostile-run", "hostile"] {
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(p))
+            }
         }
+    }
+
+    /// A dry run of `pipeline` (through match) into `runDir`, and its report.
+    static func dryRun(pipeline: String, runDir: URL, days: Int) throws -> DryRunReport {
+        let loaded = try LoadedPipeline.load(path: pipeline)
+        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: runDir,
+                                              options: RunOptions(asOf: "2026-11-20", days: days))
+        try runner.run(through: .match)
+        return try runner.report()
+    }
+
+    /// A Maildir whose headers carry markup and spreadsheet formulas, a contact whose name is markup, and a
+    /// pipeline file for them; returns the pipeline's path.
+    static func hostileMailbox(in root: URL) throws -> String {
+        let fm = FileManager.default
+        for sub in ["mail/cur", "mail/new", "mail/tmp"] {
+            try fm.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let messages = [
+            ("1794304800.1.host:2,S", """
+            From: Buyer <buyer@customer.example>
+            To: Me <me@acme.example>
+            Subject: <script>document.title='pwned'</script>
+            Date: Tue, 10 Nov 2026 10:00:00 +0000
+            Message-ID: <a1@customer.example>
+
+            Hello.
+            """),
+            ("1794308400.2.host:2,S", """
+            From: Me <me@acme.example>
+            To: Buyer <buyer@customer.example>
+            Subject: Re: <script>document.title='pwned'</script>
+            Date: Tue, 10 Nov 2026 11:00:00 +0000
+            Message-ID: <a2@acme.example>
+            In-Reply-To: <a1@customer.example>
+
+            Hi.
+            """),
+            ("1794312000.3.host:2,S", """
+            From: "\\"><img src=x onerror=alert(1)>" <=2+5@evil.example>
+            To: Me <me@acme.example>
+            Subject: =HYPERLINK("x")
+            Date: Wed, 11 Nov 2026 09:00:00 +0000
+            Message-ID: <a3@evil.example>
+
+            Click.
+            """),
+        ]
+        for (name, text) in messages {
+            try Data((text + "\n").utf8).write(to: root.appendingPathComponent("mail/cur/\(name)"))
+        }
+        try Data("id,name,emails\nC1,<b>Buyer</b>,buyer@customer.example\n".utf8).write(to: root.appendingPathComponent("contacts.csv"))
+        let yml = """
+        name: hostile
+        mailbox:
+          source: maildir
+          path: mail
+          owner: [me@acme.example]
+        ownDomains: [acme.example]
+        contacts: contacts.csv
+        backfillDays: 30
+        store: sqlite:crm.sqlite
+        createContacts: never
+
+        """
+        let file = root.appendingPathComponent("hostile.yml")
+        try Data(yml.utf8).write(to: file)
+        return file.path
     }
 
     struct Failed: Error, CustomStringConvertible {
