@@ -122,6 +122,7 @@ enum HostileReport {
         #expect(s.days[9].received == 1_100)
         #expect(s.days.filter { $0.sent + $0.received > 0 }.count == 2)
         #expect(s.days[1].title == "2026-11-02: 700 received, 200 sent")
+        #expect(s.days[1].label == "2 Nov")
         #expect(s.outside == 3)
     }
 
@@ -134,6 +135,7 @@ enum HostileReport {
         #expect(s.days.count == 105)
         #expect(s.days[0].sent == 1 && s.days[0].received == 2)
         #expect(s.days[0].title == "2024-11-15 to 2024-11-21: 2 received, 1 sent")
+        #expect(s.days[0].label == "15 Nov 2024")
     }
 
     @Test func anEmptyReportSaysSoInsteadOfDrawingEmptyCharts() {

@@ -48,7 +48,9 @@ extension DryRunReport {
             let day = CivilDay(number: start)
             let counted = "\(NumberText.grouped(received)) received, \(NumberText.grouped(sent)) sent"
             let title = bucket == 1 ? "\(day.iso): \(counted)" : "\(day.iso) to \(CivilDay(number: end).iso): \(counted)"
-            days.append(SVGChart.Day(label: day.shortLabel, title: title, sent: sent, received: received))
+            // Long windows cross a new year: their axis labels carry it.
+            let label = span > 180 ? "\(day.shortLabel) \(day.components.year)" : day.shortLabel
+            days.append(SVGChart.Day(label: label, title: title, sent: sent, received: received))
             start += bucket
         }
         return PerDaySeries(days: days, bucketDays: bucket, outside: outside, firstDay: CivilDay(number: first).iso)
