@@ -57,6 +57,9 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let runner: PipelineRunner
@@ -76,6 +79,7 @@ struct PlanCommand: ParsableCommand {
                 ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName() + "-plan")
             let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: planned.max() ?? 365, mailbox: mailbox)
             runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
+            runner.showProgress(quiet: quiet)
             try runner.run(through: .match)
         }
         let plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,

@@ -44,12 +44,16 @@ struct RunCommand: ParsableCommand {
         if json && format != .json && format != .text { throw ValidationError("--json and --format \(format.rawValue) disagree: give one") }
     }
 
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let dir = runDir.map { URL(fileURLWithPath: $0) }
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
         let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: days ?? loaded.config.backfillDays, mailbox: mailbox)
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
+        runner.showProgress(quiet: quiet)
         try runner.run(through: .match)
         let report = try runner.report()
         if !dryRun {

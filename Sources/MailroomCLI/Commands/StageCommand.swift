@@ -19,8 +19,12 @@ struct StageCommand: ParsableCommand {
     @Flag(help: "Print the stage's manifest entry as JSON.")
     var json = false
 
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
     func run() throws {
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        runner.showProgress(quiet: quiet)
         let record = try runner.run(stage)
         if json {
             Output.write(record.jsonBytes() + [0x0A])
@@ -61,8 +65,12 @@ struct ReportCommand: ParsableCommand {
         if json && format != .json && format != .text { throw ValidationError("--json and --format \(format.rawValue) disagree: give one") }
     }
 
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
     func run() throws {
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        runner.showProgress(quiet: quiet)
         let report = try runner.report()
         try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : format), out: out)
         if let unmatchedCsv { try ReportOutput.writeUnmatchedCSV(runner, to: unmatchedCsv) }
