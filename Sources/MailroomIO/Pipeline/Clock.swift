@@ -1,0 +1,48 @@
+import Foundation
+
+/// The wall clock, read only by the I/O layer.
+public enum WallClock {
+    public static func nowEpoch() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// CPU time (user + system) of the whole process so far, in milliseconds.
+    public static func cpuMillis() -> Int64 {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        let us = Int64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1_000_000 + Int64(u.ru_utime.tv_usec + u.ru_stime.tv_usec)
+        return us / 1000
+    }
+
+    /// Peak resident memory of the process so far, in KiB.
+    public static func maxRSSKB() -> Int {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Int(u.ru_maxrss)
+    }
+
+    /// ISO 8601 UTC with milliseconds, for manifests and run logs.
+    public static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+
+    /// Today's date in UTC, YYYY-MM-DD.
+    public static func todayUTC() -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// A run directory name for now: 20261126T081500Z.
+    public static func runName() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f.string(from: Date())
+    }
+}
