@@ -34,8 +34,9 @@ struct IMAPDateTests {
     }
 
     @Test func theWindowIncludesItsStartAndExcludesItsEnd() {
-        let w = IMAPWindow(days: 2, endingAt: 1_000_000)
-        #expect(w.start == 1_000_000 - 172_800)
+        let w = DateWindow(asOfDay: (2026, 1, 11), days: 2)
+        #expect(w.start == IMAPDate.days(year: 2026, month: 1, day: 10) * 86400)
+        #expect(w.end == IMAPDate.days(year: 2026, month: 1, day: 12) * 86400)
         #expect(w.contains(w.start))
         #expect(!w.contains(w.start - 1))
         #expect(w.contains(w.end - 1))

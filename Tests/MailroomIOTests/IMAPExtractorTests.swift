@@ -45,7 +45,7 @@ struct IMAPExtractorTests {
         let before = try server.flagsListing(user: user.name) + server.flagsListing(user: user.name, folder: "Sent Items")
         let run = try Self.runDirectory()
         let extractor = Self.extractor(server, user: user, runDirectory: run)
-        let window = IMAPWindow(start: s, end: e)
+        let window = DateWindow(start: s, end: e)
 
         let listing = try extractor.list(window: window)
         #expect(listing.map(\.folder) == ["INBOX", "Sent Items"])
@@ -83,7 +83,7 @@ struct IMAPExtractorTests {
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
         let extractor = Self.extractor(server, user: user, runDirectory: try Self.runDirectory(), folders: ["INBOX", "Projekte/2026"])
-        let e = try #require(throws: MailroomError.self) { _ = try extractor.backfill(window: IMAPWindow(start: 0, end: 1)) }
+        let e = try #require(throws: MailroomError.self) { _ = try extractor.backfill(window: DateWindow(start: 0, end: 1)) }
         #expect(e.status == .folder)
         #expect(e.message.contains("\"Projekte/2026\""))
     }
@@ -94,7 +94,7 @@ struct IMAPExtractorTests {
         let s = Self.start
         for i in 0..<3 { try server.addMessage(user: user.name, bytes: DovecotFixtures.message(200 + i), internalDate: s + Int64(i)) }
         let store = try IMAPFileCursorStore(path: try Self.runDirectory() + "/cursors.json")
-        let window = IMAPWindow(start: s - 86400, end: s + 86400)
+        let window = DateWindow(start: s - 86400, end: s + 86400)
 
         func sync() throws -> IMAPExtractResult {
             let ex = Self.extractor(server, user: user, runDirectory: try Self.runDirectory(), folders: ["INBOX"])
@@ -133,9 +133,46 @@ struct IMAPExtractorTests {
                        known: ["INBOX": [IMAPKnownMessage(messageId: "msg-300@example.com", sha256: "00", size: 3)]])
         let ex = Self.extractor(server, user: user, runDirectory: try Self.runDirectory(), folders: ["INBOX"])
         let e = try #require(throws: MailroomError.self) {
-            _ = try ex.sync(store: store, firstWindow: IMAPWindow(start: 0, end: 1))
+            _ = try ex.sync(store: store, firstWindow: DateWindow(start: 0, end: 1))
         }
         #expect(e.status == .sourceChanged)
         #expect(e.location == "INBOX")
+    }
+
+    @Test func aPipelineMailboxIsReadWithItsSecretFileAndCAFile() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        try server.addMessage(user: user.name, bytes: DovecotFixtures.message(500), internalDate: Self.start + 5)
+        try server.addMessage(user: user.name, folder: "Sent Items", bytes: DovecotFixtures.message(501), internalDate: Self.start + 6)
+        let dir = try Self.runDirectory()
+        try FileManager.default.copyItem(atPath: server.caFile, toPath: dir + "/test-ca.pem")
+        try "\(user.password)\n".write(toFile: dir + "/imap.secret", atomically: true, encoding: .utf8)
+        chmod(dir + "/imap.secret", 0o600)
+        let yaml = """
+            name: imap-test
+            ownDomains: [example.com]
+            mailbox:
+              name: work
+              source: imap
+              host: localhost
+              port: \(server.plainPort)
+              security: starttls
+              username: \(user.name)
+              secret: file:imap.secret
+              caFile: test-ca.pem
+            """
+        let config = try PipelineConfig.parse(yaml: yaml, file: "p.yml")
+        let mailbox = try #require(config.mailboxes.first)
+        let window = DateWindow(start: Self.start, end: Self.end)
+        let counts = try IMAPMailboxSource.list(mailbox, pipelineDirectory: dir, window: window)
+        #expect(counts.map(\.messages) == [1, 1])
+        var emitted: [MessageCopy] = []
+        let (summary, result) = try IMAPMailboxSource.backfill(mailbox, pipelineDirectory: dir, runDirectory: dir + "/run",
+                                                               window: window) { emitted.append($0) }
+        #expect(summary.inWindow == 2)
+        #expect(emitted == result.copies)
+        #expect(emitted.map(\.folder) == ["INBOX", "Sent Items"])
+        #expect(FileManager.default.fileExists(atPath: dir + "/run/extract/raw/work/" + emitted[0].locator.file))
+        #expect(try IMAPExtractor.bytes(of: emitted[1].locator, rawDirectory: dir + "/run/extract/raw/work") == DovecotFixtures.message(501))
     }
 }

@@ -32,7 +32,7 @@ struct IMAPFaultTests {
         func add(_ d: Double) { delays.append(d) }
     }
 
-    static let window = IMAPWindow(start: IMAPDate.days(year: 2026, month: 1, day: 12) * 86400,
+    static let window = DateWindow(start: IMAPDate.days(year: 2026, month: 1, day: 12) * 86400,
                                    end: IMAPDate.days(year: 2026, month: 1, day: 13) * 86400)
 
     @Test func throttledFetchesAreRetriedWithExponentialBackoffOnANewConnection() throws {

@@ -17,7 +17,7 @@ struct IMAPResumeTests {
             try server.addMessage(user: user.name, bytes: b, internalDate: start + Int64(i) * 60)
         }
         let run = server.root.path + "/run"
-        let window = IMAPWindow(start: start, end: start + 86400)
+        let window = DateWindow(start: start, end: start + 86400)
         func extractor() -> IMAPExtractor {
             let e = IMAPExtractor(mailbox: "work", endpoint: DovecotFixtures.endpoint(server, user: user, security: .starttls, host: "localhost"),
                                   folders: ["INBOX"], runDirectory: run,

@@ -9,7 +9,7 @@ extension IMAPExtractor {
     ///
     /// The returned cursors (and `known` identities of the new copies, by folder) are what the caller saves
     /// with the loaded rows; this function does not save them.
-    public func sync(store: IMAPCursorStore, firstWindow: IMAPWindow) throws -> IMAPExtractResult {
+    public func sync(store: IMAPCursorStore, firstWindow: DateWindow) throws -> IMAPExtractResult {
         try loadCheckpoint(windowStart: -1, windowEnd: -1)
         var copies: [MessageCopy] = []
         var reports: [IMAPFolderReport] = []

@@ -81,7 +81,7 @@ public final class IMAPExtractor {
         self.mailbox = mailbox
         self.endpoint = endpoint
         self.requestedFolders = folders
-        self.rawDirectory = runDirectory + "/extract/raw/" + IMAPFolderChoice.safeName(mailbox)
+        self.rawDirectory = runDirectory + "/extract/raw/" + mailbox
         self.options = options
         self.logger = logger
     }
@@ -115,7 +115,7 @@ public final class IMAPExtractor {
     // MARK: listing (dry run)
 
     /// Messages and bytes of the window per folder, from sizes and dates only (no bodies).
-    public func list(window: IMAPWindow) throws -> [IMAPListingCount] {
+    public func list(window: DateWindow) throws -> [IMAPListingCount] {
         var out: [IMAPListingCount] = []
         for folder in try folders() {
             let count = try withSession { s -> IMAPListingCount in
@@ -137,7 +137,7 @@ public final class IMAPExtractor {
     // MARK: backfill
 
     /// Fetches every message of the window from each folder (resuming from the run directory's checkpoint).
-    public func backfill(window: IMAPWindow) throws -> IMAPExtractResult {
+    public func backfill(window: DateWindow) throws -> IMAPExtractResult {
         try loadCheckpoint(windowStart: Int(window.start), windowEnd: Int(window.end))
         var copies: [MessageCopy] = []
         var reports: [IMAPFolderReport] = []
