@@ -25,3 +25,20 @@ struct IMAPPolicyTests {
         #expect(try IMAPCheckpoint(jsonBytes: c.jsonBytes()) == c)
     }
 }
+
+struct IMAPRedactionTests {
+    @Test(arguments: [
+        ("A1 LOGIN alice s3cret", "A1 LOGIN <redacted>"),
+        ("A2 authenticate PLAIN AGFsaWNlAHMzY3JldA==", "A2 AUTHENTICATE <redacted>"),
+        ("dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2sBAQ==", "<redacted>"),
+        ("MR3 EXAMINE INBOX", "MR3 EXAMINE INBOX"),
+    ])
+    func loginsAndSASLDataNeverReachTheLog(line: String, logged: String) {
+        #expect(IMAPRedaction.command(line) == logged)
+    }
+
+    @Test func responsesAreLoggedWithoutTheirLiterals() {
+        #expect(IMAPRedaction.response(Array("* 1 FETCH (BODY[] {5}\r\nhello)\r\n".utf8)) == "* 1 FETCH (BODY[] {5} …")
+        #expect(IMAPRedaction.response(Array("MR1 OK done\r\n".utf8)) == "MR1 OK done")
+    }
+}

@@ -90,4 +90,21 @@ struct IMAPFaultTests {
         #expect(labelled[0].locator == labelled[1].locator)
         #expect(try e.bytes(of: labelled[1]) == Self.message(2))
     }
+
+    @Test func theDebugTraceShowsCommandsButNeitherTheSecretNorMessageBytes() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        let session = try IMAPSession(IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u",
+                                                   secret: "app-pw-xyzzy", connectTimeoutMs: 5000, ioTimeoutMs: 5000))
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let lines = Lines()
+        session.connection.trace = { lines.all.append($0) }
+        try session.examine("INBOX")
+        try session.fetch(IMAPCommand.fetchBodies([1, 2, 3], gmail: false)) { _ in }
+        session.logout()
+        #expect(lines.all.contains { $0.contains("EXAMINE INBOX") })
+        #expect(lines.all.contains { $0.hasPrefix("S: * 1 FETCH") })
+        #expect(!lines.all.contains { $0.contains("app-pw-xyzzy") || $0.contains("Body of message") })
+        #expect(s.log.first == "CAPABILITY")
+    }
 }

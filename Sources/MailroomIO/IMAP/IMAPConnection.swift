@@ -13,6 +13,9 @@ public final class IMAPConnection {
     private var tagNumber = 0
     private var receiveBuffer = [UInt8](repeating: 0, count: 256 * 1024)
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(MR_CURL_ERROR_SIZE))
+    /// Debug trace of commands and first lines of responses, redacted (`IMAPRedaction`): never the secret, never
+    /// message bytes. libcurl's own verbose output stays off (it would show the login).
+    public var trace: ((String) -> Void)?
     /// Tag prefix distinct from libcurl's own `A001`.
     static let tagPrefix = "MR"
 
@@ -90,6 +93,7 @@ public final class IMAPConnection {
     public func run(_ command: String, untagged: (IMAPResponse) throws -> Void = { _ in }) throws -> IMAPResponse {
         tagNumber += 1
         let tag = "\(IMAPConnection.tagPrefix)\(tagNumber)"
+        trace?("C: " + IMAPRedaction.command("\(tag) \(command)"))
         try send(Array("\(tag) \(command)\r\n".utf8))
         while true {
             let response = try readResponse()
@@ -150,6 +154,7 @@ public final class IMAPConnection {
                 throw MailroomError(.network, "\(e.description) from \(endpoint.address)", location: endpoint.address)
             }
             if let framed {
+                trace?("S: " + IMAPRedaction.response(framed))
                 do { return try IMAPResponse.parse(framed) } catch let e as IMAPProtocolError {
                     throw MailroomError(.network, "\(e.description) from \(endpoint.address)", location: endpoint.address)
                 }

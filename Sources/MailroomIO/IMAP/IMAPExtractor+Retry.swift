@@ -13,6 +13,10 @@ extension IMAPExtractor {
                 let s: IMAPSession
                 if let existing = session { s = existing } else {
                     s = try IMAPSession(endpoint)
+                    if logger.logLevel <= .trace {
+                        let l = logger
+                        s.connection.trace = { line in l.trace("\(line)") }
+                    }
                     session = s
                     everConnected = true
                 }
