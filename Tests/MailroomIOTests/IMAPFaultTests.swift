@@ -107,4 +107,21 @@ struct IMAPFaultTests {
         #expect(!lines.all.contains { $0.contains("app-pw-xyzzy") || $0.contains("Body of message") })
         #expect(s.log.first == "CAPABILITY")
     }
+
+    @Test func xoauth2SendsTheBearerTokenAndAWrongTokenIsAnAuthenticationError() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.xoauth2 = ("u@example.com", "ya29.token")
+        func endpoint(_ token: String) -> IMAPEndpoint {
+            IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u@example.com", secret: token,
+                         auth: .xoauth2, connectTimeoutMs: 5000, ioTimeoutMs: 5000)
+        }
+        let session = try IMAPSession(endpoint("ya29.token"))
+        #expect(try session.examine("INBOX").exists == 3)
+        session.logout()
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint("expired")) }
+        #expect(e.status == .auth)
+        #expect(e.message.contains("OAuth2 access token"))
+        #expect(!e.description.contains("expired"))
+    }
 }

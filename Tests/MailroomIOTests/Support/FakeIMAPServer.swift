@@ -24,6 +24,8 @@ final class FakeIMAPServer: @unchecked Sendable {
     let port: Int
     var folders: [Folder]
     var gmail: Bool
+    /// When set, the server offers only `AUTH=XOAUTH2` (with SASL-IR) and accepts this user and bearer token.
+    var xoauth2: (user: String, token: String)?
     /// Decides a fault for (connection number from 1, command verb such as "UID FETCH" or "EXAMINE").
     var fault: (Int, String) -> Fault? = { _, _ in nil }
     private(set) var commands: [String] = []
@@ -53,14 +55,19 @@ final class FakeIMAPServer: @unchecked Sendable {
         t.start()
     }
 
-    func close() { shutdown(listener, Int32(SHUT_RDWR)); Glibc.close(listener) }
+    /// Stops accepting. The serving thread closes the listener itself once `accept` fails, so its descriptor
+    /// number cannot be reused by another test's socket while this thread might still use it.
+    func close() { shutdown(listener, Int32(SHUT_RDWR)) }
 
     var log: [String] { lock.lock(); defer { lock.unlock() }; return commands }
 
     private func serve() {
         while true {
             let fd = accept(listener, nil, nil)
-            if fd < 0 { return }
+            if fd < 0 {
+                Glibc.close(listener)
+                return
+            }
             lock.lock(); connections += 1; let n = connections; lock.unlock()
             handle(fd, connection: n)
             Glibc.close(fd)
@@ -101,7 +108,21 @@ final class FakeIMAPServer: @unchecked Sendable {
             }
             switch verb {
             case "CAPABILITY":
-                send("* CAPABILITY IMAP4rev1 SPECIAL-USE\(gmail ? " X-GM-EXT-1" : "")\r\n\(tag) OK done\r\n")
+                let auth = xoauth2 != nil ? " SASL-IR AUTH=XOAUTH2 LOGINDISABLED" : ""
+                send("* CAPABILITY IMAP4rev1 SPECIAL-USE\(gmail ? " X-GM-EXT-1" : "")\(auth)\r\n\(tag) OK done\r\n")
+            case "AUTHENTICATE":
+                var payload = words.count > 2 ? words[2] : ""
+                if payload.isEmpty {
+                    send("+ \r\n")
+                    payload = readLine() ?? ""
+                }
+                let decoded = Data(base64Encoded: payload).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                if let x = xoauth2, words.count > 1, words[1].uppercased() == "XOAUTH2",
+                   decoded == "user=\(x.user)\u{1}auth=Bearer \(x.token)\u{1}\u{1}" {
+                    send("\(tag) OK authenticated\r\n")
+                } else {
+                    send("\(tag) NO [AUTHENTICATIONFAILED] invalid credentials\r\n")
+                }
             case "LOGIN":
                 send("\(tag) OK logged in\r\n")
             case "LIST":
