@@ -27,6 +27,12 @@ struct IMAPFaultTests {
         return e
     }
 
+    /// Removes the extractor's run directory (`<run>/extract/raw/<mailbox>` → `<run>`).
+    static func remove(_ e: IMAPExtractor) {
+        let run = ((e.rawDirectory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        try? FileManager.default.removeItem(atPath: (run as NSString).deletingLastPathComponent)
+    }
+
     final class SleepLog: @unchecked Sendable {
         private(set) var delays: [Double] = []
         func add(_ d: Double) { delays.append(d) }
@@ -40,7 +46,9 @@ struct IMAPFaultTests {
         defer { s.close() }
         s.fault = { conn, verb in verb == "UID FETCH" && conn <= 2 ? .throttled : nil }
         let sleeps = SleepLog()
-        let r = try Self.extractor(s, sleeps: sleeps).backfill(window: Self.window)
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let r = try ex.backfill(window: Self.window)
         #expect(r.copies.count == 5)
         #expect(sleeps.delays == [0.5, 1.0])
         #expect(s.connections == 3)
@@ -58,6 +66,7 @@ struct IMAPFaultTests {
         }
         let sleeps = SleepLog()
         let e = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(e) }
         let r = try e.backfill(window: Self.window)
         #expect(r.copies.count == 5)
         #expect(r.folders.first?.fetched == 3)
@@ -70,7 +79,9 @@ struct IMAPFaultTests {
         defer { s.close() }
         s.fault = { _, verb in verb == "EXAMINE" ? .throttled : nil }
         let sleeps = SleepLog()
-        let e = try #require(throws: MailroomError.self) { _ = try Self.extractor(s, retries: 2, sleeps: sleeps).backfill(window: Self.window) }
+        let ex = Self.extractor(s, retries: 2, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let e = try #require(throws: MailroomError.self) { _ = try ex.backfill(window: Self.window) }
         #expect(e.status == .network)
         #expect(e.message.contains("THROTTLED"))
         #expect(sleeps.delays == [0.5, 1.0])
@@ -81,6 +92,7 @@ struct IMAPFaultTests {
         defer { s.close() }
         let sleeps = SleepLog()
         let e = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(e) }
         let r = try e.backfill(window: Self.window)
         #expect(r.folders.map(\.folder) == ["INBOX", "[Gmail]/Sent Mail"])
         #expect(r.folders.map(\.fetched) == [3, 1])
