@@ -175,4 +175,39 @@ struct IMAPExtractorTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/run/extract/raw/work/" + emitted[0].locator.file))
         #expect(try IMAPExtractor.bytes(of: emitted[1].locator, rawDirectory: dir + "/run/extract/raw/work") == DovecotFixtures.message(501))
     }
+
+    @Test func theRunnersExtractStageWritesIMAPCopiesAndResumesOnRerun() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        try server.addMessage(user: user.name, bytes: DovecotFixtures.message(600), internalDate: Self.start + 5)
+        try server.addMessage(user: user.name, bytes: DovecotFixtures.message(601), internalDate: Self.start - 5)
+        let dir = try Self.runDirectory()
+        try """
+            name: imap-run
+            ownDomains: [example.com]
+            mailbox:
+              name: work
+              source: imap
+              host: 127.0.0.1
+              port: \(server.plainPort)
+              security: none
+              username: \(user.name)
+              secret: env:MAILROOM_TEST_IMAP_SECRET
+            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        setenv("MAILROOM_TEST_IMAP_SECRET", user.password, 1)
+        let runner = try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir + "/p.yml"),
+                                              runDirectory: URL(fileURLWithPath: dir + "/run"),
+                                              options: RunOptions(asOf: "2026-01-12", days: 3))
+        #expect(try runner.imapListing().first?.folders.map(\.messages) == [1, 0])
+        let config = try #require(runner.pipeline.config.mailbox(named: "work"))
+        for _ in 0..<2 {
+            let writer = try runner.runDir.writer("extract/messages.ndjson", schema: MessageCopy.schema)
+            let summary = try runner.extractIMAPMailbox(config, writer: writer)
+            #expect(summary.inWindow == 1)
+            _ = try writer.finish()
+        }
+        let root = try #require(runner.manifest.mailboxes.first?.root)
+        #expect(root == dir + "/run/extract/raw/work")
+        #expect(FileManager.default.fileExists(atPath: root + "/checkpoint.json"))
+    }
 }
