@@ -80,32 +80,11 @@ public struct IMAPReidentification: Sendable {
 
     /// The Message-ID header's value without angle brackets and spaces, from a header block (or whole message).
     public static func messageId(inHeader bytes: [UInt8]) -> String? {
-        // Unfold and scan header lines until the blank line.
-        var lines: [[UInt8]] = []
-        var cur: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 10 {
-                if cur.last == 13 { cur.removeLast() }
-                if cur.isEmpty { break }
-                if let f = cur.first, (f == 32 || f == 9), !lines.isEmpty { lines[lines.count - 1] += cur } else { lines.append(cur) }
-                cur = []
-            } else {
-                cur.append(b)
-            }
-            i += 1
-        }
-        for line in lines {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = String(decoding: line[..<colon], as: UTF8.self).trimmingSpaces().lowercased()
-            guard name == "message-id" else { continue }
-            var v = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces()
-            if let lt = v.firstIndex(of: "<"), let gt = v[lt...].firstIndex(of: ">") { v = String(v[v.index(after: lt)..<gt]) }
-            v = v.trimmingSpaces()
-            return v.isEmpty ? nil : v
-        }
-        return nil
+        guard let raw = bytes.withUnsafeBytes({ HeaderScan.firstField("Message-ID", in: $0) }) else { return nil }
+        var v = String(decoding: raw, as: UTF8.self).trimmingSpaces()
+        if let lt = v.firstIndex(of: "<"), let gt = v[lt...].firstIndex(of: ">") { v = String(v[v.index(after: lt)..<gt]) }
+        v = v.trimmingSpaces()
+        return v.isEmpty ? nil : v
     }
 
     public static func sha256(_ bytes: [UInt8]) -> String {

@@ -55,8 +55,7 @@ extension IMAPExtractor {
                     if let g = f.gmMsgId, let known = gmailLocators[g] {
                         // Gmail label copy: one message, bytes already fetched under another label.
                         let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: f,
-                                         locator: Locator(file: known.folderFile, offset: known.locator.offset,
-                                                          length: known.locator.length))
+                                         locator: known.locator, headerDate: known.date)
                         raw.record(c)
                         copies.append(c)
                         reusedTotal += 1
@@ -77,10 +76,12 @@ extension IMAPExtractor {
                         let loc = try raw.append(body: body)
                         var merged = listing
                         if let fl = f.flags { merged.flags = fl }
-                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: merged, locator: loc)
+                        let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
+                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: merged, locator: loc,
+                                         headerDate: headerDate)
                         raw.record(c)
                         copies.append(c)
-                        if let g = merged.gmMsgId { gmailLocators[g] = (loc.file, loc) }
+                        if let g = merged.gmMsgId { gmailLocators[g] = (loc, c.date) }
                         byUID[uid] = nil
                         batchBytes += body.count
                         fetchedTotal += 1
@@ -109,18 +110,21 @@ extension IMAPExtractor {
         return (sorted, report!)
     }
 
-    func makeCopy(folder: String, uidValidity: UInt64, listing f: IMAPFetchResult, locator: Locator) -> MessageCopy {
+    /// The copy of a fetched message. `date` is the Date header (as the file sources write it) when it parses,
+    /// else INTERNALDATE.
+    func makeCopy(folder: String, uidValidity: UInt64, listing f: IMAPFetchResult, locator: Locator,
+                  headerDate: String?) -> MessageCopy {
         let uid = f.uid ?? 0
         return MessageCopy(
             copyId: IMAPExtractor.copyId(mailbox: mailbox, folder: folder, uidValidity: uidValidity, uid: uid),
             mailbox: mailbox, source: .imap, folder: folder, locator: locator,
             flags: IMAPFetchResult.mailroomFlags(f.flags ?? []),
-            date: f.internalDate.map { IMAPDate.iso8601(epoch: $0) },
+            date: headerDate ?? f.internalDate.map(MailDate.iso),
             imap: IMAPCoordinates(uidValidity: Int(uidValidity), uid: Int(uid), gmMsgId: f.gmMsgId))
     }
 
     func rememberGmail(_ copies: [MessageCopy]) {
-        for c in copies { if let g = c.imap?.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (c.locator.file, c.locator) } }
+        for c in copies { if let g = c.imap?.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (c.locator, c.date) } }
     }
 
     /// Sleeps as long as the rate limit asks after `messages` more messages and `bytes` more bytes.

@@ -67,8 +67,8 @@ public final class IMAPExtractor {
 
     var session: IMAPSession?
     var everConnected = false
-    /// Gmail: X-GM-MSGID → where its bytes already are.
-    var gmailLocators: [String: (folderFile: String, locator: Locator)] = [:]
+    /// Gmail: X-GM-MSGID → where its bytes already are, and the date read from them.
+    var gmailLocators: [String: (locator: Locator, date: String?)] = [:]
     var checkpoint = IMAPCheckpoint(windowStart: 0, windowEnd: 0)
     /// Highest UID seen per folder in this run (kept across retries).
     var highestSeen: [String: UInt64] = [:]

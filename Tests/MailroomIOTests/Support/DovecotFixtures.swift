@@ -15,9 +15,11 @@ enum DovecotFixtures {
     static var available: Bool { DovecotServer.isAvailable }
 
     /// A small message with CRLF line ends, a Message-ID and a body that differs per `n`.
-    static func message(_ n: Int, from: String = "alice@example.com", extra: String = "") -> [UInt8] {
+    /// `date` nil leaves the Date header out.
+    static func message(_ n: Int, from: String = "alice@example.com", extra: String = "",
+                        date: String? = "Mon, 05 Jan 2026 10:00:00 +0000") -> [UInt8] {
         Array(("From: Alice <\(from)>\r\nTo: bob@example.org\r\nSubject: test \(n)\r\n"
-            + "Message-ID: <msg-\(n)@example.com>\r\nDate: Mon, 05 Jan 2026 10:00:00 +0000\r\n\r\n"
+            + "Message-ID: <msg-\(n)@example.com>\r\n" + (date.map { "Date: \($0)\r\n" } ?? "") + "\r\n"
             + "Body of message \(n).\r\n\(extra)").utf8)
     }
 

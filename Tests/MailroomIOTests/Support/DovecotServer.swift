@@ -199,10 +199,26 @@ final class DovecotServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(script), nil]
+        // Close every other descriptor first: the daemons would otherwise keep copies of sockets other tests
+        // have open (a client socket that never closes leaves its server waiting forever).
+        let closeInherited = "for p in /proc/$$/fd/*; do n=${p##*/}; if [ \"$n\" -gt 2 ] 2>/dev/null; then exec {n}>&- 2>/dev/null; fi; done; "
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/bash"), strdup("-c"), strdup(closeInherited + script), nil]
         defer { for a in argv { free(a) } }
+        // The calling thread may block signals (dispatch worker threads do): give the daemons a clean signal
+        // mask and default handlers, or `doveadm stop` (SIGTERM) would never reach them.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, "/bin/bash", &actions, &attr, argv, environ)
         guard rc == 0 else { throw HarnessError("posix_spawn failed: \(rc)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
