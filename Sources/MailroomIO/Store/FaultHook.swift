@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A crash at a named commit point, thrown by an in-process fault hook in tests.
+public struct SimulatedCrash: Error, Equatable, CustomStringConvertible {
+    public var point: String
+    public var description: String { "simulated crash at \(point)" }
+}
+
+/// Named commit points where a load can be interrupted, for crash tests. The loader calls `hit(point)` at each;
+/// the process hook (`FaultHook.process`) exits the process with status 70 at the n-th occurrence of the point
+/// named by `MAILROOM_FAULT=point:n` (debug builds only); tests inject a hook that throws `SimulatedCrash`.
+public struct FaultHook: Sendable {
+    /// Every point the loader passes, in the order it passes them.
+    public static let loadPoints = ["load.start", "load.batch.beforeCommit", "load.batch.afterCommit",
+                                    "load.finish", "load.finish.afterCommit"]
+
+    private let body: @Sendable (String) throws -> Void
+
+    public init(_ body: @escaping @Sendable (String) throws -> Void) { self.body = body }
+
+    public func hit(_ point: String) throws { try body(point) }
+
+    /// Does nothing.
+    public static let none = FaultHook { _ in }
+
+    /// Throws `SimulatedCrash` at the `occurrence`-th (1-based) time `point` is hit.
+    public static func throwing(at point: String, occurrence: Int) -> FaultHook {
+        let counter = Counter()
+        return FaultHook { p in
+            guard p == point else { return }
+            if counter.next() == occurrence { throw SimulatedCrash(point: p) }
+        }
+    }
+
+    /// The process-wide hook: in debug builds, `MAILROOM_FAULT=point:n` (read once) makes the process `_exit(70)`
+    /// at the n-th occurrence of `point`; otherwise, and in release builds, it does nothing.
+    public static let process: FaultHook = {
+        #if DEBUG
+        guard let spec = ProcessInfo.processInfo.environment["MAILROOM_FAULT"],
+              let colon = spec.lastIndex(of: ":"),
+              let n = Int(spec[spec.index(after: colon)...]), n > 0 else { return .none }
+        let point = String(spec[..<colon])
+        let counter = Counter()
+        return FaultHook { p in
+            guard p == point else { return }
+            if counter.next() == n {
+                FileHandle.standardError.write(Data("mailroom: fault injected at \(p):\(n)\n".utf8))
+                _exit(70)
+            }
+        }
+        #else
+        return .none
+        #endif
+    }()
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func next() -> Int {
+            lock.lock(); defer { lock.unlock() }
+            n += 1
+            return n
+        }
+    }
+}

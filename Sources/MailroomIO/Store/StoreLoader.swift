@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+
+/// Options of a load, from the pipeline.
+public struct LoadOptions: Sendable, Equatable {
+    /// Whether loading may create contacts (`sent`: only for external To/Cc/Bcc addresses of sent mail).
+    public var createContacts: CreateContacts
+    /// Records per transaction.
+    public var batchSize: Int
+
+    public init(createContacts: CreateContacts = .never, batchSize: Int = 500) {
+        self.createContacts = createContacts
+        self.batchSize = max(1, batchSize)
+    }
+}
+
+/// What a load did. Counts are over the whole run's input (the same after a resumed run as after a clean one).
+public struct LoadSummary: Sendable, Equatable {
+    public var runId: String
+    /// `phase:position` the load continued from, when it resumed an interrupted load of the same run.
+    public var resumedFrom: String?
+    public var contacts = 0
+    public var threads = 0
+    public var messages = 0
+    public var copies = 0
+    public var links = 0
+    /// Links match flagged as ambiguous (several contacts hold the address): stored unlinked.
+    public var ambiguousLinks = 0
+    /// Contacts this run created from sent mail (store count).
+    public var contactsCreated = 0
+    /// Threads kept internal although a load saw external participants in them (store count, all runs).
+    public var threadsHeldInternal = 0
+
+    /// One line for a person (also stored as the run's message).
+    public var message: String {
+        var m = "loaded \(messages) messages (\(copies) copies) in \(threads) threads, \(contacts) contacts, "
+            + "\(links) participant links"
+        if ambiguousLinks > 0 { m += "; \(ambiguousLinks) ambiguous links left unlinked" }
+        if contactsCreated > 0 { m += "; \(contactsCreated) contacts created from sent mail" }
+        if threadsHeldInternal > 0 { m += "; \(threadsHeldInternal) internal threads kept internal" }
+        return m
+    }
+
+    var countsJSON: String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("contacts", contacts)
+        w.field("threads", threads)
+        w.field("messages", messages)
+        w.field("copies", copies)
+        w.field("links", links)
+        w.field("ambiguousLinks", ambiguousLinks)
+        w.field("contactsCreated", contactsCreated)
+        w.field("threadsHeldInternal", threadsHeldInternal)
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+/// Loads a run's records into the store in batches. Each batch's rows and the run's checkpoint commit in one
+/// transaction; a rerun of the same run id continues after the last committed batch, and every row is an upsert
+/// on a stable key, so any interrupted load converges to the same rows as a clean one.
+public struct StoreLoader {
+    /// The load's phases, in order; the checkpoint names the phase and how many of its records are committed.
+    enum Phase: String, CaseIterable, Comparable {
+        case contacts, threads, messages, links, done
+
+        var index: Int { Phase.allCases.firstIndex(of: self)! }
+        var next: Phase { Phase.allCases[min(index + 1, Phase.allCases.count - 1)] }
+        static func < (a: Phase, b: Phase) -> Bool { a.index < b.index }
+    }
+
+    public let store: CRMStore
+    public var options: LoadOptions
+    public var fault: FaultHook
+    public var now: @Sendable () -> Date
+
+    public init(store: CRMStore, options: LoadOptions = LoadOptions(), fault: FaultHook = .process,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.options = options
+        self.fault = fault
+        self.now = now
+    }
+
+    /// Loads `input` as run `run.runId`, holding the store's lock. Throws `.locked` when another process loads.
+    public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
+        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: store.path), what: store.path, now: now())
+        defer { lock.release() }
+        do {
+            return try loadLocked(run, input)
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch {
+            markFailed(run.runId, error)
+            throw error
+        }
+    }
+
+    private func loadLocked(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
+        let resume = try begin(run)
+        try fault.hit("load.start")
+        var s = LoadSummary(runId: run.runId)
+        if resume != (.contacts, 0) { s.resumedFrom = "\(resume.phase.rawValue):\(resume.position)" }
+        let state = LoadState(runId: run.runId, options: options)
+
+        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in }) { db, batch in
+            _ = try CRMStore.upsertContacts(db, batch)
+        }
+        s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
+            for k in t.messageKeys { state.threadOf[k] = t.threadId }
+        }) { db, batch in try state.applyThreads(db, batch) }
+        s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
+            s.copies += m.copies.count
+            state.observe(m)
+        }) { db, batch in try state.applyMessages(db, batch) }
+        s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
+            if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
+        }) { db, batch in try state.applyLinks(db, batch) }
+
+        s = try finish(run, s)
+        try fault.hit("load.finish.afterCommit")
+        return s
+    }
+
+    /// Starts the run (or picks up its checkpoint when an earlier load of the same run id did not finish).
+    private func begin(_ run: LoadRunInfo) throws -> (phase: Phase, position: Int) {
+        let stamp = FileLock.isoUTC(now())
+        return try store.write("start the load") { db in
+            if let r = try Row.fetchOne(db, sql: "SELECT phase, position FROM checkpoints WHERE run_id = ?",
+                                        arguments: [run.runId]),
+               let p = Phase(rawValue: r["phase"]), p != .done {
+                try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?",
+                               arguments: [run.runId])
+                return (p, r["position"])
+            }
+            var w = JSONWriter()
+            w.beginArray()
+            for m in run.mailboxes { w.string(m) }
+            w.endArray()
+            try db.execute(sql: """
+                INSERT INTO runs(id, kind, window_start, window_end, mailboxes, started_at, finished_at, status,
+                                 counts, message)
+                VALUES (?, 'load', ?, ?, ?, ?, NULL, 'running', '{}', 'loading')
+                ON CONFLICT(id) DO UPDATE SET kind = 'load', window_start = excluded.window_start,
+                    window_end = excluded.window_end, mailboxes = excluded.mailboxes,
+                    started_at = excluded.started_at, finished_at = NULL, status = 'running',
+                    counts = '{}', message = 'loading'
+                """, arguments: [run.runId, run.windowStart, run.windowEnd, String(decoding: w.bytes, as: UTF8.self),
+                                 stamp])
+            for m in run.mailboxes {
+                try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [m])
+            }
+            try saveCheckpoint(db, run.runId, .contacts, 0)
+            return (.contacts, 0)
+        }
+    }
+
+    /// Reads every record of a phase (so counts and in-memory maps are whole), skips those an earlier attempt
+    /// committed, and commits the rest in batches with the checkpoint. Returns the number of records.
+    private func runPhase<R>(_ runId: String, _ phase: Phase, _ source: RecordSource<R>,
+                             _ resume: (phase: Phase, position: Int),
+                             observe: (R) throws -> Void,
+                             apply: (Database, [R]) throws -> Void) throws -> Int {
+        let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
+        var batch: [R] = []
+        batch.reserveCapacity(options.batchSize)
+        var count = 0
+        func flush(position: Int, phaseDone: Bool) throws {
+            try store.write("load \(phase.rawValue) into the store") { db in
+                try apply(db, batch)
+                try saveCheckpoint(db, runId, phaseDone ? phase.next : phase, phaseDone ? 0 : position)
+                try fault.hit("load.batch.beforeCommit")
+            }
+            try fault.hit("load.batch.afterCommit")
+            batch.removeAll(keepingCapacity: true)
+        }
+        try source.forEach { r in
+            try observe(r)
+            count += 1
+            if count <= skip { return }
+            batch.append(r)
+            if batch.count == options.batchSize { try flush(position: count, phaseDone: false) }
+        }
+        if skip != Int.max { try flush(position: count, phaseDone: true) }
+        return count
+    }
+
+    private func finish(_ run: LoadRunInfo, _ s0: LoadSummary) throws -> LoadSummary {
+        var s = s0
+        let stamp = FileLock.isoUTC(now())
+        return try store.write("finish the load") { db in
+            s.contactsCreated = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts WHERE created_run = ?",
+                                                 arguments: [run.runId]) ?? 0
+            s.threadsHeldInternal = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM threads WHERE visibility = 'internal' AND proposed_class <> 'internal-only'
+                """) ?? 0
+            try db.execute(sql: """
+                UPDATE runs SET status = 'ok', finished_at = ?, counts = ?, message = ? WHERE id = ?
+                """, arguments: [stamp, s.countsJSON, s.message, run.runId])
+            try saveCheckpoint(db, run.runId, .done, 0)
+            for c in run.cursors { try CRMStore.saveCursor(db, c, now: now()) }
+            try fault.hit("load.finish")
+            return s
+        }
+    }
+
+    private func saveCheckpoint(_ db: Database, _ runId: String, _ phase: Phase, _ position: Int) throws {
+        try db.execute(sql: """
+            INSERT INTO checkpoints(run_id, phase, position, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(run_id) DO UPDATE SET phase = excluded.phase, position = excluded.position,
+                updated_at = excluded.updated_at
+            """, arguments: [runId, phase.rawValue, position, FileLock.isoUTC(now())])
+    }
+
+    /// Records a failed load (best effort: the disk may be full). The checkpoint stays, so a rerun continues.
+    private func markFailed(_ runId: String, _ error: Error) {
+        let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        _ = try? store.queue.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ?",
+                           arguments: [FileLock.isoUTC(now()), "failed: \(line)", runId])
+        }
+    }
+}
