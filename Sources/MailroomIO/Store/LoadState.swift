@@ -70,7 +70,7 @@ final class LoadState {
     }
 
     /// Messages (one row per identity key) and their copies. Fields that can differ between loads of the same
-    /// identity are merged order-free: `sent` wins over `received`, the least mailbox name and content hash.
+    /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies) and content hash.
     func applyMessages(_ db: Database, _ batch: [DedupedMessage]) throws {
         for d in batch {
             let m = d.message
@@ -78,7 +78,9 @@ final class LoadState {
                 throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
                                     + "match/threads.ndjson: rerun the match stage")
             }
-            try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [m.mailbox])
+            // The least mailbox name among the copies: the same whichever copy dedupe saw first.
+            let mailbox = ([m.mailbox] + d.copies.map(\.mailbox)).min()!
+            try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [mailbox])
             try db.execute(sql: """
                 INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                                      snippet, bulk)
@@ -90,7 +92,7 @@ final class LoadState {
                                      ELSE 'received' END,
                     date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
                     bulk = excluded.bulk
-                """, arguments: [d.key, m.messageId, m.contentHash, threadId, m.mailbox, m.direction.rawValue, m.date,
+                """, arguments: [d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue, m.date,
                                  m.subject, m.snippet, m.bulk.isEmpty ? 0 : 1])
             for c in d.copies {
                 var w = JSONWriter()
