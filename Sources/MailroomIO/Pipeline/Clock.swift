@@ -1,0 +1,33 @@
+import Foundation
+
+/// The wall clock, read only by the I/O layer.
+public enum WallClock {
+    public static func nowEpoch() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// ISO 8601 UTC with milliseconds, for manifests and run logs.
+    public static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+
+    /// Today's date in UTC, YYYY-MM-DD.
+    public static func todayUTC() -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// A run directory name for now: 20261126T081500Z.
+    public static func runName() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return f.string(from: Date())
+    }
+}

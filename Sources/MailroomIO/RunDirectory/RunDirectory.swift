@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MailroomCore
+
+/// A run directory: `manifest.json` plus one folder per stage holding its NDJSON files.
+///
+///     runs/20261126T081500Z/
+///       manifest.json                 run settings; per stage: inputs, settings, counts, timings, outputs
+///       extract/messages.ndjson       one line per message copy in the window
+///       extract/raw/<mailbox>/…       IMAP only: fetched message bytes
+///       normalize/messages.ndjson     one line per readable message copy
+///       normalize/quarantine.ndjson   one line per unreadable message copy, with the reason
+///       dedupe/messages.ndjson        one line per message identity, with all its copies
+///       dedupe/duplicates.ndjson      one line per dropped repeat copy
+///       dedupe/contacts.ndjson        one line per contact row
+///       dedupe/contact-groups.ndjson  one line per group of likely duplicate contacts
+///       match/threads.ndjson          one line per thread, with its class and contacts
+///       match/links.ndjson            one line per (message, role, participant)
+///       match/unmatched.ndjson        one line per external address no contact holds
+///       report.json                   the dry-run report
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    public static let manifestName = "manifest.json"
+
+    public init(url: URL) { self.url = url.standardizedFileURL }
+
+    /// Creates the directory and its stage folders. Refuses a folder that already holds a different run.
+    public static func create(at url: URL) throws -> RunDirectory {
+        let dir = RunDirectory(url: url)
+        for stage in Stage.allCases {
+            do {
+                try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(stage.rawValue),
+                                                        withIntermediateDirectories: true)
+            } catch {
+                throw MailroomError(.localIO, "cannot create the run directory: \(Self.reason(error))", location: url.path)
+            }
+        }
+        return dir
+    }
+
+    /// Opens an existing run directory (it must hold a manifest).
+    public static func open(_ url: URL) throws -> RunDirectory {
+        let dir = RunDirectory(url: url)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.url.path, isDirectory: &isDir), isDir.boolValue else {
+            throw MailroomError(.input, "no such run directory", location: url.path)
+        }
+        guard FileManager.default.fileExists(atPath: dir.manifestURL.path) else {
+            throw MailroomError(.input, "not a run directory: manifest.json is missing", location: url.path)
+        }
+        return dir
+    }
+
+    public var manifestURL: URL { url.appendingPathComponent(Self.manifestName) }
+
+    public func fileURL(_ relative: String) -> URL { url.appendingPathComponent(relative) }
+
+    /// Path shown to people: relative to the current directory when below it.
+    public func display(_ relative: String) -> String {
+        let full = fileURL(relative).path
+        let cwd = FileManager.default.currentDirectoryPath
+        if full.hasPrefix(cwd + "/") { return String(full.dropFirst(cwd.count + 1)) }
+        return full
+    }
+
+    public func readManifest() throws -> Manifest {
+        let shown = display(Self.manifestName)
+        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+            throw MailroomError(.input, "cannot read the manifest", location: shown)
+        }
+        do {
+            return try Manifest(jsonBytes: [UInt8](data))
+        } catch let e as JSONError {
+            throw MailroomError(.input, "corrupt manifest: \(e)", location: shown)
+        }
+    }
+
+    /// Writes the manifest atomically (temp file, sync, rename).
+    public func writeManifest(_ m: Manifest) throws {
+        var w = JSONWriter(reserving: 8192)
+        m.writeJSON(&w)
+        var bytes = w.bytes
+        bytes.append(0x0A)
+        try writeAtomically(bytes, to: Self.manifestName)
+    }
+
+    /// Writes a whole small file atomically.
+    public func writeAtomically(_ bytes: [UInt8], to relative: String) throws {
+        let target = fileURL(relative)
+        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
+        let fd = Glibc.open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw IOFailure.from(errno: errno, path: temp.path, doing: "create") }
+        var ok = true
+        var err: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if errno == EINTR { continue }; ok = false; err = errno; return }
+                off += n
+            }
+        }
+        if ok && fsync(fd) != 0 { ok = false; err = errno }
+        close(fd)
+        if ok && rename(temp.path, target.path) != 0 { ok = false; err = errno }
+        if !ok {
+            unlink(temp.path)
+            throw IOFailure.from(errno: err, path: display(relative), doing: "write")
+        }
+    }
+
+    public func writer(_ relative: String, schema: String) throws -> NDJSONWriter {
+        try NDJSONWriter(url: fileURL(relative), relativePath: relative, schema: schema)
+    }
+
+    /// Reads a predecessor's NDJSON file, refusing one that is missing, cut short, or not the file the manifest
+    /// recorded (line count and SHA-256 are checked; the size is checked before reading anything).
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, _ body: (R, Int) throws -> Void) throws {
+        let shown = display(summary.file)
+        let attrs = try? FileManager.default.attributesOfItem(atPath: fileURL(summary.file).path)
+        guard let size = (attrs?[.size] as? NSNumber)?.intValue else {
+            throw MailroomError(.input, "missing: rerun the stage that writes it", location: shown)
+        }
+        if size != summary.bytes {
+            throw MailroomError(.input, "is \(size) bytes but the manifest recorded \(summary.bytes): incomplete or changed since it was written; rerun the stage that writes it", location: shown)
+        }
+        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown, body)
+        if lines != summary.lines || sha != summary.sha256 {
+            throw MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let e = error as? CocoaError, let u = e.underlying as? POSIXError {
+            return String(cString: strerror(u.code.rawValue))
+        }
+        return (error as NSError).localizedDescription
+    }
+}
