@@ -16,18 +16,11 @@ public struct RecordSource<R: Sendable>: Sendable {
 }
 
 extension RecordSource where R: JSONRecord {
-    /// The records of an NDJSON file, one per line (blank lines skipped). A missing file is an `.input` error.
-    public static func ndjson(_ url: URL) -> RecordSource<R> {
+    /// The records of an NDJSON file, one per line (`NDJSONReader`: a bad or missing file is an `.input` error
+    /// naming the file and line).
+    public static func ndjson(_ url: URL, displayPath: String? = nil) -> RecordSource<R> {
         RecordSource { body in
-            try NDJSONLines.forEach(url: url) { bytes, line in
-                let record: R
-                do {
-                    record = try R(jsonBytes: bytes)
-                } catch {
-                    throw MailroomError(.input, "line \(line) is not a valid record: \(error)", location: url.path)
-                }
-                try body(record)
-            }
+            try NDJSONReader.forEach(R.self, url: url, displayPath: displayPath) { record, _ in try body(record) }
         }
     }
 }
@@ -79,36 +72,5 @@ public struct LoadRunInfo: Sendable, Equatable {
         self.windowEnd = windowEnd
         self.mailboxes = mailboxes
         self.cursors = cursors
-    }
-}
-
-/// Reads a file line by line as bytes (no Character splitting), for the loader until the shared NDJSON reader
-/// is used.
-enum NDJSONLines {
-    static func forEach(url: URL, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
-        guard let f = fopen(url.path, "rb") else {
-            let e = errno
-            throw MailroomError(.input, "cannot read: \(String(cString: strerror(e)))", location: url.path)
-        }
-        defer { fclose(f) }
-        var linePtr: UnsafeMutablePointer<CChar>?
-        var cap = 0
-        defer { free(linePtr) }
-        var lineNo = 0
-        while true {
-            let n = getline(&linePtr, &cap, f)
-            if n < 0 {
-                if ferror(f) != 0 {
-                    throw MailroomError(.input, "read failed after line \(lineNo)", location: url.path)
-                }
-                break
-            }
-            lineNo += 1
-            guard let p = linePtr else { continue }
-            var bytes = Array(UnsafeRawBufferPointer(start: p, count: n).bindMemory(to: UInt8.self))[...]
-            while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes = bytes.dropLast() }
-            if bytes.isEmpty { continue }
-            try body(bytes, lineNo)
-        }
     }
 }
