@@ -58,7 +58,7 @@ extension CRMStore {
         }
     }
 
-    static func importMessage(_ n: Int, _ s: ContactImportSummary) -> String {
+    public static func importMessage(_ n: Int, _ s: ContactImportSummary) -> String {
         var m = "imported \(n) contacts: \(s.created) new, \(s.updated) updated, \(s.unchanged) unchanged"
         if s.replacedCreated > 0 { m += ", \(s.replacedCreated) created-from-sent contacts replaced" }
         if !s.emailsSkipped.isEmpty { m += "; \(s.emailsSkipped.count) emails already on another contact skipped" }

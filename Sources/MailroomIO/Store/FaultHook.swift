@@ -37,20 +37,27 @@ public struct FaultHook: Sendable {
         }
     }
 
-    /// The process-wide hook: in debug builds, `MAILROOM_FAULT=point:n` (read once) makes the process `_exit(70)`
-    /// at the n-th occurrence of `point`; otherwise, and in release builds, it does nothing.
+    /// The process-wide hook, for crash tests of the built binary (debug builds only; read once):
+    /// `MAILROOM_FAULT=point:n` exits with status 70 at the n-th occurrence of `point`;
+    /// `point:n:kill` sends the process SIGKILL there (the kernel ends it as `kill -9` would);
+    /// `point:n:stop` stops it with SIGSTOP there, so that a test can `kill -9` it from outside while it holds
+    /// the store's lock (and, before a commit, an open write transaction).
+    /// Without the variable, and in release builds, it does nothing.
     public static let process: FaultHook = {
         #if DEBUG
-        guard let spec = ProcessInfo.processInfo.environment["MAILROOM_FAULT"],
-              let colon = spec.lastIndex(of: ":"),
-              let n = Int(spec[spec.index(after: colon)...]), n > 0 else { return .none }
-        let point = String(spec[..<colon])
+        guard let spec = ProcessInfo.processInfo.environment["MAILROOM_FAULT"] else { return .none }
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2, let n = Int(parts[1]), n > 0 else { return .none }
+        let point = parts[0]
+        let action = parts.count > 2 ? parts[2] : "exit"
         let counter = Counter()
         return FaultHook { p in
-            guard p == point else { return }
-            if counter.next() == n {
-                FileHandle.standardError.write(Data("mailroom: fault injected at \(p):\(n)\n".utf8))
-                _exit(70)
+            guard p == point, counter.next() == n else { return }
+            FileHandle.standardError.write(Data("mailroom: fault injected at \(p):\(n) (\(action))\n".utf8))
+            switch action {
+            case "kill": kill(getpid(), SIGKILL)
+            case "stop": kill(getpid(), SIGSTOP)
+            default: _exit(70)
             }
         }
         #else
