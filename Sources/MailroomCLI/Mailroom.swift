@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import MailroomIO
 
 @main
@@ -6,6 +8,23 @@ struct Mailroom: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailroom",
         abstract: "Import mailbox history into a CRM store: extract → normalize → dedupe → match → load.",
-        version: "0.1.0"
+        discussion: "Exit codes are listed in the README (0 ok, 2 usage or pipeline file, 3 input, 4 store, 5 local I/O, 6 locked, 7 review failed, ...).",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, StageCommand.self, ReportCommand.self]
     )
+
+    /// Parses, runs, and maps every error to one documented exit code in one place.
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = ProcessInfo.processInfo.environment["MAILROOM_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return h
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            Foundation.exit(CLIError.report(error))
+        }
+    }
 }

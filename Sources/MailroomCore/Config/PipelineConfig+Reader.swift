@@ -66,6 +66,8 @@ extension PipelineConfig {
 /// Walks the YAML tree collecting every issue instead of stopping at the first.
 struct ConfigReader {
     var issues: [ConfigIssue] = []
+    /// The mapping being read: missing keys are reported at its line.
+    var container: Node?
 
     static func issue(from e: YamlError) -> ConfigIssue {
         switch e {
@@ -79,7 +81,8 @@ struct ConfigReader {
     }
 
     mutating func add(_ node: Node?, _ message: String) {
-        issues.append(ConfigIssue(line: node?.mark?.line, column: node?.mark?.column, message: message))
+        let at = node ?? container
+        issues.append(ConfigIssue(line: at?.mark?.line, column: at?.mark?.column, message: message))
     }
 
     /// The mapping's entries by key, reporting unknown and repeated keys.
@@ -206,6 +209,7 @@ struct ConfigReader {
             add(root, "the pipeline file must be a mapping of keys to values")
             return nil
         }
+        container = root
         let e = entries(root, allowed: PipelineConfig.topKeys, context: "the pipeline")
         let name = string(e, "name", required: true, context: "the pipeline")
         var mailboxes: [MailboxConfig] = []
@@ -216,10 +220,12 @@ struct ConfigReader {
             add(a.key, "use either 'mailbox' or 'mailboxes', not both")
         case (.some(let one), nil):
             if let m = mailbox(one.value, defaultName: "default") { mailboxes.append(m) }
+            container = root
         case (nil, .some(let many)):
             if case .sequence(let seq) = many.value, !seq.isEmpty {
                 var seen: [String: Node] = [:]
                 for item in seq {
+                    defer { container = root }
                     guard let m = mailbox(item, defaultName: nil) else { continue }
                     if seen[m.name] != nil {
                         add(item, "mailbox name '\(m.name)' is used twice")
@@ -260,6 +266,7 @@ struct ConfigReader {
 
     mutating func mailbox(_ node: Node, defaultName: String?) -> MailboxConfig? {
         let before = issues.count
+        container = node
         let e = entries(node, allowed: PipelineConfig.mailboxKeys, context: "a mailbox")
         guard case .mapping = node else { return nil }
         let name = string(e, "name", required: defaultName == nil, context: "a mailbox") ?? defaultName ?? ""

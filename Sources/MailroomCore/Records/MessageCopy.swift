@@ -5,15 +5,23 @@ public enum SourceKind: String, Sendable, CaseIterable {
 
 /// Where one message copy's bytes are: a byte range of a file below the mailbox's root (for `imap`, below the
 /// run directory's `extract/raw/<mailbox>/`). Maildir and .eml files are whole files: offset 0, their length.
+/// An mbox copy's range is the message after its From_ line (a single-file mbox mailbox names that file itself:
+/// `file` is its name, resolved beside the root). Keys in order: `file`, `offset`, `length`, then `unquote`
+/// only when true.
 public struct Locator: JSONRecord, Equatable, Hashable {
     public var file: String
     public var offset: Int
     public var length: Int
+    /// mbox only: the range holds `>From ` quoted lines, and one `>` must be removed from every line matching
+    /// `^>+From ` to get the message back (mboxrd/mboxo). False for Content-Length-delimited messages and for
+    /// ranges with no quoted line. Written only when true.
+    public var unquote: Bool
 
-    public init(file: String, offset: Int, length: Int) {
+    public init(file: String, offset: Int, length: Int, unquote: Bool = false) {
         self.file = file
         self.offset = offset
         self.length = length
+        self.unquote = unquote
     }
 
     public init(json: JSONValue) throws {
@@ -21,6 +29,7 @@ public struct Locator: JSONRecord, Equatable, Hashable {
         file = try o.string("file")
         offset = try o.int("offset")
         length = try o.int("length")
+        unquote = o.has("unquote") ? try o.bool("unquote") : false
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -28,6 +37,7 @@ public struct Locator: JSONRecord, Equatable, Hashable {
         w.field("file", file)
         w.field("offset", offset)
         w.field("length", length)
+        if unquote { w.field("unquote", true) }
         w.endObject()
     }
 }

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import MailroomIO
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline's stages into a new run directory (with --dry-run: up to the report, nothing loaded)."
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Flag(help: "Stop after match and print the dry-run report; nothing is written to any store.")
+    var dryRun = false
+
+    @Option(help: "The run directory to create (default: runs/<time> next to the pipeline file).")
+    var runDir: String?
+
+    @Option(help: "Backfill window in days (default: the pipeline's backfillDays).")
+    var days: Int?
+
+    @Option(help: "The day the window ends with, YYYY-MM-DD UTC (default: today), for reproducible runs.")
+    var asOf: String?
+
+    @Option(help: "Only this mailbox of the pipeline.")
+    var mailbox: String?
+
+    @Flag(help: "Print the report as one JSON document (same as --format json).")
+    var json = false
+
+    @Option(help: "Report format: text or json.")
+    var format: ReportFormat = .text
+
+    func validate() throws {
+        if let days, !(1...36500).contains(days) { throw ValidationError("--days must be between 1 and 36500, not \(days)") }
+    }
+
+    func run() throws {
+        let loaded = try LoadedPipeline.load(path: pipeline)
+        let dir = runDir.map { URL(fileURLWithPath: $0) }
+            ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+        let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: days ?? loaded.config.backfillDays, mailbox: mailbox)
+        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
+        try runner.run(through: .match)
+        let report = try runner.report()
+        if !dryRun {
+            try runner.run(.load)
+        }
+        if json || format == .json {
+            Output.write(report.jsonBytes() + [0x0A])
+        } else {
+            Output.write(report.text())
+            Output.write("\nRun directory: \(runner.runDir.display(""))\n")
+        }
+    }
+}

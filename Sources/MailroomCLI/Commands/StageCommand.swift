@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import MailroomIO
+
+extension Stage: ExpressibleByArgument {}
+
+struct StageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stage",
+        abstract: "Rerun one stage of a run directory from its predecessor's files; later stages become stale."
+    )
+
+    @Argument(help: "The stage: extract, normalize, dedupe, match or load.")
+    var stage: Stage
+
+    @Option(name: .customLong("run"), help: "The run directory.")
+    var runDirectory: String
+
+    @Flag(help: "Print the stage's manifest entry as JSON.")
+    var json = false
+
+    func run() throws {
+        let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        let record = try runner.run(stage)
+        if json {
+            Output.write(record.jsonBytes() + [0x0A])
+            return
+        }
+        let counts = record.counts.keys.sorted().map { "\($0) \(record.counts[$0]!)" }.joined(separator: ", ")
+        Output.write("\(stage.rawValue): \(counts) in \(record.durationMs) ms\n")
+        for o in record.outputs { Output.write("  \(o.file): \(o.lines) lines, \(o.schema)\n") }
+        let stale = stage.downstream.filter { runner.manifest.stages[$0]?.status == .stale }
+        if !stale.isEmpty {
+            Output.write("Now stale: \(stale.map(\.rawValue).joined(separator: ", ")) (rerun them in order)\n")
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Print the dry-run report of an existing run directory (after match)."
+    )
+
+    @Option(name: .customLong("run"), help: "The run directory.")
+    var runDirectory: String
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        let report = try runner.report()
+        if json { Output.write(report.jsonBytes() + [0x0A]) } else { Output.write(report.text()) }
+    }
+}

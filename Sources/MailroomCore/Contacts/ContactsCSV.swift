@@ -1,0 +1,127 @@
+/// A problem found in the contacts file. Fatal issues mean the file cannot be trusted as a whole (the caller
+/// stops the run); the others are data-quality findings about one row.
+public struct ContactsIssue: Sendable, Equatable {
+    /// 1-based physical line of the contacts file.
+    public var line: Int
+    /// One line for a person: what is wrong. Names the column or email position, not the address itself.
+    public var message: String
+    public var fatal: Bool
+
+    public init(line: Int, message: String, fatal: Bool) {
+        self.line = line
+        self.message = message
+        self.fatal = fatal
+    }
+}
+
+/// Reads the CRM contacts export: a CSV file with a header row naming at least `id`, `name` and `emails`
+/// (case-insensitive, any order, other columns ignored). RFC 4180 quoting, optional UTF-8 BOM, CRLF or LF.
+/// `emails` holds one or more addresses separated by `;`; the first usable one is the contact's primary email.
+///
+/// Grain of the result: one `Contact` per non-blank data row, in file order. Fatal issues: a required column is
+/// missing, a quote is never closed, an id is empty or repeats. Non-fatal: an email that is not an address (kept,
+/// with `ContactEmail.issue` set), a contact with no usable email. Blank rows are skipped.
+public enum ContactsCSV {
+    public static let requiredColumns = ["id", "name", "emails"]
+
+    /// `ContactEmail.issue` for an email that cannot be read as an address.
+    public static let notAnAddress = "not-an-address"
+
+    public static func parse(_ bytes: [UInt8]) -> (contacts: [Contact], issues: [ContactsIssue]) {
+        var reader = CSVRecords(bytes)
+        var issues: [ContactsIssue] = []
+        var contacts: [Contact] = []
+
+        // Header: the first non-blank record.
+        var columns: [String: Int] = [:]
+        var headerLine = 1
+        var sawHeader = false
+        while !sawHeader, let next = reader.next() {
+            switch next {
+            case .failure(.unterminatedQuote(let line)):
+                issues.append(ContactsIssue(line: line, message: "quoted field is never closed", fatal: true))
+                return (contacts, issues)
+            case .success(let record):
+                if isBlank(record.fields) { continue }
+                sawHeader = true
+                headerLine = record.line
+                for (i, name) in record.fields.enumerated() {
+                    let n = name.trimmingASCIISpaces().lowercased()
+                    if columns[n] == nil { columns[n] = i }
+                }
+            }
+        }
+        let missing = requiredColumns.filter { columns[$0] == nil }
+        guard missing.isEmpty, let idCol = columns["id"], let nameCol = columns["name"],
+              let emailsCol = columns["emails"]
+        else {
+            let message = sawHeader
+                ? "header row lacks required column\(missing.count == 1 ? "" : "s") " + missing.joined(separator: ", ")
+                : "file has no header row (required columns: id, name, emails)"
+            issues.append(ContactsIssue(line: headerLine, message: message, fatal: true))
+            return (contacts, issues)
+        }
+
+        var firstLineOfId: [String: Int] = [:]
+        while let next = reader.next() {
+            let record: CSVRecords.Record
+            switch next {
+            case .failure(.unterminatedQuote(let line)):
+                issues.append(ContactsIssue(line: line, message: "quoted field is never closed", fatal: true))
+                return (contacts, issues)
+            case .success(let r):
+                record = r
+            }
+            if isBlank(record.fields) { continue }
+            func field(_ i: Int) -> String { i < record.fields.count ? record.fields[i] : "" }
+
+            let id = field(idCol).trimmingASCIISpaces()
+            if id.isEmpty {
+                issues.append(ContactsIssue(line: record.line, message: "contact has an empty id", fatal: true))
+                continue
+            }
+            if let first = firstLineOfId[id] {
+                issues.append(ContactsIssue(line: record.line,
+                                            message: "duplicate contact id \"\(id)\" (first on line \(first))",
+                                            fatal: true))
+                continue
+            }
+            firstLineOfId[id] = record.line
+
+            let emails = splitEmails(field(emailsCol)).map(contactEmail)
+            for (i, e) in emails.enumerated() where e.issue != nil {
+                issues.append(ContactsIssue(line: record.line,
+                                            message: "contact \"\(id)\": email \(i + 1) is not an address",
+                                            fatal: false))
+            }
+            if !emails.contains(where: { $0.key != nil }) {
+                issues.append(ContactsIssue(line: record.line, message: "contact \"\(id)\" has no usable email",
+                                            fatal: false))
+            }
+            contacts.append(Contact(id: id, name: field(nameCol).trimmingASCIISpaces(), emails: emails,
+                                    line: record.line))
+        }
+        return (contacts, issues)
+    }
+
+    /// One saved email, normalized like message addresses.
+    public static func contactEmail(_ raw: String) -> ContactEmail {
+        guard let a = AddressNormalizer.parse(raw) else {
+            return ContactEmail(raw: raw, address: nil, key: nil, foldedKey: nil, issue: notAnAddress)
+        }
+        return ContactEmail(raw: raw, address: a.address, key: a.key, foldedKey: AddressNormalizer.foldedKey(a),
+                            issue: nil)
+    }
+
+    /// The `;`-separated pieces of an emails cell, trimmed, empty pieces dropped.
+    static func splitEmails(_ cell: String) -> [String] {
+        cell.split(separator: ";", omittingEmptySubsequences: false)
+            .map { String($0).trimmingASCIISpaces() }
+            .filter { !$0.isEmpty }
+    }
+
+    /// A row whose every cell is empty or white space (`""` or `,,`).
+    static func isBlank(_ fields: [String]) -> Bool {
+        fields.allSatisfy { $0.trimmingASCIISpaces().isEmpty }
+    }
+}

@@ -1,0 +1,99 @@
+/// The match stage's decisions: links every participant of every message identity to a contact (or not),
+/// classifies threads, and collects the external addresses no contact holds.
+///
+/// - Internal: the address's domain is one of `ownDomains` (or a subdomain), or the address is a mailbox owner's.
+///   Internal addresses are never linked to contacts, even when a contact holds one.
+/// - Thread class: `internal-only` when every participant of every message is internal; `matched` when any
+///   external participant links to exactly one contact; `unmatched` otherwise. An ambiguous address (held by two
+///   or more contacts) is flagged on its links and neither links nor counts as unmatched.
+///
+/// Messages are streamed through `add` (in dedupe order); the state kept is per thread and per unmatched address
+/// (keys, dates, counts), never whole messages. `finish` output does not depend on the order of `add` calls.
+public struct Matcher: Sendable {
+    private let ownDomains: [String]
+    private let owner: Set<String>
+    private let contacts: ContactIndex
+    private var threads: [String: ThreadState] = [:]
+    private var unmatched: [String: UnmatchedState] = [:]
+
+    /// - Parameters:
+    ///   - ownDomains: the company's domains (Unicode or ASCII; compared in lower-case ASCII).
+    ///   - owner: `Address.key` of every mailbox owner.
+    public init(ownDomains: [String], owner: Set<String>, contacts: ContactIndex) {
+        self.ownDomains = ownDomains.map { DomainName.toASCII($0) ?? $0.lowercased() }
+        self.owner = owner
+        self.contacts = contacts
+    }
+
+    public func isInternal(_ a: Address) -> Bool {
+        owner.contains(a.key) || DomainName.isInternal(a.domain, ownDomains: ownDomains)
+    }
+
+    /// Links for every participant of the message (From, Sender, Reply-To, To, Cc, Bcc; top-level headers only),
+    /// in that role order, one per role and address key, and records the message in its thread.
+    public mutating func add(_ d: DedupedMessage, threadId: String) -> [ParticipantLink] {
+        let m = d.message
+        var links: [ParticipantLink] = []
+        var thread = threads[threadId] ?? ThreadState()
+        thread.addMessage(key: d.key, date: m.date, subject: m.subject, direction: m.direction,
+                          mailboxes: d.copies.map(\.mailbox) + [m.mailbox])
+
+        // Unmatched addresses of this message: key → (address, name, appears as a recipient).
+        var seenUnmatched: [String: (address: Address, recipient: Bool)] = [:]
+        var order: [String] = []
+        var emitted: Set<String> = []  // "role address-key": one link per participant and role
+        for (role, a) in m.allAddresses {
+            guard emitted.insert(role + " " + a.key).inserted else { continue }
+            let inside = isInternal(a)
+            var link = ParticipantLink(messageKey: d.key, threadId: threadId, role: role, address: a.address,
+                                       isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
+            thread.addParticipant(a, isInternal: inside)
+            if !inside {
+                switch contacts.lookup(a) {
+                case .match(let contactId, let rule):
+                    link.contactId = contactId
+                    link.rule = rule
+                    thread.addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
+                case .ambiguous(let ids):
+                    link.ambiguous = ids
+                case .none:
+                    let recipient = role == "to" || role == "cc" || role == "bcc"
+                    if var seen = seenUnmatched[a.key] {
+                        seen.recipient = seen.recipient || recipient
+                        if seen.address.name == nil, a.name != nil { seen.address = a }
+                        seenUnmatched[a.key] = seen
+                    } else {
+                        seenUnmatched[a.key] = (a, recipient)
+                        order.append(a.key)
+                    }
+                }
+            }
+            links.append(link)
+        }
+        threads[threadId] = thread
+
+        for key in order {
+            guard let seen = seenUnmatched[key] else { continue }
+            unmatched[key, default: UnmatchedState()].add(
+                seen.address, threadId: threadId, date: m.date,
+                sentTo: m.direction == .sent && seen.recipient, bulk: !m.bulk.isEmpty)
+        }
+        return links
+    }
+
+    /// Threads sorted by thread id; unmatched addresses by messages (most first), then latest `lastSeen`, then
+    /// address.
+    public func finish() -> (threads: [ThreadRecord], unmatched: [UnmatchedAddress]) {
+        let records = threads.keys.sorted().map { id in threads[id]!.record(threadId: id) }
+        let addresses = unmatched.values.map { $0.record() }.sorted { a, b in
+            if a.messages != b.messages { return a.messages > b.messages }
+            if a.lastSeen != b.lastSeen {
+                guard let x = a.lastSeen else { return false }
+                guard let y = b.lastSeen else { return true }
+                return x > y
+            }
+            return a.address < b.address
+        }
+        return (records, addresses)
+    }
+}

@@ -1,0 +1,35 @@
+/// Reply and forward prefixes on a decoded subject (`Re:`, `Fwd:`, `AW:`, `SV:`, `Re[2]:`, `回复：`, ...),
+/// optionally after mailing-list tags such as `[team]`. Used to decide whether a message without
+/// In-Reply-To/References may join a thread by subject.
+public enum SubjectPrefix {
+    /// Prefix words, lower-cased, in the languages mail clients commonly write.
+    static let words: Set<String> = [
+        "re", "fw", "fwd", "aw", "wg", "sv", "vs", "antw", "doorst", "tr", "rif", "r", "odp", "res",
+        "enc", "rv", "vb", "ynt", "回复", "答复", "转发", "回覆", "轉寄", "転送", "返信",
+    ]
+
+    /// True when the subject starts (after white space and `[list]` tags) with a reply or forward prefix.
+    public static func isReply(_ subject: String) -> Bool {
+        var s = Substring(subject)
+        while true {
+            s = s.drop(while: \.isWhitespace)
+            guard s.first == "[", let close = s.firstIndex(of: "]") else { break }
+            s = s[s.index(after: close)...]
+        }
+        let word = s.prefix(while: \.isLetter)
+        guard !word.isEmpty, word.count <= 6, words.contains(word.lowercased()) else { return false }
+        var rest = s[word.endIndex...]
+        // A reply counter: `Re[2]:`, `Re(2):`, `Re^2:`.
+        if let open = rest.first, open == "[" || open == "(" || open == "^" {
+            let digits = rest.dropFirst().prefix(while: \.isNumber)
+            guard !digits.isEmpty else { return false }
+            rest = rest.dropFirst(1 + digits.count)
+            if open != "^" {
+                guard let c = rest.first, c == (open == "[" ? "]" : ")") else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        rest = rest.drop { $0 == " " }
+        return rest.first == ":" || rest.first == "\u{FF1A}"
+    }
+}

@@ -1,0 +1,93 @@
+/// Raw header and body bytes to text.
+enum HeaderText {
+    /// Raw header bytes as text: ASCII and valid UTF-8 (RFC 6532) as is, anything else as windows-1252.
+    static func string(_ bytes: some Collection<UInt8>) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        if let s = validUTF8(bytes) { return s }
+        return windows1252(bytes)
+    }
+
+    /// The bytes as a String when they are valid UTF-8, else nil.
+    static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        var out = String.UnicodeScalarView()
+        while true {
+            switch decoder.decode(&it) {
+            case .scalarValue(let u): out.append(u)
+            case .emptyInput: return String(out)
+            case .error: return nil
+            }
+        }
+    }
+
+    /// C1 range of windows-1252 (0x80...0x9F); unassigned bytes map to their Latin-1 code points.
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+        0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    static func windows1252(_ bytes: some Collection<UInt8>) -> String {
+        var out = String.UnicodeScalarView()
+        for c in bytes {
+            let v: UInt32 = (c >= 0x80 && c <= 0x9F) ? cp1252High[Int(c - 0x80)] : UInt32(c)
+            out.append(Unicode.Scalar(v)!)
+        }
+        return String(out)
+    }
+
+    /// Bytes in a declared charset to text. Unknown or missing charsets fall back to UTF-8, else windows-1252;
+    /// `unknown` is true when the declared charset was not recognised.
+    static func decode(_ bytes: some Collection<UInt8>, charset rawCharset: String?) -> (text: String, unknown: Bool) {
+        let cs = normalizedCharset(rawCharset)
+        switch cs {
+        case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit", "default", "none":
+            return (string(bytes), false)
+        case "iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252", "cp1252", "x-user-defined":
+            // QUIRK: like browsers (WHATWG Encoding), Latin-1 labels mean windows-1252.
+            return (bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : windows1252(bytes), false)
+        default:
+            switch ICU.decode(bytes, charset: cs) {
+            case .success(let r): return (r.text, false)
+            case .failure(.unknownCharset): return (string(bytes), true)
+            case .failure(.failed): return (string(bytes), false)
+            }
+        }
+    }
+
+    /// Lower-cased charset label without quotes, white space or an RFC 2231 language suffix.
+    static func normalizedCharset(_ raw: String?) -> String {
+        guard var s = raw?.trimmingASCIISpaces().lowercased() else { return "" }
+        s.removeAll { $0 == "\"" || $0 == "'" }
+        if let star = s.firstIndex(of: "*") { s = String(s[..<star]) }
+        return s.trimmingASCIISpaces()
+    }
+
+    /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
+    /// control characters.
+    static func collapsingWhiteSpace(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for u in s.unicodeScalars {
+            if u.properties.isWhitespace || u == "\u{200B}" || u == "\u{FEFF}" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F) { continue }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(u)
+        }
+        return String(out)
+    }
+}
+
+extension String {
+    /// Trims Unicode white space from both ends.
+    func trimmingWhiteSpace() -> String {
+        let scalars = unicodeScalars
+        guard let s = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let e = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[s...e])
+    }
+}

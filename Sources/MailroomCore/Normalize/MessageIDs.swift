@@ -1,0 +1,96 @@
+/// Message-ID normalization, one way everywhere: without `<>`, surrounding white space and comments, the part
+/// after the last `@` lower-cased (the local part is case-sensitive).
+public enum MessageIDs {
+    /// One id, with or without `<>`; nil when it is not usable (empty, no `@`, white space or controls inside).
+    public static func normalize(_ raw: String) -> String? {
+        var s = withoutComments(raw).trimmingWhiteSpace()
+        if let open = s.firstIndex(of: "<") {
+            let after = s[s.index(after: open)...]
+            s = String(after.prefix { $0 != ">" })
+        }
+        return canonical(s)
+    }
+
+    /// Every id in a References or In-Reply-To value, in order, duplicates removed. Tolerant of free text
+    /// (`In-Reply-To: Your message of ... <id@host>`), missing brackets and an unterminated last id.
+    public static func parseList(_ raw: String) -> [String] {
+        let text = withoutComments(raw)
+        var out: [String] = []
+        var seen = Set<String>()
+        func add(_ candidate: Substring) {
+            if let id = canonical(String(candidate)), seen.insert(id).inserted { out.append(id) }
+        }
+        if text.contains("<") {
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "<") {
+                rest = rest[rest.index(after: open)...]
+                if let close = rest.firstIndex(of: ">"), !rest[..<close].contains("<") {
+                    add(rest[..<close])
+                    rest = rest[rest.index(after: close)...]
+                } else {
+                    // QUIRK: unterminated id (`<abc@host` at the end or before the next `<`).
+                    add(rest.prefix { !$0.isWhitespace && $0 != "<" && $0 != "," })
+                }
+            }
+        } else {
+            // QUIRK: ids written without brackets, separated by white space or commas.
+            for piece in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) where piece.contains("@") {
+                add(piece)
+            }
+        }
+        return out
+    }
+
+    /// The canonical id of bracket content, or nil.
+    static func canonical(_ content: String) -> String? {
+        var s = content.trimmingWhiteSpace()
+        // QUIRK: `<9209252113.AA00975@ ebony >`: white space around the `@` is dropped.
+        while s.contains(" @") || s.contains("@ ") || s.contains("\t@") || s.contains("@\t") {
+            s = s.replacingOccurrences(" @", "@").replacingOccurrences("@ ", "@")
+                .replacingOccurrences("\t@", "@").replacingOccurrences("@\t", "@")
+        }
+        guard let at = s.lastIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return nil }
+        for u in s.unicodeScalars {
+            if u.properties.isWhitespace || u.value < 0x20 || u.value == 0x7F || u == "<" || u == ">" { return nil }
+        }
+        let local = s[..<at]
+        let domain = s[s.index(after: at)...].lowercased()
+        return String(local) + "@" + domain
+    }
+
+    /// The text with RFC 5322 comments (outside quotes and angle brackets) removed.
+    static func withoutComments(_ raw: String) -> String {
+        guard raw.contains("(") else { return raw }
+        var out = String.UnicodeScalarView()
+        var depth = 0, inAngle = false, inQuote = false
+        for u in raw.unicodeScalars {
+            if depth == 0 {
+                if u == "\"" && !inAngle { inQuote.toggle() }
+                if u == "<" && !inQuote { inAngle = true }
+                if u == ">" { inAngle = false }
+                if u == "(" && !inAngle && !inQuote { depth = 1; out.append(" "); continue }
+                out.append(u)
+            } else if u == "(" {
+                depth += 1
+            } else if u == ")" {
+                depth -= 1
+            }
+        }
+        return String(out)
+    }
+}
+
+extension String {
+    /// Literal replacement without Foundation.
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}

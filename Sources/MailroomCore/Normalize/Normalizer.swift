@@ -1,0 +1,99 @@
+/// The normalize stage's pure core: one message copy's bytes in, a `NormalizedMessage` (with issues) or a
+/// `QuarantineRecord` out. Never throws and never stops the run: everything that is still mail normalizes.
+public enum Normalizer {
+    /// Header fields that mark the start of a file as a mail message (one of them must be present).
+    static let messageFields: Set<String> = [
+        "from", "to", "cc", "bcc", "date", "subject", "message-id", "sender", "reply-to", "received", "return-path",
+        "mime-version", "content-type", "content-transfer-encoding", "delivered-to", "in-reply-to", "references",
+        "newsgroups", "x-mailer", "user-agent", "envelope-to", "x-original-to", "dkim-signature",
+        "authentication-results", "thread-topic", "list-id", "resent-from", "resent-date", "resent-to",
+    ]
+
+    public static func normalize(copy: MessageCopy, bytes: UnsafeRawBufferPointer,
+                                 settings: NormalizeSettings) -> NormalizeOutcome {
+        let limits = settings.limits
+        let n = bytes.count
+        func quarantine(_ reason: String, _ detail: String) -> NormalizeOutcome {
+            .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
+                                          locator: copy.locator, reason: reason, detail: detail))
+        }
+        if n > limits.maxMessageBytes {
+            return quarantine("too-large", "message is \(n) bytes, over the limit of \(limits.maxMessageBytes) bytes")
+        }
+        if n == 0 { return quarantine("empty", "message is empty (0 bytes)") }
+        if bytes.allSatisfy(ByteLines.isSpace) {
+            return quarantine("empty", "message holds only white space (\(n) bytes)")
+        }
+        let top = HeaderParser.parse(bytes, range: 0..<n, topLevel: true, maxBytes: limits.maxHeaderBytes,
+                                     maxFields: limits.maxHeaderFields)
+        if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, top.bodyStart)) {
+            return quarantine("binary-content", "NUL byte in the header section at byte offset \(nul)")
+        }
+        guard top.startsWithField else {
+            let line = top.firstBadLine.map { "line \($0.line), byte offset \($0.offset)" } ?? "byte offset \(top.start)"
+            return quarantine("not-a-message", "no header field at the start (\(line))")
+        }
+        guard top.fields.contains(where: { messageFields.contains($0.name) }) else {
+            return quarantine("not-a-message",
+                              "no message header field (From, Date, Subject, Message-ID, Content-Type...) in the first \(top.fields.count) fields")
+        }
+        return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
+    }
+
+    static func build(copy: MessageCopy, bytes: UnsafeRawBufferPointer, top: HeaderBlock,
+                      settings: NormalizeSettings) -> NormalizedMessage {
+        var issues = Set<String>()
+        if top.malformed { issues.insert("header-malformed") }
+        if top.limitHit { issues.insert("header-limit") }
+        func text(_ name: String) -> String? { top.first(name).map { HeaderText.string($0) } }
+        func joined(_ name: String) -> [UInt8] { Array(top.all(name).joined(separator: [0x2C, 0x20])) }
+
+        var messageId: String?
+        if let raw = text("message-id"), !raw.trimmingWhiteSpace().isEmpty {
+            messageId = MessageIDs.normalize(raw)
+            if messageId == nil { issues.insert("message-id-invalid") }
+        } else {
+            issues.insert("message-id-missing")
+        }
+
+        var date: String?
+        if let raw = text("date"), !raw.trimmingWhiteSpace().isEmpty {
+            date = MailDate.parse(raw).map(MailDate.iso)
+            if date == nil { issues.insert("date-unparseable") }
+        } else {
+            issues.insert("date-missing")
+        }
+
+        let subject = ICU.nfc(HeaderText.collapsingWhiteSpace(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
+        let from = AddressList.parse(top.first("from") ?? [], pipermailAt: true, issues: &issues)
+        let sender = top.first("sender").flatMap { AddressList.parse($0, issues: &issues).first }
+        let replyTo = AddressList.parse(joined("reply-to"), issues: &issues)
+        let to = AddressList.parse(joined("to"), issues: &issues)
+        let cc = AddressList.parse(joined("cc"), issues: &issues)
+        let bcc = AddressList.parse(joined("bcc"), issues: &issues)
+
+        var inReplyTo = MessageIDs.parseList(HeaderText.string(joined("in-reply-to")))
+        var references = MessageIDs.parseList(HeaderText.string(Array(top.all("references").joined(separator: [0x20]))))
+        if let messageId {
+            inReplyTo.removeAll { $0 == messageId }
+            references.removeAll { $0 == messageId }
+        }
+
+        let mime = MIMEWalker.walk(bytes, top: top, end: bytes.count, limits: settings.limits)
+        issues.formUnion(mime.issues)
+
+        let authors = from.isEmpty ? (sender.map { [$0] } ?? []) : from
+        let direction: Direction = authors.contains { settings.owner.contains($0.key) } ? .sent : .received
+        let topType = top.first("content-type").map { MIMEParameters.parse($0, issues: &issues).value } ?? ""
+
+        return NormalizedMessage(
+            copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, flags: copy.flags,
+            messageId: messageId, contentHash: ContentHash.compute(bytes, top: top), date: date,
+            subject: subject, baseSubject: BaseSubject.of(subject), from: from, sender: sender, replyTo: replyTo,
+            to: to, cc: cc, bcc: bcc, inReplyTo: inReplyTo, references: references, direction: direction,
+            bulk: BulkSignals.reasons(top: top, topType: topType, authors: authors,
+                                      deliveryStatusPart: mime.deliveryStatus),
+            issues: issues.sorted(), size: bytes.count, attachments: mime.attachments,
+            snippet: ICU.nfc(mime.snippet))
+    }
+}

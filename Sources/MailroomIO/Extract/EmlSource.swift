@@ -1,0 +1,61 @@
+import MailroomCore
+
+/// The .eml source: a folder, searched recursively, of `.eml` files (one message each; a single `.eml` file is
+/// accepted too). A file's folder is its directory relative to the root (`INBOX` for the root itself); its
+/// copy id is `<mailbox>/<relative path>`. Dot-files, dot-directories and symbolic links are skipped; files are
+/// visited in byte order of their relative paths.
+enum EmlSource {
+    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, skipped: inout Int,
+                     found: FoundCopyHandler) throws {
+        var files: [(relative: String, folder: String, size: Int)] = []
+        var base = rootPath
+        if rootIsFile {
+            let name = MboxSource.lastComponent(rootPath)
+            guard isEml(name), let k = try FileTree.kind(rootPath, follow: true) else {
+                throw MailroomError(.input, "not a folder of .eml files", location: rootPath)
+            }
+            base = String(rootPath.dropLast(name.count))
+            files = [(name, "INBOX", k.size)]
+        } else {
+            try collect(dir: rootPath, relative: "", depth: 0, into: &files, skipped: &skipped)
+            guard !files.isEmpty else {
+                throw MailroomError(.input, "no .eml file in this folder or below it"
+                                    + SourceHint.hint(for: rootPath, not: .eml), location: rootPath)
+            }
+        }
+        files.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
+        var buffer: [UInt8] = []
+        for f in files {
+            let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
+                                 locator: Locator(file: f.relative, offset: 0, length: f.size))
+            let path = base.isEmpty ? f.relative : FileTree.join(base, f.relative)
+            guard try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy, found: found) else {
+                if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
+                skipped += 1
+                continue
+            }
+        }
+    }
+
+    private static func collect(dir: String, relative: String, depth: Int,
+                                into files: inout [(relative: String, folder: String, size: Int)],
+                                skipped: inout Int) throws {
+        guard depth < 64 else { return }
+        for e in try FileTree.entries(dir, invalidNames: &skipped) where !e.name.hasPrefix(".") {
+            let rel = FileTree.join(relative, e.name)
+            switch e.kind {
+            case .directory:
+                try collect(dir: FileTree.join(dir, e.name), relative: rel, depth: depth + 1, into: &files,
+                            skipped: &skipped)
+            case .regular where isEml(e.name):
+                files.append((rel, relative.isEmpty ? "INBOX" : relative, e.size))
+            default:
+                continue
+            }
+        }
+    }
+
+    static func isEml(_ name: String) -> Bool {
+        name.count > 4 && name.lowercased().hasSuffix(".eml")
+    }
+}

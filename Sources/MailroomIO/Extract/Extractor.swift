@@ -1,0 +1,103 @@
+import Foundation
+import MailroomCore
+
+/// Counts of one mailbox's extract. `found = inWindow + outsideWindow + undated`; files that could not be read
+/// are not copies and are counted only in `skippedFiles`.
+public struct ExtractSummary: Sendable, Equatable {
+    /// Message copies seen.
+    public var found = 0
+    /// Dated copies emitted (all dated copies when there is no window).
+    public var inWindow = 0
+    /// Dated copies outside the window: not emitted.
+    public var outsideWindow = 0
+    /// Copies with no date at all: emitted with `date` nil.
+    public var undated = 0
+    /// Files left out: unreadable message files, names that are not UTF-8, `.mbox` files that are not mbox.
+    public var skippedFiles = 0
+
+    public init(found: Int = 0, inWindow: Int = 0, outsideWindow: Int = 0, undated: Int = 0, skippedFiles: Int = 0) {
+        self.found = found
+        self.inWindow = inWindow
+        self.outsideWindow = outsideWindow
+        self.undated = undated
+        self.skippedFiles = skippedFiles
+    }
+}
+
+/// The extract stage's file sources: mbox, Maildir (and trees of Maildir folders), folders of .eml files.
+public enum Extractor {
+    /// Streams every message copy of a file-source mailbox. `root` = the resolved mailbox path. `dateOf` gets the
+    /// message's bytes (header section is enough) and returns its Date as ISO 8601 UTC or nil (the lead passes the
+    /// normalize stage's `HeaderScan.isoDate`; tests pass their own). Copies with no date fall back to the mbox
+    /// From_ line date or the Maildir unique-name time; still none → emitted with date nil and counted `undated`.
+    /// Copies outside `window` (when given) are not emitted. Memory must not grow with the mailbox's size.
+    ///
+    /// A `dateOf` answer that is not ISO 8601 counts as no answer. Copies come in a fixed order: mbox files and
+    /// Maildir folders by name, messages by offset or file name, .eml files by relative path.
+    ///
+    /// Throws `MailroomError(.input)` when the path is missing, unreadable or not the configured kind of source;
+    /// an unreadable file inside it is skipped and counted. Errors thrown by `emit` are passed on unchanged.
+    public static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, chunkSize: Int = 1 << 20,
+                            dateOf: (UnsafeRawBufferPointer) -> String?, isoFromEpoch: (Int64) -> String,
+                            emit: (MessageCopy) throws -> Void) throws -> ExtractSummary {
+        let rootPath = root.path
+        let rootKind: FileTree.Kind
+        do {
+            guard let k = try FileTree.kind(rootPath, follow: true) else {
+                throw MailroomError(.input, "mailbox path does not exist", location: rootPath)
+            }
+            rootKind = k.kind
+        } catch let e as FileError {
+            throw MailroomError(.input, "mailbox path cannot be read: \(e.reason)", location: rootPath)
+        }
+        guard rootKind == .regular || rootKind == .directory else {
+            throw MailroomError(.input, "not an mbox file, Maildir or folder of .eml files", location: rootPath)
+        }
+
+        var summary = ExtractSummary()
+        var skipped = 0
+        func handle(_ copy: FoundCopy, _ header: UnsafeRawBufferPointer) throws {
+            summary.found += 1
+            var iso = dateOf(header)
+            var epoch = iso.flatMap(DateWindow.epochSeconds(iso:))
+            if epoch == nil {
+                epoch = copy.fallbackEpoch
+                iso = epoch.map(isoFromEpoch)
+            }
+            if let epoch {
+                if let window, !window.contains(epoch) {
+                    summary.outsideWindow += 1
+                    return
+                }
+                summary.inWindow += 1
+            } else {
+                summary.undated += 1
+            }
+            try emit(MessageCopy(copyId: copy.copyId, mailbox: mailbox.name, source: mailbox.source,
+                                 folder: copy.folder, locator: copy.locator, flags: copy.flags, date: iso))
+        }
+
+        do {
+            switch mailbox.source {
+            case .mbox:
+                try MboxSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
+                                    chunkSize: chunkSize, skipped: &skipped, found: handle)
+            case .maildir:
+                guard rootKind == .directory else {
+                    throw MailroomError(.input, "not a Maildir: the path is a file", location: rootPath)
+                }
+                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, skipped: &skipped, found: handle)
+            case .eml:
+                try EmlSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
+                                   skipped: &skipped, found: handle)
+            case .imap:
+                throw MailroomError(.internalError, "the file extractor was given an IMAP mailbox",
+                                    location: mailbox.name)
+            }
+        } catch let e as FileError {
+            throw MailroomError(.input, "cannot read the mailbox: \(e.reason)", location: e.path)
+        }
+        summary.skippedFiles = skipped
+        return summary
+    }
+}

@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Directory listings and file types for the file sources, with `lstat` so that symbolic links are seen as
+/// links and never followed below a mailbox's root.
+enum FileTree {
+    enum Kind: Equatable { case regular, directory, symlink, other }
+
+    struct Entry: Equatable {
+        var name: String
+        var kind: Kind
+        var size: Int
+    }
+
+    /// The type and size of `path` (`lstat`: a link is `.symlink`; `follow` uses `stat` instead). Nil when it
+    /// does not exist; throws `FileError` for any other failure.
+    static func kind(_ path: String, follow: Bool = false) throws -> (kind: Kind, size: Int)? {
+        var st = stat()
+        let rc = follow ? stat(path, &st) : lstat(path, &st)
+        if rc != 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw FileError(path: path, errno: errno)
+        }
+        return (kind(mode: st.st_mode), Int(st.st_size))
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        (try? kind(path))?.kind == .directory
+    }
+
+    /// The entries of a directory except `.` and `..`, sorted by name (byte order), each typed with `lstat`.
+    /// Names that are not valid UTF-8 are left out and counted in `invalidNames` (they cannot be written to
+    /// the NDJSON files as paths that lead back to the file).
+    static func entries(_ dir: String, invalidNames: inout Int) throws -> [Entry] {
+        guard let d = opendir(dir) else { throw FileError(path: dir, errno: errno) }
+        defer { closedir(d) }
+        var names: [String] = []
+        while true {
+            errno = 0
+            guard let ent = readdir(d) else {
+                if errno != 0 { throw FileError(path: dir, errno: errno) }
+                break
+            }
+            let name: String? = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                let bytes = raw.prefix { $0 != 0 }
+                return String(validating: bytes, as: UTF8.self)
+            }
+            guard let name else { invalidNames += 1; continue }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var result: [Entry] = []
+        result.reserveCapacity(names.count)
+        for name in names {
+            // An entry that vanished between readdir and lstat is simply not there any more.
+            guard let k = try? kind(join(dir, name)) else { continue }
+            result.append(Entry(name: name, kind: k.kind, size: k.size))
+        }
+        return result
+    }
+
+    static func join(_ dir: String, _ name: String) -> String {
+        if dir.isEmpty { return name }
+        return dir.hasSuffix("/") ? dir + name : dir + "/" + name
+    }
+
+    private static func kind(mode: mode_t) -> Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import MailroomCore
+
+/// A message copy a file source found, before the extractor dates it and applies the window.
+struct FoundCopy {
+    var copyId: String
+    var folder: String
+    var locator: Locator
+    var flags: [String] = []
+    /// The date the source itself records (mbox From_ line, Maildir unique name, an envelope line at the top of
+    /// a file), used when the message has no readable Date header.
+    var fallbackEpoch: Int64?
+}
+
+/// How the file sources hand a found copy to the extractor: the copy and its header section.
+typealias FoundCopyHandler = (FoundCopy, UnsafeRawBufferPointer) throws -> Void

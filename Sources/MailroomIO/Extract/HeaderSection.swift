@@ -1,0 +1,48 @@
+/// Reads the header section of a message (what `dateOf` needs) without reading the whole message: small reads
+/// that grow until the blank line ending the headers is found, up to `cap` bytes.
+enum HeaderSection {
+    /// Longest header section handed to `dateOf` (real files have 135 KB headers; more is cut).
+    static let cap = 256 << 10
+    private static let firstRead = 16 << 10
+
+    /// Fills `buffer` with the header section of the `length`-byte message at `offset` in `file`: up to and
+    /// including the blank line, or the first `cap` bytes, or the whole message when shorter.
+    static func read(_ file: ReadOnlyFile, offset: Int, length: Int, into buffer: inout [UInt8]) throws {
+        var want = min(firstRead, length, cap)
+        while true {
+            try file.readBytes(into: &buffer, count: want, at: offset)
+            if let end = end(of: buffer) {
+                buffer.removeLast(buffer.count - end)
+                return
+            }
+            if buffer.count < want || want >= length || want >= cap { return }
+            want = min(want * 4, length, cap)
+        }
+    }
+
+    /// The index just after the blank line that ends the header section (`\n\n` or `\n\r\n`; a message that
+    /// starts with a blank line has an empty header section).
+    static func end(of bytes: [UInt8]) -> Int? {
+        if bytes.first == 0x0A { return 1 }
+        if bytes.count >= 2, bytes[0] == 0x0D, bytes[1] == 0x0A { return 2 }
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if bytes[i] == 0x0A {
+                if i + 1 < n, bytes[i + 1] == 0x0A { return i + 2 }
+                if i + 2 < n, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A { return i + 3 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// When `bytes` start with a `From ` envelope line (an .eml or Maildir file saved from an mbox), that
+    /// line without its break and the index where the headers begin after it.
+    static func envelopeLine(_ bytes: [UInt8]) -> (line: [UInt8], headersStart: Int)? {
+        guard MboxFromLine.hasPrefix(bytes), let nl = bytes.firstIndex(of: 0x0A) else { return nil }
+        var line = Array(bytes[..<nl])
+        if line.last == 0x0D { line.removeLast() }
+        return (line, nl + 1)
+    }
+}

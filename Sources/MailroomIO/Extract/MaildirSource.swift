@@ -1,0 +1,113 @@
+import MailroomCore
+
+/// The Maildir source: one Maildir, or a tree of Maildir folders.
+///
+/// - A Maildir is a directory with `cur/` or `new/`; `tmp/` (mail being delivered) is never read.
+/// - The root's own `cur/`/`new/` is folder `INBOX`. Below it, folders as mbsync and OfflineIMAP write them
+///   (`Sent/cur`, `Archive/2024/cur` → `Archive/2024`; mbsync's legacy `Archive/.2024` → `Archive/2024`) and
+///   Maildir++ (`.Sent`, `.Archive.2024` at the root → `Sent`, `Archive/2024`).
+/// - Only regular files are messages (`lstat`: symbolic links are never followed); dot-files and marker files
+///   (`dovecot*`, `maildirfolder`, `courierimap*`) are skipped.
+/// - Order: folders by name, then files by name (byte order).
+enum MaildirSource {
+    struct Folder: Equatable {
+        var name: String
+        /// Relative path of the Maildir directory ("" for the root).
+        var relative: String
+    }
+
+    static func scan(rootPath: String, mailbox: String, skipped: inout Int, found: FoundCopyHandler) throws {
+        let folders = try self.folders(rootPath: rootPath, skipped: &skipped)
+        guard !folders.isEmpty else {
+            throw MailroomError(.input, "not a Maildir: no cur/ or new/ folder in it or below it"
+                                + SourceHint.hint(for: rootPath, not: .maildir), location: rootPath)
+        }
+        var buffer: [UInt8] = []
+        for folder in folders {
+            let dir = FileTree.join(rootPath, folder.relative)
+            var files: [(name: String, sub: String, size: Int)] = []
+            for sub in ["cur", "new"] where FileTree.isDirectory(FileTree.join(dir, sub)) {
+                for e in try FileTree.entries(FileTree.join(dir, sub), invalidNames: &skipped)
+                where e.kind == .regular && !isMarker(e.name) {
+                    files.append((e.name, sub, e.size))
+                }
+            }
+            files.sort { a, b in
+                a.name == b.name ? a.sub < b.sub : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+            }
+            var seen = Set<String>()
+            for f in files {
+                let info = MaildirName(f.name)
+                // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
+                // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
+                guard seen.insert(info.unique).inserted else {
+                    skipped += 1
+                    continue
+                }
+                let relative = FileTree.join(FileTree.join(folder.relative, f.sub), f.name)
+                let path = FileTree.join(rootPath, relative)
+                let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
+                                     locator: Locator(file: relative, offset: 0, length: f.size),
+                                     flags: info.flags, fallbackEpoch: info.deliveryEpoch)
+                guard try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy,
+                                                 found: found) else {
+                    skipped += 1
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Every Maildir folder of the tree at `rootPath`, sorted by folder name.
+    static func folders(rootPath: String, skipped: inout Int) throws -> [Folder] {
+        var result: [Folder] = []
+        if isMaildir(rootPath) { result.append(Folder(name: "INBOX", relative: "")) }
+        try walk(dir: rootPath, relative: "", names: [], depth: 0, into: &result, skipped: &skipped)
+        result.sort { a, b in
+            a.name == b.name ? a.relative.utf8.lexicographicallyPrecedes(b.relative.utf8)
+                : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        return result
+    }
+
+    private static func walk(dir: String, relative: String, names: [String], depth: Int, into result: inout [Folder],
+                             skipped: inout Int) throws {
+        guard depth < 64 else { return }
+        let dirIsMaildir = isMaildir(dir)
+        for e in try FileTree.entries(dir, invalidNames: &skipped) where e.kind == .directory {
+            if dirIsMaildir, ["cur", "new", "tmp"].contains(e.name) { continue }
+            let path = FileTree.join(dir, e.name)
+            let rel = FileTree.join(relative, e.name)
+            if e.name.hasPrefix(".") {
+                let bare = String(e.name.dropFirst())
+                guard !bare.isEmpty, isMaildir(path) else { continue }
+                if depth == 0 {
+                    // Maildir++: a flat list of `.A.B` folders at the root.
+                    let name = bare.split(separator: ".", omittingEmptySubsequences: true).joined(separator: "/")
+                    result.append(Folder(name: name, relative: rel))
+                    continue
+                }
+                // mbsync `SubFolders Legacy`: `Parent/.Child`.
+                result.append(Folder(name: (names + [bare]).joined(separator: "/"), relative: rel))
+                try walk(dir: path, relative: rel, names: names + [bare], depth: depth + 1, into: &result,
+                         skipped: &skipped)
+                continue
+            }
+            if isMaildir(path) {
+                result.append(Folder(name: (names + [e.name]).joined(separator: "/"), relative: rel))
+            }
+            try walk(dir: path, relative: rel, names: names + [e.name], depth: depth + 1, into: &result,
+                     skipped: &skipped)
+        }
+    }
+
+    /// A directory with a `cur/` or `new/` directory (not links).
+    static func isMaildir(_ dir: String) -> Bool {
+        FileTree.isDirectory(FileTree.join(dir, "cur")) || FileTree.isDirectory(FileTree.join(dir, "new"))
+    }
+
+    /// Files in cur/ and new/ that are not messages.
+    static func isMarker(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasPrefix("dovecot") || name == "maildirfolder" || name.hasPrefix("courierimap")
+    }
+}

@@ -1,0 +1,24 @@
+/// A message stored as a whole file (Maildir, .eml): reads its header section for dating.
+enum MessageFile {
+    /// Reads the header section of the file at `path` and hands `copy` to `found` with it. A `From ` envelope
+    /// line at the top is not passed to `found` (it is no header), and its date, when it has one, becomes the
+    /// copy's fallback date. False when the file cannot be opened or read (the caller skips it); symbolic
+    /// links are not followed.
+    static func readHeader(path: String, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
+                           found: FoundCopyHandler) throws -> Bool {
+        var copy = copy
+        do {
+            let file = try ReadOnlyFile(path: path, noFollow: true)
+            try HeaderSection.read(file, offset: 0, length: size, into: &buffer)
+            if let envelope = HeaderSection.envelopeLine(buffer) {
+                if let e = MboxFromLine.epochSeconds(envelope.line) { copy.fallbackEpoch = e }
+                try HeaderSection.read(file, offset: envelope.headersStart, length: size - envelope.headersStart,
+                                       into: &buffer)
+            }
+        } catch is FileError {
+            return false
+        }
+        try buffer.withUnsafeBytes { try found(copy, $0) }
+        return true
+    }
+}

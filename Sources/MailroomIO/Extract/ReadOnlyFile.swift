@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open, read-only file descriptor with positional reads. Closed on deinit. Used by the file sources so
+/// that no file is ever read whole: callers read fixed-size windows at explicit offsets.
+final class ReadOnlyFile {
+    let fd: Int32
+    /// The path as given, for error locations.
+    let path: String
+
+    /// Opens `path` for reading without following a symlink in its last component when `noFollow` is set.
+    /// Throws `FileError` with the `errno` when the file cannot be opened.
+    init(path: String, noFollow: Bool = false) throws {
+        var flags = O_RDONLY | O_CLOEXEC
+        if noFollow { flags |= O_NOFOLLOW }
+        let fd = open(path, flags)
+        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Reads up to `count` bytes at `offset` into `buffer` (retrying short reads); returns the bytes read,
+    /// fewer than asked only at end of file.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, errno: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Reads up to `count` bytes at `offset` into `bytes` (replacing its contents, keeping its capacity).
+    func readBytes(into bytes: inout [UInt8], count: Int, at offset: Int) throws {
+        bytes.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        var got = 0
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        try bytes.withUnsafeMutableBytes { got = try read(into: $0.baseAddress!, count: count, at: offset) }
+        bytes.removeLast(count - got)
+    }
+
+    /// The file's size in bytes now.
+    func size() throws -> Int {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, errno: errno) }
+        return Int(st.st_size)
+    }
+}
+
+/// A failed system call on a file, with its `errno`.
+struct FileError: Error, CustomStringConvertible {
+    var path: String
+    var errno: Int32
+
+    var reason: String { String(cString: strerror(errno)) }
+    var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+import MailroomCore
+
+/// Problems in an input file, each with its line: all reported at once.
+public struct FileIssuesError: Error, Sendable, CustomStringConvertible {
+    public var status: ExitStatus
+    public var file: String
+    public var issues: [ConfigIssue]
+
+    public init(status: ExitStatus, file: String, issues: [ConfigIssue]) {
+        self.status = status
+        self.file = file
+        self.issues = issues
+    }
+
+    public var description: String {
+        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
+            .joined(separator: "\n")
+    }
+}
+
+extension PipelineRunner {
+    /// The pipeline's contacts file, parsed and normalized, with its SHA-256. No contacts file → none.
+    func readContacts() throws -> (contacts: [Contact], sha256: String?) {
+        guard let url = pipeline.contactsURL else { return ([], nil) }
+        let shown = pipeline.config.contacts ?? url.path
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
+        }
+        let bytes = [UInt8](data)
+        let (contacts, issues) = ContactsCSV.parse(bytes)
+        let fatal = issues.filter(\.fatal)
+        if !fatal.isEmpty {
+            throw FileIssuesError(status: .input, file: shown,
+                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
+        }
+        for i in issues where !i.fatal {
+            logger.warning("contacts file: line \(i.line): \(i.message)")
+        }
+        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return (contacts, sha)
+    }
+
+    /// Writes dedupe's contact files from the contacts file.
+    func writeContacts() throws -> (outputs: [FileSummary], input: StageInput?, counts: [String: Int]) {
+        let (contacts, sha) = try readContacts()
+        let groups = ContactDuplicates.groups(contacts)
+        let cw = try runDir.writer("dedupe/contacts.ndjson", schema: Contact.schema)
+        for c in contacts { try cw.write(c) }
+        let gw = try runDir.writer("dedupe/contact-groups.ndjson", schema: ContactGroup.schema)
+        for g in groups { try gw.write(g) }
+        let input = sha.map { StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\($0)") }
+        return ([try cw.finish(), try gw.finish()], input, ["contacts": contacts.count, "contactGroups": groups.count])
+    }
+
+    func runDedupe() throws -> StageResult {
+        var result = StageResult()
+        let input = try stageOutput(.normalize, "normalize/messages.ndjson")
+        result.inputs = [inputRecord(input)]
+        // Pass 1: decide every copy; remember each identity's copies (ids only).
+        var dedup = MessageDeduplicator()
+        var keyOfLine: [String?] = []
+        var copies: [String: [CopyRef]] = [:]
+        let dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
+        var duplicates = 0
+        try runDir.read(NormalizedMessage.self, input) { m, _ in
+            let ref = CopyRef(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, flags: m.flags)
+            switch dedup.observe(m) {
+            case .keep(let key):
+                keyOfLine.append(key)
+                copies[key] = [ref]
+            case .duplicate(let key, let reason):
+                keyOfLine.append(nil)
+                copies[key, default: []].append(ref)
+                try dropped.write(DroppedCopy(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, key: key, reason: reason))
+                duplicates += 1
+            }
+        }
+        // Pass 2: write each identity once, at its first copy, with all its copies.
+        let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
+        var line = 0
+        var unique = 0
+        try runDir.read(NormalizedMessage.self, input) { m, _ in
+            defer { line += 1 }
+            guard let key = keyOfLine[line] else { return }
+            try out.write(DedupedMessage(key: key, message: m, copies: copies[key] ?? []))
+            unique += 1
+        }
+        let contacts = try writeContacts()
+        result.outputs = [try out.finish(), try dropped.finish()] + contacts.outputs
+        if let i = contacts.input { result.inputs.append(i) }
+        result.counts = ["unique": unique, "duplicates": duplicates].merging(contacts.counts) { a, _ in a }
+        return result
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import MailroomCore
+
+extension PipelineRunner {
+    /// A cheap fingerprint of a mailbox path: size and modification time (content hashes would read it all).
+    static func fingerprint(_ url: URL) -> String {
+        var st = stat()
+        guard lstat(url.path, &st) == 0 else { return "missing" }
+        return "size:\(st.st_size) mtime:\(st.st_mtim.tv_sec)"
+    }
+
+    func runExtract() throws -> StageResult {
+        var result = StageResult()
+        let w = window
+        result.settings = ["asOf": .string(manifest.asOf), "days": .int(manifest.days),
+                           "windowStart": .string(manifest.windowStart), "windowEnd": .string(manifest.windowEnd)]
+        let writer = try runDir.writer("extract/messages.ndjson", schema: MessageCopy.schema)
+        var total = ExtractSummary()
+        for m in manifest.mailboxes {
+            guard let config = pipeline.config.mailbox(named: m.name) else {
+                throw MailroomError(.usage, "the pipeline no longer has mailbox '\(m.name)' that this run was started with", location: pipeline.url.path)
+            }
+            let root = URL(fileURLWithPath: m.root)
+            result.inputs.append(StageInput(name: "mailbox:\(m.name)", fingerprint: Self.fingerprint(root)))
+            let s: ExtractSummary
+            switch config.source {
+            case .imap:
+                s = try extractIMAP(config, writer: writer)
+            case .mbox, .maildir, .eml:
+                s = try Extractor.scan(mailbox: config, root: root, window: w, dateOf: HeaderScan.isoDate(in:),
+                                       isoFromEpoch: MailDate.iso) { copy in try writer.write(copy) }
+            }
+            total.found += s.found
+            total.inWindow += s.inWindow
+            total.outsideWindow += s.outsideWindow
+            total.undated += s.undated
+            total.skippedFiles += s.skippedFiles
+        }
+        result.outputs.append(try writer.finish())
+        result.counts = ["found": total.found, "extracted": total.inWindow, "outsideWindow": total.outsideWindow,
+                         "undated": total.undated, "skippedFiles": total.skippedFiles]
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import MailroomCore
+
+extension PipelineRunner {
+    func runMatch() throws -> StageResult {
+        var result = StageResult()
+        let input = try stageOutput(.dedupe, "dedupe/messages.ndjson")
+        result.inputs = [inputRecord(input)]
+        // Contacts are read from the contacts file as it is now, so that fixing contacts and rerunning match alone
+        // takes effect; dedupe's contact files are refreshed when the file changed since dedupe ran.
+        var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
+        let (_, currentSHA) = try readContacts()
+        let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
+        if currentSHA.map({ "sha256:\($0)" }) != recorded {
+            let refreshed = try writeContacts()
+            if var d = manifest.stages[.dedupe] {
+                d.outputs = d.outputs.filter { !$0.file.hasPrefix("dedupe/contact") } + refreshed.outputs
+                d.inputs = d.inputs.filter { !$0.name.hasPrefix("contacts:") } + (refreshed.input.map { [$0] } ?? [])
+                d.counts.merge(refreshed.counts) { _, b in b }
+                d.note = "contacts refreshed by match at \(WallClock.timestamp())"
+                manifest.stages[.dedupe] = d
+            }
+            contactsSummary = refreshed.outputs[0]
+            logger.info("contacts file changed since dedupe: contact files refreshed")
+        }
+        var contacts: [Contact] = []
+        try runDir.read(Contact.self, contactsSummary) { c, _ in contacts.append(c) }
+        result.inputs.append(inputRecord(contactsSummary))
+        var owner: Set<String> = []
+        for keys in ownerKeys().values { owner.formUnion(keys) }
+        result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
+                           "owner": .array(owner.sorted().map { .string($0) })]
+
+        // Pass 1: threads from ids and links only.
+        var builder = ThreadBuilder()
+        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        let assignment = builder.finish()
+
+        // Pass 2: participants and contacts.
+        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: ContactIndex(contacts: contacts))
+        let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
+        var linkCount = 0
+        try runDir.read(DedupedMessage.self, input) { m, line in
+            guard let threadId = assignment.threadId(for: m.key) else {
+                throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
+            }
+            for l in matcher.add(m, threadId: threadId) {
+                try links.write(l)
+                linkCount += 1
+            }
+        }
+        let (threads, unmatched) = matcher.finish()
+        let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
+        var byClass: [ThreadClass: Int] = [:]
+        for t in threads {
+            try tw.write(t)
+            byClass[t.classification, default: 0] += 1
+        }
+        let uw = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
+        for u in unmatched { try uw.write(u) }
+        result.outputs = [try tw.finish(), try links.finish(), try uw.finish()]
+        result.counts = ["threads": threads.count, "matched": byClass[.matched] ?? 0,
+                         "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
+                         "links": linkCount, "unmatchedAddresses": unmatched.count]
+        return result
+    }
+}

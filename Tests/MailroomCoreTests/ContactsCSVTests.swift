@@ -1,0 +1,93 @@
+import Testing
+@testable import MailroomCore
+
+@Suite struct ContactsCSVParsing {
+    private func parse(_ text: String) -> (contacts: [Contact], issues: [ContactsIssue]) {
+        ContactsCSV.parse(Array(text.utf8))
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var input: String
+        /// id | name | raw emails joined with ";" | line
+        var rows: [String]
+        var testDescription: String { name }
+    }
+
+    @Test(arguments: [
+        Case(name: "plain LF", input: "id,name,emails\nc1,Ann,ann@example.com\nc2,Bob,bob@example.org\n",
+             rows: ["c1|Ann|ann@example.com|2", "c2|Bob|bob@example.org|3"]),
+        Case(name: "CRLF without final line end", input: "id,name,emails\r\nc1,Ann,ann@example.com\r\nc2,Bob,b@x.example",
+             rows: ["c1|Ann|ann@example.com|2", "c2|Bob|b@x.example|3"]),
+        Case(name: "lone CR line ends", input: "id,name,emails\rc1,Ann,ann@example.com\rc2,Bob,bob@example.org",
+             rows: ["c1|Ann|ann@example.com|2", "c2|Bob|bob@example.org|3"]),
+        Case(name: "BOM and upper-case header in another order with extra column",
+             input: "\u{FEFF}Emails,Phone,ID,Name\r\nann@example.com,555,c1,Ann\r\n",
+             rows: ["c1|Ann|ann@example.com|2"]),
+        Case(name: "quoted comma, doubled quote and several emails",
+             input: "id,name,emails\nc1,\"Doe, \"\"JD\"\" Jane\",\"jane@example.com; j.doe@example.org\"\n",
+             rows: ["c1|Doe, \"JD\" Jane|jane@example.com;j.doe@example.org|2"]),
+        Case(name: "quoted line break moves later line numbers",
+             input: "id,name,emails\nc1,\"Ann\nSmith\",ann@example.com\nc2,Bob,bob@example.org\n",
+             rows: ["c1|Ann\nSmith|ann@example.com|2", "c2|Bob|bob@example.org|4"]),
+        Case(name: "blank lines skipped", input: "\nid,name,emails\n\nc1,Ann,ann@example.com\n,,\n  \n",
+             rows: ["c1|Ann|ann@example.com|4"]),
+        Case(name: "short row reads missing cells as empty", input: "id,name,emails\nc1,Ann\n",
+             rows: ["c1|Ann||2"]),
+    ])
+    func wellFormedFilesParseToContactsInFileOrder(_ c: Case) {
+        let (contacts, issues) = parse(c.input)
+        #expect(!issues.contains { $0.fatal })
+        let rows = contacts.map { "\($0.id)|\($0.name)|\($0.emails.map(\.raw).joined(separator: ";"))|\($0.line)" }
+        #expect(rows == c.rows)
+    }
+
+    @Test(arguments: [
+        ("id,name\nc1,Ann\n", 1, "header row lacks required column emails"),
+        ("name,mail\nAnn,a@b.example\n", 1, "header row lacks required columns id, emails"),
+        ("", 1, "file has no header row (required columns: id, name, emails)"),
+        ("id,name,emails\nc1,Ann,a@b.example\nc2,\"Bob,b@c.example\n", 3, "quoted field is never closed"),
+        ("id,name,emails\nc1,Ann,a@b.example\n\nc1,Ann again,c@d.example\n", 4,
+         "duplicate contact id \"c1\" (first on line 2)"),
+        ("id,name,emails\n  ,Ann,a@b.example\n", 2, "contact has an empty id"),
+    ] as [(String, Int, String)])
+    func structuralProblemsAreFatalAndNameTheLine(input: String, line: Int, message: String) {
+        let issues = parse(input).issues
+        #expect(issues == [ContactsIssue(line: line, message: message, fatal: true)])
+    }
+
+    @Test func anEmailThatIsNotAnAddressIsKeptWithItsIssue() throws {
+        let (contacts, issues) = parse("id,name,emails\nc1,Ann,not an address;Ann@Example.COM\n")
+        let c = try #require(contacts.first)
+        #expect(c.emails.count == 2)
+        #expect(c.emails[0] == ContactEmail(raw: "not an address", address: nil, key: nil, foldedKey: nil,
+                                            issue: ContactsCSV.notAnAddress))
+        #expect(c.emails[1] == ContactEmail(raw: "Ann@Example.COM", address: "Ann@example.com",
+                                            key: "ann@example.com", foldedKey: "ann@example.com", issue: nil))
+        #expect(issues == [ContactsIssue(line: 2, message: "contact \"c1\": email 1 is not an address", fatal: false)])
+    }
+
+    @Test func aContactWithoutUsableEmailIsKeptAndReported() {
+        let (contacts, issues) = parse("id,name,emails\nc1,Ann,\nc2,Bob,bob@\n")
+        #expect(contacts.map(\.id) == ["c1", "c2"])
+        #expect(issues == [
+            ContactsIssue(line: 2, message: "contact \"c1\" has no usable email", fatal: false),
+            ContactsIssue(line: 3, message: "contact \"c2\": email 1 is not an address", fatal: false),
+            ContactsIssue(line: 3, message: "contact \"c2\" has no usable email", fatal: false),
+        ])
+    }
+
+    @Test func foldedKeysAreComputedForSavedEmails() throws {
+        let c = try #require(parse("id,name,emails\nc1,Ann,<J.Doe+crm@GoogleMail.com>\n").contacts.first)
+        #expect(c.emails[0].key == "j.doe+crm@googlemail.com")
+        #expect(c.emails[0].foldedKey == "jdoe@gmail.com")
+    }
+
+    @Test func invalidUTF8IsReplacedNotDropped() throws {
+        var bytes = Array("id,name,emails\nc1,".utf8)
+        bytes += [0x41, 0xFF, 0x42]
+        bytes += Array(",a@b.example\n".utf8)
+        let c = try #require(ContactsCSV.parse(bytes).contacts.first)
+        #expect(c.name == "A\u{FFFD}B")
+    }
+}

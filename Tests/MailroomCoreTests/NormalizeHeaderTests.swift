@@ -1,0 +1,149 @@
+import Testing
+@testable import MailroomCore
+
+@Suite struct NormalizeHeaderSplitting {
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func headerSectionEndsAtTheFirstBlankLineForEveryLineEnding(eol: String) {
+        let text = "From: a@b.example" + eol + "Subject: hi" + eol + eol + "body" + eol
+        NormalizeFixture.withBytes(text) { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
+            #expect(h.fields.map(\.name) == ["from", "subject"])
+            #expect(HeaderScan.headerLength(b) == text.utf8.count - ("body" + eol).utf8.count)
+            #expect(Array(b[h.bodyStart...]) == Array(("body" + eol).utf8))
+        }
+    }
+
+    @Test func foldedFieldsAreUnfoldedKeepingTheFoldingWhiteSpace() {
+        NormalizeFixture.withBytes("Subject: one\r\n two\r\n\tthree\r\nTo: x@y.example\r\n\r\n") { b in
+            #expect(HeaderScan.firstField("subject", in: b) == Array("one two\tthree".utf8))
+            #expect(HeaderScan.firstField("TO", in: b) == Array("x@y.example".utf8))
+            #expect(HeaderScan.firstField("cc", in: b) == nil)
+        }
+    }
+
+    @Test func mboxEnvelopeLineIsSkipped() {
+        NormalizeFixture.withBytes("From someone@example.com Tue Mar  5 10:22:01 2024\nFrom: a@b.example\n\nx") { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
+            #expect(h.startsWithField)
+            #expect(h.fields.map(\.name) == ["from"])
+            #expect(HeaderScan.firstField("From", in: b) == Array("a@b.example".utf8))
+        }
+    }
+
+    @Test func strayLineWithoutColonIsFlaggedAndSkipped() {
+        NormalizeFixture.withBytes("From: a@b.example\nthis is junk\nSubject: s\n\nbody") { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
+            #expect(h.malformed)
+            #expect(h.fields.map(\.name) == ["from", "subject"])
+        }
+    }
+
+    @Test func missingBlankLineStartsTheBodyAtTheFirstNonFieldLine() {
+        NormalizeFixture.withBytes("From: a@b.example\nSubject: s\nHello there.\nSecond line.\n") { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
+            #expect(h.malformed)
+            #expect(h.fields.count == 2)
+            #expect(Array(b[h.bodyStart...]) == Array("Hello there.\nSecond line.\n".utf8))
+        }
+    }
+
+    @Test func fieldsBeyondTheLimitAreSkippedButTheBodyIsStillFound() {
+        var text = ""
+        for n in 0..<5000 { text += "X-Field-\(n): value \(n)\n" }
+        text += "\nbody"
+        NormalizeFixture.withBytes(text) { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true, maxFields: 1000)
+            #expect(h.fields.count == 1000)
+            #expect(h.limitHit)
+            #expect(Array(b[h.bodyStart...]) == Array("body".utf8))
+        }
+    }
+
+    @Test func isoDateReadsTheDateHeader() {
+        NormalizeFixture.withBytes("Subject: x\nDate: Tue, 5 Mar 2024 11:22:01 +0100\n\n") { b in
+            #expect(HeaderScan.isoDate(in: b) == "2024-03-05T10:22:01Z")
+        }
+        NormalizeFixture.withBytes("Subject: x\nDate: yesterday\n\n") { b in
+            #expect(HeaderScan.isoDate(in: b) == nil)
+        }
+    }
+}
+
+@Suite struct NormalizeDates {
+    @Test(arguments: [
+        ("Tue, 05 Mar 2024 10:22:01 +0000", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 11:22:01 +0100", "2024-03-05T10:22:01Z"),
+        ("5 Mar 2024 05:22:01 -0500", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22 GMT", "2024-03-05T10:22:00Z"),
+        ("Tue, 5 Mar 2024 10:22:01 UT", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 05:22:01 EST", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 03:22:01 PDT", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 Z", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 A", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 24 10:22:01 +0000", "2024-03-05T10:22:01Z"),
+        ("Fri, 5 Mar 99 10:22:01 +0000", "1999-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 +0000 (UTC)", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 +0000 (Coordinated Universal Time)", "2024-03-05T10:22:01Z"),
+        ("Tuesday, 5 March 2024 10:22:01 +0000", "2024-03-05T10:22:01Z"),
+        ("Tue,  5 Mar 2024 10:22:01 -0000 trailing words", "2024-03-05T10:22:01Z"),
+        ("Thu Nov 24 18:22:48 1986", "1986-11-24T18:22:48Z"),
+        ("Tue Mar 5 11:22:01 CET 2024", "2024-03-05T10:22:01Z"),
+        ("08 Mar 2011 17:04:20 GMT", "2011-03-08T17:04:20Z"),
+        ("5-Mar-2024 10:22:01 +0000", "2024-03-05T10:22:01Z"),
+        ("2024-03-05T10:22:01Z", "2024-03-05T10:22:01Z"),
+        ("2024-03-05 11:22:01 +01:00", "2024-03-05T10:22:01Z"),
+        ("2024-03-05T10:22:01.250+0000", "2024-03-05T10:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 GMT+0100", "2024-03-05T09:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01+0100", "2024-03-05T09:22:01Z"),
+        ("Tue, 5 Mar 2024 10:22:01 PM +0000", "2024-03-05T22:22:01Z"),
+        ("05.03.2024 10:22:01 +0000", "2024-03-05T10:22:01Z"),
+        ("Sat, 29 Feb 2020 23:59:59 -0100", "2020-03-01T00:59:59Z"),
+        ("Thu, 01 Jan 1970 00:00:00 +0000", "1970-01-01T00:00:00Z"),
+        ("Wed, 31 Dec 1969 23:59:59 +0000", "1969-12-31T23:59:59Z"),
+    ])
+    func datesInManyFormsReadAsUTC(raw: String, iso: String) throws {
+        let epoch = try #require(MailDate.parse(raw))
+        #expect(MailDate.iso(epoch) == iso)
+        #expect(MailDate.parseISO(iso) == epoch)
+    }
+
+    @Test(arguments: ["", "yesterday", "Tue, 32 Mar 2024 10:22:01 +0000", "Tue, 30 Feb 2024 10:00 +0000",
+                      "Tue, Mar 2024 10:22:01", "25:61:00 5 Mar 2024", "13/13/13", "(only a comment)"])
+    func unreadableDatesGiveNil(raw: String) {
+        #expect(MailDate.parse(raw) == nil)
+    }
+}
+
+@Suite struct NormalizeMessageIDs {
+    @Test(arguments: [
+        ("<Abc.123@Mail.Example.COM>", "Abc.123@mail.example.com"),
+        ("  <abc@example.com>  ", "abc@example.com"),
+        ("abc@EXAMPLE.com", "abc@example.com"),
+        ("(comment) <a@b.example> (more)", "a@b.example"),
+        ("<a@b@C.example>", "a@b@c.example"),
+        ("<9209252113.AA00975@ ebony >", "9209252113.AA00975@ebony"),
+    ])
+    func messageIDsNormalizeOneWay(raw: String, expected: String) {
+        #expect(MessageIDs.normalize(raw) == expected)
+    }
+
+    @Test(arguments: ["", "<>", "no-at-sign", "<has space@example.com>", "<@example.com>", "<abc@>", "garbage text"])
+    func unusableMessageIDsGiveNil(raw: String) {
+        #expect(MessageIDs.normalize(raw) == nil)
+    }
+
+    @Test(arguments: [
+        ("<a@x.example> <b@X.example>\n\t<c@x.example>", ["a@x.example", "b@x.example", "c@x.example"]),
+        ("<a@x.example><b@x.example>", ["a@x.example", "b@x.example"]),
+        ("Your message of \"Tue, 5 Mar 2024\" <a@x.example>", ["a@x.example"]),
+        ("<a@x.example> (Jane's message of Tue)", ["a@x.example"]),
+        ("<a@x.example> <a@x.example>", ["a@x.example"]),
+        ("<a@x.example", ["a@x.example"]),
+        ("a@x.example b@x.example", ["a@x.example", "b@x.example"]),
+        ("<a@x.example> <junk here> <b@x.example>", ["a@x.example", "b@x.example"]),
+        ("no ids at all", []),
+    ])
+    func idListsExtractEveryID(raw: String, expected: [String]) {
+        #expect(MessageIDs.parseList(raw) == expected)
+    }
+}

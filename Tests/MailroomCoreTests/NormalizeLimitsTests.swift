@@ -1,0 +1,111 @@
+import Testing
+@testable import MailroomCore
+
+@Suite struct NormalizeLimits {
+    /// A message nested `depth` multiparts deep, with a text part at the bottom.
+    static func mimeBomb(depth: Int) -> String {
+        var s = "From: a@b.example\nSubject: bomb\nContent-Type: multipart/mixed; boundary=b0\n\n"
+        for k in 0..<depth { s += "--b\(k)\nContent-Type: multipart/mixed; boundary=b\(k + 1)\n\n" }
+        s += "--b\(depth)\nContent-Type: text/plain\n\ndeep\n"
+        for k in stride(from: depth, through: 0, by: -1) { s += "--b\(k)--\n" }
+        return s
+    }
+
+    @Test func deepMIMEBombStopsDescendingAndIsFlagged() throws {
+        let m = try NormalizeMessages.message(Self.mimeBomb(depth: 2000))
+        #expect(m.issues.contains("mime-depth-limit"))
+        #expect(m.snippet == "")
+    }
+
+    @Test func nestingWithinTheDepthLimitIsWalked() throws {
+        let m = try NormalizeMessages.message(Self.mimeBomb(depth: 10))
+        #expect(!m.issues.contains("mime-depth-limit"))
+        #expect(m.snippet == "deep")
+    }
+
+    @Test func tooManyPartsStopTheWalkAndAreFlagged() throws {
+        var s = "From: a@b.example\nSubject: wide\nContent-Type: multipart/mixed; boundary=w\n\n"
+        for k in 0..<5000 { s += "--w\nContent-Type: image/png; name=p\(k).png\n\nAAAA\n" }
+        s += "--w--\n"
+        let m = try NormalizeMessages.message(s)
+        #expect(m.issues.contains("part-limit"))
+        #expect(m.attachments == MessageLimits().maxParts - 1)
+    }
+
+    @Test func fiveThousandHeaderFieldsAreCappedAndFlagged() throws {
+        var s = "From: a@b.example\nSubject: many fields\n"
+        for k in 0..<5000 { s += "X-Trace-\(k): hop \(k)\n" }
+        s += "To: late@b.example\n\nbody\n"
+        let m = try NormalizeMessages.message(s)
+        #expect(m.issues.contains("header-limit"))
+        #expect(m.subject == "many fields")
+        #expect(m.to.isEmpty)  // beyond the field limit
+        #expect(m.snippet == "body")
+    }
+
+    @Test func oversizedHeaderSectionIsCappedAndFlagged() throws {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = 1024
+        let s = "From: a@b.example\nX-Big: " + String(repeating: "x", count: 4000) + "\nSubject: s\n\nbody\n"
+        let m = try NormalizeMessages.message(s, settings: settings)
+        #expect(m.issues == ["date-missing", "header-limit", "message-id-missing"])
+        #expect(m.from.count == 1)
+        #expect(m.snippet == "body")
+    }
+
+    @Test func messagesOverTheSizeLimitAreQuarantined() {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxMessageBytes = 100
+        let outcome = NormalizeMessages.normalize(NormalizeMessages.plain, settings: settings)
+        guard case .quarantined(let q) = outcome else {
+            Issue.record("expected quarantine")
+            return
+        }
+        #expect(q.reason == "too-large")
+        #expect(q.copyId == "box/INBOX/1")
+        #expect(q.detail.contains("limit of 100 bytes"))
+    }
+
+    @Test func defaultLimitsAreDocumentedValues() {
+        let l = MessageLimits()
+        #expect(l.maxMessageBytes == 64 << 20 && l.maxHeaderBytes == 512 << 10 && l.maxHeaderFields == 1000)
+        #expect(l.maxMIMEDepth == 20 && l.maxParts == 500)
+    }
+}
+
+@Suite struct NormalizeQuarantine {
+    @Test(arguments: [
+        ([UInt8](), "empty"),
+        (Array(" \n\r\n\t\n".utf8), "empty"),
+        (Array("Hello, this is plain text.\nAnother line.\n".utf8), "not-a-message"),
+        (Array("Note: just a text file\n\nwith a colon line\n".utf8), "not-a-message"),
+        (Array(" indented first line\nFrom: a@b.example\n\n".utf8), "not-a-message"),
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52], "not-a-message"),
+        (Array("From: a@b.example\nSubject: x\u{0}y\n\nbody".utf8), "binary-content"),
+    ])
+    func unreadableCopiesAreQuarantinedWithAReason(bytes: [UInt8], reason: String) {
+        guard case .quarantined(let q) = NormalizeMessages.normalize(bytes) else {
+            Issue.record("expected quarantine")
+            return
+        }
+        #expect(q.reason == reason)
+        #expect(!q.detail.isEmpty && !q.detail.contains("\n"))
+        #expect(q.locator == NormalizeFixture.copy(size: bytes.count).locator)
+    }
+
+    @Test func nulBytesInTheBodyDoNotQuarantine() {
+        guard case .message = NormalizeMessages.normalize(Array("From: a@b.example\n\nbinary\u{0}body".utf8)) else {
+            Issue.record("expected a message")
+            return
+        }
+    }
+
+    @Test func quarantineDetailNamesTheByteOffset() {
+        guard case .quarantined(let q) = NormalizeMessages.normalize(Array("From: a@b.example\nX: \u{0}\n\n".utf8))
+        else {
+            Issue.record("expected quarantine")
+            return
+        }
+        #expect(q.detail == "NUL byte in the header section at byte offset 21")
+    }
+}

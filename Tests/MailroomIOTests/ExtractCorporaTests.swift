@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import MailroomIO
+
+/// The file sources on the real third-party mail in `../shared/corpora` (skipped when it is absent).
+@Suite(.enabled(if: ExtractFixtures.haveCorpora, "../shared/corpora is absent"))
+struct ExtractCorporaTests {
+    /// Each MANIFEST.tsv counts mbox messages by `From ` lines at the file start or after a blank line. Where that
+    /// naive count is wrong, the right one and why:
+    static let countOverrides: [String: Int] = [
+        // Content-Length-delimited (mboxcl2) Netscape mailbox: 29 `From - ` lines, ten of them right after the
+        // previous body's last line (corpora README: 29 messages).
+        "mimekit/mbox/content-length.mbox.txt": 29,
+        // BOM at the start and unescaped `From Russia with love` body lines (corpora README: 2 messages).
+        "mimekit/mbox/unmunged.mbox.txt": 2,
+        // Three complete messages, each starting with a `From - ` line that follows the previous body's last line
+        // with no blank line (MimeKit's TestSimpleMbox parses them one by one).
+        "mimekit/mbox/simple.mbox.txt": 3,
+        "gmime/mbox/substring.mbox": 3,
+    ]
+
+    /// (corpus-relative file, expected messages) for every file MANIFEST.tsv lists as kind `mbox`.
+    static func mboxFiles() throws -> [(String, Int)] {
+        guard let corpora = ExtractFixtures.corpora else { return [] }
+        var counts: [String: Int] = [:]
+        let folders = try FileManager.default.contentsOfDirectory(atPath: corpora.path)
+        for folder in folders {
+            let manifest = corpora.appendingPathComponent(folder).appendingPathComponent("MANIFEST.tsv")
+            guard let text = try? String(contentsOf: manifest, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let cols = line.split(separator: "\t", omittingEmptySubsequences: false)
+                if cols.count > 1, cols[1] == "mbox" { counts["\(folder)/\(cols[0])", default: 0] += 1 }
+            }
+        }
+        return counts.map { ($0.key, countOverrides[$0.key] ?? $0.value) }.sorted { $0.0 < $1.0 }
+    }
+
+    @Test func everyCorpusMboxSplitsIntoItsManifestCount() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let files = try Self.mboxFiles()
+        #expect(files.count >= 30)
+        for (file, expected) in files {
+            let url = corpora.appendingPathComponent(file)
+            let (copies, summary) = try ExtractFixtures.scan(.mbox, url)
+            #expect(copies.count == expected, "\(file)")
+            #expect(summary.found == expected, "\(file)")
+            #expect(Set(copies.map(\.copyId)).count == copies.count, "\(file): copy ids are unique")
+        }
+    }
+
+    @Test func corpusMboxesSplitTheSameWithATinyReadBuffer() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        for (file, _) in try Self.mboxFiles() {
+            let url = corpora.appendingPathComponent(file)
+            let big = try ExtractFixtures.scan(.mbox, url).copies
+            let small = try ExtractFixtures.scan(.mbox, url, chunkSize: 7).copies
+            #expect(big == small, "\(file)")
+        }
+    }
+
+    @Test func theContentLengthMailboxKeepsEachMessageWhole() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let url = corpora.appendingPathComponent("mimekit/mbox/content-length.mbox.txt")
+        let copies = try ExtractFixtures.scan(.mbox, url).copies
+        try #require(copies.count == 29)
+        // The 747 KB message 4 holds its Content-Length of body bytes after its header section.
+        let big = try #require(copies.first { $0.locator.length > 700_000 })
+        let bytes = try ExtractFixtures.bytes(url, big.locator)
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        #expect(text.contains("Content-Length: 747282"))
+        // Every message starts with a header line, never with a body line.
+        for c in copies {
+            let head = try ExtractFixtures.bytes(url, Locator(file: c.locator.file, offset: c.locator.offset,
+                                                              length: min(c.locator.length, 40)))
+            #expect(head.first.map { $0 != 0x20 && $0 != 0x0A && $0 != UInt8(ascii: "-") } == true, "\(c.copyId)")
+        }
+    }
+
+    @Test func theUnmungedMailboxKeepsFromRussiaWithLoveInTheBody() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let url = corpora.appendingPathComponent("mimekit/mbox/unmunged.mbox.txt")
+        let copies = try ExtractFixtures.scan(.mbox, url).copies
+        try #require(copies.count == 2)
+        // Offsets of the two `From -` lines (the first after the 3-byte BOM).
+        #expect(copies.map(\.copyId) == ["box/unmunged.mbox.txt/3", "box/unmunged.mbox.txt/245"])
+        #expect(copies.allSatisfy { $0.folder == "unmunged.mbox.txt" && $0.locator.file == "unmunged.mbox.txt" })
+        for c in copies {
+            let text = String(decoding: try ExtractFixtures.bytes(url, c.locator), as: UTF8.self)
+            #expect(text.hasPrefix("From: Jeffrey Stedfast"))
+            #expect(text.contains("\nFrom Russia with love\n"))
+        }
+    }
+
+    @Test func muMaildirsUseTheBangSeparatorAndIgnoreTmp() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir"))
+        // MANIFEST.tsv lists 20 files: 15 in cur/, 4 in new/ and tmp/1220863087.12663.ignore, which is not read.
+        let manifest = try String(contentsOf: corpora.appendingPathComponent("mu/MANIFEST.tsv"), encoding: .utf8)
+        let listed = manifest.split(separator: "\n").filter { $0.hasPrefix("testdir/") }
+        #expect(listed.count == 20)
+        let expected = listed.filter { !$0.hasPrefix("testdir/tmp/") }.count
+        #expect(expected == 19)
+        #expect(copies.count == expected)
+        #expect(summary.found == expected)
+        #expect(copies.allSatisfy { $0.folder == "INBOX" && !$0.locator.file.hasPrefix("tmp/") })
+        let byId = Dictionary(uniqueKeysWithValues: copies.map { ($0.copyId, $0) })
+        #expect(byId["box/INBOX/1220863087.12663_15.mindcrime"]?.flags == ["seen", "passed"])
+        #expect(byId["box/INBOX/1220863087.12663_7.mindcrime"]?.flags == ["seen", "replied"])
+        #expect(byId["box/INBOX/multimime"]?.flags == ["seen", "flagged"])
+        #expect(byId["box/INBOX/special"]?.flags == ["seen"])
+        #expect(byId["box/INBOX/1305664394.2171_402.cthulhu"]?.flags == [])
+        #expect(byId["box/INBOX/1220863087.12663_21.mindcrime"]?.locator.file == "new/1220863087.12663_21.mindcrime")
+    }
+
+    @Test func muFolderTreeGivesOneFolderPerMaildir() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let copies = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir2")).copies
+        let perFolder = Dictionary(grouping: copies, by: \.folder).mapValues(\.count)
+        // MANIFEST.tsv: 14 messages; `.noindex`/`.noupdate` marker files are not messages.
+        #expect(perFolder == ["Foo": 3, "bar": 8, "wom_bat": 3])
+        #expect(copies.map(\.folder) == copies.map(\.folder).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        let cjk = try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/cjk")).copies
+        #expect(cjk.map(\.copyId) == ["box/INBOX/test1", "box/INBOX/test2", "box/INBOX/test3", "box/INBOX/test4"])
+    }
+
+    @Test func aFlatFolderOfMessageFilesIsNotAMaildir() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let error = try #require(throws: MailroomError.self) {
+            try ExtractFixtures.scan(.maildir, corpora.appendingPathComponent("mu/testdir4"))
+        }
+        #expect(error.status == .input)
+    }
+
+    @Test(arguments: ["gmime", "mimekit", "mu", "nodemailer-mailparser"])
+    func everyCorpusEmlFileIsOneCopy(_ folder: String) throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let root = corpora.appendingPathComponent(folder)
+        let manifest = try String(contentsOf: root.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
+        let listed = manifest.split(separator: "\n").dropFirst().compactMap { line -> String? in
+            let file = String(line.split(separator: "\t", omittingEmptySubsequences: false)[0])
+            return file.lowercased().hasSuffix(".eml") ? file : nil
+        }
+        let (copies, summary) = try ExtractFixtures.scan(.eml, root, name: "c")
+        #expect(copies.map(\.locator.file).sorted() == listed.sorted())
+        #expect(summary.found == listed.count)
+        #expect(summary.skippedFiles == 0)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import MailroomIO
+
+struct MaildirSourceTests {
+    static func message(_ subject: String, date: String? = nil) -> String {
+        var s = "From: a@example.com\nSubject: \(subject)\n"
+        if let date { s += "Date: \(date)\n" }
+        return s + "\nbody\n"
+    }
+
+    /// A tree with the root's own Maildir, mbsync/OfflineIMAP subfolders, Maildir++ folders, tmp/, marker files,
+    /// dot-files and symbolic links.
+    static func makeTree() throws -> TempDir {
+        let d = try TempDir()
+        try d.write("cur/1700000000.M1P1.host:2,SRF", message("one", date: "2023-11-14T22:13:20Z"))
+        try d.write("cur/1700000100.M2P1.host:2,", message("two"))
+        try d.write("cur/.hidden", message("hidden"))
+        try d.write("new/1700000200.M3P1.host", message("three"))
+        try d.write("tmp/1700000300.M4P1.host", message("being delivered"))
+        try d.write("dovecot-uidlist", "3 V1 N4\n")
+        try d.write(".uidvalidity", "1\n")
+        try d.write("Sent/cur/1700000400.M5.host:2,S", message("sent"))
+        try d.mkdir("Sent/new")
+        try d.mkdir("Sent/tmp")
+        try d.write("Archive/2024/cur/1700000500.M6.host!2,FT", message("archived"))
+        try d.write(".Lists.swift/cur/1700000600.M7.host:2,P", message("list"))
+        try d.write(".Lists.swift/maildirfolder", "")
+        try d.write(".Drafts/cur/1700000700.M8.host:2,D", message("draft"))
+        try d.mkdir(".Drafts/new")
+        try d.write(".notmuch/xapian/record.glass", "not mail")
+        try d.symlink("cur/1700000800.link:2,S", to: d.url.appendingPathComponent("Sent/cur/1700000400.M5.host:2,S").path)
+        try d.symlink("Linked", to: d.url.appendingPathComponent("Sent").path)
+        return d
+    }
+
+    @Test func aTreeOfMaildirFoldersIsReadInFolderThenFileOrder() throws {
+        let d = try Self.makeTree()
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.map(\.copyId) == [
+            "box/Archive/2024/1700000500.M6.host",
+            "box/Drafts/1700000700.M8.host",
+            "box/INBOX/1700000000.M1P1.host",
+            "box/INBOX/1700000100.M2P1.host",
+            "box/INBOX/1700000200.M3P1.host",
+            "box/Lists/swift/1700000600.M7.host",
+            "box/Sent/1700000400.M5.host",
+        ])
+        #expect(copies.map(\.folder) == ["Archive/2024", "Drafts", "INBOX", "INBOX", "INBOX", "Lists/swift", "Sent"])
+        #expect(copies.map(\.flags) == [
+            ["flagged", "trashed"], ["draft"], ["seen", "replied", "flagged"], [], [], ["passed"], ["seen"],
+        ])
+        #expect(copies.map(\.locator.file) == [
+            "Archive/2024/cur/1700000500.M6.host!2,FT", ".Drafts/cur/1700000700.M8.host:2,D",
+            "cur/1700000000.M1P1.host:2,SRF", "cur/1700000100.M2P1.host:2,", "new/1700000200.M3P1.host",
+            ".Lists.swift/cur/1700000600.M7.host:2,P", "Sent/cur/1700000400.M5.host:2,S",
+        ])
+        #expect(copies.allSatisfy { $0.source == .maildir && $0.mailbox == "box" && $0.locator.offset == 0 })
+        #expect(summary == ExtractSummary(found: 7, inWindow: 7))
+    }
+
+    @Test func aCopyIsDatedByItsHeaderElseByItsUniqueName() throws {
+        let d = try Self.makeTree()
+        let copies = try ExtractFixtures.scan(.maildir, d.url).copies
+        let byId = Dictionary(uniqueKeysWithValues: copies.map { ($0.copyId, $0) })
+        #expect(byId["box/INBOX/1700000000.M1P1.host"]?.date == "2023-11-14T22:13:20Z")
+        #expect(byId["box/INBOX/1700000100.M2P1.host"]?.date == ExtractFixtures.iso(1_700_000_100))
+    }
+
+    @Test func locatorsGiveTheWholeFileBack() throws {
+        let d = try Self.makeTree()
+        let copies = try ExtractFixtures.scan(.maildir, d.url).copies
+        let sent = try #require(copies.first { $0.folder == "Sent" })
+        #expect(sent.locator.length == Self.message("sent").utf8.count)
+        #expect(try ExtractFixtures.bytes(d.url, sent.locator) == Array(Self.message("sent").utf8))
+    }
+
+    @Test func aFolderWithoutCurOrNewIsNotAMaildir() throws {
+        let d = try TempDir()
+        try d.write("a.eml", Self.message("a"))
+        let error = try #require(throws: MailroomError.self) { try ExtractFixtures.scan(.maildir, d.url) }
+        #expect(error.status == .input)
+        #expect(error.message.contains("not a Maildir"))
+        #expect(error.message.contains("source: eml"))
+        #expect(error.location == d.url.path)
+    }
+
+    @Test func aMessageCaughtMidRenameIsReadOnce() throws {
+        let d = try TempDir()
+        try d.write("cur/1700000000.a:2,S", Self.message("a"))
+        try d.write("new/1700000000.a", Self.message("a"))
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.map(\.copyId) == ["box/INBOX/1700000000.a"])
+        #expect(copies.map(\.locator.file) == ["new/1700000000.a"])
+        #expect(summary.skippedFiles == 1)
+    }
+
+    @Test func anEmptyMaildirHasNoCopies() throws {
+        let d = try TempDir()
+        try d.mkdir("cur")
+        try d.mkdir("new")
+        try d.mkdir("tmp")
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.isEmpty)
+        #expect(summary == ExtractSummary())
+    }
+
+    @Test func aFileThatCannotBeOpenedIsReportedForSkipping() throws {
+        var buffer: [UInt8] = []
+        var called = false
+        let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 1))
+        let ok = try MessageFile.readHeader(path: "/nonexistent/mailroom/x", size: 1, into: &buffer, copy: copy) { _, _ in
+            called = true
+        }
+        #expect(!ok)
+        #expect(!called)
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root reads files whatever their mode"))
+    func anUnreadableFileIsSkippedAndCounted() throws {
+        let d = try TempDir()
+        try d.write("cur/1700000000.a:2,S", Self.message("a"))
+        let locked = try d.write("cur/1700000001.b:2,S", Self.message("b"))
+        try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: locked.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: locked.path) }
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.map(\.copyId) == ["box/INBOX/1700000000.a"])
+        #expect(summary.skippedFiles == 1)
+    }
+
+    @Test(arguments: [
+        ("1220863087.12663_15.mindcrime!2,PS", "1220863087.12663_15.mindcrime", ["seen", "passed"], Int64?(1_220_863_087)),
+        ("special!2,Sabc", "special", ["seen"], nil),
+        ("1252168370_3.14675.cthulhu!2,S", "1252168370_3.14675.cthulhu", ["seen"], 1_252_168_370),
+        ("1700000000.M1P1.host:2,TDRFSP", "1700000000.M1P1.host", ["seen", "replied", "flagged", "draft", "trashed", "passed"], 1_700_000_000),
+        ("msg;2,RS", "msg", ["seen", "replied"], nil),
+        ("1700000000.x:1,experimental", "1700000000.x", [], 1_700_000_000),
+        ("1305664394.2171_402.cthulhu!2,", "1305664394.2171_402.cthulhu", [], 1_305_664_394),
+        ("181736.eml", "181736.eml", [], nil),
+        ("mail5", "mail5", [], nil),
+    ])
+    func maildirNamesGiveUniquePartFlagsAndDeliveryTime(_ name: String, _ unique: String, _ flags: [String],
+                                                        _ epoch: Int64?) {
+        let n = MaildirName(name)
+        #expect(n.unique == unique)
+        #expect(n.flags == flags)
+        #expect(n.deliveryEpoch == epoch)
+    }
+}
