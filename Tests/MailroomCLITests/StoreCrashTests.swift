@@ -9,7 +9,7 @@ import Testing
 /// load converges to the rows of a clean run.
 @Suite(.serialized, .enabled(if: StoreProcess.supportsLoad, "needs the built mailroom with run, stage load and review"))
 struct StoreCrashTests {
-    static let messages = 1_100
+    static let messages = 600
 
     @Test func aCleanRunLoadsAndReviews() throws {
         let ws = try StoreWorkspace(messages: Self.messages)
@@ -22,14 +22,24 @@ struct StoreCrashTests {
         #expect(review.status == 0, "\(review.stdout)")
     }
 
+    /// The store after a clean run "r1" of the workspace, and the load's counts (one clean run for all tests).
+    static let clean: Result<(dump: String, counts: [String: Int], occurrences: [String: Int]), Error> = Result {
+        let ws = try StoreWorkspace(messages: messages)
+        let r = try ws.run("r1")
+        guard r.status == 0 else { throw MailroomError(.internalError, "clean run failed: \(r.stderr)") }
+        var n: [String: Int] = [:]
+        for p in FaultHook.loadPoints { n[p] = try ws.occurrences(of: p, run: "r1") }
+        return (try ws.dump(), try ws.loadCounts("r1"), n)
+    }
+
     /// Every commit point, at its first, middle and last occurrence: exit 70 there, then `stage load` of the
     /// same run finishes the job, and the store equals a clean run's.
     @Test(arguments: FaultHook.loadPoints)
     func anExitAtACommitPointThenALoadRerunConvergesToTheCleanStore(point: String) throws {
-        let clean = try StoreWorkspace(messages: Self.messages)
-        #expect(try clean.run("r1").status == 0)
-        let cleanDump = try clean.dump()
-        let n = try clean.occurrences(of: point, run: "r1")
+        let clean = try Self.clean.get()
+        let cleanDump = clean.dump
+        let n = clean.occurrences[point] ?? 0
+        #expect(n > 0)
         for occurrence in Set([1, (n + 1) / 2, n]).sorted() {
             let ws = try StoreWorkspace(messages: Self.messages)
             let crashed = try ws.run("r1", env: ["MAILROOM_FAULT": "\(point):\(occurrence)"])
@@ -42,8 +52,7 @@ struct StoreCrashTests {
     }
 
     @Test func killDashNineMidLoadReleasesTheLockKeepsTheStoreIntactAndTheRerunConverges() throws {
-        let clean = try StoreWorkspace(messages: Self.messages)
-        #expect(try clean.run("r1").status == 0)
+        let cleanDump = try Self.clean.get().dump
         let ws = try StoreWorkspace(messages: Self.messages)
         // Stopped inside its 4th batch transaction, holding the store lock: then killed from outside.
         let p = try ws.start("r1", env: ["MAILROOM_FAULT": "load.batch.beforeCommit:4:stop"])
@@ -58,13 +67,12 @@ struct StoreCrashTests {
         #expect(try ws.integrity() == "ok")
         let rerun = try StoreProcess.run(["stage", "load", "--run", ws.runDir("r1")])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(try ws.dump() == clean.dump())
+        #expect(try ws.dump() == cleanDump)
     }
 
     @Test(.enabled(if: StoreProcess.canMount, "needs root and mount(8) for a tmpfs"))
     func aFullDiskIsExitFiveNamingTheStoreAndTheRerunConverges() throws {
-        let clean = try StoreWorkspace(messages: Self.messages)
-        #expect(try clean.run("r1").status == 0)
+        let cleanDump = try Self.clean.get().dump
         let mnt = TempFolder()
         #expect(StoreProcess.mount(["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt.path]))
         defer { _ = StoreProcess.mount(["-l", mnt.path], tool: "/bin/umount") }
@@ -77,7 +85,7 @@ struct StoreCrashTests {
         #expect(StoreProcess.mount(["-o", "remount,size=64m", mnt.path]))
         let rerun = try StoreProcess.run(["stage", "load", "--run", ws.runDir("r1")])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(try ws.dump() == clean.dump())
+        #expect(try ws.dump() == cleanDump)
     }
 
     @Test func aStoreFileThatIsNotSQLiteIsExitFourAndLeftAlone() throws {
@@ -91,6 +99,27 @@ struct StoreCrashTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: ws.storePath)) == junk)
         let review = try StoreProcess.run(["review", ws.pipeline])
         #expect(review.status == 4)
+    }
+
+    @Test func contactsImportUpdatesByIdAndRefusesABrokenFileWritingNothing() throws {
+        let ws = try StoreWorkspace(messages: 3)
+        let csv = ws.folder.path + "/contacts.csv"
+        let first = try StoreProcess.run(["contacts", "import", csv, "--pipeline", ws.pipeline])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("imported 2 contacts: 2 new, 0 updated, 0 unchanged"))
+        try "id,name,emails\nc1,Alice Renamed,alice@customer.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let second = try StoreProcess.run(["contacts", "import", csv, "--store", "sqlite:" + ws.storePath, "--json"])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("\"created\":0,\"updated\":1,\"unchanged\":0"))
+        try "id,name,emails\nc1,Alice,\"alice@customer.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let broken = try StoreProcess.run(["contacts", "import", csv, "--pipeline", ws.pipeline])
+        #expect(broken.status == 3)
+        let names = try DatabaseQueue(path: ws.storePath).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM contacts ORDER BY id")
+        }
+        #expect(names == ["Alice Renamed", "Bob Client"])
+        let neither = try StoreProcess.run(["contacts", "import", csv])
+        #expect(neither.status == 2)
     }
 
     @Test func reviewExitsSevenNamingAPlantedMistake() throws {
@@ -143,12 +172,12 @@ final class StoreWorkspace {
     func runDir(_ name: String) -> String { folder.path + "/runs/" + name }
 
     func run(_ name: String, env: [String: String] = [:]) throws -> StoreProcess.Result {
-        try StoreProcess.run(["run", pipeline, "--run-dir", runDir(name), "--as-of", "2024-06-30", "--days", "90"],
+        try StoreProcess.run(["run", pipeline, "--run-dir", runDir(name), "--as-of", "2024-07-31", "--days", "150"],
                              env: env)
     }
 
     func start(_ name: String, env: [String: String]) throws -> Process {
-        try StoreProcess.start(["run", pipeline, "--run-dir", runDir(name), "--as-of", "2024-06-30", "--days", "90"],
+        try StoreProcess.start(["run", pipeline, "--run-dir", runDir(name), "--as-of", "2024-07-31", "--days", "150"],
                                env: env)
     }
 

@@ -7,7 +7,7 @@ import Testing
     typealias F = StoreFixture
 
     @Test func reimportingContactsUpdatesThemByIdWithoutDuplicates() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let first = try store.importContacts(F.contacts, runId: "import-1")
         #expect(first.created == 2)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func anAddressAlreadyOnAnotherContactIsNotSavedTwice() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let s = try store.importContacts([F.contacts[0], F.contact("c9", "Alias", ["ALICE@customer.com", "z@z.io"])],
                                          runId: "i")
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func anImportedContactTakesOverAContactCreatedFromSentMail() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         _ = try F.load(store, F.input(F.messages, threads: F.threads, contacts: F.contacts),
                        options: LoadOptions(createContacts: .sent))
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func folderCursorsAreSavedAndReadInsideATransaction() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         #expect(try store.cursor(mailbox: "main", folder: "INBOX") == nil)
         try store.saveCursor(FolderCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 40))

@@ -5,17 +5,17 @@ import Testing
 
 /// A small tmpfs mounted for one test (tests run as root; skipped where the sandbox does not allow mounts).
 /// Root ignores permission bits, so a read-only *mount* is the real way to get a location root cannot write.
-final class Tmpfs {
-    let dir = TempDir()
+final class StoreTmpfs {
+    let dir = StoreTempDir()
     var path: String { dir.path }
 
     init?(size: String) {
-        guard Tmpfs.run(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", dir.path]) else { return nil }
+        guard StoreTmpfs.run(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", dir.path]) else { return nil }
     }
 
-    func remount(_ options: String) -> Bool { Tmpfs.run(["-o", "remount,\(options)", dir.path]) }
+    func remount(_ options: String) -> Bool { StoreTmpfs.run(["-o", "remount,\(options)", dir.path]) }
 
-    deinit { _ = Tmpfs.run(["-l", dir.path], tool: "/bin/umount") }
+    deinit { _ = StoreTmpfs.run(["-l", dir.path], tool: "/bin/umount") }
 
     @discardableResult
     static func run(_ args: [String], tool: String = "/bin/mount") -> Bool {
@@ -32,16 +32,16 @@ final class Tmpfs {
     /// Whether this machine lets the tests mount a tmpfs.
     static let available: Bool = {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount") else { return false }
-        return Tmpfs(size: "64k") != nil
+        return StoreTmpfs(size: "64k") != nil
     }()
 }
 
-@Suite(.enabled(if: Tmpfs.available, "needs root and mount(8) for a tmpfs"))
+@Suite(.enabled(if: StoreTmpfs.available, "needs root and mount(8) for a tmpfs"))
 struct StoreDiskTests {
     typealias F = StoreFixture
 
     @Test func aNewStoreInAReadOnlyLocationIsALocalIOErrorAndCreatesNothing() throws {
-        let fs = try #require(Tmpfs(size: "1m"))
+        let fs = try #require(StoreTmpfs(size: "1m"))
         #expect(fs.remount("ro"))
         let path = fs.path + "/crm.sqlite"
         let e = try #require(throws: MailroomError.self) { try CRMStore.open(path: path) }
@@ -51,7 +51,7 @@ struct StoreDiskTests {
     }
 
     @Test func anExistingStoreOnAReadOnlyMountIsALocalIOErrorAndStaysIntact() throws {
-        let fs = try #require(Tmpfs(size: "4m"))
+        let fs = try #require(StoreTmpfs(size: "4m"))
         let path = fs.path + "/crm.sqlite"
         do {
             let store = try CRMStore.open(path: path)
@@ -74,12 +74,12 @@ struct StoreDiskTests {
         let (ms, ts) = F.many(900)
         let input = F.input(ms, threads: ts, contacts: F.contacts)
         let options = LoadOptions(batchSize: 100)
-        let cleanDir = TempDir()
+        let cleanDir = StoreTempDir()
         let clean = try F.open(cleanDir)
         _ = try F.load(clean, input, options: options)
         let cleanDump = try StoreDump.canonical(clean)
 
-        let fs = try #require(Tmpfs(size: "512k"))
+        let fs = try #require(StoreTmpfs(size: "512k"))
         let path = fs.path + "/crm.sqlite"
         let store = try CRMStore.open(path: path)
         let e = try #require(throws: MailroomError.self) { try F.load(store, input, options: options) }

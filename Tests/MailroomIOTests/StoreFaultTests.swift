@@ -20,7 +20,7 @@ import Testing
 
     /// How many times each point is passed in a clean load.
     static func occurrences() throws -> [String: Int] {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let counts = Counts()
         _ = try F.load(store, input, options: options, fault: FaultHook { counts.add($0) })
@@ -28,7 +28,7 @@ import Testing
     }
 
     static func cleanDump() throws -> String {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         _ = try F.load(store, input, options: options)
         return try StoreDump.canonical(store)
@@ -46,7 +46,7 @@ import Testing
         let n = try Self.occurrences()[point] ?? 0
         #expect(n > 0)
         for occurrence in 1...max(n, 1) {
-            let dir = TempDir()
+            let dir = StoreTempDir()
             let store = try F.open(dir)
             #expect(throws: SimulatedCrash.self, "\(point):\(occurrence)") {
                 try F.load(store, Self.input, options: Self.options,
@@ -61,7 +61,7 @@ import Testing
 
     @Test func twoCrashesInARowStillConverge() throws {
         let clean = try Self.cleanDump()
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         #expect(throws: SimulatedCrash.self) {
             try F.load(store, Self.input, options: Self.options,

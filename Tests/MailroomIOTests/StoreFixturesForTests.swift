@@ -3,7 +3,7 @@ import GRDB
 @testable import MailroomIO
 
 /// A fresh temporary folder per test, removed afterwards.
-final class TempDir {
+final class StoreTempDir {
     let url: URL
     var path: String { url.path }
 
@@ -143,7 +143,7 @@ enum StoreFixture {
         return (ms, ts)
     }
 
-    static func open(_ dir: TempDir, _ name: String = "crm.sqlite") throws -> CRMStore {
+    static func open(_ dir: StoreTempDir, _ name: String = "crm.sqlite") throws -> CRMStore {
         try CRMStore.open(path: dir.file(name))
     }
 

@@ -9,7 +9,7 @@ import Testing
     static var input: LoadInput { F.input(F.messages, threads: F.threads, contacts: F.contacts) }
 
     @Test func aLoadStoresOneRowPerMessageIdentityCopyThreadAndParticipant() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let s = try F.load(store, Self.input)
         #expect(s.messages == 6)
@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: [1, 2, 500])
     func loadingTheSameRunTwiceLeavesTheSameRows(batchSize: Int) throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let options = LoadOptions(createContacts: .sent, batchSize: batchSize)
         _ = try F.load(store, Self.input, options: options)
@@ -46,7 +46,7 @@ import Testing
     @Test func overlappingWindowsLeaveTheSameRowsAsOneLoadOfTheirUnion() throws {
         let (ms, ts) = F.many(30)
         let first = Array(ms[0..<20]), second = Array(ms[10..<30])
-        let dirA = TempDir(), dirB = TempDir()
+        let dirA = StoreTempDir(), dirB = StoreTempDir()
         let split = try F.open(dirA)
         _ = try F.load(split, F.input(first, threads: ts, contacts: F.contacts),
                        run: LoadRunInfo(runId: "a", windowStart: nil, windowEnd: nil, mailboxes: ["main"]))
@@ -67,7 +67,7 @@ import Testing
         var both = inbox
         both.copies += archive.copies
         let threads = ["mid:dup": "t9"]
-        let dirA = TempDir(), dirB = TempDir()
+        let dirA = StoreTempDir(), dirB = StoreTempDir()
         let separately = try F.open(dirA)
         _ = try F.load(separately, F.input([archive], threads: threads, contacts: F.contacts),
                        run: LoadRunInfo(runId: "r1", windowStart: nil, windowEnd: nil, mailboxes: ["carol"]))
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func loadingNeverCreatesContactsUnlessAskedTo() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let s = try F.load(store, Self.input, options: LoadOptions(createContacts: .never))
         #expect(s.contactsCreated == 0)
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func createContactsSentCreatesOnlyExternalRecipientsOfSentMailNobodyHolds() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         // m5: sent to new.person@prospect.io (new) and cc bob@client.org (on c2 as Bob@Client.org);
         // m4: received from stranger@other.net (not sent to: no contact); m3: internal colleague (no contact).
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func createContactsSentNeverAddsASecondContactForAFoldedAddress() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         // a.customer@gmail.com is on c1; the owner writes to a.customer+news@googlemail.com: the same person.
         let m = F.message("g1", from: F.owner, to: ["a.customer+news@googlemail.com"], folder: "Sent")
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func internalOnlyThreadsAreStoredInternalAndNeverLinked() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         _ = try F.load(store, Self.input, options: LoadOptions(createContacts: .sent))
         try store.read("t") { (db: Database) throws in
@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test func anInternalThreadStaysInternalWhenALaterMessageBringsACustomerIn() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let internalOnly = [F.messages[2], F.messages[5]]  // m3, m6: t2
         _ = try F.load(store, F.input(internalOnly, threads: F.threads, contacts: F.contacts),
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func anInterruptedLoadResumesFromItsCheckpoint() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let (ms, ts) = F.many(12)
         let input = F.input(ms, threads: ts, contacts: F.contacts)
@@ -188,14 +188,14 @@ import Testing
         let s = try F.load(store, input, options: options)
         #expect(s.resumedFrom == "messages:5")
         #expect(s.messages == 12)
-        let clean = TempDir()
+        let clean = StoreTempDir()
         let other = try F.open(clean)
         _ = try F.load(other, input, options: options)
         #expect(try StoreDump.canonical(store) == StoreDump.canonical(other))
     }
 
     @Test func aLinkToAMessageThatWasNotLoadedIsAnInputError() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         var input = Self.input
         input.links = RecordSource([ParticipantLink(messageKey: "mid:nowhere", threadId: "t1", role: "to",

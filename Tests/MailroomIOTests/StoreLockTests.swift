@@ -6,7 +6,7 @@ import Testing
     typealias F = StoreFixture
 
     @Test func aSecondLockFailsAtOnceNamingTheHolderUntilTheFirstIsReleased() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let path = dir.file("crm.sqlite.lock")
         let since = Date(timeIntervalSince1970: 1_700_000_000)
         let first = try FileLock.acquire(path: path, what: dir.file("crm.sqlite"), now: since)
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func aLockIsReleasedWhenItsValueGoesAway() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let path = dir.file("x.lock")
         do { _ = try FileLock.acquire(path: path, what: "x") }
         let again = try FileLock.acquire(path: path, what: "x")
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aLoadWhileAnotherHoldsTheStoreLockIsRefusedAndWritesNothing() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let held = try FileLock.acquire(path: CRMStore.lockPath(for: store.path), what: store.path)
         defer { held.release() }
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func aLockFileInAMissingFolderIsALocalIOError() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let e = try #require(throws: MailroomError.self) {
             try FileLock.acquire(path: dir.file("missing/x.lock"), what: "x")
         }

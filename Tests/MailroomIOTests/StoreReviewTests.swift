@@ -6,7 +6,7 @@ import Testing
 @Suite struct StoreReviewTests {
     typealias F = StoreFixture
 
-    static func loaded(_ dir: TempDir) throws -> CRMStore {
+    static func loaded(_ dir: StoreTempDir) throws -> CRMStore {
         let store = try F.open(dir)
         _ = try F.load(store, F.input(F.messages, threads: F.threads, contacts: F.contacts),
                        options: LoadOptions(createContacts: .sent))
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aCleanLoadPassesEveryCheckWithASpotCheckSample() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let r = try ReviewChecks.run(try Self.loaded(dir))
         #expect(r.findings == [])
         #expect(r.passed)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aMessageLinkedToTheWrongContactIsNamed() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try Self.loaded(dir)
         try store.write("plant") { db in
             try db.execute(sql: """
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func twoContactsSharingANormalizedAddressAreNamed() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try Self.loaded(dir)
         try store.write("plant") { db in
             // Stored with an un-normalized key, so the unique index does not stop it: the review re-normalizes.
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func anInternalThreadLinkedToAContactIsNamed() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try Self.loaded(dir)
         try store.write("plant") { db in
             try db.execute(sql: """
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func aMailboxWithNoRecentSentMailIsAWarningNotAFailure() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try F.open(dir)
         let received = F.messages.filter { $0.message.direction == .received }
         _ = try F.load(store, F.input(received, threads: F.threads, contacts: F.contacts))
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func everyPlantedMistakeIsNamedInTheJSONReport() throws {
-        let dir = TempDir()
+        let dir = StoreTempDir()
         let store = try Self.loaded(dir)
         try store.write("plant") { db in
             try db.execute(sql: "UPDATE participants SET contact_id = 'c1' WHERE message_key = 'mid:m4' AND role = 'from'")

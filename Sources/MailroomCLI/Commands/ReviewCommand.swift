@@ -32,7 +32,7 @@ struct ReviewCommand: ParsableCommand {
         let crm = try CRMStore.open(path: path, readOnly: true)
         let report = try ReviewChecks.run(crm)
         let text = json ? report.json() : report.text()
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        Output.write(text + "\n")
         if !report.passed { throw ExitCode(ExitStatus.reviewFailed.rawValue) }
     }
 }

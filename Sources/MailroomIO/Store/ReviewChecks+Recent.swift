@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 
 extension ReviewChecks {
-    /// Each mailbox's window end: the latest window end of the successful loads that included it, else the date
-    /// of its newest message.
+    /// Each mailbox's window end: the latest window end of the loads that included it (finished or not), else
+    /// the date of its newest message.
     static func recentSent(_ db: Database) throws -> [ReviewFinding] {
         var windowEnd: [String: String] = [:]
         for r in try Row.fetchAll(db, sql: """
-            SELECT mailboxes, window_end FROM runs WHERE kind = 'load' AND status = 'ok' AND window_end IS NOT NULL
+            SELECT mailboxes, window_end FROM runs WHERE kind = 'load' AND window_end IS NOT NULL
             """) {
             let end: String = r["window_end"]
             let names = (try? JSONParser.parse(Array((r["mailboxes"] as String).utf8)))?.arrayValue ?? []
@@ -40,7 +40,8 @@ extension ReviewChecks {
         return out
     }
 
-    /// Up to `sampleSize` matched customer threads, by thread id (a hash: a fixed, spread-out pick).
+    /// Up to `sampleSize` matched customer threads, by thread id (a hash: a fixed, spread-out pick); for each,
+    /// its earliest message with a participant linked to a contact (else its earliest message).
     static func sample(_ db: Database) throws -> [SpotCheck] {
         var out: [SpotCheck] = []
         for r in try Row.fetchAll(db, sql: """
@@ -48,8 +49,10 @@ extension ReviewChecks {
             """, arguments: [sampleSize]) {
             let thread: String = r["id"]
             guard let m = try Row.fetchOne(db, sql: """
-                SELECT key, subject, date FROM messages WHERE thread_id = ?
-                ORDER BY date IS NULL, date, key LIMIT 1
+                SELECT m.key, m.subject, m.date FROM messages m WHERE m.thread_id = ?
+                ORDER BY NOT EXISTS(SELECT 1 FROM participants p WHERE p.message_key = m.key
+                                    AND p.contact_id IS NOT NULL),
+                         m.date IS NULL, m.date, m.key LIMIT 1
                 """, arguments: [thread]) else { continue }
             let key: String = m["key"]
             let sender = try String.fetchOne(db, sql: """
