@@ -11,6 +11,7 @@ final class LoadState {
 
     static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
     static let createdRule = "created-from-sent"
+    static let addMailbox = "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)"
 
     init(runId: String, options: LoadOptions) {
         self.runId = runId
@@ -31,9 +32,9 @@ final class LoadState {
         for t in batch {
             let newClass = t.classification.rawValue
             let visibility: String
-            if let old = try Row.fetchOne(db, sql: """
+            if let old = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
-                """, arguments: [t.threadId]) {
+                """), arguments: [t.threadId]) {
                 visibility = old["visibility"]
                 let oldClass: String = old["class"]
                 let cls = visibility == "internal" ? "internal-only"
@@ -47,30 +48,32 @@ final class LoadState {
                 } else if t.firstDate == oldFirst {
                     subject = min(oldSubject, t.subject)
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ?
                     WHERE id = ?
-                    """, arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
+                    """).execute(arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
                                      Self.maxDate(old["last_date"], t.lastDate), t.threadId])
             } else {
                 visibility = t.classification == .internalOnly ? "internal" : "customer"
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate, t.lastDate])
+                    """).execute(arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate,
+                                             t.lastDate])
             }
             guard visibility == "customer" else { continue }
             for c in t.contacts where try contactExists(db, c.contactId) {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
                     ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
-                    """, arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
+                    """).execute(arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
             }
         }
     }
 
     /// Messages (one row per identity key) and their copies. Fields that can differ between loads of the same
-    /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies) and content hash.
+    /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)
+    /// and the least content hash.
     func applyMessages(_ db: Database, _ batch: [DedupedMessage]) throws {
         for d in batch {
             let m = d.message
@@ -80,8 +83,8 @@ final class LoadState {
             }
             // The least mailbox name among the copies: the same whichever copy dedupe saw first.
             let mailbox = ([m.mailbox] + d.copies.map(\.mailbox)).min()!
-            try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [mailbox])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [mailbox])
+            try db.cachedStatement(sql: """
                 INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                                      snippet, bulk)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -92,19 +95,20 @@ final class LoadState {
                                      ELSE 'received' END,
                     date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
                     bulk = excluded.bulk
-                """, arguments: [d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue, m.date,
-                                 m.subject, m.snippet, m.bulk.isEmpty ? 0 : 1])
+                """).execute(arguments: [d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue,
+                                         m.date, m.subject, m.snippet, m.bulk.isEmpty ? 0 : 1])
             for c in d.copies {
                 var w = JSONWriter()
                 w.beginArray()
                 for f in c.flags.sorted() { w.string(f) }
                 w.endArray()
-                try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [c.mailbox])
-                try db.execute(sql: """
+                try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [c.mailbox])
+                try db.cachedStatement(sql: """
                     INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
                         mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
-                    """, arguments: [c.copyId, d.key, c.mailbox, c.folder, String(decoding: w.bytes, as: UTF8.self)])
+                    """).execute(arguments: [c.copyId, d.key, c.mailbox, c.folder,
+                                             String(decoding: w.bytes, as: UTF8.self)])
             }
         }
     }
@@ -114,10 +118,10 @@ final class LoadState {
     /// key or folded key) gets a contact `auto:<key>`.
     func applyLinks(_ db: Database, _ batch: [ParticipantLink]) throws {
         for l in batch {
-            guard let m = try Row.fetchOne(db, sql: """
+            guard let m = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
                 WHERE m.key = ?
-                """, arguments: [l.messageKey]) else {
+                """), arguments: [l.messageKey]) else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
                                     + "dedupe/messages.ndjson does not have: rerun the match stage")
             }
@@ -131,16 +135,16 @@ final class LoadState {
                let created = try createdContact(db, address: l.address) {
                 contactId = created
                 rule = Self.createdRule
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                    """, arguments: [m["thread_id"] as String, created, l.address, Self.createdRule])
+                    """).execute(arguments: [m["thread_id"] as String, created, l.address, Self.createdRule])
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
                     contact_id = excluded.contact_id, rule = excluded.rule
-                """, arguments: [l.messageKey, l.role, l.address, l.isInternal ? 1 : 0, contactId, rule])
+                """).execute(arguments: [l.messageKey, l.role, l.address, l.isInternal ? 1 : 0, contactId, rule])
         }
     }
 
@@ -149,25 +153,26 @@ final class LoadState {
     private func createdContact(_ db: Database, address: String) throws -> String? {
         guard let a = AddressNormalizer.parse(address) else { return nil }
         let folded = AddressNormalizer.foldedKey(a)
-        if let holder = try Row.fetchOne(db, sql: """
+        if let holder = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT c.id, c.origin FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
             WHERE e.key = ? OR e.folded_key = ? OR e.key = ? ORDER BY e.key = ? DESC, c.id LIMIT 1
-            """, arguments: [a.key, folded, folded, a.key]) {
+            """), arguments: [a.key, folded, folded, a.key]) {
             return (holder["origin"] as String) == Self.createdRule ? holder["id"] : nil
         }
         let id = "auto:" + a.key
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-            """, arguments: [id, names[address] ?? a.address, Self.createdRule, runId])
-        try db.execute(sql: """
+            """).execute(arguments: [id, names[address] ?? a.address, Self.createdRule, runId])
+        try db.cachedStatement(sql: """
             INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
             VALUES (?, 0, ?, ?, ?, ?, NULL)
-            """, arguments: [id, address, a.address, a.key, folded])
+            """).execute(arguments: [id, address, a.address, a.key, folded])
         return id
     }
 
     private func contactExists(_ db: Database, _ id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)", arguments: [id]) ?? false
+        let sql = "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
     }
 
     static func higher(_ a: String, _ b: String) -> String {

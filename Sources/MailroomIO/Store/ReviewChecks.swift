@@ -98,8 +98,9 @@ public enum ReviewChecks {
         }
         var out: [ReviewFinding] = []
         for (key, ids) in byKey.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
+            let names = ids.sorted().joined(separator: ", ")
             out.append(ReviewFinding(check: "duplicate-address", severity: .failure,
-                                     detail: "contacts \(ids.sorted().joined(separator: ", ")) share the address \(key)",
+                                     detail: "contacts \(names) share the address \(key)",
                                      contactId: ids.sorted().first, address: key))
         }
         for (folded, ids) in byFolded.sorted(by: { $0.key < $1.key }) where ids.count > 1 {

@@ -122,7 +122,8 @@ public struct ReviewReport: Sendable, Equatable {
         }
         let failed = findings.filter { $0.severity == .failure }.count
         let warned = findings.count - failed
-        out.append(passed ? "review passed (\(warned) warnings)" : "review FAILED: \(failed) problems, \(warned) warnings")
+        out.append(passed ? "review passed (\(warned) warnings)"
+                   : "review FAILED: \(failed) problems, \(warned) warnings")
         return out.joined(separator: "\n")
     }
 }
