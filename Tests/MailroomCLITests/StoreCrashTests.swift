@@ -88,6 +88,21 @@ struct StoreCrashTests {
         #expect(try ws.dump() == cleanDump)
     }
 
+    /// Root ignores permission bits, so the read-only location is a read-only tmpfs mount.
+    @Test(.enabled(if: StoreProcess.canMount, "needs root and mount(8) for a tmpfs"))
+    func aStoreInAReadOnlyLocationIsExitFiveAndNothingIsWritten() throws {
+        let mnt = TempFolder()
+        #expect(StoreProcess.mount(["-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", mnt.path]))
+        defer { _ = StoreProcess.mount(["-l", mnt.path], tool: "/bin/umount") }
+        let store = mnt.path + "/crm.sqlite"
+        let ws = try StoreWorkspace(messages: 3, store: store)
+        let r = try ws.run("r1")
+        #expect(r.status == 5, "\(r.stderr)")
+        #expect(r.stderr.contains(store))
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mnt.path) == [])
+    }
+
     @Test func aStoreFileThatIsNotSQLiteIsExitFourAndLeftAlone() throws {
         let ws = try StoreWorkspace(messages: 3)
         let junk = Data("not a database at all\n".utf8)
