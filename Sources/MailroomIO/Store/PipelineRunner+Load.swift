@@ -16,7 +16,7 @@ extension PipelineRunner {
         func source<R: JSONRecord>(_: R.Type, _ file: FileSummary) -> RecordSource<R> {
             RecordSource { body in try dir.read(R.self, file) { record, _ in try body(record) } }
         }
-        let loader = try StoreLoader.forPipeline(pipeline)
+        let loader = try StoreLoader.forPipeline(pipeline, logger: logger)
         let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name))
         let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),

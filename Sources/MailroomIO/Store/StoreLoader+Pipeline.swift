@@ -1,13 +1,15 @@
 import Foundation
+import Logging
 
 extension StoreLoader {
     /// A loader for a pipeline's store (`store:`, default `crm.sqlite` beside the pipeline file), created and
     /// migrated on first use, with the pipeline's `createContacts`.
     public static func forPipeline(_ pipeline: LoadedPipeline, batchSize: Int = 500,
-                                   fault: FaultHook = .process) throws -> StoreLoader {
+                                   fault: FaultHook = .process,
+                                   logger: Logger = Logger(label: "mailroom.store")) throws -> StoreLoader {
         let store = try CRMStore.open(path: CRMStore.path(for: pipeline))
         return StoreLoader(store: store, options: LoadOptions(createContacts: pipeline.config.createContacts,
-                                                              batchSize: batchSize), fault: fault)
+                                                              batchSize: batchSize), fault: fault, logger: logger)
     }
 }
 

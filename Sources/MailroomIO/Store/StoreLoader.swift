@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// Options of a load, from the pipeline.
 public struct LoadOptions: Sendable, Equatable {
@@ -74,13 +75,16 @@ public struct StoreLoader {
     public var options: LoadOptions
     public var fault: FaultHook
     public var now: @Sendable () -> Date
+    /// Progress at debug level (one line per committed batch), resumption at info; no addresses or subjects.
+    public var logger: Logger
 
     public init(store: CRMStore, options: LoadOptions = LoadOptions(), fault: FaultHook = .process,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "mailroom.store")) {
         self.store = store
         self.options = options
         self.fault = fault
         self.now = now
+        self.logger = logger
     }
 
     /// Loads `input` as run `run.runId`, holding the store's lock. Throws `.locked` when another process loads.
@@ -101,7 +105,11 @@ public struct StoreLoader {
         let resume = try begin(run)
         try fault.hit("load.start")
         var s = LoadSummary(runId: run.runId)
-        if resume != (.contacts, 0) { s.resumedFrom = "\(resume.phase.rawValue):\(resume.position)" }
+        if resume != (.contacts, 0) {
+            s.resumedFrom = "\(resume.phase.rawValue):\(resume.position)"
+            logger.info("load resumed from its checkpoint", metadata: ["run.id": "\(run.runId)",
+                                                                     "load.checkpoint": "\(s.resumedFrom!)"])
+        }
         let state = LoadState(runId: run.runId, options: options)
 
         s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in }) { db, batch in
@@ -173,6 +181,9 @@ public struct StoreLoader {
                 try fault.hit("load.batch.beforeCommit")
             }
             try fault.hit("load.batch.afterCommit")
+            logger.debug("load batch committed", metadata: ["run.id": "\(runId)", "load.phase": "\(phase.rawValue)",
+                                                            "load.position": "\(position)",
+                                                            "load.batch": "\(batch.count)"])
             batch.removeAll(keepingCapacity: true)
         }
         try source.forEach { r in
