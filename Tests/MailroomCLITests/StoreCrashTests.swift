@@ -295,8 +295,8 @@ enum StoreProcess {
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
         let t = TempFolder()
         let out = t.path + "/out", err = t.path + "/err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let p = try start(args, env: env, out: out, err: err)
         p.waitUntilExit()
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
