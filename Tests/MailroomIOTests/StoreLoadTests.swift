@@ -194,6 +194,25 @@ import Testing
         #expect(try StoreDump.canonical(store) == StoreDump.canonical(other))
     }
 
+    @Test func anInterruptedLoadWhoseInputChangedStartsOverInsteadOfSkipping() throws {
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        let (ms, ts) = F.many(12)
+        let options = LoadOptions(batchSize: 5)
+        var run = F.run
+        run.inputFingerprint = "old"
+        #expect(throws: SimulatedCrash.self) {
+            try F.load(store, F.input(ms, threads: ts, contacts: F.contacts), run: run, options: options,
+                       fault: .throwing(at: "load.batch.afterCommit", occurrence: 3))
+        }
+        // The stage was rerun: other messages come first now, so skipping the first 5 would lose them.
+        let reordered = Array(ms.reversed())
+        run.inputFingerprint = "new"
+        let s = try F.load(store, F.input(reordered, threads: ts, contacts: F.contacts), run: run, options: options)
+        #expect(s.resumedFrom == nil)
+        #expect(try store.read("t") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 12)
+    }
+
     @Test func aLinkToAMessageThatWasNotLoadedIsAnInputError() throws {
         let dir = StoreTempDir()
         let store = try F.open(dir)

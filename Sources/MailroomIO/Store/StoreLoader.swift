@@ -135,9 +135,10 @@ public struct StoreLoader {
     private func begin(_ run: LoadRunInfo) throws -> (phase: Phase, position: Int) {
         let stamp = FileLock.isoUTC(now())
         return try store.write("start the load") { db in
-            if let r = try Row.fetchOne(db, sql: "SELECT phase, position FROM checkpoints WHERE run_id = ?",
+            // Resume only an unfinished load of the same input; otherwise start over (every row is an upsert).
+            if let r = try Row.fetchOne(db, sql: "SELECT phase, position, input FROM checkpoints WHERE run_id = ?",
                                         arguments: [run.runId]),
-               let p = Phase(rawValue: r["phase"]), p != .done {
+               let p = Phase(rawValue: r["phase"]), p != .done, (r["input"] as String) == run.inputFingerprint {
                 try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?",
                                arguments: [run.runId])
                 return (p, r["position"])
@@ -159,7 +160,11 @@ public struct StoreLoader {
             for m in run.mailboxes {
                 try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [m])
             }
-            try saveCheckpoint(db, run.runId, .contacts, 0)
+            try db.execute(sql: """
+                INSERT INTO checkpoints(run_id, phase, position, input, updated_at) VALUES (?, 'contacts', 0, ?, ?)
+                ON CONFLICT(run_id) DO UPDATE SET phase = 'contacts', position = 0, input = excluded.input,
+                    updated_at = excluded.updated_at
+                """, arguments: [run.runId, run.inputFingerprint, stamp])
             return (.contacts, 0)
         }
     }
@@ -217,11 +222,8 @@ public struct StoreLoader {
     }
 
     private func saveCheckpoint(_ db: Database, _ runId: String, _ phase: Phase, _ position: Int) throws {
-        try db.execute(sql: """
-            INSERT INTO checkpoints(run_id, phase, position, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT(run_id) DO UPDATE SET phase = excluded.phase, position = excluded.position,
-                updated_at = excluded.updated_at
-            """, arguments: [runId, phase.rawValue, position, FileLock.isoUTC(now())])
+        try db.execute(sql: "UPDATE checkpoints SET phase = ?, position = ?, updated_at = ? WHERE run_id = ?",
+                       arguments: [phase.rawValue, position, FileLock.isoUTC(now()), runId])
     }
 
     /// Records a failed load (best effort: the disk may be full). The checkpoint stays, so a rerun continues.

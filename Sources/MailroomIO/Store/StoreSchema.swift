@@ -20,7 +20,7 @@ import GRDB
 /// | `participants` | (message, role, address) | `(message_key, role, address)` | `is_internal`, `contact_id` (null unless linked), `rule` (`primary-email`, `other-email`, `dot-plus-folding`, `created-from-sent`) |
 /// | `thread_contacts` | contact linked to a thread through an address | `(thread_id, contact_id, address)` | `rule` |
 /// | `runs` | load or contacts import | `id` (the run id) | `kind` (`load`, `contacts-import`), `window_start`, `window_end`, `mailboxes` (JSON array), `started_at`, `finished_at`, `status` (`running`, `ok`, `failed`), `counts` (JSON object), `message` (one line for a person) |
-/// | `checkpoints` | run | `run_id` | `phase` (`contacts`, `threads`, `messages`, `links`, `done`), `position` (records of the phase already committed), `updated_at` |
+/// | `checkpoints` | run | `run_id` | `phase` (`contacts`, `threads`, `messages`, `links`, `done`), `position` (records of the phase already committed), `input` (fingerprint of the run's input files: a checkpoint is only resumed over the same input), `updated_at` |
 /// | `cursors` | IMAP folder of a mailbox | `(mailbox, folder)` | `uidvalidity`, `highest_uid`, `updated_at` |
 ///
 /// Rules the loader keeps: rows are upserted on their keys, so loading a run twice, overlapping windows or the
@@ -135,6 +135,7 @@ public enum StoreSchema {
         run_id TEXT PRIMARY KEY NOT NULL REFERENCES runs(id),
         phase TEXT NOT NULL,
         position INTEGER NOT NULL,
+        input TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
     CREATE TABLE cursors (
