@@ -37,6 +37,15 @@ import Testing
         #expect(try store.read("t") { db in
             try String.fetchAll(db, sql: "SELECT contact_id FROM contact_emails WHERE key = 'alice@customer.com'")
         } == ["c1"])
+        let kept = try store.read("t") { db in
+            try Row.fetchOne(db, sql: "SELECT key, issue FROM contact_emails WHERE contact_id = 'c9' AND position = 0")
+        }
+        #expect(kept?["key"] as String? == nil)
+        #expect(kept?["issue"] == "held-by:c1")
+        let review = try ReviewChecks.run(store)
+        #expect(review.passed)
+        #expect(review.findings.map(\.severity) == [.warning])
+        #expect(review.findings.first?.contactId == "c9")
     }
 
     @Test func anImportedContactTakesOverAContactCreatedFromSentMail() throws {

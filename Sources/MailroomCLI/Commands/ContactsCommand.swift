@@ -85,8 +85,8 @@ struct ContactsImportCommand: ParsableCommand {
         } else {
             var out = CRMStore.importMessage(contacts.count, s) + "\n"
             for e in s.emailsSkipped {
-                out += "  contact \(e.contactId): email \(e.position + 1) is already on contact \(e.heldBy), "
-                    + "not saved again\n"
+                out += "  contact \(e.contactId): email \(e.position + 1) is already on contact \(e.heldBy): kept, "
+                    + "not used for matching\n"
             }
             out += "Store: \(path)\n"
             Output.write(out)

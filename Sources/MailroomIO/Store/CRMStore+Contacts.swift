@@ -3,9 +3,9 @@ import GRDB
 
 extension CRMStore {
     /// Imports contacts (`mailroom contacts import`): each is inserted or updated by id, never duplicated. Contacts
-    /// missing from `contacts` are kept (they may carry links). An email already saved on another contact is not
-    /// saved again (reported in `emailsSkipped`), except that an imported contact takes over an address from a
-    /// contact that loading created from sent mail (its links move to the imported contact).
+    /// missing from `contacts` are kept (they may carry links). An email already saved on another contact is kept
+    /// without a match key, so it never matches twice (reported in `emailsSkipped`), except that an imported
+    /// contact takes over an address from a contact that loading created from sent mail (its links move).
     /// Takes the store's lock for the duration; records a `contacts-import` run.
     public func importContacts(_ contacts: [Contact], runId: String, now: Date = Date()) throws
         -> ContactImportSummary {
@@ -31,9 +31,12 @@ extension CRMStore {
     public static func importMessage(_ n: Int, _ s: ContactImportSummary) -> String {
         var m = "imported \(n) contacts: \(s.created) new, \(s.updated) updated, \(s.unchanged) unchanged"
         if s.replacedCreated > 0 { m += ", \(s.replacedCreated) created-from-sent contacts replaced" }
-        if !s.emailsSkipped.isEmpty { m += "; \(s.emailsSkipped.count) emails already on another contact skipped" }
+        if !s.emailsSkipped.isEmpty { m += "; \(s.emailsSkipped.count) emails already on another contact kept unmatched" }
         return m
     }
+
+    /// `contact_emails.issue` of an address not used for matching because contact `<id>` holds it already.
+    public static let heldByPrefix = "held-by:"
 
     /// Upserts contacts by id inside the caller's transaction (contacts import and the load's contacts phase).
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
@@ -53,24 +56,28 @@ extension CRMStore {
             try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [c.id])
             var newEmails: [[String?]] = []
             for (i, e) in c.emails.enumerated() {
-                if let key = e.key,
+                var (key, folded, issue) = (e.key, e.foldedKey, e.issue)
+                if let k = e.key,
                    let holder = try String.fetchOne(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?",
-                                                    arguments: [key]) {
+                                                    arguments: [k]) {
                     let origin = try String.fetchOne(db, sql: "SELECT origin FROM contacts WHERE id = ?",
                                                      arguments: [holder])
-                    if origin == "created-from-sent" {
+                    if holder == c.id {
+                        (key, folded, issue) = (nil, nil, "repeated")
+                    } else if origin == "created-from-sent" {
                         try replaceCreatedContact(db, holder, with: c.id)
                         s.replacedCreated += 1
                     } else {
+                        // Kept on the contact for people to see, but without a match key: never matched twice.
                         s.emailsSkipped.append(.init(contactId: c.id, position: i, heldBy: holder))
-                        continue
+                        (key, folded, issue) = (nil, nil, heldByPrefix + holder)
                     }
                 }
                 try db.execute(sql: """
                     INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [c.id, i, e.raw, e.address, e.key, e.foldedKey, e.issue])
-                newEmails.append([e.raw, e.address, e.key, e.foldedKey, e.issue])
+                    """, arguments: [c.id, i, e.raw, e.address, key, folded, issue])
+                newEmails.append([e.raw, e.address, key, folded, issue])
             }
             if before == nil {
                 s.created += 1

@@ -8,7 +8,8 @@ public struct ContactImportSummary: Sendable, Equatable {
     public var unchanged = 0
     /// Contacts created from sent mail (`auto:` ids) replaced by an imported contact holding the same address.
     public var replacedCreated = 0
-    /// Emails not saved because another contact already holds the same address: (contact id, other contact id).
+    /// Emails saved without a match key because another contact already holds the same address (their
+    /// `contact_emails.issue` is `held-by:<other id>`).
     public var emailsSkipped: [SkippedEmail] = []
 
     public init() {}

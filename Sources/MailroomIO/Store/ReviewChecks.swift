@@ -28,6 +28,9 @@ public enum ReviewChecks {
         }
     }
 
+    /// Contact emails that take part in matching: not those kept only for show because another contact holds them.
+    static let usable = "WHERE issue IS NULL OR issue NOT LIKE '\(CRMStore.heldByPrefix)%'"
+
     /// Match key and folded key of an address as stored.
     static func keys(_ address: String) -> (key: String, folded: String)? {
         guard let a = AddressNormalizer.parse(address) else { return nil }
@@ -37,7 +40,7 @@ public enum ReviewChecks {
     /// Contact id → every match key and folded key of its saved addresses.
     private static func contactKeys(_ db: Database) throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails") {
+        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails \(usable)") {
             let addr: String = (r["address"] as String?) ?? r["raw"]
             guard let k = keys(addr) else { continue }
             out[r["contact_id"], default: []].formUnion([k.key, k.folded])
@@ -90,13 +93,25 @@ public enum ReviewChecks {
     private static func duplicateAddress(_ db: Database) throws -> [ReviewFinding] {
         var byKey: [String: Set<String>] = [:]
         var byFolded: [String: Set<String>] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails") {
+        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails \(usable)") {
             let addr: String = (r["address"] as String?) ?? r["raw"]
             guard let k = keys(addr) else { continue }
             byKey[k.key, default: []].insert(r["contact_id"])
             byFolded[k.folded, default: []].insert(r["contact_id"])
         }
         var out: [ReviewFinding] = []
+        for r in try Row.fetchAll(db, sql: """
+            SELECT contact_id, address, issue FROM contact_emails WHERE issue LIKE '\(CRMStore.heldByPrefix)%'
+            ORDER BY contact_id, position
+            """) {
+            let (contact, issue): (String, String) = (r["contact_id"], r["issue"])
+            let address: String? = r["address"]
+            let holder = String(issue.dropFirst(CRMStore.heldByPrefix.count))
+            out.append(ReviewFinding(check: "duplicate-address", severity: .warning,
+                                     detail: "contact \(contact) lists \(address ?? "an address"), which contact "
+                                        + "\(holder) already holds: the store keeps it on \(holder) only (merge them?)",
+                                     contactId: contact, address: address))
+        }
         for (key, ids) in byKey.sorted(by: { $0.key < $1.key }) where ids.count > 1 {
             let names = ids.sorted().joined(separator: ", ")
             out.append(ReviewFinding(check: "duplicate-address", severity: .failure,
