@@ -78,6 +78,21 @@ import Testing
         #expect(r.status(of: "internal-linked") == "failed")
     }
 
+    @Test func aThreadOfOnlyInternalParticipantsMarkedCustomerAndLinkedIsNamed() throws {
+        let dir = StoreTempDir()
+        let store = try Self.loaded(dir)
+        try store.write("plant") { db in
+            try db.execute(sql: "UPDATE threads SET visibility = 'customer', class = 'matched' WHERE id = 't2'")
+            try db.execute(sql: """
+                UPDATE participants SET contact_id = 'c2' WHERE message_key = 'mid:m3' AND role = 'to'
+                """)
+        }
+        let r = try ReviewChecks.run(store)
+        #expect(r.findings.filter { $0.check == "internal-linked" }.map(\.threadId) == ["t2"])
+        #expect(r.findings.filter { $0.check == "linked-address" }.map(\.messageKey) == ["mid:m3"])
+        #expect(!r.passed)
+    }
+
     @Test func aMailboxWithNoRecentSentMailIsAWarningNotAFailure() throws {
         let dir = StoreTempDir()
         let store = try F.open(dir)

@@ -128,15 +128,22 @@ public enum ReviewChecks {
         return out
     }
 
+    /// A thread counts as internal-only when it is stored so, or when none of its participants is external.
+    static let internalOnly = """
+        (t.visibility = 'internal' OR t.class = 'internal-only'
+         OR NOT EXISTS(SELECT 1 FROM messages m2 JOIN participants p2 ON p2.message_key = m2.key
+                       WHERE m2.thread_id = t.id AND p2.is_internal = 0))
+        """
+
     private static func internalLinked(_ db: Database) throws -> [ReviewFinding] {
         var out: [ReviewFinding] = []
         for r in try Row.fetchAll(db, sql: """
             SELECT t.id, tc.contact_id FROM threads t JOIN thread_contacts tc ON tc.thread_id = t.id
-            WHERE t.visibility = 'internal' OR t.class = 'internal-only'
+            WHERE \(internalOnly)
             UNION
             SELECT t.id, p.contact_id FROM threads t JOIN messages m ON m.thread_id = t.id
                 JOIN participants p ON p.message_key = m.key
-            WHERE (t.visibility = 'internal' OR t.class = 'internal-only') AND p.contact_id IS NOT NULL
+            WHERE p.contact_id IS NOT NULL AND \(internalOnly)
             ORDER BY 1, 2
             """) {
             let (thread, contact): (String, String) = (r[0], r[1])
