@@ -59,6 +59,27 @@ import Testing
         }
     }
 
+    @Test(arguments: FaultHook.loadPoints)
+    func aCrashThenALoadOfANewRunOfTheSameMailConvergesToTheCleanData(point: String) throws {
+        let cleanDir = StoreTempDir()
+        let clean = try F.open(cleanDir)
+        _ = try F.load(clean, Self.input, options: Self.options)
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        var first = F.run
+        first.runId = "killed"
+        #expect(throws: SimulatedCrash.self) {
+            try F.load(store, Self.input, run: first, options: Self.options,
+                       fault: .throwing(at: point, occurrence: point.hasPrefix("load.batch.") ? 3 : 1))
+        }
+        _ = try F.load(store, Self.input, options: Self.options)
+        #expect(try StoreDump.canonical(store, scope: .data) == StoreDump.canonical(clean, scope: .data))
+        let killed = try store.read("t") { db in
+            try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = 'killed'")
+        }
+        #expect(killed == (point == "load.finish.afterCommit" ? "ok" : "failed"))
+    }
+
     @Test func twoCrashesInARowStillConverge() throws {
         let clean = try Self.cleanDump()
         let dir = StoreTempDir()

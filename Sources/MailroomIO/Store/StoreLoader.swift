@@ -79,6 +79,12 @@ public struct StoreLoader {
     private func begin(_ run: LoadRunInfo) throws -> (phase: Phase, position: Int) {
         let stamp = FileLock.isoUTC(now())
         return try store.write("start the load") { db in
+            // Holding the lock, any other run still marked running was interrupted (killed, crashed, disk full).
+            try db.execute(sql: """
+                UPDATE runs SET status = 'failed',
+                    message = 'interrupted before it finished; rerun its load to finish it, or load a new run'
+                WHERE status = 'running' AND id <> ?
+                """, arguments: [run.runId])
             // Resume only an unfinished load of the same input; otherwise start over (every row is an upsert).
             if let r = try Row.fetchOne(db, sql: "SELECT phase, position, input FROM checkpoints WHERE run_id = ?",
                                         arguments: [run.runId]),
