@@ -1,12 +1,8 @@
 import MailroomCore
 
-// Interim until the store and IMAP branches merge.
+// Interim until the IMAP branch merges (load: Store/PipelineRunner+Load.swift).
 extension PipelineRunner {
     func extractIMAP(_ config: MailboxConfig, writer: NDJSONWriter) throws -> ExtractSummary {
         throw MailroomError(.usage, "IMAP extraction is not in this build", location: config.name)
-    }
-
-    func runLoad() throws -> StageResult {
-        throw MailroomError(.usage, "load is not in this build")
     }
 }
