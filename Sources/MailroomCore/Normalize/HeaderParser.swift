@@ -4,7 +4,8 @@ enum HeaderParser {
     /// Parses the header section of `b[range]`.
     /// - Parameters:
     ///   - topLevel: a whole message: skips a UTF-8 BOM, leading blank lines and an mbox `From ` envelope line.
-    ///   - limits: header bytes and field counts beyond these are skipped (`limitHit`); the body start is still found.
+    ///   - maxBytes, maxFields: fields (and folded continuations) beyond these are skipped and `limitHit` is set;
+    ///     the body start is still found.
     static func parse(_ b: UnsafeRawBufferPointer, range: Range<Int>, topLevel: Bool,
                       maxBytes: Int = .max, maxFields: Int = .max) -> HeaderBlock {
         var h = HeaderBlock()
@@ -20,15 +21,14 @@ enum HeaderParser {
                 i = l.next
                 lineNo += 1
             }
-            if ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
-                || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8))
-            {
+            if isEnvelopeLine(b, at: i, end: end) {
                 i = ByteLines.line(b, from: i, end: end).next
                 lineNo += 1
             }
         }
         h.start = i
-        let sectionStart = i
+        // Bytes counted with every line ending as one byte, so LF and CRLF copies hit the limit at the same field.
+        var used = 0
         var current: HeaderField?
         var currentStopped = false  // the current field is beyond the limits: drop its continuations
         var first = true
@@ -49,7 +49,8 @@ enum HeaderParser {
                 h.bodyStart = next
                 return h
             }
-            let overLimit = next - sectionStart > maxBytes
+            used += contentEnd - i + 1
+            let overLimit = used > maxBytes
             var fieldStart = i
             if first, topLevel, ByteLines.isWSP(b[i]) {
                 // QUIRK: a message whose first field line is indented (` From: ...`): read it as a field.
@@ -58,7 +59,11 @@ enum HeaderParser {
             }
             if ByteLines.isWSP(b[fieldStart]) {
                 if current != nil {
-                    if !currentStopped { current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd)) }
+                    if overLimit {
+                        h.limitHit = true  // the field keeps what fit
+                    } else if !currentStopped {
+                        current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd))
+                    }
                 } else if first {
                     // A message or part whose first line is indented has no header section.
                     h.bodyStart = i
@@ -74,7 +79,7 @@ enum HeaderParser {
                 } else {
                     currentStopped = false
                 }
-                if first { h.startsWithField = true }
+                h.hasFields = true
                 var name = ""
                 var k = fieldStart
                 while k < colon, !ByteLines.isWSP(b[k]) {
@@ -91,7 +96,9 @@ enum HeaderParser {
                 h.malformed = true
                 if h.firstBadLine == nil { h.firstBadLine = (lineNo, i) }
                 let after = ByteLines.line(b, from: next, end: end)
-                if first || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
+                // QUIRK: at the top this also skips a first line such as `Microsoft Mail Internet Headers Version 2.0`;
+                // a MIME part whose first line is not a field has no header.
+                if (first && !topLevel) || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
                     flush()
                     h.bodyStart = i
                     return h
@@ -104,6 +111,15 @@ enum HeaderParser {
         flush()
         h.bodyStart = end
         return h
+    }
+
+    /// An mbox envelope line (`From sender date`, or `>From ` when escaped) as opposed to an obsolete `From : x`
+    /// header field.
+    static func isEnvelopeLine(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Bool {
+        guard ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
+            || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8)) else { return false }
+        let line = ByteLines.line(b, from: i, end: end)
+        return fieldColon(b, i, line.contentEnd) == nil
     }
 
     /// The colon of a field line `name: value` (name of printable ASCII, optionally followed by white space), or nil.
