@@ -44,6 +44,22 @@ import Testing
         #expect(f.first?.severity == .failure)
     }
 
+    @Test func aThreadLinkedToAContactThroughAnAddressNoMessageHasIsNamed() throws {
+        let dir = StoreTempDir()
+        let store = try Self.loaded(dir)
+        try store.write("plant") { db in
+            try db.execute(sql: """
+                INSERT INTO thread_contacts(thread_id, contact_id, address, rule)
+                VALUES ('t3', 'c2', 'bob@client.org', 'primary-email')
+                """)
+        }
+        let r = try ReviewChecks.run(store)
+        let f = r.findings.filter { $0.check == "linked-address" }
+        #expect(f.map(\.threadId) == ["t3"])
+        #expect(f.first?.detail.contains("no message of the thread has that participant") == true)
+        #expect(!r.passed)
+    }
+
     @Test func twoContactsSharingANormalizedAddressAreNamed() throws {
         let dir = StoreTempDir()
         let store = try Self.loaded(dir)
