@@ -149,10 +149,6 @@ class Person:
         return self.addr.split("@", 1)[1]
 
     @property
-    def first(self) -> str:
-        return self.name.split(" ")[0] if self.lang != "ja" else self.name.split(" ")[0]
-
-    @property
     def internal(self) -> bool:
         return is_own(self.domain)
 
@@ -169,8 +165,8 @@ def is_own(domain: str) -> bool:
 SPECIALS = set('()<>[]:;@\\,."')
 
 
-def format_address(p: Person, raw_utf8: bool = False, addr: str | None = None) -> str:
-    a = addr or (p.addr_utf8 if raw_utf8 and p.addr_utf8 else p.addr)
+def format_address(p: Person, raw_utf8: bool = False) -> str:
+    a = p.addr_utf8 if raw_utf8 and p.addr_utf8 else p.addr
     if not p.name:
         return a
     if raw_utf8 or is_ascii(p.name):
@@ -595,7 +591,7 @@ class Gen:
         to = m.to[0] if m.to else DANA
         to_first = "Yamada-san" if to.key == "yamada" else to.name.split(" ")[0] if to.name else "all"
         if s.lang == "de":
-            text = [f"Hallo {to_first}," if to.internal else f"Liebe Kolleginnen und Kollegen,", "",
+            text = [f"Hallo {to_first}," if to.internal else "Liebe Kolleginnen und Kollegen,", "",
                     *(x[0].upper() + x[1:] for x in r.sample(GERMAN, 2)), "", "Viele Grüße", s.name]
         elif s.lang == "ja":
             text = [f"{to.name}様" if to.name else "ご担当者様", "", "\n".join(r.sample(JAPANESE, 3)), "", s.name]
@@ -661,12 +657,12 @@ class Renderer:
         r = self.rng
         s = m.sender
         arrive = t + timedelta(seconds=r.randint(2, 40))
-        rcpt = ALIAS if any(p.addr == ALIAS for p in m.to) else OWNER
+        rcpt = ALIAS if any(p.addr == ALIAS for p in m.to) else OWNER   # as addressed; delivered to OWNER
         if s.internal:
             return [f"Return-Path: <{s.addr}>",
-                    f"Delivered-To: {rcpt}",
+                    f"Delivered-To: {OWNER}",
                     f"Received: from mail.northwind.example ([10.20.0.15])\r\n\tby imap.northwind.example "
-                    f"(Dovecot) with LMTP id {self.b64(12)[:16]}\r\n\tfor <{rcpt}>; {rfc5322_date(arrive, 'utc')}"]
+                    f"(Dovecot) with LMTP id {self.b64(12)[:16]}\r\n\tfor <{OWNER}>; {rfc5322_date(arrive, 'utc')}"]
         mta = {"outlook": f"mail-{r.choice(['am6', 'db5', 'bn7', 'sj2'])}eur0{r.randint(1, 9)}"
                           f"on20{r.randint(600, 730)}.outbound.protection.outlook.com",
                "gmail": f"mail-{r.choice(['wr1', 'ej1', 'pl1', 'qk1'])}-f{r.randint(41, 199)}.google.com"}.get(
@@ -674,9 +670,9 @@ class Renderer:
         ip = f"{r.choice(['192.0.2', '198.51.100', '203.0.113'])}.{r.randint(2, 250)}"
         qid = "".join(r.choice("0123456789BCDFGHJKLMNPQRSTVWXZ") for _ in range(11))
         return [f"Return-Path: <{s.addr}>",
-                f"Delivered-To: {rcpt}",
+                f"Delivered-To: {OWNER}",
                 f"Received: from mx.northwind.example ([127.0.0.1])\r\n\tby imap.northwind.example (Dovecot) "
-                f"with LMTP id {self.b64(12)[:16]}\r\n\tfor <{rcpt}>; {rfc5322_date(arrive, 'utc')}",
+                f"with LMTP id {self.b64(12)[:16]}\r\n\tfor <{OWNER}>; {rfc5322_date(arrive, 'utc')}",
                 f"Received: from {mta} ({mta} [{ip}])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
                 f"(256/256 bits))\r\n\tby mx.northwind.example (Postfix) with ESMTPS id {qid}\r\n\tfor <{rcpt}>; "
                 f"{rfc5322_date(arrive - timedelta(seconds=1), 'utc')}",
@@ -687,7 +683,7 @@ class Renderer:
                 f"{self.b64(60)}"]
 
     def subject_header(self, m: Msg) -> str:
-        enc = getattr(m, "subject_enc", None)
+        enc = m.subject_enc
         subj = m.subject
         if is_ascii(subj) or m.raw_utf8_addrs and not enc:
             return fold("Subject", subj)
@@ -763,7 +759,7 @@ class Renderer:
             h += [frm, to, cc, subj, f"Date: {date}", mid, refs, irt, "MIME-Version: 1.0",
                   "X-Mailer: Microsoft Outlook 16.0", *content]
         elif c == "system":
-            h += [frm, to, cc, subj, f"Date: {date}", mid, refs, irt, *getattr(m, "extra", []),
+            h += [frm, to, cc, subj, f"Date: {date}", mid, refs, irt, *m.extra,
                   "MIME-Version: 1.0", *content]
         else:  # thunderbird
             h += [mid, f"Date: {date}", "MIME-Version: 1.0",
@@ -990,7 +986,7 @@ def build_singles(g: Gen) -> None:
                       f"Content-Disposition: attachment; filename=\"scan{i + 1}.pdf\"\r\n"
                       f"Content-Transfer-Encoding: base64\r\n\r\n").encode() +
                      base64.encodebytes(pdf).replace(b"\n", b"\r\n") + f"--{b}--\r\n".encode())
-        m.notes.append("no Message-ID (scan-to-mail device)")
+        m.notes.append("no Message-ID (scan-to-mail device); PDF attachment")
     m = single("automated", P["cron"], [DANA], "Cron <root@build> /usr/local/bin/backup-check",
                datetime(2026, 10, 5, 14, 0, tzinfo=UTC),
                "backup-check: 3 of 3 snapshots verified\nwarehouse-eu: OK\nwarehouse-us: OK\n", msgid=False,
@@ -1255,7 +1251,7 @@ def expected(g: Gen, files: list[File]) -> str:
         "empty `.keep`, which is not a message).")
     add(f"- Distinct messages (one per Message-ID, or per file when it has none): **{len(delivered)}**; "
         f"the broken file is not a message.")
-    add(f"- Files in `new/` have no `:2,` info suffix (unseen); files in `cur/` with an empty flag set are unread.")
+    add("- Files in `new/` have no `:2,` info suffix (unseen); files in `cur/` with an empty flag set are unread.")
     add("")
     add("## Broken file (must be quarantined)")
     add("")
@@ -1301,9 +1297,10 @@ def expected(g: Gen, files: list[File]) -> str:
             raise SystemExit(f"generator bug: message {m.id} dated {m.when} inside a window gap or out of range")
     for days in (60, 90):
         since = AS_OF - timedelta(days=days)
-        n = sum(1 for m in dated if m.when >= since)
-        add(f"- Distinct messages dated on or after {since:%Y-%m-%d} ({days} days before the as-of date): **{n}** "
-            f"of {len(dated)} with a usable Date (no message is dated within 14 hours of that boundary).")
+        inside = [m for m in dated if m.when >= since]
+        add(f"- Distinct messages dated on or after {since:%Y-%m-%d} ({days} days before the as-of date): "
+            f"**{len(inside)}** of {len(dated)} with a usable Date, in {sum(len(m.files) for m in inside)} files "
+            "(no message is dated within 14 hours of that boundary).")
     add("")
     add("## Threads")
     add("")
@@ -1323,7 +1320,6 @@ def expected(g: Gen, files: list[File]) -> str:
     add("| thread root subject | messages | files | internal-only | parent missing |")
     add("|---|---:|---:|---|---|")
     for k, ms in sorted(convs.items(), key=lambda kv: (kv[1][0].when, kv[0])):
-        root = min(ms, key=lambda m: m.when)
         add(f"| {g.threads[k]['subject']} | {len(ms)} | {sum(len(m.files) for m in ms)} | "
             f"{'yes' if k in internal else 'no'} | {'yes' if k in ghosts else ''} |")
     singles = {k: ms for k, ms in threads.items() if len(ms) == 1}

@@ -24,7 +24,7 @@ import Testing
     @Test func mboxEnvelopeLineIsSkipped() {
         NormalizeFixture.withBytes("From someone@example.com Tue Mar  5 10:22:01 2024\nFrom: a@b.example\n\nx") { b in
             let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
-            #expect(h.startsWithField)
+            #expect(h.hasFields)
             #expect(h.fields.map(\.name) == ["from"])
             #expect(HeaderScan.firstField("From", in: b) == Array("a@b.example".utf8))
         }
@@ -107,8 +107,15 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    @Test func isoClampsEpochsOutsideFourDigitYears() {
+        #expect(MailDate.iso(Int64.min) == "0001-01-01T00:00:00Z")
+        #expect(MailDate.iso(Int64.max) == "9999-12-31T23:59:59Z")
+        #expect(MailDate.iso(-1) == "1969-12-31T23:59:59Z")
+    }
+
     @Test(arguments: ["", "yesterday", "Tue, 32 Mar 2024 10:22:01 +0000", "Tue, 30 Feb 2024 10:00 +0000",
-                      "Tue, Mar 2024 10:22:01", "25:61:00 5 Mar 2024", "13/13/13", "(only a comment)"])
+                      "Tue, Mar 2024 10:22:01", "25:61:00 5 Mar 2024", "13/13/13", "(only a comment)",
+                      "1.99999999999999999999999.2024", "5-99999999999999999999999-2024 10:00"])
     func unreadableDatesGiveNil(raw: String) {
         #expect(MailDate.parse(raw) == nil)
     }

@@ -53,6 +53,27 @@ import Testing
         #expect(m.snippet == "body")
     }
 
+    @Test func hugeFoldedFieldKeepsWhatFitsAndIsFlagged() throws {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = 4096
+        let s = "Subject: start\n" + String(repeating: " more\n", count: 10_000) + "From: a@b.example\n\nbody\n"
+        let m = try NormalizeMessages.message(s, settings: settings)
+        #expect(m.issues.contains("header-limit"))
+        #expect(m.subject.hasPrefix("start more more"))
+        #expect(m.subject.utf8.count < 4096)
+        #expect(m.snippet == "body")
+    }
+
+    @Test func everyTruncationOfAMessageNormalizesOrIsQuarantined() {
+        let bytes = Array(NormalizeMessages.multipart.utf8)
+        for n in 0...bytes.count {
+            switch NormalizeMessages.normalize(Array(bytes[..<n])) {
+            case .message(let m): #expect(m.size == n)
+            case .quarantined(let q): #expect(!q.reason.isEmpty && n < 20, "prefix \(n): \(q.reason)")
+            }
+        }
+    }
+
     @Test func messagesOverTheSizeLimitAreQuarantined() {
         var settings = NormalizeFixture.settings
         settings.limits.maxMessageBytes = 100
@@ -80,7 +101,9 @@ import Testing
         (Array("Hello, this is plain text.\nAnother line.\n".utf8), "not-a-message"),
         (Array("Note: just a text file\n\nwith a colon line\n".utf8), "not-a-message"),
         (Array(" indented first line\nFrom: a@b.example\n\n".utf8), "not-a-message"),
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52], "not-a-message"),
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52], "binary-content"),
+        ([0x00, 0x00, 0x14, 0x00, 0x38, 0x5D, 0x0A, 0xC6, 0x7D], "binary-content"),
+        (Array("Plain text\n\nthen a NUL\u{0} in what would be the body\n".utf8), "not-a-message"),
         (Array("From: a@b.example\nSubject: x\u{0}y\n\nbody".utf8), "binary-content"),
     ])
     func unreadableCopiesAreQuarantinedWithAReason(bytes: [UInt8], reason: String) {

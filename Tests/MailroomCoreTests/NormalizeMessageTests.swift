@@ -208,6 +208,13 @@ import Testing
         #expect(m.issues.contains("header-malformed"))
     }
 
+    @Test func strayFirstLineBeforeTheHeaderFieldsIsSkippedAndFlagged() throws {
+        let m = try Self.message("Microsoft Mail Internet Headers Version 2.0\nFrom: a@b.example\nSubject: x\n\nbody\n")
+        #expect(m.from.map(\.key) == ["a@b.example"])
+        #expect(m.subject == "x")
+        #expect(m.issues.contains("header-malformed"))
+    }
+
     @Test func emptyTextPartsGiveNoSnippetAndTheNextTextPartIsUsed() throws {
         let m = try Self.message("""
             From: a@b.example
@@ -223,6 +230,32 @@ import Testing
             --b--
             """)
         #expect(m.snippet == "second")
+    }
+
+    @Test func bodyCharsetsDecodeAndUnknownOnesAreFlagged() throws {
+        // "テスト" in Shift_JIS
+        let sjis: [UInt8] = [0x83, 0x65, 0x83, 0x58, 0x83, 0x67]
+        let head = Array("From: a@b.example\nContent-Type: text/plain; charset=Shift_JIS\nContent-Transfer-Encoding: 8bit\n\n".utf8)
+        guard case .message(let m) = Self.normalize(head + sjis) else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(m.snippet == "テスト")
+        #expect(m.issues == ["date-missing", "message-id-missing"])
+        let u = try Self.message("From: a@b.example\nContent-Type: text/plain; charset=x-nonesuch\n\nhello\n")
+        #expect(u.snippet == "hello")
+        #expect(u.issues.contains("unknown-charset"))
+    }
+
+    @Test func rawWindows1252HeaderBytesDecode() {
+        let bytes = Array("From: Ren".utf8) + [0xE9] + Array(" <rene@b.example>\nSubject: Caf".utf8) + [0xE9, 0x80]
+            + Array("\n\nbody\n".utf8)
+        guard case .message(let m) = Self.normalize(bytes) else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(m.subject == "Café€")
+        #expect(m.from.first?.name == "René")
     }
 
     @Test func missingDateAndMessageIDAreFlagged() throws {
@@ -269,6 +302,7 @@ import Testing
         ("Re: ", ""),
         ("Ответ Re: Привет", "ответ re: привет"),
         ("[Fwd: Re: Hello]", "hello"),
+        ("R: R: I: Ciao", "ciao"),
         ("Re:   Hello\tthere", "hello there"),
     ])
     func replyAndForwardPrefixesAreStripped(subject: String, expected: String) {

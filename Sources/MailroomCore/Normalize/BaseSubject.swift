@@ -2,9 +2,10 @@
 /// lower-cased. `Re: [list] Fwd: Re[2]: Hello  World` → `hello world`.
 enum BaseSubject {
     /// Prefix words in many languages: Re, Fwd, Fw, AW/WG (de), SV/VS (nordic), Antw (nl), Ref/Réf (fr),
-    /// TR (fr), RIF (it), Odp (pl), Enc/Res (pt), RV (es).
+    /// TR (fr), R/I/RIF (it), Odp (pl), Enc/Res (pt), RV (es).
     static let prefixes: Set<String> = [
-        "re", "fwd", "fw", "aw", "wg", "sv", "vs", "antw", "ref", "réf", "tr", "rif", "odp", "enc", "res", "rv",
+        "re", "fwd", "fw", "aw", "wg", "sv", "vs", "antw", "ref", "réf", "tr", "r", "i", "rif", "odp", "enc", "res",
+        "rv",
     ]
 
     static func of(_ subject: String) -> String {

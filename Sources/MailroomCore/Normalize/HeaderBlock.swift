@@ -12,8 +12,8 @@ struct HeaderBlock: Sendable {
     var start = 0
     /// Offset of the first body byte (just after the blank line), or the end of the entity.
     var bodyStart = 0
-    /// The first line was a header field (a message must start with one).
-    var startsWithField = false
+    /// At least one header field line was read (a message must have one).
+    var hasFields = false
     /// Lines that were neither fields nor continuations.
     var malformed = false
     /// Fields or bytes beyond the limits were skipped.

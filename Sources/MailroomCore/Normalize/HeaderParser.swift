@@ -4,7 +4,8 @@ enum HeaderParser {
     /// Parses the header section of `b[range]`.
     /// - Parameters:
     ///   - topLevel: a whole message: skips a UTF-8 BOM, leading blank lines and an mbox `From ` envelope line.
-    ///   - limits: header bytes and field counts beyond these are skipped (`limitHit`); the body start is still found.
+    ///   - maxBytes, maxFields: fields (and folded continuations) beyond these are skipped and `limitHit` is set;
+    ///     the body start is still found.
     static func parse(_ b: UnsafeRawBufferPointer, range: Range<Int>, topLevel: Bool,
                       maxBytes: Int = .max, maxFields: Int = .max) -> HeaderBlock {
         var h = HeaderBlock()
@@ -58,7 +59,11 @@ enum HeaderParser {
             }
             if ByteLines.isWSP(b[fieldStart]) {
                 if current != nil {
-                    if !currentStopped { current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd)) }
+                    if overLimit {
+                        h.limitHit = true  // the field keeps what fit
+                    } else if !currentStopped {
+                        current!.value.append(contentsOf: ByteLines.slice(b, i..<contentEnd))
+                    }
                 } else if first {
                     // A message or part whose first line is indented has no header section.
                     h.bodyStart = i
@@ -74,7 +79,7 @@ enum HeaderParser {
                 } else {
                     currentStopped = false
                 }
-                if first { h.startsWithField = true }
+                h.hasFields = true
                 var name = ""
                 var k = fieldStart
                 while k < colon, !ByteLines.isWSP(b[k]) {
@@ -91,7 +96,9 @@ enum HeaderParser {
                 h.malformed = true
                 if h.firstBadLine == nil { h.firstBadLine = (lineNo, i) }
                 let after = ByteLines.line(b, from: next, end: end)
-                if first || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
+                // QUIRK: at the top this also skips a first line such as `Microsoft Mail Internet Headers Version 2.0`;
+                // a MIME part whose first line is not a field has no header.
+                if (first && !topLevel) || next >= end || after.contentEnd == next || fieldColon(b, next, after.contentEnd) == nil {
                     flush()
                     h.bodyStart = i
                     return h

@@ -4,6 +4,8 @@ struct MIMESummary: Sendable {
     var snippet = ""
     /// A `message/delivery-status` part (or the global variant) was seen.
     var deliveryStatus = false
+    /// The message's own (top-level) media type, lower-cased: `multipart/report`, `text/plain`, ...
+    var topType = ""
     var issues = Set<String>()
 }
 
@@ -54,6 +56,7 @@ struct MIMEWalker {
         let ct = h.first("content-type").map { MIMEParameters.parse($0, issues: &summary.issues) }
         var type = ct?.value ?? ""
         if !type.contains("/") { type = defaultType }
+        if depth == 0 { summary.topType = type }
         let disposition = h.first("content-disposition").map { MIMEParameters.parse($0, issues: &summary.issues) }
 
         if type.hasPrefix("multipart/"), let boundary = ct?.params["boundary"], !boundary.isEmpty {
@@ -126,6 +129,9 @@ struct MIMEWalker {
         return out
     }
 
+    /// Most bytes of one part decoded for the snippet.
+    static let maxSnippetScan = 1 << 20
+
     /// The first characters of a text part, decoding only a growing prefix of it.
     private mutating func snippet(_ leaf: Leaf, html: Bool) -> String {
         let limit = 200
@@ -143,8 +149,9 @@ struct MIMEWalker {
             if decoded.unknown { summary.issues.insert("unknown-charset") }
             let text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text)
             let whole = r.upperBound == leaf.body.upperBound
-            // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit.
-            if whole || text.count > limit + 20 {
+            // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
+            // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
+            if whole || text.count > limit + 20 || take >= Self.maxSnippetScan {
                 return String(text.prefix(limit)).trimmingWhiteSpace()
             }
             take *= 4

@@ -134,9 +134,9 @@ extension MailDate {
             var t = Array(raw)
             while let l = t.last, l == 0x2E { t.removeLast() }
             guard !t.isEmpty else { continue }
-            // dd.mm.yyyy and yyyy-mm-dd
+            // dd.mm.yyyy, yyyy-mm-dd and dd-mm-yyyy
             let dotted = t.split(separator: 0x2E)
-            if dotted.count == 3, dotted.allSatisfy({ $0.allSatisfy(isDigit) }) {
+            if dotted.count == 3, dotted.allSatisfy({ $0.allSatisfy(isDigit) }), dotted[2].count == 4 {
                 out.append(Array(dotted[0])); out.append(monthToken(dotted[1])); out.append(Array(dotted[2]))
                 continue
             }
@@ -176,6 +176,7 @@ extension MailDate {
 
     /// A numeric month as a month-name token, so the token grammar reads it as the month.
     private static func monthToken(_ digits: some Collection<UInt8>) -> [UInt8] {
+        guard digits.count <= 2 else { return [0x3F] }
         let v = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         return (1...12).contains(v) ? Array(names[v - 1].utf8) : [0x3F]

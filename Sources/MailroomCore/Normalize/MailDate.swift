@@ -21,9 +21,10 @@ public enum MailDate {
         return rfcLike(b)
     }
 
-    /// ISO 8601 UTC with seconds: `2024-03-05T10:22:01Z`.
-    public static func iso(_ epoch: Int64) -> String {
-        let days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400)
+    /// ISO 8601 UTC with seconds: `2024-03-05T10:22:01Z`. Epochs outside years 0001...9999 are clamped to them.
+    public static func iso(_ rawEpoch: Int64) -> String {
+        let epoch = min(max(rawEpoch, -62_135_596_800), 253_402_300_799)
+        let days = epoch / 86400 - (epoch % 86400 < 0 ? 1 : 0)
         let secs = epoch - days * 86400
         let (y, m, d) = civil(fromDays: days)
         return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secs / 3600, 2) + ":"

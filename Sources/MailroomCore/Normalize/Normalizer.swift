@@ -26,18 +26,34 @@ public enum Normalizer {
         }
         let top = HeaderParser.parse(bytes, range: 0..<n, topLevel: true, maxBytes: limits.maxHeaderBytes,
                                      maxFields: limits.maxHeaderFields)
-        if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, top.bodyStart)) {
+        // The header section is what the parser read; when it read no field at all, it is everything up to the
+        // first blank line (within the header byte limit), so binary files are told apart from plain text.
+        let headerEnd = top.hasFields
+            ? top.bodyStart : firstBlankLine(bytes, from: top.start, limit: limits.maxHeaderBytes)
+        if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, headerEnd)) {
             return quarantine("binary-content", "NUL byte in the header section at byte offset \(nul)")
         }
-        guard top.startsWithField else {
+        guard top.hasFields else {
             let line = top.firstBadLine.map { "line \($0.line), byte offset \($0.offset)" } ?? "byte offset \(top.start)"
             return quarantine("not-a-message", "no header field at the start (\(line))")
         }
         guard top.fields.contains(where: { messageFields.contains($0.name) }) else {
-            return quarantine("not-a-message",
-                              "no message header field (From, Date, Subject, Message-ID, Content-Type...) in the first \(top.fields.count) fields")
+            return quarantine("not-a-message", "none of the \(top.fields.count) header fields is a message field "
+                                  + "(From, Date, Subject, Message-ID, Content-Type, ...)")
         }
         return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
+    }
+
+    /// Offset just after the first blank line at or after `from`, at most `limit` bytes on, or the end.
+    static func firstBlankLine(_ b: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
+        let end = min(b.count, from + max(0, limit))
+        var i = from
+        while i < end {
+            let (contentEnd, next) = ByteLines.line(b, from: i, end: end)
+            if contentEnd == i { return next }
+            i = next
+        }
+        return end
     }
 
     static func build(copy: MessageCopy, bytes: UnsafeRawBufferPointer, top: HeaderBlock,
@@ -84,14 +100,13 @@ public enum Normalizer {
 
         let authors = from.isEmpty ? (sender.map { [$0] } ?? []) : from
         let direction: Direction = authors.contains { settings.owner.contains($0.key) } ? .sent : .received
-        let topType = top.first("content-type").map { MIMEParameters.parse($0, issues: &issues).value } ?? ""
 
         return NormalizedMessage(
             copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, flags: copy.flags,
             messageId: messageId, contentHash: ContentHash.compute(bytes, top: top), date: date,
             subject: subject, baseSubject: BaseSubject.of(subject), from: from, sender: sender, replyTo: replyTo,
             to: to, cc: cc, bcc: bcc, inReplyTo: inReplyTo, references: references, direction: direction,
-            bulk: BulkSignals.reasons(top: top, topType: topType, authors: authors,
+            bulk: BulkSignals.reasons(top: top, topType: mime.topType, authors: authors,
                                       deliveryStatusPart: mime.deliveryStatus),
             issues: issues.sorted(), size: bytes.count, attachments: mime.attachments,
             snippet: ICU.nfc(mime.snippet))

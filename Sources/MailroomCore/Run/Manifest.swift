@@ -87,6 +87,10 @@ public struct StageRecord: JSONRecord, Equatable {
     public var startedAt: String
     public var finishedAt: String
     public var durationMs: Int
+    /// CPU time (user + system) the stage used, all threads.
+    public var cpuMs: Int
+    /// The process's peak resident memory when the stage ended (a high-water mark since the process started).
+    public var maxRSSKB: Int
     public var inputs: [StageInput]
     /// Settings that change the stage's output (sorted keys).
     public var settings: [String: JSONValue]
@@ -95,12 +99,15 @@ public struct StageRecord: JSONRecord, Equatable {
     /// Why the stage is stale or failed: a line for a person.
     public var note: String?
 
-    public init(status: StageStatus, startedAt: String, finishedAt: String, durationMs: Int, inputs: [StageInput],
-                settings: [String: JSONValue], counts: [String: Int], outputs: [FileSummary], note: String? = nil) {
+    public init(status: StageStatus, startedAt: String, finishedAt: String, durationMs: Int, cpuMs: Int = 0,
+                maxRSSKB: Int = 0, inputs: [StageInput], settings: [String: JSONValue], counts: [String: Int],
+                outputs: [FileSummary], note: String? = nil) {
         self.status = status
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.durationMs = durationMs
+        self.cpuMs = cpuMs
+        self.maxRSSKB = maxRSSKB
         self.inputs = inputs
         self.settings = settings
         self.counts = counts
@@ -118,6 +125,8 @@ public struct StageRecord: JSONRecord, Equatable {
         startedAt = try o.string("startedAt")
         finishedAt = try o.string("finishedAt")
         durationMs = try o.int("durationMs")
+        cpuMs = try o.optionalInt("cpuMs") ?? 0
+        maxRSSKB = try o.optionalInt("maxRSSKB") ?? 0
         inputs = try o.array("inputs", StageInput.init(json:))
         settings = try o.optionalObject("settings")?.fields ?? [:]
         var c: [String: Int] = [:]
@@ -136,6 +145,8 @@ public struct StageRecord: JSONRecord, Equatable {
         w.field("startedAt", startedAt)
         w.field("finishedAt", finishedAt)
         w.field("durationMs", durationMs)
+        w.field("cpuMs", cpuMs)
+        w.field("maxRSSKB", maxRSSKB)
         w.field("inputs", inputs)
         w.key("settings"); w.value(.object(settings))
         w.key("counts")

@@ -6,6 +6,21 @@ public enum WallClock {
 
     public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// CPU time (user + system) of the whole process so far, in milliseconds.
+    public static func cpuMillis() -> Int64 {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        let us = Int64(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1_000_000 + Int64(u.ru_utime.tv_usec + u.ru_stime.tv_usec)
+        return us / 1000
+    }
+
+    /// Peak resident memory of the process so far, in KiB.
+    public static func maxRSSKB() -> Int {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Int(u.ru_maxrss)
+    }
+
     /// ISO 8601 UTC with milliseconds, for manifests and run logs.
     public static func timestamp() -> String {
         let f = ISO8601DateFormatter()

@@ -2,6 +2,8 @@ import Foundation
 import MailroomCore
 
 extension PipelineRunner {
+    static let normalizeBatchSize = 512
+
     /// Owner address keys per mailbox name.
     func ownerKeys() -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
@@ -18,8 +20,7 @@ extension PipelineRunner {
         let owners = ownerKeys()
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
                            "owner": .object(owners.mapValues { .array($0.sorted().map { .string($0) }) })]
-        var readers: [String: MessageBytesReader] = [:]
-        for m in manifest.mailboxes { readers[m.name] = MessageBytesReader(root: URL(fileURLWithPath: m.root)) }
+        let roots = Dictionary(uniqueKeysWithValues: manifest.mailboxes.map { ($0.name, URL(fileURLWithPath: $0.root)) })
         var settings: [String: NormalizeSettings] = [:]
         for (name, keys) in owners {
             settings[name] = NormalizeSettings(owner: keys, ownDomains: pipeline.config.ownDomains)
@@ -27,27 +28,48 @@ extension PipelineRunner {
         let messages = try runDir.writer("normalize/messages.ndjson", schema: NormalizedMessage.schema)
         let quarantine = try runDir.writer("normalize/quarantine.ndjson", schema: QuarantineRecord.schema)
         var normalized = 0, quarantined = 0
-        try runDir.read(MessageCopy.self, input) { copy, _ in
-            guard let reader = readers[copy.mailbox], let s = settings[copy.mailbox] else {
-                throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: runDir.display(input.file))
+        // Parsing is the costly part: batches are normalized on all cores, then written in input order.
+        let mapper = ParallelBatchMapper<[String: MessageBytesReader], MessageCopy, NormalizeOutcome>(makeContext: { [:] })
+        let shown = runDir.display(input.file)
+        func normalizeBatch(_ batch: [MessageCopy]) throws {
+            let outcomes = try mapper.map(batch) { readers, copy in
+                guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
+                    throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)
+                }
+                let reader: MessageBytesReader
+                if let r = readers[copy.mailbox] { reader = r } else {
+                    reader = MessageBytesReader(root: root)
+                    readers[copy.mailbox] = reader
+                }
+                do {
+                    return try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
+                } catch let e as MailroomError where e.status == .input {
+                    // The copy's bytes are gone or cut short: quarantine it, keep going.
+                    return .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
+                                                         locator: copy.locator, reason: "unreadable", detail: e.description))
+                }
             }
-            let outcome: NormalizeOutcome
-            do {
-                outcome = try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
-            } catch let e as MailroomError where e.status == .input {
-                // The copy's bytes are gone or cut short: quarantine it, keep going.
-                outcome = .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
-                                                        locator: copy.locator, reason: "unreadable", detail: e.description))
-            }
-            switch outcome {
-            case .message(let m):
-                try messages.write(m)
-                normalized += 1
-            case .quarantined(let q):
-                try quarantine.write(q)
-                quarantined += 1
+            for outcome in outcomes {
+                switch outcome {
+                case .message(let m):
+                    try messages.write(m)
+                    normalized += 1
+                case .quarantined(let q):
+                    try quarantine.write(q)
+                    quarantined += 1
+                }
             }
         }
+        var batch: [MessageCopy] = []
+        batch.reserveCapacity(Self.normalizeBatchSize)
+        try runDir.read(MessageCopy.self, input) { copy, _ in
+            batch.append(copy)
+            if batch.count == Self.normalizeBatchSize {
+                try normalizeBatch(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        try normalizeBatch(batch)
         result.outputs = [try messages.finish(), try quarantine.finish()]
         result.counts = ["normalized": normalized, "quarantined": quarantined]
         return result

@@ -89,6 +89,7 @@ public final class PipelineRunner {
         }
         let started = WallClock.timestamp()
         let t0 = WallClock.nowMillis()
+        let cpu0 = WallClock.cpuMillis()
         logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)"])
         var result: StageResult
         switch stage {
@@ -99,7 +100,9 @@ public final class PipelineRunner {
         case .load: result = try runLoad()
         }
         let record = StageRecord(status: .complete, startedAt: started, finishedAt: WallClock.timestamp(),
-                                 durationMs: Int(WallClock.nowMillis() - t0), inputs: result.inputs,
+                                 durationMs: Int(WallClock.nowMillis() - t0),
+                                 cpuMs: Int(WallClock.cpuMillis() - cpu0), maxRSSKB: WallClock.maxRSSKB(),
+                                 inputs: result.inputs,
                                  settings: result.settings, counts: result.counts, outputs: result.outputs)
         let rerun = manifest.stages[stage] != nil
         manifest.stages[stage] = record

@@ -1,0 +1,46 @@
+"""Prints the benchmark table from scripts/bench.sh's results file and the runs' manifests."""
+import json
+import os
+import platform
+import sys
+
+
+def main(path):
+    rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    print(f"machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}")
+    print()
+    totals = {}
+    for n, fmt, mode, size, times, run in rows:
+        wall, user, sys_, rss_kb = times.split()
+        wall, cpu_s, rss_mb = float(wall), float(user) + float(sys_), int(rss_kb) / 1024
+        m = json.load(open(os.path.join(run, "manifest.json")))
+        msgs = m["stages"]["extract"]["counts"]["found"]
+        mb = int(size) / 1e6
+        totals[(n, fmt, mode)] = (wall, rss_mb)
+        print(f"{int(n):,} messages, {fmt}, {'dry run' if mode == 'dry' else 'dry run + load'}: "
+              f"{mb:,.0f} MB")
+        print(f"  {'stage':<10} {'wall s':>8} {'cpu s':>8} {'msg/s':>10} {'MB/s':>8} {'peak MB':>8}")
+        for stage in ["extract", "normalize", "dedupe", "match", "load"]:
+            s = m["stages"].get(stage)
+            if not s:
+                continue
+            w = s["durationMs"] / 1000
+            print(f"  {stage:<10} {w:>8.2f} {s.get('cpuMs', 0) / 1000:>8.2f} {msgs / w if w else 0:>10,.0f} "
+                  f"{mb / w if w else 0:>8.1f} {s.get('maxRSSKB', 0) / 1024:>8.0f}")
+        print(f"  {'total':<10} {wall:>8.2f} {cpu_s:>8.2f} {msgs / wall if wall else 0:>10,.0f} "
+              f"{mb / wall if wall else 0:>8.1f} {rss_mb:>8.0f}")
+        print()
+    sizes = sorted({int(n) for n, *_ in rows})
+    if len(sizes) >= 2:
+        small, big = str(sizes[0]), str(sizes[-1])
+        print(f"ratios {int(big):,} / {int(small):,} messages (time, peak memory):")
+        for (n, fmt, mode), (wall, rss) in sorted(totals.items()):
+            if n != big or (small, fmt, mode) not in totals:
+                continue
+            w0, r0 = totals[(small, fmt, mode)]
+            print(f"  {fmt:<8} {'dry run' if mode == 'dry' else 'with load':<10} time x{wall / w0:.1f}  memory x{rss / r0:.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
