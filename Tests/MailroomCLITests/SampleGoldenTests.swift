@@ -75,6 +75,7 @@ import Testing
         // The broken file (binary data where the header should be) is the only quarantined copy.
         #expect(quarantine.count == 1)
         #expect(quarantine.first?["copyId"] as? String == "default/INBOX/1792674191.17297_181.northwind")
+        #expect(quarantine.first?["reason"] as? String == "binary-content")
         let detail = (quarantine.first?["detail"] as? String) ?? ""
         #expect(detail.count > 10)
         // Dedupe: each kept message once, each dropped copy is a second copy in INBOX of an Archive/2026 original.
@@ -223,6 +224,8 @@ import Testing
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any])
         let messages = try #require(doc["messages"] as? [String: Any])
         #expect(messages["unique"] as? Int == 201)
+        // "in 212 files", plus the files of the undated-by-Date message and the broken file (both dated by name).
+        #expect(messages["extracted"] as? Int == 214)
         let issues = try #require(doc["issues"] as? [String: Any])
         #expect(issues["date-unparseable"] as? Int == 1)
     }
