@@ -115,4 +115,58 @@ import Testing
         #expect(r.stderr.contains("manifest.json is missing"))
         #expect(try RunFiles.regularFiles(tmp) == [])
     }
+
+    // MARK: Bad inputs named in the pipeline
+
+    /// A pipeline in a fresh folder with a Maildir copy of the sample (or `mailboxPath` as written) and `contacts`.
+    static func pipeline(in dir: URL, mailboxPath: String = "mail", contacts: String) throws -> URL {
+        if mailboxPath == "mail" {
+            try FileManager.default.copyItem(at: MailroomProcess.repoRoot.appendingPathComponent("sample-data/mailbox"),
+                                             to: dir.appendingPathComponent("mail"))
+        }
+        try contacts.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        let url = dir.appendingPathComponent("p.yml")
+        try """
+        name: bad-inputs
+        mailbox:
+          source: maildir
+          path: \(mailboxPath)
+          owner: [dana.reyes@northwind.example]
+        ownDomains: [northwind.example]
+        contacts: contacts.csv
+
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func aMailboxPathThatDoesNotExistIsExitThreeWithOneLineNamingIt() throws {
+        let tmp = MailroomProcess.tempDir("bad-input")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let p = try Self.pipeline(in: tmp, mailboxPath: "exports/nowhere", contacts: "id,name,emails\nC1,A,a@x.example\n")
+        let r = try MailroomProcess.run(["run", p.path, "--dry-run", "--as-of", "2026-11-20",
+                                         "--run-dir", tmp.appendingPathComponent("run").path])
+        #expect(r.status == 3)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "mailroom: error: \(tmp.appendingPathComponent("exports/nowhere").path): mailbox path does not exist\n")
+    }
+
+    @Test func aContactsFileWithADuplicateIdIsExitThreeListingFileAndLine() throws {
+        let tmp = MailroomProcess.tempDir("bad-input")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let p = try Self.pipeline(in: tmp, contacts: """
+        id,name,emails
+        C1,Ana,ana@contoso.example
+        C2,Ben,ben@contoso.example
+        C1,Cleo,cleo@contoso.example
+
+        """)
+        let r = try MailroomProcess.run(["run", p.path, "--dry-run", "--as-of", "2026-11-20",
+                                         "--run-dir", tmp.appendingPathComponent("run").path])
+        #expect(r.status == 3)
+        #expect(r.stdout.isEmpty)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("contacts.csv:4: ") && $0.contains("C1") }, "\(r.stderr)")
+        // No report was written for a run that stopped.
+        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("run/report.json").path))
+    }
 }
