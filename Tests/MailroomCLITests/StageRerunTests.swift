@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -174,5 +175,53 @@ import Testing
         let threads = try #require(doc["threads"] as? [String: Any])
         #expect(threads["matched"] as? Int == count(threadsAfter, "matched"))
         #expect(((doc["unmatchedAddresses"] as? [[String: Any]]) ?? []).count == unmatchedAfter.count)
+    }
+
+    @Test func theManifestRecordsEveryOutputsLinesBytesAndSHA256AndEachStageReadsItsPredecessors() throws {
+        let run = try Run()
+        defer { run.remove() }
+        let manifest = try RunFiles.jsonObject(run.dir.appendingPathComponent("manifest.json"))
+        #expect((manifest["schemaVersion"] as? String)?.isEmpty == false)
+        let stages = try #require(manifest["stages"] as? [String: [String: Any]])
+        var shaOf: [String: String] = [:]
+        var recorded: [String] = []
+        for name in ["extract", "normalize", "dedupe", "match"] {
+            let stage = try #require(stages[name], "\(name)")
+            #expect(stage["status"] as? String == "complete")
+            #expect((stage["durationMs"] as? Int).map { $0 >= 0 } == true)
+            #expect((stage["counts"] as? [String: Any])?.isEmpty == false, "\(name) records counts")
+            for o in (stage["outputs"] as? [[String: Any]]) ?? [] {
+                let file = try #require(o["file"] as? String)
+                let bytes = try RunFiles.bytes(run.dir.appendingPathComponent(file))
+                let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                #expect(o["bytes"] as? Int == bytes.count, "\(file)")
+                #expect(o["lines"] as? Int == bytes.filter { $0 == 0x0A }.count, "\(file)")
+                #expect(o["sha256"] as? String == sha, "\(file)")
+                shaOf[file] = sha
+                recorded.append(file)
+            }
+            // Inputs that are files of the run name the predecessor's output by its SHA-256.
+            for i in (stage["inputs"] as? [[String: Any]]) ?? [] {
+                guard let input = i["name"] as? String, let sha = shaOf[input] else { continue }
+                #expect(i["fingerprint"] as? String == "sha256:\(sha)", "\(name) input \(input)")
+            }
+        }
+        #expect(recorded.sorted() == RunFiles.stageFiles.sorted())
+        let normalizeInputs = (stages["normalize"]?["inputs"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(normalizeInputs == ["extract/messages.ndjson"])
+    }
+
+    @Test func rerunningExtractGivesTheSameFileAndMakesEveryLaterStageStale() throws {
+        let run = try Run()
+        defer { run.remove() }
+        let r = try run.stage("extract")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try run.changed(["extract/messages.ndjson"]) == [])
+        for stage in ["normalize", "dedupe", "match"] {
+            #expect(try RunFiles.stageStatus(run.dir, stage) == "stale", "\(stage)")
+        }
+        let d = try run.stage("dedupe")
+        #expect(d.status == 3)
+        #expect(d.stderr.contains("stage normalize is stale"))
     }
 }
