@@ -116,6 +116,26 @@ import Testing
         #expect(try RunFiles.regularFiles(tmp) == [])
     }
 
+    @Test func matchWithFixedContactsButACorruptDedupeFileWritesNothing() throws {
+        // Match refreshes dedupe's contact files when the contacts file changed: not before it has checked its input.
+        let tmp = MailroomProcess.tempDir("corrupt")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let pipeline = try RunFiles.copySample(to: tmp)
+        let dir = tmp.appendingPathComponent("run")
+        try RunFiles.dryRun(pipeline, runDir: dir)
+        let csv = tmp.appendingPathComponent("sample-data/contacts.csv")
+        try (try String(contentsOf: csv, encoding: .utf8) + "C999,Laura Bianchi,laura.bianchi@contoso.example\n")
+            .write(to: csv, atomically: true, encoding: .utf8)
+        try Self.damage(dir.appendingPathComponent("dedupe/messages.ndjson"), .invalidJSONSameLength, line: 4)
+        let before = try Self.snapshot(dir)
+        let r = try MailroomProcess.run(["stage", "match", "--run", dir.path])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("dedupe/messages.ndjson: line 4: not a valid record"), "\(r.stderr)")
+        let after = try Self.snapshot(dir)
+        for (file, bytes) in before where after[file] != bytes { Issue.record("\(file) was rewritten") }
+        #expect(after.keys.sorted() == before.keys.sorted())
+    }
+
     // MARK: Bad inputs named in the pipeline
 
     /// A pipeline in a fresh folder with a Maildir copy of the sample (or `mailboxPath` as written) and `contacts`.
