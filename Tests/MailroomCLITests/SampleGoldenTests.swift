@@ -211,6 +211,19 @@ import Testing
         let runDir = tmp.appendingPathComponent("run")
         let all = try RunFiles.ndjson(runDir.appendingPathComponent("match/threads.ndjson"))
         #expect(all.filter { (($0["messageKeys"] as? [Any])?.count ?? 0) > 1 }.count == 43)
+        // 46 distinct participant addresses, 11 of them on own domains; 15 messages with a bücher.example participant
+        // (written raw UTF-8 or punycode, one ASCII key).
+        let links = try RunFiles.ndjson(runDir.appendingPathComponent("match/links.ndjson"))
+        var isInternal: [String: Bool] = [:]
+        for l in links { isInternal[((l["address"] as? String) ?? "").lowercased()] = l["internal"] as? Bool }
+        #expect(isInternal.count == 46)
+        #expect(isInternal.values.filter { $0 }.count == 11)
+        let idn = Set(links.filter { (($0["address"] as? String) ?? "").hasSuffix("@xn--bcher-kva.example") }
+            .compactMap { $0["messageKey"] as? String })
+        #expect(idn.count == 15)
+        // C011 is linked only through its secondary email.
+        #expect(links.contains { ($0["contactId"] as? String) == "C011" && ($0["rule"] as? String) == "other-email" })
+        #expect(!links.contains { ($0["contactId"] as? String) == "C011" && ($0["rule"] as? String) == "primary-email" })
     }
 
     @Test func aSixtyOneDayWindowHoldsTheMessagesExpectedMdCountsFromSeptemberTwentyFirst() throws {
