@@ -224,4 +224,15 @@ import Testing
         #expect(d.status == 3)
         #expect(d.stderr.contains("stage normalize is stale"))
     }
+
+    @Test func aSecondRunIntoTheSameRunDirectoryIsRefusedAndChangesNothing() throws {
+        let run = try Run()
+        defer { run.remove() }
+        let r = try MailroomProcess.run(["run", RunFiles.samplePipeline.path, "--dry-run", "--as-of", "2026-11-20",
+                                         "--run-dir", run.dir.path])
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains("already holds a run"))
+        #expect(try run.changed(RunFiles.stageFiles + ["manifest.json", "report.json"]) == [])
+    }
 }
