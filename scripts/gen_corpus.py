@@ -29,6 +29,7 @@ import binascii
 import hashlib
 import os
 import random
+import re
 import sys
 import unicodedata
 import zlib
@@ -643,8 +644,6 @@ class Writer:
         ctype, body = self.content(t, sender, text)
         if r.random() < 0.0105:
             ctype, body = self.with_attachment(ctype, body)
-        if b"\nFrom " in body:
-            body = body.replace(b"\nFrom ", b"\n>From ")
         h = [] if sender is self.pop.owner else [self.received(sender, ts)]   # the owner's copy is in Sent
         if c == "outlook":
             h += [frm, to_h, cc_h, f"Subject: {subj}", f"Thread-Topic: {t.encoded}",
@@ -667,6 +666,9 @@ class Writer:
 
 # ------------------------------------------------------------------------------------------------ output
 
+MBOXRD_FROM = re.compile(rb"(?m)^(>*From )")
+
+
 class MboxSink:
     def __init__(self, path: str):
         d = os.path.dirname(os.path.abspath(path))
@@ -674,6 +676,8 @@ class MboxSink:
         self.f = open(path, "wb", buffering=1 << 20)
 
     def write(self, data: bytes, sender: Person, ts: int, folder: str, seq: int, flags: str) -> None:
+        if b"From " in data:   # mboxrd: quote every line that starts with >*"From "
+            data = MBOXRD_FROM.sub(rb">\1", data)
         self.f.write(f"From {sender.addr} {asctime(ts)}\n".encode())
         self.f.write(data)
         if not data.endswith(b"\n"):

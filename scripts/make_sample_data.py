@@ -556,7 +556,7 @@ class Gen:
                          refs=self.references(prev, sender) if prev else [])
             if raw_idn_every and sender.addr_utf8 and i % raw_idn_every == 0:
                 m.raw_utf8_addrs = True
-            if alias_every and sender is not DANA and i % alias_every == 1:
+            if alias_every and sender is not DANA and i % alias_every in (1, 2):
                 m.to = [Person("alias", "Dana Reyes", ALIAS, "us-east", "thunderbird") if p is DANA else p
                         for p in m.to]
             m.body = self.body(m, lines.pop(0) if lines else None)
@@ -838,7 +838,7 @@ def build(g: Gen) -> None:
         "We reviewed the Japanese translation of the service agreement. Section 7 on data transfer needs a "
         "second look from your legal team.",
     ))
-    T("john-intro", "Intro: John Smith <> Northwind", ["john"], 4, lines=(
+    T("john-intro", "Intro: John Smith <> Northwind", ["john"], 4, alias_every=2, lines=(
         "Great to meet you at the Lisbon meetup. As promised, a short intro: I run a two-person consultancy doing "
         "supply chain data work and often need a forecasting partner.",
     ))
@@ -849,7 +849,8 @@ def build(g: Gen) -> None:
       subject_enc=("UTF-8", "Q"), lines=(
           "Please find attached purchase order 4471 for the seasonal demand pilot. Delivery contact is Oren Levi.",
       ))
-    T("tailspin-holiday", "Holiday season forecast", ["oren", "sara"], 10, span=30, colleagues=("priya",))
+    T("tailspin-holiday", "Holiday season forecast", ["oren", "sara"], 10, span=30, colleagues=("priya",),
+      alias_every=3)
     T("tailspin-returns", "Returns data for the pilot", ["sara"], 5)
     T("wideworld-workshop", "Pricing model workshop follow-up", ["chidi", "ayodele"], 4, starter="d")
     T("wideworld-access", "Access to the shared dataset", ["chidi", "kofi"], 3)
@@ -1288,6 +1289,8 @@ def expected(g: Gen, files: list[File]) -> str:
     add("")
     add(f"- Messages without Message-ID: **{len(no_id)}**.")
     add(f"- Messages with an unparseable Date: **{sum(1 for m in delivered if m.date_header)}**.")
+    alias = [m for m in delivered if any(p.addr == ALIAS for p in m.to + m.cc)]
+    add(f"- Messages addressed to the owner's alias `{ALIAS}`: **{len(alias)}**.")
     idn = [m for m in delivered if any(p.addr_utf8 for p in participants(m))]
     add(f"- Messages with a `bücher.example` participant: **{len(idn)}** ({sum(1 for m in idn if m.raw_utf8_addrs)} "
         "written with the raw UTF-8 domain, the rest as punycode `xn--bcher-kva.example`).")

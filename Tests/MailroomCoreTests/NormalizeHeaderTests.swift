@@ -30,6 +30,14 @@ import Testing
         }
     }
 
+    @Test func obsoleteFromFieldWithSpaceBeforeColonIsNotAnEnvelopeLine() {
+        NormalizeFixture.withBytes("From : a@b.example\nSubject: s\n\nbody") { b in
+            let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
+            #expect(h.fields.map(\.name) == ["from", "subject"])
+            #expect(HeaderScan.firstField("from", in: b) == Array("a@b.example".utf8))
+        }
+    }
+
     @Test func strayLineWithoutColonIsFlaggedAndSkipped() {
         NormalizeFixture.withBytes("From: a@b.example\nthis is junk\nSubject: s\n\nbody") { b in
             let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)

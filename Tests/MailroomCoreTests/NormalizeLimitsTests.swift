@@ -64,6 +64,23 @@ import Testing
         #expect(m.snippet == "body")
     }
 
+    @Test(arguments: [(50, false), (58, true)])
+    func headerByteLimitCutsLFAndCRLFCopiesAtTheSameField(limit: Int, toFits: Bool) throws {
+        // The header is 57 bytes with LF line ends (From and Subject take 41) and 60 with CRLF.
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = limit
+        let lf = Array("From: a@b.example\nSubject: first subject\nTo: c@d.example\n\nbody\n".utf8)
+        guard case .message(let a) = NormalizeMessages.normalize(lf, settings: settings),
+              case .message(let b) = NormalizeMessages.normalize(NormalizeFixture.crlf(lf), settings: settings)
+        else {
+            Issue.record("both copies must normalize")
+            return
+        }
+        #expect(a.to.isEmpty == !toFits && b.to.isEmpty == !toFits)
+        #expect(a.subject == "first subject" && b.subject == a.subject)
+        #expect(a.issues.contains("header-limit") == !toFits && a.issues == b.issues)
+    }
+
     @Test func everyTruncationOfAMessageNormalizesOrIsQuarantined() {
         let bytes = Array(NormalizeMessages.multipart.utf8)
         for n in 0...bytes.count {
@@ -85,6 +102,25 @@ import Testing
         #expect(q.reason == "too-large")
         #expect(q.copyId == "box/INBOX/1")
         #expect(q.detail.contains("limit of 100 bytes"))
+    }
+
+    @Test func extremeLimitsDoNotTrap() {
+        var settings = NormalizeFixture.settings
+        settings.limits.maxHeaderBytes = .max
+        settings.limits.maxMessageBytes = .max
+        settings.limits.maxParts = .max
+        settings.limits.maxMIMEDepth = .max
+        settings.limits.maxHeaderFields = .max
+        guard case .quarantined(let q) = NormalizeMessages.normalize([0x41, 0x00, 0x0A, 0x42], settings: settings) else {
+            Issue.record("expected quarantine")
+            return
+        }
+        #expect(q.reason == "binary-content")
+        guard case .message(let m) = NormalizeMessages.normalize(Self.mimeBomb(depth: 3), settings: settings) else {
+            Issue.record("expected a message")
+            return
+        }
+        #expect(m.snippet == "deep")
     }
 
     @Test func defaultLimitsAreDocumentedValues() {

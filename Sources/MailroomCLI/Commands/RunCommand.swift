@@ -3,7 +3,7 @@ import Foundation
 import MailroomIO
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, html
 }
 
 struct RunCommand: ParsableCommand {
@@ -33,12 +33,19 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON document (same as --format json).")
     var json = false
 
-    @Option(help: "Report format: text or json.")
+    @Option(help: "Report format: text, json or html (one self-contained page with charts).")
     var format: ReportFormat = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
 
     func validate() throws {
         if let days, !(1...36500).contains(days) { throw ValidationError("--days must be between 1 and 36500, not \(days)") }
+        if json && format != .json && format != .text { throw ValidationError("--json and --format \(format.rawValue) disagree: give one") }
     }
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
 
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
@@ -46,15 +53,15 @@ struct RunCommand: ParsableCommand {
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
         let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: days ?? loaded.config.backfillDays, mailbox: mailbox)
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
+        runner.showProgress(quiet: quiet)
         try runner.run(through: .match)
         let report = try runner.report()
         if !dryRun {
             try runner.run(.load)
         }
-        if json || format == .json {
-            Output.write(report.jsonBytes() + [0x0A])
-        } else {
-            Output.write(report.text())
+        let chosen: ReportFormat = json ? .json : format
+        try ReportOutput.emit(ReportOutput.bytes(report, format: chosen), out: out)
+        if chosen == .text && out == nil {
             Output.write("\nRun directory: \(runner.runDir.display(""))\n")
         }
     }

@@ -19,8 +19,12 @@ struct StageCommand: ParsableCommand {
     @Flag(help: "Print the stage's manifest entry as JSON.")
     var json = false
 
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
     func run() throws {
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        runner.showProgress(quiet: quiet)
         let record = try runner.run(stage)
         if json {
             Output.write(record.jsonBytes() + [0x0A])
@@ -45,12 +49,30 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "The run directory.")
     var runDirectory: String
 
-    @Flag(help: "Print one JSON document.")
+    @Flag(help: "Print one JSON document (same as --format json).")
     var json = false
+
+    @Option(help: "Report format: text, json or html (one self-contained page with charts).")
+    var format: ReportFormat = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Option(help: "Also write every unmatched external address to this CSV file (spreadsheet-safe).")
+    var unmatchedCsv: String?
+
+    func validate() throws {
+        if json && format != .json && format != .text { throw ValidationError("--json and --format \(format.rawValue) disagree: give one") }
+    }
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
 
     func run() throws {
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
+        runner.showProgress(quiet: quiet)
         let report = try runner.report()
-        if json { Output.write(report.jsonBytes() + [0x0A]) } else { Output.write(report.text()) }
+        try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : format), out: out)
+        if let unmatchedCsv { try ReportOutput.writeUnmatchedCSV(runner, to: unmatchedCsv) }
     }
 }

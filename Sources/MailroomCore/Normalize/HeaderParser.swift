@@ -21,15 +21,14 @@ enum HeaderParser {
                 i = l.next
                 lineNo += 1
             }
-            if ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
-                || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8))
-            {
+            if isEnvelopeLine(b, at: i, end: end) {
                 i = ByteLines.line(b, from: i, end: end).next
                 lineNo += 1
             }
         }
         h.start = i
-        let sectionStart = i
+        // Bytes counted with every line ending as one byte, so LF and CRLF copies hit the limit at the same field.
+        var used = 0
         var current: HeaderField?
         var currentStopped = false  // the current field is beyond the limits: drop its continuations
         var first = true
@@ -50,7 +49,8 @@ enum HeaderParser {
                 h.bodyStart = next
                 return h
             }
-            let overLimit = next - sectionStart > maxBytes
+            used += contentEnd - i + 1
+            let overLimit = used > maxBytes
             var fieldStart = i
             if first, topLevel, ByteLines.isWSP(b[i]) {
                 // QUIRK: a message whose first field line is indented (` From: ...`): read it as a field.
@@ -111,6 +111,15 @@ enum HeaderParser {
         flush()
         h.bodyStart = end
         return h
+    }
+
+    /// An mbox envelope line (`From sender date`, or `>From ` when escaped) as opposed to an obsolete `From : x`
+    /// header field.
+    static func isEnvelopeLine(_ b: UnsafeRawBufferPointer, at i: Int, end: Int) -> Bool {
+        guard ByteLines.hasPrefix(b, at: i, end: end, Array("From ".utf8))
+            || ByteLines.hasPrefix(b, at: i, end: end, Array(">From ".utf8)) else { return false }
+        let line = ByteLines.line(b, from: i, end: end)
+        return fieldColon(b, i, line.contentEnd) == nil
     }
 
     /// The colon of a field line `name: value` (name of printable ASCII, optionally followed by white space), or nil.

@@ -13,7 +13,7 @@ public enum HeaderScan {
         let end = bytes.count
         var i = 0
         if ByteLines.hasPrefix(bytes, at: i, end: end, [0xEF, 0xBB, 0xBF]) { i += 3 }
-        if ByteLines.hasPrefix(bytes, at: i, end: end, Array("From ".utf8)) {
+        if HeaderParser.isEnvelopeLine(bytes, at: i, end: end) {
             i = ByteLines.line(bytes, from: i, end: end).next
         }
         var value: [UInt8]?

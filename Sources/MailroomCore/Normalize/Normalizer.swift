@@ -46,7 +46,7 @@ public enum Normalizer {
 
     /// Offset just after the first blank line at or after `from`, at most `limit` bytes on, or the end.
     static func firstBlankLine(_ b: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
-        let end = min(b.count, from + max(0, limit))
+        let end = limit >= b.count - from ? b.count : from + max(0, limit)
         var i = from
         while i < end {
             let (contentEnd, next) = ByteLines.line(b, from: i, end: end)

@@ -21,7 +21,7 @@ public struct RunOptions: Sendable {
 /// writes its own atomically, and records itself in the manifest. Rerunning a stage marks later stages stale.
 public final class PipelineRunner {
     public let pipeline: LoadedPipeline
-    public let runDir: RunDirectory
+    public var runDir: RunDirectory
     public internal(set) var manifest: Manifest
     let logger: Logger
 
@@ -91,6 +91,7 @@ public final class PipelineRunner {
         let t0 = WallClock.nowMillis()
         let cpu0 = WallClock.cpuMillis()
         logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)"])
+        runDir.progressStage = stage.rawValue
         var result: StageResult
         switch stage {
         case .extract: result = try runExtract()
@@ -115,6 +116,11 @@ public final class PipelineRunner {
         logger.info("stage finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)",
                                                   "duration.ms": "\(record.durationMs)"])
         return record
+    }
+
+    /// Shows progress of long stages on stderr when it is a terminal.
+    public func showProgress(quiet: Bool) {
+        runDir.progress = ProgressReporter(quiet: quiet)
     }
 
     /// Runs stages in order, from `from` through `through`.

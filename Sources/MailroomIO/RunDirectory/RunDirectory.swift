@@ -22,6 +22,10 @@ import MailroomCore
 ///       report.json                   the dry-run report
 public struct RunDirectory: Sendable {
     public let url: URL
+    /// Told about every record a stage reads (stderr, terminals only); nil for none.
+    public var progress: ProgressReporter?
+    /// The stage named on the progress line.
+    public var progressStage = ""
 
     public static let manifestName = "manifest.json"
 
@@ -127,7 +131,13 @@ public struct RunDirectory: Sendable {
         if size != summary.bytes {
             throw MailroomError(.input, "is \(size) bytes but the manifest recorded \(summary.bytes): incomplete or changed since it was written; rerun the stage that writes it", location: shown)
         }
-        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown, body)
+        let stage = progressStage.isEmpty ? String(summary.file.prefix { $0 != "/" }) : progressStage
+        let progress = self.progress
+        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown) { record, line in
+            try body(record, line)
+            progress?.update(stage: stage, done: line, total: summary.lines)
+        }
+        progress?.finish()
         if lines != summary.lines || sha != summary.sha256 {
             throw MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
         }

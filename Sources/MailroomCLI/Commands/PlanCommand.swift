@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MailroomIO
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `mailroom plan PIPELINE`: what each backfill window would bring and cost, and which to choose. Runs a dry run
+/// over the widest window (nothing is loaded) unless `--from-run` names one already made.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what backfill windows of 7 to 365 days would bring and take at the provider's limits, and suggest one.",
+        discussion: "Makes a dry run over the widest window (nothing is written to any store), or reads one made before with --from-run."
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(help: "Plan from this existing run directory (match complete) instead of making a dry run.")
+    var fromRun: String?
+
+    @Option(help: "The run directory for the dry run (default: runs/<time>-plan next to the pipeline file).")
+    var runDir: String?
+
+    @Option(help: "The day the windows end with, YYYY-MM-DD UTC (default: today).")
+    var asOf: String?
+
+    @Option(help: "Only this mailbox of the pipeline.")
+    var mailbox: String?
+
+    @Option(help: "Limits to estimate time with: gmail, outlook or generic (default: the pipeline's IMAP provider, else generic).")
+    var provider: String?
+
+    @Option(help: "The windows to plan, in days, comma-separated.")
+    var windows = BackfillPlan.defaultWindows.map(String.init).joined(separator: ",")
+
+    @Flag(help: "Print one JSON document (same as --format json).")
+    var json = false
+
+    @Option(help: "Plan format: text or json.")
+    var format: PlanFormat = .text
+
+    @Option(help: "Write the plan to this file instead of standard output.")
+    var out: String?
+
+    var windowDays: [Int] { windows.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        let parts = windows.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count == windowDays.count, windowDays.allSatisfy({ (1...36500).contains($0) }) else {
+            throw ValidationError("--windows must be day counts between 1 and 36500 separated by commas, not '\(windows)'")
+        }
+        if let provider, ProviderLimits.named(provider) == nil {
+            throw ValidationError("--provider must be one of \(ProviderLimits.presets.map(\.name).joined(separator: ", ")), not '\(provider)'")
+        }
+    }
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let loaded = try LoadedPipeline.load(path: pipeline)
+        let runner: PipelineRunner
+        var planned = windowDays
+        if let fromRun {
+            runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: fromRun))
+            let covered = runner.manifest.days
+            if planned.contains(where: { $0 > covered }) {
+                planned = planned.filter { $0 <= covered }
+                FileHandle.standardError.write(Data("The run covers \(covered) days: longer windows are left out of the plan.\n".utf8))
+                guard !planned.isEmpty else {
+                    throw MailroomError(.usage, "the run covers only \(covered) days, shorter than every window planned: make a plan without --from-run")
+                }
+            }
+        } else {
+            let dir = runDir.map { URL(fileURLWithPath: $0) }
+                ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName() + "-plan")
+            let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: planned.max() ?? 365, mailbox: mailbox)
+            runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
+            runner.showProgress(quiet: quiet)
+            try runner.run(through: .match)
+        }
+        let plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,
+                                     limits: limits(loaded.config))
+        if json || format == .json {
+            try ReportOutput.emit(plan.jsonBytes() + [0x0A], out: out, what: "plan")
+        } else {
+            try ReportOutput.emit(Array(plan.text().utf8), out: out, what: "plan")
+            if out == nil { Output.write("\nDry run: \(runner.runDir.display(""))\n") }
+        }
+    }
+
+    /// The named preset, else the preset of the pipeline's first IMAP mailbox; lowered to that mailbox's throttle.
+    func limits(_ config: PipelineConfig) -> ProviderLimits {
+        let imap = config.mailboxes.first { mailbox == nil || $0.name == mailbox }?.imap
+            ?? config.mailboxes.compactMap(\.imap).first
+        let base = provider.flatMap(ProviderLimits.named) ?? imap.map { ProviderLimits.preset(for: $0.provider) } ?? .generic
+        return imap.map { base.applying($0.throttle) } ?? base
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import MailroomIO
+
+/// Where and how a report (dry run, review, plan) is printed: `--format text|json|html` and `--out FILE`.
+/// Without `--out` the report goes to stdout (JSON: exactly one document); with it, stdout stays empty and one
+/// line on stderr names the file.
+enum ReportOutput {
+    /// Writes `bytes` to `out`, atomically, or to stdout.
+    static func emit(_ bytes: [UInt8], out: String?, what: String = "report") throws {
+        guard let out else { Output.write(bytes); return }
+        let url = URL(fileURLWithPath: out)
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw MailroomError(.localIO, "cannot write the \(what): \(error.localizedDescription); choose another --out path",
+                                location: url.path)
+        }
+        FileHandle.standardError.write(Data("Wrote the \(what) to \(url.path)\n".utf8))
+    }
+
+    /// The dry-run report in the chosen format.
+    static func bytes(_ report: DryRunReport, format: ReportFormat) -> [UInt8] {
+        switch format {
+        case .text: return Array(report.text().utf8)
+        case .json: return report.jsonBytes() + [0x0A]
+        case .html: return Array(report.html().utf8)
+        }
+    }
+
+    /// `--unmatched-csv FILE`: every unmatched address of the run, as CSV.
+    static func writeUnmatchedCSV(_ runner: PipelineRunner, to path: String) throws {
+        let csv = CSVExport.unmatchedAddresses(try runner.allUnmatchedAddresses())
+        try emit(Array(csv.utf8), out: path, what: "unmatched addresses CSV")
+    }
+}

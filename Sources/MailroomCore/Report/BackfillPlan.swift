@@ -1,0 +1,139 @@
+/// One message as the backfill planner sees it: from a dry run over the widest window, or from an IMAP listing
+/// (INTERNALDATE, RFC822.SIZE, a thread id and whether a contact is in it).
+public struct PlanMessage: Sendable, Equatable {
+    /// Epoch seconds (UTC); nil when the message has no readable date.
+    public var date: Int64?
+    public var bytes: Int
+    public var threadId: String
+    /// A contact takes part in the message's thread.
+    public var matched: Bool
+
+    public init(date: Int64?, bytes: Int, threadId: String, matched: Bool) {
+        self.date = date
+        self.bytes = bytes
+        self.threadId = threadId
+        self.matched = matched
+    }
+}
+
+/// What each backfill window would bring and cost, and which window to choose. `mailroom plan` prints it;
+/// schema `mailroom.plan/1`. Pure: the caller gives the messages and the window end.
+public struct BackfillPlan: Sendable, Equatable {
+    public static let schema = "mailroom.plan/1"
+    public static let defaultWindows = [7, 14, 30, 60, 90, 365]
+    /// The window whose matched threads count as "the active conversations".
+    public static let referenceDays = 90
+    /// Share of the reference window's matched threads the suggested window must hold, in percent.
+    public static let coveragePercent = 90
+    /// Windows this long or longer reach years back and are warned about.
+    public static let yearsBackDays = 365
+
+    public struct Window: Sendable, Equatable {
+        public var days: Int
+        public var messages: Int
+        public var bytes: Int
+        public var threads: Int
+        /// Threads with a contact in them that have a message in the window.
+        public var matchedThreads: Int
+        /// max(bytes / the provider's bandwidth, messages / its message rate), rounded up to whole seconds.
+        public var estimatedSeconds: Int
+        public var reachesYearsBack: Bool
+    }
+
+    public struct Suggestion: Sendable, Equatable {
+        public var days: Int
+        public var referenceDays: Int
+        public var referenceMatchedThreads: Int
+        /// ⌈coverage × reference matched threads⌉.
+        public var targetMatchedThreads: Int
+        public var matchedThreads: Int
+        /// The rule, in a sentence, with this plan's figures.
+        public var rule: String
+    }
+
+    /// Epoch second the windows end at (exclusive): a window of d days is [asOf − d·86,400, asOf).
+    public var asOf: Int64
+    public var limits: ProviderLimits
+    /// Shortest first.
+    public var windows: [Window]
+    public var suggestion: Suggestion?
+    public var warnings: [String]
+    /// Messages without a date: in no window's figures (a dry run keeps them whatever the window).
+    public var undated: Int
+    /// Messages dated at or after `asOf`: in no window's figures.
+    public var afterWindowEnd: Int
+
+    public static func make(messages: [PlanMessage], asOf: Int64, windows: [Int] = defaultWindows,
+                            limits: ProviderLimits) -> BackfillPlan {
+        let spans = Array(Set(windows.filter { $0 > 0 })).sorted()
+        var counts = spans.map { Window(days: $0, messages: 0, bytes: 0, threads: 0, matchedThreads: 0, estimatedSeconds: 0,
+                                        reachesYearsBack: $0 >= yearsBackDays) }
+        var undated = 0, after = 0
+        // Per thread: the age of its newest message, and of its newest message in a matched thread.
+        var newest: [String: (age: Int64, matchedAge: Int64?)] = [:]
+        for m in messages {
+            guard let date = m.date else { undated += 1; continue }
+            guard date < asOf else { after += 1; continue }
+            let age = asOf - date
+            for i in counts.indices where age <= Int64(counts[i].days) * 86_400 {
+                counts[i].messages += 1
+                counts[i].bytes += max(m.bytes, 0)
+            }
+            var t = newest[m.threadId] ?? (age, nil)
+            t.age = min(t.age, age)
+            if m.matched { t.matchedAge = min(t.matchedAge ?? age, age) }
+            newest[m.threadId] = t
+        }
+        for t in newest.values {
+            for i in counts.indices {
+                let limit = Int64(counts[i].days) * 86_400
+                if t.age <= limit { counts[i].threads += 1 }
+                if let a = t.matchedAge, a <= limit { counts[i].matchedThreads += 1 }
+            }
+        }
+        for i in counts.indices {
+            let byBytes = Double(counts[i].bytes) * 86_400 / Double(max(limits.bytesPerDay, 1))
+            let byMessages = Double(counts[i].messages) / max(limits.messagesPerSecond, 0.001)
+            counts[i].estimatedSeconds = Int(max(byBytes, byMessages).rounded(.up))
+        }
+        var plan = BackfillPlan(asOf: asOf, limits: limits, windows: counts, suggestion: suggest(counts), warnings: [],
+                                undated: undated, afterWindowEnd: after)
+        plan.warnings = plan.makeWarnings()
+        return plan
+    }
+
+    /// The smallest window holding at least `coveragePercent` of the matched threads of the reference window
+    /// (90 days, or the widest window up to 90 days when 90 is not planned, or else the narrowest window).
+    static func suggest(_ windows: [Window]) -> Suggestion? {
+        guard let smallest = windows.first else { return nil }
+        let reference = windows.first { $0.days == referenceDays } ?? windows.last { $0.days <= referenceDays } ?? smallest
+        let target = (reference.matchedThreads * coveragePercent + 99) / 100
+        guard reference.matchedThreads > 0 else {
+            return Suggestion(days: smallest.days, referenceDays: reference.days, referenceMatchedThreads: 0,
+                              targetMatchedThreads: 0, matchedThreads: smallest.matchedThreads,
+                              rule: "no thread of the last \(reference.days) days has a contact in it, so the smallest "
+                                  + "window is enough to start with")
+        }
+        let pick = windows.first { $0.matchedThreads >= target } ?? reference
+        return Suggestion(days: pick.days, referenceDays: reference.days, referenceMatchedThreads: reference.matchedThreads,
+                          targetMatchedThreads: target, matchedThreads: pick.matchedThreads,
+                          rule: "the smallest window holding at least \(coveragePercent)% of the threads with contacts active "
+                              + "in the last \(reference.days) days (\(NumberText.grouped(pick.matchedThreads)) of "
+                              + "\(NumberText.grouped(reference.matchedThreads)))")
+    }
+
+    func makeWarnings() -> [String] {
+        var out: [String] = []
+        for w in windows where w.reachesYearsBack {
+            out.append("The \(w.days)-day window reaches \(w.days >= 2 * Self.yearsBackDays ? "years" : "a year") back: "
+                + "\(NumberText.grouped(w.messages)) messages, \(NumberText.bytes(Int64(w.bytes))), about "
+                + "\(NumberText.duration(seconds: Double(w.estimatedSeconds))) at \(limits.name) limits. Old threads are "
+                + "seldom active; load it only if the team needs that history.")
+        }
+        if let s = suggestion, let w = windows.first(where: { $0.days == s.days }), w.estimatedSeconds > 86_400 {
+            out.append("Even the suggested \(w.days)-day window takes more than a day at \(limits.name) limits: "
+                + "plan the backfill over several days.")
+        }
+        return out
+    }
+}

@@ -1,0 +1,156 @@
+import Testing
+@testable import MailroomCore
+
+@Suite struct BackfillPlanTests {
+    /// 2026-11-27T00:00:00Z: windows end at the start of that day, so the last day planned is 2026-11-26.
+    static let asOf: Int64 = 1_795_737_600
+    /// 1,000 bytes/s and 1 message/s, so expected times are easy to state.
+    static let slow = ProviderLimits(name: "test", bytesPerDay: 86_400_000, messagesPerSecond: 1, connections: 1, source: "test figures")
+
+    static func msg(_ daysAgo: Double, _ bytes: Int, _ thread: String, matched: Bool) -> PlanMessage {
+        PlanMessage(date: asOf - Int64(daysAgo * 86_400), bytes: bytes, threadId: thread, matched: matched)
+    }
+
+    static let sample: [PlanMessage] = [
+        msg(1, 1_000, "t1", matched: true), msg(20, 2_000, "t1", matched: true),
+        msg(10, 500, "t2", matched: true),
+        msg(5, 300, "t3", matched: false), msg(45, 700, "t3", matched: false),
+        msg(80, 4_000, "t4", matched: true),
+        msg(200, 10_000, "t5", matched: true),
+        msg(400, 50_000, "t6", matched: false),
+        PlanMessage(date: nil, bytes: 900, threadId: "t7", matched: false),
+        PlanMessage(date: asOf + 10, bytes: 900, threadId: "t8", matched: true),
+    ]
+
+    @Test func eachWindowCountsMessagesBytesThreadsAndMatchedThreads() {
+        let plan = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow)
+        #expect(plan.windows.map(\.days) == [7, 14, 30, 60, 90, 365])
+        #expect(plan.windows.map(\.messages) == [2, 3, 4, 5, 6, 7])
+        #expect(plan.windows.map(\.bytes) == [1_300, 1_800, 3_800, 4_500, 8_500, 18_500])
+        #expect(plan.windows.map(\.threads) == [2, 3, 3, 3, 4, 5])
+        #expect(plan.windows.map(\.matchedThreads) == [1, 2, 2, 2, 3, 4])
+        #expect(plan.undated == 1)
+        #expect(plan.afterWindowEnd == 1)
+    }
+
+    @Test func timeIsTheLargerOfBandwidthAndMessageRate() {
+        let plan = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow)
+        // 7 days: 1,300 B at 1,000 B/s = 1.3 s, 2 messages at 1/s = 2 s. 90 days: 8.5 s vs 6 s. 365: 18.5 s vs 7 s.
+        #expect(plan.windows.map(\.estimatedSeconds) == [2, 3, 4, 5, 9, 19])
+    }
+
+    @Test func gmailsDailyCapMakesTwoAndAHalfGigabytesTakeADay() {
+        let big = (0..<100).map { Self.msg(Double($0) * 0.5 + 0.1, 25_000_000, "t\($0)", matched: $0 % 2 == 0) }
+        let plan = BackfillPlan.make(messages: big, asOf: Self.asOf, windows: [90], limits: .gmail)
+        #expect(plan.windows[0].bytes == 2_500_000_000)
+        #expect(plan.windows[0].estimatedSeconds == 86_400)
+    }
+
+    @Test func boundariesAreInclusiveAtTheStartAndExclusiveAtTheEnd() {
+        let edge = [PlanMessage(date: Self.asOf - 7 * 86_400, bytes: 1, threadId: "a", matched: true),
+                    PlanMessage(date: Self.asOf - 7 * 86_400 - 1, bytes: 1, threadId: "b", matched: true),
+                    PlanMessage(date: Self.asOf, bytes: 1, threadId: "c", matched: true)]
+        let plan = BackfillPlan.make(messages: edge, asOf: Self.asOf, windows: [7, 14], limits: Self.slow)
+        #expect(plan.windows.map(\.messages) == [1, 2])
+        #expect(plan.afterWindowEnd == 1)
+    }
+
+    @Test func suggestionIsTheSmallestWindowHoldingNinetyPercentOfTheActiveMatchedThreads() throws {
+        // 10 matched threads in 90 days: 8 within 14 days, one at 20 days, one at 70: 9 of 10 first reached at 30.
+        var msgs = (0..<8).map { Self.msg(Double($0) + 0.5, 100, "m\($0)", matched: true) }
+        msgs.append(Self.msg(20, 100, "m8", matched: true))
+        msgs.append(Self.msg(70, 100, "m9", matched: true))
+        msgs.append(Self.msg(2, 100, "u0", matched: false))
+        let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion)
+        #expect(s.days == 30)
+        #expect(s.referenceDays == 90)
+        #expect(s.referenceMatchedThreads == 10)
+        #expect(s.targetMatchedThreads == 9)
+        #expect(s.matchedThreads == 9)
+        #expect(s.rule.contains("at least 90% of the threads with contacts active in the last 90 days (9 of 10)"))
+
+        msgs[8] = Self.msg(13, 100, "m8", matched: true)
+        #expect(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion?.days == 14)
+    }
+
+    @Test func aThreadCountsAsMatchedOnlyFromItsFirstMatchedMessageInTheWindow() {
+        let msgs = [Self.msg(2, 10, "t", matched: false), Self.msg(50, 10, "t", matched: true)]
+        let plan = BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [7, 60], limits: Self.slow)
+        #expect(plan.windows.map(\.threads) == [1, 1])
+        #expect(plan.windows.map(\.matchedThreads) == [0, 1])
+    }
+
+    @Test func withoutMatchedThreadsTheSmallestWindowIsSuggested() throws {
+        let msgs = [Self.msg(3, 10, "a", matched: false), Self.msg(40, 10, "b", matched: false)]
+        let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion)
+        #expect(s.days == 7)
+        #expect(s.rule.contains("no thread of the last 90 days has a contact in it"))
+    }
+
+    @Test func theReferenceFallsBackToTheWidestWindowUpToNinetyDays() throws {
+        let msgs = (0..<10).map { Self.msg(Double($0 * 5) + 1, 10, "t\($0)", matched: true) }
+        let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [30, 7, 14, 7], limits: Self.slow).suggestion)
+        #expect(s.referenceDays == 30)
+        #expect(s.referenceMatchedThreads == 6)
+        #expect(s.days == 30)
+    }
+
+    @Test func windowsReachingAYearBackAreWarnedAbout() {
+        let plan = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow)
+        #expect(plan.windows.filter(\.reachesYearsBack).map(\.days) == [365])
+        #expect(plan.warnings.count == 1)
+        #expect(plan.warnings[0].hasPrefix("The 365-day window reaches a year back: 7 messages, 18.5 kB"))
+        let short = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, windows: [7, 30, 90], limits: Self.slow)
+        #expect(short.warnings.isEmpty)
+        let twoYears = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, windows: [730], limits: Self.slow)
+        #expect(twoYears.warnings.first?.hasPrefix("The 730-day window reaches years back") == true)
+    }
+
+    @Test func aSuggestedWindowLongerThanADayToFetchIsWarnedAbout() {
+        let msgs = (0..<3).map { Self.msg(Double($0) + 1, 1_000_000_000, "t\($0)", matched: true) }
+        let plan = BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [7, 14], limits: .gmail)
+        #expect(plan.suggestion?.days == 7)
+        #expect(plan.warnings == ["Even the suggested 7-day window takes more than a day at gmail limits: plan the backfill over several days."])
+    }
+
+    @Test func textShowsTheTableTheSuggestionAndItsRule() {
+        let text = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow).text()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].hasPrefix("Backfill plan: windows ending 2026-11-26 (UTC), at test limits"))
+        #expect(lines[2] == "  window    messages     size  threads  with contacts  time at limits")
+        #expect(lines[3] == "  7 days           2   1.3 kB        2              1  2 s")
+        #expect(lines[7] == "  90 days          6   8.5 kB        4              3  9 s  <- suggested")
+        #expect(lines[8] == "  365 days         7  18.5 kB        5              4  19 s  (reaches back a year)")
+        #expect(text.contains("Suggested window: 90 days, the smallest window holding at least 90% of the threads with contacts active in the last 90 days (3 of 3)."))
+        #expect(text.contains("Warning: The 365-day window"))
+        #expect(text.contains("1 message has no date and is in no window's figures"))
+        #expect(text.contains("Figures: test figures."))
+    }
+
+    @Test func jsonCarriesTheSchemaVersionAndEveryFigure() throws {
+        let plan = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow)
+        let json = try JSONParser.parse(plan.jsonBytes())
+        guard case .object(let o) = json else { Issue.record("not an object"); return }
+        #expect(o["schemaVersion"] == .string("mailroom.plan/1"))
+        #expect(o["lastDay"] == .string("2026-11-26"))
+        #expect(o["undated"] == .int(1))
+        guard case .array(let windows)? = o["windows"], case .object(let w90) = windows[4] else { Issue.record("no windows"); return }
+        #expect(w90["days"] == .int(90))
+        #expect(w90["bytes"] == .int(8_500))
+        #expect(w90["matchedThreads"] == .int(3))
+        #expect(w90["estimatedSeconds"] == .int(9))
+        guard case .object(let s)? = o["suggestion"] else { Issue.record("no suggestion"); return }
+        #expect(s["days"] == .int(90))
+        #expect(s["targetMatchedThreads"] == .int(3))
+        let text = String(decoding: plan.jsonBytes(), as: UTF8.self)
+        #expect(text.hasPrefix("{\"schemaVersion\":\"mailroom.plan/1\",\"asOf\":1795737600,\"lastDay\":\"2026-11-26\",\"limits\":{\"name\":\"test\""))
+    }
+
+    @Test func presetsAreFoundByName() {
+        #expect(ProviderLimits.named("Gmail") == .gmail)
+        #expect(ProviderLimits.named("outlook")?.connections == 20)
+        #expect(ProviderLimits.named("yahoo") == nil)
+        #expect(ProviderLimits.gmail.bytesPerDay == 2_500_000_000)
+        #expect(ProviderLimits.gmail.connections == 15)
+    }
+}
