@@ -221,6 +221,10 @@ import Testing
         let idn = Set(links.filter { (($0["address"] as? String) ?? "").hasSuffix("@xn--bcher-kva.example") }
             .compactMap { $0["messageKey"] as? String })
         #expect(idn.count == 15)
+        // 7 messages addressed to the owner's alias.
+        let alias = Set(links.filter { ($0["address"] as? String) == "dana@northwind.example" && ($0["role"] as? String) != "from" }
+            .compactMap { $0["messageKey"] as? String })
+        #expect(alias.count == 7)
         // C011 is linked only through its secondary email.
         #expect(links.contains { ($0["contactId"] as? String) == "C011" && ($0["rule"] as? String) == "other-email" })
         #expect(!links.contains { ($0["contactId"] as? String) == "C011" && ($0["rule"] as? String) == "primary-email" })
