@@ -151,4 +151,91 @@ struct CorporaPipelineTests {
         #expect(Self.folders.count >= 9)
         #expect(Self.folders.contains("mu") && Self.folders.contains("mimekit") && Self.folders.contains("b4"))
     }
+
+    /// The corpus's single-message files (not mbox, not Maildir) relative to its folder.
+    static func singleMessageFiles(_ folder: String) throws -> [String] {
+        let corpus = try #require(corpora).appendingPathComponent(folder)
+        let text = try String(contentsOf: corpus.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
+        var out: Set<String> = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard cols.count > 1, cols[1] != "mbox" else { continue }
+            let parts = cols[0].split(separator: "/")
+            if parts.count >= 2 && ["cur", "new", "tmp"].contains(parts[parts.count - 2]) { continue }
+            out.insert(cols[0])
+        }
+        return out.sorted()
+    }
+
+    /// `bytes` with every CRLF made LF (`crlf` false) or every lone LF made CRLF (`crlf` true). Lone CRs stay.
+    static func lineEnds(_ bytes: [UInt8], crlf: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 20)
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0D, !crlf, i + 1 < bytes.count, bytes[i + 1] == 0x0A { continue }
+            if b == 0x0A, crlf, i == 0 || bytes[i - 1] != 0x0D { out.append(0x0D) }
+            out.append(b)
+        }
+        return out
+    }
+
+    @Test(arguments: folders)
+    func lfAndCRLFCopiesOfTheCorpusNormalizeTheSame(folder: String) throws {
+        let files = try Self.singleMessageFiles(folder)
+        guard !files.isEmpty else { return }  // only mbox files or Maildirs in this folder
+        let corpus = try #require(Self.corpora).appendingPathComponent(folder)
+        let tmp = MailroomProcess.tempDir("corpus-ends-\(folder)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        // One run, two mailboxes: `lf` (every CRLF made LF) and `crlf` (every lone LF made CRLF).
+        for variant in ["lf", "crlf"] {
+            let dir = tmp.appendingPathComponent(variant)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for f in files {
+                let bytes = Self.lineEnds(try RunFiles.bytes(corpus.appendingPathComponent(f)), crlf: variant == "crlf")
+                try Data(bytes).write(to: dir.appendingPathComponent(f.replacingOccurrences(of: "/", with: "__") + ".eml"))
+            }
+        }
+        let pipeline = tmp.appendingPathComponent("p.yml")
+        try """
+        name: line-ends
+        mailboxes:
+          - {name: lf, source: eml, path: lf, owner: [owner@example.invalid]}
+          - {name: crlf, source: eml, path: crlf, owner: [owner@example.invalid]}
+        ownDomains: [example.invalid]
+
+        """.write(to: pipeline, atomically: true, encoding: .utf8)
+        let runDir = tmp.appendingPathComponent("run")
+        let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
+                                         "--run-dir", runDir.path], timeout: 60)
+        try #require(r.status == 0, "\(folder): \(r.stderr)")
+        // Per mailbox and file: the normalized record without its byte count and mailbox, or the quarantine reason.
+        var results: [String: [String: NSDictionary]] = ["lf": [:], "crlf": [:]]
+        func place(_ record: [String: Any], _ value: NSDictionary) {
+            let mailbox = (record["mailbox"] as? String) ?? ""
+            let copy = String(((record["copyId"] as? String) ?? "").dropFirst(mailbox.count + 1))
+            results[mailbox, default: [:]][copy] = value
+        }
+        for m in try RunFiles.ndjson(runDir.appendingPathComponent("normalize/messages.ndjson")) {
+            var stripped = m
+            for k in ["size", "mailbox", "copyId"] { stripped[k] = nil }
+            place(m, stripped as NSDictionary)
+        }
+        for q in try RunFiles.ndjson(runDir.appendingPathComponent("normalize/quarantine.ndjson")) {
+            place(q, ["quarantined": q["reason"] ?? ""] as NSDictionary)
+        }
+        #expect(results["lf"]?.count == files.count, "\(folder): every LF file is a message or quarantined")
+        #expect(results["crlf"]?.count == files.count, "\(folder): every CRLF file is a message or quarantined")
+        var differing: [String] = []
+        for (copy, lf) in results["lf"] ?? [:] where results["crlf"]?[copy] != lf { differing.append(copy) }
+        #expect(differing.isEmpty, "\(folder): LF and CRLF differ for \(differing.sorted().prefix(5))")
+        // Identities do not depend on line ends: each kept message holds the same files from both mailboxes.
+        for d in try RunFiles.ndjson(runDir.appendingPathComponent("dedupe/messages.ndjson")) {
+            var files: [String: Set<String>] = ["lf": [], "crlf": []]
+            for c in (d["copies"] as? [[String: Any]]) ?? [] {
+                let mailbox = (c["mailbox"] as? String) ?? ""
+                files[mailbox, default: []].insert(String(((c["copyId"] as? String) ?? "").dropFirst(mailbox.count + 1)))
+            }
+            #expect(files["lf"] == files["crlf"], "\(folder): \(String(describing: d["key"]))")
+        }
+    }
 }
