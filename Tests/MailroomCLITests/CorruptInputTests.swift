@@ -167,7 +167,9 @@ import Testing
                                          "--run-dir", tmp.appendingPathComponent("run").path])
         #expect(r.status == 3)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr == "mailroom: error: \(tmp.appendingPathComponent("exports/nowhere").path): mailbox path does not exist\n")
+        #expect(r.stderr == "mailroom: error: \(tmp.appendingPathComponent("exports/nowhere").path): mailbox 'default': the path does not exist (check 'path' in p.yml)\n")
+        // Checked before anything is made: the run directory was not created.
+        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("run").path))
     }
 
     @Test func aContactsFileWithADuplicateIdIsExitThreeListingFileAndLine() throws {

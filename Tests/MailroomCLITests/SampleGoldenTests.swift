@@ -230,19 +230,18 @@ import Testing
         #expect(!links.contains { ($0["contactId"] as? String) == "C011" && ($0["rule"] as? String) == "primary-email" })
     }
 
-    @Test func aSixtyOneDayWindowHoldsTheMessagesExpectedMdCountsFromSeptemberTwentyFirst() throws {
-        // EXPECTED.md counts 200 distinct dated messages "on or after 2026-09-21 (60 days before the as-of date)":
-        // that is 61 calendar days up to 2026-11-20. The pipeline's `--days 60` is the 60 calendar days ending with
-        // the as-of day (from 2026-09-22), so EXPECTED.md's figure is `--days 61`; the one message with an
-        // unparseable Date is dated by its Maildir file name and is in the window too.
+    @Test func theSixtyDayWindowHoldsTheMessagesExpectedMdCounts() throws {
+        // EXPECTED.md counts 197 distinct dated messages on or after 2026-09-22 00:00 UTC: the 60 calendar days
+        // ending with the as-of day, which is what `--days 60` means. The one message with an unparseable Date
+        // is dated by its Maildir file name and is in the window too.
         let tmp = MailroomProcess.tempDir("golden")
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let r = try RunFiles.dryRun(runDir: tmp.appendingPathComponent("run"), extra: ["--days", "61", "--json"])
+        let r = try RunFiles.dryRun(runDir: tmp.appendingPathComponent("run"), extra: ["--days", "60", "--json"])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any])
         let messages = try #require(doc["messages"] as? [String: Any])
-        #expect(messages["unique"] as? Int == 201)
-        // "in 212 files", plus the files of the undated-by-Date message and the broken file (both dated by name).
-        #expect(messages["extracted"] as? Int == 214)
+        #expect(messages["unique"] as? Int == 198)
+        // "in 209 files", plus the files of the undated-by-Date message and the broken file (both dated by name).
+        #expect(messages["extracted"] as? Int == 211)
         let issues = try #require(doc["issues"] as? [String: Any])
         #expect(issues["date-unparseable"] as? Int == 1)
     }
