@@ -1,6 +1,129 @@
 #include "mr_curl.h"
 #include <curl/curl.h>
+#include <poll.h>
+#include <errno.h>
 
 const char *mr_curl_version(void) {
     return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+int mr_curl_global_init(void) {
+    return (int)curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void *mr_curl_easy_init(void) { return curl_easy_init(); }
+
+void mr_curl_easy_cleanup(void *handle) {
+    if (handle) curl_easy_cleanup((CURL *)handle);
+}
+
+static int map_option(mr_curl_option option, CURLoption *out) {
+    switch (option) {
+    case MR_OPT_URL: *out = CURLOPT_URL; return 1;
+    case MR_OPT_USERNAME: *out = CURLOPT_USERNAME; return 1;
+    case MR_OPT_PASSWORD: *out = CURLOPT_PASSWORD; return 1;
+    case MR_OPT_XOAUTH2_BEARER: *out = CURLOPT_XOAUTH2_BEARER; return 1;
+    case MR_OPT_LOGIN_OPTIONS: *out = CURLOPT_LOGIN_OPTIONS; return 1;
+    case MR_OPT_CAINFO: *out = CURLOPT_CAINFO; return 1;
+    case MR_OPT_CONNECT_ONLY: *out = CURLOPT_CONNECT_ONLY; return 1;
+    case MR_OPT_CONNECTTIMEOUT_MS: *out = CURLOPT_CONNECTTIMEOUT_MS; return 1;
+    case MR_OPT_TIMEOUT_MS: *out = CURLOPT_TIMEOUT_MS; return 1;
+    case MR_OPT_SSL_VERIFYPEER: *out = CURLOPT_SSL_VERIFYPEER; return 1;
+    case MR_OPT_SSL_VERIFYHOST: *out = CURLOPT_SSL_VERIFYHOST; return 1;
+    case MR_OPT_NOSIGNAL: *out = CURLOPT_NOSIGNAL; return 1;
+    case MR_OPT_VERBOSE: *out = CURLOPT_VERBOSE; return 1;
+    case MR_OPT_USE_SSL_ALL: *out = CURLOPT_USE_SSL; return 1;
+    case MR_OPT_ERRORBUFFER: *out = CURLOPT_ERRORBUFFER; return 1;
+    case MR_OPT_MAXFILESIZE_LARGE: *out = CURLOPT_MAXFILESIZE_LARGE; return 1;
+    }
+    return 0;
+}
+
+int mr_curl_setopt_long(void *handle, mr_curl_option option, long value) {
+    CURLoption o;
+    if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
+    if (option == MR_OPT_USE_SSL_ALL) value = value ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE;
+    return (int)curl_easy_setopt((CURL *)handle, o, value);
+}
+
+int mr_curl_setopt_string(void *handle, mr_curl_option option, const char *value) {
+    CURLoption o;
+    if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
+    return (int)curl_easy_setopt((CURL *)handle, o, value);
+}
+
+int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value) {
+    CURLoption o;
+    if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
+    return (int)curl_easy_setopt((CURL *)handle, o, value);
+}
+
+int mr_curl_setopt_off_t(void *handle, mr_curl_option option, int64_t value) {
+    CURLoption o;
+    if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
+    return (int)curl_easy_setopt((CURL *)handle, o, (curl_off_t)value);
+}
+
+int mr_curl_perform(void *handle) { return (int)curl_easy_perform((CURL *)handle); }
+
+int mr_curl_send(void *handle, const void *buffer, size_t length, size_t *n) {
+    return (int)curl_easy_send((CURL *)handle, buffer, length, n);
+}
+
+int mr_curl_recv(void *handle, void *buffer, size_t length, size_t *n) {
+    return (int)curl_easy_recv((CURL *)handle, buffer, length, n);
+}
+
+long long mr_curl_active_socket(void *handle) {
+    curl_socket_t s = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo((CURL *)handle, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK || s == CURL_SOCKET_BAD) return -1;
+    return (long long)s;
+}
+
+int mr_curl_wait_socket(long long socket, int events, int timeout_ms) {
+    struct pollfd p;
+    p.fd = (int)socket;
+    p.events = (short)(((events & 1) ? POLLIN : 0) | ((events & 2) ? POLLOUT : 0));
+    p.revents = 0;
+    for (;;) {
+        int r = poll(&p, 1, timeout_ms);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        return r > 0 ? 1 : 0;
+    }
+}
+
+const char *mr_curl_strerror(int code) { return curl_easy_strerror((CURLcode)code); }
+
+mr_curl_kind mr_curl_kind_of(int code) {
+    switch ((CURLcode)code) {
+    case CURLE_OK: return MR_KIND_OK;
+    case CURLE_AGAIN: return MR_KIND_AGAIN;
+    case CURLE_COULDNT_RESOLVE_HOST: return MR_KIND_HOST;
+    case CURLE_COULDNT_CONNECT: return MR_KIND_PORT;
+    case CURLE_OPERATION_TIMEDOUT: return MR_KIND_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+        return MR_KIND_TLS;
+    case CURLE_LOGIN_DENIED: return MR_KIND_AUTH;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_PARTIAL_FILE:
+        return MR_KIND_NETWORK;
+    default: return MR_KIND_OTHER;
+    }
 }

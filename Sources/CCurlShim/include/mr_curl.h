@@ -1,7 +1,7 @@
 #ifndef MR_CURL_H
 #define MR_CURL_H
 /* Plain-C surface over libcurl: one non-variadic wrapper per curl_easy_setopt argument type.
-   Only mr_curl.c includes <curl/curl.h>. */
+   Only mr_curl.c includes <curl/curl.h>; Swift sees the mr_* names and the small enums below. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +11,65 @@ extern "C" {
 
 /* libcurl's version string, e.g. "7.88.1". */
 const char *mr_curl_version(void);
+
+/* Options Mailroom sets, mapped to CURLOPT_* in mr_curl.c. */
+typedef enum {
+    MR_OPT_URL = 1,             /* string */
+    MR_OPT_USERNAME,            /* string */
+    MR_OPT_PASSWORD,            /* string */
+    MR_OPT_XOAUTH2_BEARER,      /* string */
+    MR_OPT_LOGIN_OPTIONS,       /* string */
+    MR_OPT_CAINFO,              /* string */
+    MR_OPT_CONNECT_ONLY,        /* long */
+    MR_OPT_CONNECTTIMEOUT_MS,   /* long */
+    MR_OPT_TIMEOUT_MS,          /* long */
+    MR_OPT_SSL_VERIFYPEER,      /* long */
+    MR_OPT_SSL_VERIFYHOST,      /* long */
+    MR_OPT_NOSIGNAL,            /* long */
+    MR_OPT_VERBOSE,             /* long */
+    MR_OPT_USE_SSL_ALL,         /* long: non-zero sets CURLUSESSL_ALL, zero CURLUSESSL_NONE (never TRY) */
+    MR_OPT_ERRORBUFFER,         /* pointer: char[MR_CURL_ERROR_SIZE] */
+    MR_OPT_MAXFILESIZE_LARGE    /* off_t */
+} mr_curl_option;
+
+#define MR_CURL_ERROR_SIZE 256
+
+/* What a CURLcode means for the person running Mailroom. */
+typedef enum {
+    MR_KIND_OK = 0,
+    MR_KIND_AGAIN,      /* CURLE_AGAIN: socket not ready, poll and retry */
+    MR_KIND_HOST,       /* name does not resolve */
+    MR_KIND_PORT,       /* refused / could not connect */
+    MR_KIND_TIMEOUT,    /* operation timed out */
+    MR_KIND_TLS,        /* handshake, certificate, STARTTLS refused */
+    MR_KIND_AUTH,       /* login denied */
+    MR_KIND_NETWORK,    /* send/recv failed, connection dropped, weird reply */
+    MR_KIND_OTHER       /* anything else (bad option, out of memory) */
+} mr_curl_kind;
+
+/* curl_global_init(CURL_GLOBAL_DEFAULT) once per process; returns the CURLcode. */
+int mr_curl_global_init(void);
+
+void *mr_curl_easy_init(void);
+void mr_curl_easy_cleanup(void *handle);
+
+/* Each returns the CURLcode (0 on success); an unknown option returns CURLE_UNKNOWN_OPTION. */
+int mr_curl_setopt_long(void *handle, mr_curl_option option, long value);
+int mr_curl_setopt_string(void *handle, mr_curl_option option, const char *value);
+int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value);
+int mr_curl_setopt_off_t(void *handle, mr_curl_option option, int64_t value);
+
+int mr_curl_perform(void *handle);
+/* curl_easy_send / curl_easy_recv; the byte count goes to *n. */
+int mr_curl_send(void *handle, const void *buffer, size_t length, size_t *n);
+int mr_curl_recv(void *handle, void *buffer, size_t length, size_t *n);
+/* CURLINFO_ACTIVESOCKET; -1 when there is none. */
+long long mr_curl_active_socket(void *handle);
+/* Wait until the socket is readable (events 1) or writable (events 2): 1 ready, 0 timeout, -1 error. */
+int mr_curl_wait_socket(long long socket, int events, int timeout_ms);
+
+const char *mr_curl_strerror(int code);
+mr_curl_kind mr_curl_kind_of(int code);
 
 #ifdef __cplusplus
 }

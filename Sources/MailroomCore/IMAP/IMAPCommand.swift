@@ -1,0 +1,66 @@
+/// Builds IMAP command texts (without tag and CRLF). Pure; folder names are encoded to modified UTF-7 and quoted.
+public enum IMAPCommand {
+    /// A quoted string: `"` and `\` escaped. Callers pass ASCII (mailbox names are modified UTF-7).
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            if c == "\"" || c == "\\" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(c)
+        }
+        return out + "\""
+    }
+
+    /// A mailbox argument: `INBOX` stays as it is, others are modified UTF-7, quoted.
+    public static func mailbox(_ name: String) -> String {
+        name.uppercased() == "INBOX" ? "INBOX" : quoted(ModifiedUTF7.encode(name))
+    }
+
+    /// A UID set with runs collapsed: `[1,2,3,5,7,8]` → `1:3,5,7:8`.
+    public static func uidSet(_ uids: [UInt64]) -> String {
+        let sorted = Array(Set(uids)).sorted()
+        var parts: [String] = []
+        var i = 0
+        while i < sorted.count {
+            var j = i
+            while j + 1 < sorted.count && sorted[j + 1] == sorted[j] + 1 { j += 1 }
+            parts.append(i == j ? "\(sorted[i])" : "\(sorted[i]):\(sorted[j])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// EXAMINE (read-only open) of a folder by its wire name (modified UTF-7, as LIST gave it).
+    public static func examine(wireName: String) -> String {
+        "EXAMINE \(wireName.uppercased() == "INBOX" ? "INBOX" : quoted(wireName))"
+    }
+
+    /// LIST with the special-use attributes when the server has SPECIAL-USE (RFC 6154), else plain LIST.
+    public static func list(specialUse: Bool) -> String {
+        specialUse ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)" : "LIST \"\" \"*\""
+    }
+
+    /// UIDs of messages the server dates on or after the day before `start` (filter on INTERNALDATE after).
+    public static func searchSince(start: Int64) -> String {
+        "UID SEARCH SINCE \(IMAPDate.searchSince(epoch: start))"
+    }
+
+    /// UIDs above `uid` (the server always returns the highest message for `n:*`: filter the answer).
+    public static func searchAbove(uid: UInt64) -> String { "UID SEARCH UID \(uid + 1):*" }
+
+    public static func searchAll() -> String { "UID SEARCH ALL" }
+
+    /// Listing: size and date without the body.
+    public static func fetchListing(_ uids: [UInt64], gmail: Bool) -> String {
+        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE\(gmail ? " X-GM-MSGID" : ""))"
+    }
+
+    /// Whole messages without setting \Seen.
+    public static func fetchBodies(_ uids: [UInt64], gmail: Bool) -> String {
+        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE FLAGS\(gmail ? " X-GM-MSGID" : "") BODY.PEEK[])"
+    }
+
+    /// The Message-ID header and size, to re-identify messages after a UIDVALIDITY change.
+    public static func fetchMessageIDs(_ uids: [UInt64]) -> String {
+        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+    }
+}

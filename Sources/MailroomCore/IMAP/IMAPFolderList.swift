@@ -1,0 +1,86 @@
+/// One `* LIST` answer: the name as the server spells it (modified UTF-7), decoded, and its attributes.
+public struct IMAPListedFolder: Sendable, Equatable {
+    /// Name on the wire (modified UTF-7).
+    public var wireName: String
+    /// Decoded name (the wire name itself when it does not decode).
+    public var name: String
+    /// Attributes, as sent (`\Sent`, `\Noselect`, `\HasNoChildren`).
+    public var attributes: [String]
+    public var delimiter: String?
+
+    public init(wireName: String, attributes: [String], delimiter: String? = "/") {
+        self.wireName = wireName
+        self.name = ModifiedUTF7.decode(wireName) ?? wireName
+        self.attributes = attributes
+        self.delimiter = delimiter
+    }
+
+    /// Reads the values of an untagged `LIST (attrs) "delim" name`; nil when it is not one.
+    public init?(listValues v: [IMAPValue]) {
+        guard v.count >= 4, v[0].atom?.uppercased() == "LIST", let attrs = v[1].list,
+              let raw = v[3].text else { return nil }
+        let delimiter: String?
+        if case .nilValue = v[2] { delimiter = nil } else { delimiter = v[2].text }
+        self.init(wireName: raw, attributes: attrs.compactMap { $0.atom }, delimiter: delimiter)
+    }
+
+    public func has(_ attribute: String) -> Bool {
+        attributes.contains { $0.lowercased() == attribute.lowercased() }
+    }
+
+    public var selectable: Bool { !has("\\Noselect") && !has("\\NonExistent") }
+}
+
+/// Which folders a mailbox reads: INBOX, the Sent folder (by `\Sent`, else a usual name) and the named ones.
+public enum IMAPFolderChoice {
+    public static let sentFallbacks = ["Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail", "INBOX.Sent",
+                                       "INBOX/Sent", "[Google Mail]/Sent Mail"]
+
+    /// The Sent folder: the first selectable `\Sent` folder, else the first usual name present.
+    public static func sentFolder(_ listed: [IMAPListedFolder]) -> IMAPListedFolder? {
+        if let f = listed.first(where: { $0.has("\\Sent") && $0.selectable }) { return f }
+        for name in sentFallbacks {
+            if let f = listed.first(where: { $0.name.lowercased() == name.lowercased() && $0.selectable }) { return f }
+        }
+        return nil
+    }
+
+    /// The folders to read, in order, without repeats, and the requested names that do not exist.
+    /// `requested` empty means INBOX and Sent; otherwise the names given (`\Sent` stands for the Sent folder).
+    public static func choose(listed: [IMAPListedFolder], requested: [String])
+        -> (folders: [IMAPListedFolder], missing: [String])
+    {
+        var out: [IMAPListedFolder] = []
+        var missing: [String] = []
+        func add(_ f: IMAPListedFolder) { if !out.contains(where: { $0.wireName == f.wireName }) { out.append(f) } }
+        let names = requested.isEmpty ? ["INBOX", "\\Sent"] : requested
+        for name in names {
+            if name == "\\Sent" {
+                if let s = sentFolder(listed) { add(s) } else if !requested.isEmpty { missing.append("Sent") }
+                continue
+            }
+            let match = listed.first { f in
+                name.uppercased() == "INBOX" ? f.name.uppercased() == "INBOX" : (f.name == name || f.wireName == name)
+            }
+            if let match, match.selectable { add(match) } else { missing.append(name) }
+        }
+        return (out, missing)
+    }
+
+    /// A file-name-safe, reversible spelling of a folder name: ASCII letters, digits, `.`, `_` and `-` stay,
+    /// everything else becomes `%XX` of its UTF-8 bytes (`Sent Items` → `Sent%20Items`).
+    public static func safeName(_ folder: String) -> String {
+        var out = ""
+        for b in folder.utf8 {
+            let c = Unicode.Scalar(b)
+            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == 0x5F || b == 0x2D || (b == 0x2E && !out.isEmpty) {
+                out.unicodeScalars.append(c)
+            } else {
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(b >> 4)])\(hex[Int(b & 0xF)])"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+import CCurlShim
+import MailroomCore
+
+extension IMAPConnection {
+    /// Maps a libcurl failure to a run error that says what to check: host, port, encryption, username/app
+    /// password. After login, every failure is a dropped connection (`.network`, retried).
+    static func error(code: Int32, detail: String, endpoint e: IMAPEndpoint, afterLogin: Bool = false) -> MailroomError {
+        let curl = String(cString: mr_curl_strerror(code))
+        let why = detail.isEmpty ? curl : detail
+        let at = e.address
+        if afterLogin {
+            return MailroomError(.network, "the connection to \(at) failed: \(why)", location: at)
+        }
+        switch mr_curl_kind_of(code) {
+        case MR_KIND_HOST:
+            return MailroomError(.host, "the host name \(e.host) does not resolve (\(why)); check the host", location: at)
+        case MR_KIND_PORT:
+            return MailroomError(.port, "nothing accepts connections at \(at) (\(why)); check the host and port", location: at)
+        case MR_KIND_TIMEOUT:
+            return MailroomError(.port, "connecting to \(at) timed out (\(why)); check the host, the port and the encryption (security: \(e.security.rawValue))", location: at)
+        case MR_KIND_TLS:
+            let hint: String
+            switch e.security {
+            case .starttls: hint = "the server must offer STARTTLS with a certificate valid for \(e.host)"
+            case .tls: hint = "port \(e.port) must speak implicit TLS with a certificate valid for \(e.host)"
+            case .none: hint = "check the encryption setting"
+            }
+            let ca = e.caFile.map { " (trusting the CA file \($0))" } ?? ""
+            return MailroomError(.tls, "encryption failed with \(at): \(why)\(ca); check the encryption (security: \(e.security.rawValue)): \(hint)", location: at)
+        case MR_KIND_AUTH:
+            let what = e.auth == .xoauth2 ? "the username and the OAuth2 access token" : "the username and the app password"
+            return MailroomError(.auth, "the server at \(at) rejected the login; check \(what)", location: at)
+        case MR_KIND_NETWORK:
+            return MailroomError(.network, "the connection to \(at) failed during login: \(why); check the port and the encryption (security: \(e.security.rawValue))", location: at)
+        default:
+            return MailroomError(.network, "connecting to \(at) failed: \(why)", location: at)
+        }
+    }
+}

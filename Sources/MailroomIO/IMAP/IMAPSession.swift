@@ -1,0 +1,102 @@
+import MailroomCore
+
+/// What EXAMINE reported about a folder.
+public struct IMAPFolderStatus: Sendable, Equatable {
+    public var uidValidity: UInt64
+    public var exists: Int
+    public var uidNext: UInt64?
+}
+
+/// IMAP commands Mailroom uses, over one `IMAPConnection`. Read-only: folders are opened with EXAMINE and
+/// bodies read with `BODY.PEEK[]`, so nothing on the server changes (no `\Seen`).
+public final class IMAPSession {
+    public let connection: IMAPConnection
+    public private(set) var capabilities: Set<String> = []
+    public private(set) var selected: String?
+
+    public init(_ endpoint: IMAPEndpoint) throws {
+        connection = try IMAPConnection(endpoint)
+        try refreshCapabilities()
+    }
+
+    public var endpoint: IMAPEndpoint { connection.endpoint }
+
+    /// Gmail's extensions (X-GM-MSGID) are offered.
+    public var isGmail: Bool { capabilities.contains("X-GM-EXT-1") }
+
+    func refreshCapabilities() throws {
+        var caps: Set<String> = []
+        try connection.expectOK("CAPABILITY") { r in
+            if case .data(let v) = r, v.first?.atom?.uppercased() == "CAPABILITY" {
+                for c in v.dropFirst() { if let a = c.atom { caps.insert(a.uppercased()) } }
+            }
+        }
+        capabilities = caps
+    }
+
+    /// Every folder, with special-use attributes when the server has them.
+    public func listFolders() throws -> [IMAPListedFolder] {
+        var out: [IMAPListedFolder] = []
+        try connection.expectOK(IMAPCommand.list(specialUse: capabilities.contains("SPECIAL-USE"))) { r in
+            if case .data(let v) = r, let f = IMAPListedFolder(listValues: v) { out.append(f) }
+        }
+        return out
+    }
+
+    /// Opens a folder read-only, by its wire name (modified UTF-7, as LIST gives it; `ModifiedUTF7.encode` a
+    /// display name). A folder the server does not have throws `.folder`.
+    @discardableResult
+    public func examine(_ wireName: String) throws -> IMAPFolderStatus {
+        let folder = ModifiedUTF7.decode(wireName) ?? wireName
+        var validity: UInt64?
+        var exists = 0
+        var uidNext: UInt64?
+        let r = try connection.run(IMAPCommand.examine(wireName: wireName)) { r in
+            switch r {
+            case .status(.ok, let code?, _):
+                if code.name == "UIDVALIDITY" { validity = UInt64(code.argument) }
+                if code.name == "UIDNEXT" { uidNext = UInt64(code.argument) }
+            case .data(let v):
+                if v.count >= 2, let n = v[0].number, v[1].atom?.uppercased() == "EXISTS" { exists = Int(n) }
+            default: break
+            }
+        }
+        guard case .tagged(_, let status, let code, let text) = r else { throw MailroomError(.internalError, "no EXAMINE answer") }
+        if status != .ok {
+            if let code, ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE"].contains(code.name) {
+                throw MailroomError(.network, "the server at \(endpoint.address) answered EXAMINE with [\(code.name)] \(text)",
+                                    location: endpoint.address)
+            }
+            selected = nil
+            throw MailroomError(.folder, "the folder \"\(folder)\" cannot be opened on \(endpoint.address) (\(text)); check the folder name",
+                                location: folder)
+        }
+        guard let validity else {
+            throw MailroomError(.network, "the server at \(endpoint.address) gave no UIDVALIDITY for \"\(folder)\"",
+                                location: folder)
+        }
+        selected = folder
+        return IMAPFolderStatus(uidValidity: validity, exists: exists, uidNext: uidNext)
+    }
+
+    /// `UID SEARCH <criteria>`, answer sorted.
+    public func uidSearch(_ command: String) throws -> [UInt64] {
+        var uids: [UInt64] = []
+        try connection.expectOK(command) { r in
+            if case .data(let v) = r, v.first?.atom?.uppercased() == "SEARCH" {
+                uids.append(contentsOf: v.dropFirst().compactMap { $0.number })
+            }
+        }
+        return uids.sorted()
+    }
+
+    /// Runs a `UID FETCH` and hands each FETCH answer (with a UID) to `each`, as it arrives.
+    public func fetch(_ command: String, each: (IMAPFetchResult) throws -> Void) throws {
+        try connection.expectOK(command) { r in
+            guard case .data(let v) = r, let f = try IMAPFetchResult(v), f.uid != nil else { return }
+            try each(f)
+        }
+    }
+
+    public func logout() { connection.logout() }
+}

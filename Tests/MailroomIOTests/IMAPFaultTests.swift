@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import MailroomIO
+import MailroomCore
+
+/// Faults Dovecot cannot produce, against a scripted loopback server.
+struct IMAPFaultTests {
+    static func message(_ n: Int) -> [UInt8] { DovecotFixtures.message(n) }
+
+    static func server(gmail: Bool = false) throws -> FakeIMAPServer {
+        let inbox = FakeIMAPServer.Folder(name: "INBOX", attributes: "", uidValidity: 5, messages: (1...3).map {
+            .init(uid: UInt64($0), internalDate: "12-Jan-2026 10:00:0\($0) +0000", body: message($0), gmMsgId: "10\($0)")
+        })
+        let sent = FakeIMAPServer.Folder(name: gmail ? "[Gmail]/Sent Mail" : "Sent", attributes: "\\Sent", uidValidity: 6, messages: [
+            .init(uid: 40, internalDate: "12-Jan-2026 11:00:00 +0000", body: message(2), gmMsgId: "102"),
+            .init(uid: 41, internalDate: "12-Jan-2026 11:00:01 +0000", body: message(9), gmMsgId: "109"),
+        ])
+        return try FakeIMAPServer(folders: [inbox, sent], gmail: gmail)
+    }
+
+    static func extractor(_ s: FakeIMAPServer, retries: Int = 3, sleeps: SleepLog) -> IMAPExtractor {
+        let e = IMAPExtractor(mailbox: "m", endpoint: IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u",
+                                                                  secret: "p", connectTimeoutMs: 5000, ioTimeoutMs: 5000),
+                              folders: [], runDirectory: NSTemporaryDirectory() + "mailroom-fake-\(UUID().uuidString)",
+                              options: IMAPExtractOptions(batchSize: 2, retry: IMAPRetryPolicy(maxRetries: retries, baseDelay: 0.5, maxDelay: 8)))
+        e.sleep = { sleeps.add($0) }
+        return e
+    }
+
+    /// Removes the extractor's run directory (`<run>/extract/raw/<mailbox>` → `<run>`).
+    static func remove(_ e: IMAPExtractor) {
+        let run = ((e.rawDirectory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        try? FileManager.default.removeItem(atPath: (run as NSString).deletingLastPathComponent)
+    }
+
+    final class SleepLog: @unchecked Sendable {
+        private(set) var delays: [Double] = []
+        func add(_ d: Double) { delays.append(d) }
+    }
+
+    static let window = DateWindow(start: IMAPDate.days(year: 2026, month: 1, day: 12) * 86400,
+                                   end: IMAPDate.days(year: 2026, month: 1, day: 13) * 86400)
+
+    @Test func throttledFetchesAreRetriedWithExponentialBackoffOnANewConnection() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.fault = { conn, verb in verb == "UID FETCH" && conn <= 2 ? .throttled : nil }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let r = try ex.backfill(window: Self.window)
+        #expect(r.copies.count == 5)
+        #expect(sleeps.delays == [0.5, 1.0])
+        #expect(s.connections == 3)
+    }
+
+    @Test func aByeMidFetchIsRetriedAndNothingIsFetchedTwice() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        var fetches = 0
+        s.fault = { conn, verb in
+            guard verb == "UID FETCH" else { return nil }
+            fetches += 1
+            // Connection 1: listing, first body batch, then BYE on the second body batch.
+            return conn == 1 && fetches == 3 ? .bye : nil
+        }
+        let sleeps = SleepLog()
+        let e = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(e) }
+        let r = try e.backfill(window: Self.window)
+        #expect(r.copies.count == 5)
+        #expect(r.folders.first?.fetched == 3)
+        #expect(sleeps.delays == [0.5])
+        #expect(try r.copies.filter { $0.folder == "INBOX" }.map { try e.bytes(of: $0) } == (1...3).map(Self.message))
+    }
+
+    @Test func retriesRunOutAsANetworkError() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.fault = { _, verb in verb == "EXAMINE" ? .throttled : nil }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, retries: 2, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let e = try #require(throws: MailroomError.self) { _ = try ex.backfill(window: Self.window) }
+        #expect(e.status == .network)
+        #expect(e.message.contains("THROTTLED"))
+        #expect(sleeps.delays == [0.5, 1.0])
+    }
+
+    @Test func gmailLabelsOfOneMessageShareOneFetchedCopy() throws {
+        let s = try Self.server(gmail: true)
+        defer { s.close() }
+        let sleeps = SleepLog()
+        let e = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(e) }
+        let r = try e.backfill(window: Self.window)
+        #expect(r.folders.map(\.folder) == ["INBOX", "[Gmail]/Sent Mail"])
+        #expect(r.folders.map(\.fetched) == [3, 1])
+        #expect(r.folders.map(\.reused) == [0, 1])
+        let labelled = r.copies.filter { $0.imap?.gmMsgId == "102" }
+        #expect(labelled.count == 2)
+        #expect(labelled[0].locator == labelled[1].locator)
+        #expect(try e.bytes(of: labelled[1]) == Self.message(2))
+    }
+
+    @Test func theDebugTraceShowsCommandsButNeitherTheSecretNorMessageBytes() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        let session = try IMAPSession(IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u",
+                                                   secret: "app-pw-xyzzy", connectTimeoutMs: 5000, ioTimeoutMs: 5000))
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let lines = Lines()
+        session.connection.trace = { lines.all.append($0) }
+        try session.examine("INBOX")
+        try session.fetch(IMAPCommand.fetchBodies([1, 2, 3], gmail: false)) { _ in }
+        session.logout()
+        #expect(lines.all.contains { $0.contains("EXAMINE INBOX") })
+        #expect(lines.all.contains { $0.hasPrefix("S: * 1 FETCH") })
+        #expect(!lines.all.contains { $0.contains("app-pw-xyzzy") || $0.contains("Body of message") })
+        #expect(s.log.first == "CAPABILITY")
+    }
+
+    @Test func xoauth2SendsTheBearerTokenAndAWrongTokenIsAnAuthenticationError() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.xoauth2 = ("u@example.com", "ya29.token")
+        func endpoint(_ token: String) -> IMAPEndpoint {
+            IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u@example.com", secret: token,
+                         auth: .xoauth2, connectTimeoutMs: 5000, ioTimeoutMs: 5000)
+        }
+        let session = try IMAPSession(endpoint("ya29.token"))
+        #expect(try session.examine("INBOX").exists == 3)
+        session.logout()
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint("expired")) }
+        #expect(e.status == .auth)
+        #expect(e.message.contains("OAuth2 access token"))
+        #expect(!e.description.contains("expired"))
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+@testable import MailroomIO
+import MailroomCore
+
+/// The Dovecot shared by the IMAP test suites (one per test process), or nil when Dovecot is not installed.
+enum DovecotFixtures {
+    static let shared: DovecotServer? = {
+        guard DovecotServer.isAvailable else { return nil }
+        do { return try DovecotServer(users: 24) } catch {
+            print("Dovecot harness failed to start: \(error)")
+            return nil
+        }
+    }()
+
+    static var available: Bool { DovecotServer.isAvailable }
+
+    /// A small message with CRLF line ends, a Message-ID and a body that differs per `n`.
+    static func message(_ n: Int, from: String = "alice@example.com", extra: String = "") -> [UInt8] {
+        Array(("From: Alice <\(from)>\r\nTo: bob@example.org\r\nSubject: test \(n)\r\n"
+            + "Message-ID: <msg-\(n)@example.com>\r\nDate: Mon, 05 Jan 2026 10:00:00 +0000\r\n\r\n"
+            + "Body of message \(n).\r\n\(extra)").utf8)
+    }
+
+    static func endpoint(_ server: DovecotServer, user: (name: String, password: String),
+                         security: IMAPSecurity = .none, host: String = "127.0.0.1", port: Int? = nil,
+                         caFile: String? = nil) -> IMAPEndpoint {
+        let p = port ?? (security == .tls ? server.tlsPort : server.plainPort)
+        return IMAPEndpoint(host: host, port: p, security: security, username: user.name, secret: user.password,
+                            caFile: caFile ?? (security == .none ? nil : server.caFile),
+                            connectTimeoutMs: 10_000, ioTimeoutMs: 10_000)
+    }
+}

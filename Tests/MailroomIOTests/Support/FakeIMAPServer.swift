@@ -1,0 +1,170 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small scripted IMAP server on loopback (plain, one connection at a time) for faults Dovecot cannot
+/// produce: `[THROTTLED]`, BYE mid-fetch, Gmail's X-GM-MSGID. It speaks just enough IMAP for libcurl's LOGIN
+/// and Mailroom's commands.
+final class FakeIMAPServer: @unchecked Sendable {
+    struct Message {
+        var uid: UInt64
+        var internalDate: String
+        var body: [UInt8]
+        var gmMsgId: String?
+    }
+    struct Folder {
+        var name: String
+        var attributes: String
+        var uidValidity: UInt64
+        var messages: [Message]
+    }
+    enum Fault { case throttled, bye }
+
+    let port: Int
+    var folders: [Folder]
+    var gmail: Bool
+    /// When set, the server offers only `AUTH=XOAUTH2` (with SASL-IR) and accepts this user and bearer token.
+    var xoauth2: (user: String, token: String)?
+    /// Decides a fault for (connection number from 1, command verb such as "UID FETCH" or "EXAMINE").
+    var fault: (Int, String) -> Fault? = { _, _ in nil }
+    private(set) var commands: [String] = []
+    private(set) var connections = 0
+    private let listener: Int32
+    private let lock = NSLock()
+
+    init(folders: [Folder], gmail: Bool = false) throws {
+        self.folders = folders
+        self.gmail = gmail
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        listener = fd
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp in
+                bind(fd, sp, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, sp, &len) == 0
+            }
+        }
+        guard ok else { throw HarnessError("fake IMAP server cannot listen") }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let t = Thread { [unowned self] in self.serve() }
+        t.start()
+    }
+
+    /// Stops accepting. The serving thread closes the listener itself once `accept` fails, so its descriptor
+    /// number cannot be reused by another test's socket while this thread might still use it.
+    func close() { shutdown(listener, Int32(SHUT_RDWR)) }
+
+    var log: [String] { lock.lock(); defer { lock.unlock() }; return commands }
+
+    private func serve() {
+        while true {
+            let fd = accept(listener, nil, nil)
+            if fd < 0 {
+                Glibc.close(listener)
+                return
+            }
+            lock.lock(); connections += 1; let n = connections; lock.unlock()
+            handle(fd, connection: n)
+            Glibc.close(fd)
+        }
+    }
+
+    private func handle(_ fd: Int32, connection: Int) {
+        var pending: [UInt8] = []
+        func send(_ s: String) { send(Array(s.utf8)) }
+        func send(_ b: [UInt8]) { _ = b.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, b.count, Int32(MSG_NOSIGNAL)) } }
+        func readLine() -> String? {
+            while true {
+                if let i = pending.firstIndex(of: 10) {
+                    let line = String(decoding: pending[..<i], as: UTF8.self).trimmingCharacters(in: .newlines)
+                    pending.removeSubrange(...i)
+                    return line
+                }
+                var buf = [UInt8](repeating: 0, count: 4096)
+                let n = recv(fd, &buf, buf.count, 0)
+                if n <= 0 { return nil }
+                pending += buf[0..<n]
+            }
+        }
+        send("* OK fake IMAP ready\r\n")
+        var selected: Folder?
+        while let line = readLine() {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            let tag = parts[0], rest = parts[1]
+            let words = rest.split(separator: " ").map(String.init)
+            let verb = (words.first?.uppercased() == "UID" ? "UID " + (words.dropFirst().first ?? "") : words.first ?? "").uppercased()
+            lock.lock(); commands.append(verb); lock.unlock()
+            if let f = fault(connection, verb) {
+                switch f {
+                case .throttled: send("\(tag) NO [THROTTLED] too many requests\r\n"); continue
+                case .bye: send("* BYE server going down\r\n"); return
+                }
+            }
+            switch verb {
+            case "CAPABILITY":
+                let auth = xoauth2 != nil ? " SASL-IR AUTH=XOAUTH2 LOGINDISABLED" : ""
+                send("* CAPABILITY IMAP4rev1 SPECIAL-USE\(gmail ? " X-GM-EXT-1" : "")\(auth)\r\n\(tag) OK done\r\n")
+            case "AUTHENTICATE":
+                var payload = words.count > 2 ? words[2] : ""
+                if payload.isEmpty {
+                    send("+ \r\n")
+                    payload = readLine() ?? ""
+                }
+                let decoded = Data(base64Encoded: payload).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                if let x = xoauth2, words.count > 1, words[1].uppercased() == "XOAUTH2",
+                   decoded == "user=\(x.user)\u{1}auth=Bearer \(x.token)\u{1}\u{1}" {
+                    send("\(tag) OK authenticated\r\n")
+                } else {
+                    send("\(tag) NO [AUTHENTICATIONFAILED] invalid credentials\r\n")
+                }
+            case "LOGIN":
+                send("\(tag) OK logged in\r\n")
+            case "LIST":
+                for f in folders { send("* LIST (\(f.attributes)) \"/\" \"\(f.name)\"\r\n") }
+                send("\(tag) OK listed\r\n")
+            case "EXAMINE":
+                let name = rest.dropFirst("EXAMINE ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                guard let f = folders.first(where: { $0.name == name }) else { send("\(tag) NO no such folder\r\n"); continue }
+                selected = f
+                send("* \(f.messages.count) EXISTS\r\n* OK [UIDVALIDITY \(f.uidValidity)] ok\r\n\(tag) OK [READ-ONLY] done\r\n")
+            case "UID SEARCH":
+                send("* SEARCH \((selected?.messages ?? []).map { String($0.uid) }.joined(separator: " "))\r\n\(tag) OK done\r\n")
+            case "UID FETCH":
+                let set = FakeIMAPServer.uids(words.count > 2 ? words[2] : "")
+                let wantBody = rest.contains("BODY.PEEK[]")
+                for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) {
+                    var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
+                    if gmail, let g = m.gmMsgId { head += " X-GM-MSGID \(g)" }
+                    if wantBody {
+                        send(head + " BODY[] {\(m.body.count)}\r\n")
+                        send(m.body)
+                        send(")\r\n")
+                    } else {
+                        send(head + ")\r\n")
+                    }
+                }
+                send("\(tag) OK fetched\r\n")
+            case "LOGOUT":
+                send("* BYE bye\r\n\(tag) OK bye\r\n")
+                return
+            default:
+                send("\(tag) BAD unknown\r\n")
+            }
+        }
+    }
+
+    static func uids(_ set: String) -> Set<UInt64> {
+        var out: Set<UInt64> = []
+        for part in set.split(separator: ",") {
+            let r = part.split(separator: ":").compactMap { UInt64($0) }
+            if r.count == 2 { for u in r[0]...r[1] { out.insert(u) } } else if r.count == 1 { out.insert(r[0]) }
+        }
+        return out
+    }
+}
