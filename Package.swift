@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "MailroomCoreTests", dependencies: ["MailroomCore"]),
         .testTarget(name: "MailroomIOTests", dependencies: ["MailroomIO"]),
-        .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"]),
+        .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1299,11 +1299,13 @@ def expected(g: Gen, files: list[File]) -> str:
         if any(a <= m.when < b for a, b in WINDOW_GAPS) or not FIRST <= m.when <= LAST + timedelta(hours=1):
             raise SystemExit(f"generator bug: message {m.id} dated {m.when} inside a window gap or out of range")
     for days in (60, 90):
-        since = AS_OF - timedelta(days=days)
+        # Mailroom's window: the `days` calendar days (UTC) ending with the as-of day.
+        since = AS_OF + timedelta(days=1) - timedelta(days=days)
         inside = [m for m in dated if m.when >= since]
-        add(f"- Distinct messages dated on or after {since:%Y-%m-%d} ({days} days before the as-of date): "
-            f"**{len(inside)}** of {len(dated)} with a usable Date, in {sum(len(m.files) for m in inside)} files "
-            "(no message is dated within 14 hours of that boundary).")
+        near = sum(1 for m in dated if abs((m.when - since).total_seconds()) < 14 * 3600)
+        add(f"- Distinct messages dated on or after {since:%Y-%m-%d} 00:00 UTC (a {days}-day window ending with the "
+            f"as-of date): **{len(inside)}** of {len(dated)} with a usable Date, in "
+            f"{sum(len(m.files) for m in inside)} files ({near} dated within 14 hours of that boundary).")
     add("")
     add("## Threads")
     add("")

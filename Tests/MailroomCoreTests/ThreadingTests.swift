@@ -171,7 +171,7 @@ import Testing
             Self.msg("r1@x", subject: "Re: budget", date: "2024-01-01T00:00:00Z"),
             Self.msg("r2@x", subject: "RE: Budget", date: "2024-01-03T00:00:00Z"),
             Self.msg("o@x", subject: "Budget", date: "2024-01-02T00:00:00Z"),
-            Self.msg("lone1@x", subject: "Fwd: report"),
+            Self.msg("lone1@x", subject: "RE: report"),
             Self.msg("lone2@x", subject: "Re: report", date: "2024-01-09T00:00:00Z"),
         ])
         #expect(t["mid:r1@x"] == Self.tid("o@x"))
@@ -179,6 +179,19 @@ import Testing
         // Only replies: they gather in the earliest one (dated before undated).
         #expect(t["mid:lone1@x"] == Self.tid("lone2@x"))
         #expect(t["mid:lone2@x"] == Self.tid("lone2@x"))
+    }
+
+    @Test func aHeaderlessForwardStartsItsOwnThread() {
+        // sample-data: "Fwd: Renewal quote for 2027" sent two months later to someone new is its own conversation.
+        let t = Self.table([
+            Self.msg("q@x", subject: "Renewal quote", date: "2024-01-01T00:00:00Z"),
+            Self.msg("f1@x", subject: "Fwd: Renewal quote", date: "2024-03-01T00:00:00Z"),
+            Self.msg("f2@x", subject: "FW: Renewal quote", date: "2024-03-02T00:00:00Z"),
+            Self.msg("r@x", subject: "Re: Renewal quote", date: "2024-01-02T00:00:00Z"),
+        ])
+        #expect(t["mid:f1@x"] == Self.tid("f1@x"))
+        #expect(t["mid:f2@x"] == Self.tid("f2@x"))
+        #expect(t["mid:r@x"] == Self.tid("q@x"))
     }
 
     @Test func aRepeatedKeyKeepsTheSameInputWhateverTheOrder() {
@@ -189,12 +202,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Re: hello", true), ("RE:hello", true), ("Fwd: x", true), ("FW: x", true), ("AW: x", true),
+        ("Re: hello", true), ("RE:hello", true), ("Fwd: x", false), ("FW: x", false), ("AW: x", true),
         ("SV: x", true), ("Re[2]: x", true), ("Re(3): x", true), ("[team] Re: x", true), ("回复：会议", true),
         ("Hello", false), ("Regarding: x", false), ("Re x", false), ("Re[]: x", false), ("", false),
-        ("Reply needed", false),
+        ("Reply needed", false), ("WG: x", false), ("转发：x", false), ("Re: Fwd: x", true),
     ] as [(String, Bool)])
-    func replyAndForwardPrefixesAreRecognised(subject: String, isReply: Bool) {
+    func replyPrefixesAreRecognisedAndForwardPrefixesAreNot(subject: String, isReply: Bool) {
         #expect(SubjectPrefix.isReply(subject) == isReply)
     }
 

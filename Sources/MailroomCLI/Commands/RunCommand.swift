@@ -52,16 +52,25 @@ struct RunCommand: ParsableCommand {
         let dir = runDir.map { URL(fileURLWithPath: $0) }
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
         let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: days ?? loaded.config.backfillDays, mailbox: mailbox)
+        // A load takes the store's lock first, so a second run against the same store stops at once.
+        let storeLock = dryRun ? nil : try FileLock.acquire(path: CRMStore.lockPath(for: try CRMStore.path(for: loaded)),
+                                                          what: "store \(try CRMStore.path(for: loaded))")
+        defer { storeLock?.release() }
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
         runner.showProgress(quiet: quiet)
         try runner.run(through: .match)
         let report = try runner.report()
+        var loadLine: String?
         if !dryRun {
-            try runner.run(.load)
+            let load = try runner.run(.load)
+            let store = load.settings["store"]?.stringValue ?? "the store"
+            loadLine = "Loaded into \(store): " + load.counts.keys.sorted().map { "\($0) \(load.counts[$0]!)" }.joined(separator: ", ")
         }
         let chosen: ReportFormat = json ? .json : format
-        try ReportOutput.emit(ReportOutput.bytes(report, format: chosen), out: out)
+        let bytes = chosen == .text ? Array(report.text(dryRun: dryRun).utf8) : ReportOutput.bytes(report, format: chosen)
+        try ReportOutput.emit(bytes, out: out)
         if chosen == .text && out == nil {
+            if let loadLine { Output.write("\n\(loadLine)\n") }
             Output.write("\nRun directory: \(runner.runDir.display(""))\n")
         }
     }

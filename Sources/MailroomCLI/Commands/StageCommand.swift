@@ -26,6 +26,7 @@ struct StageCommand: ParsableCommand {
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
         runner.showProgress(quiet: quiet)
         let record = try runner.run(stage)
+        if stage == .match { _ = try runner.report() }
         if json {
             Output.write(record.jsonBytes() + [0x0A])
             return

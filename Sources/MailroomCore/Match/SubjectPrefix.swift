@@ -1,14 +1,14 @@
-/// Reply and forward prefixes on a decoded subject (`Re:`, `Fwd:`, `AW:`, `SV:`, `Re[2]:`, `回复：`, ...),
-/// optionally after mailing-list tags such as `[team]`. Used to decide whether a message without
-/// In-Reply-To/References may join a thread by subject.
+/// Reply prefixes on a decoded subject (`Re:`, `AW:`, `SV:`, `Re[2]:`, `回复：`, ...), optionally after
+/// mailing-list tags such as `[team]`. Used to decide whether a message without In-Reply-To/References may join a
+/// thread by subject. Forward prefixes (`Fwd:`, `FW:`, `WG:`, `TR:`, `转发：`...) do not count: a forward without
+/// thread headers starts a new conversation, usually with other people (as in JWZ's and mutt's subject rules).
 public enum SubjectPrefix {
-    /// Prefix words, lower-cased, in the languages mail clients commonly write.
+    /// Reply prefix words, lower-cased, in the languages mail clients commonly write.
     static let words: Set<String> = [
-        "re", "fw", "fwd", "aw", "wg", "sv", "vs", "antw", "doorst", "tr", "rif", "r", "odp", "res",
-        "enc", "rv", "vb", "ynt", "回复", "答复", "转发", "回覆", "轉寄", "転送", "返信",
+        "re", "aw", "sv", "vs", "antw", "rif", "r", "odp", "res", "ynt", "回复", "答复", "回覆", "返信",
     ]
 
-    /// True when the subject starts (after white space and `[list]` tags) with a reply or forward prefix.
+    /// True when the subject starts (after white space and `[list]` tags) with a reply prefix.
     public static func isReply(_ subject: String) -> Bool {
         var s = Substring(subject)
         while true {

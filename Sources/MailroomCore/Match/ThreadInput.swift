@@ -7,7 +7,7 @@ public struct ThreadInput: Sendable, Equatable {
     /// Oldest first.
     public var references: [String]
     public var baseSubject: String
-    /// The subject starts with a reply or forward prefix (see `SubjectPrefix`).
+    /// The subject starts with a reply prefix (see `SubjectPrefix`; forward prefixes do not count).
     public var subjectIsReply: Bool
     /// ISO 8601 UTC.
     public var date: String?

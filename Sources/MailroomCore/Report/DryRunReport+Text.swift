@@ -1,14 +1,19 @@
 extension DryRunReport {
     /// The report as a readable table for a terminal. Mail content is stripped of control characters.
-    public func text() -> String {
+    /// - Parameter dryRun: false when the run went on to load (the heading says so instead of "nothing written").
+    public func text(dryRun: Bool = true) -> String {
         var out: [String] = []
         func row(_ label: String, _ value: Int, _ note: String = "") {
             let v = String(value)
             out.append("  " + label.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + String(repeating: " ", count: max(0, 8 - v.count)) + v + (note.isEmpty ? "" : "  " + note))
         }
-        out.append("Dry run of \(TerminalText.clean(run.pipeline)): \(run.days) days up to \(run.asOf) (run \(run.runId))")
-        out.append("Nothing was written to any store.")
+        if dryRun {
+            out.append("Dry run of \(TerminalText.clean(run.pipeline)): \(run.days) days up to \(run.asOf) (run \(run.runId))")
+            out.append("Nothing was written to any store.")
+        } else {
+            out.append("Run of \(TerminalText.clean(run.pipeline)): \(run.days) days up to \(run.asOf) (run \(run.runId))")
+        }
         out.append("")
         out.append("Messages")
         row("found in mailboxes", messages.found)

@@ -5,7 +5,6 @@ extension PipelineRunner {
     /// The extract stage for one `source: imap` mailbox: the run's window from the server into
     /// `extract/raw/<mailbox>/` (raw files, copy journals, checkpoint), every copy written to `writer`. A rerun of
     /// the stage in the same run directory resumes from the checkpoint and fetches nothing twice.
-    /// (`extractIMAP` in PipelineRunner+Pending.swift is meant to call this.)
     func extractIMAPMailbox(_ config: MailboxConfig, writer: NDJSONWriter) throws -> ExtractSummary {
         let (summary, result) = try IMAPMailboxSource.backfill(
             config, pipelineDirectory: pipeline.directory.path, runDirectory: runDir.url.path, window: window,

@@ -42,6 +42,16 @@ extension PipelineRunner {
         return (contacts, sha)
     }
 
+    /// SHA-256 of the contacts file as it is now, without parsing it (so its warnings are not logged twice); nil
+    /// when the pipeline has no contacts file.
+    func contactsFileSHA256() throws -> String? {
+        guard let url = pipeline.contactsURL else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
+        }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Writes dedupe's contact files from the contacts file.
     func writeContacts() throws -> (outputs: [FileSummary], input: StageInput?, counts: [String: Int]) {
         let (contacts, sha) = try readContacts()

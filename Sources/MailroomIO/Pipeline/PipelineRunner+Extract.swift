@@ -25,7 +25,7 @@ extension PipelineRunner {
             let s: ExtractSummary
             switch config.source {
             case .imap:
-                s = try extractIMAP(config, writer: writer)
+                s = try extractIMAPMailbox(config, writer: writer)
             case .mbox, .maildir, .eml:
                 s = try Extractor.scan(mailbox: config, root: root, window: w, dateOf: HeaderScan.isoDate(in:),
                                        isoFromEpoch: MailDate.iso) { copy in try writer.write(copy) }

@@ -6,10 +6,16 @@ extension PipelineRunner {
         var result = StageResult()
         let input = try stageOutput(.dedupe, "dedupe/messages.ndjson")
         result.inputs = [inputRecord(input)]
+        // Pass 1: threads from ids and links only. It comes first because it reads the whole input and checks it
+        // against the manifest: a corrupt input stops the stage before the contact files below are rewritten.
+        var builder = ThreadBuilder()
+        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        let assignment = builder.finish()
+
         // Contacts are read from the contacts file as it is now, so that fixing contacts and rerunning match alone
         // takes effect; dedupe's contact files are refreshed when the file changed since dedupe ran.
         var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
-        let (_, currentSHA) = try readContacts()
+        let currentSHA = try contactsFileSHA256()
         let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
         if currentSHA.map({ "sha256:\($0)" }) != recorded {
             let refreshed = try writeContacts()
@@ -30,11 +36,6 @@ extension PipelineRunner {
         for keys in ownerKeys().values { owner.formUnion(keys) }
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
                            "owner": .array(owner.sorted().map { .string($0) })]
-
-        // Pass 1: threads from ids and links only.
-        var builder = ThreadBuilder()
-        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
-        let assignment = builder.finish()
 
         // Pass 2: participants and contacts.
         var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: ContactIndex(contacts: contacts))

@@ -24,12 +24,19 @@ public final class PipelineRunner {
     public var runDir: RunDirectory
     public internal(set) var manifest: Manifest
     let logger: Logger
+    /// Held while the runner lives: two processes never work in one run directory at once.
+    let lock: FileLock
 
-    init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger) {
+    init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
         self.runDir = runDir
         self.manifest = manifest
         self.logger = logger
+        self.lock = lock
+    }
+
+    static func lockRunDirectory(_ dir: RunDirectory) throws -> FileLock {
+        try FileLock.acquire(path: dir.fileURL(".lock").path, what: "run directory \(dir.display(""))")
     }
 
     /// Starts a new run directory for the pipeline.
@@ -46,7 +53,9 @@ public final class PipelineRunner {
             throw MailroomError(.usage, "already holds a run: name a new --run-dir, or rerun a stage with `mailroom stage STAGE --run DIR`", location: url.path)
         }
         let window = DateWindow(asOfDay: day, days: options.days)
+        try preflight(pipeline, mailboxes: pipeline.config.mailboxes.filter { options.mailbox == nil || $0.name == options.mailbox })
         let dir = try RunDirectory.create(at: url)
+        let lock = try lockRunDirectory(dir)
         let mailboxes = pipeline.config.mailboxes.filter { options.mailbox == nil || $0.name == options.mailbox }
             .map { m -> RunMailbox in
                 let root = m.source == .imap
@@ -60,16 +69,17 @@ public final class PipelineRunner {
                                 windowStart: MailDate.iso(window.start), windowEnd: MailDate.iso(window.end),
                                 mailboxes: mailboxes)
         try dir.writeManifest(manifest)
-        return PipelineRunner(pipeline: pipeline, runDir: dir, manifest: manifest, logger: logger)
+        return PipelineRunner(pipeline: pipeline, runDir: dir, manifest: manifest, logger: logger, lock: lock)
     }
 
     /// Opens an existing run directory to rerun stages. The pipeline file is read again from where the run
     /// recorded it, so fixed contacts or settings take effect.
     public static func resume(runDirectory url: URL, logger: Logger = Logger(label: "mailroom")) throws -> PipelineRunner {
         let dir = try RunDirectory.open(url)
+        let lock = try lockRunDirectory(dir)
         let manifest = try dir.readManifest()
         let pipeline = try LoadedPipeline.load(path: manifest.pipelinePath)
-        return PipelineRunner(pipeline: pipeline, runDir: dir, manifest: manifest, logger: logger)
+        return PipelineRunner(pipeline: pipeline, runDir: dir, manifest: manifest, logger: logger, lock: lock)
     }
 
     public var window: DateWindow {

@@ -39,7 +39,7 @@ struct MailroomProcess {
         p.standardInput = FileHandle.nullDevice
         try p.run()
         // Read both pipes concurrently so a large output cannot block the child.
-        var outData = Data(), errData = Data()
+        nonisolated(unsafe) var outData = Data(), errData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }

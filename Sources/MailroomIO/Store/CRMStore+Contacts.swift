@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+extension CRMStore {
+    /// Imports contacts (`mailroom contacts import`): each is inserted or updated by id, never duplicated. Contacts
+    /// missing from `contacts` are kept (they may carry links). An email already saved on another contact is kept
+    /// without a match key, so it never matches twice (reported in `emailsSkipped`), except that an imported
+    /// contact takes over an address from a contact that loading created from sent mail (its links move).
+    /// Takes the store's lock for the duration; records a `contacts-import` run.
+    public func importContacts(_ contacts: [Contact], runId: String, now: Date = Date()) throws
+        -> ContactImportSummary {
+        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: path, now: now)
+        defer { lock.release() }
+        return try write("import contacts") { db in
+            let summary = try CRMStore.upsertContacts(db, contacts)
+            let counts = "{\"contacts\":\(contacts.count),\"created\":\(summary.created),\"updated\":"
+                + "\(summary.updated),\"unchanged\":\(summary.unchanged),\"replacedCreated\":"
+                + "\(summary.replacedCreated),\"emailsSkipped\":\(summary.emailsSkipped.count)}"
+            let stamp = FileLock.isoUTC(now)
+            try db.execute(sql: """
+                INSERT INTO runs(id, kind, window_start, window_end, mailboxes, started_at, finished_at, status,
+                                 counts, message)
+                VALUES (?, 'contacts-import', NULL, NULL, '[]', ?, ?, 'ok', ?, ?)
+                ON CONFLICT(id) DO UPDATE SET finished_at = excluded.finished_at, status = 'ok',
+                    counts = excluded.counts, message = excluded.message
+                """, arguments: [runId, stamp, stamp, counts, CRMStore.importMessage(contacts.count, summary)])
+            return summary
+        }
+    }
+
+    public static func importMessage(_ n: Int, _ s: ContactImportSummary) -> String {
+        var m = "imported \(n) contacts: \(s.created) new, \(s.updated) updated, \(s.unchanged) unchanged"
+        if s.replacedCreated > 0 { m += ", \(s.replacedCreated) created-from-sent contacts replaced" }
+        if !s.emailsSkipped.isEmpty { m += "; \(s.emailsSkipped.count) emails already on another contact kept unmatched" }
+        return m
+    }
+
+    /// `contact_emails.issue` of an address not used for matching because contact `<id>` holds it already.
+    public static let heldByPrefix = "held-by:"
+
+    /// Upserts contacts by id inside the caller's transaction (contacts import and the load's contacts phase).
+    static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
+        var s = ContactImportSummary()
+        for c in contacts {
+            let before = try Row.fetchOne(db, sql: "SELECT name, origin FROM contacts WHERE id = ?", arguments: [c.id])
+            let oldEmails = try Row.fetchAll(db, sql: """
+                SELECT position, raw, address, key, folded_key, issue FROM contact_emails
+                WHERE contact_id = ? ORDER BY position
+                """, arguments: [c.id]).map { r -> [String?] in
+                [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
+            }
+            try db.execute(sql: """
+                INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
+                """, arguments: [c.id, c.name])
+            try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [c.id])
+            var newEmails: [[String?]] = []
+            for (i, e) in c.emails.enumerated() {
+                var (key, folded, issue) = (e.key, e.foldedKey, e.issue)
+                if let k = e.key,
+                   let holder = try String.fetchOne(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?",
+                                                    arguments: [k]) {
+                    let origin = try String.fetchOne(db, sql: "SELECT origin FROM contacts WHERE id = ?",
+                                                     arguments: [holder])
+                    if holder == c.id {
+                        (key, folded, issue) = (nil, nil, "repeated")
+                    } else if origin == "created-from-sent" {
+                        try replaceCreatedContact(db, holder, with: c.id)
+                        s.replacedCreated += 1
+                    } else {
+                        // Kept on the contact for people to see, but without a match key: never matched twice.
+                        s.emailsSkipped.append(.init(contactId: c.id, position: i, heldBy: holder))
+                        (key, folded, issue) = (nil, nil, heldByPrefix + holder)
+                    }
+                }
+                try db.execute(sql: """
+                    INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [c.id, i, e.raw, e.address, key, folded, issue])
+                newEmails.append([e.raw, e.address, key, folded, issue])
+            }
+            if before == nil {
+                s.created += 1
+            } else if before?["name"] != c.name || before?["origin"] != "import" || oldEmails != newEmails {
+                s.updated += 1
+            } else {
+                s.unchanged += 1
+            }
+        }
+        return s
+    }
+
+    /// Moves the links of a contact created from sent mail to `newId`, then deletes it.
+    private static func replaceCreatedContact(_ db: Database, _ oldId: String, with newId: String) throws {
+        try db.execute(sql: "UPDATE participants SET contact_id = ? WHERE contact_id = ?", arguments: [newId, oldId])
+        try db.execute(sql: "UPDATE OR IGNORE thread_contacts SET contact_id = ? WHERE contact_id = ?",
+                       arguments: [newId, oldId])
+        try db.execute(sql: "DELETE FROM thread_contacts WHERE contact_id = ?", arguments: [oldId])
+        try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [oldId])
+        try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [oldId])
+    }
+}

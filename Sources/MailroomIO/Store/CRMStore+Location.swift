@@ -1,0 +1,28 @@
+import Foundation
+
+extension CRMStore {
+    /// The SQLite file of a `store:` value (`sqlite:PATH` or a bare path), resolved against `base` when relative.
+    /// Throws `.usage` for a store kind this build cannot write.
+    public static func path(fromLocation location: String, relativeTo base: URL?) throws -> String {
+        var p = location
+        if p.hasPrefix("sqlite:") {
+            p = String(p.dropFirst("sqlite:".count))
+        } else if p.hasPrefix("postgres:") || p.hasPrefix("postgresql:") {
+            throw MailroomError(.usage, "this build writes only SQLite stores (sqlite:PATH)", location: location)
+        }
+        guard !p.isEmpty else { throw MailroomError(.usage, "the store path is empty", location: location) }
+        if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL.path }
+        let dir = base ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return dir.appendingPathComponent(p).standardizedFileURL.path
+    }
+
+    /// The SQLite file a pipeline's `store:` names (default `crm.sqlite` beside the pipeline file).
+    public static func path(for pipeline: LoadedPipeline) throws -> String {
+        switch pipeline.config.store {
+        case .sqlite(let p): return try path(fromLocation: "sqlite:" + p, relativeTo: pipeline.directory)
+        case .postgres(let url):
+            throw MailroomError(.usage, "this build writes only SQLite stores (sqlite:PATH)",
+                                location: url.split(separator: "@").last.map(String.init) ?? "postgres")
+        }
+    }
+}

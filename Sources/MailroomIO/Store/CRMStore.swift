@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+
+/// The SQLite CRM store: one file, opened through GRDB with WAL and foreign keys, migrated on open.
+///
+/// Opening refuses, each with one line naming the path: a file that is not SQLite or another program's database
+/// (`.store`), a schema newer than this binary knows (`.store`), a location that cannot be written (`.localIO`).
+/// Nothing is written before those checks pass, and every write is a transaction, so nothing is half-written.
+public final class CRMStore: @unchecked Sendable {
+    /// The store file's path.
+    public let path: String
+    /// GRDB's connection. Writers go through `write(_:)` so that SQLite errors become `MailroomError`s.
+    public let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// The lock file guarding writers of the store at `path`.
+    public static func lockPath(for path: String) -> String { path + ".lock" }
+
+    /// Opens (creating and migrating when needed) the store at `path`.
+    /// - Parameter readOnly: open without writing anything: the file must exist and be fully migrated.
+    public static func open(path: String, readOnly: Bool = false) throws -> CRMStore {
+        try precheck(path: path, readOnly: readOnly)
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.readonly = readOnly
+        config.journalMode = readOnly ? .default : .wal
+        config.label = "mailroom-store"
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: "open the store")
+        }
+        let store = CRMStore(path: path, queue: queue)
+        try store.checkAndMigrate(readOnly: readOnly)
+        return store
+    }
+
+    /// Runs `body` in a write transaction; SQLite errors become `MailroomError`s naming the store.
+    public func write<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: doing)
+        }
+    }
+
+    /// Runs `body` in a read transaction; SQLite errors become `MailroomError`s naming the store.
+    public func read<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: doing)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read("check integrity") { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+        }
+    }
+
+    /// Before SQLite sees the path: a folder, a missing parent folder, or a file that is not SQLite.
+    private static func precheck(path: String, readOnly: Bool) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue {
+                throw MailroomError(.store, "is a folder, not a store file", location: path)
+            }
+            guard let h = FileHandle(forReadingAtPath: path) else {
+                throw MailroomError(.localIO, "cannot read the store file (permission denied?)", location: path)
+            }
+            let head = (try? h.read(upToCount: 16)) ?? Data()
+            try? h.close()
+            if !head.isEmpty && head != Data("SQLite format 3\0".utf8) {
+                throw MailroomError(.store, "not an SQLite database: is `store:` pointing at the right file?",
+                                    location: path)
+            }
+        } else {
+            if readOnly {
+                throw MailroomError(.store, "no store here yet: load a run or import contacts first",
+                                    location: path)
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            let dir = parent.isEmpty ? "." : parent
+            var parentIsDir: ObjCBool = false
+            if !fm.fileExists(atPath: dir, isDirectory: &parentIsDir) || !parentIsDir.boolValue {
+                throw MailroomError(.localIO, "cannot create the store: folder \(dir) does not exist",
+                                    location: path)
+            }
+        }
+    }
+
+    /// Refuses foreign or newer stores, then applies pending migrations.
+    private func checkAndMigrate(readOnly: Bool) throws {
+        let migrator = StoreSchema.migrator
+        let state: (appID: Int32, version: Int, tables: Int, superseded: Bool, complete: Bool)
+        do {
+            state = try queue.read { db in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let tables = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                    """) ?? 0
+                let superseded = try db.tableExists("grdb_migrations") ? try migrator.hasBeenSuperseded(db) : false
+                let complete = try db.tableExists("grdb_migrations") ? try migrator.hasCompletedMigrations(db) : false
+                return (appID, version, tables, superseded, complete)
+            }
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: "read the store")
+        }
+        if state.tables > 0 && state.appID != StoreSchema.applicationID {
+            throw MailroomError(.store, "an SQLite database, but not a Mailroom store (another program's file?)",
+                                location: path)
+        }
+        if state.version > StoreSchema.version || state.superseded {
+            throw MailroomError(.store, "store schema version \(state.version) is newer than this mailroom knows "
+                                + "(\(StoreSchema.version)): upgrade mailroom", location: path)
+        }
+        if state.complete { return }
+        if readOnly {
+            throw MailroomError(.store, "store schema version \(state.version) needs migrating: run a load or "
+                                + "contacts import first", location: path)
+        }
+        do {
+            try migrator.migrate(queue)
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: "create the store schema")
+        }
+    }
+}

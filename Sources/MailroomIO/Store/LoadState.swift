@@ -1,0 +1,193 @@
+import GRDB
+
+/// The upserts of one load, and what it remembers between phases (built from every record, committed or not).
+final class LoadState {
+    let runId: String
+    let options: LoadOptions
+    /// Message identity key → thread id, from `match/threads.ndjson`.
+    var threadOf: [String: String] = [:]
+    /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
+    var names: [String: String] = [:]
+
+    static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
+    static let createdRule = "created-from-sent"
+    static let addMailbox = "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)"
+
+    init(runId: String, options: LoadOptions) {
+        self.runId = runId
+        self.options = options
+    }
+
+    func observe(_ m: DedupedMessage) {
+        guard options.createContacts == .sent, m.message.direction == .sent else { return }
+        for a in m.message.to + m.message.cc + m.message.bcc {
+            if let n = a.name, names[a.address] == nil { names[a.address] = n }
+        }
+    }
+
+    /// Threads: visibility is fixed when a thread is first stored; an internal thread stays internal and is
+    /// never linked to a contact. Class and proposed class only move up (internal-only < unmatched < matched),
+    /// dates widen, and the subject is the earliest message's: the same rows whatever order runs load in.
+    func applyThreads(_ db: Database, _ batch: [ThreadRecord]) throws {
+        for t in batch {
+            let newClass = t.classification.rawValue
+            let visibility: String
+            if let old = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
+                """), arguments: [t.threadId]) {
+                visibility = old["visibility"]
+                let oldClass: String = old["class"]
+                let cls = visibility == "internal" ? "internal-only"
+                    : (t.classification == .internalOnly ? oldClass : Self.higher(oldClass, newClass))
+                let proposed = Self.higher(old["proposed_class"], newClass)
+                let oldFirst: String? = old["first_date"]
+                let oldSubject: String = old["subject"]
+                var subject = oldSubject
+                if let nf = t.firstDate, oldFirst == nil || nf < oldFirst! {
+                    subject = t.subject
+                } else if t.firstDate == oldFirst {
+                    subject = min(oldSubject, t.subject)
+                }
+                try db.cachedStatement(sql: """
+                    UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ?
+                    WHERE id = ?
+                    """).execute(arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
+                                     Self.maxDate(old["last_date"], t.lastDate), t.threadId])
+            } else {
+                visibility = t.classification == .internalOnly ? "internal" : "customer"
+                try db.cachedStatement(sql: """
+                    INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate,
+                                             t.lastDate])
+            }
+            guard visibility == "customer" else { continue }
+            for c in t.contacts where try contactExists(db, c.contactId) {
+                try db.cachedStatement(sql: """
+                    INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
+                    """).execute(arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
+            }
+        }
+    }
+
+    /// Messages (one row per identity key) and their copies. Fields that can differ between loads of the same
+    /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)
+    /// and the least content hash.
+    func applyMessages(_ db: Database, _ batch: [DedupedMessage]) throws {
+        for d in batch {
+            let m = d.message
+            guard let threadId = threadOf[d.key] else {
+                throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
+                                    + "match/threads.ndjson: rerun the match stage")
+            }
+            // The least mailbox name among the copies: the same whichever copy dedupe saw first.
+            let mailbox = ([m.mailbox] + d.copies.map(\.mailbox)).min()!
+            try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [mailbox])
+            try db.cachedStatement(sql: """
+                INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
+                                     snippet, bulk)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id,
+                    content_hash = min(content_hash, excluded.content_hash), thread_id = excluded.thread_id,
+                    mailbox = min(mailbox, excluded.mailbox),
+                    direction = CASE WHEN direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
+                                     ELSE 'received' END,
+                    date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
+                    bulk = excluded.bulk
+                """).execute(arguments: [d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue,
+                                         m.date, m.subject, m.snippet, m.bulk.isEmpty ? 0 : 1])
+            for c in d.copies {
+                var w = JSONWriter()
+                w.beginArray()
+                for f in c.flags.sorted() { w.string(f) }
+                w.endArray()
+                try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [c.mailbox])
+                try db.cachedStatement(sql: """
+                    INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
+                        mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
+                    """).execute(arguments: [c.copyId, d.key, c.mailbox, c.folder,
+                                             String(decoding: w.bytes, as: UTF8.self)])
+            }
+        }
+    }
+
+    /// Participants, linked as match decided, except on internal threads (never linked). With
+    /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
+    /// key or folded key) gets a contact `auto:<key>`.
+    func applyLinks(_ db: Database, _ batch: [ParticipantLink]) throws {
+        for l in batch {
+            guard let m = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
+                WHERE m.key = ?
+                """), arguments: [l.messageKey]) else {
+                throw MailroomError(.input, "a link of match/links.ndjson names a message that "
+                                    + "dedupe/messages.ndjson does not have: rerun the match stage")
+            }
+            let internalThread = (m["visibility"] as String) == "internal"
+            var contactId = l.contactId
+            var rule = l.rule?.rawValue
+            if internalThread { contactId = nil; rule = nil }
+            if let c = contactId, try !contactExists(db, c) { contactId = nil; rule = nil }
+            if contactId == nil, !internalThread, options.createContacts == .sent, !l.isInternal,
+               l.ambiguous.isEmpty, ["to", "cc", "bcc"].contains(l.role), (m["direction"] as String) == "sent",
+               let created = try createdContact(db, address: l.address) {
+                contactId = created
+                rule = Self.createdRule
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
+                    """).execute(arguments: [m["thread_id"] as String, created, l.address, Self.createdRule])
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
+                    contact_id = excluded.contact_id, rule = excluded.rule
+                """).execute(arguments: [l.messageKey, l.role, l.address, l.isInternal ? 1 : 0, contactId, rule])
+        }
+    }
+
+    /// The contact created from sent mail for `address`: an existing one, a new one, or nil when another
+    /// (imported) contact already holds the address by match key or folded key.
+    private func createdContact(_ db: Database, address: String) throws -> String? {
+        guard let a = AddressNormalizer.parse(address) else { return nil }
+        let folded = AddressNormalizer.foldedKey(a)
+        if let holder = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT c.id, c.origin FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.key = ? OR e.folded_key = ? OR e.key = ? ORDER BY e.key = ? DESC, c.id LIMIT 1
+            """), arguments: [a.key, folded, folded, a.key]) {
+            return (holder["origin"] as String) == Self.createdRule ? holder["id"] : nil
+        }
+        let id = "auto:" + a.key
+        try db.cachedStatement(sql: """
+            INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            """).execute(arguments: [id, names[address] ?? a.address, Self.createdRule, runId])
+        try db.cachedStatement(sql: """
+            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
+            VALUES (?, 0, ?, ?, ?, ?, NULL)
+            """).execute(arguments: [id, address, a.address, a.key, folded])
+        return id
+    }
+
+    private func contactExists(_ db: Database, _ id: String) throws -> Bool {
+        let sql = "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
+    }
+
+    static func higher(_ a: String, _ b: String) -> String {
+        (classRank[a] ?? 0) >= (classRank[b] ?? 0) ? a : b
+    }
+
+    static func minDate(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    static func maxDate(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return max(a, b)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import MailroomCore
+
+extension PipelineRunner {
+    /// The load stage: the run's contacts, messages, threads and links into the pipeline's store, in batches
+    /// that each commit with the run's checkpoint. Rerunning it (`mailroom stage load --run DIR`) continues an
+    /// interrupted load of this run, or reloads a finished one; both leave the same rows.
+    func runLoad() throws -> StageResult {
+        var result = StageResult()
+        let contacts = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
+        let messages = try stageOutput(.dedupe, "dedupe/messages.ndjson")
+        let threads = try stageOutput(.match, "match/threads.ndjson")
+        let links = try stageOutput(.match, "match/links.ndjson")
+        result.inputs = [contacts, messages, threads, links].map(inputRecord)
+        let dir = runDir
+        func source<R: JSONRecord>(_: R.Type, _ file: FileSummary) -> RecordSource<R> {
+            RecordSource { body in try dir.read(R.self, file) { record, _ in try body(record) } }
+        }
+        let loader = try StoreLoader.forPipeline(pipeline, logger: logger)
+        let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
+                              windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
+                              inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","))
+        let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),
+                              messages: source(DedupedMessage.self, messages),
+                              links: source(ParticipantLink.self, links))
+        let summary = try loader.load(run, input)
+        result.settings = ["store": .string("sqlite:" + loader.store.path),
+                           "createContacts": .string(pipeline.config.createContacts.rawValue)]
+        result.counts = summary.counts
+        logger.info("load finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "load",
+                                                "resumed.from": "\(summary.resumedFrom ?? "-")"])
+        return result
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import MailroomCore
+import Testing
+@testable import MailroomIO
+
+/// The NDJSON reader gives the same records and line numbers whatever its read-chunk size, and refuses a file
+/// that was cut short or holds a line that is not JSON, naming the file and the line.
+@Suite struct NDJSONReaderTests {
+    static let chunkSizes = [1, 2, 3, 7, 64, 4096, 1 << 20]
+
+    /// Contacts with long lines (over several chunks at 4096) and multi-byte UTF-8 (2, 3 and 4 bytes) placed so that
+    /// small chunk sizes split characters.
+    static let contacts: [Contact] = {
+        var out: [Contact] = []
+        let names = ["Zoë Ångström", "需要予測 ワークショップ", "Статус проекта", "emoji 📬 🧾 tail", "plain"]
+        for i in 0..<40 {
+            let long = String(repeating: names[i % names.count] + " ", count: i % 7 == 0 ? 700 : 1 + i % 3)
+            let emails = (0..<(1 + i % 4)).map { k in
+                ContactEmail(raw: "p\(i).\(k)@bücher.example", address: "p\(i).\(k)@bücher.example",
+                             key: "p\(i).\(k)@xn--bcher-kva.example", foldedKey: "p\(i).\(k)@xn--bcher-kva.example",
+                             issue: k == 3 ? "not an address: «x»" : nil)
+            }
+            out.append(Contact(id: "C\(i)", name: long, emails: emails, line: i + 2))
+        }
+        return out
+    }()
+
+    func write(_ bytes: [UInt8]) throws -> (dir: URL, file: URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndjson-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("contacts.ndjson")
+        try Data(bytes).write(to: file)
+        return (dir, file)
+    }
+
+    func fileBytes(_ records: [Contact]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for r in records {
+            bytes += r.jsonBytes()
+            bytes.append(0x0A)
+        }
+        return bytes
+    }
+
+    @Test func theTestFileHasLongLinesAndMultiByteCharacters() {
+        let bytes = fileBytes(Self.contacts)
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == Self.contacts.count)
+        #expect(lines.contains { $0.count > 20_000 })
+        #expect(bytes.contains { $0 >= 0xF0 })  // a 4-byte sequence
+    }
+
+    @Test(arguments: chunkSizes)
+    func everyChunkSizeReadsTheSameRecordsAndLineNumbers(chunkSize: Int) throws {
+        let bytes = fileBytes(Self.contacts)
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var read: [Contact] = []
+        var numbers: [Int] = []
+        let summary = try NDJSONReader.forEach(Contact.self, url: file, chunkSize: chunkSize) { c, line in
+            read.append(c)
+            numbers.append(line)
+        }
+        #expect(read == Self.contacts)
+        #expect(numbers == Array(1...Self.contacts.count))
+        #expect(summary.lines == Self.contacts.count)
+        let whole = try NDJSONReader.forEachLine(url: file) { _, _ in }
+        #expect(summary.sha256 == whole.sha256)
+        #expect(summary.sha256.count == 64)
+    }
+
+    @Test(arguments: chunkSizes)
+    func everyChunkSizeGivesTheSameLineBytes(chunkSize: Int) throws {
+        let bytes = fileBytes(Self.contacts)
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var lines: [[UInt8]] = []
+        try NDJSONReader.forEachLine(url: file, chunkSize: chunkSize) { line, _ in lines.append(Array(line)) }
+        let expected = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
+        #expect(lines == expected)
+    }
+
+    @Test(arguments: chunkSizes)
+    func aLastLineWithoutNewlineIsAnInputErrorNamingTheLine(chunkSize: Int) throws {
+        var bytes = fileBytes(Array(Self.contacts.prefix(5)))
+        bytes.removeLast()  // the newline of line 5
+        bytes.removeLast(10)  // and part of the record, as an interrupted writer leaves it
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var seen: [Int] = []
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "run/contacts.ndjson", chunkSize: chunkSize) { _, n in
+                seen.append(n)
+            }
+        }
+        #expect(error?.status == .input)
+        #expect(error?.location == "run/contacts.ndjson")
+        #expect(error?.message.hasPrefix("line 5 has no newline: the file is incomplete") == true)
+        #expect(seen == [1, 2, 3, 4])
+    }
+
+    @Test(arguments: [1, 3, 64, 1 << 20])
+    func aLineThatIsNotJSONIsAnInputErrorNamingTheLine(chunkSize: Int) throws {
+        var bytes = fileBytes(Array(Self.contacts.prefix(3)))
+        bytes += Array("{\"id\":\"C9\",\"name\":\"Zoë\"\n".utf8)  // cut-off object
+        bytes += fileBytes([Self.contacts[3]])
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson", chunkSize: chunkSize) { _, _ in }
+        }
+        #expect(error?.status == .input)
+        #expect(error?.description.hasPrefix("x.ndjson: line 4: not a valid record") == true)
+    }
+
+    @Test func aRecordMissingAFieldIsAnInputErrorNamingTheLine() throws {
+        let bytes = fileBytes(Array(Self.contacts.prefix(2))) + Array("{\"id\":\"C9\"}\n".utf8)
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson") { _, _ in }
+        }
+        #expect(error?.description.hasPrefix("x.ndjson: line 3: not a valid record") == true)
+    }
+
+    @Test func anEmptyFileHasNoLinesAndAMissingFileIsAnInputError() throws {
+        let (dir, file) = try write([])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let summary = try NDJSONReader.forEachLine(url: file) { _, _ in Issue.record("no line expected") }
+        #expect(summary.lines == 0)
+        // SHA-256 of nothing.
+        #expect(summary.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEachLine(url: dir.appendingPathComponent("gone.ndjson"), displayPath: "gone.ndjson") { _, _ in }
+        }
+        #expect(error?.status == .input)
+        #expect(error?.location == "gone.ndjson")
+    }
+
+    @Test func whatTheWriterWritesTheReaderReadsBack() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndjson-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("c.ndjson")
+        let w = try NDJSONWriter(url: url, relativePath: "c.ndjson", schema: Contact.schema)
+        for c in Self.contacts { try w.write(c) }
+        let summary = try w.finish()
+        var read: [Contact] = []
+        let r = try NDJSONReader.forEach(Contact.self, url: url, chunkSize: 7) { c, _ in read.append(c) }
+        #expect(read == Self.contacts)
+        #expect(r.lines == summary.lines)
+        #expect(r.sha256 == summary.sha256)
+        #expect(summary.bytes == fileBytes(Self.contacts).count)
+        // No temporary file is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["c.ndjson"])
+    }
+}
