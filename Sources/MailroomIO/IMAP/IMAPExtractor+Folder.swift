@@ -2,8 +2,8 @@ import Foundation
 import MailroomCore
 
 extension IMAPExtractor {
-    /// Which UIDs to consider after EXAMINE, and which INTERNALDATEs to keep (nil keeps all).
-    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> (uids: [UInt64], keep: ((Int64) -> Bool)?)
+    /// Which UIDs to consider after EXAMINE, and the window their INTERNALDATE must fall in (nil keeps all).
+    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> (uids: [UInt64], window: DateWindow?)
 
     /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags, then fetch the bodies not yet committed,
     /// batch by batch, each batch committed and checkpointed. Retried (reconnecting) on network failures; a retry
@@ -32,20 +32,29 @@ extension IMAPExtractor {
             let done = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
             var r = IMAPFolderReport(folder: folder.name, uidValidity: status.uidValidity)
             r.resumed = copies.count
-            let (candidates, keep) = try select(s, status)
-            r.highestUID = max(candidates.max() ?? 0, highestSeen[folder.name] ?? 0)
-            highestSeen[folder.name] = r.highestUID
+            let (candidates, window) = try select(s, status)
+            // The cursor to keep: everything up to the folder's newest UID is read, except when messages newer
+            // than the window's end were left out (a window ending in the past): then only below the first such UID.
+            var highest = max(candidates.max() ?? 0, (status.uidNext ?? 1) - 1)
+            if candidates.isEmpty && status.uidNext == nil { highest = 0 }
 
             // Listing: size, date, flags (and X-GM-MSGID) of every candidate, to filter before fetching bodies.
             var listed: [IMAPFetchResult] = []
+            var firstTooNew: UInt64?
             let todo = candidates.filter { !done.contains($0) }
             for batch in todo.chunked(options.batchSize) {
                 try s.fetch(IMAPCommand.fetchListing(batch, gmail: s.isGmail)) { f in
-                    if let keep, let d = f.internalDate, !keep(d) { return }
-                    if f.internalDate == nil && keep != nil { return }
+                    if let window {
+                        guard let d = f.internalDate else { return }
+                        if d >= window.end, let u = f.uid { firstTooNew = min(firstTooNew ?? u, u) }
+                        if !window.contains(d) { return }
+                    }
                     listed.append(f)
                 }
             }
+            if let t = firstTooNew { highest = min(highest, t - 1) }
+            r.highestUID = max(highest, highestSeen[folder.name] ?? 0)
+            highestSeen[folder.name] = r.highestUID
             listed.sort { $0.uid! < $1.uid! }
 
             for batch in listed.chunked(options.rateLimit.batchSize(default: options.batchSize)) {

@@ -143,8 +143,7 @@ public final class IMAPExtractor {
         var reports: [IMAPFolderReport] = []
         for folder in try folders() {
             let (c, r) = try extractFolder(folder) { s, _ in
-                let uids = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
-                return (uids, { window.contains($0) })
+                (try s.uidSearch(IMAPCommand.searchSince(start: window.start)), window)
             }
             copies += c
             reports.append(r)
