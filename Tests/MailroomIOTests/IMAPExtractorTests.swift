@@ -80,6 +80,7 @@ struct IMAPExtractorTests {
         let again = try Self.extractor(server, user: user, runDirectory: run).backfill(window: window)
         #expect(again.copies == result.copies)
         #expect(again.folders.map(\.fetched) == [0, 0])
+        #expect(again.cursors == result.cursors)
     }
 
     @Test func aNamedFolderTheServerLacksStopsWithAFolderError() throws {

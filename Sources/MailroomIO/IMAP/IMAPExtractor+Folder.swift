@@ -17,7 +17,7 @@ extension IMAPExtractor {
             var r = IMAPFolderReport(folder: folder.name, uidValidity: UInt64(done.uidValidity))
             r.copies = copies.count
             r.resumed = copies.count
-            r.highestUID = copies.compactMap { $0.imap.map { UInt64($0.uid) } }.max() ?? 0
+            r.highestUID = max(UInt64(done.highestUID), copies.compactMap { $0.imap.map { UInt64($0.uid) } }.max() ?? 0)
             if let h = highestSeen[folder.name] { r.highestUID = max(r.highestUID, h) }
             return (copies, r)
         }
@@ -97,7 +97,7 @@ extension IMAPExtractor {
                     }
                 }
                 bytesTotal += batchBytes
-                checkpoint.update(try raw.commit())
+                checkpoint.update(try raw.commit(highestUID: r.highestUID))
                 try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
                 r.fetched = fetchedTotal
                 r.bytes = bytesTotal
@@ -106,7 +106,7 @@ extension IMAPExtractor {
                 try afterBatch?(r)
                 pace(messages: needBodies.count, bytes: batchBytes)
             }
-            checkpoint.update(try raw.commit(complete: true))
+            checkpoint.update(try raw.commit(complete: true, highestUID: r.highestUID))
             try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
             r.fetched = fetchedTotal
             r.bytes = bytesTotal
