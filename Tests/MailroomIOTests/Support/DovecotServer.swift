@@ -40,9 +40,10 @@ final class DovecotServer: @unchecked Sendable {
             openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj '/CN=Other CA' && \
             openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost' && \
             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf && \
-            chown -R nobody:nogroup mail
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
             """)
+        if DovecotServer.isRoot { try DovecotServer.sh("chown -R nobody:nogroup '\(r)/mail'") }
+        let (user, group) = DovecotServer.mailUser
         caFile = "\(r)/ca.pem"
         otherCAFile = "\(r)/other.pem"
         var passwd = ""
@@ -62,9 +63,9 @@ final class DovecotServer: @unchecked Sendable {
             ssl_key = <\(r)/server.key
             disable_plaintext_auth = no
             auth_mechanisms = plain login
-            default_internal_user = nobody
-            default_internal_group = nogroup
-            default_login_user = nobody
+            default_internal_user = \(user)
+            default_internal_group = \(group)
+            default_login_user = \(user)
             first_valid_uid = 0
             mail_location = maildir:\(r)/mail/%u
             passdb {
@@ -73,9 +74,13 @@ final class DovecotServer: @unchecked Sendable {
             }
             userdb {
               driver = static
-              args = uid=nobody gid=nogroup home=\(r)/mail/%u
+              args = uid=\(user) gid=\(group) home=\(r)/mail/%u
+            }
+            service anvil {
+              chroot =
             }
             service imap-login {
+              chroot =
               inet_listener imap {
                 address = 127.0.0.1
                 port = \(plainPort)
@@ -169,7 +174,7 @@ final class DovecotServer: @unchecked Sendable {
         try Data(bytes).write(to: file)
         var times = [timespec(tv_sec: Int(internalDate), tv_nsec: 0), timespec(tv_sec: Int(internalDate), tv_nsec: 0)]
         _ = utimensat(AT_FDCWD, file.path, &times, 0)
-        try DovecotServer.sh("chown -R nobody:nogroup '\(base.path)'")
+        if DovecotServer.isRoot { try DovecotServer.sh("chown -R nobody:nogroup '\(base.path)'") }
     }
     private var nextFile = 0
 
@@ -185,6 +190,17 @@ final class DovecotServer: @unchecked Sendable {
     }
 
     // MARK: helpers
+
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// Mail and login processes run as `nobody` when the tests run as root (Dovecot refuses uid 0 for them),
+    /// else as the test's own user (Dovecot then runs unprivileged).
+    static var mailUser: (user: String, group: String) {
+        if isRoot { return ("nobody", "nogroup") }
+        let user = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "nobody"
+        let group = getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) } ?? "nogroup"
+        return (user, group)
+    }
 
     static func sh(_ script: String) throws {
         _ = try run("/bin/sh", ["-c", script])
