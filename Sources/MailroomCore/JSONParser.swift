@@ -122,11 +122,14 @@ public struct JSONParser {
         let open = i
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; all ASCII needs no UTF-8 validation.
+        var high: UInt8 = 0
         while i < buf.count {
             let c = buf[i]
+            high |= c
             if c == UInt8(ascii: "\"") {
-                let s = try validated(start..<i, open: open)
+                let s = high < 0x80 ? String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+                    : try validated(start..<i, open: open)
                 i += 1
                 return s
             }
