@@ -63,6 +63,28 @@ public struct DedupedMessage: JSONRecord, Equatable {
         w.field("copies", copies)
         w.endObject()
     }
+
+    /// The line `DedupedMessage(key:message:copies:).writeJSON` writes, built from the message's own
+    /// `normalize/messages.ndjson` line without decoding it: `{"key":…,` + the line's fields + `,"copies":[…]}`.
+    /// Equal to encoding the decoded record because `NormalizedMessage` lines are written by `writeJSON` (fixed
+    /// key order, compact, the same escapes) and decoding then encoding such a line gives back its bytes. Nil
+    /// when the line does not look like one `writeJSON` wrote (then decode and encode instead).
+    public static func jsonLine(key: String, messageLine line: UnsafeRawBufferPointer, copies: [CopyRef],
+                                into w: inout JSONWriter) -> Bool {
+        let head = Self.messageLineHead
+        guard line.count > head.count + 1, line[line.count - 1] == UInt8(ascii: "}"),
+              line.starts(with: head) else { return false }
+        w.reset()
+        w.beginObject()
+        w.field("key", key)
+        w.appendRaw(UInt8(ascii: ","))
+        w.appendRaw(UnsafeRawBufferPointer(rebasing: line[1..<(line.count - 1)]))
+        w.field("copies", copies)
+        w.endObject()
+        return true
+    }
+
+    private static let messageLineHead = Array(#"{"copyId":""#.utf8)
 }
 
 /// `dedupe/duplicates.ndjson` — grain: one line per message copy dropped as a repeat of an identity already

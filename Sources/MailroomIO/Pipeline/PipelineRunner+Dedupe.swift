@@ -58,6 +58,9 @@ extension PipelineRunner {
         var result = StageResult()
         let input = try stageOutput(.normalize, "normalize/messages.ndjson")
         result.inputs = [inputRecord(input)]
+        // The contact files do not depend on the messages: they are written on another core meanwhile.
+        let contactsTask = BackgroundTask { try self.writeContacts() }
+        defer { contactsTask.waitIgnoringResult() }
         // Pass 1: decide every copy; remember each identity's copies (ids only).
         var dedup = MessageDeduplicator()
         var keyOfLine: [String?] = []
@@ -77,17 +80,30 @@ extension PipelineRunner {
                 duplicates += 1
             }
         }
-        // Pass 2: write each identity once, at its first copy, with all its copies.
+        // Pass 2: write each identity once, at its first copy, with all its copies. The message's fields are
+        // copied from its line as they are (see `DedupedMessage.jsonLine`); only a line that does not look like
+        // one normalize wrote is decoded and encoded again.
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var line = 0
         var unique = 0
-        try runDir.read(NormalizedMessage.self, input) { m, _ in
+        var w = JSONWriter(reserving: 8192)
+        let shown = runDir.display(input.file)
+        let (lines, sha) = try NDJSONReader.forEachLine(url: runDir.fileURL(input.file), displayPath: shown) { bytes, no in
             defer { line += 1 }
-            guard let key = keyOfLine[line] else { return }
-            try out.write(DedupedMessage(key: key, message: m, copies: copies[key] ?? []))
+            guard line < keyOfLine.count, let key = keyOfLine[line] else { return }
+            let refs = copies[key] ?? []
+            if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
+                let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
+                w.reset()
+                DedupedMessage(key: key, message: m, copies: refs).writeJSON(&w)
+            }
+            try out.writeLine(w.bytes)
             unique += 1
         }
-        let contacts = try writeContacts()
+        if lines != input.lines || sha != input.sha256 {
+            throw MailroomError(.input, "changed while dedupe read it: rerun normalize, then dedupe", location: shown)
+        }
+        let contacts = try contactsTask.wait()
         result.outputs = [try out.finish(), try dropped.finish()] + contacts.outputs
         if let i = contacts.input { result.inputs.append(i) }
         result.counts = ["unique": unique, "duplicates": duplicates].merging(contacts.counts) { a, _ in a }
