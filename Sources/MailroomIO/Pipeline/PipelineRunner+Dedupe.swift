@@ -38,8 +38,16 @@ extension PipelineRunner {
         for i in issues where !i.fatal {
             logger.warning("contacts file: line \(i.line): \(i.message)")
         }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return (contacts, sha)
+        return (contacts, NDJSONReader.hex(SHA256.hash(data: bytes)))
+    }
+
+    /// The SHA-256 (hex) of the pipeline's contacts file as it is now, without parsing it. No contacts file → nil.
+    func contactsFileSHA() throws -> String? {
+        guard let url = pipeline.contactsURL else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
+        }
+        return NDJSONReader.hex(SHA256.hash(data: data))
     }
 
     /// Writes dedupe's contact files from the contacts file.

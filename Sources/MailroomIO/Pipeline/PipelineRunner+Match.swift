@@ -9,7 +9,7 @@ extension PipelineRunner {
         // Contacts are read from the contacts file as it is now, so that fixing contacts and rerunning match alone
         // takes effect; dedupe's contact files are refreshed when the file changed since dedupe ran.
         var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
-        let (_, currentSHA) = try readContacts()
+        let currentSHA = try contactsFileSHA()
         let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
         if currentSHA.map({ "sha256:\($0)" }) != recorded {
             let refreshed = try writeContacts()
@@ -23,8 +23,14 @@ extension PipelineRunner {
             contactsSummary = refreshed.outputs[0]
             logger.info("contacts file changed since dedupe: contact files refreshed")
         }
-        var contacts: [Contact] = []
-        try runDir.read(Contact.self, contactsSummary) { c, _ in contacts.append(c) }
+        // The contact index is built on another core while pass 1 threads the messages.
+        let summary = contactsSummary
+        let indexTask = BackgroundTask { [runDir] in
+            var contacts: [Contact] = []
+            try runDir.read(Contact.self, summary) { c, _ in contacts.append(c) }
+            return ContactIndex(contacts: contacts)
+        }
+        defer { indexTask.waitIgnoringResult() }
         result.inputs.append(inputRecord(contactsSummary))
         var owner: Set<String> = []
         for keys in ownerKeys().values { owner.formUnion(keys) }
@@ -37,7 +43,7 @@ extension PipelineRunner {
         let assignment = builder.finish()
 
         // Pass 2: participants and contacts.
-        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: ContactIndex(contacts: contacts))
+        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try indexTask.wait())
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
         try runDir.read(DedupedMessage.self, input) { m, line in
