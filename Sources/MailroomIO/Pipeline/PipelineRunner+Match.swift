@@ -38,9 +38,7 @@ extension PipelineRunner {
                            "owner": .array(owner.sorted().map { .string($0) })]
 
         // Pass 1: threads from ids and links only.
-        var builder = ThreadBuilder()
-        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
-        let assignment = builder.finish()
+        let assignment = try threadAssignment(input)
 
         // Pass 2: participants and contacts.
         var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try indexTask.wait())
@@ -69,5 +67,13 @@ extension PipelineRunner {
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
                          "links": linkCount, "unmatchedAddresses": unmatched.count]
         return result
+    }
+
+    /// Threads every message of `input`. A function of its own so that the builder's inputs (ids and
+    /// references of every message) are freed before pass 2 builds its own state.
+    private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
+        var builder = ThreadBuilder()
+        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        return builder.finish()
     }
 }
