@@ -54,7 +54,8 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws -> JSONValue {
         i += 1
-        var out: [String: JSONValue] = [:]
+        // Room for a record's fields up front: growing a dictionary rehashes every key at each doubling.
+        var out = [String: JSONValue](minimumCapacity: 32)
         skipSpace()
         if i < buf.count && buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
         while true {

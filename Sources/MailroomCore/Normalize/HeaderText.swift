@@ -9,13 +9,13 @@ enum HeaderText {
 
     /// The bytes as a String when they are valid UTF-8, else nil.
     static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
+        // Validate first, then build the string in one go (valid input decodes to the same scalars).
         var it = bytes.makeIterator()
         var decoder = UTF8()
-        var out = String.UnicodeScalarView()
         while true {
             switch decoder.decode(&it) {
-            case .scalarValue(let u): out.append(u)
-            case .emptyInput: return String(out)
+            case .scalarValue: continue
+            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
             case .error: return nil
             }
         }
