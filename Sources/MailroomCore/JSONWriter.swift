@@ -179,6 +179,13 @@ public struct JSONWriter: Sendable {
 public protocol JSONRecord: Sendable {
     init(json: JSONValue) throws
     func writeJSON(_ w: inout JSONWriter)
+    /// The top-level keys `init(json:)` reads, when it reads only some of a line's: readers then skip the
+    /// others' values without building them. Nil (the default): every key.
+    static var decodedKeys: Set<String>? { get }
+}
+
+extension JSONRecord {
+    public static var decodedKeys: Set<String>? { nil }
 }
 
 extension JSONRecord {

@@ -56,6 +56,22 @@ struct OptimizedOutputTests {
         return lines.count
     }
 
+    /// Checks that threading's partial read of each dedupe line (`DedupedThreadFields`, other fields skipped)
+    /// gives the same `ThreadInput` as decoding the whole `DedupedMessage`; returns how many were compared.
+    static func checkThreadFields(_ lines: [[UInt8]]) throws -> Int {
+        for (i, line) in lines.enumerated() {
+            let message = try NormalizedMessage(jsonBytes: line)
+            let copies = [CopyRef(copyId: message.copyId, mailbox: message.mailbox, folder: message.folder, flags: message.flags)]
+            let deduped = DedupedMessage(key: "mid:\(i)", message: message, copies: copies).jsonBytes()
+            let keys = try #require(DedupedThreadFields.decodedKeys)
+            let partial = try deduped.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) }
+            let fields = try DedupedThreadFields(json: partial)
+            #expect(ThreadInput(fields) == ThreadInput(try DedupedMessage(jsonBytes: deduped)), "message \(i): \(message.copyId)")
+            #expect(try DedupedThreadFields(jsonBytes: fields.jsonBytes()) == fields)
+        }
+        return lines.count
+    }
+
     @Test func splicedDedupeLinesEqualEncodedRecordsOnTheSampleData() throws {
         let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
         #expect(lines.count > 250)
@@ -67,6 +83,35 @@ struct OptimizedOutputTests {
         let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
         #expect(lines.count > 20)
         #expect(try Self.checkSplicedLines(lines) == lines.count)
+    }
+
+    @Test func threadingsPartialReadEqualsTheFullRecordOnTheSampleData() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
+        #expect(lines.count > 250)
+        #expect(try Self.checkThreadFields(lines) == lines.count)
+    }
+
+    @Test(.enabled(if: corporaPresent, "../shared/corpora is absent"))
+    func threadingsPartialReadEqualsTheFullRecordOnTheCorpora() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
+        #expect(lines.count > 20)
+        #expect(try Self.checkThreadFields(lines) == lines.count)
+    }
+
+    @Test(arguments: [
+        #"{"a":1,"skip":"unterminated}"#, #"{"a":1,"skip":[1,2}"#, #"{"a":1,"skip":{"k" 1}}"#, #"{"a":1,"skip":tru}"#,
+        #"{"a":1,"skip":{"k":[1]]}"#, "[1]", #"{"a":1,"skip":"x"} x"#,
+    ])
+    func partialParsingStillRejectsMalformedSkippedValues(_ text: String) {
+        #expect(throws: JSONError.self) {
+            try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["a"]) }
+        }
+    }
+
+    @Test func partialParsingKeepsOnlyTheNamedKeys() throws {
+        let text = #"{"a":1,"skip":{"k":["\"]}",{"x":null}]},"b":"é","c":[true]}"#
+        let v = try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["a", "b"]) }
+        #expect(v == .object(["a": .int(1), "b": .string("é")]))
     }
 
     @Test func aLineNotWrittenByNormalizeIsNotSpliced() throws {

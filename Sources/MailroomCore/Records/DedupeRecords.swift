@@ -269,3 +269,42 @@ public struct ContactGroup: JSONRecord, Equatable {
         w.endObject()
     }
 }
+
+/// The fields of a `dedupe/messages.ndjson` line that threading reads (see `ThreadInput`). A read-only view of
+/// `DedupedMessage`: decoding skips the other fields (addresses, copies, snippet) without building them.
+public struct DedupedThreadFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["key", "messageId", "date", "subject", "baseSubject", "inReplyTo",
+                                                   "references"]
+
+    public var key: String
+    public var messageId: String?
+    public var date: String?
+    public var subject: String
+    public var baseSubject: String
+    public var inReplyTo: [String]
+    public var references: [String]
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        key = try o.string("key")
+        messageId = try o.optionalString("messageId")
+        date = try o.optionalString("date")
+        subject = try o.string("subject")
+        baseSubject = try o.string("baseSubject")
+        inReplyTo = try o.stringArray("inReplyTo")
+        references = try o.stringArray("references")
+    }
+
+    /// The same fields as `DedupedMessage.writeJSON` writes them, in its order.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("key", key)
+        w.field("messageId", messageId)
+        w.field("date", date)
+        w.field("subject", subject)
+        w.field("baseSubject", baseSubject)
+        w.field("inReplyTo", inReplyTo)
+        w.field("references", references)
+        w.endObject()
+    }
+}

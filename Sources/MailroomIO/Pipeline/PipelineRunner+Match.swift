@@ -73,7 +73,7 @@ extension PipelineRunner {
     /// references of every message) are freed before pass 2 builds its own state.
     private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
         var builder = ThreadBuilder()
-        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
         return builder.finish()
     }
 }

@@ -34,6 +34,7 @@ public enum NDJSONReader {
                                               _ body: (R, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
         let decoder = ParallelBatchMapper<Void, Range<Int>, Result<R, Error>>(makeContext: {})
+        let keys = R.decodedKeys
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var firstLine = 1
@@ -41,7 +42,10 @@ public enum NDJSONReader {
             guard !ranges.isEmpty else { return }
             let records = try bytes.withUnsafeBufferPointer { buf in
                 try decoder.map(ranges) { _, r in
-                    Result { try R(json: JSONParser.parse(buffer: UnsafeBufferPointer(rebasing: buf[r]))) }
+                    Result {
+                        let line = UnsafeBufferPointer(rebasing: buf[r])
+                        return try R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+                    }
                 }
             }
             for (k, record) in records.enumerated() {
