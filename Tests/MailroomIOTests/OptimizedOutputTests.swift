@@ -72,6 +72,21 @@ struct OptimizedOutputTests {
         return lines.count
     }
 
+    /// Checks that deduplication's partial read of each normalize line (`NormalizedIdentityFields`) holds the
+    /// same values as the whole `NormalizedMessage`; returns how many were compared.
+    static func checkIdentityFields(_ lines: [[UInt8]]) throws -> Int {
+        let keys = try #require(NormalizedIdentityFields.decodedKeys)
+        for (i, line) in lines.enumerated() {
+            let m = try NormalizedMessage(jsonBytes: line)
+            let f = try NormalizedIdentityFields(json: line.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) })
+            #expect([f.copyId, f.mailbox, f.folder, f.contentHash] == [m.copyId, m.mailbox, m.folder, m.contentHash], "message \(i)")
+            #expect(f.flags == m.flags && f.messageId == m.messageId, "message \(i)")
+            var a = MessageDeduplicator(), b = MessageDeduplicator()
+            #expect(a.observe(messageId: f.messageId, contentHash: f.contentHash) == b.observe(m))
+        }
+        return lines.count
+    }
+
     @Test func splicedDedupeLinesEqualEncodedRecordsOnTheSampleData() throws {
         let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
         #expect(lines.count > 250)
@@ -85,17 +100,19 @@ struct OptimizedOutputTests {
         #expect(try Self.checkSplicedLines(lines) == lines.count)
     }
 
-    @Test func threadingsPartialReadEqualsTheFullRecordOnTheSampleData() throws {
+    @Test func partialReadsOfDedupeAndThreadingEqualTheFullRecordsOnTheSampleData() throws {
         let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
         #expect(lines.count > 250)
         #expect(try Self.checkThreadFields(lines) == lines.count)
+        #expect(try Self.checkIdentityFields(lines) == lines.count)
     }
 
     @Test(.enabled(if: corporaPresent, "../shared/corpora is absent"))
-    func threadingsPartialReadEqualsTheFullRecordOnTheCorpora() throws {
+    func partialReadsOfDedupeAndThreadingEqualTheFullRecordsOnTheCorpora() throws {
         let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
         #expect(lines.count > 20)
         #expect(try Self.checkThreadFields(lines) == lines.count)
+        #expect(try Self.checkIdentityFields(lines) == lines.count)
     }
 
     @Test(arguments: [

@@ -308,3 +308,38 @@ public struct DedupedThreadFields: JSONRecord, Equatable {
         w.endObject()
     }
 }
+
+/// The fields of a `normalize/messages.ndjson` line that deduplication reads: where the copy is and its identity
+/// (Message-ID, content hash). A read-only view of `NormalizedMessage`: decoding skips the other fields.
+public struct NormalizedIdentityFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "messageId", "contentHash"]
+
+    public var copyId: String
+    public var mailbox: String
+    public var folder: String
+    public var flags: [String]
+    public var messageId: String?
+    public var contentHash: String
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        copyId = try o.string("copyId")
+        mailbox = try o.string("mailbox")
+        folder = try o.string("folder")
+        flags = try o.stringArray("flags")
+        messageId = try o.optionalString("messageId")
+        contentHash = try o.string("contentHash")
+    }
+
+    /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("copyId", copyId)
+        w.field("mailbox", mailbox)
+        w.field("folder", folder)
+        w.field("flags", flags)
+        w.field("messageId", messageId)
+        w.field("contentHash", contentHash)
+        w.endObject()
+    }
+}

@@ -75,9 +75,9 @@ extension PipelineRunner {
         var copies: [String: [CopyRef]] = [:]
         let dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
         var duplicates = 0
-        try runDir.read(NormalizedMessage.self, input) { m, _ in
+        try runDir.read(NormalizedIdentityFields.self, input) { m, _ in
             let ref = CopyRef(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, flags: m.flags)
-            switch dedup.observe(m) {
+            switch dedup.observe(messageId: m.messageId, contentHash: m.contentHash) {
             case .keep(let key):
                 keyOfLine.append(key)
                 copies[key] = [ref]
