@@ -23,7 +23,7 @@ struct IMAPCommandLineTests {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        var o = Data(), e = Data()
+        nonisolated(unsafe) var o = Data(), e = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { o = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
