@@ -39,13 +39,7 @@ extension DateWindow {
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`). Month and day are
     /// not range-checked.
     public static func epochDays(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        MailDate.days(year: Int64(year), month: Int64(month), day: Int64(day))
     }
 
     /// Epoch seconds of an ISO 8601 date-time as the normalize stage writes it: `YYYY-MM-DDTHH:MM[:SS[.fff]]`

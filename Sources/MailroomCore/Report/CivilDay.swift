@@ -6,13 +6,7 @@ public struct CivilDay: Sendable, Hashable, Comparable {
     public init(number: Int) { self.number = number }
 
     public init(year: Int, month: Int, day: Int) {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        number = era * 146097 + doe - 719468
+        number = Int(MailDate.days(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
     /// The day an epoch second falls on (UTC).
@@ -39,15 +33,8 @@ public struct CivilDay: Sendable, Hashable, Comparable {
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let z = number + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let (y, m, d) = MailDate.civil(fromDays: Int64(number))
+        return (Int(y), Int(m), Int(d))
     }
 
     /// `YYYY-MM-DD`.
