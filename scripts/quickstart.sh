@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build --product mailroom
+echo "quickstart: building mailroom (the first build takes a few minutes)" >&2
+swift build --quiet --product mailroom
 .build/debug/mailroom run pipelines/sample.yml --dry-run --as-of 2026-11-20 "$@"
