@@ -17,22 +17,40 @@ final class ParallelBatchMapper<Context, Input, Output> {
         if inputs.isEmpty { return [] }
         var results = [Result<Output, Error>?](repeating: nil, count: inputs.count)
         let n = min(workers, inputs.count)
+        let queue = WorkQueue(count: inputs.count)
         results.withUnsafeMutableBufferPointer { out in
             contexts.withUnsafeMutableBufferPointer { ctx in
-                // Each worker owns a disjoint stride of indices and its own context: no shared mutation.
+                // Each index is handed out once (so each result slot has one writer) and each worker uses only
+                // its own context: no shared mutation. Workers take the next index when done, so one large
+                // input does not hold up the others' share.
                 let outBase = out.baseAddress!, ctxBase = ctx.baseAddress!
                 withoutActuallyEscaping(transform) { t in
                     DispatchQueue.concurrentPerform(iterations: n) { w in
-                        var i = w
-                        while i < inputs.count {
+                        while let i = queue.next() {
                             outBase[i] = Result { try t(&ctxBase[w], inputs[i]) }
-                            i += n
                         }
                     }
                 }
             }
         }
         return try results.map { try $0!.get() }
+    }
+}
+
+/// Hands out the indices 0..<count, each once, to whichever worker asks next.
+private final class WorkQueue: @unchecked Sendable {  // `next` is the only access to its state, under the lock
+    private let lock = NSLock()
+    private var index = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard index < count else { return nil }
+        index += 1
+        return index - 1
     }
 }
 

@@ -86,7 +86,7 @@ extension PipelineRunner {
         var unique = 0
         var w = JSONWriter(reserving: 8192)
         let shown = runDir.display(input.file)
-        let (lines, sha) = try NDJSONReader.forEachLine(url: runDir.fileURL(input.file), displayPath: shown) { bytes, no in
+        let (lines, sha) = try NDJSONReader.forEachLine(url: runDir.fileURL(input.file), displayPath: shown) { bytes, _ in
             defer { line += 1 }
             guard line < keyOfLine.count, let key = keyOfLine[line] else { return }
             let refs = copies[key] ?? []
