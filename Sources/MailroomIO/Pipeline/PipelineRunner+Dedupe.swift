@@ -40,8 +40,19 @@ extension PipelineRunner {
         return NDJSONReader.hex(SHA256.hash(data: data))
     }
 
-    /// Writes dedupe's contact files from the contacts file.
-    func writeContacts() throws -> (outputs: [FileSummary], input: StageInput?, counts: [String: Int]) {
+    /// Dedupe's contact files, written to temporary files: `finish()` puts them in place.
+    struct ContactFiles {
+        let writers: [NDJSONWriter]
+        let input: StageInput?
+        let counts: [String: Int]
+
+        func finish() throws -> [FileSummary] { try writers.map { try $0.finish() } }
+
+        func abandon() { writers.forEach { $0.abandon() } }
+    }
+
+    /// Writes dedupe's contact files from the contacts file, without putting them in place yet.
+    func prepareContacts() throws -> ContactFiles {
         let (contacts, sha) = try readContacts()
         let groups = ContactDuplicates.groups(contacts)
         let cw = try runDir.writer("dedupe/contacts.ndjson", schema: Contact.schema)
@@ -49,16 +60,27 @@ extension PipelineRunner {
         let gw = try runDir.writer("dedupe/contact-groups.ndjson", schema: ContactGroup.schema)
         for g in groups { try gw.write(g) }
         let input = sha.map { StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\($0)") }
-        return ([try cw.finish(), try gw.finish()], input, ["contacts": contacts.count, "contactGroups": groups.count])
+        return ContactFiles(writers: [cw, gw], input: input, counts: ["contacts": contacts.count, "contactGroups": groups.count])
+    }
+
+    /// Writes dedupe's contact files from the contacts file and puts them in place.
+    func writeContacts() throws -> (outputs: [FileSummary], input: StageInput?, counts: [String: Int]) {
+        let files = try prepareContacts()
+        return (try files.finish(), files.input, files.counts)
     }
 
     func runDedupe() throws -> StageResult {
         var result = StageResult()
         let input = try stageOutput(.normalize, "normalize/messages.ndjson")
         result.inputs = [inputRecord(input)]
-        // The contact files do not depend on the messages: they are written on another core meanwhile.
-        let contactsTask = BackgroundTask { try self.writeContacts() }
-        defer { contactsTask.waitIgnoringResult() }
+        // The contact files do not depend on the messages: they are written on another core meanwhile, and put in
+        // place only when the message passes succeeded (a failed stage leaves the previous files as they were).
+        let contactsTask = BackgroundTask { try self.prepareContacts() }
+        var placed = false
+        defer {
+            // A failed stage removes the contact files it prepared (they were never put in place).
+            if !placed, let files = try? contactsTask.wait() { files.abandon() }
+        }
         // Pass 1: decide every copy; remember each identity's copies (ids only).
         var dedup = MessageDeduplicator()
         var keyOfLine: [String?] = []
@@ -102,7 +124,8 @@ extension PipelineRunner {
             throw MailroomError(.input, "changed while dedupe read it: rerun normalize, then dedupe", location: shown)
         }
         let contacts = try contactsTask.wait()
-        result.outputs = [try out.finish(), try dropped.finish()] + contacts.outputs
+        result.outputs = [try out.finish(), try dropped.finish()] + (try contacts.finish())
+        placed = true
         if let i = contacts.input { result.inputs.append(i) }
         result.counts = ["unique": unique, "duplicates": duplicates].merging(contacts.counts) { a, _ in a }
         return result
