@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MailroomIO
+
+/// The mailbox lifecycle as a user runs it, through the `mailroom` binary, on a pipeline of two mailboxes on a
+/// real Dovecot: list, test with a wrong password and a wrong port, disconnect a shared mailbox with dependents
+/// (refused, then --replace-with), a run of it refused, reconnect (sync, then the gap advice), and the run log.
+@Suite(.serialized, .enabled(if: DovecotFixtures.available, "needs /usr/sbin/dovecot"))
+struct MailboxDovecotCLITests {
+    static let day: Int64 = 86_400
+
+    @Test func theLifecycleOfASharedMailboxThroughTheCommandLine() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let shared = server.freshUser(), personal = server.freshUser()
+        let now = Int64(Date().timeIntervalSince1970)
+        let dates = [now - 40 * Self.day, now - 30 * Self.day, now - 3 * Self.day]
+        for (i, d) in dates.enumerated() {
+            try server.addMessage(user: shared.name, bytes: Self.message(700 + i, from: "carol@customer.org", to: "shared@example.com", date: d), internalDate: d)
+        }
+        let sentDate = now - 2 * Self.day
+        try server.addMessage(user: shared.name, folder: "Sent Items",
+                              bytes: Self.message(710, from: "shared@example.com", to: "carol@customer.org", date: sentDate),
+                              internalDate: sentDate)
+        try server.addMessage(user: personal.name, bytes: Self.message(720, from: "dan@customer.org", to: "me@example.com", date: now - Self.day),
+                              internalDate: now - Self.day)
+        let dir = StoreTempDir()
+        let p = dir.file("p.yml")
+        try Self.pipeline(server.plainPort, shared.name, personal.name).write(toFile: p, atomically: true, encoding: .utf8)
+        let env = ["MR_LC_SHARED": shared.password, "MR_LC_PERSONAL": personal.password]
+
+        // A first load of the shared mailbox, 25 days ago: the two old messages.
+        let asOf = Self.dayString(now - 25 * Self.day)
+        var r = try CLI.run(["run", p, "--mailbox", "shared", "--as-of", asOf, "--days", "20", "--quiet",
+                             "--run-dir", dir.file("run-old")], env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+
+        r = try CLI.run(["mailbox", "list", p], env: env)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("shared (imap): connected\n"))
+        #expect(r.stdout.contains("messages loaded: 2\n"))
+        #expect(r.stdout.contains("INBOX: 2 messages, newest \(MailDate.iso(dates[1]))"))
+        #expect(r.stdout.contains("personal (imap): connected\n  last sync: never synced"))
+
+        // Test: a wrong password is exit 13 and names the username and app password; the secret never shows.
+        r = try CLI.run(["mailbox", "test", p, "shared"], env: ["MR_LC_SHARED": "Wrong-Secret-81", "MR_LC_PERSONAL": personal.password])
+        #expect(r.status == 13)
+        #expect(r.stdout.contains("✓ TCP port") && r.stdout.contains("✗ login"))
+        #expect(r.stdout.contains("check the username and app password (exit 13, auth)"))
+        #expect(!(r.stdout + r.stderr).contains("Wrong-Secret-81") && !(r.stdout + r.stderr).contains(shared.password))
+        r = try CLI.run(["mailbox", "test", p, "shared"], env: env)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("✓ Sent folder: Sent Items (\\Sent)"))
+        #expect(!(r.stdout + r.stderr).contains(shared.password))
+        // A wrong port is exit 11.
+        let wrongPort = dir.file("wrong-port.yml")
+        try Self.pipeline(try MailboxAdviceTests.closedPort(), shared.name, personal.name).write(toFile: wrongPort, atomically: true, encoding: .utf8)
+        r = try CLI.run(["mailbox", "test", wrongPort, "shared", "--json"], env: env)
+        #expect(r.status == 11)
+        #expect(r.stdout.contains("\"step\":\"tcp\",\"exitCode\":11,\"code\":\"port\",\"check\":\"host and port\""))
+
+        // Dependents; disconnect is refused while they exist, then moves them with --replace-with.
+        for (kind, name) in [("owner", "alice"), ("shared-user", "bob"), ("email-flow", "Renewals")] {
+            #expect(try CLI.run(["mailbox", "depend", p, "shared", "--add", kind, name], env: env).status == 0)
+        }
+        r = try CLI.run(["mailbox", "disconnect", p, "shared"], env: env)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("3 dependents rely on mailbox shared: email-flow \"Renewals\", owner \"alice\", shared-user \"bob\""))
+        let before = try Self.rowCounts(dir.file("crm.sqlite"))
+        r = try CLI.run(["mailbox", "disconnect", p, "shared", "--replace-with", "personal"], env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Moved to personal: email-flow \"Renewals\", shared-user \"bob\""))
+        #expect(try Self.rowCounts(dir.file("crm.sqlite")) == before)
+
+        // A run of the disconnected mailbox is refused with exit 9 and says how to reconnect.
+        r = try CLI.run(["run", p, "--mailbox", "shared", "--quiet", "--run-dir", dir.file("run-refused")], env: env)
+        #expect(r.status == 9)
+        #expect(r.stderr.contains("mailbox shared is disconnected") && r.stderr.contains("mailroom mailbox reconnect"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("run-refused")))
+
+        // Reconnect: the sync reads the last 7 days, then the advice covers exactly the gap.
+        r = try CLI.run(["mailbox", "reconnect", p, "shared", "--quiet", "--run-dir", dir.file("run-sync")], env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let window = DateWindow(asOfDay: DateWindow.parseDay(Self.dayString(now))!, days: 7)
+        let gapAsOf = Self.dayString(window.start - Self.day)
+        let gapDays = Int(window.start / Self.day - dates[1] / Self.day)
+        #expect(r.stdout.contains("Reconnected shared (was disconnected)."))
+        #expect(r.stdout.contains("Newest loaded before: \(MailDate.iso(dates[1]))"))
+        #expect(r.stdout.contains("newest on the server: \(MailDate.iso(sentDate))"))
+        #expect(r.stdout.contains("Backfill needed:"))
+        #expect(r.stdout.contains("--mailbox shared --as-of \(gapAsOf) --days \(gapDays)\n"))
+
+        r = try CLI.run(["runs", p, "--json"], env: env)
+        #expect(r.status == 0)
+        let runs = try #require(try JSONParser.parse(Array(r.stdout.utf8)).objectValue?["runs"]?.arrayValue)
+        #expect(runs.compactMap { $0.objectValue?["kind"]?.stringValue } == ["sync", "reconnect", "disconnect", "load"])
+        let sync = try #require(runs.first?.objectValue)
+        #expect(sync["status"]?.stringValue == "ok")
+        #expect(sync["message"]?.stringValue?.hasPrefix("2 messages in 7 days") == true)
+        r = try CLI.run(["mailbox", "list", p], env: env)
+        #expect(r.stdout.contains("shared (imap): connected\n  last sync:"))
+        #expect(r.stdout.contains("messages loaded: 4\n"))
+        #expect(r.stdout.contains("relied on by: email-flow \"Renewals\", shared-user \"bob\""))
+    }
+
+    static func rowCounts(_ path: String) throws -> [Int] {
+        let store = try CRMStore.open(path: path, readOnly: true)
+        return try store.read("count") { db in
+            try ["messages", "message_copies", "threads", "participants", "thread_contacts"].map {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? -1
+            }
+        }
+    }
+
+    static func pipeline(_ port: Int, _ shared: String, _ personal: String) -> String {
+        """
+        name: lifecycle
+        ownDomains: [example.com]
+        backfillDays: 7
+        mailboxes:
+          - name: shared
+            source: imap
+            host: 127.0.0.1
+            port: \(port)
+            security: none
+            username: \(shared)
+            secret: env:MR_LC_SHARED
+            owner: [shared@example.com]
+          - name: personal
+            source: imap
+            host: 127.0.0.1
+            port: \(port)
+            security: none
+            username: \(personal)
+            secret: env:MR_LC_PERSONAL
+            owner: [me@example.com]
+
+        """
+    }
+
+    static func dayString(_ epoch: Int64) -> String { String(MailDate.iso(epoch).prefix(10)) }
+
+    static func message(_ n: Int, from: String, to: String, date: Int64) -> [UInt8] {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        let d = f.string(from: Date(timeIntervalSince1970: TimeInterval(date)))
+        return Array("From: <\(from)>\r\nTo: <\(to)>\r\nSubject: lifecycle \(n)\r\nMessage-ID: <lc-\(n)@example.com>\r\nDate: \(d)\r\n\r\nBody \(n).\r\n".utf8)
+    }
+
+    /// Runs the built `mailroom` binary (beside the test bundle) and captures its output.
+    enum CLI {
+        struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+        static func run(_ args: [String], env: [String: String]) throws -> Result {
+            var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+            let p = Process()
+            p.executableURL = dir.appendingPathComponent("mailroom")
+            p.arguments = args
+            var environment = ProcessInfo.processInfo.environment
+            for (k, v) in env { environment[k] = v }
+            p.environment = environment
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            nonisolated(unsafe) var outData = Data(), errData = Data()
+            let group = DispatchGroup()
+            group.enter()
+            DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+            group.enter()
+            DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+            group.wait()
+            p.waitUntilExit()
+            return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+}
