@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MailroomIO
 
-/// `mailroom review PIPELINE [--json]`: the post-load checks over the pipeline's CRM store. Reads only.
+/// `mailroom review PIPELINE [--json | --format text|json|html] [--out FILE]`: the post-load checks over the pipeline's CRM store. Reads only.
 /// Exit 0 when every check holds (warnings allowed), `reviewFailed` (7) when one fails, each failure named.
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +22,18 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "Review this store instead of the pipeline's (sqlite:PATH or a path).")
     var store: String?
 
-    @Flag(help: "Print one JSON document (with schemaVersion) instead of text.")
+    @Flag(help: "Print one JSON document (with schemaVersion) instead of text (same as --format json).")
     var json = false
+
+    @Option(help: "Output format: text, json or html.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Write the review to this file instead of stdout.")
+    var out: String?
+
+    func validate() throws {
+        if json && format != .json && format != .text { throw ValidationError("--json and --format \(format.rawValue) disagree: give one") }
+    }
 
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
@@ -31,8 +41,14 @@ struct ReviewCommand: ParsableCommand {
             ?? CRMStore.path(for: loaded)
         let crm = try CRMStore.open(path: path, readOnly: true)
         let report = try ReviewChecks.run(crm)
-        let text = json ? report.json() : report.text()
-        Output.write(text + "\n")
+        let chosen: ReportFormat = json ? .json : format
+        let body: String
+        switch chosen {
+        case .text: body = TerminalText.cleanLines(report.text()) + "\n"
+        case .json: body = report.json() + "\n"
+        case .html: body = report.html()
+        }
+        try ReportOutput.emit(Array(body.utf8), out: out, what: "review")
         if !report.passed { throw ExitCode(ExitStatus.reviewFailed.rawValue) }
     }
 }

@@ -1,7 +1,7 @@
 extension DryRunReport {
     /// The report's stylesheet: system fonts, high-contrast text (WCAG AA or better on its backgrounds), tables
     /// that wrap long addresses instead of overflowing, charts that scale with the page, and print-friendly.
-    static let htmlStyle = """
+    public static let htmlStyle = """
     :root{color-scheme:light;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f3f5f8;--panel:#fff;
     --sent:#d9480f;--received:#1864ab;--a:#2b8a3e;--b:#e8a33d;--c:#868e96;--d:#7048e8;--e:#c2255c;--q:#c92a2a}
     *{box-sizing:border-box}

@@ -79,6 +79,11 @@ extension DryRunReport {
 /// Text from mail shown on a terminal: control characters (including ESC, so no escape sequences) removed,
 /// line breaks and tabs turned into spaces.
 public enum TerminalText {
+    /// Cleans each line of a multi-line text, keeping the line breaks.
+    public static func cleanLines(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { clean(String($0)) }.joined(separator: "\n")
+    }
+
     public static func clean(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
