@@ -33,6 +33,7 @@ public enum MailboxReconnect {
                                               options: RunOptions(asOf: asOf, days: days ?? pipeline.config.backfillDays,
                                                                   mailbox: name), logger: logger)
             runner.showProgress(quiet: quiet)
+            if syncsFromCursors { try markSync(runner) }
             try runner.run(through: .match)
             try runner.run(.load)
         } catch let e as MailroomError {
@@ -49,29 +50,30 @@ public enum MailboxReconnect {
         report.oldestFetched = try oldestCopy(runner, mailbox: name)
         report.fetched = m.stages[.extract]?.counts["extracted"] ?? 0
         // The loader recorded the load as a run; it is this mailbox's sync: say so, with the cursors.
-        let after = try store.read("read the mailbox") { db in
-            (try CRMStore.newestLoaded(db, mailbox: name), try CRMStore.runCursors(db, mailbox: name))
-        }
-        report.newestLoadedAfter = after.0
-        if var entry = try store.run(id: m.runId) {
-            entry.kind = .sync
-            entry.cursorBefore = cursorsBefore
-            entry.cursorAfter = after.1
-            entry.counts = entry.counts.merging(RunLogText.stageCounts(m)) { a, _ in a }
-            entry.message = RunLogText.summary(m)
-            try store.recordRun(entry)
-            report.syncRunId = entry.id
-            report.syncMessage = entry.message
-        }
+        let entry = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
+        report.syncRunId = entry?.id
+        report.syncMessage = entry?.message
         try store.markSynced(name)
+        let cursorsAfter = try store.read("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
+        report.newestLoadedAfter = try store.read("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
         if config.source == .imap {
             report.newestOnServer = MailboxServerNewest.newest(config, pipelineDirectory: pipeline.directory.path)
         }
-        report.advice = BackfillAdvice.compute(newestLoadedBefore: newestBefore, syncWindowStart: m.windowStart,
-                                               oldestFetched: report.oldestFetched)
+        // Folders that continued from a cursor under the same UIDVALIDITY fetched everything newer: no gap there.
+        report.continuedFromCursors = syncsFromCursors && !cursorsBefore.isEmpty && cursorsAfter.allSatisfy { a in
+            cursorsBefore.contains { $0.folder == a.folder && $0.uidValidity == a.uidValidity }
+        }
+        report.advice = report.continuedFromCursors ? nil
+            : BackfillAdvice.compute(newestLoadedBefore: newestBefore, syncWindowStart: m.windowStart,
+                                     oldestFetched: report.oldestFetched)
         report.pipelinePath = pipeline.url.path
         return report
     }
+
+    /// Whether this build's runner can sync IMAP folders from the store's cursors (else the sync reads the window).
+    static let syncsFromCursors = false
+
+    static func markSync(_ runner: PipelineRunner) throws {}
 
     /// The oldest message date among the copies the sync extracted for the mailbox.
     static func oldestCopy(_ runner: PipelineRunner, mailbox: String) throws -> String? {

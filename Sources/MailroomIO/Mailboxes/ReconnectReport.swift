@@ -17,6 +17,8 @@ public struct ReconnectReport: Sendable {
     public var fetched = 0
     public var syncRunId: String?
     public var syncMessage: String?
+    /// Every folder synced on from its stored cursor (same UIDVALIDITY): everything newer was fetched.
+    public var continuedFromCursors = false
     /// nil: no backfill needed.
     public var advice: BackfillAdvice?
 
@@ -41,6 +43,8 @@ public struct ReconnectReport: Sendable {
         if let a = advice, let cmd = backfillCommand {
             out += "Backfill needed: \(a.gapDays) day\(a.gapDays == 1 ? "" : "s") may be missing, from \(a.from) (newest loaded before) to \(a.oldestFetched ?? a.to) (oldest fetched by this sync).\n"
             out += "Run: \(cmd)\n"
+        } else if continuedFromCursors {
+            out += "No backfill needed: every folder continued from its stored cursor (same UIDVALIDITY), so everything newer was fetched.\n"
         } else if newestLoadedBefore == nil {
             out += "No backfill needed: nothing was loaded from this mailbox before; this sync loaded its first window.\n"
         } else {
@@ -68,6 +72,7 @@ public struct ReconnectReport: Sendable {
         w.field("newestLoadedBefore", newestLoadedBefore)
         w.field("newestLoadedAfter", newestLoadedAfter)
         w.field("newestOnServer", newestOnServer)
+        w.field("continuedFromCursors", continuedFromCursors)
         w.field("backfillNeeded", advice != nil)
         w.key("backfill")
         if let a = advice {

@@ -34,3 +34,38 @@ public enum RunLogRecorder {
             throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
     }
 }
+
+extension RunLogRecorder {
+    /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.
+    public static func cursors(_ pipeline: LoadedPipeline, mailboxes: [String]) -> [RunLogEntry.Cursor] {
+        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+              let store = try? CRMStore.open(path: path, readOnly: true) else { return [] }
+        return (try? store.read("read the folder cursors") { db in
+            try mailboxes.flatMap { m in
+                try CRMStore.runCursors(db, mailbox: m).map {
+                    RunLogEntry.Cursor(folder: mailboxes.count > 1 ? "\(m)/\($0.folder)" : $0.folder,
+                                       uidValidity: $0.uidValidity, highestUID: $0.highestUID)
+                }
+            }
+        }) ?? []
+    }
+
+    /// After a run loaded: its run log row (written by the loader as a `load`) becomes a `kind` run with the
+    /// cursors before and after and a message a person can read ("2,314 messages in 14 days; ..."); a sync
+    /// clears the mailboxes' "reconnected, not synced yet" mark. Returns the row.
+    @discardableResult
+    public static func finished(_ runner: PipelineRunner, kind: RunLogEntry.Kind,
+                                cursorBefore: [RunLogEntry.Cursor]) throws -> RunLogEntry? {
+        let names = runner.manifest.mailboxes.map(\.name)
+        let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
+        guard var entry = try store.run(id: runner.manifest.runId) else { return nil }
+        entry.kind = kind
+        entry.cursorBefore = cursorBefore
+        entry.cursorAfter = cursors(runner.pipeline, mailboxes: names)
+        entry.counts = entry.counts.merging(RunLogText.stageCounts(runner.manifest)) { a, _ in a }
+        entry.message = RunLogText.summary(runner.manifest)
+        try store.recordRun(entry)
+        if kind == .sync { for n in names { try store.markSynced(n) } }
+        return entry
+    }
+}
