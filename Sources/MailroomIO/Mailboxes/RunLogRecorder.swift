@@ -63,7 +63,7 @@ extension RunLogRecorder {
         entry.cursorBefore = cursorBefore
         entry.cursorAfter = cursors(runner.pipeline, mailboxes: names)
         entry.counts = entry.counts.merging(RunLogText.stageCounts(runner.manifest)) { a, _ in a }
-        entry.message = RunLogText.summary(runner.manifest)
+        entry.message = RunLogText.summary(runner)
         try store.recordRun(entry)
         if kind == .sync { for n in names { try store.markSynced(n) } }
         return entry
