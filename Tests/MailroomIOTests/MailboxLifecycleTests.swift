@@ -207,6 +207,24 @@ import Testing
         #expect(warned.warnings.count == 1 && warned.warnings[0].contains("has not been synced since"))
     }
 
+    @Test func aRunRefusedBeforeLoadingDoesNotMoveTheReviewsWindowButASyncDoes() throws {
+        let dir = StoreTempDir()
+        let store = try Self.loaded(dir)
+        func recent() throws -> [String] {
+            try store.read("review") { db in try ReviewChecks.recentSent(db).map { "\($0)" } }
+        }
+        let before = try recent()
+        try store.recordRun(RunLogEntry(id: "refused", kind: .load, windowStart: "2026-11-07T00:00:00Z",
+                                        windowEnd: "2026-11-21T00:00:00Z", mailboxes: ["main"],
+                                        startedAt: "2026-11-21T00:00:00Z", status: .failed, message: "refused",
+                                        errorCode: "disconnected"))
+        #expect(try recent() == before)
+        try store.write("t") { db in
+            try db.execute(sql: "UPDATE runs SET kind = 'sync', window_end = '2026-11-21T00:00:00Z' WHERE id = 'run-1'")
+        }
+        #expect(try recent() != before)
+    }
+
     static func pipeline(_ dir: StoreTempDir, _ names: [String]) -> LoadedPipeline {
         let config = PipelineConfig(name: "t", mailboxes: names.map {
             MailboxConfig(name: $0, source: .maildir, path: "mail", owner: ["me@example.com"])
