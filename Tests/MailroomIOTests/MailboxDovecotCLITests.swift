@@ -115,6 +115,26 @@ struct MailboxDovecotCLITests {
         #expect(r.stdout.contains("relied on by: email-flow \"Renewals\", shared-user \"bob\""))
     }
 
+    @Test func implicitTLSIsCheckedStepByStepAndAnUntrustedCertificateFailsAtTheCertificateStep() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        func probe(_ ca: String) -> MailboxProbe.Report {
+            let s = IMAPSettings(host: "127.0.0.1", port: server.tlsPort, security: .tls, username: user.name,
+                                 secret: .env("MR_LC_TLS"), caFile: ca)
+            return MailboxProbe.imap("work", s, pipelineDirectory: "/", environment: ["MR_LC_TLS": user.password],
+                                     connectTimeoutMs: 5000)
+        }
+        let good = probe(server.caFile)
+        #expect(good.passed)
+        #expect(good.steps.map(\.step) == [.dns, .tcp, .tls, .certificate, .login, .folders, .sent])
+        #expect(good.steps.allSatisfy { $0.ok == true })
+        let bad = probe(server.otherCAFile)
+        #expect(bad.steps.last?.step == .certificate && bad.steps.last?.ok == false)
+        #expect(bad.failure?.status == .tls)
+        #expect(bad.check == "encryption (security, caFile) and port")
+        #expect(!(bad.text() + String(decoding: bad.json(), as: UTF8.self)).contains(user.password))
+    }
+
     static func rowCounts(_ path: String) throws -> [Int] {
         let store = try CRMStore.open(path: path, readOnly: true)
         return try store.read("count") { db in
