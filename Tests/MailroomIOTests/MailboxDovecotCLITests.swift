@@ -118,8 +118,8 @@ struct MailboxDovecotCLITests {
     @Test func implicitTLSIsCheckedStepByStepAndAnUntrustedCertificateFailsAtTheCertificateStep() throws {
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
-        func probe(_ ca: String) -> MailboxProbe.Report {
-            let s = IMAPSettings(host: "127.0.0.1", port: server.tlsPort, security: .tls, username: user.name,
+        func probe(_ ca: String, port: Int? = nil) -> MailboxProbe.Report {
+            let s = IMAPSettings(host: "127.0.0.1", port: port ?? server.tlsPort, security: .tls, username: user.name,
                                  secret: .env("MR_LC_TLS"), caFile: ca)
             return MailboxProbe.imap("work", s, pipelineDirectory: "/", environment: ["MR_LC_TLS": user.password],
                                      connectTimeoutMs: 5000)
@@ -133,6 +133,10 @@ struct MailboxDovecotCLITests {
         #expect(bad.failure?.status == .tls)
         #expect(bad.check == "encryption (security, caFile) and port")
         #expect(!(bad.text() + String(decoding: bad.json(), as: UTF8.self)).contains(user.password))
+        // Implicit TLS against the plain port: the handshake itself fails, before any certificate.
+        let plain = probe(server.caFile, port: server.plainPort)
+        #expect(plain.steps.map(\.step) == [.dns, .tcp, .tls])
+        #expect(plain.failure?.status == .tls)
     }
 
     static func rowCounts(_ path: String) throws -> [Int] {

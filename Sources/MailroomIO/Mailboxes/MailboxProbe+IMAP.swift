@@ -54,8 +54,7 @@ extension MailboxProbe {
         } catch let e as MailroomError {
             switch e.status {
             case .tls:
-                let lower = e.message.lowercased()
-                if lower.contains("certificate") || lower.contains("verify") || lower.contains("issuer") {
+                if isCertificateProblem(e, endpoint) {
                     pass(.tls, "handshake started (\(s.security.rawValue))")
                     return fail(.certificate, e)
                 }
@@ -95,6 +94,15 @@ extension MailboxProbe {
         }
         pass(.sent, "\(sent.name)\(sent.has("\\Sent") ? " (\\Sent)" : " (by name)")")
         return r
+    }
+
+    /// Whether libcurl's own words (not the advice after them, nor the CA file's path) name the certificate.
+    static func isCertificateProblem(_ e: MailroomError, _ endpoint: IMAPEndpoint) -> Bool {
+        var why = e.message
+        if let r = why.range(of: "; check the encryption") { why = String(why[..<r.lowerBound]) }
+        if let ca = endpoint.caFile { why = why.replacingOccurrences(of: ca, with: "") }
+        let lower = why.lowercased()
+        return ["certificate", "verify", "issuer", "self-signed", "self signed"].contains { lower.contains($0) }
     }
 
     private static func passTLS(_ r: inout Report, _ s: IMAPSettings, _ e: IMAPEndpoint) {

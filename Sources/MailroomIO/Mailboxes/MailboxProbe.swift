@@ -86,7 +86,10 @@ public enum MailboxProbe {
             return fail(.readable, .input, "\(path) is not readable (\(String(cString: strerror(errno))))")
         }
         r.steps.append(StepResult(step: .readable, ok: true, detail: "readable"))
-        let looks = isDir.boolValue ? SourceHint.guess(path) : (m.source == .mbox ? .mbox : nil)
+        if !isDir.boolValue && m.source == .maildir {
+            return fail(.kind, .input, "\(path) is a file, and a Maildir is a folder (cur/, new/, tmp/): set `source: mbox` for an mbox file")
+        }
+        let looks = isDir.boolValue ? SourceHint.guess(path) : nil
         if let looks, looks != m.source {
             return fail(.kind, .input, "\(path) looks like \(looks.rawValue), not \(m.source.rawValue): set `source: \(looks.rawValue)`")
         }
