@@ -81,6 +81,9 @@ struct MailboxDovecotCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("Moved to personal: email-flow \"Renewals\", shared-user \"bob\""))
         #expect(try Self.rowCounts(dir.file("crm.sqlite")) == before)
+        let afterDisconnect = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true)
+        #expect(try afterDisconnect.mailboxStatus("shared").credentialsRef == nil)
+        #expect(try afterDisconnect.cursorAuthority(mailbox: "shared").values.allSatisfy { !$0 })
 
         // A run of the disconnected mailbox is refused with exit 9 and says how to reconnect.
         r = try CLI.run(["run", p, "--mailbox", "shared", "--quiet", "--run-dir", dir.file("run-refused")], env: env)
@@ -100,6 +103,8 @@ struct MailboxDovecotCLITests {
         #expect(r.stdout.contains("Backfill needed:"))
         #expect(r.stdout.contains("--mailbox shared --as-of \(gapAsOf) --days \(gapDays)\n"))
 
+        let afterReconnect = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true).mailboxStatus("shared")
+        #expect(afterReconnect.credentialsRef == "env:MR_LC_SHARED" && !afterReconnect.syncPending)
         r = try CLI.run(["runs", p, "--json"], env: env)
         #expect(r.status == 0)
         let runs = try #require(try JSONParser.parse(Array(r.stdout.utf8)).objectValue?["runs"]?.arrayValue)

@@ -112,6 +112,14 @@ extension CRMStore {
         }
     }
 
+    /// Records where a connected mailbox's secret comes from (`env:NAME` or `file:PATH`, never the secret).
+    public func setCredentialsRef(_ mailbox: String, _ ref: String) throws {
+        try write("record the credentials reference") { db in
+            try db.execute(sql: "UPDATE mailboxes SET credentials_ref = ? WHERE name = ? AND state = 'connected'",
+                           arguments: [ref, mailbox])
+        }
+    }
+
     /// A sync of the mailbox succeeded: a backfill no longer warns.
     public func markSynced(_ mailbox: String) throws {
         try write("record the sync") { db in

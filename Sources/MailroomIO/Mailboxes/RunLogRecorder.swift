@@ -52,7 +52,8 @@ extension RunLogRecorder {
 
     /// After a run loaded: its run log row (written by the loader as a `load`) becomes a `kind` run with the
     /// cursors before and after and a message a person can read ("2,314 messages in 14 days; ..."); a sync
-    /// clears the mailboxes' "reconnected, not synced yet" mark. Returns the row.
+    /// clears the mailboxes' "reconnected, not synced yet" mark; IMAP mailboxes keep where their secret comes
+    /// from (`env:NAME`/`file:PATH`, never the secret). Returns the row.
     @discardableResult
     public static func finished(_ runner: PipelineRunner, kind: RunLogEntry.Kind,
                                 cursorBefore: [RunLogEntry.Cursor]) throws -> RunLogEntry? {
@@ -66,6 +67,11 @@ extension RunLogRecorder {
         entry.message = RunLogText.summary(runner)
         try store.recordRun(entry)
         if kind == .sync { for n in names { try store.markSynced(n) } }
+        for n in names {
+            if let ref = runner.pipeline.config.mailbox(named: n)?.imap?.secret.description {
+                try store.setCredentialsRef(n, ref)
+            }
+        }
         return entry
     }
 }
