@@ -17,6 +17,18 @@ public struct JSONParser {
         return v
     }
 
+    /// Parses one JSON object, keeping only the members named in `keys`: the values of the others are checked
+    /// for well-formed JSON and skipped without building them. For readers that need a few fields of large
+    /// records.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: Set<String>) throws -> JSONValue {
+        var p = JSONParser(buf: buffer)
+        p.skipSpace()
+        let v = try p.object(depth: 0, keeping: keys)
+        p.skipSpace()
+        if p.i != buffer.count { throw JSONError("unexpected data after the JSON value", offset: p.i) }
+        return v
+    }
+
     private let buf: UnsafeBufferPointer<UInt8>
     private var i = 0
 
@@ -52,9 +64,11 @@ public struct JSONParser {
         i += n
     }
 
-    private mutating func object(depth: Int) throws -> JSONValue {
+    private mutating func object(depth: Int, keeping keys: Set<String>? = nil) throws -> JSONValue {
+        guard i < buf.count, buf[i] == UInt8(ascii: "{") else { throw JSONError("expected an object", offset: i) }
         i += 1
-        var out: [String: JSONValue] = [:]
+        // Room for a record's fields up front: growing a dictionary rehashes every key at each doubling.
+        var out = [String: JSONValue](minimumCapacity: 32)
         skipSpace()
         if i < buf.count && buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
         while true {
@@ -65,13 +79,64 @@ public struct JSONParser {
             guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw JSONError("expected ':'", offset: i) }
             i += 1
             skipSpace()
-            out[k] = try value(depth: depth + 1)
+            if let keys, !keys.contains(k) {
+                try skipValue(depth: depth + 1)
+            } else {
+                out[k] = try value(depth: depth + 1)
+            }
             skipSpace()
             guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
             if buf[i] == UInt8(ascii: ",") { i += 1; continue }
             if buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
             throw JSONError("expected ',' or '}'", offset: i)
         }
+    }
+
+    /// Moves past one value, checking it as `value` would, without building it.
+    private mutating func skipValue(depth: Int) throws {
+        guard depth < JSONParser.maxDepth else { throw JSONError("JSON nested too deeply", offset: i) }
+        guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+        switch buf[i] {
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = buf[i] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            i += 1
+            skipSpace()
+            if i < buf.count && buf[i] == close { i += 1; return }
+            while true {
+                skipSpace()
+                if isObject {
+                    guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw JSONError("expected a key", offset: i) }
+                    try skipString()
+                    skipSpace()
+                    guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw JSONError("expected ':'", offset: i) }
+                    i += 1
+                    skipSpace()
+                }
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
+                if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+                if buf[i] == close { i += 1; return }
+                throw JSONError(isObject ? "expected ',' or '}'" : "expected ',' or ']'", offset: i)
+            }
+        default:
+            _ = try value(depth: depth)  // literals and numbers: small, built and dropped
+        }
+    }
+
+    /// Moves past a string; escapes and UTF-8 are checked by `string()` only for strings that are kept.
+    private mutating func skipString() throws {
+        let open = i
+        i += 1
+        while i < buf.count {
+            let c = buf[i]
+            if c == UInt8(ascii: "\"") { i += 1; return }
+            if c < 0x20 { throw JSONError("control character in string", offset: i) }
+            i += c == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw JSONError("unterminated string", offset: open)
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {
@@ -122,11 +187,14 @@ public struct JSONParser {
         let open = i
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; all ASCII needs no UTF-8 validation.
+        var high: UInt8 = 0
         while i < buf.count {
             let c = buf[i]
+            high |= c
             if c == UInt8(ascii: "\"") {
-                let s = try validated(start..<i, open: open)
+                let s = high < 0x80 ? String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+                    : try validated(start..<i, open: open)
                 i += 1
                 return s
             }

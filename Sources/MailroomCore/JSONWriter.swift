@@ -136,6 +136,16 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends bytes that are already JSON, as they are (no comma logic: the caller writes the separators; the
+    /// next field is written as following a value).
+    public mutating func appendRaw(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+    }
+
+    public mutating func appendRaw(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func appendString(_ s: String) {
@@ -169,6 +179,13 @@ public struct JSONWriter: Sendable {
 public protocol JSONRecord: Sendable {
     init(json: JSONValue) throws
     func writeJSON(_ w: inout JSONWriter)
+    /// The top-level keys `init(json:)` reads, when it reads only some of a line's: readers then skip the
+    /// others' values without building them. Nil (the default): every key.
+    static var decodedKeys: Set<String>? { get }
+}
+
+extension JSONRecord {
+    public static var decodedKeys: Set<String>? { nil }
 }
 
 extension JSONRecord {

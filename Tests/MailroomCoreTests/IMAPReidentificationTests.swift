@@ -2,36 +2,28 @@ import Testing
 import MailroomCore
 
 struct IMAPReidentificationTests {
-    static func known(_ id: String?, _ body: String) -> IMAPKnownMessage {
-        IMAPKnownMessage(messageId: id, sha256: IMAPReidentification.sha256(Array(body.utf8)), size: body.utf8.count)
+    static let a = Array("Message-ID: <A@Example.COM>\r\nDate: Mon, 05 Jan 2026 10:00:00 +0000\r\nSubject: a\r\n\r\nbody a\r\n".utf8)
+    /// The same message with LF line ends and a transport header added: the same identity.
+    static let aRelayed = Array("Received: from x\nMessage-ID: <A@Example.COM>\nDate: Mon, 05 Jan 2026 10:00:00 +0000\nSubject: a\n\nbody a\n".utf8)
+    static let aEdited = Array("Message-ID: <A@Example.COM>\r\nDate: Mon, 05 Jan 2026 10:00:00 +0000\r\nSubject: a\r\n\r\nbody a, edited\r\n".utf8)
+    static let noId = Array("Subject: no id\r\n\r\nplain\r\n".utf8)
+
+    @Test func identitiesMatchTheNormalizeStagesMessageIDAndContentHash() {
+        let k = IMAPKnownMessage(bytes: Self.a)
+        #expect(k.messageId == "A@example.com")
+        #expect(k.contentHash.count == 64)
+        #expect(IMAPKnownMessage(bytes: Self.aRelayed) == k)
+        #expect(IMAPKnownMessage(bytes: Self.noId).messageId == nil)
     }
 
-    @Test func messagesAreMatchedByMessageIDAndSizeAndTheRestIsNew() throws {
-        let known = [Self.known("a@x", "aaaa"), Self.known("b@x", "bbbbbb")]
-        let plan = IMAPReidentification(known: known, server: [
-            .init(uid: 1, messageId: "a@x", size: 4), .init(uid: 2, messageId: "b@x", size: 6),
-            .init(uid: 3, messageId: "c@x", size: 3)])
-        #expect(plan.alreadyLoaded == [1, 2])
-        #expect(plan.new == [3])
-        #expect(plan.needHash.isEmpty)
-        let done = try #require(plan.finish(hashes: [:]))
-        #expect(done.alreadyLoaded == [1, 2] && done.new == [3])
-    }
-
-    @Test func messagesWithoutMessageIDAreMatchedByContentHash() throws {
-        let known = [Self.known(nil, "no id here")]
-        let plan = IMAPReidentification(known: known, server: [
-            .init(uid: 4, messageId: nil, size: 10), .init(uid: 5, messageId: nil, size: 5)])
-        #expect(plan.needHash == [4, 5])
-        let done = try #require(plan.finish(hashes: [4: IMAPReidentification.sha256(Array("no id here".utf8)),
-                                                     5: IMAPReidentification.sha256(Array("other".utf8))]))
-        #expect(done.alreadyLoaded == [4] && done.new == [5])
-    }
-
-    @Test func aKnownMessageIDWithOtherContentCannotBeConfirmed() {
-        let plan = IMAPReidentification(known: [Self.known("a@x", "aaaa")], server: [.init(uid: 1, messageId: "a@x", size: 9)])
-        #expect(plan.needHash == [1])
-        #expect(plan.finish(hashes: [1: IMAPReidentification.sha256(Array("changed!!".utf8))]) == nil)
+    @Test func serverMessagesAreLoadedNewOrAConflict() {
+        let r = IMAPReidentification(known: [IMAPKnownMessage(bytes: Self.a), IMAPKnownMessage(bytes: Self.noId)])
+        #expect(r.hasIdentities)
+        #expect(r.verdict(IMAPKnownMessage(bytes: Self.aRelayed)) == .loaded)
+        #expect(r.verdict(IMAPKnownMessage(bytes: Self.noId)) == .loaded)
+        #expect(r.verdict(IMAPKnownMessage(bytes: Self.aEdited)) == .conflict)
+        #expect(r.verdict(IMAPKnownMessage(bytes: Array("Message-ID: <b@x>\r\n\r\nb\r\n".utf8))) == .new)
+        #expect(!IMAPReidentification(known: []).hasIdentities)
     }
 
     @Test(arguments: [

@@ -54,4 +54,11 @@ struct IMAPSecretTests {
         #expect(e.url == "imaps://imap.example.com:993/")
         #expect(IMAPEndpoint(host: "::1", port: 143, security: .starttls, username: "u", secret: "x").url == "imap://[::1]:143/")
     }
+
+    @Test func plainIMAPToAHostThatIsNotLoopbackIsRefusedBeforeConnecting() {
+        let e = IMAPEndpoint(host: "imap.example.com", port: 143, security: .none, username: "u", secret: "pw")
+        #expect(!e.isLoopback)
+        let error = #expect(throws: MailroomError.self) { _ = try IMAPConnection(e) }
+        #expect(error?.status == .tls)
+    }
 }

@@ -31,8 +31,12 @@ public struct MessageDeduplicator: Sendable {
     public private(set) var keptCount = 0
 
     public mutating func observe(_ m: NormalizedMessage) -> DedupeDecision {
-        let hash = m.contentHash
-        guard let id = m.messageId, !id.isEmpty else {
+        observe(messageId: m.messageId, contentHash: m.contentHash)
+    }
+
+    /// The same decision from the two fields it depends on.
+    public mutating func observe(messageId: String?, contentHash hash: String) -> DedupeDecision {
+        guard let id = messageId, !id.isEmpty else {
             let key = "hash:" + hash
             if hashes.insert(hash).inserted {
                 keptCount += 1

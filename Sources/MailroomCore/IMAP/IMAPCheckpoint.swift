@@ -17,9 +17,11 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
         public var copies: Int
         /// The folder's window is fully read.
         public var complete: Bool
+        /// The cursor this read supports (highest UID read, below any UID left out as newer than the window).
+        public var highestUID: Int
 
         public init(folder: String, uidValidity: Int, rawFile: String, rawBytes: Int = 0, journalFile: String,
-                    journalBytes: Int = 0, copies: Int = 0, complete: Bool = false) {
+                    journalBytes: Int = 0, copies: Int = 0, complete: Bool = false, highestUID: Int = 0) {
             self.folder = folder
             self.uidValidity = uidValidity
             self.rawFile = rawFile
@@ -28,6 +30,7 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
             self.journalBytes = journalBytes
             self.copies = copies
             self.complete = complete
+            self.highestUID = highestUID
         }
 
         public init(json: JSONValue) throws {
@@ -40,6 +43,7 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
             journalBytes = try o.int("journalBytes")
             copies = try o.int("copies")
             complete = try o.bool("complete")
+            highestUID = try o.int("highestUID")
         }
 
         public func writeJSON(_ w: inout JSONWriter) {
@@ -52,6 +56,7 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
             w.field("journalBytes", journalBytes)
             w.field("copies", copies)
             w.field("complete", complete)
+            w.field("highestUID", highestUID)
             w.endObject()
         }
     }

@@ -22,18 +22,32 @@ import Crypto
 public struct ThreadBuilder: Sendable {
     private var inputs: [ThreadInput] = []
     private var indexOfKey: [String: Int] = [:]
+    /// One shared copy of every Message-ID and base subject: a message's id reappears in the References of each
+    /// later message of its thread, and each copy would otherwise hold its own bytes.
+    private var interned: Set<String> = []
 
     public init() {}
 
     /// Adds one message identity. Keys are unique after dedupe; should one repeat anyway, a single input is kept
     /// for it, the same one whatever the order (the smallest by `ThreadInput.precedes`).
-    public mutating func add(_ m: ThreadInput) {
+    public mutating func add(_ input: ThreadInput) {
+        var m = input
+        m.messageId = m.messageId.map { intern($0) }
+        m.inReplyTo = m.inReplyTo.map { intern($0) }
+        m.references = m.references.map { intern($0) }
+        m.baseSubject = intern(m.baseSubject)
         if let i = indexOfKey[m.key] {
             if m.precedes(inputs[i]) { inputs[i] = m }
             return
         }
         indexOfKey[m.key] = inputs.count
         inputs.append(m)
+    }
+
+    /// The shared copy of `s` (an equal string, so nothing below can tell).
+    private mutating func intern(_ s: String) -> String {
+        if s.utf8.count <= 15 { return s }  // small strings are stored inline: nothing to share
+        return interned.insert(s).memberAfterInsert
     }
 
     public func finish() -> ThreadAssignment {

@@ -29,6 +29,12 @@ public struct ThreadInput: Sendable, Equatable {
                   subjectIsReply: SubjectPrefix.isReply(m.message.subject), date: m.message.date)
     }
 
+    /// The same input from the few fields threading reads of a dedupe line.
+    public init(_ f: DedupedThreadFields) {
+        self.init(key: f.key, messageId: f.messageId, inReplyTo: f.inReplyTo, references: f.references,
+                  baseSubject: f.baseSubject, subjectIsReply: SubjectPrefix.isReply(f.subject), date: f.date)
+    }
+
     /// The message's container is registered under its Message-ID only when it is the first identity with that
     /// id (`mid:<id>`); a reused id (`mid:<id>#…`) or a missing one gets a container of its own.
     var registeredId: String? {

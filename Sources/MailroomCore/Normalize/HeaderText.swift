@@ -9,13 +9,13 @@ enum HeaderText {
 
     /// The bytes as a String when they are valid UTF-8, else nil.
     static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
+        // Validate first, then build the string in one go (valid input decodes to the same scalars).
         var it = bytes.makeIterator()
         var decoder = UTF8()
-        var out = String.UnicodeScalarView()
         while true {
             switch decoder.decode(&it) {
-            case .scalarValue(let u): out.append(u)
-            case .emptyInput: return String(out)
+            case .scalarValue: continue
+            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
             case .error: return nil
             }
         }
@@ -67,18 +67,31 @@ enum HeaderText {
     /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
     /// control characters.
     static func collapsingWhiteSpace(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
         var pendingSpace = false
         for u in s.unicodeScalars {
-            if u.properties.isWhitespace || u == "\u{200B}" || u == "\u{FEFF}" {
+            let v = u.value
+            if v < 0x80 {
+                // ASCII: the same decisions as below, without the Unicode property lookup.
+                if v == 0x20 || (v >= 0x09 && v <= 0x0D) {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if v < 0x20 || v == 0x7F { continue }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(UInt8(v))
+                continue
+            }
+            if u.properties.isWhitespace || v == 0x200B || v == 0xFEFF {
                 pendingSpace = !out.isEmpty
                 continue
             }
-            if u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F) { continue }
-            if pendingSpace { out.append(" "); pendingSpace = false }
-            out.append(u)
+            if v <= 0x9F { continue }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(contentsOf: UTF8.encode(u)!)
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -86,8 +99,16 @@ extension String {
     /// Trims Unicode white space from both ends.
     func trimmingWhiteSpace() -> String {
         let scalars = unicodeScalars
-        guard let s = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let e = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        guard let s = scalars.firstIndex(where: { !Self.isWhiteSpace($0) }) else { return "" }
+        let e = scalars.lastIndex(where: { !Self.isWhiteSpace($0) })!
+        if s == scalars.startIndex, e == scalars.index(before: scalars.endIndex) { return self }
         return String(scalars[s...e])
+    }
+
+    /// Unicode White_Space, with ASCII answered without the property table.
+    @inline(__always) static func isWhiteSpace(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        return u.properties.isWhitespace
     }
 }

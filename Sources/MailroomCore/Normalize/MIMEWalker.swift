@@ -151,7 +151,10 @@ struct MIMEWalker {
             let whole = r.upperBound == leaf.body.upperBound
             // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
             // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
-            if whole || text.count > limit + 20 || take >= Self.maxSnippetScan {
+            // (Counting only as far as needed: the text may hold thousands of characters.)
+            if whole || text.index(text.startIndex, offsetBy: limit + 21, limitedBy: text.endIndex) != nil
+                || take >= Self.maxSnippetScan
+            {
                 return String(text.prefix(limit)).trimmingWhiteSpace()
             }
             take *= 4

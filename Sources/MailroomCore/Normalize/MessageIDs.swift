@@ -45,17 +45,29 @@ public enum MessageIDs {
     static func canonical(_ content: String) -> String? {
         var s = content.trimmingWhiteSpace()
         // QUIRK: `<9209252113.AA00975@ ebony >`: white space around the `@` is dropped.
-        while s.contains(" @") || s.contains("@ ") || s.contains("\t@") || s.contains("@\t") {
+        while hasBlankBesideAt(s), s.contains(" @") || s.contains("@ ") || s.contains("\t@") || s.contains("@\t") {
             s = s.replacingOccurrences(" @", "@").replacingOccurrences("@ ", "@")
                 .replacingOccurrences("\t@", "@").replacingOccurrences("@\t", "@")
         }
         guard let at = s.lastIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return nil }
         for u in s.unicodeScalars {
-            if u.properties.isWhitespace || u.value < 0x20 || u.value == 0x7F || u == "<" || u == ">" { return nil }
+            if String.isWhiteSpace(u) || u.value < 0x20 || u.value == 0x7F || u == "<" || u == ">" { return nil }
         }
         let local = s[..<at]
         let domain = s[s.index(after: at)...].lowercased()
         return String(local) + "@" + domain
+    }
+
+    /// Whether the UTF-8 holds a space or tab right before or after an `@`: a cheap byte test that must hold for
+    /// any of the (costlier) substring searches in `canonical` to match.
+    static func hasBlankBesideAt(_ s: String) -> Bool {
+        var prev: UInt8 = 0
+        for c in s.utf8 {
+            if c == 0x40, prev == 0x20 || prev == 0x09 { return true }
+            if prev == 0x40, c == 0x20 || c == 0x09 { return true }
+            prev = c
+        }
+        return false
     }
 
     /// The text with RFC 5322 comments (outside quotes and angle brackets) removed.

@@ -63,6 +63,28 @@ public struct DedupedMessage: JSONRecord, Equatable {
         w.field("copies", copies)
         w.endObject()
     }
+
+    /// The line `DedupedMessage(key:message:copies:).writeJSON` writes, built from the message's own
+    /// `normalize/messages.ndjson` line without decoding it: `{"key":…,` + the line's fields + `,"copies":[…]}`.
+    /// Equal to encoding the decoded record because `NormalizedMessage` lines are written by `writeJSON` (fixed
+    /// key order, compact, the same escapes) and decoding then encoding such a line gives back its bytes. Nil
+    /// when the line does not look like one `writeJSON` wrote (then decode and encode instead).
+    public static func jsonLine(key: String, messageLine line: UnsafeRawBufferPointer, copies: [CopyRef],
+                                into w: inout JSONWriter) -> Bool {
+        let head = Self.messageLineHead
+        guard line.count > head.count + 1, line[line.count - 1] == UInt8(ascii: "}"),
+              line.starts(with: head) else { return false }
+        w.reset()
+        w.beginObject()
+        w.field("key", key)
+        w.appendRaw(UInt8(ascii: ","))
+        w.appendRaw(UnsafeRawBufferPointer(rebasing: line[1..<(line.count - 1)]))
+        w.field("copies", copies)
+        w.endObject()
+        return true
+    }
+
+    private static let messageLineHead = Array(#"{"copyId":""#.utf8)
 }
 
 /// `dedupe/duplicates.ndjson` — grain: one line per message copy dropped as a repeat of an identity already
@@ -244,6 +266,80 @@ public struct ContactGroup: JSONRecord, Equatable {
         w.field("groupId", groupId)
         w.field("contactIds", contactIds)
         w.field("reasons", reasons)
+        w.endObject()
+    }
+}
+
+/// The fields of a `dedupe/messages.ndjson` line that threading reads (see `ThreadInput`). A read-only view of
+/// `DedupedMessage`: decoding skips the other fields (addresses, copies, snippet) without building them.
+public struct DedupedThreadFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["key", "messageId", "date", "subject", "baseSubject", "inReplyTo",
+                                                   "references"]
+
+    public var key: String
+    public var messageId: String?
+    public var date: String?
+    public var subject: String
+    public var baseSubject: String
+    public var inReplyTo: [String]
+    public var references: [String]
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        key = try o.string("key")
+        messageId = try o.optionalString("messageId")
+        date = try o.optionalString("date")
+        subject = try o.string("subject")
+        baseSubject = try o.string("baseSubject")
+        inReplyTo = try o.stringArray("inReplyTo")
+        references = try o.stringArray("references")
+    }
+
+    /// The same fields as `DedupedMessage.writeJSON` writes them, in its order.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("key", key)
+        w.field("messageId", messageId)
+        w.field("date", date)
+        w.field("subject", subject)
+        w.field("baseSubject", baseSubject)
+        w.field("inReplyTo", inReplyTo)
+        w.field("references", references)
+        w.endObject()
+    }
+}
+
+/// The fields of a `normalize/messages.ndjson` line that deduplication reads: where the copy is and its identity
+/// (Message-ID, content hash). A read-only view of `NormalizedMessage`: decoding skips the other fields.
+public struct NormalizedIdentityFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "messageId", "contentHash"]
+
+    public var copyId: String
+    public var mailbox: String
+    public var folder: String
+    public var flags: [String]
+    public var messageId: String?
+    public var contentHash: String
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        copyId = try o.string("copyId")
+        mailbox = try o.string("mailbox")
+        folder = try o.string("folder")
+        flags = try o.stringArray("flags")
+        messageId = try o.optionalString("messageId")
+        contentHash = try o.string("contentHash")
+    }
+
+    /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("copyId", copyId)
+        w.field("mailbox", mailbox)
+        w.field("folder", folder)
+        w.field("flags", flags)
+        w.field("messageId", messageId)
+        w.field("contentHash", contentHash)
         w.endObject()
     }
 }

@@ -24,10 +24,15 @@ public final class IMAPConnection {
     /// Connects and logs in. Throws `MailroomError` with `.host`, `.port`, `.tls`, `.auth` or `.network`.
     public init(_ endpoint: IMAPEndpoint) throws {
         self.endpoint = endpoint
+        // Every stored property is initialized here, so a throw from now on runs deinit (which frees the buffer
+        // and the handle): never free them in this initializer.
+        if endpoint.security == .none && !endpoint.isLoopback {
+            throw MailroomError(.tls, "'security: none' would send the password in clear to \(endpoint.address): use tls or starttls (plain IMAP is for loopback hosts only)",
+                                location: endpoint.address)
+        }
         errorBuffer.initialize(repeating: 0, count: Int(MR_CURL_ERROR_SIZE))
         _ = IMAPConnection.globalInit
         guard let h = mr_curl_easy_init() else {
-            errorBuffer.deallocate()
             throw MailroomError(.internalError, "libcurl could not create a handle")
         }
         handle = h

@@ -16,17 +16,15 @@ public struct IMAPCursor: Sendable, Equatable {
     }
 }
 
-/// The sync cursors, kept with the loaded rows (the CRM store implements this; `IMAPFileCursorStore` is the
-/// file-backed one for tests and stores without cursors). Cursors are saved only after the rows they cover
-/// are loaded, in the same transaction.
+/// What a sync reads from the store: the folder cursors (saved with the loaded rows, by the load stage) and the
+/// identities of the messages loaded from a folder (for re-identification after a UIDVALIDITY change). The CRM
+/// store implements it (`CRMStore+IMAPCursorStore.swift`); `IMAPFileCursorStore` is a file-backed one.
 public protocol IMAPCursorStore {
-    func cursor(mailbox: String, folder: String) throws -> IMAPCursor?
-    /// Identities of the messages loaded from a folder, for re-identification after a UIDVALIDITY change.
+    func imapCursor(mailbox: String, folder: String) throws -> IMAPCursor?
     func knownMessages(mailbox: String, folder: String) throws -> [IMAPKnownMessage]
-    func save(_ cursors: [IMAPCursor], known: [String: [IMAPKnownMessage]]) throws
 }
 
-/// A JSON file of cursors and known messages (atomic replace on save).
+/// A JSON file of cursors and known messages (atomic replace on save), for tests and tools without a store.
 public final class IMAPFileCursorStore: IMAPCursorStore {
     public let path: String
     private var cursors: [String: IMAPCursor] = [:]
@@ -35,8 +33,7 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
     public init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else { return }
-        let v = try JSONParser.parse([UInt8](data))
-        let o = try JSONObject(v, what: "cursor file")
+        let o = try JSONObject(try JSONParser.parse([UInt8](data)), what: "cursor file")
         for c in try o.array("cursors", { $0 }) {
             let co = try JSONObject(c, what: "cursor")
             let cur = IMAPCursor(mailbox: try co.string("mailbox"), folder: try co.string("folder"),
@@ -44,20 +41,20 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
             cursors[key(cur.mailbox, cur.folder)] = cur
             known[key(cur.mailbox, cur.folder)] = try co.array("known") { k in
                 let ko = try JSONObject(k, what: "known message")
-                return IMAPKnownMessage(messageId: try ko.optionalString("messageId"), sha256: try ko.string("sha256"),
-                                        size: try ko.int("size"))
+                return IMAPKnownMessage(messageId: try ko.optionalString("messageId"), contentHash: try ko.string("contentHash"))
             }
         }
     }
 
     private func key(_ m: String, _ f: String) -> String { m + "\u{0}" + f }
 
-    public func cursor(mailbox: String, folder: String) throws -> IMAPCursor? { cursors[key(mailbox, folder)] }
+    public func imapCursor(mailbox: String, folder: String) throws -> IMAPCursor? { cursors[key(mailbox, folder)] }
 
     public func knownMessages(mailbox: String, folder: String) throws -> [IMAPKnownMessage] {
         known[key(mailbox, folder)] ?? []
     }
 
+    /// Saves cursors and adds the identities of newly loaded messages (by folder).
     public func save(_ new: [IMAPCursor], known newKnown: [String: [IMAPKnownMessage]]) throws {
         for c in new {
             let k = key(c.mailbox, c.folder)
@@ -80,8 +77,7 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
             for m in known[k] ?? [] {
                 w.beginObject()
                 w.field("messageId", m.messageId)
-                w.field("sha256", m.sha256)
-                w.field("size", m.size)
+                w.field("contentHash", m.contentHash)
                 w.endObject()
             }
             w.endArray()

@@ -46,6 +46,12 @@ public struct IMAPEndpoint: Sendable, CustomStringConvertible {
         return "\(security == .tls ? "imaps" : "imap")://\(h):\(port)/"
     }
 
+    /// 127.0.0.0/8, ::1 or localhost: the only hosts plain IMAP may be used with.
+    public var isLoopback: Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+
     /// `host:port`, for messages.
     public var address: String { "\(host):\(port)" }
 

@@ -2,8 +2,8 @@ import Foundation
 import MailroomCore
 
 extension IMAPExtractor {
-    /// Which UIDs to consider after EXAMINE, and which INTERNALDATEs to keep (nil keeps all).
-    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> (uids: [UInt64], keep: ((Int64) -> Bool)?)
+    /// Which UIDs to consider after EXAMINE, and the window their INTERNALDATE must fall in (nil keeps all).
+    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> (uids: [UInt64], window: DateWindow?)
 
     /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags, then fetch the bodies not yet committed,
     /// batch by batch, each batch committed and checkpointed. Retried (reconnecting) on network failures; a retry
@@ -17,7 +17,7 @@ extension IMAPExtractor {
             var r = IMAPFolderReport(folder: folder.name, uidValidity: UInt64(done.uidValidity))
             r.copies = copies.count
             r.resumed = copies.count
-            r.highestUID = copies.compactMap { $0.imap.map { UInt64($0.uid) } }.max() ?? 0
+            r.highestUID = max(UInt64(done.highestUID), copies.compactMap { $0.imap.map { UInt64($0.uid) } }.max() ?? 0)
             if let h = highestSeen[folder.name] { r.highestUID = max(r.highestUID, h) }
             return (copies, r)
         }
@@ -32,20 +32,29 @@ extension IMAPExtractor {
             let done = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
             var r = IMAPFolderReport(folder: folder.name, uidValidity: status.uidValidity)
             r.resumed = copies.count
-            let (candidates, keep) = try select(s, status)
-            r.highestUID = max(candidates.max() ?? 0, highestSeen[folder.name] ?? 0)
-            highestSeen[folder.name] = r.highestUID
+            let (candidates, window) = try select(s, status)
+            // The cursor to keep: everything up to the folder's newest UID is read, except when messages newer
+            // than the window's end were left out (a window ending in the past): then only below the first such UID.
+            var highest = max(candidates.max() ?? 0, (status.uidNext ?? 1) - 1)
+            if candidates.isEmpty && status.uidNext == nil { highest = 0 }
 
             // Listing: size, date, flags (and X-GM-MSGID) of every candidate, to filter before fetching bodies.
             var listed: [IMAPFetchResult] = []
+            var firstTooNew: UInt64?
             let todo = candidates.filter { !done.contains($0) }
             for batch in todo.chunked(options.batchSize) {
                 try s.fetch(IMAPCommand.fetchListing(batch, gmail: s.isGmail)) { f in
-                    if let keep, let d = f.internalDate, !keep(d) { return }
-                    if f.internalDate == nil && keep != nil { return }
+                    if let window {
+                        guard let d = f.internalDate else { return }
+                        if d >= window.end, let u = f.uid { firstTooNew = min(firstTooNew ?? u, u) }
+                        if !window.contains(d) { return }
+                    }
                     listed.append(f)
                 }
             }
+            if let t = firstTooNew { highest = min(highest, t - 1) }
+            r.highestUID = max(highest, highestSeen[folder.name] ?? 0)
+            highestSeen[folder.name] = r.highestUID
             listed.sort { $0.uid! < $1.uid! }
 
             for batch in listed.chunked(options.rateLimit.batchSize(default: options.batchSize)) {
@@ -55,8 +64,7 @@ extension IMAPExtractor {
                     if let g = f.gmMsgId, let known = gmailLocators[g] {
                         // Gmail label copy: one message, bytes already fetched under another label.
                         let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: f,
-                                         locator: Locator(file: known.folderFile, offset: known.locator.offset,
-                                                          length: known.locator.length))
+                                         locator: known.locator, headerDate: known.date)
                         raw.record(c)
                         copies.append(c)
                         reusedTotal += 1
@@ -77,17 +85,19 @@ extension IMAPExtractor {
                         let loc = try raw.append(body: body)
                         var merged = listing
                         if let fl = f.flags { merged.flags = fl }
-                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: merged, locator: loc)
+                        let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
+                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: merged, locator: loc,
+                                         headerDate: headerDate)
                         raw.record(c)
                         copies.append(c)
-                        if let g = merged.gmMsgId { gmailLocators[g] = (loc.file, loc) }
+                        if let g = merged.gmMsgId { gmailLocators[g] = (loc, c.date) }
                         byUID[uid] = nil
                         batchBytes += body.count
                         fetchedTotal += 1
                     }
                 }
                 bytesTotal += batchBytes
-                checkpoint.update(try raw.commit())
+                checkpoint.update(try raw.commit(highestUID: r.highestUID))
                 try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
                 r.fetched = fetchedTotal
                 r.bytes = bytesTotal
@@ -96,7 +106,7 @@ extension IMAPExtractor {
                 try afterBatch?(r)
                 pace(messages: needBodies.count, bytes: batchBytes)
             }
-            checkpoint.update(try raw.commit(complete: true))
+            checkpoint.update(try raw.commit(complete: true, highestUID: r.highestUID))
             try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
             r.fetched = fetchedTotal
             r.bytes = bytesTotal
@@ -109,18 +119,21 @@ extension IMAPExtractor {
         return (sorted, report!)
     }
 
-    func makeCopy(folder: String, uidValidity: UInt64, listing f: IMAPFetchResult, locator: Locator) -> MessageCopy {
+    /// The copy of a fetched message. `date` is the Date header (as the file sources write it) when it parses,
+    /// else INTERNALDATE.
+    func makeCopy(folder: String, uidValidity: UInt64, listing f: IMAPFetchResult, locator: Locator,
+                  headerDate: String?) -> MessageCopy {
         let uid = f.uid ?? 0
         return MessageCopy(
             copyId: IMAPExtractor.copyId(mailbox: mailbox, folder: folder, uidValidity: uidValidity, uid: uid),
             mailbox: mailbox, source: .imap, folder: folder, locator: locator,
             flags: IMAPFetchResult.mailroomFlags(f.flags ?? []),
-            date: f.internalDate.map { IMAPDate.iso8601(epoch: $0) },
+            date: headerDate ?? f.internalDate.map(MailDate.iso),
             imap: IMAPCoordinates(uidValidity: Int(uidValidity), uid: Int(uid), gmMsgId: f.gmMsgId))
     }
 
     func rememberGmail(_ copies: [MessageCopy]) {
-        for c in copies { if let g = c.imap?.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (c.locator.file, c.locator) } }
+        for c in copies { if let g = c.imap?.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (c.locator, c.date) } }
     }
 
     /// Sleeps as long as the rate limit asks after `messages` more messages and `bytes` more bytes.

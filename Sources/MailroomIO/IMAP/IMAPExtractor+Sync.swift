@@ -3,28 +3,28 @@ import MailroomCore
 
 extension IMAPExtractor {
     /// "Sync now": per folder, fetches the UIDs above the stored cursor. A folder without a cursor is backfilled
-    /// over `firstWindow` (the pipeline's `backfillDays`). When a folder's UIDVALIDITY changed, its messages are
-    /// re-identified by Message-ID, size and content hash against `store.knownMessages`; only new ones are
-    /// fetched, and when the mapping cannot be confirmed the folder stops with `.sourceChanged`.
+    /// over `firstWindow` (the pipeline's `backfillDays`). When a folder's UIDVALIDITY changed, every message in it
+    /// is re-identified by content hash and Message-ID against `store.knownMessages`; only new ones are fetched,
+    /// and a known Message-ID with other content (or a store without identities) stops the folder with
+    /// `.sourceChanged`.
     ///
-    /// The returned cursors (and `known` identities of the new copies, by folder) are what the caller saves
-    /// with the loaded rows; this function does not save them.
+    /// The returned cursors are what the caller saves with the loaded rows; this function saves nothing.
     public func sync(store: IMAPCursorStore, firstWindow: DateWindow) throws -> IMAPExtractResult {
         try loadCheckpoint(windowStart: -1, windowEnd: -1)
         var copies: [MessageCopy] = []
         var reports: [IMAPFolderReport] = []
         var cursors: [IMAPCursor] = []
         for folder in try folders() {
-            let cursor = try store.cursor(mailbox: mailbox, folder: folder.name)
-            let known = try store.knownMessages(mailbox: mailbox, folder: folder.name)
+            let cursor = try store.imapCursor(mailbox: mailbox, folder: folder.name)
             let (c, r) = try extractFolder(folder) { s, status in
                 guard let cursor else {
-                    return (try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)), { firstWindow.contains($0) })
+                    return (try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)), firstWindow)
                 }
                 if cursor.uidValidity == status.uidValidity {
                     let above = try s.uidSearch(IMAPCommand.searchAbove(uid: cursor.highestUID)).filter { $0 > cursor.highestUID }
                     return (above, nil)
                 }
+                let known = try store.knownMessages(mailbox: self.mailbox, folder: folder.name)
                 return (try self.reidentify(s, folder: folder.name, cursor: cursor, known: known), nil)
             }
             copies += c
@@ -37,33 +37,30 @@ extension IMAPExtractor {
         return IMAPExtractResult(copies: copies, folders: reports, cursors: cursors)
     }
 
-    /// The UIDs to fetch in a folder whose UIDVALIDITY changed: those the store does not already hold.
+    /// The UIDs to fetch in a folder whose UIDVALIDITY changed: those whose content the store does not hold.
+    /// Reads every message of the folder once (bodies are needed for the content hash).
     func reidentify(_ s: IMAPSession, folder: String, cursor: IMAPCursor, known: [IMAPKnownMessage]) throws -> [UInt64] {
-        let all = try s.uidSearch(IMAPCommand.searchAll())
-        guard !known.isEmpty || cursor.highestUID == 0 else {
-            throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY \(cursor.uidValidity) is now another value) and the store holds no identities to re-identify the loaded messages; run a backfill of this folder into a new run to reload it",
+        let plan = IMAPReidentification(known: known)
+        guard plan.hasIdentities || cursor.highestUID == 0 else {
+            throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY \(cursor.uidValidity) changed) and the store holds no loaded messages of it to re-identify; the folder was stopped: back it up with `mailroom backfill` into a new run",
                                 location: folder)
         }
-        var server: [IMAPReidentification.ServerMessage] = []
-        for batch in all.chunked(options.batchSize) {
-            try s.fetch(IMAPCommand.fetchMessageIDs(Array(batch))) { f in
-                server.append(.init(uid: f.uid!, messageId: f.headerFields.flatMap { IMAPReidentification.messageId(inHeader: $0) },
-                                    size: f.size ?? 0))
+        var fresh: [UInt64] = []
+        var loaded = 0
+        for batch in try s.uidSearch(IMAPCommand.searchAll()).chunked(options.batchSize) {
+            try s.fetch(IMAPCommand.fetchBodies(batch, gmail: false)) { f in
+                guard let uid = f.uid, let body = f.body else { return }
+                switch plan.verdict(IMAPKnownMessage(bytes: body)) {
+                case .loaded: loaded += 1
+                case .new: fresh.append(uid)
+                case .conflict:
+                    throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY changed) and message UID \(uid) carries the Message-ID of a loaded message with other content, so the loaded messages cannot be matched safely; the folder was stopped and nothing was fetched from it",
+                                        location: folder)
+                }
             }
-        }
-        let plan = IMAPReidentification(known: known, server: server)
-        var hashes: [UInt64: String] = [:]
-        for batch in plan.needHash.chunked(options.batchSize) {
-            try s.fetch(IMAPCommand.fetchBodies(Array(batch), gmail: false)) { f in
-                if let b = f.body { hashes[f.uid!] = IMAPReidentification.sha256(b) }
-            }
-        }
-        guard let mapped = plan.finish(hashes: hashes) else {
-            throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY changed) and a message with a known Message-ID now has different content, so the loaded messages cannot be matched safely; the folder was stopped, nothing was fetched from it",
-                                location: folder)
         }
         logger.info("IMAP UIDVALIDITY changed; re-identified", metadata: [
-            "mailbox": "\(mailbox)", "folder": "\(folder)", "loaded": "\(mapped.alreadyLoaded.count)", "new": "\(mapped.new.count)"])
-        return mapped.new
+            "mailbox": "\(mailbox)", "folder": "\(folder)", "loaded": "\(loaded)", "new": "\(fresh.count)"])
+        return fresh.sorted()
     }
 }

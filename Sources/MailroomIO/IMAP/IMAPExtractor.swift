@@ -67,8 +67,8 @@ public final class IMAPExtractor {
 
     var session: IMAPSession?
     var everConnected = false
-    /// Gmail: X-GM-MSGID → where its bytes already are.
-    var gmailLocators: [String: (folderFile: String, locator: Locator)] = [:]
+    /// Gmail: X-GM-MSGID → where its bytes already are, and the date read from them.
+    var gmailLocators: [String: (locator: Locator, date: String?)] = [:]
     var checkpoint = IMAPCheckpoint(windowStart: 0, windowEnd: 0)
     /// Highest UID seen per folder in this run (kept across retries).
     var highestSeen: [String: UInt64] = [:]
@@ -143,8 +143,7 @@ public final class IMAPExtractor {
         var reports: [IMAPFolderReport] = []
         for folder in try folders() {
             let (c, r) = try extractFolder(folder) { s, _ in
-                let uids = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
-                return (uids, { window.contains($0) })
+                (try s.uidSearch(IMAPCommand.searchSince(start: window.start)), window)
             }
             copies += c
             reports.append(r)

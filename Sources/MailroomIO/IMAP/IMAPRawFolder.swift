@@ -81,7 +81,8 @@ final class IMAPRawFolder {
     }
 
     /// fsyncs the raw bytes, then writes and fsyncs the journal; returns the entry to checkpoint.
-    func commit(complete: Bool = false) throws -> IMAPCheckpoint.Folder {
+    func commit(complete: Bool = false, highestUID: UInt64) throws -> IMAPCheckpoint.Folder {
+        entry.highestUID = Int(highestUID)
         guard fsync(rawFD) == 0 else { throw IMAPRawFolder.localError("cannot sync", directory + "/" + entry.rawFile) }
         let journalPath = directory + "/" + entry.journalFile
         try IMAPRawFolder.writeAll(journalFD, pendingJournal, path: journalPath)

@@ -91,9 +91,16 @@ public final class IMAPSession {
     }
 
     /// Runs a `UID FETCH` and hands each FETCH answer (with a UID) to `each`, as it arrives.
+    /// An unreadable FETCH answer is a `.network` failure (retried on a new connection).
     public func fetch(_ command: String, each: (IMAPFetchResult) throws -> Void) throws {
         try connection.expectOK(command) { r in
-            guard case .data(let v) = r, let f = try IMAPFetchResult(v), f.uid != nil else { return }
+            guard case .data(let v) = r else { return }
+            let parsed: IMAPFetchResult?
+            do { parsed = try IMAPFetchResult(v) } catch let e as IMAPProtocolError {
+                throw MailroomError(.network, "\(e.description) in a FETCH answer from \(endpoint.address)",
+                                    location: endpoint.address)
+            }
+            guard let f = parsed, f.uid != nil else { return }
             try each(f)
         }
     }

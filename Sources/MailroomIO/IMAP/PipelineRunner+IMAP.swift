@@ -2,19 +2,100 @@ import Foundation
 import MailroomCore
 
 extension PipelineRunner {
-    /// The extract stage for one `source: imap` mailbox: the run's window from the server into
-    /// `extract/raw/<mailbox>/` (raw files, copy journals, checkpoint), every copy written to `writer`. A rerun of
-    /// the stage in the same run directory resumes from the checkpoint and fetches nothing twice.
+    /// Marker file: this run is a "sync now" (IMAP folders fetch above their stored cursors).
+    static let imapSyncMarker = "extract/imap-sync.json"
+
+    /// Each IMAP mailbox's proposed cursors, written by extract and saved by load with the loaded rows.
+    static func imapCursorsFile(_ mailbox: String) -> String { "extract/raw/\(mailbox)/cursors.json" }
+
+    /// Whether this run syncs (see `markIMAPSync`) instead of backfilling the window.
+    public var isIMAPSync: Bool {
+        FileManager.default.fileExists(atPath: runDir.fileURL(Self.imapSyncMarker).path)
+    }
+
+    /// Makes this run a "sync now": its extract stage fetches, per IMAP folder, what is above the cursor the
+    /// store holds (a folder without one: the run's window). Call right after `start`, before running stages.
+    public func markIMAPSync() throws {
+        try runDir.writeAtomically(Array("{\"mode\":\"sync\"}\n".utf8), to: Self.imapSyncMarker)
+    }
+
+    /// The extract stage for one `source: imap` mailbox: the run's window (or, for a sync, what is new since the
+    /// store's cursors) from the server into `extract/raw/<mailbox>/` (raw files, copy journals, checkpoint), every
+    /// copy written to `writer`, and the folder cursors to save with the load into `extract/raw/<mailbox>/cursors.json`.
+    /// A rerun of the stage in the same run directory resumes from the checkpoint and fetches nothing twice.
     func extractIMAPMailbox(_ config: MailboxConfig, writer: NDJSONWriter) throws -> ExtractSummary {
-        let (summary, result) = try IMAPMailboxSource.backfill(
-            config, pipelineDirectory: pipeline.directory.path, runDirectory: runDir.url.path, window: window,
-            logger: logger) { try writer.write($0) }
+        let directory = pipeline.directory.path
+        let run = runDir.url.path
+        let summary: ExtractSummary
+        let result: IMAPExtractResult
+        if isIMAPSync {
+            let store = try imapCursorStore()
+            (summary, result, _) = try IMAPMailboxSource.sync(config, pipelineDirectory: directory, runDirectory: run,
+                                                             store: store, firstWindow: window, logger: logger) {
+                try writer.write($0)
+            }
+        } else {
+            (summary, result) = try IMAPMailboxSource.backfill(config, pipelineDirectory: directory, runDirectory: run,
+                                                               window: window, logger: logger) { try writer.write($0) }
+        }
+        try writeIMAPCursors(result.cursors, mailbox: config.name)
         for f in result.folders {
             logger.info("imap folder extracted", metadata: [
                 "run.id": "\(manifest.runId)", "mailbox": "\(config.name)", "folder": "\(f.folder)",
                 "copies": "\(f.copies)", "fetched": "\(f.fetched)", "resumed": "\(f.resumed)", "bytes": "\(f.bytes)"])
         }
         return summary
+    }
+
+    /// The pipeline's store as a cursor store (read-only); an empty one when the store does not exist yet.
+    func imapCursorStore() throws -> IMAPCursorStore {
+        let path = try CRMStore.path(for: pipeline)
+        guard FileManager.default.fileExists(atPath: path) else {
+            return try IMAPFileCursorStore(path: runDir.fileURL("extract/no-store-cursors.json").path)
+        }
+        return try CRMStore.open(path: path, readOnly: true)
+    }
+
+    func writeIMAPCursors(_ cursors: [IMAPCursor], mailbox: String) throws {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema", "extract.imap-cursors/1")
+        w.key("cursors")
+        w.beginArray()
+        for c in cursors {
+            w.beginObject()
+            w.field("folder", c.folder)
+            w.field("uidValidity", Int(c.uidValidity))
+            w.field("highestUID", Int(c.highestUID))
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        try runDir.writeAtomically(w.bytes + [10], to: Self.imapCursorsFile(mailbox))
+    }
+
+    /// The folder cursors the load stage saves in its last transaction: those extract proposed for the run's IMAP
+    /// mailboxes. A cursor never moves back: under the same UIDVALIDITY the higher of stored and proposed wins.
+    public func imapCursorsForLoad() throws -> [FolderCursor] {
+        var out: [FolderCursor] = []
+        let path = try CRMStore.path(for: pipeline)
+        let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
+        for m in manifest.mailboxes where m.source == .imap {
+            let url = runDir.fileURL(Self.imapCursorsFile(m.name))
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            let o = try JSONObject(try JSONParser.parse([UInt8](data)), what: "cursor file")
+            for c in try o.array("cursors", { $0 }) {
+                let co = try JSONObject(c, what: "cursor")
+                var cursor = FolderCursor(mailbox: m.name, folder: try co.string("folder"),
+                                          uidValidity: try co.int("uidValidity"), highestUID: try co.int("highestUID"))
+                if let stored: FolderCursor = try store?.cursor(mailbox: m.name, folder: cursor.folder),
+                   stored.uidValidity == cursor.uidValidity {
+                    cursor.highestUID = max(cursor.highestUID, stored.highestUID)
+                }
+                out.append(cursor)
+            }
+        }
+        return out
     }
 
     /// What the run's window holds on each IMAP mailbox of the run (messages and bytes per folder, from a listing:

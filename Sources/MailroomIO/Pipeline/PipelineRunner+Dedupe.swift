@@ -24,32 +24,20 @@ extension PipelineRunner {
     /// The pipeline's contacts file, parsed and normalized, with its SHA-256. No contacts file → none.
     func readContacts() throws -> (contacts: [Contact], sha256: String?) {
         guard let url = pipeline.contactsURL else { return ([], nil) }
-        let shown = pipeline.config.contacts ?? url.path
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
-        }
-        let bytes = [UInt8](data)
-        let (contacts, issues) = ContactsCSV.parse(bytes)
-        let fatal = issues.filter(\.fatal)
-        if !fatal.isEmpty {
-            throw FileIssuesError(status: .input, file: shown,
-                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
-        }
+        let (contacts, issues, bytes) = try Self.parseContactsFile(url, shown: pipeline.config.contacts ?? url.path)
         for i in issues where !i.fatal {
             logger.warning("contacts file: line \(i.line): \(i.message)")
         }
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        return (contacts, sha)
+        return (contacts, NDJSONReader.hex(SHA256.hash(data: bytes)))
     }
 
-    /// SHA-256 of the contacts file as it is now, without parsing it (so its warnings are not logged twice); nil
-    /// when the pipeline has no contacts file.
-    func contactsFileSHA256() throws -> String? {
+    /// The SHA-256 (hex) of the pipeline's contacts file as it is now, without parsing it. No contacts file → nil.
+    func contactsFileSHA() throws -> String? {
         guard let url = pipeline.contactsURL else { return nil }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
         }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return NDJSONReader.hex(SHA256.hash(data: data))
     }
 
     /// Writes dedupe's contact files from the contacts file.
@@ -68,15 +56,18 @@ extension PipelineRunner {
         var result = StageResult()
         let input = try stageOutput(.normalize, "normalize/messages.ndjson")
         result.inputs = [inputRecord(input)]
+        // The contact files do not depend on the messages: they are written on another core meanwhile.
+        let contactsTask = BackgroundTask { try self.writeContacts() }
+        defer { contactsTask.waitIgnoringResult() }
         // Pass 1: decide every copy; remember each identity's copies (ids only).
         var dedup = MessageDeduplicator()
         var keyOfLine: [String?] = []
         var copies: [String: [CopyRef]] = [:]
         let dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
         var duplicates = 0
-        try runDir.read(NormalizedMessage.self, input) { m, _ in
+        try runDir.read(NormalizedIdentityFields.self, input) { m, _ in
             let ref = CopyRef(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, flags: m.flags)
-            switch dedup.observe(m) {
+            switch dedup.observe(messageId: m.messageId, contentHash: m.contentHash) {
             case .keep(let key):
                 keyOfLine.append(key)
                 copies[key] = [ref]
@@ -87,17 +78,30 @@ extension PipelineRunner {
                 duplicates += 1
             }
         }
-        // Pass 2: write each identity once, at its first copy, with all its copies.
+        // Pass 2: write each identity once, at its first copy, with all its copies. The message's fields are
+        // copied from its line as they are (see `DedupedMessage.jsonLine`); only a line that does not look like
+        // one normalize wrote is decoded and encoded again.
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var line = 0
         var unique = 0
-        try runDir.read(NormalizedMessage.self, input) { m, _ in
+        var w = JSONWriter(reserving: 8192)
+        let shown = runDir.display(input.file)
+        let (lines, sha) = try NDJSONReader.forEachLine(url: runDir.fileURL(input.file), displayPath: shown) { bytes, no in
             defer { line += 1 }
-            guard let key = keyOfLine[line] else { return }
-            try out.write(DedupedMessage(key: key, message: m, copies: copies[key] ?? []))
+            guard line < keyOfLine.count, let key = keyOfLine[line] else { return }
+            let refs = copies[key] ?? []
+            if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
+                let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
+                w.reset()
+                DedupedMessage(key: key, message: m, copies: refs).writeJSON(&w)
+            }
+            try out.writeLine(w.bytes)
             unique += 1
         }
-        let contacts = try writeContacts()
+        if lines != input.lines || sha != input.sha256 {
+            throw MailroomError(.input, "changed while dedupe read it: rerun normalize, then dedupe", location: shown)
+        }
+        let contacts = try contactsTask.wait()
         result.outputs = [try out.finish(), try dropped.finish()] + contacts.outputs
         if let i = contacts.input { result.inputs.append(i) }
         result.counts = ["unique": unique, "duplicates": duplicates].merging(contacts.counts) { a, _ in a }

@@ -6,18 +6,27 @@ extension PipelineRunner {
         var result = StageResult()
         let input = try stageOutput(.dedupe, "dedupe/messages.ndjson")
         result.inputs = [inputRecord(input)]
-        // Pass 1: threads from ids and links only. It comes first because it reads the whole input and checks it
-        // against the manifest: a corrupt input stops the stage before the contact files below are rewritten.
-        var builder = ThreadBuilder()
-        try runDir.read(DedupedMessage.self, input) { m, _ in builder.add(ThreadInput(m)) }
-        let assignment = builder.finish()
-
         // Contacts are read from the contacts file as it is now, so that fixing contacts and rerunning match alone
         // takes effect; dedupe's contact files are refreshed when the file changed since dedupe ran.
         var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
-        let currentSHA = try contactsFileSHA256()
         let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
-        if currentSHA.map({ "sha256:\($0)" }) != recorded {
+        let needsRefresh = try contactsFileSHA().map { "sha256:\($0)" } != recorded
+        func indexTask(_ summary: FileSummary) -> BackgroundTask<ContactIndex> {
+            BackgroundTask { [runDir] in
+                var contacts: [Contact] = []
+                try runDir.read(Contact.self, summary) { c, _ in contacts.append(c) }
+                return ContactIndex(contacts: contacts)
+            }
+        }
+        // When the contacts file is unchanged, the contact index is built on another core while pass 1 threads.
+        var index = needsRefresh ? nil : indexTask(contactsSummary)
+        defer { index?.waitIgnoringResult() }
+
+        // Pass 1: threads from ids and links only. It comes before any refresh of the contact files because it
+        // reads the whole input and checks it against the manifest: a corrupt input stops the stage first.
+        let assignment = try threadAssignment(input)
+
+        if needsRefresh {
             let refreshed = try writeContacts()
             if var d = manifest.stages[.dedupe] {
                 d.outputs = d.outputs.filter { !$0.file.hasPrefix("dedupe/contact") } + refreshed.outputs
@@ -27,10 +36,9 @@ extension PipelineRunner {
                 manifest.stages[.dedupe] = d
             }
             contactsSummary = refreshed.outputs[0]
+            index = indexTask(contactsSummary)
             logger.info("contacts file changed since dedupe: contact files refreshed")
         }
-        var contacts: [Contact] = []
-        try runDir.read(Contact.self, contactsSummary) { c, _ in contacts.append(c) }
         result.inputs.append(inputRecord(contactsSummary))
         var owner: Set<String> = []
         for keys in ownerKeys().values { owner.formUnion(keys) }
@@ -38,7 +46,7 @@ extension PipelineRunner {
                            "owner": .array(owner.sorted().map { .string($0) })]
 
         // Pass 2: participants and contacts.
-        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: ContactIndex(contacts: contacts))
+        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try index!.wait())
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
         try runDir.read(DedupedMessage.self, input) { m, line in
@@ -64,5 +72,13 @@ extension PipelineRunner {
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
                          "links": linkCount, "unmatchedAddresses": unmatched.count]
         return result
+    }
+
+    /// Threads every message of `input`. A function of its own so that the builder's inputs (ids and
+    /// references of every message) are freed before pass 2 builds its own state.
+    private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
+        var builder = ThreadBuilder()
+        try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        return builder.finish()
     }
 }

@@ -28,34 +28,44 @@ extension PipelineRunner {
         let messages = try runDir.writer("normalize/messages.ndjson", schema: NormalizedMessage.schema)
         let quarantine = try runDir.writer("normalize/quarantine.ndjson", schema: QuarantineRecord.schema)
         var normalized = 0, quarantined = 0
-        // Parsing is the costly part: batches are normalized on all cores, then written in input order.
-        let mapper = ParallelBatchMapper<[String: MessageBytesReader], MessageCopy, NormalizeOutcome>(makeContext: { [:] })
+        // Parsing is the costly part: batches are normalized and encoded on all cores, then written in input
+        // order.
+        let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, (line: [UInt8], isMessage: Bool)>(makeContext: { NormalizeWorker() })
         let shown = runDir.display(input.file)
         func normalizeBatch(_ batch: [MessageCopy]) throws {
-            let outcomes = try mapper.map(batch) { readers, copy in
+            let outcomes = try mapper.map(batch) { worker, copy in
                 guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
                     throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)
                 }
                 let reader: MessageBytesReader
-                if let r = readers[copy.mailbox] { reader = r } else {
+                if let r = worker.readers[copy.mailbox] { reader = r } else {
                     reader = MessageBytesReader(root: root)
-                    readers[copy.mailbox] = reader
+                    worker.readers[copy.mailbox] = reader
                 }
+                let outcome: NormalizeOutcome
                 do {
-                    return try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
+                    outcome = try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
                 } catch let e as MailroomError where e.status == .input {
                     // The copy's bytes are gone or cut short: quarantine it, keep going.
-                    return .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
-                                                         locator: copy.locator, reason: "unreadable", detail: e.description))
+                    outcome = .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
+                                                            locator: copy.locator, reason: "unreadable", detail: e.description))
+                }
+                worker.json.reset()
+                switch outcome {
+                case .message(let m):
+                    m.writeJSON(&worker.json)
+                    return (worker.json.bytes, true)
+                case .quarantined(let q):
+                    q.writeJSON(&worker.json)
+                    return (worker.json.bytes, false)
                 }
             }
             for outcome in outcomes {
-                switch outcome {
-                case .message(let m):
-                    try messages.write(m)
+                if outcome.isMessage {
+                    try messages.writeLine(outcome.line)
                     normalized += 1
-                case .quarantined(let q):
-                    try quarantine.write(q)
+                } else {
+                    try quarantine.writeLine(outcome.line)
                     quarantined += 1
                 }
             }
@@ -74,4 +84,10 @@ extension PipelineRunner {
         result.counts = ["normalized": normalized, "quarantined": quarantined]
         return result
     }
+}
+
+/// What one normalize worker keeps between messages: its open files and its JSON buffer.
+struct NormalizeWorker {
+    var readers: [String: MessageBytesReader] = [:]
+    var json = JSONWriter(reserving: 8192)
 }

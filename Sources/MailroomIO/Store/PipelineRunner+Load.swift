@@ -19,6 +19,7 @@ extension PipelineRunner {
         let loader = try StoreLoader.forPipeline(pipeline, logger: logger)
         let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
+                              cursors: try imapCursorsForLoad(),
                               inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","))
         let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),
                               messages: source(DedupedMessage.self, messages),

@@ -15,10 +15,14 @@ enum DovecotFixtures {
     static var available: Bool { DovecotServer.isAvailable }
 
     /// A small message with CRLF line ends, a Message-ID and a body that differs per `n`.
-    static func message(_ n: Int, from: String = "alice@example.com", extra: String = "") -> [UInt8] {
-        Array(("From: Alice <\(from)>\r\nTo: bob@example.org\r\nSubject: test \(n)\r\n"
-            + "Message-ID: <msg-\(n)@example.com>\r\nDate: Mon, 05 Jan 2026 10:00:00 +0000\r\n\r\n"
-            + "Body of message \(n).\r\n\(extra)").utf8)
+    /// `date` nil leaves the Date header out.
+    static func message(_ n: Int, from: String = "alice@example.com", extra: String = "",
+                        date: String? = "Mon, 05 Jan 2026 10:00:00 +0000") -> [UInt8] {
+        var text = "From: Alice <\(from)>\r\nTo: bob@example.org\r\nSubject: test \(n)\r\n"
+        text += "Message-ID: <msg-\(n)@example.com>\r\n"
+        if let date { text += "Date: \(date)\r\n" }
+        text += "\r\nBody of message \(n).\r\n" + extra
+        return Array(text.utf8)
     }
 
     static func endpoint(_ server: DovecotServer, user: (name: String, password: String),

@@ -40,9 +40,10 @@ final class DovecotServer: @unchecked Sendable {
             openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 -subj '/CN=Other CA' && \
             openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost' && \
             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\nbasicConstraints=CA:FALSE\\n' > ext.cnf && \
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf && \
-            chown -R nobody:nogroup mail
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
             """)
+        if DovecotServer.isRoot { try DovecotServer.sh("chown -R nobody:nogroup '\(r)/mail'") }
+        let (user, group) = DovecotServer.mailUser
         caFile = "\(r)/ca.pem"
         otherCAFile = "\(r)/other.pem"
         var passwd = ""
@@ -62,9 +63,9 @@ final class DovecotServer: @unchecked Sendable {
             ssl_key = <\(r)/server.key
             disable_plaintext_auth = no
             auth_mechanisms = plain login
-            default_internal_user = nobody
-            default_internal_group = nogroup
-            default_login_user = nobody
+            default_internal_user = \(user)
+            default_internal_group = \(group)
+            default_login_user = \(user)
             first_valid_uid = 0
             mail_location = maildir:\(r)/mail/%u
             passdb {
@@ -73,9 +74,13 @@ final class DovecotServer: @unchecked Sendable {
             }
             userdb {
               driver = static
-              args = uid=nobody gid=nogroup home=\(r)/mail/%u
+              args = uid=\(user) gid=\(group) home=\(r)/mail/%u
+            }
+            service anvil {
+              chroot =
             }
             service imap-login {
+              chroot =
               inet_listener imap {
                 address = 127.0.0.1
                 port = \(plainPort)
@@ -169,7 +174,7 @@ final class DovecotServer: @unchecked Sendable {
         try Data(bytes).write(to: file)
         var times = [timespec(tv_sec: Int(internalDate), tv_nsec: 0), timespec(tv_sec: Int(internalDate), tv_nsec: 0)]
         _ = utimensat(AT_FDCWD, file.path, &times, 0)
-        try DovecotServer.sh("chown -R nobody:nogroup '\(base.path)'")
+        if DovecotServer.isRoot { try DovecotServer.sh("chown -R nobody:nogroup '\(base.path)'") }
     }
     private var nextFile = 0
 
@@ -186,6 +191,17 @@ final class DovecotServer: @unchecked Sendable {
 
     // MARK: helpers
 
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// Mail and login processes run as `nobody` when the tests run as root (Dovecot refuses uid 0 for them),
+    /// else as the test's own user (Dovecot then runs unprivileged).
+    static var mailUser: (user: String, group: String) {
+        if isRoot { return ("nobody", "nogroup") }
+        let user = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "nobody"
+        let group = getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) } ?? "nogroup"
+        return (user, group)
+    }
+
     static func sh(_ script: String) throws {
         _ = try run("/bin/sh", ["-c", script])
     }
@@ -199,10 +215,26 @@ final class DovecotServer: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(script), nil]
+        // Close every other descriptor first: the daemons would otherwise keep copies of sockets other tests
+        // have open (a client socket that never closes leaves its server waiting forever).
+        let closeInherited = "for p in /proc/$$/fd/*; do n=${p##*/}; if [ \"$n\" -gt 2 ] 2>/dev/null; then exec {n}>&- 2>/dev/null; fi; done; "
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/bash"), strdup("-c"), strdup(closeInherited + script), nil]
         defer { for a in argv { free(a) } }
+        // The calling thread may block signals (dispatch worker threads do): give the daemons a clean signal
+        // mask and default handlers, or `doveadm stop` (SIGTERM) would never reach them.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, "/bin/bash", &actions, &attr, argv, environ)
         guard rc == 0 else { throw HarnessError("posix_spawn failed: \(rc)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

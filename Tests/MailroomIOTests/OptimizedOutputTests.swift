@@ -1,0 +1,141 @@
+import Foundation
+import MailroomCore
+import Testing
+
+/// The fast paths of the stages must write exactly what the general code writes. Dedupe builds each
+/// `dedupe/messages.ndjson` line from the message's `normalize/messages.ndjson` line without decoding it
+/// (`DedupedMessage.jsonLine`); these tests compare that with decoding the line and encoding the record, for every
+/// message of the sample data and of the third-party corpora (skipped when absent).
+struct OptimizedOutputTests {
+    /// The repository root, from this file's path (`Tests/MailroomIOTests/<file>` → up three levels).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let corpora = root.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+    static let corporaPresent = FileManager.default.fileExists(atPath: corpora.path)
+
+    /// Every regular file under `dir` of at most 2 MB, sorted by path.
+    static func files(under dir: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
+        else { return [] }
+        var out: [URL] = []
+        for case let url as URL in walker {
+            let v = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
+            if v?.isRegularFile == true, (v?.fileSize ?? 0) <= 2 << 20 { out.append(url) }
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// Normalizes each file as one message; returns the `normalize/messages.ndjson` lines of those that are mail.
+    static func normalizedLines(_ files: [URL]) throws -> [[UInt8]] {
+        let settings = NormalizeSettings(owner: ["dana.reyes@northwind.example"], ownDomains: ["northwind.example"])
+        var lines: [[UInt8]] = []
+        for (i, url) in files.enumerated() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let copy = MessageCopy(copyId: "m/INBOX/\(i)", mailbox: "m", source: .maildir, folder: "INBOX",
+                                   locator: Locator(file: url.lastPathComponent, offset: 0, length: bytes.count),
+                                   flags: i % 2 == 0 ? ["seen"] : [], date: nil)
+            let outcome = bytes.withUnsafeBytes { Normalizer.normalize(copy: copy, bytes: $0, settings: settings) }
+            if case .message(let m) = outcome { lines.append(m.jsonBytes()) }
+        }
+        return lines
+    }
+
+    /// Checks the spliced line against decode-then-encode for each line; returns how many were compared.
+    static func checkSplicedLines(_ lines: [[UInt8]]) throws -> Int {
+        var w = JSONWriter()
+        for (i, line) in lines.enumerated() {
+            let message = try NormalizedMessage(jsonBytes: line)
+            let copies = [CopyRef(copyId: message.copyId, mailbox: message.mailbox, folder: message.folder, flags: message.flags),
+                          CopyRef(copyId: "m/Sent/\(i)", mailbox: "m", folder: "Sent \"x\"", flags: ["seen", "replied"])]
+            let key = i % 3 == 0 ? "hash:\(message.contentHash)" : "mid:<\(i)>\\\"é"
+            let expected = DedupedMessage(key: key, message: message, copies: copies).jsonBytes()
+            let spliced = line.withUnsafeBytes { DedupedMessage.jsonLine(key: key, messageLine: $0, copies: copies, into: &w) }
+            #expect(spliced)
+            #expect(w.bytes == expected, "message \(i): \(message.copyId)")
+        }
+        return lines.count
+    }
+
+    /// Checks that threading's partial read of each dedupe line (`DedupedThreadFields`, other fields skipped)
+    /// gives the same `ThreadInput` as decoding the whole `DedupedMessage`; returns how many were compared.
+    static func checkThreadFields(_ lines: [[UInt8]]) throws -> Int {
+        for (i, line) in lines.enumerated() {
+            let message = try NormalizedMessage(jsonBytes: line)
+            let copies = [CopyRef(copyId: message.copyId, mailbox: message.mailbox, folder: message.folder, flags: message.flags)]
+            let deduped = DedupedMessage(key: "mid:\(i)", message: message, copies: copies).jsonBytes()
+            let keys = try #require(DedupedThreadFields.decodedKeys)
+            let partial = try deduped.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) }
+            let fields = try DedupedThreadFields(json: partial)
+            #expect(ThreadInput(fields) == ThreadInput(try DedupedMessage(jsonBytes: deduped)), "message \(i): \(message.copyId)")
+            #expect(try DedupedThreadFields(jsonBytes: fields.jsonBytes()) == fields)
+        }
+        return lines.count
+    }
+
+    /// Checks that deduplication's partial read of each normalize line (`NormalizedIdentityFields`) holds the
+    /// same values as the whole `NormalizedMessage`; returns how many were compared.
+    static func checkIdentityFields(_ lines: [[UInt8]]) throws -> Int {
+        let keys = try #require(NormalizedIdentityFields.decodedKeys)
+        for (i, line) in lines.enumerated() {
+            let m = try NormalizedMessage(jsonBytes: line)
+            let f = try NormalizedIdentityFields(json: line.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) })
+            #expect([f.copyId, f.mailbox, f.folder, f.contentHash] == [m.copyId, m.mailbox, m.folder, m.contentHash], "message \(i)")
+            #expect(f.flags == m.flags && f.messageId == m.messageId, "message \(i)")
+            var a = MessageDeduplicator(), b = MessageDeduplicator()
+            #expect(a.observe(messageId: f.messageId, contentHash: f.contentHash) == b.observe(m))
+        }
+        return lines.count
+    }
+
+    @Test func splicedDedupeLinesEqualEncodedRecordsOnTheSampleData() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
+        #expect(lines.count > 250)
+        #expect(try Self.checkSplicedLines(lines) == lines.count)
+    }
+
+    @Test(.enabled(if: corporaPresent, "../shared/corpora is absent"))
+    func splicedDedupeLinesEqualEncodedRecordsOnTheCorpora() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
+        #expect(lines.count > 20)
+        #expect(try Self.checkSplicedLines(lines) == lines.count)
+    }
+
+    @Test func partialReadsOfDedupeAndThreadingEqualTheFullRecordsOnTheSampleData() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
+        #expect(lines.count > 250)
+        #expect(try Self.checkThreadFields(lines) == lines.count)
+        #expect(try Self.checkIdentityFields(lines) == lines.count)
+    }
+
+    @Test(.enabled(if: corporaPresent, "../shared/corpora is absent"))
+    func partialReadsOfDedupeAndThreadingEqualTheFullRecordsOnTheCorpora() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
+        #expect(lines.count > 20)
+        #expect(try Self.checkThreadFields(lines) == lines.count)
+        #expect(try Self.checkIdentityFields(lines) == lines.count)
+    }
+
+    @Test(arguments: [
+        #"{"a":1,"skip":"unterminated}"#, #"{"a":1,"skip":[1,2}"#, #"{"a":1,"skip":{"k" 1}}"#, #"{"a":1,"skip":tru}"#,
+        #"{"a":1,"skip":{"k":[1]]}"#, "[1]", #"{"a":1,"skip":"x"} x"#,
+    ])
+    func partialParsingStillRejectsMalformedSkippedValues(_ text: String) {
+        #expect(throws: JSONError.self) {
+            try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["a"]) }
+        }
+    }
+
+    @Test func partialParsingKeepsOnlyTheNamedKeys() throws {
+        let text = #"{"a":1,"skip":{"k":["\"]}",{"x":null}]},"b":"é","c":[true]}"#
+        let v = try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["a", "b"]) }
+        #expect(v == .object(["a": .int(1), "b": .string("é")]))
+    }
+
+    @Test func aLineNotWrittenByNormalizeIsNotSpliced() throws {
+        var w = JSONWriter()
+        for text in [#"{ "copyId":"a"}"#, #"{"mailbox":"m","copyId":"a"}"#, #"{"copyId":"a""#, "", "{}"] {
+            let ok = Array(text.utf8).withUnsafeBytes { DedupedMessage.jsonLine(key: "k", messageLine: $0, copies: [], into: &w) }
+            #expect(!ok, "\(text)")
+        }
+    }
+}
