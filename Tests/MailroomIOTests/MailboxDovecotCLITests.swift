@@ -83,40 +83,64 @@ struct MailboxDovecotCLITests {
         #expect(try Self.rowCounts(dir.file("crm.sqlite")) == before)
         let afterDisconnect = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true)
         #expect(try afterDisconnect.mailboxStatus("shared").credentialsRef == nil)
-        #expect(try afterDisconnect.cursorAuthority(mailbox: "shared").values.allSatisfy { !$0 })
+        #expect(try afterDisconnect.cursorAuthority(mailbox: "shared") == ["INBOX": false, "Sent Items": false])
 
         // A run of the disconnected mailbox is refused with exit 9 and says how to reconnect.
         r = try CLI.run(["run", p, "--mailbox", "shared", "--quiet", "--run-dir", dir.file("run-refused")], env: env)
         #expect(r.status == 9)
         #expect(r.stderr.contains("mailbox shared is disconnected") && r.stderr.contains("mailroom mailbox reconnect"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("run-refused")))
+        r = try CLI.run(["sync", p, "--mailbox", "shared", "--quiet", "--run-dir", dir.file("sync-refused")], env: env)
+        #expect(r.status == 9 && r.stderr.contains("mailbox shared is disconnected") && r.stderr.contains("it is not synced, backfilled or run"))
 
-        // Reconnect: the sync reads the last 7 days, then the advice covers exactly the gap.
+        // A reconnect whose sync fails (the password changed) leaves the mailbox failing and not synced since:
+        // a backfill then warns to sync first.
+        let badEnv = ["MR_LC_SHARED": "Wrong-Secret-83", "MR_LC_PERSONAL": personal.password]
+        r = try CLI.run(["mailbox", "reconnect", p, "shared", "--quiet", "--run-dir", dir.file("run-badsync")], env: badEnv)
+        #expect(r.status == 13 && !r.stderr.contains("Wrong-Secret-83"))
+        r = try CLI.run(["backfill", p, "--mailbox", "shared", "--dry-run"], env: badEnv)
+        #expect(r.stderr.contains("warning: mailbox shared was reconnected and has not been synced since"))
+        r = try CLI.run(["mailbox", "list", p], env: env)
+        #expect(r.stdout.contains("shared (imap): failing; reconnected, not synced yet\n"))
+
+        // While it was away: a new message arrives, and the server renumbers the INBOX (UIDVALIDITY changes).
+        let lateDate = now - Self.day
+        try server.addMessage(user: shared.name, bytes: Self.message(711, from: "carol@customer.org", to: "shared@example.com", date: lateDate),
+                              internalDate: lateDate)
+        try server.doveadm(["mailbox", "update", "-u", shared.name, "--uid-validity", "4242", "INBOX"])
+
+        // Reconnect: the sync continues every folder from its stored cursor (the INBOX re-identified under its new
+        // UIDVALIDITY), so it fetches exactly the 3 messages that are new, and no backfill is needed.
         r = try CLI.run(["mailbox", "reconnect", p, "shared", "--quiet", "--run-dir", dir.file("run-sync")], env: env)
         #expect(r.status == 0, "\(r.stderr)")
-        let window = DateWindow(asOfDay: DateWindow.parseDay(Self.dayString(now))!, days: 7)
-        let gapAsOf = Self.dayString(window.start - Self.day)
-        let gapDays = Int(window.start / Self.day - dates[1] / Self.day)
-        #expect(r.stdout.contains("Reconnected shared (was disconnected)."))
-        #expect(r.stdout.contains("Newest loaded before: \(MailDate.iso(dates[1]))"))
-        #expect(r.stdout.contains("newest on the server: \(MailDate.iso(sentDate))"))
-        #expect(r.stdout.contains("Backfill needed:"))
-        #expect(r.stdout.contains("--mailbox shared --as-of \(gapAsOf) --days \(gapDays)\n"))
+        #expect(r.stdout.contains("Reconnected shared (was connected)."))
+        #expect(r.stdout.contains("Synced now: 3 messages new since the stored cursors"))
+        #expect(r.stdout.contains("Newest loaded before: \(MailDate.iso(dates[1])); newest loaded now: \(MailDate.iso(lateDate)); newest on the server: \(MailDate.iso(lateDate))."))
+        #expect(r.stdout.contains("No backfill needed: every folder continued from its stored cursor"))
+        #expect(!r.stdout.contains("mailroom backfill"))
 
         let afterReconnect = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true).mailboxStatus("shared")
         #expect(afterReconnect.credentialsRef == "env:MR_LC_SHARED" && !afterReconnect.syncPending)
         r = try CLI.run(["runs", p, "--json"], env: env)
         #expect(r.status == 0)
         let runs = try #require(try JSONParser.parse(Array(r.stdout.utf8)).objectValue?["runs"]?.arrayValue)
-        #expect(runs.compactMap { $0.objectValue?["kind"]?.stringValue } == ["sync", "reconnect", "load", "disconnect", "load", "load"])
-        #expect(runs.compactMap { $0.objectValue?["status"]?.stringValue } == ["ok", "ok", "failed", "ok", "failed", "ok"])
-        #expect(runs[2].objectValue?["errorCode"]?.stringValue == "disconnected")
+        #expect(runs.compactMap { $0.objectValue?["kind"]?.stringValue }
+                == ["sync", "reconnect", "sync", "reconnect", "sync", "load", "disconnect", "load", "load"])
+        #expect(runs.compactMap { $0.objectValue?["status"]?.stringValue }
+                == ["ok", "ok", "failed", "ok", "failed", "failed", "ok", "failed", "ok"])
+        #expect(runs.map { $0.objectValue?["errorCode"]?.stringValue }
+                == [nil, nil, "auth", nil, "disconnected", "disconnected", nil, "auth", nil])
         let sync = try #require(runs.first?.objectValue)
         #expect(sync["status"]?.stringValue == "ok")
-        #expect(sync["message"]?.stringValue?.hasPrefix("2 messages in 7 days") == true)
+        #expect(sync["message"]?.stringValue?.hasPrefix("3 messages new since the stored cursors") == true)
+        let cursorsBefore = sync["cursorBefore"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        let after = sync["cursorAfter"]?.arrayValue?.compactMap(\.objectValue) ?? []
+        #expect(cursorsBefore.map { $0["folder"]?.stringValue } == ["INBOX", "Sent Items"])
+        #expect(after.first { $0["folder"]?.stringValue == "INBOX" }?["uidValidity"]?.intValue == 4242)
+        #expect(cursorsBefore.first { $0["folder"]?.stringValue == "INBOX" }?["uidValidity"]?.intValue != 4242)
         r = try CLI.run(["mailbox", "list", p], env: env)
         #expect(r.stdout.contains("shared (imap): connected\n  last sync:"))
-        #expect(r.stdout.contains("messages loaded: 4\n"))
+        #expect(r.stdout.contains("messages loaded: 5\n"))
         #expect(r.stdout.contains("relied on by: email-flow \"Renewals\", shared-user \"bob\""))
     }
 

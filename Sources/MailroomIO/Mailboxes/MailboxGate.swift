@@ -11,7 +11,8 @@ public enum MailboxGate {
 
     /// The mailboxes the command may read: `only` when named (refused with `.disconnected` when that one is
     /// disconnected), else every connected mailbox of the pipeline (refused when none is left). `skipped` names
-    /// the disconnected mailboxes left out; `warnings` are lines for stderr.
+    /// the disconnected mailboxes left out (`skipNote`); `warnings` are lines for stderr (a backfill of a mailbox
+    /// reconnected and not synced since).
     public static func check(_ pipeline: LoadedPipeline, only: String?, purpose: Purpose)
         throws -> (mailboxes: [MailboxConfig], skipped: [String], warnings: [String]) {
         let wanted = pipeline.config.mailboxes.filter { only == nil || $0.name == only }
@@ -37,17 +38,19 @@ public enum MailboxGate {
         if keep.isEmpty, let first = wanted.first {
             throw refusal(pipeline, try store.mailboxStatus(first.name), purpose: purpose)
         }
-        if !skipped.isEmpty {
-            warnings.append("note: skipping disconnected mailbox\(skipped.count == 1 ? "" : "es") \(skipped.joined(separator: ", ")) (mailroom mailbox reconnect to bring one back)")
-        }
         return (keep, skipped, warnings)
+    }
+
+    /// The note for mailboxes `check` left out, or nil.
+    public static func skipNote(_ skipped: [String]) -> String? {
+        skipped.isEmpty ? nil : "note: skipping disconnected mailbox\(skipped.count == 1 ? "" : "es") \(skipped.joined(separator: ", ")) (mailroom mailbox reconnect to bring one back)"
     }
 
     /// The exit-9 error for a disconnected mailbox, saying how to reconnect it.
     public static func refusal(_ pipeline: LoadedPipeline, _ s: MailboxStatus, purpose: Purpose) -> MailroomError {
         let since = s.changedAt.map { " since \($0)" } ?? ""
         let why = s.reason.map { " (\($0))" } ?? ""
-        return MailroomError(.disconnected, "mailbox \(s.name) is disconnected\(since)\(why): \(purpose.rawValue) refused. Its loaded mail is kept; to sync it again run `mailroom mailbox reconnect \(pipeline.url.path) \(s.name)`",
+        return MailroomError(.disconnected, "mailbox \(s.name) is disconnected\(since)\(why): it is not synced, backfilled or run. Its loaded mail is kept; to sync it again run `mailroom mailbox reconnect \(pipeline.url.path) \(s.name)`",
                              location: s.name)
     }
 }

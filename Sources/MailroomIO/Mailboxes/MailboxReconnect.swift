@@ -6,8 +6,9 @@ import MailroomCore
 /// which window — the gap between the newest message loaded before and what the sync reached — instead of
 /// suggesting a large one.
 ///
-/// The sync is the staged run limited to this mailbox (extract → normalize → dedupe → match → load) over the
-/// pipeline's `backfillDays` ending today, the same runner path `mailroom run --mailbox` takes.
+/// The sync is `mailroom sync --mailbox` (extract → normalize → dedupe → match → load): IMAP folders fetch what is
+/// above their stored cursor when its UIDVALIDITY still holds, else the window (`backfillDays` ending today); file
+/// mailboxes read the window.
 public enum MailboxReconnect {
     public static func run(_ pipeline: LoadedPipeline, mailbox name: String, runDirectory: URL, asOf: String,
                            days: Int? = nil, quiet: Bool = true,
@@ -33,7 +34,7 @@ public enum MailboxReconnect {
                                               options: RunOptions(asOf: asOf, days: days ?? pipeline.config.backfillDays,
                                                                   mailbox: name), logger: logger)
             runner.showProgress(quiet: quiet)
-            if syncsFromCursors { try markSync(runner) }
+            if config.source == .imap { try runner.markIMAPSync() }
             try runner.run(through: .match)
             try runner.run(.load)
         } catch let e as MailroomError {
@@ -59,9 +60,10 @@ public enum MailboxReconnect {
         if config.source == .imap {
             report.newestOnServer = MailboxServerNewest.newest(config, pipelineDirectory: pipeline.directory.path)
         }
-        // Folders that continued from a cursor under the same UIDVALIDITY fetched everything newer: no gap there.
-        report.continuedFromCursors = syncsFromCursors && !cursorsBefore.isEmpty && cursorsAfter.allSatisfy { a in
-            cursorsBefore.contains { $0.folder == a.folder && $0.uidValidity == a.uidValidity }
+        // A folder with a stored cursor fetched everything above it (same UIDVALIDITY) or was re-identified whole
+        // (UIDVALIDITY changed): nothing can be missing there. Only folders without one read just the window.
+        report.continuedFromCursors = config.source == .imap && !cursorsAfter.isEmpty && cursorsAfter.allSatisfy { a in
+            cursorsBefore.contains { $0.folder == a.folder }
         }
         report.advice = report.continuedFromCursors ? nil
             : BackfillAdvice.compute(newestLoadedBefore: newestBefore, syncWindowStart: m.windowStart,
@@ -70,10 +72,6 @@ public enum MailboxReconnect {
         return report
     }
 
-    /// Whether this build's runner can sync IMAP folders from the store's cursors (else the sync reads the window).
-    static let syncsFromCursors = false
-
-    static func markSync(_ runner: PipelineRunner) throws {}
 
     /// The oldest message date among the copies the sync extracted for the mailbox.
     static func oldestCopy(_ runner: PipelineRunner, mailbox: String) throws -> String? {

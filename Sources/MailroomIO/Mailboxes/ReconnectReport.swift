@@ -17,7 +17,7 @@ public struct ReconnectReport: Sendable {
     public var fetched = 0
     public var syncRunId: String?
     public var syncMessage: String?
-    /// Every folder synced on from its stored cursor (same UIDVALIDITY): everything newer was fetched.
+    /// Every folder synced on from its stored cursor (UIDVALIDITY confirmed or re-identified): nothing is missing.
     public var continuedFromCursors = false
     /// nil: no backfill needed.
     public var advice: BackfillAdvice?
@@ -44,7 +44,7 @@ public struct ReconnectReport: Sendable {
             out += "Backfill needed: \(a.gapDays) day\(a.gapDays == 1 ? "" : "s") may be missing, from \(a.from) (newest loaded before) to \(a.oldestFetched ?? a.to) (oldest fetched by this sync).\n"
             out += "Run: \(cmd)\n"
         } else if continuedFromCursors {
-            out += "No backfill needed: every folder continued from its stored cursor (same UIDVALIDITY), so everything newer was fetched.\n"
+            out += "No backfill needed: every folder continued from its stored cursor (UIDVALIDITY confirmed, or the folder re-identified), so everything newer was fetched.\n"
         } else if newestLoadedBefore == nil {
             out += "No backfill needed: nothing was loaded from this mailbox before; this sync loaded its first window.\n"
         } else {

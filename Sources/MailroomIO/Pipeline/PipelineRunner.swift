@@ -54,7 +54,7 @@ public final class PipelineRunner {
         }
         let window = DateWindow(asOfDay: day, days: options.days)
         let gate = try MailboxGate.check(pipeline, only: options.mailbox, purpose: .run)
-        for w in gate.warnings { logger.warning("\(w)") }
+        if let note = MailboxGate.skipNote(gate.skipped) { logger.warning("\(note)") }
         try preflight(pipeline, mailboxes: gate.mailboxes)
         let dir = try RunDirectory.create(at: url)
         let lock = try lockRunDirectory(dir)
