@@ -165,11 +165,12 @@ struct MailboxCommand: ParsableCommand {
 
     struct Reconnect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-enable a mailbox, sync it now, and say whether a backfill is needed and for which days.")
+            abstract: "Re-enable a mailbox, sync it now, and say whether a backfill is needed and for which days.",
+            discussion: "The sync is `mailroom sync --mailbox MAILBOX`: IMAP folders continue from their stored cursors (UIDVALIDITY confirmed, or the folder re-identified), so nothing is missing there; a folder without a cursor reads the window. A backfill is advised only for the gap between the newest message loaded before and the start of that window, as an exact `mailroom backfill ... --as-of DAY --days N`.")
 
         @Argument(help: "The pipeline file (YAML).") var pipeline: String
         @Argument(help: "The mailbox's name in the pipeline.") var mailbox: String
-        @Option(help: "Days the sync reads back (default: the pipeline's backfillDays).") var days: Int?
+        @Option(help: "Window in days for folders without a stored cursor, and for file mailboxes (default: the pipeline's backfillDays).") var days: Int?
         @Option(help: "The day the sync's window ends with, YYYY-MM-DD UTC (default: today).") var asOf: String?
         @Option(help: "The run directory to create (default: runs/<time> next to the pipeline file).") var runDir: String?
         @Flag(help: "Print one JSON document.") var json = false

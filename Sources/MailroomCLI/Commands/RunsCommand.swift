@@ -7,7 +7,7 @@ struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "The run log: every load, sync, disconnect and reconnect, newest first, with what it did or why it failed.",
-        discussion: "Dry runs are not recorded (they never write the store)."
+        discussion: "Every load, sync, backfill, disconnect and reconnect is recorded, also a run that failed before it reached the store (when the store exists) and a run refused because its mailbox is disconnected. Dry runs and review are not recorded: they never write the store."
     )
 
     @Argument(help: "The pipeline file (YAML); its `store:` names the store.") var pipeline: String
