@@ -138,6 +138,13 @@ struct MailboxDovecotCLITests {
         #expect(cursorsBefore.map { $0["folder"]?.stringValue } == ["INBOX", "Sent Items"])
         #expect(after.first { $0["folder"]?.stringValue == "INBOX" }?["uidValidity"]?.intValue == 4242)
         #expect(cursorsBefore.first { $0["folder"]?.stringValue == "INBOX" }?["uidValidity"]?.intValue != 4242)
+        // A plain sync of the other mailbox is logged as a sync too, with its cursors.
+        r = try CLI.run(["sync", p, "--mailbox", "personal", "--quiet", "--run-dir", dir.file("sync-personal")], env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try CLI.run(["runs", p, "--mailbox", "personal", "--limit", "1"], env: env)
+        #expect(r.stdout.contains("  sync  ok  personal"))
+        #expect(r.stdout.contains("    1 message new since the stored cursors (7-day window where a folder had none); 0 matched 0 contacts; loaded 1 messages in 1 threads\n"))
+        #expect(r.stdout.contains("    cursors: none -> INBOX "))
         r = try CLI.run(["mailbox", "list", p], env: env)
         #expect(r.stdout.contains("shared (imap): connected\n  last sync:"))
         #expect(r.stdout.contains("messages loaded: 5\n"))

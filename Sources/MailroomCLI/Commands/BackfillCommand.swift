@@ -68,7 +68,7 @@ struct BackfillCommand: ParsableCommand {
         try runner.run(through: .match)
         let report = try runner.report()
         try runner.run(.load)
-        try RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore)
+        _ = try? RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) // best effort: the load committed
         try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : .text), out: nil)
         if !json { Output.write("\nRun directory: \(runner.runDir.display(""))\n") }
     }

@@ -58,7 +58,7 @@ struct SyncCommand: ParsableCommand {
         try runner.run(through: .match)
         let report = try runner.report()
         try runner.run(.load)
-        try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
+        _ = try? RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore) // best effort: the load committed
         try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : .text), out: nil)
         if !json { Output.write("\nRun directory: \(runner.runDir.display(""))\n") }
     }

@@ -37,7 +37,7 @@ public enum RunLogText {
         let extracted = m.stages[.extract]?.counts["extracted"] ?? 0
         let span = runner.isIMAPSync ? "new since the stored cursors (\(m.days)-day window where a folder had none)"
             : "in \(m.days) day\(m.days == 1 ? "" : "s")"
-        var parts = ["\(NumberText.grouped(extracted)) messages \(span)",
+        var parts = ["\(NumberText.grouped(extracted)) message\(extracted == 1 ? "" : "s") \(span)",
                      "\(NumberText.grouped(messages.count)) matched \(NumberText.grouped(contacts.count)) contact\(contacts.count == 1 ? "" : "s")"]
         if let load = m.stages[.load]?.counts {
             parts.append("loaded \(NumberText.grouped(load["messages"] ?? 0)) messages in \(NumberText.grouped(load["threads"] ?? 0)) threads")
