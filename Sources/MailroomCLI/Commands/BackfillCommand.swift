@@ -43,15 +43,32 @@ struct BackfillCommand: ParsableCommand {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let asOfDay = asOf ?? WallClock.todayUTC()
         let days = self.days ?? loaded.config.backfillDays
+        // A mailbox reconnected and not synced since: sync first, then backfill only the gap it reports.
+        for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { CLIError.printErr(w) }
         guard !dryRun else { return try listing(loaded, asOf: asOfDay, days: days) }
         let dir = runDir.map { URL(fileURLWithPath: $0) }
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+        do {
+            try backfill(loaded, dir, asOf: asOfDay, days: days)
+        } catch {
+            // The run log keeps failed and refused backfills too, naming the failing step.
+            RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .backfill,
+                                         mailboxes: mailbox.map { [$0] } ?? loaded.config.mailboxes.map(\.name),
+                                         window: DateWindow.parseDay(asOfDay).map { DateWindow(asOfDay: $0, days: days) },
+                                         error: error)
+            throw error
+        }
+    }
+
+    func backfill(_ loaded: LoadedPipeline, _ dir: URL, asOf asOfDay: String, days: Int) throws {
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir,
                                               options: RunOptions(asOf: asOfDay, days: days, mailbox: mailbox))
+        let cursorsBefore = RunLogRecorder.cursors(loaded, mailboxes: runner.manifest.mailboxes.map(\.name))
         runner.showProgress(quiet: quiet)
         try runner.run(through: .match)
         let report = try runner.report()
         try runner.run(.load)
+        _ = try? RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) // best effort: the load committed
         try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : .text), out: nil)
         if !json { Output.write("\nRun directory: \(runner.runDir.display(""))\n") }
     }
@@ -69,6 +86,7 @@ struct BackfillCommand: ParsableCommand {
             }
             mailboxes = [m]
         }
+        mailboxes = try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).mailboxes
         var rows: [(name: String, folders: [IMAPListingCount]?)] = []
         for m in mailboxes {
             rows.append((m.name, m.source == .imap

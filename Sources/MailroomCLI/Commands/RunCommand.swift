@@ -51,6 +51,22 @@ struct RunCommand: ParsableCommand {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let dir = runDir.map { URL(fileURLWithPath: $0) }
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+        do {
+            try runPipeline(loaded, dir)
+        } catch {
+            // The run log keeps failed runs too, naming the failing step (not dry runs: they never write the store).
+            if !dryRun {
+                let day = DateWindow.parseDay(asOf ?? WallClock.todayUTC())
+                RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .load,
+                                             mailboxes: mailbox.map { [$0] } ?? loaded.config.mailboxes.map(\.name),
+                                             window: day.map { DateWindow(asOfDay: $0, days: days ?? loaded.config.backfillDays) },
+                                             error: error)
+            }
+            throw error
+        }
+    }
+
+    func runPipeline(_ loaded: LoadedPipeline, _ dir: URL) throws {
         let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: days ?? loaded.config.backfillDays, mailbox: mailbox)
         // A load takes the store's lock first, so a second run against the same store stops at once.
         let storeLock = dryRun ? nil : try FileLock.acquire(path: CRMStore.lockPath(for: try CRMStore.path(for: loaded)),

@@ -37,14 +37,28 @@ struct SyncCommand: ParsableCommand {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let dir = runDir.map { URL(fileURLWithPath: $0) }
             ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+        do {
+            try sync(loaded, dir)
+        } catch {
+            // The run log keeps failed and refused syncs too, naming the failing step.
+            RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .sync,
+                                         mailboxes: mailbox.map { [$0] } ?? loaded.config.mailboxes.map(\.name),
+                                         window: nil, error: error)
+            throw error
+        }
+    }
+
+    func sync(_ loaded: LoadedPipeline, _ dir: URL) throws {
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir,
                                               options: RunOptions(asOf: WallClock.todayUTC(),
                                                                   days: days ?? loaded.config.backfillDays, mailbox: mailbox))
+        let cursorsBefore = RunLogRecorder.cursors(loaded, mailboxes: runner.manifest.mailboxes.map(\.name))
         try runner.markIMAPSync()
         runner.showProgress(quiet: quiet)
         try runner.run(through: .match)
         let report = try runner.report()
         try runner.run(.load)
+        _ = try? RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore) // best effort: the load committed
         try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : .text), out: nil)
         if !json { Output.write("\nRun directory: \(runner.runDir.display(""))\n") }
     }

@@ -53,10 +53,12 @@ public final class PipelineRunner {
             throw MailroomError(.usage, "already holds a run: name a new --run-dir, or rerun a stage with `mailroom stage STAGE --run DIR`", location: url.path)
         }
         let window = DateWindow(asOfDay: day, days: options.days)
-        try preflight(pipeline, mailboxes: pipeline.config.mailboxes.filter { options.mailbox == nil || $0.name == options.mailbox })
+        let gate = try MailboxGate.check(pipeline, only: options.mailbox, purpose: .run)
+        if let note = MailboxGate.skipNote(gate.skipped) { logger.warning("\(note)") }
+        try preflight(pipeline, mailboxes: gate.mailboxes)
         let dir = try RunDirectory.create(at: url)
         let lock = try lockRunDirectory(dir)
-        let mailboxes = pipeline.config.mailboxes.filter { options.mailbox == nil || $0.name == options.mailbox }
+        let mailboxes = gate.mailboxes
             .map { m -> RunMailbox in
                 let root = m.source == .imap
                     ? dir.fileURL("extract/raw/\(m.name)").path

@@ -27,11 +27,13 @@ extension CRMStore {
     }
 
     /// Saves a folder's cursor inside the caller's transaction, so that it commits with the rows it covers.
+    /// A saved cursor is authoritative again (a disconnect had marked it not to be trusted unconfirmed).
     public static func saveCursor(_ db: Database, _ c: FolderCursor, now: Date = Date()) throws {
         try db.execute(sql: """
-            INSERT INTO cursors(mailbox, folder, uidvalidity, highest_uid, updated_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO cursors(mailbox, folder, uidvalidity, highest_uid, updated_at, authoritative)
+            VALUES (?, ?, ?, ?, ?, 1)
             ON CONFLICT(mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
-                highest_uid = excluded.highest_uid, updated_at = excluded.updated_at
+                highest_uid = excluded.highest_uid, updated_at = excluded.updated_at, authoritative = 1
             """, arguments: [c.mailbox, c.folder, c.uidValidity, c.highestUID, FileLock.isoUTC(now)])
     }
 

@@ -2,12 +2,14 @@ import Foundation
 import GRDB
 
 extension ReviewChecks {
-    /// Each mailbox's window end: the latest window end of the loads that included it (finished or not), else
+    /// Each mailbox's window end: the latest window end of the loads (also syncs and backfills, which load) that
+    /// included it and reached the store (finished or not: they have a checkpoint), else
     /// the date of its newest message.
     static func recentSent(_ db: Database) throws -> [ReviewFinding] {
         var windowEnd: [String: String] = [:]
         for r in try Row.fetchAll(db, sql: """
-            SELECT mailboxes, window_end FROM runs WHERE kind = 'load' AND window_end IS NOT NULL
+            SELECT mailboxes, window_end FROM runs WHERE kind IN ('load', 'sync', 'backfill')
+                AND window_end IS NOT NULL AND id IN (SELECT run_id FROM checkpoints)
             """) {
             let end: String = r["window_end"]
             let names = (try? JSONParser.parse(Array((r["mailboxes"] as String).utf8)))?.arrayValue ?? []

@@ -14,7 +14,8 @@ public enum StoreDump {
 
     /// Columns whose values differ between two otherwise identical loads.
     static let volatile: Set<String> = ["runs.started_at", "runs.finished_at", "checkpoints.updated_at",
-                                        "cursors.updated_at"]
+                                        "cursors.updated_at", "mailboxes.state_changed_at",
+                                        "mailbox_dependents.added_at"]
     static let volatileInData: Set<String> = ["contacts.created_run"]
     static let bookkeeping: Set<String> = ["runs", "checkpoints", "schema_info"]
 

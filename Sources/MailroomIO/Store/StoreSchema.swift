@@ -29,7 +29,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 1
+    public static let version = 2
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -42,6 +42,7 @@ public enum StoreSchema {
             try db.execute(sql: "PRAGMA user_version = 1")
             try db.execute(sql: "INSERT INTO schema_info(key, value) VALUES ('schema_version', '1')")
         }
+        m.registerMigration("v2-lifecycle", migrate: MailboxSchema.migrateV2)
         return m
     }
 
@@ -151,5 +152,5 @@ public enum StoreSchema {
     /// Tables in dependency order (parents first): the order of the canonical dump.
     public static let tables = ["schema_info", "contacts", "contact_emails", "mailboxes", "threads", "messages",
                                 "message_copies", "participants", "thread_contacts", "runs", "checkpoints",
-                                "cursors"]
+                                "cursors", "mailbox_dependents"]
 }

@@ -1,0 +1,53 @@
+import MailroomCore
+
+extension MailboxProbe.Report {
+    /// Schema of `mailroom mailbox test --json`. History: 1 — first version.
+    public static let jsonSchema = "mailroom.mailbox-test/1"
+
+    /// One line per step (✓ passed, ✗ failed, - skipped), then the advice for the failed step.
+    public func text() -> String {
+        var out = "Testing mailbox \(mailbox)\n"
+        for s in steps {
+            let mark = s.ok == nil ? "-" : (s.ok! ? "✓" : "✗")
+            out += "  \(mark) \(s.step.title): \(s.detail)\n"
+        }
+        if let failure {
+            out += "Failed at \(steps.last?.step.title ?? "?"): check the \(check ?? "settings") (exit \(failure.status.rawValue), \(failure.status.name))\n"
+        } else {
+            out += "All checks passed.\n"
+        }
+        return out
+    }
+
+    public func json() -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schema", Self.jsonSchema)
+        w.field("mailbox", mailbox)
+        w.field("passed", passed)
+        w.key("steps")
+        w.beginArray()
+        for s in steps {
+            w.beginObject()
+            w.field("step", s.step.rawValue)
+            w.field("result", s.ok == nil ? "skipped" : (s.ok! ? "ok" : "failed"))
+            w.field("detail", s.detail)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("failure")
+        if let failure {
+            w.beginObject()
+            w.field("step", steps.last?.step.rawValue)
+            w.field("exitCode", Int(failure.status.rawValue))
+            w.field("code", failure.status.name)
+            w.field("check", check)
+            w.field("message", failure.message)
+            w.endObject()
+        } else {
+            w.null()
+        }
+        w.endObject()
+        return w.bytes + [0x0A]
+    }
+}

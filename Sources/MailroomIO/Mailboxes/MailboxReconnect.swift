@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import MailroomCore
+
+/// `mailroom mailbox reconnect`: re-enable a mailbox, sync it now, and say whether a backfill is needed and for
+/// which window — the gap between the newest message loaded before and what the sync reached — instead of
+/// suggesting a large one.
+///
+/// The sync is `mailroom sync --mailbox` (extract → normalize → dedupe → match → load): IMAP folders fetch what is
+/// above their stored cursor when its UIDVALIDITY still holds, else the window (`backfillDays` ending today); file
+/// mailboxes read the window.
+public enum MailboxReconnect {
+    public static func run(_ pipeline: LoadedPipeline, mailbox name: String, runDirectory: URL, asOf: String,
+                           days: Int? = nil, quiet: Bool = true,
+                           logger: Logger = Logger(label: "mailroom")) throws -> ReconnectReport {
+        guard let config = pipeline.config.mailbox(named: name) else {
+            let names = pipeline.config.mailboxes.map(\.name).joined(separator: ", ")
+            throw MailroomError(.usage, "no mailbox named '\(name)' in the pipeline (it has: \(names))")
+        }
+        let path = try CRMStore.path(for: pipeline)
+        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
+        defer { lock.release() }
+        let store = try CRMStore.open(path: path)
+        let (newestBefore, cursorsBefore) = try store.read("read the mailbox") { db in
+            (try CRMStore.newestLoaded(db, mailbox: name), try CRMStore.runCursors(db, mailbox: name))
+        }
+        let before = try store.reconnect(name, credentialsRef: config.imap?.secret.description)
+        var report = ReconnectReport(mailbox: name, wasState: before.state, runDirectory: runDirectory.path,
+                                     newestLoadedBefore: newestBefore)
+        let started = FileLock.isoUTC(Date())
+        let runner: PipelineRunner
+        do {
+            runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: runDirectory,
+                                              options: RunOptions(asOf: asOf, days: days ?? pipeline.config.backfillDays,
+                                                                  mailbox: name), logger: logger)
+            runner.showProgress(quiet: quiet)
+            if config.source == .imap { try runner.markIMAPSync() }
+            try runner.run(through: .match)
+            try runner.run(.load)
+        } catch let e as MailroomError {
+            try? store.recordRun(RunLogEntry(
+                id: runDirectory.lastPathComponent, kind: .sync, mailboxes: [name], startedAt: started,
+                finishedAt: FileLock.isoUTC(Date()), status: .failed, message: RunLogText.failure(e),
+                cursorBefore: cursorsBefore, cursorAfter: cursorsBefore,
+                throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+            throw e
+        }
+        let m = runner.manifest
+        report.windowStart = m.windowStart
+        report.windowEnd = m.windowEnd
+        report.oldestFetched = try oldestCopy(runner, mailbox: name)
+        report.fetched = m.stages[.extract]?.counts["extracted"] ?? 0
+        // The loader recorded the load as a run; it is this mailbox's sync: say so, with the cursors.
+        let entry = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
+        report.syncRunId = entry?.id
+        report.syncMessage = entry?.message
+        try store.markSynced(name)
+        let cursorsAfter = try store.read("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
+        report.newestLoadedAfter = try store.read("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
+        if config.source == .imap {
+            report.newestOnServer = MailboxServerNewest.newest(config, pipelineDirectory: pipeline.directory.path)
+        }
+        // A folder with a stored cursor fetched everything above it (same UIDVALIDITY) or was re-identified whole
+        // (UIDVALIDITY changed): nothing can be missing there. Only folders without one read just the window.
+        report.continuedFromCursors = config.source == .imap && !cursorsAfter.isEmpty && cursorsAfter.allSatisfy { a in
+            cursorsBefore.contains { $0.folder == a.folder }
+        }
+        report.advice = report.continuedFromCursors ? nil
+            : BackfillAdvice.compute(newestLoadedBefore: newestBefore, syncWindowStart: m.windowStart,
+                                     oldestFetched: report.oldestFetched)
+        report.pipelinePath = pipeline.url.path
+        return report
+    }
+
+
+    /// The oldest message date among the copies the sync extracted for the mailbox.
+    static func oldestCopy(_ runner: PipelineRunner, mailbox: String) throws -> String? {
+        var oldest: String?
+        try runner.runDir.read(MessageCopy.self, try runner.stageOutput(.extract, "extract/messages.ndjson")) { c, _ in
+            guard c.mailbox == mailbox, let d = c.date else { return }
+            if oldest == nil || d < oldest! { oldest = d }
+        }
+        return oldest
+    }
+}

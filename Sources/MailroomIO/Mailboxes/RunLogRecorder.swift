@@ -1,0 +1,77 @@
+import Foundation
+import MailroomCore
+
+/// Records runs that failed before (or while) loading, so the run log has every sync, backfill and load — also
+/// the ones that never reached the store. Writes only to a store that already exists: a failed first run creates
+/// none. Dry runs are not recorded (they never write the store).
+public enum RunLogRecorder {
+    /// Records `error` as a failed run of `kind`. Best effort: a store that cannot be written (disk full, another
+    /// process holds the store's lock) is left alone and the original error stays the one reported.
+    /// A run the loader already marked failed keeps its row; only the error code and message are added.
+    public static func recordFailure(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
+                                     mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date()) {
+        guard let e = error as? MailroomError, e.status != .locked, e.status != .usage,
+              let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+              let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
+        else { return }
+        defer { lock.release() }
+        guard let store = try? CRMStore.open(path: path) else { return }
+        let stamp = FileLock.isoUTC(now)
+        let id = runId ?? "\(kind.rawValue)-failed-\(Int(now.timeIntervalSince1970 * 1000))"
+        let message = e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e)
+        if var existing = try? store.run(id: id) {
+            existing.status = .failed
+            existing.errorCode = e.status.name
+            existing.message = message
+            existing.finishedAt = existing.finishedAt ?? stamp
+            try? store.recordRun(existing)
+            return
+        }
+        try? store.recordRun(RunLogEntry(
+            id: id, kind: kind, windowStart: window.map { MailDate.iso($0.start) },
+            windowEnd: window.map { MailDate.iso($0.end) }, mailboxes: mailboxes, startedAt: stamp,
+            finishedAt: stamp, status: .failed, message: message,
+            throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+    }
+}
+
+extension RunLogRecorder {
+    /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.
+    public static func cursors(_ pipeline: LoadedPipeline, mailboxes: [String]) -> [RunLogEntry.Cursor] {
+        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+              let store = try? CRMStore.open(path: path, readOnly: true) else { return [] }
+        return (try? store.read("read the folder cursors") { db in
+            try mailboxes.flatMap { m in
+                try CRMStore.runCursors(db, mailbox: m).map {
+                    RunLogEntry.Cursor(folder: mailboxes.count > 1 ? "\(m)/\($0.folder)" : $0.folder,
+                                       uidValidity: $0.uidValidity, highestUID: $0.highestUID)
+                }
+            }
+        }) ?? []
+    }
+
+    /// After a run loaded: its run log row (written by the loader as a `load`) becomes a `kind` run with the
+    /// cursors before and after and a message a person can read ("2,314 messages in 14 days; ..."); a sync
+    /// clears the mailboxes' "reconnected, not synced yet" mark; IMAP mailboxes keep where their secret comes
+    /// from (`env:NAME`/`file:PATH`, never the secret). Returns the row.
+    @discardableResult
+    public static func finished(_ runner: PipelineRunner, kind: RunLogEntry.Kind,
+                                cursorBefore: [RunLogEntry.Cursor]) throws -> RunLogEntry? {
+        let names = runner.manifest.mailboxes.map(\.name)
+        let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
+        guard var entry = try store.run(id: runner.manifest.runId) else { return nil }
+        entry.kind = kind
+        entry.cursorBefore = cursorBefore
+        entry.cursorAfter = cursors(runner.pipeline, mailboxes: names)
+        entry.counts = entry.counts.merging(RunLogText.stageCounts(runner.manifest)) { a, _ in a }
+        entry.message = RunLogText.summary(runner)
+        try store.recordRun(entry)
+        if kind == .sync { for n in names { try store.markSynced(n) } }
+        for n in names {
+            if let ref = runner.pipeline.config.mailbox(named: n)?.imap?.secret.description {
+                try store.setCredentialsRef(n, ref)
+            }
+        }
+        return entry
+    }
+}
