@@ -42,7 +42,7 @@ public enum StoreSchema {
             try db.execute(sql: "PRAGMA user_version = 1")
             try db.execute(sql: "INSERT INTO schema_info(key, value) VALUES ('schema_version', '1')")
         }
-        m.registerMigration("v2-lifecycle", migrate: MailboxSchema.migrateV2)
+        m.registerMigration("v2-lifecycle") { db in try MailboxSchema.migrateV2(db) }
         return m
     }
 
