@@ -6,17 +6,20 @@
 #
 #   scripts/bench.sh                         # 10k and 100k, mbox and maildir (needs ~3 GB of disk in $BENCH_DIR)
 #   scripts/bench.sh --sizes 10000 --formats mbox
+#   scripts/bench.sh --imap                  # then also IMAP extraction from a loopback Dovecot (scripts/bench_imap.sh)
 #
 # BENCH_DIR (default /tmp/mailroom-bench) keeps the generated corpora between runs; results go to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="10000,100000"
 formats="mbox,maildir"
+imap=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --formats) formats="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir]" >&2; exit 2 ;;
+    --imap) imap=1; shift ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap]" >&2; exit 2 ;;
   esac
 done
 work="${BENCH_DIR:-/tmp/mailroom-bench}"
@@ -62,3 +65,7 @@ YML
   done
 done
 python3 scripts/bench_report.py "$results"
+if [ "$imap" = 1 ]; then
+  echo
+  BENCH_DIR="$work" scripts/bench_imap.sh --no-build
+fi
