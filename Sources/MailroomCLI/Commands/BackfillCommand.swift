@@ -14,63 +14,43 @@ struct BackfillCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
-    @Option(help: "Backfill window in days (default: the pipeline's backfillDays).")
-    var days: Int?
-
-    @Option(help: "Only this mailbox of the pipeline.")
-    var mailbox: String?
-
     @Flag(help: "Only count the window's messages and bytes on the IMAP servers; fetch and write nothing.")
     var dryRun = false
 
-    @Option(help: "The run directory to create (default: runs/<time> next to the pipeline file).")
-    var runDir: String?
-
-    @Option(help: "The day the window ends with, YYYY-MM-DD UTC (default: today), for reproducible runs.")
-    var asOf: String?
+    @OptionGroup var window: RunWindowOptions
 
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
-    @Flag(help: "No progress line on stderr.")
-    var quiet = false
-
-    func validate() throws {
-        if let days, !(1...36500).contains(days) { throw ValidationError("--days must be between 1 and 36500, not \(days)") }
-    }
-
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
-        let asOfDay = asOf ?? WallClock.todayUTC()
-        let days = self.days ?? loaded.config.backfillDays
+        let asOfDay = window.asOfDay
+        let days = window.days(for: loaded)
+        let mailbox = window.mailbox
         // A mailbox reconnected and not synced since: sync first, then backfill only the gap it reports.
         for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { CLIError.printErr(w) }
         guard !dryRun else { return try listing(loaded, asOf: asOfDay, days: days) }
-        let dir = runDir.map { URL(fileURLWithPath: $0) }
-            ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+        let dir = window.runDirectory(for: loaded)
         do {
-            try backfill(loaded, dir, asOf: asOfDay, days: days)
+            try backfill(loaded, dir)
         } catch {
             // The run log keeps failed and refused backfills too, naming the failing step.
             RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .backfill,
-                                         mailboxes: mailbox.map { [$0] } ?? loaded.config.mailboxes.map(\.name),
-                                         window: DateWindow.parseDay(asOfDay).map { DateWindow(asOfDay: $0, days: days) },
+                                         mailboxes: window.mailboxNames(for: loaded), window: window.window(for: loaded),
                                          error: error)
             throw error
         }
     }
 
-    func backfill(_ loaded: LoadedPipeline, _ dir: URL, asOf asOfDay: String, days: Int) throws {
-        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir,
-                                              options: RunOptions(asOf: asOfDay, days: days, mailbox: mailbox))
+    func backfill(_ loaded: LoadedPipeline, _ dir: URL) throws {
+        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: window.runOptions(for: loaded))
         let cursorsBefore = RunLogRecorder.cursors(loaded, mailboxes: runner.manifest.mailboxes.map(\.name))
-        runner.showProgress(quiet: quiet)
+        runner.showProgress(quiet: window.quiet)
         try runner.run(through: .match)
         let report = try runner.report()
-        try runner.run(.load)
+        let load = try runner.run(.load)
         _ = try? RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) // best effort: the load committed
-        try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : .text), out: nil)
-        if !json { Output.write("\nRun directory: \(runner.runDir.display(""))\n") }
+        try RunOutput.emit(report, runner: runner, format: json ? .json : .text, out: nil, load: load)
     }
 
     /// The dry run: a listing of each IMAP mailbox's window.
@@ -79,6 +59,7 @@ struct BackfillCommand: ParsableCommand {
             throw MailroomError(.usage, "--as-of must be a date written YYYY-MM-DD, not '\(asOf)'")
         }
         let window = DateWindow(asOfDay: day, days: days)
+        let mailbox = self.window.mailbox
         var mailboxes = loaded.config.mailboxes
         if let only = mailbox {
             guard let m = loaded.config.mailbox(named: only) else {

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import MailroomIO
+
+/// Options shared by the commands that start a run (`run`, `backfill`, `sync`): where its directory goes, which
+/// window, which mailbox, and whether to show progress.
+struct RunWindowOptions: ParsableArguments {
+    @Option(help: "The run directory to create (default: runs/<time> next to the pipeline file).")
+    var runDir: String?
+
+    @Option(help: "Window in days (default: the pipeline's backfillDays).")
+    var days: Int?
+
+    @Option(help: "The day the window ends with, YYYY-MM-DD UTC (default: today), for reproducible runs.")
+    var asOf: String?
+
+    @Option(help: "Only this mailbox of the pipeline.")
+    var mailbox: String?
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if let days, !(1...36500).contains(days) { throw ValidationError("--days must be between 1 and 36500, not \(days)") }
+    }
+
+    var asOfDay: String { asOf ?? WallClock.todayUTC() }
+
+    func days(for pipeline: LoadedPipeline) -> Int { days ?? pipeline.config.backfillDays }
+
+    func runOptions(for pipeline: LoadedPipeline) -> RunOptions {
+        RunOptions(asOf: asOfDay, days: days(for: pipeline), mailbox: mailbox)
+    }
+
+    /// The window the run covers, when `--as-of` is a valid day (the runner reports a bad one).
+    func window(for pipeline: LoadedPipeline) -> DateWindow? {
+        DateWindow.parseDay(asOfDay).map { DateWindow(asOfDay: $0, days: days(for: pipeline)) }
+    }
+
+    func runDirectory(for pipeline: LoadedPipeline) -> URL {
+        runDir.map { URL(fileURLWithPath: $0) }
+            ?? pipeline.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+    }
+
+    /// The mailboxes a run touches, for the run log.
+    func mailboxNames(for pipeline: LoadedPipeline) -> [String] {
+        mailbox.map { [$0] } ?? pipeline.config.mailboxes.map(\.name)
+    }
+}
+
+/// What a run prints: the report (text, JSON or HTML), what was loaded, and where the run directory is.
+enum RunOutput {
+    static func loadLine(_ load: StageRecord) -> String {
+        let store = load.settings["store"]?.stringValue ?? "the store"
+        return "Loaded into \(store): " + load.counts.keys.sorted().map { "\($0) \(load.counts[$0]!)" }.joined(separator: ", ")
+    }
+
+    static func emit(_ report: DryRunReport, runner: PipelineRunner, format: ReportFormat, out: String?,
+                     load: StageRecord?) throws {
+        let bytes = format == .text ? Array(report.text(dryRun: load == nil).utf8) : ReportOutput.bytes(report, format: format)
+        try ReportOutput.emit(bytes, out: out)
+        if format == .text && out == nil {
+            if let load { Output.write("\n\(loadLine(load))\n") }
+            Output.write("\nRun directory: \(runner.runDir.display(""))\n")
+        }
+    }
+}
