@@ -38,9 +38,14 @@ import Testing
         let dir = MailroomProcess.tempDir("review-format")
         defer { try? FileManager.default.removeItem(at: dir) }
         let p = try hostilePipeline(in: dir)
-        let load = try MailroomProcess.run(["run", p.path, "--as-of", "2026-11-20", "--days", "7",
-                                            "--run-dir", dir.appendingPathComponent("run").path, "--quiet"])
+        let runHTML = dir.appendingPathComponent("run.html")
+        let load = try MailroomProcess.run(["run", p.path, "--as-of", "2026-11-20", "--days", "7", "--format", "html",
+                                            "--out", runHTML.path, "--run-dir", dir.appendingPathComponent("run").path, "--quiet"])
         #expect(load.status == 0, "\(load.stderr)")
+        // A run that loaded says so; only a dry run says nothing was written.
+        let page = try String(contentsOf: runHTML, encoding: .utf8)
+        #expect(page.contains("loaded into the CRM store"))
+        #expect(!page.contains("nothing was written"))
 
         let htmlFile = dir.appendingPathComponent("review.html")
         let r = try MailroomProcess.run(["review", p.path, "--format", "html", "--out", htmlFile.path])

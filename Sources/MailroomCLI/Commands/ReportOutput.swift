@@ -20,11 +20,11 @@ enum ReportOutput {
     }
 
     /// The dry-run report in the chosen format.
-    static func bytes(_ report: DryRunReport, format: ReportFormat) -> [UInt8] {
+    static func bytes(_ report: DryRunReport, format: ReportFormat, dryRun: Bool = true) -> [UInt8] {
         switch format {
-        case .text: return Array(report.text().utf8)
+        case .text: return Array(report.text(dryRun: dryRun).utf8)
         case .json: return report.jsonBytes() + [0x0A]
-        case .html: return Array(report.html().utf8)
+        case .html: return Array(report.html(dryRun: dryRun).utf8)
         }
     }
 

@@ -57,8 +57,7 @@ enum RunOutput {
 
     static func emit(_ report: DryRunReport, runner: PipelineRunner, format: ReportFormat, out: String?,
                      load: StageRecord?) throws {
-        let bytes = format == .text ? Array(report.text(dryRun: load == nil).utf8) : ReportOutput.bytes(report, format: format)
-        try ReportOutput.emit(bytes, out: out)
+        try ReportOutput.emit(ReportOutput.bytes(report, format: format, dryRun: load == nil), out: out)
         if format == .text && out == nil {
             if let load { Output.write("\n\(loadLine(load))\n") }
             Output.write("\nRun directory: \(runner.runDir.display(""))\n")

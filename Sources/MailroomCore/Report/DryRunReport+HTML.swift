@@ -6,7 +6,8 @@ extension DryRunReport {
     /// The report as one self-contained HTML page: no script at all, no network request (charts are inline SVG,
     /// CSS is inline), a content security policy that forbids both, and every piece of mail content escaped.
     /// Internal-only threads appear only as a count: the report holds no subject of theirs.
-    public func html() -> String {
+    /// - Parameter dryRun: false when the run went on to load (the heading says so instead of "nothing written").
+    public func html(dryRun: Bool = true) -> String {
         var h = ""
         h.reserveCapacity(64 * 1024)
         h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -15,7 +16,8 @@ extension DryRunReport {
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<title>\(HTMLEscape.escape(htmlTitle))</title>\n<style>\(Self.htmlStyle)</style>\n</head>\n<body>\n"
         h += "<header class=\"top\"><div class=\"wrap\">"
-        h += "<p class=\"eyebrow\">Mailroom dry run · nothing was written to any store</p>"
+        h += dryRun ? "<p class=\"eyebrow\">Mailroom dry run · nothing was written to any store</p>"
+            : "<p class=\"eyebrow\">Mailroom run · loaded into the CRM store</p>"
         h += "<h1>\(e(run.pipeline))</h1>"
         let from = CivilDay(iso: run.windowStart)?.iso ?? run.windowStart
         let to = Self.lastDay(ofWindowEnd: run.windowEnd)?.iso ?? run.windowEnd
