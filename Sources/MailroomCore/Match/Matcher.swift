@@ -17,6 +17,8 @@ public struct Matcher: Sendable {
     private var threadIndex: [String: Int] = [:]
     private var threadStates: [ThreadState] = []
     private var unmatched: [String: UnmatchedState] = [:]
+    /// See `classify`.
+    private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
 
     /// - Parameters:
     ///   - ownDomains: the company's domains (Unicode or ASCII; compared in lower-case ASCII).
@@ -51,41 +53,47 @@ public struct Matcher: Sendable {
         boxes.append(m.mailbox)
         threadStates[t].addMessage(key: m.key, date: m.date, subject: m.subject, direction: m.direction, mailboxes: boxes)
 
-        let addresses = m.allAddresses
+        // The roles in the order of `NormalizedMessage.allAddresses`, without copying each address out.
+        let roles: [(role: String, addresses: [Address])] = [("from", m.from), ("sender", m.sender.map { [$0] } ?? []),
+                                                             ("reply-to", m.replyTo), ("to", m.to), ("cc", m.cc),
+                                                             ("bcc", m.bcc)]
+        let count = roles.reduce(0) { $0 + $1.addresses.count }
         var links: [ParticipantLink] = []
-        links.reserveCapacity(addresses.count)
+        links.reserveCapacity(count)
         // Unmatched addresses of this message: key → (address, name, appears as a recipient).
         var seenUnmatched: [String: (address: Address, recipient: Bool)] = [:]
         var order: [String] = []
         var emitted: Set<RoleKey> = []  // one link per participant and role
-        emitted.reserveCapacity(addresses.count)
-        for (role, a) in addresses {
-            guard emitted.insert(RoleKey(role: role, key: a.key)).inserted else { continue }
-            let inside = isInternal(a)
-            var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role, address: a.address,
-                                       isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
-            threadStates[t].addParticipant(a, isInternal: inside)
-            if !inside {
-                switch contacts.lookup(a) {
-                case .match(let contactId, let rule):
-                    link.contactId = contactId
-                    link.rule = rule
-                    threadStates[t].addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
-                case .ambiguous(let ids):
-                    link.ambiguous = ids
-                case .none:
-                    let recipient = role == "to" || role == "cc" || role == "bcc"
-                    if var seen = seenUnmatched[a.key] {
-                        seen.recipient = seen.recipient || recipient
-                        if seen.address.name == nil, a.name != nil { seen.address = a }
-                        seenUnmatched[a.key] = seen
-                    } else {
-                        seenUnmatched[a.key] = (a, recipient)
-                        order.append(a.key)
+        emitted.reserveCapacity(count)
+        for (role, list) in roles {
+            for a in list {
+                guard emitted.insert(RoleKey(role: role, key: a.key)).inserted else { continue }
+                let (inside, lookup) = classify(a)
+                var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role, address: a.address,
+                                           isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
+                threadStates[t].addParticipant(a, isInternal: inside)
+                if !inside {
+                    switch lookup {
+                    case .match(let contactId, let rule):
+                        link.contactId = contactId
+                        link.rule = rule
+                        threadStates[t].addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
+                    case .ambiguous(let ids):
+                        link.ambiguous = ids
+                    case .none:
+                        let recipient = role == "to" || role == "cc" || role == "bcc"
+                        if var seen = seenUnmatched[a.key] {
+                            seen.recipient = seen.recipient || recipient
+                            if seen.address.name == nil, a.name != nil { seen.address = a }
+                            seenUnmatched[a.key] = seen
+                        } else {
+                            seenUnmatched[a.key] = (a, recipient)
+                            order.append(a.key)
+                        }
                     }
                 }
+                links.append(link)
             }
-            links.append(link)
         }
 
         for key in order {
@@ -95,6 +103,23 @@ public struct Matcher: Sendable {
                 sentTo: m.direction == .sent && seen.recipient, bulk: !m.bulk.isEmpty)
         }
         return links
+    }
+
+    /// Whether the address is internal and, when it is not, what the contacts say about it: remembered per
+    /// address (both depend only on its key, local part and domain), since the same people write again and again.
+    private mutating func classify(_ a: Address) -> (inside: Bool, lookup: ContactLookup) {
+        let id = AddressIdentity(key: a.key, local: a.local, domain: a.domain)
+        if let known = classified[id] { return known }
+        let inside = isInternal(a)
+        let result = (inside, inside ? ContactLookup.none : contacts.lookup(a))
+        classified[id] = result
+        return result
+    }
+
+    private struct AddressIdentity: Hashable {
+        var key: String
+        var local: String
+        var domain: String
     }
 
     private struct RoleKey: Hashable {
