@@ -87,6 +87,92 @@ struct OptimizedOutputTests {
         return lines.count
     }
 
+    /// A dedupe line with two copies (the second in another mailbox and folder), as dedupe writes it.
+    static func dedupedLine(_ line: [UInt8], _ i: Int) throws -> [UInt8] {
+        let message = try NormalizedMessage(jsonBytes: line)
+        let copies = [CopyRef(copyId: message.copyId, mailbox: message.mailbox, folder: message.folder, flags: message.flags),
+                      CopyRef(copyId: "n/Sent/\(i)", mailbox: i % 2 == 0 ? "n" : message.mailbox, folder: "Sent \"é\"", flags: ["seen"])]
+        return DedupedMessage(key: "mid:\(i)", message: message, copies: copies).jsonBytes()
+    }
+
+    static func partial<R: JSONRecord>(_: R.Type, _ line: [UInt8]) throws -> R {
+        let keys = try #require(R.decodedKeys)
+        return try R(json: line.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) })
+    }
+
+    /// Checks that the report's and the matcher's partial reads (`DedupedReportFields`, `DedupedMatchFields`,
+    /// `LinkReportFields`, `ContactReportFields`) give the same report and the same links, threads and unmatched
+    /// addresses as the whole records;
+    /// returns how many were compared.
+    static func checkReportAndMatchFields(_ lines: [[UInt8]]) throws -> Int {
+        let run = DryRunReport.RunInfo(runId: "r", pipeline: "p", asOf: "2026-11-20", days: 30,
+                                       windowStart: "2026-10-21", windowEnd: "2026-11-20")
+        var fullReport = ReportBuilder(run: run), partialReport = ReportBuilder(run: run)
+        // Every fourth address of the messages is a contact's, so links, threads and unmatched addresses vary.
+        var contacts: [Contact] = []
+        for (i, line) in lines.enumerated() {
+            let m = try NormalizedMessage(jsonBytes: line)
+            for (k, (_, a)) in m.allAddresses.enumerated() where (i + k) % 4 == 0 {
+                let n = contacts.count
+                let email = ContactEmail(raw: a.address, address: a.address, key: a.key,
+                                         foldedKey: AddressNormalizer.foldedKey(a), issue: nil)
+                let other = "other\(n)@elsewhere.example"
+                let first = ContactEmail(raw: other, address: other, key: other, foldedKey: other, issue: nil)
+                contacts.append(Contact(id: "c\(n % 7)", name: "", emails: k % 2 == 0 ? [email] : [first, email], line: n + 2))
+            }
+        }
+        let unusable = ContactEmail(raw: "not an address", address: nil, key: nil, foldedKey: nil, issue: "invalid")
+        contacts.append(Contact(id: "c-none", name: "No address", emails: [unusable], line: contacts.count + 2))
+        contacts.append(Contact(id: "c-empty", name: "", emails: [], line: contacts.count + 2))
+        let contactViews = try contacts.map { try partial(ContactReportFields.self, $0.jsonBytes()) }
+        #expect(contactViews == contacts.map(ContactReportFields.init))
+        #expect(contactViews.filter { !$0.hasAddress }.count == 2)
+        fullReport.add(contacts: contacts, groups: [])
+        partialReport.add(contacts: contactViews, groups: [])
+        let index = ContactIndex(contacts: contacts)
+        var fullMatcher = Matcher(ownDomains: ["northwind.example"], owner: [], contacts: index)
+        var partialMatcher = fullMatcher
+        for (i, line) in lines.enumerated() {
+            let deduped = try dedupedLine(line, i)
+            let whole = try DedupedMessage(jsonBytes: deduped)
+            let r = try partial(DedupedReportFields.self, deduped)
+            #expect(r == DedupedReportFields(whole), "message \(i)")
+            #expect(try DedupedReportFields(jsonBytes: r.jsonBytes()) == r)
+            fullReport.add(message: whole)
+            partialReport.add(message: r)
+            let f = try partial(DedupedMatchFields.self, deduped)
+            #expect(f == DedupedMatchFields(whole), "message \(i)")
+            #expect(try DedupedMatchFields(jsonBytes: f.jsonBytes()) == f)
+            let thread = "t\(i % 5)"
+            let links = fullMatcher.add(whole, threadId: thread)
+            #expect(partialMatcher.add(f, threadId: thread) == links, "message \(i)")
+            for l in links {
+                let view = try partial(LinkReportFields.self, l.jsonBytes())
+                #expect(view == LinkReportFields(address: l.address, ambiguous: l.ambiguous))
+                fullReport.add(link: l)
+                partialReport.add(link: view)
+            }
+        }
+        #expect(partialReport.finish().jsonBytes() == fullReport.finish().jsonBytes())
+        let (fullThreads, fullUnmatched) = fullMatcher.finish()
+        let (threads, unmatched) = partialMatcher.finish()
+        #expect(threads == fullThreads && unmatched == fullUnmatched)
+        return lines.count
+    }
+
+    @Test func partialReadsOfTheReportAndTheMatcherEqualTheFullRecordsOnTheSampleData() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
+        #expect(lines.count > 250)
+        #expect(try Self.checkReportAndMatchFields(lines) == lines.count)
+    }
+
+    @Test(.enabled(if: corporaPresent, "../shared/corpora is absent"))
+    func partialReadsOfTheReportAndTheMatcherEqualTheFullRecordsOnTheCorpora() throws {
+        let lines = try Self.normalizedLines(Self.files(under: Self.corpora))
+        #expect(lines.count > 20)
+        #expect(try Self.checkReportAndMatchFields(lines) == lines.count)
+    }
+
     @Test func splicedDedupeLinesEqualEncodedRecordsOnTheSampleData() throws {
         let lines = try Self.normalizedLines(Self.files(under: Self.root.appendingPathComponent("sample-data/mailbox")))
         #expect(lines.count > 250)

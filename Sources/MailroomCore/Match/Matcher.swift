@@ -13,8 +13,12 @@ public struct Matcher: Sendable {
     private let ownDomains: [String]
     private let owner: Set<String>
     private let contacts: ContactIndex
-    private var threads: [String: ThreadState] = [:]
+    /// Thread id → index in `threadStates` (states are mutated in place, never copied out and back).
+    private var threadIndex: [String: Int] = [:]
+    private var threadStates: [ThreadState] = []
     private var unmatched: [String: UnmatchedState] = [:]
+    /// See `classify`.
+    private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
 
     /// - Parameters:
     ///   - ownDomains: the company's domains (Unicode or ASCII; compared in lower-case ASCII).
@@ -32,45 +36,65 @@ public struct Matcher: Sendable {
     /// Links for every participant of the message (From, Sender, Reply-To, To, Cc, Bcc; top-level headers only),
     /// in that role order, one per role and address key, and records the message in its thread.
     public mutating func add(_ d: DedupedMessage, threadId: String) -> [ParticipantLink] {
-        let m = d.message
-        var links: [ParticipantLink] = []
-        var thread = threads[threadId] ?? ThreadState()
-        thread.addMessage(key: d.key, date: m.date, subject: m.subject, direction: m.direction,
-                          mailboxes: d.copies.map(\.mailbox) + [m.mailbox])
+        add(DedupedMatchFields(d), threadId: threadId)
+    }
 
+    /// The same as `add(_:threadId:)` for a whole record, from the fields the matcher reads.
+    public mutating func add(_ m: DedupedMatchFields, threadId: String) -> [ParticipantLink] {
+        let t: Int
+        if let i = threadIndex[threadId] {
+            t = i
+        } else {
+            t = threadStates.count
+            threadIndex[threadId] = t
+            threadStates.append(ThreadState())
+        }
+        var boxes = m.copyMailboxes
+        boxes.append(m.mailbox)
+        threadStates[t].addMessage(key: m.key, date: m.date, subject: m.subject, direction: m.direction, mailboxes: boxes)
+
+        // The roles in the order of `NormalizedMessage.allAddresses`, without copying each address out.
+        let roles: [(role: String, addresses: [Address])] = [("from", m.from), ("sender", m.sender.map { [$0] } ?? []),
+                                                             ("reply-to", m.replyTo), ("to", m.to), ("cc", m.cc),
+                                                             ("bcc", m.bcc)]
+        let count = roles.reduce(0) { $0 + $1.addresses.count }
+        var links: [ParticipantLink] = []
+        links.reserveCapacity(count)
         // Unmatched addresses of this message: key → (address, name, appears as a recipient).
         var seenUnmatched: [String: (address: Address, recipient: Bool)] = [:]
         var order: [String] = []
-        var emitted: Set<String> = []  // "role address-key": one link per participant and role
-        for (role, a) in m.allAddresses {
-            guard emitted.insert(role + " " + a.key).inserted else { continue }
-            let inside = isInternal(a)
-            var link = ParticipantLink(messageKey: d.key, threadId: threadId, role: role, address: a.address,
-                                       isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
-            thread.addParticipant(a, isInternal: inside)
-            if !inside {
-                switch contacts.lookup(a) {
-                case .match(let contactId, let rule):
-                    link.contactId = contactId
-                    link.rule = rule
-                    thread.addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
-                case .ambiguous(let ids):
-                    link.ambiguous = ids
-                case .none:
-                    let recipient = role == "to" || role == "cc" || role == "bcc"
-                    if var seen = seenUnmatched[a.key] {
-                        seen.recipient = seen.recipient || recipient
-                        if seen.address.name == nil, a.name != nil { seen.address = a }
-                        seenUnmatched[a.key] = seen
-                    } else {
-                        seenUnmatched[a.key] = (a, recipient)
-                        order.append(a.key)
+        var emitted: Set<RoleKey> = []  // one link per participant and role
+        emitted.reserveCapacity(count)
+        for (role, list) in roles {
+            for a in list {
+                guard emitted.insert(RoleKey(role: role, key: a.key)).inserted else { continue }
+                let (inside, lookup) = classify(a)
+                var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role, address: a.address,
+                                           isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
+                threadStates[t].addParticipant(a, isInternal: inside)
+                if !inside {
+                    switch lookup {
+                    case .match(let contactId, let rule):
+                        link.contactId = contactId
+                        link.rule = rule
+                        threadStates[t].addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
+                    case .ambiguous(let ids):
+                        link.ambiguous = ids
+                    case .none:
+                        let recipient = role == "to" || role == "cc" || role == "bcc"
+                        if var seen = seenUnmatched[a.key] {
+                            seen.recipient = seen.recipient || recipient
+                            if seen.address.name == nil, a.name != nil { seen.address = a }
+                            seenUnmatched[a.key] = seen
+                        } else {
+                            seenUnmatched[a.key] = (a, recipient)
+                            order.append(a.key)
+                        }
                     }
                 }
+                links.append(link)
             }
-            links.append(link)
         }
-        threads[threadId] = thread
 
         for key in order {
             guard let seen = seenUnmatched[key] else { continue }
@@ -81,10 +105,32 @@ public struct Matcher: Sendable {
         return links
     }
 
+    /// Whether the address is internal and, when it is not, what the contacts say about it: remembered per
+    /// address (both depend only on its key, local part and domain), since the same people write again and again.
+    private mutating func classify(_ a: Address) -> (inside: Bool, lookup: ContactLookup) {
+        let id = AddressIdentity(key: a.key, local: a.local, domain: a.domain)
+        if let known = classified[id] { return known }
+        let inside = isInternal(a)
+        let result = (inside, inside ? ContactLookup.none : contacts.lookup(a))
+        classified[id] = result
+        return result
+    }
+
+    private struct AddressIdentity: Hashable {
+        var key: String
+        var local: String
+        var domain: String
+    }
+
+    private struct RoleKey: Hashable {
+        var role: String
+        var key: String
+    }
+
     /// Threads sorted by thread id; unmatched addresses by messages (most first), then latest `lastSeen`, then
     /// address.
     public func finish() -> (threads: [ThreadRecord], unmatched: [UnmatchedAddress]) {
-        let records = threads.keys.sorted().map { id in threads[id]!.record(threadId: id) }
+        let records = threadIndex.sorted { $0.key < $1.key }.map { id, i in threadStates[i].record(threadId: id) }
         let addresses = unmatched.values.map { $0.record() }.sorted { a, b in
             if a.messages != b.messages { return a.messages > b.messages }
             if a.lastSeen != b.lastSeen {

@@ -75,3 +75,240 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
         w.endObject()
     }
 }
+
+/// Where one copy of a message identity is: the part of `CopyRef` the report reads.
+public struct CopyPlace: Sendable, Equatable {
+    public var mailbox: String
+    public var folder: String
+
+    public init(mailbox: String, folder: String) {
+        self.mailbox = mailbox
+        self.folder = folder
+    }
+}
+
+/// The fields of a `dedupe/messages.ndjson` line that the dry-run report reads (see `ReportBuilder.add(message:)`).
+/// A read-only view of `DedupedMessage`: decoding skips addresses, ids, subject, snippet and copies' ids and flags.
+public struct DedupedReportFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["date", "direction", "bulk", "issues", "copies"]
+
+    public var date: String?
+    public var direction: Direction
+    public var bulk: [String]
+    public var issues: [String]
+    public var copies: [CopyPlace]
+
+    public init(date: String?, direction: Direction, bulk: [String], issues: [String], copies: [CopyPlace]) {
+        self.date = date
+        self.direction = direction
+        self.bulk = bulk
+        self.issues = issues
+        self.copies = copies
+    }
+
+    /// The same fields of a whole record.
+    public init(_ d: DedupedMessage) {
+        self.init(date: d.message.date, direction: d.message.direction, bulk: d.message.bulk, issues: d.message.issues,
+                  copies: d.copies.map { CopyPlace(mailbox: $0.mailbox, folder: $0.folder) })
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        date = try o.optionalString("date")
+        direction = try o.direction("direction")
+        bulk = try o.stringArray("bulk")
+        issues = try o.stringArray("issues")
+        copies = try o.array("copies") { v in
+            let c = try JSONObject(v, what: "copy")
+            return CopyPlace(mailbox: try c.string("mailbox"), folder: try c.string("folder"))
+        }
+    }
+
+    /// The same fields as `DedupedMessage.writeJSON` writes them, in its order (copies with mailbox and folder).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("date", date)
+        w.field("direction", direction.rawValue)
+        w.field("bulk", bulk)
+        w.field("issues", issues)
+        w.key("copies")
+        w.beginArray()
+        for c in copies {
+            w.beginObject()
+            w.field("mailbox", c.mailbox)
+            w.field("folder", c.folder)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+/// The fields of a `dedupe/messages.ndjson` line that the matcher reads (see `Matcher.add`): key, first copy's
+/// mailbox, date, subject, the envelope addresses, direction, bulk and the copies' mailboxes. A read-only view of
+/// `DedupedMessage`: decoding skips ids, references, issues, snippet and copies' ids, folders and flags.
+public struct DedupedMatchFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["key", "mailbox", "date", "subject", "from", "sender", "replyTo",
+                                                   "to", "cc", "bcc", "direction", "bulk", "copies"]
+
+    public var key: String
+    public var mailbox: String
+    public var date: String?
+    public var subject: String
+    public var from: [Address]
+    public var sender: Address?
+    public var replyTo: [Address]
+    public var to: [Address]
+    public var cc: [Address]
+    public var bcc: [Address]
+    public var direction: Direction
+    public var bulk: [String]
+    /// The mailbox of every copy, in input order.
+    public var copyMailboxes: [String]
+
+    /// The same fields of a whole record.
+    public init(_ d: DedupedMessage) {
+        let m = d.message
+        key = d.key
+        mailbox = m.mailbox
+        date = m.date
+        subject = m.subject
+        from = m.from
+        sender = m.sender
+        replyTo = m.replyTo
+        to = m.to
+        cc = m.cc
+        bcc = m.bcc
+        direction = m.direction
+        bulk = m.bulk
+        copyMailboxes = d.copies.map(\.mailbox)
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        key = try o.string("key")
+        mailbox = try o.string("mailbox")
+        date = try o.optionalString("date")
+        subject = try o.string("subject")
+        from = try o.array("from", Address.init(json:))
+        sender = try o.optionalObject("sender").map { try Address(json: .object($0.fields)) }
+        replyTo = try o.array("replyTo", Address.init(json:))
+        to = try o.array("to", Address.init(json:))
+        cc = try o.array("cc", Address.init(json:))
+        bcc = try o.array("bcc", Address.init(json:))
+        direction = try o.direction("direction")
+        bulk = try o.stringArray("bulk")
+        copyMailboxes = try o.array("copies") { try JSONObject($0, what: "copy").string("mailbox") }
+    }
+
+    /// Every address on the envelope headers, in the order of `NormalizedMessage.allAddresses`.
+    public var allAddresses: [(role: String, address: Address)] {
+        var out: [(String, Address)] = []
+        out.reserveCapacity(from.count + replyTo.count + to.count + cc.count + bcc.count + 1)
+        for a in from { out.append(("from", a)) }
+        if let sender { out.append(("sender", sender)) }
+        for a in replyTo { out.append(("reply-to", a)) }
+        for a in to { out.append(("to", a)) }
+        for a in cc { out.append(("cc", a)) }
+        for a in bcc { out.append(("bcc", a)) }
+        return out
+    }
+
+    /// The same fields as `DedupedMessage.writeJSON` writes them, in its order (copies with their mailbox only).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("key", key)
+        w.field("mailbox", mailbox)
+        w.field("date", date)
+        w.field("subject", subject)
+        w.field("from", from)
+        w.field("sender", sender)
+        w.field("replyTo", replyTo)
+        w.field("to", to)
+        w.field("cc", cc)
+        w.field("bcc", bcc)
+        w.field("direction", direction.rawValue)
+        w.field("bulk", bulk)
+        w.key("copies")
+        w.beginArray()
+        for m in copyMailboxes {
+            w.beginObject()
+            w.field("mailbox", m)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+/// The fields of a `match/links.ndjson` line that the dry-run report reads. A read-only view of `ParticipantLink`.
+public struct LinkReportFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["address", "ambiguous"]
+
+    public var address: String
+    public var ambiguous: [String]
+
+    public init(address: String, ambiguous: [String]) {
+        self.address = address
+        self.ambiguous = ambiguous
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        address = try o.string("address")
+        ambiguous = try o.stringArray("ambiguous")
+    }
+
+    /// The same fields as `ParticipantLink.writeJSON` writes them, in its order.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("address", address)
+        w.field("ambiguous", ambiguous)
+        w.endObject()
+    }
+}
+
+/// The fields of a `dedupe/contacts.ndjson` line that the dry-run report reads: the matching key of each saved
+/// email. A read-only view of `Contact`: decoding skips id, name, line and the emails' other fields.
+public struct ContactReportFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["emails"]
+
+    /// `ContactEmail.key` of each email, in order (nil for an unusable one).
+    public var emailKeys: [String?]
+
+    public init(emailKeys: [String?]) { self.emailKeys = emailKeys }
+
+    /// The same fields of a whole record.
+    public init(_ c: Contact) { emailKeys = c.emails.map(\.key) }
+
+    /// Whether any saved email is a usable address.
+    public var hasAddress: Bool { emailKeys.contains { $0 != nil } }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        emailKeys = try o.array("emails") { try JSONObject($0, what: "email").optionalString("key") }
+    }
+
+    /// The same fields as `Contact.writeJSON` writes them, in its order (emails with their key only).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("emails")
+        w.beginArray()
+        for k in emailKeys {
+            w.beginObject()
+            w.field("key", k)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+extension JSONObject {
+    /// A `Direction` field, as `NormalizedMessage` reads it.
+    func direction(_ key: String) throws -> Direction {
+        let d = try string(key)
+        guard let dir = Direction(rawValue: d) else { throw JSONError("field \"\(key)\" has unknown value \(d)") }
+        return dir
+    }
+}

@@ -30,8 +30,10 @@ public struct ReportBuilder: Sendable {
         report.duplicatesByReason[d.reason, default: 0] += 1
     }
 
-    public mutating func add(message d: DedupedMessage) {
-        let m = d.message
+    public mutating func add(message d: DedupedMessage) { add(message: DedupedReportFields(d)) }
+
+    /// Counts one message identity from the few fields the report reads (see `DedupedReportFields`).
+    public mutating func add(message m: DedupedReportFields) {
         report.messages.unique += 1
         switch m.direction {
         case .sent: report.messages.sent += 1
@@ -42,7 +44,7 @@ public struct ReportBuilder: Sendable {
             for r in m.bulk { report.bulkByReason[r, default: 0] += 1 }
         }
         for i in m.issues { report.issues[i, default: 0] += 1 }
-        for c in d.copies { report.folders["\(c.mailbox)/\(c.folder)", default: 0] += 1 }
+        for c in m.copies { report.folders[c.mailbox + "/" + c.folder, default: 0] += 1 }
         if let date = m.date, date.count >= 10 {
             let day = String(date.prefix(10))
             var e = perDay[day] ?? (0, 0)
@@ -52,8 +54,12 @@ public struct ReportBuilder: Sendable {
     }
 
     public mutating func add(contacts: [Contact], groups: [ContactGroup]) {
+        add(contacts: contacts.map(ContactReportFields.init), groups: groups)
+    }
+
+    public mutating func add(contacts: [ContactReportFields], groups: [ContactGroup]) {
         report.contacts.total = contacts.count
-        report.contacts.withoutAddress = contacts.filter { c in !c.emails.contains { $0.key != nil } }.count
+        report.contacts.withoutAddress = contacts.filter { !$0.hasAddress }.count
         report.contacts.duplicateGroups = groups
     }
 
@@ -75,6 +81,10 @@ public struct ReportBuilder: Sendable {
     }
 
     public mutating func add(link l: ParticipantLink) {
+        add(link: LinkReportFields(address: l.address, ambiguous: l.ambiguous))
+    }
+
+    public mutating func add(link l: LinkReportFields) {
         if !l.ambiguous.isEmpty { ambiguous.insert(l.address) }
     }
 

@@ -49,7 +49,7 @@ extension PipelineRunner {
         var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try index!.wait())
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
-        try runDir.read(DedupedMessage.self, input) { m, line in
+        try runDir.read(DedupedMatchFields.self, input) { m, line in
             guard let threadId = assignment.threadId(for: m.key) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }

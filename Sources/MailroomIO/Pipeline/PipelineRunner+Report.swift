@@ -15,14 +15,14 @@ extension PipelineRunner {
                      outsideWindow: ex["outsideWindow"] ?? 0, undated: ex["undated"] ?? 0)
         try runDir.read(QuarantineRecord.self, try stageOutput(.normalize, "normalize/quarantine.ndjson")) { q, _ in b.add(quarantine: q) }
         try runDir.read(DroppedCopy.self, try stageOutput(.dedupe, "dedupe/duplicates.ndjson")) { d, _ in b.add(duplicate: d) }
-        try runDir.read(DedupedMessage.self, try stageOutput(.dedupe, "dedupe/messages.ndjson")) { m, _ in b.add(message: m) }
-        var contacts: [Contact] = []
+        try runDir.read(DedupedReportFields.self, try stageOutput(.dedupe, "dedupe/messages.ndjson")) { m, _ in b.add(message: m) }
+        var contacts: [ContactReportFields] = []
         var groups: [ContactGroup] = []
-        try runDir.read(Contact.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
+        try runDir.read(ContactReportFields.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
         try runDir.read(ContactGroup.self, try stageOutput(.dedupe, "dedupe/contact-groups.ndjson")) { g, _ in groups.append(g) }
         b.add(contacts: contacts, groups: groups)
         try runDir.read(ThreadRecord.self, try stageOutput(.match, "match/threads.ndjson")) { t, _ in b.add(thread: t) }
-        try runDir.read(ParticipantLink.self, try stageOutput(.match, "match/links.ndjson")) { l, _ in b.add(link: l) }
+        try runDir.read(LinkReportFields.self, try stageOutput(.match, "match/links.ndjson")) { l, _ in b.add(link: l) }
         try runDir.read(UnmatchedAddress.self, try stageOutput(.match, "match/unmatched.ndjson")) { u, _ in b.add(unmatched: u) }
         let report = b.finish()
         var bytes = report.jsonBytes()
