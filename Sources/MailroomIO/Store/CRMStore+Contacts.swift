@@ -44,17 +44,23 @@ extension CRMStore {
         for c in contacts {
             let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin FROM contacts WHERE id = ?"),
                                           arguments: [c.id])
-            let oldEmails = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT position, raw, address, key, folded_key, issue FROM contact_emails
-                WHERE contact_id = ? ORDER BY position
-                """), arguments: [c.id]).map { r -> [String?] in
-                [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
+            // A contact's emails go with it (foreign key, ON DELETE CASCADE): a new contact has none to read or delete.
+            var oldEmails: [[String?]] = []
+            if before != nil {
+                oldEmails = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT position, raw, address, key, folded_key, issue FROM contact_emails
+                    WHERE contact_id = ? ORDER BY position
+                    """), arguments: [c.id]).map { r -> [String?] in
+                    [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
+                }
             }
             try db.cachedStatement(sql: """
                 INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
                 """).execute(arguments: [c.id, c.name])
-            try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
+            if before != nil {
+                try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
+            }
             var newEmails: [[String?]] = []
             for (i, e) in c.emails.enumerated() {
                 var (key, folded, issue) = (e.key, e.foldedKey, e.issue)

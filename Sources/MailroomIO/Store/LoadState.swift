@@ -8,6 +8,15 @@ final class LoadState {
     var threadOf: [String: String] = [:]
     /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
     var names: [String: String] = [:]
+    /// Mailboxes this load has already inserted (in a committed batch or the open one: a failed batch ends the
+    /// load), so each is inserted once per load instead of once per message and copy.
+    private var mailboxesAdded: Set<String> = []
+    /// Contact ids seen to exist. Only the contacts phase deletes contacts (an imported contact replacing one
+    /// created from sent mail), so from the threads phase on a contact that exists keeps existing.
+    private var contactsKnown: Set<String> = []
+    /// The links phase's last message lookup (links come grouped by message; messages and threads do not change
+    /// in that phase, so the row read once stays what SQLite would return).
+    private var lastLinkMessage: (key: String, direction: String, threadId: String, visibility: String)?
 
     static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
     static let createdRule = "created-from-sent"
@@ -83,7 +92,7 @@ final class LoadState {
             }
             // The least mailbox name among the copies: the same whichever copy dedupe saw first.
             let mailbox = ([m.mailbox] + d.copies.map(\.mailbox)).min()!
-            try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [mailbox])
+            try addMailbox(db, mailbox)
             try db.cachedStatement(sql: """
                 INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                                      snippet, bulk)
@@ -102,7 +111,7 @@ final class LoadState {
                 w.beginArray()
                 for f in c.flags.sorted() { w.string(f) }
                 w.endArray()
-                try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [c.mailbox])
+                try addMailbox(db, c.mailbox)
                 try db.cachedStatement(sql: """
                     INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
@@ -118,26 +127,20 @@ final class LoadState {
     /// key or folded key) gets a contact `auto:<key>`.
     func applyLinks(_ db: Database, _ batch: [ParticipantLink]) throws {
         for l in batch {
-            guard let m = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
-                WHERE m.key = ?
-                """), arguments: [l.messageKey]) else {
-                throw MailroomError(.input, "a link of match/links.ndjson names a message that "
-                                    + "dedupe/messages.ndjson does not have: rerun the match stage")
-            }
-            let internalThread = (m["visibility"] as String) == "internal"
+            let m = try linkMessage(db, l.messageKey)
+            let internalThread = m.visibility == "internal"
             var contactId = l.contactId
             var rule = l.rule?.rawValue
             if internalThread { contactId = nil; rule = nil }
             if let c = contactId, try !contactExists(db, c) { contactId = nil; rule = nil }
             if contactId == nil, !internalThread, options.createContacts == .sent, !l.isInternal,
-               l.ambiguous.isEmpty, ["to", "cc", "bcc"].contains(l.role), (m["direction"] as String) == "sent",
+               l.ambiguous.isEmpty, l.role == "to" || l.role == "cc" || l.role == "bcc", m.direction == "sent",
                let created = try createdContact(db, address: l.address) {
                 contactId = created
                 rule = Self.createdRule
                 try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [m["thread_id"] as String, created, l.address, Self.createdRule])
+                    """).execute(arguments: [m.threadId, created, l.address, Self.createdRule])
             }
             try db.cachedStatement(sql: """
                 INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
@@ -171,8 +174,34 @@ final class LoadState {
     }
 
     private func contactExists(_ db: Database, _ id: String) throws -> Bool {
+        if contactsKnown.contains(id) { return true }
         let sql = "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)"
-        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
+        let exists = try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
+        if exists { contactsKnown.insert(id) }
+        return exists
+    }
+
+    private func addMailbox(_ db: Database, _ name: String) throws {
+        guard !mailboxesAdded.contains(name) else { return }
+        try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [name])
+        mailboxesAdded.insert(name)
+    }
+
+    /// The stored message of a link: its direction, thread and the thread's visibility.
+    private func linkMessage(_ db: Database, _ key: String)
+        throws -> (key: String, direction: String, threadId: String, visibility: String) {
+        if let last = lastLinkMessage, last.key == key { return last }
+        guard let m = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
+            WHERE m.key = ?
+            """), arguments: [key]) else {
+            throw MailroomError(.input, "a link of match/links.ndjson names a message that "
+                                + "dedupe/messages.ndjson does not have: rerun the match stage")
+        }
+        let found = (key: key, direction: m["direction"] as String, threadId: m["thread_id"] as String,
+                     visibility: m["visibility"] as String)
+        lastLinkMessage = found
+        return found
     }
 
     static func higher(_ a: String, _ b: String) -> String {
