@@ -211,10 +211,12 @@ final class StoreWorkspace {
         return out
     }
 
-    /// How often a clean load passes `point`: each phase commits one batch per 500 records plus a last one.
+    /// How often a clean load passes `point`: each phase commits one batch per `LoadOptions.defaultBatchSize`
+    /// records plus a last one.
     func occurrences(of point: String, run: String) throws -> Int {
         let c = try loadCounts(run)
-        let batches = ["contacts", "threads", "messages", "links"].map { (c[$0] ?? 0) / 500 + 1 }.reduce(0, +)
+        let size = LoadOptions.defaultBatchSize
+        let batches = ["contacts", "threads", "messages", "links"].map { (c[$0] ?? 0) / size + 1 }.reduce(0, +)
         return point.hasPrefix("load.batch.") ? batches : 1
     }
 

@@ -42,25 +42,32 @@ extension CRMStore {
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
         var s = ContactImportSummary()
         for c in contacts {
-            let before = try Row.fetchOne(db, sql: "SELECT name, origin FROM contacts WHERE id = ?", arguments: [c.id])
-            let oldEmails = try Row.fetchAll(db, sql: """
-                SELECT position, raw, address, key, folded_key, issue FROM contact_emails
-                WHERE contact_id = ? ORDER BY position
-                """, arguments: [c.id]).map { r -> [String?] in
-                [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
+            let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin FROM contacts WHERE id = ?"),
+                                          arguments: [c.id])
+            // A contact's emails go with it (foreign key, ON DELETE CASCADE): a new contact has none to read or delete.
+            var oldEmails: [[String?]] = []
+            if before != nil {
+                oldEmails = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT position, raw, address, key, folded_key, issue FROM contact_emails
+                    WHERE contact_id = ? ORDER BY position
+                    """), arguments: [c.id]).map { r -> [String?] in
+                    [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
+                }
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
-                """, arguments: [c.id, c.name])
-            try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [c.id])
+                """).execute(arguments: [c.id, c.name])
+            if before != nil {
+                try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
+            }
             var newEmails: [[String?]] = []
             for (i, e) in c.emails.enumerated() {
                 var (key, folded, issue) = (e.key, e.foldedKey, e.issue)
                 if let k = e.key,
-                   let holder = try String.fetchOne(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?",
-                                                    arguments: [k]) {
-                    let origin = try String.fetchOne(db, sql: "SELECT origin FROM contacts WHERE id = ?",
+                   let holder = try String.fetchOne(db.cachedStatement(
+                       sql: "SELECT contact_id FROM contact_emails WHERE key = ?"), arguments: [k]) {
+                    let origin = try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM contacts WHERE id = ?"),
                                                      arguments: [holder])
                     if holder == c.id {
                         (key, folded, issue) = (nil, nil, "repeated")
@@ -73,10 +80,10 @@ extension CRMStore {
                         (key, folded, issue) = (nil, nil, heldByPrefix + holder)
                     }
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [c.id, i, e.raw, e.address, key, folded, issue])
+                    """).execute(arguments: [c.id, i, e.raw, e.address, key, folded, issue])
                 newEmails.append([e.raw, e.address, key, folded, issue])
             }
             if before == nil {

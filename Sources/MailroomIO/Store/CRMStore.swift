@@ -29,6 +29,22 @@ public final class CRMStore: @unchecked Sendable {
         config.readonly = readOnly
         config.journalMode = readOnly ? .default : .wal
         config.label = "mailroom-store"
+        if !readOnly {
+            // WAL with `synchronous = NORMAL`: a commit appends to the WAL without an fsync; the WAL is synced at
+            // each WAL checkpoint. Still crash-safe: a process crash or kill loses nothing (the WAL is in the OS),
+            // and a power loss can only drop the last few committed transactions, never corrupt the file. Each
+            // batch's rows commit with their load checkpoint row, so a dropped transaction drops both together
+            // and a rerun redoes exactly those batches (every row is an upsert).
+            // A 16 MB page cache (SQLite's default is 2 MB): a load touches index pages all over the file.
+            // WAL checkpoints every 10,000 pages (~40 MB of WAL; default 1,000): a page rewritten by several
+            // batches is copied into the database once, with 4x fewer fsyncs. A power loss can then drop more of
+            // the last batches (each with its checkpoint row), still never half of one.
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA cache_size = -16384")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            }
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)

@@ -8,6 +8,15 @@ final class LoadState {
     var threadOf: [String: String] = [:]
     /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
     var names: [String: String] = [:]
+    /// Mailboxes this load has already inserted (in a committed batch or the open one: a failed batch ends the
+    /// load), so each is inserted once per load instead of once per message and copy.
+    private var mailboxesAdded: Set<String> = []
+    /// Contact ids seen to exist. Only the contacts phase deletes contacts (an imported contact replacing one
+    /// created from sent mail), so from the threads phase on a contact that exists keeps existing.
+    private var contactsKnown: Set<String> = []
+    /// The links phase's last message lookup (links come grouped by message; messages and threads do not change
+    /// in that phase, so the row read once stays what SQLite would return).
+    private var lastLinkMessage: (key: String, direction: String, threadId: String, visibility: String)?
 
     static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
     static let createdRule = "created-from-sent"
@@ -75,6 +84,8 @@ final class LoadState {
     /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)
     /// and the least content hash.
     func applyMessages(_ db: Database, _ batch: [DedupedMessage]) throws {
+        let upsertMessage = try FastStatement(db, sql: Self.upsertMessage)
+        let upsertCopy = try FastStatement(db, sql: Self.upsertCopy)
         for d in batch {
             let m = d.message
             guard let threadId = threadOf[d.key] else {
@@ -82,69 +93,93 @@ final class LoadState {
                                     + "match/threads.ndjson: rerun the match stage")
             }
             // The least mailbox name among the copies: the same whichever copy dedupe saw first.
-            let mailbox = ([m.mailbox] + d.copies.map(\.mailbox)).min()!
-            try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [mailbox])
-            try db.cachedStatement(sql: """
-                INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
-                                     snippet, bulk)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id,
-                    content_hash = min(content_hash, excluded.content_hash), thread_id = excluded.thread_id,
-                    mailbox = min(mailbox, excluded.mailbox),
-                    direction = CASE WHEN direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
-                                     ELSE 'received' END,
-                    date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
-                    bulk = excluded.bulk
-                """).execute(arguments: [d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue,
-                                         m.date, m.subject, m.snippet, m.bulk.isEmpty ? 0 : 1])
+            var mailbox = m.mailbox
+            for c in d.copies where c.mailbox < mailbox { mailbox = c.mailbox }
+            try addMailbox(db, mailbox)
+            upsertMessage.bind(1, d.key)
+            upsertMessage.bind(2, m.messageId)
+            upsertMessage.bind(3, m.contentHash)
+            upsertMessage.bind(4, threadId)
+            upsertMessage.bind(5, mailbox)
+            upsertMessage.bind(6, m.direction.rawValue)
+            upsertMessage.bind(7, m.date)
+            upsertMessage.bind(8, m.subject)
+            upsertMessage.bind(9, m.snippet)
+            upsertMessage.bind(10, m.bulk.isEmpty ? 0 : 1)
+            try upsertMessage.execute()
             for c in d.copies {
                 var w = JSONWriter()
                 w.beginArray()
                 for f in c.flags.sorted() { w.string(f) }
                 w.endArray()
-                try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [c.mailbox])
-                try db.cachedStatement(sql: """
-                    INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
-                        mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
-                    """).execute(arguments: [c.copyId, d.key, c.mailbox, c.folder,
-                                             String(decoding: w.bytes, as: UTF8.self)])
+                try addMailbox(db, c.mailbox)
+                upsertCopy.bind(1, c.copyId)
+                upsertCopy.bind(2, d.key)
+                upsertCopy.bind(3, c.mailbox)
+                upsertCopy.bind(4, c.folder)
+                upsertCopy.bind(5, String(decoding: w.bytes, as: UTF8.self))
+                try upsertCopy.execute()
             }
         }
     }
+
+    static let upsertMessage = """
+        INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
+                             snippet, bulk)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id,
+            content_hash = min(content_hash, excluded.content_hash), thread_id = excluded.thread_id,
+            mailbox = min(mailbox, excluded.mailbox),
+            direction = CASE WHEN direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
+                             ELSE 'received' END,
+            date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
+            bulk = excluded.bulk
+        """
+    static let upsertCopy = """
+        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
+            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
+        """
+    static let upsertParticipant = """
+        INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
+            contact_id = excluded.contact_id, rule = excluded.rule
+        """
+    static let selectLinkMessage = """
+        SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
+        WHERE m.key = ?
+        """
 
     /// Participants, linked as match decided, except on internal threads (never linked). With
     /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
     /// key or folded key) gets a contact `auto:<key>`.
     func applyLinks(_ db: Database, _ batch: [ParticipantLink]) throws {
+        let upsertParticipant = try FastStatement(db, sql: Self.upsertParticipant)
+        let selectMessage = try FastStatement(db, sql: Self.selectLinkMessage)
         for l in batch {
-            guard let m = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
-                WHERE m.key = ?
-                """), arguments: [l.messageKey]) else {
-                throw MailroomError(.input, "a link of match/links.ndjson names a message that "
-                                    + "dedupe/messages.ndjson does not have: rerun the match stage")
-            }
-            let internalThread = (m["visibility"] as String) == "internal"
+            let m = try linkMessage(selectMessage, l.messageKey)
+            let internalThread = m.visibility == "internal"
             var contactId = l.contactId
             var rule = l.rule?.rawValue
             if internalThread { contactId = nil; rule = nil }
             if let c = contactId, try !contactExists(db, c) { contactId = nil; rule = nil }
             if contactId == nil, !internalThread, options.createContacts == .sent, !l.isInternal,
-               l.ambiguous.isEmpty, ["to", "cc", "bcc"].contains(l.role), (m["direction"] as String) == "sent",
+               l.ambiguous.isEmpty, l.role == "to" || l.role == "cc" || l.role == "bcc", m.direction == "sent",
                let created = try createdContact(db, address: l.address) {
                 contactId = created
                 rule = Self.createdRule
                 try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [m["thread_id"] as String, created, l.address, Self.createdRule])
+                    """).execute(arguments: [m.threadId, created, l.address, Self.createdRule])
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
-                    contact_id = excluded.contact_id, rule = excluded.rule
-                """).execute(arguments: [l.messageKey, l.role, l.address, l.isInternal ? 1 : 0, contactId, rule])
+            upsertParticipant.bind(1, l.messageKey)
+            upsertParticipant.bind(2, l.role)
+            upsertParticipant.bind(3, l.address)
+            upsertParticipant.bind(4, l.isInternal ? 1 : 0)
+            upsertParticipant.bind(5, contactId)
+            upsertParticipant.bind(6, rule)
+            try upsertParticipant.execute()
         }
     }
 
@@ -171,8 +206,35 @@ final class LoadState {
     }
 
     private func contactExists(_ db: Database, _ id: String) throws -> Bool {
+        if contactsKnown.contains(id) { return true }
         let sql = "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)"
-        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
+        let exists = try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) ?? false
+        if exists { contactsKnown.insert(id) }
+        return exists
+    }
+
+    private func addMailbox(_ db: Database, _ name: String) throws {
+        guard !mailboxesAdded.contains(name) else { return }
+        try db.cachedStatement(sql: Self.addMailbox).execute(arguments: [name])
+        mailboxesAdded.insert(name)
+    }
+
+    /// The stored message of a link: its direction, thread and the thread's visibility.
+    private func linkMessage(_ select: FastStatement, _ key: String)
+        throws -> (key: String, direction: String, threadId: String, visibility: String) {
+        if let last = lastLinkMessage, last.key == key { return last }
+        var found: (key: String, direction: String, threadId: String, visibility: String)?
+        select.bind(1, key)
+        _ = try select.first(columns: 3) { row in
+            // All three columns are NOT NULL in the schema.
+            found = (key: key, direction: row[0] ?? "", threadId: row[1] ?? "", visibility: row[2] ?? "")
+        }
+        guard let found else {
+            throw MailroomError(.input, "a link of match/links.ndjson names a message that "
+                                + "dedupe/messages.ndjson does not have: rerun the match stage")
+        }
+        lastLinkMessage = found
+        return found
     }
 
     static func higher(_ a: String, _ b: String) -> String {

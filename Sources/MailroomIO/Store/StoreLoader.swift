@@ -141,7 +141,7 @@ public struct StoreLoader {
                                                             "load.batch": "\(batch.count)"])
             batch.removeAll(keepingCapacity: true)
         }
-        try source.forEach { r in
+        try source.forEachPrefetched { r in
             try observe(r)
             count += 1
             if count <= skip { return }

@@ -1,0 +1,63 @@
+import GRDB
+import GRDBSQLite
+
+/// One of GRDB's cached statements, bound and stepped through SQLite's C API, for the load's per-row upserts:
+/// GRDB's `execute(arguments:)` builds an array of `DatabaseValue`s and validates it on every call, which cost
+/// more than SQLite's own work per row. Values are bound exactly as GRDB binds them (text with length -1 and
+/// `SQLITE_TRANSIENT`, integers as 64-bit, nil as NULL), so the stored rows are the same. Only the load uses
+/// these SQL strings, always through this type, and every use binds every parameter.
+struct FastStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection!
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        if let value {
+            sqlite3_bind_text(handle, index, value, -1, SQLITE_TRANSIENT_FAST)
+        } else {
+            sqlite3_bind_null(handle, index)
+        }
+    }
+
+    func bind(_ index: Int32, _ value: Int) {
+        sqlite3_bind_int64(handle, index, Int64(value))
+    }
+
+    /// Runs a statement that returns no rows.
+    func execute() throws {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+        sqlite3_reset(handle)
+    }
+
+    /// Runs a query and calls `row` with the first row's text columns (nil for NULL); false when there is none.
+    func first(columns: Int32, _ row: ([String?]) throws -> Void) throws -> Bool {
+        let code = sqlite3_step(handle)
+        defer { sqlite3_reset(handle) }
+        if code == SQLITE_DONE { return false }
+        guard code == SQLITE_ROW else { throw failure(code) }
+        var values: [String?] = []
+        values.reserveCapacity(Int(columns))
+        for i in 0..<columns {
+            values.append(sqlite3_column_text(handle, i).map { String(cString: $0) })
+        }
+        try row(values)
+        return true
+    }
+
+    /// The error GRDB would throw for `code` (read before the reset that clears the connection's message).
+    private func failure(_ code: Int32) -> DatabaseError {
+        let message = String(cString: sqlite3_errmsg(connection))
+        sqlite3_reset(handle)
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+}
+
+/// `SQLITE_TRANSIENT` (SQLite copies the bound value), which the C macro cannot give Swift.
+private let SQLITE_TRANSIENT_FAST = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
