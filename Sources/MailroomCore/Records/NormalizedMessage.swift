@@ -45,9 +45,34 @@ public struct Address: JSONRecord, Equatable, Hashable {
     }
 }
 
+extension Address {
+    /// The envelope's addresses with their roles, in one fixed order: From, Sender, Reply-To, To, Cc, Bcc.
+    public static func envelope(from: [Address], sender: Address?, replyTo: [Address], to: [Address], cc: [Address],
+                                bcc: [Address]) -> [(role: String, address: Address)] {
+        var out: [(role: String, address: Address)] = []
+        out.reserveCapacity(from.count + replyTo.count + to.count + cc.count + bcc.count + 1)
+        for a in from { out.append(("from", a)) }
+        if let sender { out.append(("sender", sender)) }
+        for a in replyTo { out.append(("reply-to", a)) }
+        for a in to { out.append(("to", a)) }
+        for a in cc { out.append(("cc", a)) }
+        for a in bcc { out.append(("bcc", a)) }
+        return out
+    }
+}
+
 /// Sent by the mailbox owner, or received.
 public enum Direction: String, Sendable {
     case sent, received
+}
+
+extension JSONObject {
+    /// A `Direction` field: every record that carries one reads it here.
+    func direction(_ key: String) throws -> Direction {
+        let d = try string(key)
+        guard let dir = Direction(rawValue: d) else { throw JSONError("field \"\(key)\" has unknown value \(d)") }
+        return dir
+    }
 }
 
 /// `normalize/messages.ndjson` — grain: one line per message copy that could be read (same order as
@@ -126,14 +151,7 @@ public struct NormalizedMessage: JSONRecord, Equatable {
 
     /// Every address on the message's envelope headers (From, Sender, Reply-To, To, Cc, Bcc), in that order.
     public var allAddresses: [(role: String, address: Address)] {
-        var out: [(String, Address)] = []
-        for a in from { out.append(("from", a)) }
-        if let sender { out.append(("sender", sender)) }
-        for a in replyTo { out.append(("reply-to", a)) }
-        for a in to { out.append(("to", a)) }
-        for a in cc { out.append(("cc", a)) }
-        for a in bcc { out.append(("bcc", a)) }
-        return out
+        Address.envelope(from: from, sender: sender, replyTo: replyTo, to: to, cc: cc, bcc: bcc)
     }
 
     public init(json: JSONValue) throws {
@@ -155,9 +173,7 @@ public struct NormalizedMessage: JSONRecord, Equatable {
         bcc = try o.array("bcc", Address.init(json:))
         inReplyTo = try o.stringArray("inReplyTo")
         references = try o.stringArray("references")
-        let d = try o.string("direction")
-        guard let dir = Direction(rawValue: d) else { throw JSONError("field \"direction\" has unknown value \(d)") }
-        direction = dir
+        direction = try o.direction("direction")
         bulk = try o.stringArray("bulk")
         issues = try o.stringArray("issues")
         size = try o.int("size")

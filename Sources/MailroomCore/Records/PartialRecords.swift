@@ -203,15 +203,7 @@ public struct DedupedMatchFields: JSONRecord, Equatable {
 
     /// Every address on the envelope headers, in the order of `NormalizedMessage.allAddresses`.
     public var allAddresses: [(role: String, address: Address)] {
-        var out: [(String, Address)] = []
-        out.reserveCapacity(from.count + replyTo.count + to.count + cc.count + bcc.count + 1)
-        for a in from { out.append(("from", a)) }
-        if let sender { out.append(("sender", sender)) }
-        for a in replyTo { out.append(("reply-to", a)) }
-        for a in to { out.append(("to", a)) }
-        for a in cc { out.append(("cc", a)) }
-        for a in bcc { out.append(("bcc", a)) }
-        return out
+        Address.envelope(from: from, sender: sender, replyTo: replyTo, to: to, cc: cc, bcc: bcc)
     }
 
     /// The same fields as `DedupedMessage.writeJSON` writes them, in its order (copies with their mailbox only).
@@ -301,14 +293,5 @@ public struct ContactReportFields: JSONRecord, Equatable {
         }
         w.endArray()
         w.endObject()
-    }
-}
-
-extension JSONObject {
-    /// A `Direction` field, as `NormalizedMessage` reads it.
-    func direction(_ key: String) throws -> Direction {
-        let d = try string(key)
-        guard let dir = Direction(rawValue: d) else { throw JSONError("field \"\(key)\" has unknown value \(d)") }
-        return dir
     }
 }
