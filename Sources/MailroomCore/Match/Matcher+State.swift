@@ -1,10 +1,10 @@
 extension Matcher {
-    /// What the matcher keeps about one thread (about 100 bytes): numbers and string ids, never strings except the
-    /// subject. Its messages are found by their thread number when the record is made.
+    /// What the matcher keeps about one thread (40 bytes and its arrays): numbers and string ids, never strings.
+    /// Its messages are found by their thread number when the record is made.
     struct ThreadState: Sendable {
-        /// The earliest message so far (by `isOlder`), -1 before the first, and its subject.
+        /// The earliest message so far (by `isOlder`), -1 before the first, and its subject's string id.
         var earliest: Int32 = -1
-        var subject = ""
+        var subject: Int32 = -1
         var sent: Int32 = 0
         var received: Int32 = 0
         /// One entry per participant address key: `externalBit` for the external set (kept apart, as a
@@ -14,9 +14,8 @@ extension Matcher {
         /// One per contact id and address key, with the smallest spelling of the address.
         var contacts: [ContactLink] = []
         /// Mailboxes by spelling: bit `i` for the `i`-th of the first 64 spellings seen (`Matcher.mailboxBits`),
-        /// the others by string id.
+        /// the others in `Matcher.otherMailboxes`.
         var mailboxMask: UInt64 = 0
-        var otherMailboxes: [Int32] = []
     }
 
     struct ContactLink: Sendable {
@@ -33,7 +32,7 @@ extension Matcher {
         let e = threads[t].earliest
         if e < 0 || isOlder(m, than: e) {
             threads[t].earliest = m
-            threads[t].subject = subject
+            threads[t].subject = strings.intern(subject)
         }
         switch direction {
         case .sent: threads[t].sent += 1
@@ -45,11 +44,11 @@ extension Matcher {
         let id = strings.intern(box)
         let bit = mailboxBit(id)
         if let bit, threads[t].mailboxMask & (1 << bit) != 0 { return }
-        for have in mailboxes(of: threads[t]) where strings.equal(have, id) { return }
+        for have in mailboxes(of: t) where strings.equal(have, id) { return }
         if let bit {
             threads[t].mailboxMask |= 1 << bit
         } else {
-            threads[t].otherMailboxes.append(id)
+            otherMailboxes[Int32(t), default: []].append(id)
         }
     }
 
@@ -62,9 +61,9 @@ extension Matcher {
     }
 
     /// String ids of the thread's mailboxes.
-    func mailboxes(of s: ThreadState) -> [Int32] {
-        var out = s.otherMailboxes
-        var mask = s.mailboxMask
+    func mailboxes(of t: Int) -> [Int32] {
+        var out = otherMailboxes[Int32(t)] ?? []
+        var mask = threads[t].mailboxMask
         while mask != 0 {
             out.append(mailboxBits[mask.trailingZeroBitCount])
             mask &= mask - 1
@@ -74,7 +73,7 @@ extension Matcher {
 
     /// The canonical id of a string, interning it. (Two statements: `strings.canonical(strings.intern(s))`
     /// would hold a copy of the table while interning and so copy the whole arena.)
-    private mutating func canonicalId(_ s: String) -> Int32 {
+    mutating func canonicalId(_ s: String) -> Int32 {
         let id = strings.intern(s)
         return strings.canonical(id)
     }
@@ -135,7 +134,7 @@ extension Matcher {
             let c = strings.compare(a.contactId, b.contactId)
             return c != 0 ? c < 0 : strings.less(a.address, b.address)
         }
-        return ThreadRecord(threadId: threadId, classification: classification, subject: s.subject,
+        return ThreadRecord(threadId: threadId, classification: classification, subject: s.subject < 0 ? "" : strings.string(s.subject),
                             messageKeys: ordered.map { strings.string(messageKey[Int($0)]) },
                             firstDate: first.flatMap(dates.string), lastDate: last.flatMap(dates.string),
                             sent: Int(s.sent), received: Int(s.received), participants: sortedStrings(participants),
@@ -144,7 +143,7 @@ extension Matcher {
                                 ThreadContact(contactId: strings.string($0.contactId),
                                               address: strings.string($0.address), rule: $0.rule)
                             },
-                            mailboxes: sortedStrings(mailboxes(of: s)))
+                            mailboxes: sortedStrings(mailboxes(of: t)))
     }
 
     private func sortedStrings(_ ids: [Int32]) -> [String] {

@@ -13,9 +13,12 @@ public struct Matcher: Sendable {
     private let ownDomains: [String]
     private let owner: Set<String>
     private let contacts: ContactIndex
-    /// Thread id → thread number (an index in `threads`, `threadIds`).
-    private var threadIndex: [String: Int32] = [:]
-    private var threadIds: [String] = []
+    /// Thread id → thread number (an index in `threads`): ids of the form `ThreadIdDigest` packed, others by string.
+    private var threadOfDigest: [UInt64: Int32] = [:]
+    private var threadOfOtherId: [String: Int32] = [:]
+    /// By thread number: the packed id (0 for another id) and, for the others, the id.
+    private var threadDigests: [UInt64] = []
+    private var otherThreadIds: [Int32: String] = [:]
     var threads: [ThreadState] = []
     /// Message keys, addresses, address keys, contact ids and mailboxes.
     var strings = StringTable()
@@ -26,6 +29,8 @@ public struct Matcher: Sendable {
     private var messageThread: [Int32] = []
     /// Mailbox spelling of each bit of `ThreadState.mailboxMask`.
     var mailboxBits: [Int32] = []
+    /// Mailboxes past the 64 with a bit, by thread number.
+    var otherMailboxes: [Int32: [Int32]] = [:]
     private var unmatched: [String: UnmatchedState] = [:]
     /// See `classify`.
     private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
@@ -51,15 +56,7 @@ public struct Matcher: Sendable {
 
     /// The same as `add(_:threadId:)` for a whole record, from the fields the matcher reads.
     public mutating func add(_ m: DedupedMatchFields, threadId: String) -> [ParticipantLink] {
-        let t: Int32
-        if let i = threadIndex[threadId] {
-            t = i
-        } else {
-            t = Int32(threads.count)
-            threadIndex[threadId] = t
-            threadIds.append(threadId)
-            threads.append(ThreadState())
-        }
+        let t = threadNumber(threadId)
         messageKey.append(strings.intern(m.key))
         messageDate.append(dates.code(m.date))
         messageThread.append(t)
@@ -119,10 +116,30 @@ public struct Matcher: Sendable {
         return links
     }
 
+    private mutating func threadNumber(_ id: String) -> Int32 {
+        let digest = ThreadIdDigest.parse(id)
+        if let digest, let t = threadOfDigest[digest] { return t }
+        if digest == nil, let t = threadOfOtherId[id] { return t }
+        let t = Int32(threads.count)
+        if let digest {
+            threadOfDigest[digest] = t
+        } else {
+            threadOfOtherId[id] = t
+            otherThreadIds[t] = id
+        }
+        threadDigests.append(digest ?? 0)
+        threads.append(ThreadState())
+        return t
+    }
+
+    private func threadId(_ t: Int) -> String {
+        otherThreadIds[Int32(t)] ?? ThreadIdDigest.string(threadDigests[t])
+    }
+
     /// Whether the address is internal and, when it is not, what the contacts say about it: remembered per
     /// address (both depend only on its key, local part and domain), since the same people write again and again.
     private mutating func classify(_ a: Address) -> (inside: Bool, lookup: ContactLookup) {
-        let id = AddressIdentity(key: a.key, local: a.local, domain: a.domain)
+        let id = AddressIdentity(key: canonicalId(a.key), local: canonicalId(a.local), domain: canonicalId(a.domain))
         if let known = classified[id] { return known }
         let inside = isInternal(a)
         let result = (inside, inside ? ContactLookup.none : contacts.lookup(a))
@@ -130,10 +147,11 @@ public struct Matcher: Sendable {
         return result
     }
 
+    /// Canonical string ids (see `StringTable`), so that equal strings are one identity as `String` has them.
     private struct AddressIdentity: Hashable {
-        var key: String
-        var local: String
-        var domain: String
+        var key: Int32
+        var local: Int32
+        var domain: Int32
     }
 
     private struct RoleKey: Hashable {
@@ -163,9 +181,10 @@ public struct Matcher: Sendable {
             fill[Int(t)] += 1
         }
         fill = []
-        let byId = threads.indices.sorted { threadIds[$0] < threadIds[$1] }
+        let byId = otherThreadIds.isEmpty ? threads.indices.sorted { threadDigests[$0] < threadDigests[$1] }
+            : threads.indices.sorted { threadId($0) < threadId($1) }
         for t in byId {
-            try body(record(Int(t), threadId: threadIds[t], messages: members[Int(start[t])..<Int(start[t + 1])]))
+            try body(record(t, threadId: threadId(t), messages: members[Int(start[t])..<Int(start[t + 1])]))
         }
         return unmatched.values.map { $0.record() }.sorted { a, b in
             if a.messages != b.messages { return a.messages > b.messages }

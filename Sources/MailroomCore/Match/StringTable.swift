@@ -6,11 +6,14 @@
 /// *canonical* id; `equal` and `less` work on canonical ids and bytes, so they agree with `==` and `<` on the
 /// strings. ASCII is NFC, so for the usual ids and addresses nothing extra is stored.
 ///
-/// Memory: the bytes, 4 bytes of end offset per string and 8 to 16 bytes of index per string.
+/// Memory: the bytes, 8 bytes of place per string and 8 to 16 bytes of index per string.
 struct StringTable: Sendable {
-    private var bytes: [UInt8] = []
-    /// End offset of each string in `bytes`; a string starts where the previous one ends.
-    private var ends: [UInt32] = []
+    /// The bytes, in pages of `pageSize` (a longer string gets a page of its own), so that growing never copies
+    /// the arena nor holds it twice.
+    private var pages: [[UInt8]] = []
+    /// Page << `pageShift` | offset in the page, of each string.
+    private var starts: [UInt32] = []
+    private var lengths: [UInt32] = []
     /// Id + 1 of the string hashed to each slot, 0 when free. Never more than half full.
     private var slots: [Int32] = []
     /// Ids of non-NFC spellings → id of their NFC form.
@@ -18,7 +21,10 @@ struct StringTable: Sendable {
 
     init() {}
 
-    var count: Int { ends.count }
+    private static let pageShift = 18
+    private static let pageSize = 1 << pageShift
+
+    var count: Int { starts.count }
 
     /// The id of `s`, adding it when new.
     mutating func intern(_ s: String) -> Int32 {
@@ -27,7 +33,7 @@ struct StringTable: Sendable {
     }
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if (ends.count + 1) * 2 > slots.count { grow() }
+        if (starts.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: Self.hash(b)) & mask
         while true {
@@ -36,9 +42,8 @@ struct StringTable: Sendable {
             if bytesEqual(v - 1, b) { return v - 1 }
             i = (i + 1) & mask
         }
-        let id = Int32(ends.count)
-        bytes.append(contentsOf: b)
-        ends.append(UInt32(bytes.count))
+        let id = Int32(starts.count)
+        append(b)
         slots[i] = id + 1
         if b.contains(where: { $0 >= 0x80 }) { canonicalize(id) }
         return id
@@ -66,13 +71,27 @@ struct StringTable: Sendable {
     }
 
     func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = id == 0 ? 0 : Int(ends[Int(id) - 1])
-        let end = Int(ends[Int(id)])
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        let start = starts[Int(id)]
+        let offset = Int(start & UInt32(Self.pageSize - 1))
+        let end = offset + Int(lengths[Int(id)])
+        return try pages[Int(start >> UInt32(Self.pageShift))].withUnsafeBufferPointer {
+            try body(UnsafeBufferPointer(rebasing: $0[offset..<end]))
+        }
     }
 
     func isEmpty(_ id: Int32) -> Bool {
-        ends[Int(id)] == (id == 0 ? 0 : ends[Int(id) - 1])
+        lengths[Int(id)] == 0
+    }
+
+    private mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        if pages.isEmpty || pages[pages.count - 1].count + b.count > Self.pageSize {
+            pages.append([])
+            pages[pages.count - 1].reserveCapacity(max(Self.pageSize, b.count))
+        }
+        let last = pages.count - 1
+        starts.append(UInt32(last) << UInt32(Self.pageShift) | UInt32(pages[last].count))
+        lengths.append(UInt32(b.count))
+        pages[last].append(contentsOf: b)
     }
 
     /// The id of the NFC form: equal for exactly the ids whose strings are `==`.
@@ -129,15 +148,10 @@ struct StringTable: Sendable {
         let size = max(64, slots.count * 2)
         var fresh = [Int32](repeating: 0, count: size)
         let mask = size - 1
-        bytes.withUnsafeBufferPointer { all in
-            var start = 0
-            for (id, e) in ends.enumerated() {
-                let end = Int(e)
-                var i = Int(truncatingIfNeeded: Self.hash(UnsafeBufferPointer(rebasing: all[start..<end]))) & mask
-                while fresh[i] != 0 { i = (i + 1) & mask }
-                fresh[i] = Int32(id + 1)
-                start = end
-            }
+        for id in 0..<Int32(starts.count) {
+            var i = Int(truncatingIfNeeded: withBytes(id, Self.hash)) & mask
+            while fresh[i] != 0 { i = (i + 1) & mask }
+            fresh[i] = id + 1
         }
         slots = fresh
     }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Groups message identities into conversation threads, in the manner of JWZ's algorithm and notmuch
 /// (`lib/add-message.cc`, `lib/thread.cc`), decided once all messages are known so that the result never
 /// depends on the order they were added in.
@@ -107,13 +105,13 @@ public struct ThreadBuilder: Sendable {
         // 4. Thread ids from roots, numbered in key order.
         let roots = forest.roots()
         var threadOfRoot = [Int32](repeating: -1, count: forest.count)
-        var threadIds: [String] = []
+        var threadIds: [UInt64] = []
         var threadOfEntry = [Int32](repeating: -1, count: entries.count)
         for i in byKey {
             let root = Int(roots[Int(containerOf[Int(i)])])
             if threadOfRoot[root] < 0 {
                 threadOfRoot[root] = Int32(threadIds.count)
-                threadIds.append(Self.threadId(rootId: containerName(forest.name[root])))
+                threadIds.append(ThreadIdDigest.of(rootId: containerName(forest.name[root])))
             }
             threadOfEntry[Int(i)] = threadOfRoot[root]
         }
@@ -133,14 +131,6 @@ public struct ThreadBuilder: Sendable {
 
     /// `t` + the first 16 hex digits of SHA-256 over the root container's id.
     public static func threadId(rootId: String) -> String {
-        let digest = SHA256.hash(data: Array(rootId.utf8))
-        var hex = "t"
-        for byte in digest.prefix(8) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
-        return hex
+        ThreadIdDigest.string(ThreadIdDigest.of(rootId: rootId))
     }
-
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
 }
