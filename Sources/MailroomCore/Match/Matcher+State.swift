@@ -135,7 +135,7 @@ extension Matcher {
             return c != 0 ? c < 0 : strings.less(a.address, b.address)
         }
         return ThreadRecord(threadId: threadId, classification: classification, subject: s.subject < 0 ? "" : strings.string(s.subject),
-                            messageKeys: ordered.map { strings.string(messageKey[Int($0)]) },
+                            messageKeys: ordered.map { messageKeys.string($0) },
                             firstDate: first.flatMap(dates.string), lastDate: last.flatMap(dates.string),
                             sent: Int(s.sent), received: Int(s.received), participants: sortedStrings(participants),
                             external: sortedStrings(external),
@@ -157,10 +157,10 @@ extension Matcher {
         switch (da == DateTable.none, db == DateTable.none) {
         case (false, false):
             let c = dates.compare(da, db)
-            return c != 0 ? c < 0 : strings.less(messageKey[Int(a)], messageKey[Int(b)])
+            return c != 0 ? c < 0 : messageKeys.less(a, b)
         case (false, true): return true
         case (true, false): return false
-        case (true, true): return strings.less(messageKey[Int(a)], messageKey[Int(b)])
+        case (true, true): return messageKeys.less(a, b)
         }
     }
 

@@ -20,11 +20,11 @@ public struct Matcher: Sendable {
     private var threadDigests: [UInt64] = []
     private var otherThreadIds: [Int32: String] = [:]
     var threads: [ThreadState] = []
-    /// Message keys, addresses, address keys, contact ids and mailboxes.
+    /// Addresses, address keys and parts, contact ids, mailboxes and subjects.
     var strings = StringTable()
     var dates = DateTable()
-    /// Per message, in `add` order: key (string id), date (see `DateTable`) and thread number.
-    var messageKey: [Int32] = []
+    /// Per message, in `add` order (the message's number): key, date (see `DateTable`) and thread number.
+    var messageKeys = StringList()
     var messageDate: [Int64] = []
     private var messageThread: [Int32] = []
     /// Mailbox spelling of each bit of `ThreadState.mailboxMask`.
@@ -57,10 +57,10 @@ public struct Matcher: Sendable {
     /// The same as `add(_:threadId:)` for a whole record, from the fields the matcher reads.
     public mutating func add(_ m: DedupedMatchFields, threadId: String) -> [ParticipantLink] {
         let t = threadNumber(threadId)
-        messageKey.append(strings.intern(m.key))
+        let message = messageKeys.append(m.key)
         messageDate.append(dates.code(m.date))
         messageThread.append(t)
-        addMessage(Int32(messageKey.count - 1), to: Int(t), subject: m.subject, direction: m.direction)
+        addMessage(message, to: Int(t), subject: m.subject, direction: m.direction)
         for box in m.copyMailboxes { addMailbox(box, to: Int(t)) }
         addMailbox(m.mailbox, to: Int(t))
 

@@ -1,5 +1,5 @@
-/// Interned strings for the match stage: every distinct byte sequence once, in one contiguous arena, named by a
-/// dense `Int32` id found through an open-addressing index (exact bytes; a hash only picks the slot to probe).
+/// Interned strings for the match stage: every distinct byte sequence once, in one paged arena (`StringList`),
+/// named by a dense `Int32` id found through an open-addressing index (exact bytes; a hash only picks the slot to probe).
 ///
 /// Equality and order follow Swift's `String`, which compares canonically equivalent spellings as equal and
 /// orders by the scalars of their NFC forms. A spelling that is not NFC also interns its NFC form, its
@@ -8,12 +8,7 @@
 ///
 /// Memory: the bytes, 8 bytes of place per string and 8 to 16 bytes of index per string.
 struct StringTable: Sendable {
-    /// The bytes, in pages of `pageSize` (a longer string gets a page of its own), so that growing never copies
-    /// the arena nor holds it twice.
-    private var pages: [[UInt8]] = []
-    /// Page << `pageShift` | offset in the page, of each string.
-    private var starts: [UInt32] = []
-    private var lengths: [UInt32] = []
+    private var list = StringList()
     /// Id + 1 of the string hashed to each slot, 0 when free. Never more than half full.
     private var slots: [Int32] = []
     /// Ids of non-NFC spellings → id of their NFC form.
@@ -21,10 +16,7 @@ struct StringTable: Sendable {
 
     init() {}
 
-    private static let pageShift = 18
-    private static let pageSize = 1 << pageShift
-
-    var count: Int { starts.count }
+    var count: Int { list.count }
 
     /// The id of `s`, adding it when new.
     mutating func intern(_ s: String) -> Int32 {
@@ -33,7 +25,7 @@ struct StringTable: Sendable {
     }
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if (starts.count + 1) * 2 > slots.count { grow() }
+        if (list.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: Self.hash(b)) & mask
         while true {
@@ -42,8 +34,7 @@ struct StringTable: Sendable {
             if bytesEqual(v - 1, b) { return v - 1 }
             i = (i + 1) & mask
         }
-        let id = Int32(starts.count)
-        append(b)
+        let id = list.append(b)
         slots[i] = id + 1
         if b.contains(where: { $0 >= 0x80 }) { canonicalize(id) }
         return id
@@ -67,31 +58,15 @@ struct StringTable: Sendable {
 
     /// The string as it was spelled.
     func string(_ id: Int32) -> String {
-        withBytes(id) { String(decoding: $0, as: UTF8.self) }
+        list.string(id)
     }
 
     func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = starts[Int(id)]
-        let offset = Int(start & UInt32(Self.pageSize - 1))
-        let end = offset + Int(lengths[Int(id)])
-        return try pages[Int(start >> UInt32(Self.pageShift))].withUnsafeBufferPointer {
-            try body(UnsafeBufferPointer(rebasing: $0[offset..<end]))
-        }
+        try list.withBytes(id, body)
     }
 
     func isEmpty(_ id: Int32) -> Bool {
-        lengths[Int(id)] == 0
-    }
-
-    private mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
-        if pages.isEmpty || pages[pages.count - 1].count + b.count > Self.pageSize {
-            pages.append([])
-            pages[pages.count - 1].reserveCapacity(max(Self.pageSize, b.count))
-        }
-        let last = pages.count - 1
-        starts.append(UInt32(last) << UInt32(Self.pageShift) | UInt32(pages[last].count))
-        lengths.append(UInt32(b.count))
-        pages[last].append(contentsOf: b)
+        list.isEmpty(id)
     }
 
     /// The id of the NFC form: equal for exactly the ids whose strings are `==`.
@@ -148,7 +123,7 @@ struct StringTable: Sendable {
         let size = max(64, slots.count * 2)
         var fresh = [Int32](repeating: 0, count: size)
         let mask = size - 1
-        for id in 0..<Int32(starts.count) {
+        for id in 0..<Int32(list.count) {
             var i = Int(truncatingIfNeeded: withBytes(id, Self.hash)) & mask
             while fresh[i] != 0 { i = (i + 1) & mask }
             fresh[i] = id + 1
