@@ -34,12 +34,15 @@ import Testing
         #expect(table.find("absent@x") == nil)
     }
 
-    @Test func stringListOrderAgreesWithString() {
-        var list = StringList()
-        for s in Self.samples { list.append(s) }
-        for (i, a) in Self.samples.enumerated() {
+    @Test func messageKeysComeBackAsTheyWereAndOrderAsStrings() {
+        let keys = Self.samples + ["mid:a@b@x", "mid:@x", "mid:a@", "mid:caf\u{E9}@x", "mid:cafe\u{301}@x", "hash:00",
+                                   "mid:a@x.example", "mid:a.b@x", "mid:a@\u{212A}"]
+        var list = MessageKeyList()
+        for k in keys { list.append(k) }
+        #expect(list.count == keys.count)
+        for (i, a) in keys.enumerated() {
             #expect(list.string(Int32(i)) == a)
-            for (j, b) in Self.samples.enumerated() { #expect(list.less(Int32(i), Int32(j)) == (a < b)) }
+            for (j, b) in keys.enumerated() { #expect(list.less(Int32(i), Int32(j)) == (a < b), "\(i) < \(j)") }
         }
     }
 

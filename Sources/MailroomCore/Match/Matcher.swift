@@ -24,7 +24,7 @@ public struct Matcher: Sendable {
     var strings = StringTable()
     var dates = DateTable()
     /// Per message, in `add` order (the message's number): key, date (see `DateTable`) and thread number.
-    var messageKeys = StringList()
+    var messageKeys = MessageKeyList()
     var messageDate: [Int64] = []
     private var messageThread: [Int32] = []
     /// Mailbox spelling of each bit of `ThreadState.mailboxMask`.
@@ -42,6 +42,17 @@ public struct Matcher: Sendable {
         self.ownDomains = ownDomains.map { DomainName.toASCII($0) ?? $0.lowercased() }
         self.owner = owner
         self.contacts = contacts
+    }
+
+    /// Room for `messages` messages in `threads` threads without growing, so that no array is held twice while it
+    /// is copied to a larger one.
+    public mutating func reserveCapacity(messages: Int, threads threadCount: Int) {
+        messageKeys.reserveCapacity(messages)
+        messageDate.reserveCapacity(messages)
+        messageThread.reserveCapacity(messages)
+        threads.reserveCapacity(threadCount)
+        threadDigests.reserveCapacity(threadCount)
+        threadOfDigest.reserveCapacity(threadCount)
     }
 
     public func isInternal(_ a: Address) -> Bool {

@@ -1,6 +1,6 @@
 /// Strings appended one after another, each named by its position: the bytes in pages of 256 KB (a longer string
 /// gets a page of its own), so that growing never copies the bytes nor holds them twice, and 8 bytes of place per
-/// string. The storage of `StringTable`, and on its own a list of strings that need no look-up.
+/// string. The storage of `StringTable` and `MessageKeyList`.
 struct StringList: Sendable {
     private var pages: [[UInt8]] = []
     /// Page << `pageShift` | offset in the page, of each string.
@@ -13,6 +13,12 @@ struct StringList: Sendable {
     init() {}
 
     var count: Int { starts.count }
+
+    /// Room for `n` strings' places without growing.
+    mutating func reserveCapacity(_ n: Int) {
+        starts.reserveCapacity(n)
+        lengths.reserveCapacity(n)
+    }
 
     /// Appends the string; its id is the count before.
     @discardableResult
@@ -49,16 +55,5 @@ struct StringList: Sendable {
 
     func isEmpty(_ id: Int32) -> Bool {
         lengths[Int(id)] == 0
-    }
-
-    /// `string(a) < string(b)`: the byte order when both are ASCII, else `String`'s own.
-    func less(_ a: Int32, _ b: Int32) -> Bool {
-        let ascii = withBytes(a) { p in withBytes(b) { q in Self.isASCII(p) && Self.isASCII(q) ? StringTable.compareBytes(p, q) : nil } }
-        if let ascii { return ascii < 0 }
-        return string(a) < string(b)
-    }
-
-    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        !b.contains { $0 >= 0x80 }
     }
 }

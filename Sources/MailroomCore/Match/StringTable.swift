@@ -18,6 +18,12 @@ struct StringTable: Sendable {
 
     var count: Int { list.count }
 
+    /// Room for `n` strings without growing the index or the places.
+    mutating func reserveCapacity(_ n: Int) {
+        list.reserveCapacity(n)
+        while n * 2 > slots.count { grow() }
+    }
+
     /// The id of `s`, adding it when new.
     mutating func intern(_ s: String) -> Int32 {
         var s = s

@@ -34,6 +34,14 @@ public struct ThreadBuilder: Sendable {
 
     public init() {}
 
+    /// Room for `messages` inputs (and as many strings) without growing, so that no array is held twice while it
+    /// is copied to a larger one.
+    public mutating func reserveCapacity(messages: Int) {
+        entries.reserveCapacity(messages)
+        entryOfInput.reserveCapacity(messages)
+        strings.reserveCapacity(messages)
+    }
+
     /// Adds one message identity. Keys are unique after dedupe; should one repeat anyway, a single input is kept
     /// for it, the same one whatever the order (the smallest by `ThreadInput.precedes`).
     public mutating func add(_ input: ThreadInput) {

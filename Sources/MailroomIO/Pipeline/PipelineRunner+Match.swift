@@ -47,6 +47,7 @@ extension PipelineRunner {
 
         // Pass 2: participants and contacts.
         var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try index!.wait())
+        matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
         try runDir.read(DedupedMatchFields.self, input) { m, line in
@@ -80,6 +81,7 @@ extension PipelineRunner {
     /// the same order, so the assignment finds threads by line and need not keep the keys.
     private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
         var builder = ThreadBuilder()
+        builder.reserveCapacity(messages: input.lines)
         try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
         return builder.finish(keepingKeys: false)
     }
