@@ -9,6 +9,10 @@
 ///
 /// Messages are streamed through `add` (in dedupe order); the state kept is per thread and per unmatched address
 /// (keys, dates, counts), never whole messages. `finish` output does not depend on the order of `add` calls.
+///
+/// Memory: per message its key (`MessageKeyList`, about 40 bytes), a packed date and a thread number; per thread a
+/// `ThreadState` of counts and string ids; every address, contact id, mailbox and subject once in a `StringTable`.
+/// Strings are made only when a link or a thread record is.
 public struct Matcher: Sendable {
     private let ownDomains: [String]
     private let owner: Set<String>
