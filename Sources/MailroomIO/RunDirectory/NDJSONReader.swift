@@ -32,6 +32,14 @@ public enum NDJSONReader {
     public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
                                               chunkSize: Int = defaultChunkSize,
                                               _ body: (R, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
+        try forEach(R.self, url: url, displayPath: displayPath, chunkSize: chunkSize) { r, _, no in try body(r, no) }
+    }
+
+    /// The same, also giving `body` the line's bytes (valid only during the call).
+    @discardableResult
+    public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
+                                              chunkSize: Int = defaultChunkSize,
+                                              _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
         let decoder = ParallelBatchMapper<Void, Range<Int>, Result<R, Error>>(makeContext: {})
         let keys = R.decodedKeys
@@ -48,9 +56,12 @@ public enum NDJSONReader {
                     }
                 }
             }
-            for (k, record) in records.enumerated() {
-                let no = firstLine + k
-                try wrappingJSONErrors(line: no, shown) { try body(record.get(), no) }
+            try bytes.withUnsafeBytes { raw in
+                for (k, record) in records.enumerated() {
+                    let no = firstLine + k
+                    let line = UnsafeRawBufferPointer(rebasing: raw[ranges[k]])
+                    try wrappingJSONErrors(line: no, shown) { try body(record.get(), line, no) }
+                }
             }
             firstLine += ranges.count
             bytes.removeAll(keepingCapacity: true)

@@ -123,6 +123,12 @@ public struct RunDirectory: Sendable {
     /// Reads a predecessor's NDJSON file, refusing one that is missing, cut short, or not the file the manifest
     /// recorded (line count and SHA-256 are checked; the size is checked before reading anything).
     public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, _ body: (R, Int) throws -> Void) throws {
+        try read(R.self, summary) { r, _, no in try body(r, no) }
+    }
+
+    /// The same, also giving `body` each line's bytes (valid only during the call).
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary,
+                                    _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
         let shown = display(summary.file)
         let attrs = try? FileManager.default.attributesOfItem(atPath: fileURL(summary.file).path)
         guard let size = (attrs?[.size] as? NSNumber)?.intValue else {
@@ -133,8 +139,8 @@ public struct RunDirectory: Sendable {
         }
         let stage = progressStage.isEmpty ? String(summary.file.prefix { $0 != "/" }) : progressStage
         let progress = self.progress
-        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown) { record, line in
-            try body(record, line)
+        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown) { record, bytes, line in
+            try body(record, bytes, line)
             progress?.update(stage: stage, done: line, total: summary.lines)
         }
         progress?.finish()
