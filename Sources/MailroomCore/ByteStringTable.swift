@@ -1,17 +1,18 @@
 /// A set of byte strings kept in one contiguous arena, each with a dense index (0, 1, 2, … in insertion order).
-/// For state that grows with the mailbox (Message-IDs, content hashes): about the strings' own bytes plus 20
-/// bytes per entry, where a `Set<String>` costs a heap object per string and twice the table.
+/// For state that grows with the mailbox (Message-IDs, content hashes): about the strings' own bytes plus 16
+/// bytes per entry, where a `Set<String>` costs a heap object per string and twice the table. Holds up to 4 GB
+/// of strings.
 ///
 /// Lookups are exact (bytes are compared); the hash is Swift's seeded `Hasher`, so crafted input cannot force
 /// collisions.
 public struct ByteStringTable: Sendable {
     private var arena: [UInt8] = []
     /// End offset in `arena` of entry i; it starts where entry i - 1 ends.
-    private var ends: [Int] = []
+    private var ends: [UInt32] = []
     /// Open addressing, linear probing: entry index + 1, or 0 for an empty slot. At most half full.
     private var slots: [Int32] = []
-    /// Each entry's hash, so growing the table does not hash every string again.
-    private var hashes: [Int] = []
+    /// Each entry's hash (its low 32 bits), so growing the table does not hash every string again.
+    private var hashes: [UInt32] = []
 
     public init() {}
 
@@ -21,7 +22,7 @@ public struct ByteStringTable: Sendable {
     public func index(of s: UnsafeRawBufferPointer) -> Int? {
         guard !slots.isEmpty else { return nil }
         let h = Self.hash(s)
-        var slot = h & (slots.count - 1)
+        var slot = Int(h) & (slots.count - 1)
         while true {
             let e = Int(slots[slot]) - 1
             if e < 0 { return nil }
@@ -29,6 +30,7 @@ public struct ByteStringTable: Sendable {
             slot = (slot + 1) & (slots.count - 1)
         }
     }
+
 
     public func index(of s: String) -> Int? {
         var s = s
@@ -40,15 +42,16 @@ public struct ByteStringTable: Sendable {
     public mutating func insert(_ s: UnsafeRawBufferPointer) -> (index: Int, inserted: Bool) {
         if (count + 1) * 2 > slots.count { grow() }
         let h = Self.hash(s)
-        var slot = h & (slots.count - 1)
+        var slot = Int(h) & (slots.count - 1)
         while true {
             let e = Int(slots[slot]) - 1
             if e < 0 { break }
             if hashes[e] == h, equals(e, s) { return (e, false) }
             slot = (slot + 1) & (slots.count - 1)
         }
+        precondition(arena.count + s.count <= Int(UInt32.max), "ByteStringTable holds at most 4 GB")
         arena.append(contentsOf: s)
-        ends.append(arena.count)
+        ends.append(UInt32(arena.count))
         hashes.append(h)
         slots[slot] = Int32(ends.count)
         return (ends.count - 1, true)
@@ -67,30 +70,30 @@ public struct ByteStringTable: Sendable {
 
     /// Calls `body` with the bytes of entry `i`.
     public func withBytes<T>(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        let start = i == 0 ? 0 : ends[i - 1]
-        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<ends[i]])) }
+        let start = i == 0 ? 0 : Int(ends[i - 1])
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<Int(ends[i])])) }
     }
 
     private func equals(_ i: Int, _ s: UnsafeRawBufferPointer) -> Bool {
-        let start = i == 0 ? 0 : ends[i - 1]
-        guard ends[i] - start == s.count else { return false }
-        return arena.withUnsafeBytes { a in UnsafeRawBufferPointer(rebasing: a[start..<ends[i]]).elementsEqual(s) }
+        let start = i == 0 ? 0 : Int(ends[i - 1]), end = Int(ends[i])
+        guard end - start == s.count else { return false }
+        return arena.withUnsafeBytes { a in UnsafeRawBufferPointer(rebasing: a[start..<end]).elementsEqual(s) }
     }
 
     private mutating func grow() {
         let size = max(64, slots.count * 2)
         var fresh = [Int32](repeating: 0, count: size)
         for (e, h) in hashes.enumerated() {
-            var slot = h & (size - 1)
+            var slot = Int(h) & (size - 1)
             while fresh[slot] != 0 { slot = (slot + 1) & (size - 1) }
             fresh[slot] = Int32(e + 1)
         }
         slots = fresh
     }
 
-    private static func hash(_ s: UnsafeRawBufferPointer) -> Int {
+    private static func hash(_ s: UnsafeRawBufferPointer) -> UInt32 {
         var h = Hasher()
         h.combine(bytes: s)
-        return h.finalize()
+        return UInt32(truncatingIfNeeded: h.finalize())
     }
 }

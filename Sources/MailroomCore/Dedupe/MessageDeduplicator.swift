@@ -58,7 +58,7 @@ public struct MessageDeduplicator: Sendable {
         lastReusesId = false
         guard let id = messageId, !id.isEmpty else {
             let key = Self.key(messageId: nil, contentHash: hash, reusesId: false)
-            let (h, inserted) = hashes.insert(hash)
+            let (h, inserted) = Self.packed(hash) { hashes.insert($0) }
             if inserted {
                 identityOfHash.append(Int32(keep()))
                 return .keep(key: key)
@@ -69,11 +69,11 @@ public struct MessageDeduplicator: Sendable {
         let key = Self.key(messageId: id, contentHash: hash, reusesId: false)
         let (i, inserted) = ids.insert(id)
         if inserted {
-            firstHashOfId.append(Int32(firstHashes.insert(hash).index))
+            firstHashOfId.append(Int32(Self.packed(hash) { firstHashes.insert($0) }.index))
             identityOfId.append(Int32(keep()))
             return .keep(key: key)
         }
-        if firstHashes.index(of: hash) == Int(firstHashOfId[i]) {
+        if Self.packed(hash, { firstHashes.index(of: $0) }) == Int(firstHashOfId[i]) {
             lastIdentity = Int(identityOfId[i])
             return .duplicate(of: key, reason: Self.sameMessageId)
         }
@@ -86,6 +86,29 @@ public struct MessageDeduplicator: Sendable {
         }
         variants[variant] = keep()
         return .keep(key: variantKey)
+    }
+
+    /// A content hash as the tables store it: the 32 bytes a SHA-256 hex digest spells, tagged 1, or (any other
+    /// spelling) its own bytes tagged 2. Half the bytes, and equal exactly when the hashes are equal.
+    private static func packed<T>(_ hash: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        var out = [UInt8](repeating: 1, count: 33)
+        var isDigest = hash.utf8.count == 64
+        if isDigest {
+            var k = 1, high = true
+            for c in hash.utf8 {
+                let v: UInt8
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
+                default: v = 0xFF
+                }
+                if v == 0xFF { isDigest = false; break }
+                if high { out[k] = v << 4 } else { out[k] |= v; k += 1 }
+                high.toggle()
+            }
+        }
+        if !isDigest { out = [2] + Array(hash.utf8) }
+        return try out.withUnsafeBytes { try body($0) }
     }
 
     private mutating func keep() -> Int {

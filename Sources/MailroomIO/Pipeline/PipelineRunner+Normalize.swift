@@ -14,9 +14,17 @@ extension PipelineRunner {
     }
 
     func runNormalize() throws -> StageResult {
-        var result = StageResult()
         let input = try stageOutput(.extract, "extract/messages.ndjson")
+        var result = try normalize(shown: runDir.display(input.file)) { each in
+            try runDir.read(MessageCopy.self, input) { copy, _ in try each(copy) }
+        }
         result.inputs = [inputRecord(input)]
+        return result
+    }
+
+    /// Normalizes the copies `copies` calls its argument with, in order (`shown` names where they come from).
+    func normalize(shown: String, copies: ((MessageCopy) throws -> Void) throws -> Void) throws -> StageResult {
+        var result = StageResult()
         let owners = ownerKeys()
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
                            "owner": .object(owners.mapValues { .array($0.sorted().map { .string($0) }) })]
@@ -31,7 +39,6 @@ extension PipelineRunner {
         // Parsing is the costly part: batches are normalized and encoded on all cores, then written in input
         // order.
         let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, (line: [UInt8], isMessage: Bool)>(makeContext: { NormalizeWorker() })
-        let shown = runDir.display(input.file)
         func normalizeBatch(_ batch: [MessageCopy]) throws {
             let outcomes = try mapper.map(batch) { worker, copy in
                 guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
@@ -72,7 +79,7 @@ extension PipelineRunner {
         }
         var batch: [MessageCopy] = []
         batch.reserveCapacity(Self.normalizeBatchSize)
-        try runDir.read(MessageCopy.self, input) { copy, _ in
+        try copies { copy in
             batch.append(copy)
             if batch.count == Self.normalizeBatchSize {
                 try normalizeBatch(batch)
