@@ -58,4 +58,14 @@ import Testing
         #expect(written.map(\.0) == ["mid:a@x", "hash:h2", "mid:a@x#h3aaaaaaaaaa"])
         #expect(written.map(\.1) == [["m/INBOX/0", "m/INBOX/2"], ["m/INBOX/1", "m/INBOX/4"], ["m/INBOX/3", "m/INBOX/5"]])
     }
+
+    /// The fields normalize hands to dedupe's first pass are the ones dedupe reads from the line it wrote.
+    @Test func identityFieldsOfARecordEqualThoseReadFromItsLine() throws {
+        for id in [nil, "a@x.example"] {
+            var m = Fixture.message(copyId: "m/INBOX/7", messageId: id, subject: "Hi")
+            m.flags = ["seen", "flagged"]
+            let read = try NormalizedIdentityFields(jsonBytes: m.jsonBytes())
+            #expect(NormalizedIdentityFields(m) == read)
+        }
+    }
 }

@@ -48,3 +48,15 @@ extension NormalizedIdentityFields {
     /// Where this copy is.
     public var copyRef: CopyRef { CopyRef(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags) }
 }
+
+extension NormalizedIdentityFields {
+    /// The fields of a whole record.
+    public init(_ m: NormalizedMessage) {
+        copyId = m.copyId
+        mailbox = m.mailbox
+        folder = m.folder
+        flags = m.flags
+        messageId = m.messageId
+        contentHash = m.contentHash
+    }
+}

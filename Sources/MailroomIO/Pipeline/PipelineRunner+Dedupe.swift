@@ -81,12 +81,19 @@ extension PipelineRunner {
             // A failed stage removes the contact files it prepared (they were never put in place).
             if !placed, let files = try? contactsTask.wait() { files.abandon() }
         }
-        // Pass 1: decide every copy, keeping one byte per line and the deduplicator's compact tables.
+        // Pass 1: decide every copy, keeping one byte per line and the deduplicator's compact tables. Normalize
+        // did it already when it ran in this process and its file is the one the manifest names.
         var scan = DedupeScan()
-        let dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
-        try runDir.read(NormalizedIdentityFields.self, input) { f, _ in
-            if let d = scan.add(f) { try dropped.write(d) }
+        let dropped: NDJSONWriter
+        if let h = dedupeHandoff, h.input == input {
+            (scan, dropped) = (h.scan, h.dropped)
+        } else {
+            dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
+            try runDir.read(NormalizedIdentityFields.self, input) { f, _ in
+                if let d = scan.add(f) { try dropped.write(d) }
+            }
         }
+        dedupeHandoff = nil
         // Pass 2: write each identity once, at its first copy, with all its copies. The message's fields are
         // copied from its line as they are (see `DedupedMessage.jsonLine`); only a line that does not look like
         // one normalize wrote is decoded and encoded again.

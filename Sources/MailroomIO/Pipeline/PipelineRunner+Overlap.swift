@@ -45,7 +45,7 @@ extension PipelineRunner {
         var normalized: StageResult
         do {
             var done = 0
-            normalized = try normalize(shown: shown) { each in
+            normalized = try normalize(shown: shown, scanForDedupe: true) { each in
                 while let batch = try channel.receive() {
                     for copy in batch { try each(copy) }
                     done += batch.count

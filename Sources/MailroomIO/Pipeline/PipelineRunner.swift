@@ -26,6 +26,8 @@ public final class PipelineRunner {
     let logger: Logger
     /// Held while the runner lives: two processes never work in one run directory at once.
     let lock: FileLock
+    /// Dedupe's first pass, done by normalize as it wrote its lines (same process): see `DedupeHandoff`.
+    var dedupeHandoff: DedupeHandoff?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
