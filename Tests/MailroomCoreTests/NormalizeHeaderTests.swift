@@ -161,4 +161,27 @@ import Testing
     func idListsExtractEveryID(raw: String, expected: [String]) {
         #expect(MessageIDs.parseList(raw) == expected)
     }
+
+    static let trickyIDText: [String] = [
+        "", " ", "<>", "<a@b>", "  <A.b@C.Example>  ", "<a@B.EXAMPLE> <b@x.example>\t<C@X.Example>",
+        "(comment <x@y>) <a@x.example> (nested (deeper) comment) <b@x.example>",
+        "\"quoted (not a comment)\" <a@x.example>", "<a(not@comment)@x.example>", "(unclosed <a@x.example>",
+        "<9209252113.AA00975@ ebony >", "<a @ b.example>", "<a\t@\tb.example>", "<a  @  b.example>",
+        "<abc@host", "<abc@host <def@host>", "<abc@host,<def@host>", "<junk> <a@b> <a@b>", "<a@b>>", "<<a@b>",
+        "a@x.example, b@x.example,,c@x.example", "a@x.example\tb@X.EXAMPLE", "no ids here", "@", "a@", "@b",
+        "<a@b@C.example>", "<has space@x.example>", "<ctl\u{01}@x.example>", "<del\u{7F}@x.example>",
+        "Your message of \"Tue, 5 Mar 2024\" <a@x.example>", "<a@x> " + (1...40).map { "<id\($0 % 23)@x.example>" }.joined(separator: " "),
+        "<caf\u{E9}@x.example>", "<a@b> <\u{301}x@y>", "<a@b\u{301}> <c@d>", "<a@XN--BCHER-KVA.example>",
+        "<a@Bücher.EXAMPLE>", "(Kommentar \u{E4}) <a@x.example>", "\u{3C}\u{338}a@b> <c@d>", "a@b\u{85}c@d",
+    ]
+
+    @Test(arguments: trickyIDText)
+    func byteListParsingMatchesTheCharacterParsing(raw: String) {
+        #expect(MessageIDs.parseList(raw) == MessageIDs.parseListGeneral(raw))
+    }
+
+    @Test(arguments: trickyIDText)
+    func byteIDNormalizationMatchesTheCharacterNormalization(raw: String) {
+        #expect(MessageIDs.normalize(raw) == MessageIDs.normalizeGeneral(raw))
+    }
 }

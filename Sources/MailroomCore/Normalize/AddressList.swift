@@ -145,7 +145,7 @@ enum AddressList {
     /// Controls removed, white space trimmed, one level of stray surrounding quotes removed.
     static func cleanName(_ raw: String) -> String {
         var s = HeaderText.collapsingWhiteSpace(raw)
-        for q in ["'", "\""] where s.count >= 2 && s.hasPrefix(q) && s.hasSuffix(q) {
+        for q in ["'", "\""] where s.hasPrefix(q) && s.hasSuffix(q) && s.count >= 2 {
             s = String(s.dropFirst().dropLast()).trimmingWhiteSpace()
         }
         return s

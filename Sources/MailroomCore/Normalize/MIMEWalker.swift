@@ -55,7 +55,7 @@ struct MIMEWalker {
         if h.limitHit { summary.issues.insert("header-limit") }
         let ct = h.first("content-type").map { MIMEParameters.parse($0, issues: &summary.issues) }
         var type = ct?.value ?? ""
-        if !type.contains("/") { type = defaultType }
+        if !type.containsASCII("/") { type = defaultType }
         if depth == 0 { summary.topType = type }
         let disposition = h.first("content-disposition").map { MIMEParameters.parse($0, issues: &summary.issues) }
 
