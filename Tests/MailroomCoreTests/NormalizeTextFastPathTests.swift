@@ -17,4 +17,55 @@ import Testing
             #expect(text.containsASCII(n) == text.contains(n.description), "needle \(n)")
         }
     }
+
+    /// The collapse as first written: by Unicode scalars, appending to an array.
+    static func referenceCollapse(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if v == 0x20 || (v >= 0x09 && v <= 0x0D) {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if v < 0x20 || v == 0x7F { continue }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(UInt8(v))
+                continue
+            }
+            if u.properties.isWhitespace || v == 0x200B || v == 0xFEFF {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if v <= 0x9F { continue }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(contentsOf: UTF8.encode(u)!)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let collapseInputs: [String] = [
+        "", " ", "\t\r\n", " a  b\t\tc\r\nd ", "\u{1}ctl\u{7F}\u{85}nel\u{A0}nbsp\u{200B}zw\u{FEFF}bom\u{9F}c1",
+        "Grüße  aus\u{3000}Wien", "テスト テスト", "e\u{301}\u{302} x", "🇩🇪🇫🇷 👩‍👩‍👧 end",
+        String(repeating: "word ", count: 200), String(repeating: "wörd\u{2003}", count: 200),
+        String(repeating: "a\u{301}\u{302}\u{303} ", count: 300), String(repeating: "x", count: 441) + "\u{301}tail",
+        String(repeating: "🇩🇪", count: 300), String(repeating: "\t\n", count: 500) + "late text",
+        String(repeating: "ab ", count: 147) + "\u{1}\u{2}" + String(repeating: " ", count: 50),
+    ]
+
+    @Test(arguments: collapseInputs)
+    func byteCollapseMatchesTheScalarCollapse(text: String) {
+        #expect(HeaderText.collapsingWhiteSpace(text) == Self.referenceCollapse(text))
+    }
+
+    @Test(arguments: collapseInputs, [1, 21, 221])
+    func cutCollapseKeepsTheFullCollapseStart(text: String, characters: Int) {
+        let full = HeaderText.collapsingWhiteSpace(text)
+        let cut = HeaderText.collapsingWhiteSpace(text, keepingAtLeast: characters)
+        #expect(full.utf8.starts(with: cut.utf8))
+        #expect(Array(cut.prefix(characters - 1)) == Array(full.prefix(characters - 1)))
+        #expect(cut.count >= characters || cut == full)
+    }
 }

@@ -67,31 +67,66 @@ enum HeaderText {
     /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
     /// control characters.
     static func collapsingWhiteSpace(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v < 0x80 {
-                // ASCII: the same decisions as below, without the Unicode property lookup.
-                if v == 0x20 || (v >= 0x09 && v <= 0x0D) {
-                    pendingSpace = !out.isEmpty
-                    continue
+        collapsingWhiteSpace(s, maxScalars: .max).text
+    }
+
+    /// The start of `collapsingWhiteSpace(s)`, for callers that look at its first `characters - 1` Characters
+    /// only: the collapse stops after `2 * characters` scalars, and that prefix is returned when it holds at
+    /// least `characters` Characters (only its last Character can differ from the full text's, whose later
+    /// scalars may extend it); otherwise the whole collapsed text is.
+    static func collapsingWhiteSpace(_ s: String, keepingAtLeast characters: Int) -> String {
+        let (prefix, cut) = collapsingWhiteSpace(s, maxScalars: 2 * characters)
+        guard cut else { return prefix }
+        if prefix.index(prefix.startIndex, offsetBy: characters, limitedBy: prefix.endIndex) != nil { return prefix }
+        return collapsingWhiteSpace(s)
+    }
+
+    /// The collapsed text, stopping once `maxScalars` scalars are written; `cut` tells whether it stopped early.
+    private static func collapsingWhiteSpace(_ s: String, maxScalars: Int) -> (text: String, cut: Bool) {
+        var input = s
+        return input.withUTF8 { b in
+            var cut = false
+            // The text never grows; a cut one holds at most `maxScalars + 1` scalars (a space and one more).
+            let capacity = maxScalars < b.count / 4 ? min(b.count, 4 * maxScalars + 4) : b.count
+            let text = String(unsafeUninitializedCapacity: capacity) { out in
+                var n = 0, scalars = 0
+                var pendingSpace = false
+                var i = 0
+                while i < b.count {
+                    if scalars >= maxScalars { cut = true; break }
+                    let c = b[i]
+                    if c < 0x80 {
+                        // ASCII: the same decisions as below, without the Unicode property lookup.
+                        i += 1
+                        if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
+                            pendingSpace = n > 0
+                            continue
+                        }
+                        if c < 0x20 || c == 0x7F { continue }
+                        if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
+                        out[n] = c
+                        n += 1
+                        scalars += 1
+                        continue
+                    }
+                    let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                    var v = UInt32(c) & (0xFF >> (len + 1))
+                    for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+                    let start = i
+                    i += len
+                    if v == 0x200B || v == 0xFEFF || Unicode.Scalar(v)!.properties.isWhitespace {
+                        pendingSpace = n > 0
+                        continue
+                    }
+                    if v <= 0x9F { continue }
+                    if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
+                    for k in start..<i { out[n] = b[k]; n += 1 }
+                    scalars += 1
                 }
-                if v < 0x20 || v == 0x7F { continue }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(UInt8(v))
-                continue
+                return n
             }
-            if u.properties.isWhitespace || v == 0x200B || v == 0xFEFF {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if v <= 0x9F { continue }
-            if pendingSpace { out.append(0x20); pendingSpace = false }
-            out.append(contentsOf: UTF8.encode(u)!)
+            return (text, cut)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

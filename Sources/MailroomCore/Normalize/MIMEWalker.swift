@@ -147,7 +147,8 @@ struct MIMEWalker {
             }
             let decoded = HeaderText.decode(bytes, charset: leaf.charset)
             if decoded.unknown { summary.issues.insert("unknown-charset") }
-            let text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text)
+            let text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text,
+                                                       keepingAtLeast: limit + 21)
             let whole = r.upperBound == leaf.body.upperBound
             // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
             // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
