@@ -68,4 +68,20 @@ import Testing
         #expect(Array(cut.prefix(characters - 1)) == Array(full.prefix(characters - 1)))
         #expect(cut.count >= characters || cut == full)
     }
+
+    @Test(arguments: collapseInputs, [1, 21, 221])
+    func collapsedCharacterCountTestMatchesCounting(text: String, characters: Int) {
+        let collapsed = HeaderText.collapsingWhiteSpace(text)
+        #expect(HeaderText.collapsedText(collapsed, hasAtLeast: characters) == (collapsed.count >= characters))
+    }
+
+    @Test(arguments: ["utf-8", "UTF-8", "\"us-ascii\"", "iso-8859-1", "windows-1252", "utf-16", "iso-8859-15",
+                      "x-nonesuch", "shift_jis", "utf-8*en", nil] as [String?])
+    func asciiCharsetsDecodeASCIIAsItself(charset: String?) {
+        let ascii: [UInt8] = Array("Plain text, 7 bit: ok?".utf8)
+        let decoded = HeaderText.decode(ascii, charset: charset)
+        if HeaderText.decodesASCIIAsItself(charset: charset) {
+            #expect(decoded.text == "Plain text, 7 bit: ok?" && !decoded.unknown)
+        }
+    }
 }

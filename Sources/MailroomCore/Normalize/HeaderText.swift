@@ -37,6 +37,18 @@ enum HeaderText {
         return String(out)
     }
 
+    /// Whether `decode` turns all-ASCII bytes in that charset into the same text without a charset issue (the
+    /// UTF-8 and windows-1252 families, and a missing charset).
+    static func decodesASCIIAsItself(charset rawCharset: String?) -> Bool {
+        switch normalizedCharset(rawCharset) {
+        case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit", "default", "none",
+             "iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252", "cp1252", "x-user-defined":
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Bytes in a declared charset to text. Unknown or missing charsets fall back to UTF-8, else windows-1252;
     /// `unknown` is true when the declared charset was not recognised.
     static func decode(_ bytes: some Collection<UInt8>, charset rawCharset: String?) -> (text: String, unknown: Bool) {
@@ -67,66 +79,76 @@ enum HeaderText {
     /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
     /// control characters.
     static func collapsingWhiteSpace(_ s: String) -> String {
-        collapsingWhiteSpace(s, maxScalars: .max).text
+        var input = s
+        return input.withUTF8 { collapsingWhiteSpace(utf8: $0, maxScalars: .max).text }
     }
 
     /// The start of `collapsingWhiteSpace(s)`, for callers that look at its first `characters - 1` Characters
-    /// only: the collapse stops after `2 * characters` scalars, and that prefix is returned when it holds at
+    /// only: the collapse stops after `3 * characters / 2` scalars, and that prefix is returned when it holds at
     /// least `characters` Characters (only its last Character can differ from the full text's, whose later
     /// scalars may extend it); otherwise the whole collapsed text is.
     static func collapsingWhiteSpace(_ s: String, keepingAtLeast characters: Int) -> String {
-        let (prefix, cut) = collapsingWhiteSpace(s, maxScalars: 2 * characters)
-        guard cut else { return prefix }
-        if prefix.index(prefix.startIndex, offsetBy: characters, limitedBy: prefix.endIndex) != nil { return prefix }
-        return collapsingWhiteSpace(s)
+        var input = s
+        return input.withUTF8 { collapsingWhiteSpace(utf8: $0, keepingAtLeast: characters) }
+    }
+
+    /// `collapsingWhiteSpace(_:keepingAtLeast:)` of valid UTF-8 bytes.
+    static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>, keepingAtLeast characters: Int) -> String {
+        let (prefix, cut) = collapsingWhiteSpace(utf8: b, maxScalars: 3 * characters / 2)
+        guard cut, !collapsedText(prefix, hasAtLeast: characters) else { return prefix }
+        return collapsingWhiteSpace(utf8: b, maxScalars: .max).text
+    }
+
+    /// Whether collapsed text (which holds no CR, so each ASCII byte is one Character) has `n` Characters.
+    static func collapsedText(_ s: String, hasAtLeast n: Int) -> Bool {
+        if s.utf8.count < n { return false }
+        if s.isASCII { return true }
+        return s.index(s.startIndex, offsetBy: n, limitedBy: s.endIndex) != nil
     }
 
     /// The collapsed text, stopping once `maxScalars` scalars are written; `cut` tells whether it stopped early.
-    private static func collapsingWhiteSpace(_ s: String, maxScalars: Int) -> (text: String, cut: Bool) {
-        var input = s
-        return input.withUTF8 { b in
-            var cut = false
-            // The text never grows; a cut one holds at most `maxScalars + 1` scalars (a space and one more).
-            let capacity = maxScalars < b.count / 4 ? min(b.count, 4 * maxScalars + 4) : b.count
-            let text = String(unsafeUninitializedCapacity: capacity) { out in
-                var n = 0, scalars = 0
-                var pendingSpace = false
-                var i = 0
-                while i < b.count {
-                    if scalars >= maxScalars { cut = true; break }
-                    let c = b[i]
-                    if c < 0x80 {
-                        // ASCII: the same decisions as below, without the Unicode property lookup.
-                        i += 1
-                        if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
-                            pendingSpace = n > 0
-                            continue
-                        }
-                        if c < 0x20 || c == 0x7F { continue }
-                        if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
-                        out[n] = c
-                        n += 1
-                        scalars += 1
-                        continue
-                    }
-                    let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
-                    var v = UInt32(c) & (0xFF >> (len + 1))
-                    for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
-                    let start = i
-                    i += len
-                    if v == 0x200B || v == 0xFEFF || Unicode.Scalar(v)!.properties.isWhitespace {
+    private static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>, maxScalars: Int) -> (text: String, cut: Bool) {
+        var cut = false
+        // The text never grows; a cut one holds at most `maxScalars + 1` scalars (a space and one more).
+        let capacity = maxScalars < b.count / 4 ? min(b.count, 4 * maxScalars + 4) : b.count
+        let text = String(unsafeUninitializedCapacity: capacity) { out in
+            var n = 0, scalars = 0
+            var pendingSpace = false
+            var i = 0
+            while i < b.count {
+                if scalars >= maxScalars { cut = true; break }
+                let c = b[i]
+                if c < 0x80 {
+                    // ASCII: the same decisions as below, without the Unicode property lookup.
+                    i += 1
+                    if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
                         pendingSpace = n > 0
                         continue
                     }
-                    if v <= 0x9F { continue }
+                    if c < 0x20 || c == 0x7F { continue }
                     if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
-                    for k in start..<i { out[n] = b[k]; n += 1 }
+                    out[n] = c
+                    n += 1
                     scalars += 1
+                    continue
                 }
-                return n
+                let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                var v = UInt32(c) & (0xFF >> (len + 1))
+                for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+                let start = i
+                i += len
+                if v == 0x200B || v == 0xFEFF || Unicode.Scalar(v)!.properties.isWhitespace {
+                    pendingSpace = n > 0
+                    continue
+                }
+                if v <= 0x9F { continue }
+                if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
+                for k in start..<i { out[n] = b[k]; n += 1 }
+                scalars += 1
             }
-            return (text, cut)
+            return n
         }
+        return (text, cut)
     }
 }
 
