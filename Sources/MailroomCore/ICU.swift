@@ -153,7 +153,11 @@ public enum DomainName {
 }
 
 extension String {
+    /// Removes space, tab, LF and CR Characters from both ends (a CR LF pair is one Character, and not removed).
     func trimmingASCIISpaces() -> String {
+        // Nothing to trim when neither end byte is one of them (each of those Characters is that one byte).
+        let isTrimmed: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = utf8.first, let last = utf8.last, isTrimmed(first) || isTrimmed(last) else { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }

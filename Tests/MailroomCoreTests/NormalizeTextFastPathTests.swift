@@ -84,4 +84,14 @@ import Testing
             #expect(decoded.text == "Plain text, 7 bit: ok?" && !decoded.unknown)
         }
     }
+
+    @Test(arguments: ["", "a", " a", "a ", "\ta\n", "\r\na\r\n", "\ra", "a\r", " \u{301}a", "a \u{301}", "\u{A0}a\u{A0}",
+                      "é", " é ", "\r\n", "\n\r", "  "])
+    func asciiTrimMatchesCharacterTrim(text: String) {
+        var s = Substring(text)
+        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
+        #expect(text.trimmingASCIISpaces() == String(s))
+        #expect(Array(text.trimmingASCIISpaces().utf8) == Array(String(s).utf8))
+    }
 }
