@@ -94,4 +94,28 @@ import Testing
         #expect(text.trimmingASCIISpaces() == String(s))
         #expect(Array(text.trimmingASCIISpaces().utf8) == Array(String(s).utf8))
     }
+
+    /// Header bytes as text the way it was first written: ASCII, else decoder-validated UTF-8, else windows-1252.
+    static func referenceHeaderString(_ bytes: [UInt8]) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&it) {
+            case .scalarValue: continue
+            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
+            case .error: return HeaderText.windows1252(bytes)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        [], [0x41], Array("Grüße €".utf8), [0xC3], [0xC3, 0x28], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80],
+        [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xF0, 0x9F, 0x98], [0x80], [0xFF, 0xFE], [0x47, 0xFC, 0x80, 0x9F],
+        [0xEF, 0xBB, 0xBF, 0x41], [0x00, 0x7F, 0xC2, 0x80], [0xE2, 0x82, 0xAC, 0xE2, 0x82],
+    ] as [[UInt8]])
+    func headerBytesDecodeAsFirstWritten(bytes: [UInt8]) {
+        #expect(Array(HeaderText.string(bytes).utf8) == Array(Self.referenceHeaderString(bytes).utf8))
+        #expect(Array(HeaderText.string(bytes[...]).utf8) == Array(Self.referenceHeaderString(bytes).utf8))
+    }
 }

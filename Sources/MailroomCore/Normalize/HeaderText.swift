@@ -2,23 +2,12 @@
 enum HeaderText {
     /// Raw header bytes as text: ASCII and valid UTF-8 (RFC 6532) as is, anything else as windows-1252.
     static func string(_ bytes: some Collection<UInt8>) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        if let s = validUTF8(bytes) { return s }
-        return windows1252(bytes)
+        validUTF8(bytes) ?? windows1252(bytes)
     }
 
-    /// The bytes as a String when they are valid UTF-8, else nil.
+    /// The bytes as a String when they are valid UTF-8 (ASCII included), else nil: one validating pass.
     static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
-        // Validate first, then build the string in one go (valid input decodes to the same scalars).
-        var it = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&it) {
-            case .scalarValue: continue
-            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
-            case .error: return nil
-            }
-        }
+        String(validating: bytes, as: UTF8.self)
     }
 
     /// C1 range of windows-1252 (0x80...0x9F); unassigned bytes map to their Latin-1 code points.
