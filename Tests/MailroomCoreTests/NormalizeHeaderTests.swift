@@ -115,6 +115,28 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    @Test(arguments: [
+        ("Thu, 20 Nov 2025 00:10:21 +0000", true), ("20 Nov 2025 00:10:21 -0130", true), ("  thu ,  5   mar 2024 23:59:60 +2359  ", true),
+        ("Sat, 29 Feb 2021 10:00:00 +0000", true), ("Mon, 31 Apr 2024 10:00:00 +0000", true), ("Tue, 5 Mrz 2024 10:22:01 +0100", true),
+        ("Tue, 5 Jui 2024 24:00:00 +0000", true), ("Tue, 5 Mar 0999 10:00:00 +0000", true), ("Tue, 5 Mar 2024 10:61:00 +0000", true),
+        ("Tue, 5 Mar 2024 10:22:01 +0000 \t ", true), ("Tue,\t5 Mar 2024 10:22:01 -0000", true),
+        ("Tue, 5 Mar 2024 10:22:01 +2400", false), ("Tue, 5 Mar 2024 10:22:01 +0060", false), ("Tue 5 Mar 2024 10:22:01 +0000", false),
+        ("Tuesday, 5 Mar 2024 10:22:01 +0000", false), ("Tue, 5 March 2024 10:22:01 +0000", false), ("Tue, 5 Mar 24 10:22:01 +0000", false),
+        ("Tue, 5 Mar 2024 10:22 +0000", false), ("Tue, 5 Mar 2024 10:22:01 GMT", false), ("Tue, 5 Mar 2024 10:22:01+0100", false),
+        ("Tue, 5 Mar 2024 10:22:01 +0100 pm", false), ("Tue, 5 Mar 2024 10:22:01 +01:00", false), ("Tue, 005 Mar 2024 10:22:01 +0000", false),
+        ("Foo, 5 Mar 2024 10:22:01 +0000", false), ("Tue, 5 Xyz 2024 10:22:01 +0000", false), ("Tue, 5 Mar 20245 10:22:01 +0000", false),
+        ("Tue, 5 Mar 2024 1:22:01 +0000", false), ("Tue, 5 Mar 2024 10:22:01 +00000", false), ("", false), ("Tue,", false),
+    ])
+    func commonDateFormReadsAsTheTokenGrammarDoes(raw: String, common: Bool) {
+        let b = Array(raw.lowercased().utf8)
+        let parts = MailDate.commonParts(b)
+        #expect((parts != nil) == common)
+        if let p = parts {
+            #expect(MailDate.epoch(p.year, p.month, p.day, p.time.0, p.time.1, p.time.2, offset: p.offset) == MailDate.rfcLike(b))
+        }
+        #expect(MailDate.parse(raw) == MailDate.rfcLike(b))
+    }
+
     @Test func isoClampsEpochsOutsideFourDigitYears() {
         #expect(MailDate.iso(Int64.min) == "0001-01-01T00:00:00Z")
         #expect(MailDate.iso(Int64.max) == "9999-12-31T23:59:59Z")
