@@ -118,4 +118,21 @@ import Testing
         #expect(Array(HeaderText.string(bytes).utf8) == Array(Self.referenceHeaderString(bytes).utf8))
         #expect(Array(HeaderText.string(bytes[...]).utf8) == Array(Self.referenceHeaderString(bytes).utf8))
     }
+
+    /// A body without CR is hashed in one piece; with CRs line by line. Both give the same hash.
+    @Test(arguments: ["", "x", "one line", "a\nb", "a\nb\n", "a\n\n\nb\n\n\n", "\n\nlead", "tail  \t\n \n", "x\n\ty \n z"])
+    func wholeBodyHashEqualsLineByLineHash(body: String) {
+        func hash(_ eol: String, _ text: String) -> String {
+            let message = ("From: a@b.example\nSubject: s\n\n" + text).replacingOccurrences("\n", eol)
+            return NormalizeFixture.withBytes(message) { b in
+                ContentHash.compute(b, top: HeaderParser.parse(b, range: 0..<b.count, topLevel: true))
+            }
+        }
+        let lf = hash("\n", body)
+        #expect(hash("\r\n", body) == lf)
+        #expect(hash("\r", body) == lf)
+        #expect(hash("\r\r\n", body) == lf)
+        let mixed = body.replacingOccurrences("\n\n", "\r\n\n")
+        #expect(hash("\n", mixed) == lf)
+    }
 }

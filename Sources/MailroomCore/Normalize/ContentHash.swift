@@ -28,6 +28,11 @@ enum ContentHash {
         var end = b.count
         let start = min(top.bodyStart, end)
         while end > start, ByteLines.isSpace(b[end - 1]) { end -= 1 }
+        // Without a CR every line ends in a lone LF (or at the end): the body is hashed as it stands.
+        if start < end, ByteLines.firstByte(ByteLines.cr, in: b, start..<end) == nil {
+            hasher.update(bufferPointer: ByteLines.slice(b, start..<end))
+            return hex(Array(hasher.finalize()))
+        }
         var i = start
         var run = start  // lines from here to `i` end in a lone LF: their bytes are hashed as they stand
         let lf: [UInt8] = [0x0A]
