@@ -1,52 +1,166 @@
 extension Matcher {
-    /// What the matcher keeps about one thread: keys, dates, counts and address sets.
+    /// What the matcher keeps about one thread (40 bytes and its arrays): numbers and string ids, never strings.
+    /// Its messages are found by their thread number when the record is made.
     struct ThreadState: Sendable {
-        private var messages: [(date: String?, key: String)] = []
-        /// Date, key and subject of the earliest message so far.
-        private var earliest: (date: String?, key: String, subject: String)?
-        private var sent = 0
-        private var received = 0
-        /// Address key → canonical address (the smallest spelling seen, so the result ignores arrival order).
-        private var participants: [String: String] = [:]
-        private var external: [String: String] = [:]
-        /// "contactId NUL address key" → the link, with the smallest spelling of the address.
-        private var contacts: [String: ThreadContact] = [:]
-        private var mailboxes: Set<String> = []
+        /// The earliest message so far (by `isOlder`), -1 before the first, and its subject's string id.
+        var earliest: Int32 = -1
+        var subject: Int32 = -1
+        var sent: Int32 = 0
+        var received: Int32 = 0
+        /// One entry per participant address key: `externalBit` for the external set (kept apart, as a
+        /// participant appears in both), the canonical key id << 32, and the id of the smallest spelling seen
+        /// (so the result ignores arrival order).
+        var people: [UInt64] = []
+        /// One per contact id and address key, with the smallest spelling of the address.
+        var contacts: [ContactLink] = []
+        /// Mailboxes by spelling: bit `i` for the `i`-th of the first 64 spellings seen (`Matcher.mailboxBits`),
+        /// the others in `Matcher.otherMailboxes`.
+        var mailboxMask: UInt64 = 0
+    }
 
-        mutating func addMessage(key: String, date: String?, subject: String, direction: Direction,
-                                 mailboxes boxes: [String]) {
-            messages.append((date, key))
-            if earliest.map({ Matcher.isOlder(date, key, than: $0.date, $0.key) }) ?? true {
-                earliest = (date, key, subject)
+    struct ContactLink: Sendable {
+        var contactId: Int32
+        /// Canonical id of the address key.
+        var key: Int32
+        var address: Int32
+        var rule: MatchRule
+    }
+
+    static let externalBit: UInt64 = 1 << 63
+
+    mutating func addMessage(_ m: Int32, to t: Int, subject: String, direction: Direction) {
+        let e = threads[t].earliest
+        if e < 0 || isOlder(m, than: e) {
+            threads[t].earliest = m
+            threads[t].subject = strings.intern(subject)
+        }
+        switch direction {
+        case .sent: threads[t].sent += 1
+        case .received: threads[t].received += 1
+        }
+    }
+
+    mutating func addMailbox(_ box: String, to t: Int) {
+        let id = strings.intern(box)
+        let bit = mailboxBit(id)
+        if let bit, threads[t].mailboxMask & (1 << bit) != 0 { return }
+        for have in mailboxes(of: t) where strings.equal(have, id) { return }
+        if let bit {
+            threads[t].mailboxMask |= 1 << bit
+        } else {
+            otherMailboxes[Int32(t), default: []].append(id)
+        }
+    }
+
+    /// The bit of a mailbox spelling, given to the first 64 spellings seen.
+    private mutating func mailboxBit(_ id: Int32) -> Int? {
+        if let i = mailboxBits.firstIndex(of: id) { return i }
+        guard mailboxBits.count < 64 else { return nil }
+        mailboxBits.append(id)
+        return mailboxBits.count - 1
+    }
+
+    /// String ids of the thread's mailboxes.
+    func mailboxes(of t: Int) -> [Int32] {
+        var out = otherMailboxes[Int32(t)] ?? []
+        var mask = threads[t].mailboxMask
+        while mask != 0 {
+            out.append(mailboxBits[mask.trailingZeroBitCount])
+            mask &= mask - 1
+        }
+        return out
+    }
+
+    /// The canonical id of a string, interning it. (Two statements: `strings.canonical(strings.intern(s))`
+    /// would hold a copy of the table while interning and so copy the whole arena.)
+    mutating func canonicalId(_ s: String) -> Int32 {
+        let id = strings.intern(s)
+        return strings.canonical(id)
+    }
+
+    mutating func addParticipant(_ a: Address, isInternal: Bool, to t: Int) {
+        let key = UInt64(UInt32(canonicalId(a.key))) << 32
+        let address = strings.intern(a.address)
+        keepSmallest(key, address, to: t)
+        if !isInternal { keepSmallest(key | Self.externalBit, address, to: t) }
+    }
+
+    /// Keeps the smallest spelling per key, the first seen among equal ones.
+    private mutating func keepSmallest(_ key: UInt64, _ address: Int32, to t: Int) {
+        for (i, p) in threads[t].people.enumerated() where p & ~0xFFFF_FFFF == key {
+            if strings.compare(Int32(truncatingIfNeeded: p), address) > 0 {
+                threads[t].people[i] = key | UInt64(UInt32(address))
             }
-            switch direction {
-            case .sent: sent += 1
-            case .received: received += 1
+            return
+        }
+        threads[t].people.append(key | UInt64(UInt32(address)))
+    }
+
+    mutating func addContact(_ contactId: String, address a: Address, rule: MatchRule, to t: Int) {
+        let key = canonicalId(a.key)
+        let link = ContactLink(contactId: strings.intern(contactId), key: key, address: strings.intern(a.address),
+                               rule: rule)
+        for (i, c) in threads[t].contacts.enumerated()
+        where c.key == link.key && strings.equal(c.contactId, link.contactId) {
+            if strings.compare(c.address, link.address) > 0 { threads[t].contacts[i] = link }
+            return
+        }
+        threads[t].contacts.append(link)
+    }
+
+    /// The thread's record, from its state and its messages (in `add` order).
+    func record(_ t: Int, threadId: String, messages: ArraySlice<Int32>) -> ThreadRecord {
+        let s = threads[t]
+        let ordered = messages.sorted { isOlder($0, than: $1) }
+        var first: Int64?
+        var last: Int64?
+        for m in messages where messageDate[Int(m)] != DateTable.none {
+            let d = messageDate[Int(m)]
+            if first.map({ dates.compare(d, $0) < 0 }) ?? true { first = d }
+            if last.map({ dates.compare($0, d) < 0 }) ?? true { last = d }
+        }
+        var participants: [Int32] = []
+        var external: [Int32] = []
+        for p in s.people {
+            if p & Self.externalBit != 0 {
+                external.append(Int32(truncatingIfNeeded: p))
+            } else {
+                participants.append(Int32(truncatingIfNeeded: p))
             }
-            mailboxes.formUnion(boxes)
         }
-
-        mutating func addParticipant(_ a: Address, isInternal: Bool) {
-            Matcher.keepSmallest(&participants, a)
-            if !isInternal { Matcher.keepSmallest(&external, a) }
+        let classification: ThreadClass = external.isEmpty ? .internalOnly
+            : (s.contacts.isEmpty ? .unmatched : .matched)
+        let linked = s.contacts.sorted { a, b in
+            let c = strings.compare(a.contactId, b.contactId)
+            return c != 0 ? c < 0 : strings.less(a.address, b.address)
         }
+        return ThreadRecord(threadId: threadId, classification: classification, subject: s.subject < 0 ? "" : strings.string(s.subject),
+                            messageKeys: ordered.map { messageKeys.string($0) },
+                            firstDate: first.flatMap(dates.string), lastDate: last.flatMap(dates.string),
+                            sent: Int(s.sent), received: Int(s.received), participants: sortedStrings(participants),
+                            external: sortedStrings(external),
+                            contacts: linked.map {
+                                ThreadContact(contactId: strings.string($0.contactId),
+                                              address: strings.string($0.address), rule: $0.rule)
+                            },
+                            mailboxes: sortedStrings(mailboxes(of: t)))
+    }
 
-        mutating func addContact(_ c: ThreadContact, key: String) {
-            let id = c.contactId + "\u{0}" + key
-            if let have = contacts[id], have.address <= c.address { return }
-            contacts[id] = c
-        }
+    private func sortedStrings(_ ids: [Int32]) -> [String] {
+        ids.sorted { strings.less($0, $1) }.map { strings.string($0) }
+    }
 
-        func record(threadId: String) -> ThreadRecord {
-            let ordered = messages.sorted { Matcher.isOlder($0.date, $0.key, than: $1.date, $1.key) }
-            let dates = messages.compactMap(\.date)
-            let classification: ThreadClass = external.isEmpty ? .internalOnly
-                : (contacts.isEmpty ? .unmatched : .matched)
-            let linked = contacts.values.sorted { ($0.contactId, $0.address) < ($1.contactId, $1.address) }
-            return ThreadRecord(threadId: threadId, classification: classification, subject: earliest?.subject ?? "",
-                                messageKeys: ordered.map(\.key), firstDate: dates.min(), lastDate: dates.max(),
-                                sent: sent, received: received, participants: participants.values.sorted(),
-                                external: external.values.sorted(), contacts: linked, mailboxes: mailboxes.sorted())
+    /// `isOlder` for two messages added.
+    func isOlder(_ a: Int32, than b: Int32) -> Bool {
+        let da = messageDate[Int(a)]
+        let db = messageDate[Int(b)]
+        switch (da == DateTable.none, db == DateTable.none) {
+        case (false, false):
+            let c = dates.compare(da, db)
+            return c != 0 ? c < 0 : messageKeys.less(a, b)
+        case (false, true): return true
+        case (true, false): return false
+        case (true, true): return messageKeys.less(a, b)
         }
     }
 
@@ -55,15 +169,16 @@ extension Matcher {
         private var address: String?
         private var name: (date: String, name: String)?
         private var messages = 0
-        private var threads: Set<String> = []
+        /// Thread numbers.
+        private var threads: Set<Int32> = []
         private var sentTo = 0
         private var lastSeen: String?
         private var bulkOnly = true
 
-        mutating func add(_ a: Address, threadId: String, date: String?, sentTo isSentTo: Bool, bulk: Bool) {
+        mutating func add(_ a: Address, thread: Int32, date: String?, sentTo isSentTo: Bool, bulk: Bool) {
             if address.map({ a.address < $0 }) ?? true { address = a.address }
             messages += 1
-            threads.insert(threadId)
+            threads.insert(thread)
             if isSentTo { sentTo += 1 }
             if let date, lastSeen.map({ date > $0 }) ?? true { lastSeen = date }
             if !bulk { bulkOnly = false }
@@ -78,20 +193,5 @@ extension Matcher {
             UnmatchedAddress(address: address ?? "", name: name?.name, messages: messages, threads: threads.count,
                              sentTo: sentTo, lastSeen: lastSeen, bulkOnly: bulkOnly)
         }
-    }
-
-    /// Dated before undated, earlier date first, then key (the order of `ThreadRecord.messageKeys`).
-    static func isOlder(_ d1: String?, _ k1: String, than d2: String?, _ k2: String) -> Bool {
-        switch (d1, d2) {
-        case let (x?, y?) where x != y: return x < y
-        case (.some, nil): return true
-        case (nil, .some): return false
-        default: return k1 < k2
-        }
-    }
-
-    static func keepSmallest(_ set: inout [String: String], _ a: Address) {
-        if let have = set[a.key], have <= a.address { return }
-        set[a.key] = a.address
     }
 }

@@ -13,9 +13,24 @@ public struct Matcher: Sendable {
     private let ownDomains: [String]
     private let owner: Set<String>
     private let contacts: ContactIndex
-    /// Thread id → index in `threadStates` (states are mutated in place, never copied out and back).
-    private var threadIndex: [String: Int] = [:]
-    private var threadStates: [ThreadState] = []
+    /// Thread id → thread number (an index in `threads`): ids of the form `ThreadIdDigest` packed, others by string.
+    private var threadOfDigest: [UInt64: Int32] = [:]
+    private var threadOfOtherId: [String: Int32] = [:]
+    /// By thread number: the packed id (0 for another id) and, for the others, the id.
+    private var threadDigests: [UInt64] = []
+    private var otherThreadIds: [Int32: String] = [:]
+    var threads: [ThreadState] = []
+    /// Addresses, address keys and parts, contact ids, mailboxes and subjects.
+    var strings = StringTable()
+    var dates = DateTable()
+    /// Per message, in `add` order (the message's number): key, date (see `DateTable`) and thread number.
+    var messageKeys = StringList()
+    var messageDate: [Int64] = []
+    private var messageThread: [Int32] = []
+    /// Mailbox spelling of each bit of `ThreadState.mailboxMask`.
+    var mailboxBits: [Int32] = []
+    /// Mailboxes past the 64 with a bit, by thread number.
+    var otherMailboxes: [Int32: [Int32]] = [:]
     private var unmatched: [String: UnmatchedState] = [:]
     /// See `classify`.
     private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
@@ -41,17 +56,13 @@ public struct Matcher: Sendable {
 
     /// The same as `add(_:threadId:)` for a whole record, from the fields the matcher reads.
     public mutating func add(_ m: DedupedMatchFields, threadId: String) -> [ParticipantLink] {
-        let t: Int
-        if let i = threadIndex[threadId] {
-            t = i
-        } else {
-            t = threadStates.count
-            threadIndex[threadId] = t
-            threadStates.append(ThreadState())
-        }
-        var boxes = m.copyMailboxes
-        boxes.append(m.mailbox)
-        threadStates[t].addMessage(key: m.key, date: m.date, subject: m.subject, direction: m.direction, mailboxes: boxes)
+        let t = threadNumber(threadId)
+        let message = messageKeys.append(m.key)
+        messageDate.append(dates.code(m.date))
+        messageThread.append(t)
+        addMessage(message, to: Int(t), subject: m.subject, direction: m.direction)
+        for box in m.copyMailboxes { addMailbox(box, to: Int(t)) }
+        addMailbox(m.mailbox, to: Int(t))
 
         // The roles in the order of `NormalizedMessage.allAddresses`, without copying each address out.
         let roles: [(role: String, addresses: [Address])] = [("from", m.from), ("sender", m.sender.map { [$0] } ?? []),
@@ -71,13 +82,13 @@ public struct Matcher: Sendable {
                 let (inside, lookup) = classify(a)
                 var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role, address: a.address,
                                            isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
-                threadStates[t].addParticipant(a, isInternal: inside)
+                addParticipant(a, isInternal: inside, to: Int(t))
                 if !inside {
                     switch lookup {
                     case .match(let contactId, let rule):
                         link.contactId = contactId
                         link.rule = rule
-                        threadStates[t].addContact(ThreadContact(contactId: contactId, address: a.address, rule: rule), key: a.key)
+                        addContact(contactId, address: a, rule: rule, to: Int(t))
                     case .ambiguous(let ids):
                         link.ambiguous = ids
                     case .none:
@@ -99,16 +110,36 @@ public struct Matcher: Sendable {
         for key in order {
             guard let seen = seenUnmatched[key] else { continue }
             unmatched[key, default: UnmatchedState()].add(
-                seen.address, threadId: threadId, date: m.date,
+                seen.address, thread: t, date: m.date,
                 sentTo: m.direction == .sent && seen.recipient, bulk: !m.bulk.isEmpty)
         }
         return links
     }
 
+    private mutating func threadNumber(_ id: String) -> Int32 {
+        let digest = ThreadIdDigest.parse(id)
+        if let digest, let t = threadOfDigest[digest] { return t }
+        if digest == nil, let t = threadOfOtherId[id] { return t }
+        let t = Int32(threads.count)
+        if let digest {
+            threadOfDigest[digest] = t
+        } else {
+            threadOfOtherId[id] = t
+            otherThreadIds[t] = id
+        }
+        threadDigests.append(digest ?? 0)
+        threads.append(ThreadState())
+        return t
+    }
+
+    private func threadId(_ t: Int) -> String {
+        otherThreadIds[Int32(t)] ?? ThreadIdDigest.string(threadDigests[t])
+    }
+
     /// Whether the address is internal and, when it is not, what the contacts say about it: remembered per
     /// address (both depend only on its key, local part and domain), since the same people write again and again.
     private mutating func classify(_ a: Address) -> (inside: Bool, lookup: ContactLookup) {
-        let id = AddressIdentity(key: a.key, local: a.local, domain: a.domain)
+        let id = AddressIdentity(key: canonicalId(a.key), local: canonicalId(a.local), domain: canonicalId(a.domain))
         if let known = classified[id] { return known }
         let inside = isInternal(a)
         let result = (inside, inside ? ContactLookup.none : contacts.lookup(a))
@@ -116,10 +147,11 @@ public struct Matcher: Sendable {
         return result
     }
 
+    /// Canonical string ids (see `StringTable`), so that equal strings are one identity as `String` has them.
     private struct AddressIdentity: Hashable {
-        var key: String
-        var local: String
-        var domain: String
+        var key: Int32
+        var local: Int32
+        var domain: Int32
     }
 
     private struct RoleKey: Hashable {
@@ -130,8 +162,31 @@ public struct Matcher: Sendable {
     /// Threads sorted by thread id; unmatched addresses by messages (most first), then latest `lastSeen`, then
     /// address.
     public func finish() -> (threads: [ThreadRecord], unmatched: [UnmatchedAddress]) {
-        let records = threadIndex.sorted { $0.key < $1.key }.map { id, i in threadStates[i].record(threadId: id) }
-        let addresses = unmatched.values.map { $0.record() }.sorted { a, b in
+        var records: [ThreadRecord] = []
+        let addresses = finish { records.append($0) }
+        return (records, addresses)
+    }
+
+    /// The same as `finish()`, handing each thread record to `body` as it is made (sorted by thread id), so that
+    /// only one thread's strings exist at a time. Returns the unmatched addresses.
+    public func finish(threads body: (ThreadRecord) throws -> Void) rethrows -> [UnmatchedAddress] {
+        // Each thread's messages, in `add` order: a counting sort by thread number.
+        var start = [Int32](repeating: 0, count: threads.count + 1)
+        for t in messageThread { start[Int(t) + 1] += 1 }
+        for t in threads.indices { start[t + 1] += start[t] }
+        var members = [Int32](repeating: 0, count: messageThread.count)
+        var fill = start
+        for (m, t) in messageThread.enumerated() {
+            members[Int(fill[Int(t)])] = Int32(m)
+            fill[Int(t)] += 1
+        }
+        fill = []
+        let byId = otherThreadIds.isEmpty ? threads.indices.sorted { threadDigests[$0] < threadDigests[$1] }
+            : threads.indices.sorted { threadId($0) < threadId($1) }
+        for t in byId {
+            try body(record(t, threadId: threadId(t), messages: members[Int(start[t])..<Int(start[t + 1])]))
+        }
+        return unmatched.values.map { $0.record() }.sorted { a, b in
             if a.messages != b.messages { return a.messages > b.messages }
             if a.lastSeen != b.lastSeen {
                 guard let x = a.lastSeen else { return false }
@@ -140,6 +195,5 @@ public struct Matcher: Sendable {
             }
             return a.address < b.address
         }
-        return (records, addresses)
     }
 }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Groups message identities into conversation threads, in the manner of JWZ's algorithm and notmuch
 /// (`lib/add-message.cc`, `lib/thread.cc`), decided once all messages are known so that the result never
 /// depends on the order they were added in.
@@ -18,113 +16,121 @@ import Crypto
 /// - `threadId` = `t` + 16 hex digits of SHA-256 over the root container's id (Message-ID, placeholder id, or
 ///   the key of a container of its own).
 ///
-/// Memory: one small record of ids and links per message; never whole messages.
+/// Memory: per message identity one `Entry` (about 40 bytes) and 4 bytes per linked id; every Message-ID, key
+/// and base subject once in a `StringTable`; never whole messages. `finish` adds about 40 bytes per message.
 public struct ThreadBuilder: Sendable {
-    private var inputs: [ThreadInput] = []
-    private var indexOfKey: [String: Int] = [:]
-    /// One shared copy of every Message-ID and base subject: a message's id reappears in the References of each
-    /// later message of its thread, and each copy would otherwise hold its own bytes.
-    private var interned: Set<String> = []
+    /// Message-IDs, linked ids, keys (after `mid:`) and base subjects.
+    var strings = StringTable()
+    var dates = DateTable()
+    /// Linked ids of every entry (see `Entry.linkStart`).
+    var links: [Int32] = []
+    private var entries: [Entry] = []
+    /// The entry of each `add` call, in call order.
+    private var entryOfInput: [Int32] = []
+    /// Entry whose key is `mid:` + the string, by canonical string id (-1 when none).
+    private var entryOfMidKey: [Int32] = []
+    /// Entry of every other key, by canonical string id.
+    private var entryOfOtherKey: [Int32: Int32] = [:]
 
     public init() {}
 
     /// Adds one message identity. Keys are unique after dedupe; should one repeat anyway, a single input is kept
     /// for it, the same one whatever the order (the smallest by `ThreadInput.precedes`).
     public mutating func add(_ input: ThreadInput) {
-        var m = input
-        m.messageId = m.messageId.map { intern($0) }
-        m.inReplyTo = m.inReplyTo.map { intern($0) }
-        m.references = m.references.map { intern($0) }
-        m.baseSubject = intern(m.baseSubject)
-        if let i = indexOfKey[m.key] {
-            if m.precedes(inputs[i]) { inputs[i] = m }
+        let e = makeEntry(input)
+        let k = strings.canonical(e.key)
+        if let i = existingEntry(e, canonicalKey: k) {
+            if input.precedes(self.input(entries[Int(i)])) { entries[Int(i)] = e }
+            entryOfInput.append(i)
             return
         }
-        indexOfKey[m.key] = inputs.count
-        inputs.append(m)
+        let i = Int32(entries.count)
+        if e.keyIsMid {
+            if entryOfMidKey.count < strings.count {
+                entryOfMidKey.append(contentsOf: repeatElement(-1, count: strings.count - entryOfMidKey.count))
+            }
+            entryOfMidKey[Int(k)] = i
+        } else {
+            entryOfOtherKey[k] = i
+        }
+        entries.append(e)
+        entryOfInput.append(i)
     }
 
-    /// The shared copy of `s` (an equal string, so nothing below can tell).
-    private mutating func intern(_ s: String) -> String {
-        if s.utf8.count <= 15 { return s }  // small strings are stored inline: nothing to share
-        return interned.insert(s).memberAfterInsert
+    private func existingEntry(_ e: Entry, canonicalKey k: Int32) -> Int32? {
+        if !e.keyIsMid { return entryOfOtherKey[k] }
+        guard Int(k) < entryOfMidKey.count, entryOfMidKey[Int(k)] >= 0 else { return nil }
+        return entryOfMidKey[Int(k)]
     }
 
-    public func finish() -> ThreadAssignment {
-        var forest = ThreadForest()
+    /// Threads every message added. With `keepingKeys` false the assignment answers only `threadId(forInput:)`,
+    /// which saves holding every key again.
+    public func finish(keepingKeys: Bool = true) -> ThreadAssignment {
         // Canonical order first: nothing below may depend on the order of `add` calls.
-        let messages = inputs.sorted { $0.key < $1.key }
-        var containerOf: [Int] = []
-        containerOf.reserveCapacity(messages.count)
-        for (i, m) in messages.enumerated() {
-            containerOf.append(forest.messageContainer(id: m.registeredId, key: m.key, message: i))
+        var byKey = [Int32](0..<Int32(entries.count))
+        byKey.sort { compareKeys(entries[Int($0)], entries[Int($1)]) < 0 }
+        var forest = ThreadForest(strings: strings.count, containers: entries.count + entries.count / 2)
+        var containerOf = [Int32](repeating: -1, count: entries.count)
+        for i in byKey {
+            containerOf[Int(i)] = forest.messageContainer(id: registeredId(entries[Int(i)]), entry: i)
         }
 
         // 1. Authoritative parents, newest first (undated count as newest), so cycles break at the oldest.
-        let newestFirst = messages.indices.sorted { a, b in
-            Self.isOlder(messages[b], than: messages[a])
-        }
+        var newestFirst = byKey
+        newestFirst.sort { isOlder(entries[Int($1)], than: entries[Int($0)]) }
         for i in newestFirst {
-            guard let p = messages[i].parentClaim else { continue }
-            forest.link(child: containerOf[i], to: forest.container(for: p))
+            guard let p = parentClaim(entries[Int(i)]) else { continue }
+            forest.link(child: containerOf[Int(i)], to: forest.container(for: strings.canonical(p), spelling: p))
         }
 
         // 2. References chains, for placeholders only, oldest message first.
+        var chain: [Int32] = []
         for i in newestFirst.reversed() {
-            let chain = messages[i].chain
+            let e = entries[Int(i)]
+            chain.removeAll(keepingCapacity: true)
+            for id in links[e.references] where isOtherId(id, of: e) { chain.append(id) }
             guard chain.count > 1 else { continue }
             for j in 1..<chain.count {
-                let child = forest.container(for: chain[j])
-                guard forest.message[child] == nil, forest.parent[child] == nil else { continue }
-                forest.link(child: child, to: forest.container(for: chain[j - 1]))
+                let child = forest.container(for: strings.canonical(chain[j]), spelling: chain[j])
+                guard forest.message[Int(child)] < 0, forest.parent[Int(child)] < 0 else { continue }
+                let p = forest.container(for: strings.canonical(chain[j - 1]), spelling: chain[j - 1])
+                forest.link(child: child, to: p)
             }
         }
+        newestFirst = []
 
         // 3. Subject grouping for header-less replies.
-        groupBySubject(messages, containerOf: containerOf, forest: &forest)
+        groupBySubject(entries, byKey: byKey, containerOf: containerOf, forest: &forest)
 
-        // 4. Thread ids from roots.
+        // 4. Thread ids from roots, numbered in key order.
         let roots = forest.roots()
-        var idOfRoot: [Int: String] = [:]
-        var threadIds: [String: String] = [:]
-        threadIds.reserveCapacity(messages.count)
-        for (i, m) in messages.enumerated() {
-            let root = roots[containerOf[i]]
-            if idOfRoot[root] == nil { idOfRoot[root] = Self.threadId(rootId: forest.id[root]) }
-            threadIds[m.key] = idOfRoot[root]
+        var threadOfRoot = [Int32](repeating: -1, count: forest.count)
+        var threadIds: [UInt64] = []
+        var threadOfEntry = [Int32](repeating: -1, count: entries.count)
+        for i in byKey {
+            let root = Int(roots[Int(containerOf[Int(i)])])
+            if threadOfRoot[root] < 0 {
+                threadOfRoot[root] = Int32(threadIds.count)
+                threadIds.append(ThreadIdDigest.of(rootId: containerName(forest.name[root])))
+            }
+            threadOfEntry[Int(i)] = threadOfRoot[root]
         }
-        return ThreadAssignment(threadIds: threadIds)
+        var keys: [(String, Int32)] = []
+        if keepingKeys {
+            keys.reserveCapacity(entries.count)
+            for (i, e) in entries.enumerated() { keys.append((key(e), threadOfEntry[i])) }
+        }
+        return ThreadAssignment(threadIds: threadIds, threadOfInput: entryOfInput.map { threadOfEntry[Int($0)] },
+                                keys: keys)
+    }
+
+    /// The id a container is named by (see `ThreadForest.name`).
+    private func containerName(_ name: Int32) -> String {
+        name >= 0 ? strings.string(name) : key(entries[Int(-name - 1)])
     }
 
     /// `t` + the first 16 hex digits of SHA-256 over the root container's id.
     public static func threadId(rootId: String) -> String {
-        let digest = SHA256.hash(data: Array(rootId.utf8))
-        var hex = "t"
-        for byte in digest.prefix(8) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
-        return hex
+        ThreadIdDigest.string(ThreadIdDigest.of(rootId: rootId))
     }
-
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
-
-    /// Message order used throughout: dated before undated, earlier date first, then key.
-    static func isOlder(_ a: ThreadInput, than b: ThreadInput) -> Bool {
-        Matcher.isOlder(a.date, a.key, than: b.date, b.key)
-    }
-}
-
-/// Which thread each message identity belongs to.
-public struct ThreadAssignment: Sendable {
-    private let threadIds: [String: String]
-
-    init(threadIds: [String: String]) {
-        self.threadIds = threadIds
-    }
-
-    public func threadId(for key: String) -> String? { threadIds[key] }
-
-    /// Number of threads holding at least one message.
-    public var threadCount: Int { Set(threadIds.values).count }
 }

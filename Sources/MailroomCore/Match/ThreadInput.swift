@@ -35,25 +35,6 @@ public struct ThreadInput: Sendable, Equatable {
                   baseSubject: f.baseSubject, subjectIsReply: SubjectPrefix.isReply(f.subject), date: f.date)
     }
 
-    /// The message's container is registered under its Message-ID only when it is the first identity with that
-    /// id (`mid:<id>`); a reused id (`mid:<id>#…`) or a missing one gets a container of its own.
-    var registeredId: String? {
-        guard let id = messageId, !id.isEmpty, key == "mid:" + id else { return nil }
-        return id
-    }
-
-    /// References without the message's own id.
-    var chain: [String] {
-        references.filter { !$0.isEmpty && $0 != messageId }
-    }
-
-    /// The parent the message names itself: a sane In-Reply-To (exactly one id, not its own), else the last
-    /// References id that is not its own.
-    var parentClaim: String? {
-        if inReplyTo.count == 1, let p = inReplyTo.first, !p.isEmpty, p != messageId { return p }
-        return chain.last
-    }
-
     /// A total order over every field, so that a choice between two inputs never depends on arrival order.
     func precedes(_ o: ThreadInput) -> Bool {
         func less(_ a: [String], _ b: [String]) -> Bool? {
@@ -73,7 +54,4 @@ public struct ThreadInput: Sendable, Equatable {
         if baseSubject != o.baseSubject { return baseSubject < o.baseSubject }
         return !subjectIsReply && o.subjectIsReply
     }
-
-    /// Has neither In-Reply-To nor References: only then may the subject place it in a thread.
-    var hasNoThreadHeaders: Bool { inReplyTo.isEmpty && references.isEmpty }
 }

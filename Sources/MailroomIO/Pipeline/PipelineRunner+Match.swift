@@ -50,7 +50,7 @@ extension PipelineRunner {
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
         try runDir.read(DedupedMatchFields.self, input) { m, line in
-            guard let threadId = assignment.threadId(for: m.key) else {
+            guard let threadId = assignment.threadId(forInput: line - 1) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }
             for l in matcher.add(m, threadId: threadId) {
@@ -58,27 +58,29 @@ extension PipelineRunner {
                 linkCount += 1
             }
         }
-        let (threads, unmatched) = matcher.finish()
         let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
         var byClass: [ThreadClass: Int] = [:]
-        for t in threads {
+        var threadCount = 0
+        let unmatched = try matcher.finish { t in
             try tw.write(t)
             byClass[t.classification, default: 0] += 1
+            threadCount += 1
         }
         let uw = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
         for u in unmatched { try uw.write(u) }
         result.outputs = [try tw.finish(), try links.finish(), try uw.finish()]
-        result.counts = ["threads": threads.count, "matched": byClass[.matched] ?? 0,
+        result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
                          "links": linkCount, "unmatchedAddresses": unmatched.count]
         return result
     }
 
     /// Threads every message of `input`. A function of its own so that the builder's inputs (ids and
-    /// references of every message) are freed before pass 2 builds its own state.
+    /// references of every message) are freed before pass 2 builds its own state. Pass 2 reads the same file in
+    /// the same order, so the assignment finds threads by line and need not keep the keys.
     private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
         var builder = ThreadBuilder()
         try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
-        return builder.finish()
+        return builder.finish(keepingKeys: false)
     }
 }

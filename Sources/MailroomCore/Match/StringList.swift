@@ -1,0 +1,64 @@
+/// Strings appended one after another, each named by its position: the bytes in pages of 256 KB (a longer string
+/// gets a page of its own), so that growing never copies the bytes nor holds them twice, and 8 bytes of place per
+/// string. The storage of `StringTable`, and on its own a list of strings that need no look-up.
+struct StringList: Sendable {
+    private var pages: [[UInt8]] = []
+    /// Page << `pageShift` | offset in the page, of each string.
+    private var starts: [UInt32] = []
+    private var lengths: [UInt32] = []
+
+    private static let pageShift = 18
+    private static let pageSize = 1 << pageShift
+
+    init() {}
+
+    var count: Int { starts.count }
+
+    /// Appends the string; its id is the count before.
+    @discardableResult
+    mutating func append(_ s: String) -> Int32 {
+        var s = s
+        return s.withUTF8 { append($0) }
+    }
+
+    @discardableResult
+    mutating func append(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if pages.isEmpty || pages[pages.count - 1].count + b.count > Self.pageSize {
+            pages.append([])
+            pages[pages.count - 1].reserveCapacity(max(Self.pageSize, b.count))
+        }
+        let last = pages.count - 1
+        starts.append(UInt32(last) << UInt32(Self.pageShift) | UInt32(pages[last].count))
+        lengths.append(UInt32(b.count))
+        pages[last].append(contentsOf: b)
+        return Int32(starts.count - 1)
+    }
+
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let start = starts[Int(id)]
+        let offset = Int(start & UInt32(Self.pageSize - 1))
+        let end = offset + Int(lengths[Int(id)])
+        return try pages[Int(start >> UInt32(Self.pageShift))].withUnsafeBufferPointer {
+            try body(UnsafeBufferPointer(rebasing: $0[offset..<end]))
+        }
+    }
+
+    func string(_ id: Int32) -> String {
+        withBytes(id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func isEmpty(_ id: Int32) -> Bool {
+        lengths[Int(id)] == 0
+    }
+
+    /// `string(a) < string(b)`: the byte order when both are ASCII, else `String`'s own.
+    func less(_ a: Int32, _ b: Int32) -> Bool {
+        let ascii = withBytes(a) { p in withBytes(b) { q in Self.isASCII(p) && Self.isASCII(q) ? StringTable.compareBytes(p, q) : nil } }
+        if let ascii { return ascii < 0 }
+        return string(a) < string(b)
+    }
+
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        !b.contains { $0 >= 0x80 }
+    }
+}

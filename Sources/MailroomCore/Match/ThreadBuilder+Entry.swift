@@ -1,0 +1,105 @@
+extension ThreadBuilder {
+    /// One message identity as the builder keeps it: string ids into `strings`, a range of `links` and a packed
+    /// date (about 40 bytes plus 4 per linked id, the strings shared).
+    struct Entry {
+        /// The key's string id: of the part after `mid:` when `keyIsMid`, else of the whole key.
+        var key: Int32
+        /// -1 when there is none.
+        var messageId: Int32
+        var baseSubject: Int32
+        /// In-Reply-To ids, then References ids, from here in `links`.
+        var linkStart: Int32
+        var inReplyToCount: Int32
+        var referencesCount: Int32
+        /// See `DateTable`.
+        var date: Int64
+        var keyIsMid: Bool
+        var subjectIsReply: Bool
+
+        var inReplyTo: Range<Int> { Int(linkStart)..<Int(linkStart + inReplyToCount) }
+        var references: Range<Int> { Int(linkStart + inReplyToCount)..<Int(linkStart + inReplyToCount + referencesCount) }
+
+        /// Has neither In-Reply-To nor References: only then may the subject place it in a thread.
+        var hasNoThreadHeaders: Bool { inReplyToCount == 0 && referencesCount == 0 }
+    }
+
+    static let midPrefix: [UInt8] = Array("mid:".utf8)
+
+    /// Interns the input's strings and appends its links.
+    mutating func makeEntry(_ m: ThreadInput) -> Entry {
+        var key = m.key
+        let keyIsMid = key.utf8.starts(with: Self.midPrefix)
+        let keyId = key.withUTF8 { strings.intern(UnsafeBufferPointer(rebasing: $0[(keyIsMid ? 4 : 0)...])) }
+        let start = Int32(links.count)
+        for id in m.inReplyTo { links.append(strings.intern(id)) }
+        for id in m.references { links.append(strings.intern(id)) }
+        return Entry(key: keyId, messageId: m.messageId.map { strings.intern($0) } ?? -1,
+                     baseSubject: strings.intern(m.baseSubject), linkStart: start,
+                     inReplyToCount: Int32(m.inReplyTo.count), referencesCount: Int32(m.references.count),
+                     date: dates.code(m.date), keyIsMid: keyIsMid, subjectIsReply: m.subjectIsReply)
+    }
+
+    /// The input an entry was made from.
+    func input(_ e: Entry) -> ThreadInput {
+        ThreadInput(key: key(e), messageId: e.messageId < 0 ? nil : strings.string(e.messageId),
+                    inReplyTo: links[e.inReplyTo].map { strings.string($0) },
+                    references: links[e.references].map { strings.string($0) },
+                    baseSubject: strings.string(e.baseSubject), subjectIsReply: e.subjectIsReply,
+                    date: dates.string(e.date))
+    }
+
+    func key(_ e: Entry) -> String {
+        e.keyIsMid ? "mid:" + strings.string(e.key) : strings.string(e.key)
+    }
+
+    /// The message's container is registered under its Message-ID only when it is the first identity with that
+    /// id (its key is `mid:<id>`); a reused id (`mid:<id>#…`) or a missing one gets a container of its own.
+    func registeredId(_ e: Entry) -> (canonical: Int32, spelling: Int32)? {
+        guard e.messageId >= 0, !strings.isEmpty(e.messageId), e.keyIsMid, strings.equal(e.key, e.messageId)
+        else { return nil }
+        return (strings.canonical(e.messageId), e.messageId)
+    }
+
+    /// A linked id that can name a parent: not empty, not the message's own id.
+    func isOtherId(_ id: Int32, of e: Entry) -> Bool {
+        !strings.isEmpty(id) && !(e.messageId >= 0 && strings.equal(id, e.messageId))
+    }
+
+    /// The parent the message names itself: a sane In-Reply-To (exactly one id, not its own), else the last
+    /// References id that is not its own.
+    func parentClaim(_ e: Entry) -> Int32? {
+        if e.inReplyToCount == 1, isOtherId(links[Int(e.linkStart)], of: e) { return links[Int(e.linkStart)] }
+        return links[e.references].last { isOtherId($0, of: e) }
+    }
+
+    /// The order of the keys as strings (negative, zero or positive).
+    func compareKeys(_ a: Entry, _ b: Entry) -> Int {
+        if a.keyIsMid == b.keyIsMid { return strings.compare(a.key, b.key) }
+        // `mid:` + x against another key: the prefix is ASCII, so the NFC form of the whole is `mid:` + NFC(x).
+        let sign = a.keyIsMid ? 1 : -1
+        let mid = a.keyIsMid ? a.key : b.key
+        let other = a.keyIsMid ? b.key : a.key
+        return sign * strings.withBytes(strings.canonical(mid)) { x in
+            strings.withBytes(strings.canonical(other)) { y in
+                Self.midPrefix.withUnsafeBufferPointer { p in
+                    let head = UnsafeBufferPointer(rebasing: y.prefix(4))
+                    let c = StringTable.compareBytes(p, head)
+                    if c != 0 || y.count <= 4 { return c }
+                    return StringTable.compareBytes(x, UnsafeBufferPointer(rebasing: y[4...]))
+                }
+            }
+        }
+    }
+
+    /// Message order used throughout: dated before undated, earlier date first, then key.
+    func isOlder(_ a: Entry, than b: Entry) -> Bool {
+        switch (a.date == DateTable.none, b.date == DateTable.none) {
+        case (false, false):
+            let c = dates.compare(a.date, b.date)
+            return c != 0 ? c < 0 : compareKeys(a, b) < 0
+        case (false, true): return true
+        case (true, false): return false
+        case (true, true): return compareKeys(a, b) < 0
+        }
+    }
+}

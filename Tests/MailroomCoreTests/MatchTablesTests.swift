@@ -1,0 +1,94 @@
+import Testing
+@testable import MailroomCore
+
+/// The compact tables of the match stage answer exactly as the strings they replace would.
+@Suite struct MatchTables {
+    /// ASCII, NFC and non-NFC spellings (`é` composed and decomposed, the Kelvin sign whose NFC form is `K`),
+    /// empty and long strings, and strings that are prefixes of one another.
+    static let samples = [
+        "", "a", "ab", "a@x", "mid:a@x", "K", "\u{212A}", "caf\u{E9}", "cafe\u{301}", "caf", "Z", "zz",
+        "\u{1F600}", String(repeating: "x", count: 300_000), String(repeating: "x", count: 300_001), "mid:",
+    ]
+
+    @Test func stringTableEqualityAndOrderAgreeWithString() {
+        var table = StringTable()
+        let ids = Self.samples.map { table.intern($0) }
+        for (i, a) in Self.samples.enumerated() {
+            #expect(table.string(ids[i]) == a)
+            #expect(table.intern(a) == ids[i], "interning again gives the same id")
+            for (j, b) in Self.samples.enumerated() {
+                #expect(table.equal(ids[i], ids[j]) == (a == b), "\(i) == \(j)")
+                #expect(table.less(ids[i], ids[j]) == (a < b), "\(i) < \(j)")
+            }
+        }
+        #expect(table.equal(table.intern("cafe\u{301}"), table.intern("caf\u{E9}")))
+        #expect(table.isEmpty(ids[0]) && !table.isEmpty(ids[1]))
+    }
+
+    @Test func stringTableFindsEveryStringAfterGrowing() {
+        var table = StringTable()
+        let strings = (0..<5_000).map { "m\($0)@host\($0 % 7).example" }
+        let ids = strings.map { table.intern($0) }
+        #expect(Set(ids).count == strings.count)
+        for (s, id) in zip(strings, ids) { #expect(table.find(s) == id) }
+        #expect(table.find("absent@x") == nil)
+    }
+
+    @Test func stringListOrderAgreesWithString() {
+        var list = StringList()
+        for s in Self.samples { list.append(s) }
+        for (i, a) in Self.samples.enumerated() {
+            #expect(list.string(Int32(i)) == a)
+            for (j, b) in Self.samples.enumerated() { #expect(list.less(Int32(i), Int32(j)) == (a < b)) }
+        }
+    }
+
+    @Test(arguments: [
+        "2024-01-02T03:04:05Z", "0000-00-00T00:00:00Z", "9999-12-31T23:59:59Z", "2024-01-02T03:04:05+01:00",
+        "2024-01-02", "2024-1-02T03:04:05Z", "2024-01-02t03:04:05Z", "", "not a date", "2024-01-02T03:04:05\u{212A}",
+    ])
+    func datesComeBackAsTheyWereAndCompareAsStrings(_ date: String) {
+        let others = ["2024-01-02T03:04:05Z", "2024-01-02T03:04:06Z", "2023-12-31T23:59:59Z", "2024", "2024-01-02T03:04:05ZZ", "~"]
+        var table = DateTable()
+        let code = table.code(date)
+        #expect(table.string(code) == date)
+        for o in others {
+            let c = table.code(o)
+            #expect((table.compare(code, c) < 0) == (date < o), "\(date) < \(o)")
+            #expect((table.compare(code, c) == 0) == (date == o), "\(date) == \(o)")
+        }
+        #expect(table.code(nil) == DateTable.none && table.string(DateTable.none) == nil)
+    }
+
+    @Test func threadIdDigestsRoundTripAndOrderAsTheirStrings() throws {
+        let ids = ["abc", "", "1@client.example", "hash:00"].map { ThreadBuilder.threadId(rootId: $0) }
+        #expect(ids[0] == "tba7816bf8f01cfea")
+        for id in ids {
+            let d = try #require(ThreadIdDigest.parse(id))
+            #expect(ThreadIdDigest.string(d) == id)
+            for other in ids { #expect((d < (try #require(ThreadIdDigest.parse(other)))) == (id < other)) }
+        }
+        for notPacked in ["t1", "tBA7816BF8F01CFEA", "xba7816bf8f01cfea", "tba7816bf8f01cfeaa", "tba7816bf8f01cfeg"] {
+            #expect(ThreadIdDigest.parse(notPacked) == nil, "\(notPacked)")
+        }
+    }
+
+    @Test func theThreadOfEachInputIsTheThreadOfItsKey() {
+        var b = ThreadBuilder()
+        let inputs = [
+            Threading.msg("a@x", date: "2024-01-01T00:00:00Z"),
+            Threading.msg("b@x", refs: ["a@x"], date: "2024-01-02T00:00:00Z"),
+            Threading.msg("c@x"),
+            Threading.msg("a@x", refs: ["c@x"]),  // the same key again: one input is kept, the same either way
+        ]
+        for m in inputs { b.add(m) }
+        let withKeys = b.finish()
+        let withoutKeys = b.finish(keepingKeys: false)
+        for (i, m) in inputs.enumerated() {
+            #expect(withoutKeys.threadId(forInput: i) == withKeys.threadId(for: m.key))
+        }
+        #expect(withoutKeys.threadId(forInput: inputs.count) == nil)
+        #expect(withoutKeys.threadId(for: "mid:a@x") == nil)
+        #expect(withKeys.threadCount == 2)
+    }
+}
