@@ -16,7 +16,18 @@ final class LoadState {
     private var contactsKnown: Set<String> = []
     /// The links phase's last message lookup (links come grouped by message; messages and threads do not change
     /// in that phase, so the row read once stays what SQLite would return).
-    private var lastLinkMessage: (key: String, direction: String, threadId: String, visibility: String)?
+    private var lastLinkMessage: LinkMessage?
+    /// The store's internal threads, read when the links phase starts: a thread's visibility never changes once
+    /// stored, so this answers for every message's thread without a lookup per message.
+    private var internalThreads: Set<String> = []
+
+    /// What a link needs of its stored message.
+    private struct LinkMessage {
+        var key: String
+        var direction: String
+        var threadId: String
+        var internalThread: Bool
+    }
 
     static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
     static let createdRule = "created-from-sent"
@@ -147,10 +158,7 @@ final class LoadState {
     static let insertParticipant = """
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule) VALUES (?, ?, ?, ?, ?, ?)
         """
-    static let selectLinkMessage = """
-        SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
-        WHERE m.key = ?
-        """
+    static let selectLinkMessage = "SELECT direction, thread_id FROM messages WHERE key = ?"
 
     /// Participants, linked as match decided, except on internal threads (never linked). With
     /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
@@ -160,9 +168,10 @@ final class LoadState {
         let upsertParticipant = try FastStatement(
             db, sql: try StoreSchema.hasParticipantsKey(db) ? Self.upsertParticipant : Self.insertParticipant)
         let selectMessage = try FastStatement(db, sql: Self.selectLinkMessage)
+        internalThreads = try Set(String.fetchAll(db, sql: "SELECT id FROM threads WHERE visibility = 'internal'"))
         return { [self] l in
             let m = try linkMessage(selectMessage, l.messageKey)
-            let internalThread = m.visibility == "internal"
+            let internalThread = m.internalThread
             var contactId = l.contactId
             var rule = l.rule?.rawValue
             if internalThread { contactId = nil; rule = nil }
@@ -222,15 +231,16 @@ final class LoadState {
         mailboxesAdded.insert(name)
     }
 
-    /// The stored message of a link: its direction, thread and the thread's visibility.
-    private func linkMessage(_ select: FastStatement, _ key: String)
-        throws -> (key: String, direction: String, threadId: String, visibility: String) {
+    /// The stored message of a link: its direction, thread and whether that thread is internal.
+    private func linkMessage(_ select: FastStatement, _ key: String) throws -> LinkMessage {
         if let last = lastLinkMessage, last.key == key { return last }
-        var found: (key: String, direction: String, threadId: String, visibility: String)?
+        var found: LinkMessage?
         select.bind(1, key)
-        _ = try select.first(columns: 3) { row in
-            // All three columns are NOT NULL in the schema.
-            found = (key: key, direction: row[0] ?? "", threadId: row[1] ?? "", visibility: row[2] ?? "")
+        _ = try select.first(columns: 2) { row in
+            // Both columns are NOT NULL in the schema.
+            let threadId = row[1] ?? ""
+            found = LinkMessage(key: key, direction: row[0] ?? "", threadId: threadId,
+                                internalThread: internalThreads.contains(threadId))
         }
         guard let found else {
             throw MailroomError(.input, "a link of match/links.ndjson names a message that "
