@@ -135,4 +135,13 @@ import Testing
         let mixed = body.replacingOccurrences("\n\n", "\r\n\n")
         #expect(hash("\n", mixed) == lf)
     }
+
+    @Test func asciiLetterAndNumberTestsMatchTheCharacterProperties() {
+        var characters: [Character] = (0...0x7F).map { Character(Unicode.Scalar(UInt8($0))) }
+        characters += ["\r\n", "é", "e\u{301}", "a\u{301}", "1\u{20E3}", "٣", "Ⅻ", "ß", "𝒜", "½"]
+        for c in characters {
+            #expect(BaseSubject.isLetter(c) == c.isLetter, "\(c.unicodeScalars.map(\.value))")
+            #expect(BaseSubject.isNumber(c) == c.isNumber, "\(c.unicodeScalars.map(\.value))")
+        }
+    }
 }

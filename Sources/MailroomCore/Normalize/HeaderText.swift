@@ -96,7 +96,8 @@ enum HeaderText {
     }
 
     /// The collapsed text, stopping once `maxScalars` scalars are written; `cut` tells whether it stopped early.
-    private static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>, maxScalars: Int) -> (text: String, cut: Bool) {
+    private static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>,
+                                             maxScalars: Int) -> (text: String, cut: Bool) {
         var cut = false
         // The text never grows; a cut one holds at most `maxScalars + 1` scalars (a space and one more).
         let capacity = maxScalars < b.count / 4 ? min(b.count, 4 * maxScalars + 4) : b.count

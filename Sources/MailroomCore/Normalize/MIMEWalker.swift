@@ -160,9 +160,11 @@ struct MIMEWalker {
             let whole = r.upperBound == leaf.body.upperBound
             // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
             // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
-            // (Counting only as far as needed: the text may hold thousands of characters.)
+            // (The collapse stops soon after `limit + 21` Characters; see `collapsingWhiteSpace(_:keepingAtLeast:)`.)
             if whole || HeaderText.collapsedText(text, hasAtLeast: limit + 21) || take >= Self.maxSnippetScan {
-                let start = text.isASCII ? String(decoding: text.utf8.prefix(limit), as: UTF8.self) : String(text.prefix(limit))
+                // Collapsed ASCII text holds no CR LF pair: each byte is one Character.
+                let start = text.isASCII
+                    ? String(decoding: text.utf8.prefix(limit), as: UTF8.self) : String(text.prefix(limit))
                 return start.trimmingWhiteSpace()
             }
             take *= 4

@@ -46,8 +46,12 @@ enum ASCIIBytes {
         return acc < 0x80
     }
 
+    /// What `Character.isLetter` answers for ASCII.
+    @inline(__always) static func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
+
+    /// What `Character.isNumber` answers for ASCII.
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
     /// Letters and digits (what `Character.isLetter || isNumber` answers for ASCII).
-    @inline(__always) static func isAlphanumeric(_ c: UInt8) -> Bool {
-        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
-    }
+    @inline(__always) static func isAlphanumeric(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) }
 }
