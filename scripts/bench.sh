@@ -7,6 +7,7 @@
 #   scripts/bench.sh                         # 10k and 100k, mbox and maildir (needs ~3 GB of disk in $BENCH_DIR)
 #   scripts/bench.sh --sizes 10000 --formats mbox
 #   scripts/bench.sh --imap                  # then also IMAP extraction from a loopback Dovecot (scripts/bench_imap.sh)
+#   scripts/bench.sh --python                # also the plain-Python script (scripts/bench_python.py) on each corpus
 #
 # BENCH_DIR (default /tmp/mailroom-bench) keeps the generated corpora between runs; results go to stdout.
 set -euo pipefail
@@ -14,12 +15,14 @@ cd "$(dirname "$0")/.."
 sizes="10000,100000"
 formats="mbox,maildir"
 imap=0
+python=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --formats) formats="$2"; shift 2 ;;
     --imap) imap=1; shift ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap]" >&2; exit 2 ;;
+    --python) python=1; shift ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python]" >&2; exit 2 ;;
   esac
 done
 work="${BENCH_DIR:-/tmp/mailroom-bench}"
@@ -62,6 +65,13 @@ YML
         "$bin" run "$pipeline" $flag --as-of 2026-11-20 --run-dir "$run" --json > /dev/null
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$f" "$mode" "$bytes" "$(cat "$work/time.txt")" "$run" >> "$results"
     done
+    if [ "$python" = 1 ]; then
+      rm -rf "$work/python-$n-$f"
+      sync
+      /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" python3 scripts/bench_python.py --mailbox "$corpus" \
+        --format "$f" --contacts "$contacts" --own-domain northwind.example --out "$work/python-$n-$f" > /dev/null
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$f" python "$bytes" "$(cat "$work/time.txt")" "$work/python-$n-$f" >> "$results"
+    fi
   done
 done
 python3 scripts/bench_report.py "$results"

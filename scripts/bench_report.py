@@ -11,9 +11,13 @@ def main(path):
     print(f"machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}")
     print()
     totals = {}
+    python = {}
     for n, fmt, mode, size, times, run in rows:
         wall, user, sys_, rss_kb = times.split()
         wall, cpu_s, rss_mb = float(wall), float(user) + float(sys_), int(rss_kb) / 1024
+        if mode == "python":
+            python[(n, fmt)] = (wall, cpu_s, rss_mb)
+            continue
         m = json.load(open(os.path.join(run, "manifest.json")))
         msgs = m["stages"]["extract"]["counts"]["found"]
         mb = int(size) / 1e6
@@ -21,6 +25,8 @@ def main(path):
         print(f"{int(n):,} messages, {fmt}, {'dry run' if mode == 'dry' else 'dry run + load'}: "
               f"{mb:,.0f} MB")
         print(f"  {'stage':<10} {'wall s':>8} {'cpu s':>8} {'msg/s':>10} {'MB/s':>8} {'peak MB':>8}")
+        # In a new run extract and normalize overlap: extract's row is its own thread's, normalize's row starts
+        # with extract and ends when normalize does.
         for stage in ["extract", "normalize", "dedupe", "match", "load"]:
             s = m["stages"].get(stage)
             if not s:
@@ -30,6 +36,13 @@ def main(path):
                   f"{mb / w if w else 0:>8.1f} {s.get('maxRSSKB', 0) / 1024:>8.0f}")
         print(f"  {'total':<10} {wall:>8.2f} {cpu_s:>8.2f} {msgs / wall if wall else 0:>10,.0f} "
               f"{mb / wall if wall else 0:>8.1f} {rss_mb:>8.0f}")
+        print()
+    for (n, fmt), (wall, cpu_s, rss_mb) in sorted(python.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+        dry = totals.get((n, fmt, "dry"))
+        vs = f"  (Mailroom's dry run: x{wall / dry[0]:.1f} faster)" if dry else ""
+        print(f"{int(n):,} messages, {fmt}, plain Python (scripts/bench_python.py): {wall:.2f} s wall, "
+              f"{cpu_s:.2f} s CPU, peak {rss_mb:.0f} MB{vs}")
+    if python:
         print()
     sizes = sorted({int(n) for n, *_ in rows})
     if len(sizes) >= 2:

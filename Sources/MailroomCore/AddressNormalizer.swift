@@ -61,6 +61,27 @@ public enum AddressNormalizer {
 
     /// RFC 5322 dot-atom test for a local part.
     static func needsQuoting(_ local: String) -> Bool {
+        guard local.isASCII else { return needsQuotingGeneral(local) }
+        var s = local
+        return s.withUTF8 { b in
+            guard let first = b.first, let last = b.last else { return false }
+            if first == 0x2E || last == 0x2E { return true }
+            var prev: UInt8 = 0
+            for c in b {
+                if c == 0x2E && prev == 0x2E { return true }
+                prev = c
+                if ASCIIBytes.isAlphanumeric(c) { continue }
+                switch c {
+                case 0x21, 0x23...0x27, 0x2A, 0x2B, 0x2D...0x2F, 0x3D, 0x3F, 0x5E...0x60, 0x7B...0x7E: continue
+                default: return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// `needsQuoting` for any text, by Unicode scalars.
+    static func needsQuotingGeneral(_ local: String) -> Bool {
         if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return true }
         for u in local.unicodeScalars {
             if u.value >= 0x80 { continue }  // RFC 6532 UTF-8 local parts are atoms

@@ -83,6 +83,37 @@ public enum DomainName {
     /// Lower-case ASCII (punycode) form of a domain, or nil when it is not a valid domain name.
     /// Accepts Unicode or punycode input, a trailing dot, and full-width dots.
     public static func toASCII(_ domain: String) -> String? {
+        plainASCII(domain) ?? toASCIIGeneral(domain)
+    }
+
+    /// The answer of `toASCIIGeneral` for the common input that is already a valid lower-case ASCII host name
+    /// (without surrounding white space, `xn--` or `_`, optionally with a trailing dot), checked over bytes;
+    /// nil for anything else.
+    static func plainASCII(_ domain: String) -> String? {
+        var s = domain
+        return s.withUTF8 { b -> String? in
+            var n = b.count
+            if n > 0, b[n - 1] == 0x2E { n -= 1 }
+            guard n > 0, n <= 253 else { return nil }
+            var labelStart = 0
+            for k in 0...n {
+                let c = k < n ? b[k] : 0x2E
+                if c == 0x2E {
+                    let len = k - labelStart
+                    guard len > 0, len <= 63, b[labelStart] != 0x2D, b[k - 1] != 0x2D else { return nil }
+                    labelStart = k + 1
+                } else if c == 0x2D {
+                    if k >= 3, b[k - 3] == 0x78, b[k - 2] == 0x6E, b[k - 1] == 0x2D { return nil }  // `xn--`
+                } else if !((c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)) {
+                    return nil
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[..<n]), as: UTF8.self)
+        }
+    }
+
+    /// `toASCII` for any input.
+    static func toASCIIGeneral(_ domain: String) -> String? {
         var d = domain.trimmingASCIISpaces()
         if d.hasSuffix(".") { d.removeLast() }
         guard !d.isEmpty, d.utf8.count <= 1024 else { return nil }
@@ -98,7 +129,7 @@ public enum DomainName {
 
     /// Unicode form for display; falls back to the ASCII form.
     public static func toUnicode(_ asciiDomain: String) -> String {
-        guard asciiDomain.contains("xn--") else { return asciiDomain }
+        guard asciiDomain.containsASCII("xn--") else { return asciiDomain }
         return ICU.idnaToUnicode(asciiDomain) ?? asciiDomain
     }
 
@@ -122,7 +153,11 @@ public enum DomainName {
 }
 
 extension String {
+    /// Removes space, tab, LF and CR Characters from both ends (a CR LF pair is one Character, and not removed).
     func trimmingASCIISpaces() -> String {
+        // Nothing to trim when neither end byte is one of them (each of those Characters is that one byte).
+        let isTrimmed: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = utf8.first, let last = utf8.last, isTrimmed(first) || isTrimmed(last) else { return self }
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }

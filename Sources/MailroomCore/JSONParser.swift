@@ -130,6 +130,7 @@ public struct JSONParser {
     private mutating func skipString() throws {
         let open = i
         i += 1
+        skipPlainBytes()
         while i < buf.count {
             let c = buf[i]
             if c == UInt8(ascii: "\"") { i += 1; return }
@@ -137,6 +138,32 @@ public struct JSONParser {
             i += c == UInt8(ascii: "\\") ? 2 : 1
         }
         throw JSONError("unterminated string", offset: open)
+    }
+
+    /// Moves past whole 8-byte words of string content that hold no quote, backslash or control character (the
+    /// bytes every string loop stops at), and returns the OR of the bytes passed (its high bit says non-ASCII).
+    /// The byte loops go on from where it stopped.
+    @discardableResult
+    private mutating func skipPlainBytes() -> UInt8 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var seen: UInt64 = 0
+        guard let base = buf.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= buf.count {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // A byte is zero in `x` exactly where the word has the byte looked for; `(x - ones) & ~x & highs` is
+            // non-zero when some byte of `x` is zero. Bytes below 0x20 are found the same way on `w` itself.
+            let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
+            let stop = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | (w &- ones &* 0x20)
+            if stop & ~w & highs != 0 { break }
+            seen |= w
+            i += 8
+        }
+        var folded = seen | (seen >> 32)
+        folded |= folded >> 16
+        folded |= folded >> 8
+        return UInt8(truncatingIfNeeded: folded)
     }
 
     private mutating func array(depth: Int) throws -> JSONValue {
@@ -188,7 +215,7 @@ public struct JSONParser {
         i += 1
         let start = i
         // Fast path: no escapes; all ASCII needs no UTF-8 validation.
-        var high: UInt8 = 0
+        var high = skipPlainBytes()
         while i < buf.count {
             let c = buf[i]
             high |= c

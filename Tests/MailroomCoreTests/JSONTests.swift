@@ -31,3 +31,58 @@ import Testing
         #expect(v == .object(["s": .string("aé😀\n/")]))
     }
 }
+
+/// The string loops skip 8-byte words that hold no quote, backslash or control character: every stop byte must
+/// still be found wherever it falls in a word, in kept strings and in skipped ones.
+@Suite struct JSONStringScan {
+    /// `prefix` bytes of plain text, then `stop`, then more text, for every offset of the stop byte in a word.
+    static func string(prefix: Int, stop: String, tail: String = "tail") -> String {
+        String(repeating: "a", count: prefix) + stop + tail
+    }
+
+    @Test(arguments: 0..<17)
+    func aQuoteOrAnEscapeIsFoundAtEveryOffset(prefix: Int) throws {
+        for (escaped, decoded) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é")] {
+            let body = Self.string(prefix: prefix, stop: escaped)
+            let json = Array(#"{"keep":"\#(body)","skip":"\#(body)","n":1}"#.utf8)
+            let whole = try JSONParser.parse(json)
+            let expected = Self.string(prefix: prefix, stop: decoded)
+            #expect(whole == .object(["keep": .string(expected), "skip": .string(expected), "n": .int(1)]))
+            let partial = try json.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["keep", "n"]) }
+            #expect(partial == .object(["keep": .string(expected), "n": .int(1)]))
+        }
+    }
+
+    @Test(arguments: 0..<17)
+    func aControlCharacterIsRejectedAtEveryOffset(prefix: Int) {
+        for control: UInt8 in [0x00, 0x09, 0x0A, 0x1F] {
+            var body = Array(Self.string(prefix: prefix, stop: "").utf8)
+            body.insert(control, at: prefix)
+            for key in ["keep", "skip"] {
+                let json = Array(#"{"\#(key)":""#.utf8) + body + Array(#""}"#.utf8)
+                #expect(throws: JSONError.self) {
+                    try json.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["keep"]) }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: 0..<17)
+    func nonASCIITextIsValidatedAtEveryOffset(prefix: Int) throws {
+        let text = Self.string(prefix: prefix, stop: "é😀", tail: "zzzzzzzzzz")
+        #expect(try JSONParser.parse(Array(#"["\#(text)"]"#.utf8)) == .array([.string(text)]))
+        var broken = Array(#"[""#.utf8) + Array(String(repeating: "a", count: prefix).utf8)
+        broken += [0xC3, 0x28] + Array("zzzzzzzzzz\"]".utf8)  // 0xC3 must start a two-byte sequence
+        #expect(throws: JSONError.self) { try JSONParser.parse(broken) }
+    }
+
+    @Test func anUnterminatedLongStringIsReported() {
+        let json = Array(("[\"" + String(repeating: "x", count: 40)).utf8)
+        #expect(throws: JSONError.self) { try JSONParser.parse(json) }
+        #expect(throws: JSONError.self) {
+            try Array(("{\"skip\":\"" + String(repeating: "x", count: 40)).utf8).withUnsafeBufferPointer {
+                try JSONParser.parse(buffer: $0, keeping: ["keep"])
+            }
+        }
+    }
+}

@@ -49,4 +49,18 @@ import Testing
         let got = AddressList.parse(Array("john at example.com <j@example.org>".utf8), pipermailAt: true, issues: &issues)
         #expect(got.map(\.key) == ["j@example.org"])
     }
+
+    /// Short lists are de-duplicated by searching, long ones with a set: the same first-seen order either way.
+    @Test(arguments: [3, 15, 16, 17, 40])
+    func repeatedAddressesAreKeptOnceInFirstSeenOrder(distinct: Int) {
+        let raw = (0..<(3 * distinct)).map { "u\(($0 * 7) % distinct)@Example.ORG" }.joined(separator: ", ")
+        var issues = Set<String>()
+        let got = AddressList.parse(Array(raw.utf8), issues: &issues)
+        var expected: [String] = []
+        for k in 0..<(3 * distinct) where !expected.contains("u\((k * 7) % distinct)@example.org") {
+            expected.append("u\((k * 7) % distinct)@example.org")
+        }
+        #expect(got.map(\.key) == expected)
+        #expect(got.count == distinct)
+    }
 }

@@ -54,6 +54,15 @@ import Testing
         #expect(v.value == value)
         #expect(v.params[param] == expected)
     }
+
+    @Test(arguments: [
+        "", " ", "text/plain", " TEXT/Plain ", "text / html", "multipart/\tmixed", "text/pla\r\nin", "\r\ntext/x\r\n",
+        "Text/Plain\u{1}", "text/plain\u{A0}", "téxt/plain", " Text/Plain\u{2003}x", "APPLICATION/PDF",
+    ])
+    func asciiMainValueMatchesTheGeneralMainValue(raw: String) {
+        let bytes = Array(raw.utf8)
+        #expect(MIMEParameters.mainValue(bytes) == MIMEParameters.mainValueGeneral(bytes))
+    }
 }
 
 @Suite struct NormalizeTransferEncodings {

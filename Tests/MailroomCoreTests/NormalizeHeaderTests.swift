@@ -115,6 +115,28 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    @Test(arguments: [
+        ("Thu, 20 Nov 2025 00:10:21 +0000", true), ("20 Nov 2025 00:10:21 -0130", true), ("  thu ,  5   mar 2024 23:59:60 +2359  ", true),
+        ("Sat, 29 Feb 2021 10:00:00 +0000", true), ("Mon, 31 Apr 2024 10:00:00 +0000", true), ("Tue, 5 Mrz 2024 10:22:01 +0100", true),
+        ("Tue, 5 Jui 2024 24:00:00 +0000", true), ("Tue, 5 Mar 0999 10:00:00 +0000", true), ("Tue, 5 Mar 2024 10:61:00 +0000", true),
+        ("Tue, 5 Mar 2024 10:22:01 +0000 \t ", true), ("Tue,\t5 Mar 2024 10:22:01 -0000", true),
+        ("Tue, 5 Mar 2024 10:22:01 +2400", false), ("Tue, 5 Mar 2024 10:22:01 +0060", false), ("Tue 5 Mar 2024 10:22:01 +0000", false),
+        ("Tuesday, 5 Mar 2024 10:22:01 +0000", false), ("Tue, 5 March 2024 10:22:01 +0000", false), ("Tue, 5 Mar 24 10:22:01 +0000", false),
+        ("Tue, 5 Mar 2024 10:22 +0000", false), ("Tue, 5 Mar 2024 10:22:01 GMT", false), ("Tue, 5 Mar 2024 10:22:01+0100", false),
+        ("Tue, 5 Mar 2024 10:22:01 +0100 pm", false), ("Tue, 5 Mar 2024 10:22:01 +01:00", false), ("Tue, 005 Mar 2024 10:22:01 +0000", false),
+        ("Foo, 5 Mar 2024 10:22:01 +0000", false), ("Tue, 5 Xyz 2024 10:22:01 +0000", false), ("Tue, 5 Mar 20245 10:22:01 +0000", false),
+        ("Tue, 5 Mar 2024 1:22:01 +0000", false), ("Tue, 5 Mar 2024 10:22:01 +00000", false), ("", false), ("Tue,", false),
+    ])
+    func commonDateFormReadsAsTheTokenGrammarDoes(raw: String, common: Bool) {
+        let b = Array(raw.lowercased().utf8)
+        let parts = MailDate.commonParts(b)
+        #expect((parts != nil) == common)
+        if let p = parts {
+            #expect(MailDate.epoch(p.year, p.month, p.day, p.time.0, p.time.1, p.time.2, offset: p.offset) == MailDate.rfcLike(b))
+        }
+        #expect(MailDate.parse(raw) == MailDate.rfcLike(b))
+    }
+
     @Test func isoClampsEpochsOutsideFourDigitYears() {
         #expect(MailDate.iso(Int64.min) == "0001-01-01T00:00:00Z")
         #expect(MailDate.iso(Int64.max) == "9999-12-31T23:59:59Z")
@@ -160,5 +182,28 @@ import Testing
     ])
     func idListsExtractEveryID(raw: String, expected: [String]) {
         #expect(MessageIDs.parseList(raw) == expected)
+    }
+
+    static let trickyIDText: [String] = [
+        "", " ", "<>", "<a@b>", "  <A.b@C.Example>  ", "<a@B.EXAMPLE> <b@x.example>\t<C@X.Example>",
+        "(comment <x@y>) <a@x.example> (nested (deeper) comment) <b@x.example>",
+        "\"quoted (not a comment)\" <a@x.example>", "<a(not@comment)@x.example>", "(unclosed <a@x.example>",
+        "<9209252113.AA00975@ ebony >", "<a @ b.example>", "<a\t@\tb.example>", "<a  @  b.example>",
+        "<abc@host", "<abc@host <def@host>", "<abc@host,<def@host>", "<junk> <a@b> <a@b>", "<a@b>>", "<<a@b>",
+        "a@x.example, b@x.example,,c@x.example", "a@x.example\tb@X.EXAMPLE", "no ids here", "@", "a@", "@b",
+        "<a@b@C.example>", "<has space@x.example>", "<ctl\u{01}@x.example>", "<del\u{7F}@x.example>",
+        "Your message of \"Tue, 5 Mar 2024\" <a@x.example>", "<a@x> " + (1...40).map { "<id\($0 % 23)@x.example>" }.joined(separator: " "),
+        "<caf\u{E9}@x.example>", "<a@b> <\u{301}x@y>", "<a@b\u{301}> <c@d>", "<a@XN--BCHER-KVA.example>",
+        "<a@Bücher.EXAMPLE>", "(Kommentar \u{E4}) <a@x.example>", "\u{3C}\u{338}a@b> <c@d>", "a@b\u{85}c@d",
+    ]
+
+    @Test(arguments: trickyIDText)
+    func byteListParsingMatchesTheCharacterParsing(raw: String) {
+        #expect(MessageIDs.parseList(raw) == MessageIDs.parseListGeneral(raw))
+    }
+
+    @Test(arguments: trickyIDText)
+    func byteIDNormalizationMatchesTheCharacterNormalization(raw: String) {
+        #expect(MessageIDs.normalize(raw) == MessageIDs.normalizeGeneral(raw))
     }
 }

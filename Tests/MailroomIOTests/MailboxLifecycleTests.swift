@@ -30,7 +30,7 @@ import Testing
         let dir = StoreTempDir()
         let store = try F.open(dir)
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 2)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try db.tableExists("mailbox_dependents"))
             #expect(try db.columns(in: "mailboxes").map(\.name).contains("state"))
             #expect(try db.columns(in: "cursors").map(\.name).contains("authoritative"))
@@ -57,7 +57,7 @@ import Testing
         let run = try #require(try store.run(id: "old"))
         #expect(run.kind == .load && run.counts == ["messages": 3] && run.message == "loaded 3")
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 2)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM checkpoints") == 1)
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
         }

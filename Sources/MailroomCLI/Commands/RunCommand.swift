@@ -57,8 +57,16 @@ struct RunCommand: ParsableCommand {
         defer { storeLock?.release() }
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
         runner.showProgress(quiet: window.quiet)
-        try runner.run(through: .match)
-        let report = try runner.report()
+        try runner.run(through: .dedupe)
+        // The report's pass over the messages overlaps match.
+        let prepass = try runner.startReport()
+        do {
+            try runner.run(.match)
+        } catch {
+            prepass.cancel()
+            throw error
+        }
+        let report = try runner.report(after: prepass)
         let load = dryRun ? nil : try runner.run(.load)
         try RunOutput.emit(report, runner: runner, format: json ? .json : format, out: out, load: load)
     }

@@ -6,10 +6,11 @@ enum AddressList {
     /// Parses an address header value. `pipermailAt` accepts `user at host` when the value has no `@` at all
     /// (list archives write From that way). Duplicate addresses (same key) are kept once.
     static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<String>) -> [Address] {
-        let text = Array(HeaderText.string(raw).utf8)
+        // ASCII bytes are their own text.
+        let text = raw.withUnsafeBufferPointer(ASCIIBytes.isASCII) ? raw : Array(HeaderText.string(raw).utf8)
         let toks = AddressToken.tokenize(text)
         var out: [Address] = []
-        var keys = Set<String>()
+        var keys: Set<String>?  // only for long lists; short ones are searched
         let entries = mergeSplitNames(split(toks))
         let allowAt = pipermailAt && !text.contains(0x40)
         for entry in entries {
@@ -18,7 +19,12 @@ enum AddressList {
                 issues.insert("address-invalid")
                 continue
             }
-            if keys.insert(a.key).inserted { out.append(a) }
+            if out.count < 16 {
+                if !out.contains(where: { $0.key == a.key }) { out.append(a) }
+                continue
+            }
+            if keys == nil { keys = Set(out.map(\.key)) }
+            if keys!.insert(a.key).inserted { out.append(a) }
         }
         return out
     }
@@ -84,32 +90,33 @@ enum AddressList {
 
     /// One mailbox from its tokens.
     static func mailbox(_ entry: [AddressToken], pipermailAt: Bool, issues: inout Set<String>) -> Address? {
+        // Slices of one token array (indices are the array's, not 0-based).
         let comment = entry.last(where: \.isComment)
-        let toks = entry.filter { !$0.isComment }
-        var nameToks: [AddressToken] = []
-        var spec: [AddressToken]
+        let toks = comment == nil ? entry : entry.filter { !$0.isComment }
+        var nameToks: ArraySlice<AddressToken> = []
+        var spec: ArraySlice<AddressToken>
         if let lt = toks.firstIndex(where: { $0.is(0x3C) }) {
-            nameToks = Array(toks[..<lt])
-            spec = Array(toks[(lt + 1)...].prefix { !$0.is(0x3E) })
-            if let colon = spec.lastIndex(where: { $0.is(0x3A) }) { spec = Array(spec[(colon + 1)...]) }  // route
+            nameToks = toks[..<lt]
+            spec = toks[(lt + 1)...].prefix { !$0.is(0x3E) }
+            if let colon = spec.lastIndex(where: { $0.is(0x3A) }) { spec = spec[(colon + 1)...] }  // route
         } else {
-            spec = toks
+            spec = toks[...]
         }
-        var local: [AddressToken], domain: [AddressToken]
+        var local: ArraySlice<AddressToken>, domain: ArraySlice<AddressToken>
         if let at = spec.lastIndex(where: { $0.is(0x40) }) {
-            local = Array(spec[..<at])
-            domain = Array(spec[(at + 1)...])
+            local = spec[..<at]
+            domain = spec[(at + 1)...]
             // QUIRK: `John Smith john@x.example` — words before the local part's own run are a display name.
-            if let gap = local.lastIndex(where: \.spaceBefore), gap > 0, nameToks.isEmpty, !local[gap].is(0x2E),
-               !local[gap - 1].is(0x2E)
+            if let gap = local.lastIndex(where: \.spaceBefore), gap > local.startIndex, nameToks.isEmpty,
+               !local[gap].is(0x2E), !local[gap - 1].is(0x2E)
             {
-                nameToks = Array(local[..<gap])
-                local = Array(local[gap...])
+                nameToks = local[..<gap]
+                local = local[gap...]
             }
-            if let gap = domain.dropFirst().firstIndex(where: \.spaceBefore) { domain = Array(domain[..<gap]) }
-        } else if pipermailAt, let at = spec.firstIndex(where: { $0.isAtWord }), at > 0 {
-            local = Array(spec[..<at])
-            domain = Array(spec[(at + 1)...])
+            if let gap = domain.dropFirst().firstIndex(where: \.spaceBefore) { domain = domain[..<gap] }
+        } else if pipermailAt, let at = spec.firstIndex(where: { $0.isAtWord }), at > spec.startIndex {
+            local = spec[..<at]
+            domain = spec[(at + 1)...]
         } else {
             return nil
         }
@@ -124,12 +131,12 @@ enum AddressList {
     }
 
     /// A display name: words joined as written, encoded words decoded.
-    static func phrase(_ toks: [AddressToken], issues: inout Set<String>) -> String {
+    static func phrase(_ toks: ArraySlice<AddressToken>, issues: inout Set<String>) -> String {
         EncodedWords.decode(render(toks, spaces: true), issues: &issues)
     }
 
     /// Token text: atoms and specials as written, quoted strings unquoted.
-    static func render(_ toks: [AddressToken], spaces: Bool) -> String {
+    static func render(_ toks: ArraySlice<AddressToken>, spaces: Bool) -> String {
         var bytes: [UInt8] = []
         for (n, t) in toks.enumerated() {
             if spaces, n > 0, t.spaceBefore { bytes.append(0x20) }
@@ -145,7 +152,7 @@ enum AddressList {
     /// Controls removed, white space trimmed, one level of stray surrounding quotes removed.
     static func cleanName(_ raw: String) -> String {
         var s = HeaderText.collapsingWhiteSpace(raw)
-        for q in ["'", "\""] where s.count >= 2 && s.hasPrefix(q) && s.hasSuffix(q) {
+        for q in ["'", "\""] where s.hasPrefix(q) && s.hasSuffix(q) && s.count >= 2 {
             s = String(s.dropFirst().dropLast()).trimmingWhiteSpace()
         }
         return s

@@ -26,12 +26,12 @@ enum BaseSubject {
 
     /// `s` without one leading `word[.][ [n] | (n) | ^n ] :`, or nil when it does not start with a known prefix.
     static func strippedPrefix(_ s: Substring) -> Substring? {
-        let word = s.prefix { $0.isLetter }
+        let word = s.prefix(while: isLetter)
         guard !word.isEmpty, prefixes.contains(word.lowercased()) else { return nil }
         var rest = s[word.endIndex...]
         if rest.first == "." { rest = rest.dropFirst() }
         if let open = rest.first, open == "[" || open == "(" || open == "^" {
-            let digits = rest.dropFirst().prefix { $0.isNumber }
+            let digits = rest.dropFirst().prefix(while: isNumber)
             guard !digits.isEmpty else { return nil }
             rest = rest[digits.endIndex...]
             if open != "^" {
@@ -42,5 +42,17 @@ enum BaseSubject {
         rest = rest.drop { $0 == " " }
         guard rest.first == ":" || rest.first == "：" else { return nil }
         return rest.dropFirst()
+    }
+
+    /// `Character.isLetter`, answered for ASCII without the Unicode property lookup.
+    static func isLetter(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return ASCIIBytes.isLetter(a) }
+        return c.isLetter
+    }
+
+    /// `Character.isNumber`, answered for ASCII without the Unicode property lookup.
+    static func isNumber(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return ASCIIBytes.isDigit(a) }
+        return c.isNumber
     }
 }

@@ -18,7 +18,7 @@ enum BulkSignals {
         let rawFrom = HeaderText.string(top.first("from") ?? []).lowercased()
         if topType == "multipart/report" || topType.hasPrefix("message/delivery-status") || deliveryStatusPart
             || locals.contains(where: daemonLocals.contains)
-            || rawFrom.hasPrefix("mailer-daemon") || rawFrom.contains("<mailer-daemon")
+            || rawFrom.hasPrefix("mailer-daemon") || rawFrom.containsASCII("<mailer-daemon")
         {
             out.append("delivery-report")
         }

@@ -39,7 +39,14 @@ enum ByteLines {
 
     /// Whether the range holds a NUL byte; the offset of the first one.
     static func firstNUL(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
-        guard !r.isEmpty, let base = b.baseAddress, let p = memchr(base + r.lowerBound, 0, r.count) else { return nil }
+        firstByte(0, in: b, r)
+    }
+
+    /// The offset of the first `byte` in the range, or nil.
+    static func firstByte(_ byte: UInt8, in b: UnsafeRawBufferPointer, _ r: Range<Int>) -> Int? {
+        guard !r.isEmpty, let base = b.baseAddress, let p = memchr(base + r.lowerBound, Int32(byte), r.count) else {
+            return nil
+        }
         return UnsafeRawPointer(p) - base
     }
 

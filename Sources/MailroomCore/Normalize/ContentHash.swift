@@ -11,7 +11,7 @@ enum ContentHash {
         var hasher = SHA256()
         var head: [UInt8] = []
         for name in identityFields {
-            head += Array(name.utf8)
+            head.append(contentsOf: name.utf8)
             head.append(0x3A)
             var pendingSpace = false
             for c in top.first(name) ?? [] {
@@ -28,14 +28,26 @@ enum ContentHash {
         var end = b.count
         let start = min(top.bodyStart, end)
         while end > start, ByteLines.isSpace(b[end - 1]) { end -= 1 }
+        // Without a CR every line ends in a lone LF (or at the end): the body is hashed as it stands.
+        if start < end, ByteLines.firstByte(ByteLines.cr, in: b, start..<end) == nil {
+            hasher.update(bufferPointer: ByteLines.slice(b, start..<end))
+            return hex(Array(hasher.finalize()))
+        }
         var i = start
+        var run = start  // lines from here to `i` end in a lone LF: their bytes are hashed as they stand
         let lf: [UInt8] = [0x0A]
         while i < end {
             let (contentEnd, next) = ByteLines.line(b, from: i, end: end)
-            hasher.update(bufferPointer: ByteLines.slice(b, i..<contentEnd))
+            if next == contentEnd + 1, b[contentEnd] == ByteLines.lf {
+                i = next
+                continue
+            }
+            hasher.update(bufferPointer: ByteLines.slice(b, run..<contentEnd))
             if next > contentEnd { hasher.update(data: lf) }
             i = max(next, i + 1)
+            run = i
         }
+        if run < i { hasher.update(bufferPointer: ByteLines.slice(b, run..<i)) }
         return hex(Array(hasher.finalize()))
     }
 

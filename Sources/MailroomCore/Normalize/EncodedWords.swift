@@ -5,7 +5,7 @@ enum EncodedWords {
     /// kept as literal text (`encoded-word-invalid`); an unknown charset decodes as UTF-8 or windows-1252
     /// (`unknown-charset`).
     static func decode(_ text: String, issues: inout Set<String>) -> String {
-        guard text.contains("=?") else { return text }
+        guard text.containsASCII("=?") else { return text }
         let b = Array(text.utf8)
         var out = ""
         var literalStart = 0

@@ -80,11 +80,12 @@ enum HeaderParser {
                     currentStopped = false
                 }
                 h.hasFields = true
-                var name = ""
-                var k = fieldStart
-                while k < colon, !ByteLines.isWSP(b[k]) {
-                    name.unicodeScalars.append(Unicode.Scalar(ByteLines.lowerASCII(b[k])))
-                    k += 1
+                // The name is printable ASCII (`fieldColon` stops at anything else), so its bytes are its text.
+                var nameEnd = fieldStart
+                while nameEnd < colon, !ByteLines.isWSP(b[nameEnd]) { nameEnd += 1 }
+                let name = String(unsafeUninitializedCapacity: nameEnd - fieldStart) { out in
+                    for k in fieldStart..<nameEnd { out[k - fieldStart] = ByteLines.lowerASCII(b[k]) }
+                    return nameEnd - fieldStart
                 }
                 var vs = colon + 1
                 while vs < contentEnd, ByteLines.isWSP(b[vs]) { vs += 1 }

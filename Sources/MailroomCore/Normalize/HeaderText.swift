@@ -2,23 +2,12 @@
 enum HeaderText {
     /// Raw header bytes as text: ASCII and valid UTF-8 (RFC 6532) as is, anything else as windows-1252.
     static func string(_ bytes: some Collection<UInt8>) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        if let s = validUTF8(bytes) { return s }
-        return windows1252(bytes)
+        validUTF8(bytes) ?? windows1252(bytes)
     }
 
-    /// The bytes as a String when they are valid UTF-8, else nil.
+    /// The bytes as a String when they are valid UTF-8 (ASCII included), else nil: one validating pass.
     static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
-        // Validate first, then build the string in one go (valid input decodes to the same scalars).
-        var it = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&it) {
-            case .scalarValue: continue
-            case .emptyInput: return String(decoding: bytes, as: UTF8.self)
-            case .error: return nil
-            }
-        }
+        String(validating: bytes, as: UTF8.self)
     }
 
     /// C1 range of windows-1252 (0x80...0x9F); unassigned bytes map to their Latin-1 code points.
@@ -35,6 +24,18 @@ enum HeaderText {
             out.append(Unicode.Scalar(v)!)
         }
         return String(out)
+    }
+
+    /// Whether `decode` turns all-ASCII bytes in that charset into the same text without a charset issue (the
+    /// UTF-8 and windows-1252 families, and a missing charset).
+    static func decodesASCIIAsItself(charset rawCharset: String?) -> Bool {
+        switch normalizedCharset(rawCharset) {
+        case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit", "default", "none",
+             "iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252", "cp1252", "x-user-defined":
+            return true
+        default:
+            return false
+        }
     }
 
     /// Bytes in a declared charset to text. Unknown or missing charsets fall back to UTF-8, else windows-1252;
@@ -67,31 +68,77 @@ enum HeaderText {
     /// Collapses runs of white space (Unicode, line breaks and tabs included) to one space, trims, and removes
     /// control characters.
     static func collapsingWhiteSpace(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v < 0x80 {
-                // ASCII: the same decisions as below, without the Unicode property lookup.
-                if v == 0x20 || (v >= 0x09 && v <= 0x0D) {
-                    pendingSpace = !out.isEmpty
+        var input = s
+        return input.withUTF8 { collapsingWhiteSpace(utf8: $0, maxScalars: .max).text }
+    }
+
+    /// The start of `collapsingWhiteSpace(s)`, for callers that look at its first `characters - 1` Characters
+    /// only: the collapse stops after `3 * characters / 2` scalars, and that prefix is returned when it holds at
+    /// least `characters` Characters (only its last Character can differ from the full text's, whose later
+    /// scalars may extend it); otherwise the whole collapsed text is.
+    static func collapsingWhiteSpace(_ s: String, keepingAtLeast characters: Int) -> String {
+        var input = s
+        return input.withUTF8 { collapsingWhiteSpace(utf8: $0, keepingAtLeast: characters) }
+    }
+
+    /// `collapsingWhiteSpace(_:keepingAtLeast:)` of valid UTF-8 bytes.
+    static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>, keepingAtLeast characters: Int) -> String {
+        let (prefix, cut) = collapsingWhiteSpace(utf8: b, maxScalars: 3 * characters / 2)
+        guard cut, !collapsedText(prefix, hasAtLeast: characters) else { return prefix }
+        return collapsingWhiteSpace(utf8: b, maxScalars: .max).text
+    }
+
+    /// Whether collapsed text (which holds no CR, so each ASCII byte is one Character) has `n` Characters.
+    static func collapsedText(_ s: String, hasAtLeast n: Int) -> Bool {
+        if s.utf8.count < n { return false }
+        if s.isASCII { return true }
+        return s.index(s.startIndex, offsetBy: n, limitedBy: s.endIndex) != nil
+    }
+
+    /// The collapsed text, stopping once `maxScalars` scalars are written; `cut` tells whether it stopped early.
+    private static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>,
+                                             maxScalars: Int) -> (text: String, cut: Bool) {
+        var cut = false
+        // The text never grows; a cut one holds at most `maxScalars + 1` scalars (a space and one more).
+        let capacity = maxScalars < b.count / 4 ? min(b.count, 4 * maxScalars + 4) : b.count
+        let text = String(unsafeUninitializedCapacity: capacity) { out in
+            var n = 0, scalars = 0
+            var pendingSpace = false
+            var i = 0
+            while i < b.count {
+                if scalars >= maxScalars { cut = true; break }
+                let c = b[i]
+                if c < 0x80 {
+                    // ASCII: the same decisions as below, without the Unicode property lookup.
+                    i += 1
+                    if c == 0x20 || (c >= 0x09 && c <= 0x0D) {
+                        pendingSpace = n > 0
+                        continue
+                    }
+                    if c < 0x20 || c == 0x7F { continue }
+                    if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
+                    out[n] = c
+                    n += 1
+                    scalars += 1
                     continue
                 }
-                if v < 0x20 || v == 0x7F { continue }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(UInt8(v))
-                continue
+                let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+                var v = UInt32(c) & (0xFF >> (len + 1))
+                for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+                let start = i
+                i += len
+                if v == 0x200B || v == 0xFEFF || Unicode.Scalar(v)!.properties.isWhitespace {
+                    pendingSpace = n > 0
+                    continue
+                }
+                if v <= 0x9F { continue }
+                if pendingSpace { out[n] = 0x20; n += 1; scalars += 1; pendingSpace = false }
+                for k in start..<i { out[n] = b[k]; n += 1 }
+                scalars += 1
             }
-            if u.properties.isWhitespace || v == 0x200B || v == 0xFEFF {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if v <= 0x9F { continue }
-            if pendingSpace { out.append(0x20); pendingSpace = false }
-            out.append(contentsOf: UTF8.encode(u)!)
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
+        return (text, cut)
     }
 }
 

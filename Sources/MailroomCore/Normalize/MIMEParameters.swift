@@ -20,8 +20,7 @@ enum MIMEParameters {
             if c == 0x28 { depth += 1 } else if c == 0x29 && depth > 0 { depth -= 1 } else if depth == 0 { mainBytes.append(c) }
             i += 1
         }
-        let value = String(decoding: mainBytes, as: UTF8.self).trimmingASCIISpaces().lowercased()
-            .filter { !$0.isWhitespace }
+        let value = mainValue(mainBytes)
 
         // Collect raw parameters: (name, section index, extended, raw value).
         var plain: [String: String] = [:]
@@ -81,6 +80,20 @@ enum MIMEParameters {
             plain[base] = r.text
         }
         return MIMEHeaderValue(value: value, params: plain)
+    }
+
+    /// The main value lower-cased without any white space; ASCII (nearly always) byte by byte, with the same
+    /// result as the Character-based general path.
+    static func mainValue(_ bytes: [UInt8]) -> String {
+        guard bytes.withUnsafeBufferPointer(ASCIIBytes.isASCII) else { return mainValueGeneral(bytes) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for c in bytes where !ByteLines.isSpace(c) { out.append(ByteLines.lowerASCII(c)) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func mainValueGeneral(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).trimmingASCIISpaces().lowercased().filter { !$0.isWhitespace }
     }
 
     static func percentDecoded(_ v: [UInt8]) -> [UInt8] {

@@ -55,7 +55,7 @@ struct MIMEWalker {
         if h.limitHit { summary.issues.insert("header-limit") }
         let ct = h.first("content-type").map { MIMEParameters.parse($0, issues: &summary.issues) }
         var type = ct?.value ?? ""
-        if !type.contains("/") { type = defaultType }
+        if !type.containsASCII("/") { type = defaultType }
         if depth == 0 { summary.topType = type }
         let disposition = h.first("content-disposition").map { MIMEParameters.parse($0, issues: &summary.issues) }
 
@@ -136,6 +136,7 @@ struct MIMEWalker {
     private mutating func snippet(_ leaf: Leaf, html: Bool) -> String {
         let limit = 200
         var take = html ? 16384 : 2048
+        let asciiCompatible = HeaderText.decodesASCIIAsItself(charset: leaf.charset)
         while true {
             let r = leaf.body.lowerBound..<min(leaf.body.upperBound, leaf.body.lowerBound + take)
             let raw = ByteLines.slice(b, r)
@@ -145,17 +146,26 @@ struct MIMEWalker {
             case "base64": bytes = TransferEncoding.base64(raw, strict: false) ?? []
             default: bytes = Array(raw)
             }
-            let decoded = HeaderText.decode(bytes, charset: leaf.charset)
-            if decoded.unknown { summary.issues.insert("unknown-charset") }
-            let text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text)
+            let text: String
+            if !html, asciiCompatible, let t = bytes.withUnsafeBufferPointer({
+                ASCIIBytes.isASCII($0) ? HeaderText.collapsingWhiteSpace(utf8: $0, keepingAtLeast: limit + 21) : nil
+            }) {
+                text = t  // ASCII in a charset that decodes ASCII as itself: the bytes are the text
+            } else {
+                let decoded = HeaderText.decode(bytes, charset: leaf.charset)
+                if decoded.unknown { summary.issues.insert("unknown-charset") }
+                text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text,
+                                                       keepingAtLeast: limit + 21)
+            }
             let whole = r.upperBound == leaf.body.upperBound
             // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
             // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
-            // (Counting only as far as needed: the text may hold thousands of characters.)
-            if whole || text.index(text.startIndex, offsetBy: limit + 21, limitedBy: text.endIndex) != nil
-                || take >= Self.maxSnippetScan
-            {
-                return String(text.prefix(limit)).trimmingWhiteSpace()
+            // (The collapse stops soon after `limit + 21` Characters; see `collapsingWhiteSpace(_:keepingAtLeast:)`.)
+            if whole || HeaderText.collapsedText(text, hasAtLeast: limit + 21) || take >= Self.maxSnippetScan {
+                // Collapsed ASCII text holds no CR LF pair: each byte is one Character.
+                let start = text.isASCII
+                    ? String(decoding: text.utf8.prefix(limit), as: UTF8.self) : String(text.prefix(limit))
+                return start.trimmingWhiteSpace()
             }
             take *= 4
         }

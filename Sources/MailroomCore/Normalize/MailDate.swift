@@ -18,6 +18,9 @@ public enum MailDate {
         if b.count - s >= 5, (s..<s + 4).allSatisfy({ isDigit(b[$0]) }), b[s + 4] == 0x2D || b[s + 4] == 0x2F {
             return isoLike(Array(b[s...]))
         }
+        if let p = commonParts(b) {
+            return epoch(p.year, p.month, p.day, p.time.0, p.time.1, p.time.2, offset: p.offset)
+        }
         return rfcLike(b)
     }
 

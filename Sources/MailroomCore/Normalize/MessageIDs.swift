@@ -3,6 +3,21 @@
 public enum MessageIDs {
     /// One id, with or without `<>`; nil when it is not usable (empty, no `@`, white space or controls inside).
     public static func normalize(_ raw: String) -> String? {
+        guard raw.isASCII else { return normalizeGeneral(raw) }
+        var s = raw
+        return s.withUTF8 { normalizeASCII($0) }
+    }
+
+    /// Every id in a References or In-Reply-To value, in order, duplicates removed. Tolerant of free text
+    /// (`In-Reply-To: Your message of ... <id@host>`), missing brackets and an unterminated last id.
+    public static func parseList(_ raw: String) -> [String] {
+        guard raw.isASCII else { return parseListGeneral(raw) }
+        var s = raw
+        return s.withUTF8 { parseListASCII($0) }
+    }
+
+    /// `normalize` for any text, by Characters.
+    static func normalizeGeneral(_ raw: String) -> String? {
         var s = withoutComments(raw).trimmingWhiteSpace()
         if let open = s.firstIndex(of: "<") {
             let after = s[s.index(after: open)...]
@@ -11,9 +26,8 @@ public enum MessageIDs {
         return canonical(s)
     }
 
-    /// Every id in a References or In-Reply-To value, in order, duplicates removed. Tolerant of free text
-    /// (`In-Reply-To: Your message of ... <id@host>`), missing brackets and an unterminated last id.
-    public static func parseList(_ raw: String) -> [String] {
+    /// `parseList` for any text, by Characters.
+    static func parseListGeneral(_ raw: String) -> [String] {
         let text = withoutComments(raw)
         var out: [String] = []
         var seen = Set<String>()

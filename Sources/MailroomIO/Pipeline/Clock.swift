@@ -14,6 +14,13 @@ public enum WallClock {
         return us / 1000
     }
 
+    /// CPU time of the calling thread so far, in milliseconds.
+    public static func threadCPUMillis() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
+    }
+
     /// Peak resident memory of the process so far, in KiB.
     public static func maxRSSKB() -> Int {
         var u = rusage()

@@ -81,37 +81,27 @@ extension PipelineRunner {
             // A failed stage removes the contact files it prepared (they were never put in place).
             if !placed, let files = try? contactsTask.wait() { files.abandon() }
         }
-        // Pass 1: decide every copy; remember each identity's copies (ids only).
-        var dedup = MessageDeduplicator()
-        var keyOfLine: [String?] = []
-        var copies: [String: [CopyRef]] = [:]
-        let dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
-        var duplicates = 0
-        try runDir.read(NormalizedIdentityFields.self, input) { m, _ in
-            let ref = CopyRef(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, flags: m.flags)
-            switch dedup.observe(messageId: m.messageId, contentHash: m.contentHash) {
-            case .keep(let key):
-                keyOfLine.append(key)
-                copies[key] = [ref]
-            case .duplicate(let key, let reason):
-                keyOfLine.append(nil)
-                copies[key, default: []].append(ref)
-                try dropped.write(DroppedCopy(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, key: key, reason: reason))
-                duplicates += 1
+        // Pass 1: decide every copy, keeping one byte per line and the deduplicator's compact tables. Normalize
+        // did it already when it ran in this process and its file is the one the manifest names.
+        var scan = DedupeScan()
+        let dropped: NDJSONWriter
+        if let h = dedupeHandoff, h.input == input {
+            (scan, dropped) = (h.scan, h.dropped)
+        } else {
+            dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
+            try runDir.read(NormalizedIdentityFields.self, input) { f, _ in
+                if let d = scan.add(f) { try dropped.write(d) }
             }
         }
+        dedupeHandoff = nil
         // Pass 2: write each identity once, at its first copy, with all its copies. The message's fields are
         // copied from its line as they are (see `DedupedMessage.jsonLine`); only a line that does not look like
         // one normalize wrote is decoded and encoded again.
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
-        var line = 0
         var unique = 0
         var w = JSONWriter(reserving: 8192)
-        let shown = runDir.display(input.file)
-        let (lines, sha) = try NDJSONReader.forEachLine(url: runDir.fileURL(input.file), displayPath: shown) { bytes, _ in
-            defer { line += 1 }
-            guard line < keyOfLine.count, let key = keyOfLine[line] else { return }
-            let refs = copies[key] ?? []
+        try runDir.read(NormalizedIdentityFields.self, input) { f, bytes, line in
+            guard let (key, refs) = scan.identity(atLine: line - 1, number: unique, f) else { return }
             if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
                 let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
                 w.reset()
@@ -120,14 +110,11 @@ extension PipelineRunner {
             try out.writeLine(w.bytes)
             unique += 1
         }
-        if lines != input.lines || sha != input.sha256 {
-            throw MailroomError(.input, "changed while dedupe read it: rerun normalize, then dedupe", location: shown)
-        }
         let contacts = try contactsTask.wait()
         result.outputs = [try out.finish(), try dropped.finish()] + (try contacts.finish())
         placed = true
         if let i = contacts.input { result.inputs.append(i) }
-        result.counts = ["unique": unique, "duplicates": duplicates].merging(contacts.counts) { a, _ in a }
+        result.counts = ["unique": unique, "duplicates": scan.duplicates].merging(contacts.counts) { a, _ in a }
         return result
     }
 }

@@ -9,7 +9,8 @@ extension PipelineRunner {
         return "size:\(st.st_size) mtime:\(st.st_mtim.tv_sec)"
     }
 
-    func runExtract() throws -> StageResult {
+    /// Extracts every mailbox into `extract/messages.ndjson`; `forward` also gets each copy once it is written.
+    func runExtract(forward: ((MessageCopy) throws -> Void)? = nil) throws -> StageResult {
         var result = StageResult()
         let w = window
         result.settings = ["asOf": .string(manifest.asOf), "days": .int(manifest.days),
@@ -25,10 +26,14 @@ extension PipelineRunner {
             let s: ExtractSummary
             switch config.source {
             case .imap:
+                precondition(forward == nil, "IMAP copies are not forwarded: their bytes are written as they arrive")
                 s = try extractIMAPMailbox(config, writer: writer)
             case .mbox, .maildir, .eml:
                 s = try Extractor.scan(mailbox: config, root: root, window: w, dateOf: HeaderScan.isoDate(in:),
-                                       isoFromEpoch: MailDate.iso) { copy in try writer.write(copy) }
+                                       isoFromEpoch: MailDate.iso) { copy in
+                    try writer.write(copy)
+                    try forward?(copy)
+                }
             }
             total.found += s.found
             total.inWindow += s.inWindow

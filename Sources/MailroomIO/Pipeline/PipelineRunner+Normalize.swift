@@ -14,9 +14,20 @@ extension PipelineRunner {
     }
 
     func runNormalize() throws -> StageResult {
-        var result = StageResult()
         let input = try stageOutput(.extract, "extract/messages.ndjson")
+        var result = try normalize(shown: runDir.display(input.file)) { each in
+            try runDir.read(MessageCopy.self, input) { copy, _ in try each(copy) }
+        }
         result.inputs = [inputRecord(input)]
+        return result
+    }
+
+    /// Normalizes the copies `copies` calls its argument with, in order (`shown` names where they come from).
+    /// With `scanForDedupe`, dedupe's first pass is done on the lines as they are written, and left in
+    /// `dedupeHandoff`.
+    func normalize(shown: String, scanForDedupe: Bool = false,
+                   copies: ((MessageCopy) throws -> Void) throws -> Void) throws -> StageResult {
+        var result = StageResult()
         let owners = ownerKeys()
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
                            "owner": .object(owners.mapValues { .array($0.sorted().map { .string($0) }) })]
@@ -30,8 +41,9 @@ extension PipelineRunner {
         var normalized = 0, quarantined = 0
         // Parsing is the costly part: batches are normalized and encoded on all cores, then written in input
         // order.
-        let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, (line: [UInt8], isMessage: Bool)>(makeContext: { NormalizeWorker() })
-        let shown = runDir.display(input.file)
+        var scan = DedupeScan()
+        let dropped = scanForDedupe ? try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema) : nil
+        let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, NormalizeWorker.Output>(makeContext: { NormalizeWorker() })
         func normalizeBatch(_ batch: [MessageCopy]) throws {
             let outcomes = try mapper.map(batch) { worker, copy in
                 guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
@@ -54,16 +66,17 @@ extension PipelineRunner {
                 switch outcome {
                 case .message(let m):
                     m.writeJSON(&worker.json)
-                    return (worker.json.bytes, true)
+                    return (worker.json.bytes, scanForDedupe ? NormalizedIdentityFields(m) : nil, true)
                 case .quarantined(let q):
                     q.writeJSON(&worker.json)
-                    return (worker.json.bytes, false)
+                    return (worker.json.bytes, nil, false)
                 }
             }
             for outcome in outcomes {
                 if outcome.isMessage {
                     try messages.writeLine(outcome.line)
                     normalized += 1
+                    if let dropped, let f = outcome.identity, let d = scan.add(f) { try dropped.write(d) }
                 } else {
                     try quarantine.writeLine(outcome.line)
                     quarantined += 1
@@ -72,7 +85,7 @@ extension PipelineRunner {
         }
         var batch: [MessageCopy] = []
         batch.reserveCapacity(Self.normalizeBatchSize)
-        try runDir.read(MessageCopy.self, input) { copy, _ in
+        try copies { copy in
             batch.append(copy)
             if batch.count == Self.normalizeBatchSize {
                 try normalizeBatch(batch)
@@ -81,6 +94,7 @@ extension PipelineRunner {
         }
         try normalizeBatch(batch)
         result.outputs = [try messages.finish(), try quarantine.finish()]
+        if let dropped { dedupeHandoff = DedupeHandoff(scan: scan, dropped: dropped, input: result.outputs[0]) }
         result.counts = ["normalized": normalized, "quarantined": quarantined]
         return result
     }
@@ -88,6 +102,10 @@ extension PipelineRunner {
 
 /// What one normalize worker keeps between messages: its open files and its JSON buffer.
 struct NormalizeWorker {
+    /// One copy's line, its identity fields (when dedupe's first pass is wanted), and whether it is a message
+    /// (else a quarantine record).
+    typealias Output = (line: [UInt8], identity: NormalizedIdentityFields?, isMessage: Bool)
+
     var readers: [String: MessageBytesReader] = [:]
     var json = JSONWriter(reserving: 8192)
 }

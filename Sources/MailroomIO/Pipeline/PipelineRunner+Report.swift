@@ -1,21 +1,25 @@
 import Foundation
 import MailroomCore
 
+/// The first part of the dry-run report, read on another thread: see `PipelineRunner.startReport()`.
+public final class ReportPrepass {
+    let task: BackgroundTask<ReportBuilder>
+
+    init(_ task: BackgroundTask<ReportBuilder>) { self.task = task }
+
+    /// Waits for the reading to end (when the report is abandoned).
+    public func cancel() { task.waitIgnoringResult() }
+}
+
 extension PipelineRunner {
     /// Builds the dry-run report from the run's files (match must be complete) and writes `report.json`.
-    public func report() throws -> DryRunReport {
+    /// With a `prepass` started before match, only match's own files (and the contacts) are read here.
+    public func report(after prepass: ReportPrepass? = nil) throws -> DryRunReport {
         guard manifest.stages[.match]?.status == .complete else {
+            prepass?.cancel()
             throw MailroomError(.input, "the report needs a complete match stage: run `mailroom stage match --run \(runDir.display(""))`", location: runDir.display(RunDirectory.manifestName))
         }
-        var b = ReportBuilder(run: DryRunReport.RunInfo(runId: manifest.runId, pipeline: manifest.pipelineName,
-                                                         asOf: manifest.asOf, days: manifest.days,
-                                                         windowStart: manifest.windowStart, windowEnd: manifest.windowEnd))
-        let ex = manifest.stages[.extract]?.counts ?? [:]
-        b.setExtract(found: ex["found"] ?? 0, extracted: ex["extracted"] ?? 0,
-                     outsideWindow: ex["outsideWindow"] ?? 0, undated: ex["undated"] ?? 0)
-        try runDir.read(QuarantineRecord.self, try stageOutput(.normalize, "normalize/quarantine.ndjson")) { q, _ in b.add(quarantine: q) }
-        try runDir.read(DroppedCopy.self, try stageOutput(.dedupe, "dedupe/duplicates.ndjson")) { d, _ in b.add(duplicate: d) }
-        try runDir.read(DedupedReportFields.self, try stageOutput(.dedupe, "dedupe/messages.ndjson")) { m, _ in b.add(message: m) }
+        var b = try prepass?.task.wait() ?? Self.reportFirstPart(try reportFirstPartInputs(), runDir)
         var contacts: [ContactReportFields] = []
         var groups: [ContactGroup] = []
         try runDir.read(ContactReportFields.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
@@ -29,5 +33,45 @@ extension PipelineRunner {
         bytes.append(0x0A)
         try runDir.writeAtomically(bytes, to: "report.json")
         return report
+    }
+
+    /// Starts reading what the report takes from normalize's and dedupe's message files (dedupe must be
+    /// complete) on another thread, so that it overlaps match, which leaves part of the machine idle. Pass the
+    /// result to `report(after:)`.
+    public func startReport() throws -> ReportPrepass {
+        let inputs = try reportFirstPartInputs()
+        var dir = runDir
+        dir.progress = nil  // one progress line: match's
+        return ReportPrepass(BackgroundTask { try Self.reportFirstPart(inputs, dir) })
+    }
+
+    struct ReportFirstPartInputs {
+        var run: DryRunReport.RunInfo
+        var extract: [String: Int]
+        var quarantine: FileSummary
+        var duplicates: FileSummary
+        var messages: FileSummary
+    }
+
+    func reportFirstPartInputs() throws -> ReportFirstPartInputs {
+        ReportFirstPartInputs(run: DryRunReport.RunInfo(runId: manifest.runId, pipeline: manifest.pipelineName,
+                                                        asOf: manifest.asOf, days: manifest.days,
+                                                        windowStart: manifest.windowStart, windowEnd: manifest.windowEnd),
+                              extract: manifest.stages[.extract]?.counts ?? [:],
+                              quarantine: try stageOutput(.normalize, "normalize/quarantine.ndjson"),
+                              duplicates: try stageOutput(.dedupe, "dedupe/duplicates.ndjson"),
+                              messages: try stageOutput(.dedupe, "dedupe/messages.ndjson"))
+    }
+
+    /// The report's counts of copies and message identities.
+    static func reportFirstPart(_ inputs: ReportFirstPartInputs, _ dir: RunDirectory) throws -> ReportBuilder {
+        var b = ReportBuilder(run: inputs.run)
+        let ex = inputs.extract
+        b.setExtract(found: ex["found"] ?? 0, extracted: ex["extracted"] ?? 0,
+                     outsideWindow: ex["outsideWindow"] ?? 0, undated: ex["undated"] ?? 0)
+        try dir.read(QuarantineRecord.self, inputs.quarantine) { q, _ in b.add(quarantine: q) }
+        try dir.read(DroppedCopy.self, inputs.duplicates) { d, _ in b.add(duplicate: d) }
+        try dir.read(DedupedReportFields.self, inputs.messages) { m, _ in b.add(message: m) }
+        return b
     }
 }

@@ -26,6 +26,8 @@ public final class PipelineRunner {
     let logger: Logger
     /// Held while the runner lives: two processes never work in one run directory at once.
     let lock: FileLock
+    /// Dedupe's first pass, done by normalize as it wrote its lines (same process): see `DedupeHandoff`.
+    var dedupeHandoff: DedupeHandoff?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
@@ -112,9 +114,17 @@ public final class PipelineRunner {
         case .match: result = try runMatch()
         case .load: result = try runLoad()
         }
+        return try record(stage, result, startedAt: started, durationMs: Int(WallClock.nowMillis() - t0),
+                          cpuMs: Int(WallClock.cpuMillis() - cpu0))
+    }
+
+    /// Records a finished stage in the manifest (and writes it): a rerun marks later stages stale, a first run
+    /// clears them.
+    @discardableResult
+    func record(_ stage: Stage, _ result: StageResult, startedAt started: String, durationMs: Int,
+                cpuMs: Int) throws -> StageRecord {
         let record = StageRecord(status: .complete, startedAt: started, finishedAt: WallClock.timestamp(),
-                                 durationMs: Int(WallClock.nowMillis() - t0),
-                                 cpuMs: Int(WallClock.cpuMillis() - cpu0), maxRSSKB: WallClock.maxRSSKB(),
+                                 durationMs: durationMs, cpuMs: cpuMs, maxRSSKB: WallClock.maxRSSKB(),
                                  inputs: result.inputs,
                                  settings: result.settings, counts: result.counts, outputs: result.outputs)
         let rerun = manifest.stages[stage] != nil
@@ -136,8 +146,15 @@ public final class PipelineRunner {
     }
 
     /// Runs stages in order, from `from` through `through`.
+    /// In a new run of local mailboxes, extract and normalize run together (see `runExtractAndNormalize`).
     public func run(from: Stage = .extract, through last: Stage) throws {
-        for s in Stage.allCases where s >= from && s <= last { try run(s) }
+        var first = from
+        if from == .extract, last >= .normalize, manifest.stages.isEmpty,
+           manifest.mailboxes.allSatisfy({ $0.source != .imap }) {
+            try runExtractAndNormalize()
+            first = .dedupe
+        }
+        for s in Stage.allCases where s >= first && s <= last { try run(s) }
     }
 
     struct StageResult {

@@ -32,6 +32,15 @@ public enum NDJSONReader {
     public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
                                               chunkSize: Int = defaultChunkSize,
                                               _ body: (R, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
+        try forEach(R.self, url: url, displayPath: displayPath, chunkSize: chunkSize) { r, _, no in try body(r, no) }
+    }
+
+    /// The same, also giving `body` the line's bytes (valid only during the call). Without `hashing` the
+    /// returned SHA-256 is empty.
+    @discardableResult
+    public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
+                                              chunkSize: Int = defaultChunkSize, hashing: Bool = true,
+                                              _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
         let decoder = ParallelBatchMapper<Void, Range<Int>, Result<R, Error>>(makeContext: {})
         let keys = R.decodedKeys
@@ -48,15 +57,18 @@ public enum NDJSONReader {
                     }
                 }
             }
-            for (k, record) in records.enumerated() {
-                let no = firstLine + k
-                try wrappingJSONErrors(line: no, shown) { try body(record.get(), no) }
+            try bytes.withUnsafeBytes { raw in
+                for (k, record) in records.enumerated() {
+                    let no = firstLine + k
+                    let line = UnsafeRawBufferPointer(rebasing: raw[ranges[k]])
+                    try wrappingJSONErrors(line: no, shown) { try body(record.get(), line, no) }
+                }
             }
             firstLine += ranges.count
             bytes.removeAll(keepingCapacity: true)
             ranges.removeAll(keepingCapacity: true)
         }
-        let scan = try scanLines(url: url, shown: shown, chunkSize: chunkSize) { line, _ in
+        let scan = try scanLines(url: url, shown: shown, chunkSize: chunkSize, hashing: hashing) { line, _ in
             let start = bytes.count
             bytes.append(contentsOf: line)
             ranges.append(start..<bytes.count)
@@ -76,7 +88,7 @@ public enum NDJSONReader {
 
     /// Calls `body` with each complete line; reports (does not throw for) a last line without its newline, so
     /// that callers finish the lines before it first.
-    private static func scanLines(url: URL, shown: String, chunkSize: Int,
+    private static func scanLines(url: URL, shown: String, chunkSize: Int, hashing: Bool = true,
                                   _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> Scan {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
@@ -100,7 +112,7 @@ public enum NDJSONReader {
             if n == 0 { break }
             try chunk.withUnsafeBytes { raw in
                 let buf = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                hasher.update(bufferPointer: buf)
+                if hashing { hasher.update(bufferPointer: buf) }
                 var start = 0
                 while start < n, let p = memchr(buf.baseAddress! + start, 0x0A, n - start) {
                     let nl = UnsafeRawPointer(p) - buf.baseAddress!
@@ -117,7 +129,7 @@ public enum NDJSONReader {
                 if start < n { carry.append(contentsOf: buf[start..<n]) }
             }
         }
-        return Scan(lines: lineNo, sha256: hex(hasher.finalize()), incomplete: !carry.isEmpty)
+        return Scan(lines: lineNo, sha256: hashing ? hex(hasher.finalize()) : "", incomplete: !carry.isEmpty)
     }
 
     private static func checkComplete(_ scan: Scan, _ shown: String) throws {

@@ -15,6 +15,8 @@ public final class NDJSONWriter {
     private var lines = 0
     private var bytes = 0
     private var writer = JSONWriter(reserving: 4096)
+    /// Called with the file's summary once it is in place.
+    var onFinish: ((FileSummary) -> Void)?
     private static let flushThreshold = 1 << 20
 
     /// - Parameters:
@@ -83,7 +85,9 @@ public final class NDJSONWriter {
             throw IOFailure.from(errno: e, path: url.path, doing: "rename into place")
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return FileSummary(file: relativePath, schema: schema, lines: lines, bytes: bytes, sha256: digest)
+        let summary = FileSummary(file: relativePath, schema: schema, lines: lines, bytes: bytes, sha256: digest)
+        onFinish?(summary)
+        return summary
     }
 
     /// Drops the temporary file without touching the target.

@@ -28,6 +28,8 @@ public struct RunDirectory: Sendable {
     public var progressStage = ""
 
     public static let manifestName = "manifest.json"
+    /// Files this process wrote here (shared by copies of this value): see `WrittenFiles`.
+    let written = WrittenFiles()
 
     public init(url: URL) { self.url = url.standardizedFileURL }
 
@@ -117,12 +119,21 @@ public struct RunDirectory: Sendable {
     }
 
     public func writer(_ relative: String, schema: String) throws -> NDJSONWriter {
-        try NDJSONWriter(url: fileURL(relative), relativePath: relative, schema: schema)
+        let w = try NDJSONWriter(url: fileURL(relative), relativePath: relative, schema: schema)
+        let path = w.url.path, written = self.written
+        w.onFinish = { summary in written.record(path, sha256: summary.sha256) }
+        return w
     }
 
     /// Reads a predecessor's NDJSON file, refusing one that is missing, cut short, or not the file the manifest
     /// recorded (line count and SHA-256 are checked; the size is checked before reading anything).
     public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, _ body: (R, Int) throws -> Void) throws {
+        try read(R.self, summary) { r, _, no in try body(r, no) }
+    }
+
+    /// The same, also giving `body` each line's bytes (valid only during the call).
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary,
+                                    _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
         let shown = display(summary.file)
         let attrs = try? FileManager.default.attributesOfItem(atPath: fileURL(summary.file).path)
         guard let size = (attrs?[.size] as? NSNumber)?.intValue else {
@@ -133,12 +144,15 @@ public struct RunDirectory: Sendable {
         }
         let stage = progressStage.isEmpty ? String(summary.file.prefix { $0 != "/" }) : progressStage
         let progress = self.progress
-        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown) { record, line in
-            try body(record, line)
+        // A file this process wrote and nothing touched since need not be hashed again.
+        let hashing = !written.isUnchanged(fileURL(summary.file).path, sha256: summary.sha256)
+        let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown,
+                                                    hashing: hashing) { record, bytes, line in
+            try body(record, bytes, line)
             progress?.update(stage: stage, done: line, total: summary.lines)
         }
         progress?.finish()
-        if lines != summary.lines || sha != summary.sha256 {
+        if lines != summary.lines || (hashing && sha != summary.sha256) {
             throw MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
         }
     }

@@ -27,7 +27,10 @@ public final class CRMStore: @unchecked Sendable {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.readonly = readOnly
-        config.journalMode = readOnly ? .default : .wal
+        // A new file is created in SQLite's rollback-journal mode and switched to WAL once migrated (`useWAL`):
+        // the schema goes straight into the file instead of into WAL frames of every migration, so creating a
+        // store takes little more room than the file. An existing store is WAL already (it stays so in the file).
+        config.journalMode = .default
         config.label = "mailroom-store"
         if !readOnly {
             // WAL with `synchronous = NORMAL`: a commit appends to the WAL without an fsync; the WAL is synced at
@@ -60,6 +63,23 @@ public final class CRMStore: @unchecked Sendable {
     public func write<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(body)
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: doing)
+        }
+    }
+
+    /// Runs `body` on the connection outside a transaction, for a writer that begins and commits its own; a
+    /// transaction `body` leaves open when it throws is rolled back. SQLite errors become `MailroomError`s.
+    func writeInTransactions<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                do {
+                    return try body(db)
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
+                }
+            }
         } catch {
             throw StoreErrors.map(error, path: path, doing: doing)
         }
@@ -139,13 +159,28 @@ public final class CRMStore: @unchecked Sendable {
             throw MailroomError(.store, "store schema version \(state.version) is newer than this mailroom knows "
                                 + "(\(StoreSchema.version)): upgrade mailroom", location: path)
         }
-        if state.complete { return }
-        if readOnly {
-            throw MailroomError(.store, "store schema version \(state.version) needs migrating: run a load or "
-                                + "contacts import first", location: path)
+        if !state.complete {
+            if readOnly {
+                throw MailroomError(.store, "store schema version \(state.version) needs migrating: run a load or "
+                                    + "contacts import first", location: path)
+            }
+            do {
+                try migrator.migrate(queue)
+            } catch {
+                throw StoreErrors.map(error, path: path, doing: "create the store schema")
+            }
         }
+        if !readOnly { try useWAL() }
+    }
+
+    /// Switches the file to WAL (persistent in the file; a no-op once it is).
+    private func useWAL() throws {
         do {
-            try migrator.migrate(queue)
+            try queue.writeWithoutTransaction { db in
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                }
+            }
         } catch {
             throw StoreErrors.map(error, path: path, doing: "create the store schema")
         }

@@ -6,7 +6,7 @@ public struct LoadOptions: Sendable, Equatable {
     public var batchSize: Int
     /// Records per transaction unless a caller says otherwise. Each commit writes every page its rows touched
     /// to the WAL, so larger batches write far less (5,000 rather than 500: a 10k-message load makes ~3x fewer
-    /// WAL writes); a batch of records stays a few MB in memory.
+    /// WAL writes). Records are written as they are read, so the size costs no memory, only what a crash redoes.
     public static let defaultBatchSize = 5000
 
     public init(createContacts: CreateContacts = .never, batchSize: Int = LoadOptions.defaultBatchSize) {

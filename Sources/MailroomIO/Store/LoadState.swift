@@ -16,7 +16,18 @@ final class LoadState {
     private var contactsKnown: Set<String> = []
     /// The links phase's last message lookup (links come grouped by message; messages and threads do not change
     /// in that phase, so the row read once stays what SQLite would return).
-    private var lastLinkMessage: (key: String, direction: String, threadId: String, visibility: String)?
+    private var lastLinkMessage: LinkMessage?
+    /// The store's internal threads, read when the links phase starts: a thread's visibility never changes once
+    /// stored, so this answers for every message's thread without a lookup per message.
+    private var internalThreads: Set<String> = []
+
+    /// What a link needs of its stored message.
+    private struct LinkMessage {
+        var key: String
+        var direction: String
+        var threadId: String
+        var internalThread: Bool
+    }
 
     static let classRank = ["internal-only": 0, "unmatched": 1, "matched": 2]
     static let createdRule = "created-from-sent"
@@ -37,56 +48,54 @@ final class LoadState {
     /// Threads: visibility is fixed when a thread is first stored; an internal thread stays internal and is
     /// never linked to a contact. Class and proposed class only move up (internal-only < unmatched < matched),
     /// dates widen, and the subject is the earliest message's: the same rows whatever order runs load in.
-    func applyThreads(_ db: Database, _ batch: [ThreadRecord]) throws {
-        for t in batch {
-            let newClass = t.classification.rawValue
-            let visibility: String
-            if let old = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
-                """), arguments: [t.threadId]) {
-                visibility = old["visibility"]
-                let oldClass: String = old["class"]
-                let cls = visibility == "internal" ? "internal-only"
-                    : (t.classification == .internalOnly ? oldClass : Self.higher(oldClass, newClass))
-                let proposed = Self.higher(old["proposed_class"], newClass)
-                let oldFirst: String? = old["first_date"]
-                let oldSubject: String = old["subject"]
-                var subject = oldSubject
-                if let nf = t.firstDate, oldFirst == nil || nf < oldFirst! {
-                    subject = t.subject
-                } else if t.firstDate == oldFirst {
-                    subject = min(oldSubject, t.subject)
-                }
-                try db.cachedStatement(sql: """
-                    UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ?
-                    WHERE id = ?
-                    """).execute(arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
-                                     Self.maxDate(old["last_date"], t.lastDate), t.threadId])
-            } else {
-                visibility = t.classification == .internalOnly ? "internal" : "customer"
-                try db.cachedStatement(sql: """
-                    INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate,
-                                             t.lastDate])
+    func applyThread(_ db: Database, _ t: ThreadRecord) throws {
+        let newClass = t.classification.rawValue
+        let visibility: String
+        if let old = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
+            """), arguments: [t.threadId]) {
+            visibility = old["visibility"]
+            let oldClass: String = old["class"]
+            let cls = visibility == "internal" ? "internal-only"
+                : (t.classification == .internalOnly ? oldClass : Self.higher(oldClass, newClass))
+            let proposed = Self.higher(old["proposed_class"], newClass)
+            let oldFirst: String? = old["first_date"]
+            let oldSubject: String = old["subject"]
+            var subject = oldSubject
+            if let nf = t.firstDate, oldFirst == nil || nf < oldFirst! {
+                subject = t.subject
+            } else if t.firstDate == oldFirst {
+                subject = min(oldSubject, t.subject)
             }
-            guard visibility == "customer" else { continue }
-            for c in t.contacts where try contactExists(db, c.contactId) {
-                try db.cachedStatement(sql: """
-                    INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
-                    """).execute(arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
-            }
+            try db.cachedStatement(sql: """
+                UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ?
+                WHERE id = ?
+                """).execute(arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
+                                 Self.maxDate(old["last_date"], t.lastDate), t.threadId])
+        } else {
+            visibility = t.classification == .internalOnly ? "internal" : "customer"
+            try db.cachedStatement(sql: """
+                INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate,
+                                         t.lastDate])
+        }
+        guard visibility == "customer" else { return }
+        for c in t.contacts where try contactExists(db, c.contactId) {
+            try db.cachedStatement(sql: """
+                INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
+                ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
+                """).execute(arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
         }
     }
 
     /// Messages (one row per identity key) and their copies. Fields that can differ between loads of the same
     /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)
-    /// and the least content hash.
-    func applyMessages(_ db: Database, _ batch: [DedupedMessage]) throws {
+    /// and the least content hash. The writer's statements are prepared once for the phase.
+    func messageWriter(_ db: Database) throws -> (DedupedMessage) throws -> Void {
         let upsertMessage = try FastStatement(db, sql: Self.upsertMessage)
         let upsertCopy = try FastStatement(db, sql: Self.upsertCopy)
-        for d in batch {
+        return { [self] d in
             let m = d.message
             guard let threadId = threadOf[d.key] else {
                 throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
@@ -146,20 +155,23 @@ final class LoadState {
         ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
             contact_id = excluded.contact_id, rule = excluded.rule
         """
-    static let selectLinkMessage = """
-        SELECT m.direction, t.id AS thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
-        WHERE m.key = ?
+    static let insertParticipant = """
+        INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule) VALUES (?, ?, ?, ?, ?, ?)
         """
+    static let selectLinkMessage = "SELECT direction, thread_id FROM messages WHERE key = ?"
 
     /// Participants, linked as match decided, except on internal threads (never linked). With
     /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
-    /// key or folded key) gets a contact `auto:<key>`.
-    func applyLinks(_ db: Database, _ batch: [ParticipantLink]) throws {
-        let upsertParticipant = try FastStatement(db, sql: Self.upsertParticipant)
+    /// key or folded key) gets a contact `auto:<key>`. The writer's statements are prepared once for the phase;
+    /// into an empty store (no `participants_key` yet: the load builds it last) each link is a plain insert.
+    func linkWriter(_ db: Database) throws -> (ParticipantLink) throws -> Void {
+        let upsertParticipant = try FastStatement(
+            db, sql: try StoreSchema.hasParticipantsKey(db) ? Self.upsertParticipant : Self.insertParticipant)
         let selectMessage = try FastStatement(db, sql: Self.selectLinkMessage)
-        for l in batch {
+        internalThreads = try Set(String.fetchAll(db, sql: "SELECT id FROM threads WHERE visibility = 'internal'"))
+        return { [self] l in
             let m = try linkMessage(selectMessage, l.messageKey)
-            let internalThread = m.visibility == "internal"
+            let internalThread = m.internalThread
             var contactId = l.contactId
             var rule = l.rule?.rawValue
             if internalThread { contactId = nil; rule = nil }
@@ -219,15 +231,16 @@ final class LoadState {
         mailboxesAdded.insert(name)
     }
 
-    /// The stored message of a link: its direction, thread and the thread's visibility.
-    private func linkMessage(_ select: FastStatement, _ key: String)
-        throws -> (key: String, direction: String, threadId: String, visibility: String) {
+    /// The stored message of a link: its direction, thread and whether that thread is internal.
+    private func linkMessage(_ select: FastStatement, _ key: String) throws -> LinkMessage {
         if let last = lastLinkMessage, last.key == key { return last }
-        var found: (key: String, direction: String, threadId: String, visibility: String)?
+        var found: LinkMessage?
         select.bind(1, key)
-        _ = try select.first(columns: 3) { row in
-            // All three columns are NOT NULL in the schema.
-            found = (key: key, direction: row[0] ?? "", threadId: row[1] ?? "", visibility: row[2] ?? "")
+        _ = try select.first(columns: 2) { row in
+            // Both columns are NOT NULL in the schema.
+            let threadId = row[1] ?? ""
+            found = LinkMessage(key: key, direction: row[0] ?? "", threadId: threadId,
+                                internalThread: internalThreads.contains(threadId))
         }
         guard let found else {
             throw MailroomError(.input, "a link of match/links.ndjson names a message that "

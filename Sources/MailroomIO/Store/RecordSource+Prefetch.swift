@@ -5,7 +5,8 @@ extension RecordSource {
     /// up to `ahead` chunks of `chunk` records in advance: the load writes to SQLite on one core while the next
     /// records are parsed on the other. `body` sees the same records in the same order, and a read error after
     /// the records that precede it, exactly as `forEach` would give them. When `body` throws, the reader is
-    /// stopped and waited for before the error is rethrown.
+    /// stopped and waited for before the error is rethrown. Chunks `body` is done with go back to the reader,
+    /// which frees them: tearing down thousands of decoded records is work for the other core too.
     func forEachPrefetched(chunk: Int = 256, ahead: Int = 8, _ body: (R) throws -> Void) throws {
         let channel = PrefetchChannel<R>(capacity: max(1, ahead))
         let size = max(1, chunk)
@@ -35,6 +36,7 @@ extension RecordSource {
         }
         while let records = try channel.take() {
             for r in records { try body(r) }
+            channel.giveBack(records)
         }
     }
 }
@@ -47,6 +49,8 @@ private final class PrefetchChannel<R>: @unchecked Sendable {  // every access t
     private let condition = NSCondition()
     private let capacity: Int
     private var chunks: [[R]] = []
+    /// Chunks the consumer is done with, freed by the reader on its next `put`.
+    private var done: [[R]] = []
     private var ended = false
     private var failure: Error?
     private var stopped = false
@@ -54,12 +58,22 @@ private final class PrefetchChannel<R>: @unchecked Sendable {  // every access t
     init(capacity: Int) { self.capacity = capacity }
 
     func put(_ chunk: [R]) throws {
+        var finished: [[R]] = []
+        defer { finished.removeAll() }  // outside the lock, on the reader's thread
         condition.lock()
         defer { condition.unlock() }
         while chunks.count >= capacity && !stopped { condition.wait() }
         if stopped { throw Stopped() }
         chunks.append(chunk)
+        swap(&finished, &done)
         condition.broadcast()
+    }
+
+    /// Hands a chunk the consumer has finished with back to the reader, to be freed there.
+    func giveBack(_ chunk: [R]) {
+        condition.lock()
+        defer { condition.unlock() }
+        if !ended { done.append(chunk) }
     }
 
     func finish(_ error: Error?) {

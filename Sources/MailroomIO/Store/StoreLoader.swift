@@ -56,19 +56,19 @@ public struct StoreLoader {
         }
         let state = LoadState(runId: run.runId, options: options)
 
-        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in }) { db, batch in
-            _ = try CRMStore.upsertContacts(db, batch)
+        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in }) { db in
+            { c in _ = try CRMStore.upsertContacts(db, CollectionOfOne(c)) }
         }
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
             for k in t.messageKeys { state.threadOf[k] = t.threadId }
-        }) { db, batch in try state.applyThreads(db, batch) }
+        }) { db in { t in try state.applyThread(db, t) } }
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
             state.observe(m)
-        }) { db, batch in try state.applyMessages(db, batch) }
+        }, writer: state.messageWriter)
         s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
-        }) { db, batch in try state.applyLinks(db, batch) }
+        }, writer: state.linkWriter)
 
         s = try finish(run, s)
         try fault.hit("load.finish.afterCommit")
@@ -110,6 +110,9 @@ public struct StoreLoader {
             for m in run.mailboxes {
                 try db.execute(sql: "INSERT OR IGNORE INTO mailboxes(name) VALUES (?)", arguments: [m])
             }
+            // Into an empty store, the large tables' secondary indexes are built after the rows (`finish`);
+            // otherwise those an interrupted load into an empty store left unbuilt are built now.
+            if try !StoreSchema.dropDeferredIndexesIfEmpty(db) { try StoreSchema.createMissingIndexes(db) }
             try db.execute(sql: """
                 INSERT INTO checkpoints(run_id, phase, position, input, updated_at) VALUES (?, 'contacts', 0, ?, ?)
                 ON CONFLICT(run_id) DO UPDATE SET phase = 'contacts', position = 0, input = excluded.input,
@@ -120,35 +123,42 @@ public struct StoreLoader {
     }
 
     /// Reads every record of a phase (so counts and in-memory maps are whole), skips those an earlier attempt
-    /// committed, and commits the rest in batches with the checkpoint. Returns the number of records.
+    /// committed, and writes the rest as they arrive, committing every `batchSize` records with the checkpoint:
+    /// no batch of records is held in memory, only SQLite's page cache. Returns the number of records.
     private func runPhase<R>(_ runId: String, _ phase: Phase, _ source: RecordSource<R>,
                              _ resume: (phase: Phase, position: Int),
                              observe: (R) throws -> Void,
-                             apply: (Database, [R]) throws -> Void) throws -> Int {
+                             writer: (Database) throws -> (R) throws -> Void) throws -> Int {
         let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
-        var batch: [R] = []
-        batch.reserveCapacity(options.batchSize)
         var count = 0
-        func flush(position: Int, phaseDone: Bool) throws {
-            try store.write("load \(phase.rawValue) into the store") { db in
-                try apply(db, batch)
+        try store.writeInTransactions("load \(phase.rawValue) into the store") { db in
+            let apply = try writer(db)
+            var pending = 0
+            func commit(position: Int, phaseDone: Bool) throws {
                 try saveCheckpoint(db, runId, phaseDone ? phase.next : phase, phaseDone ? 0 : position)
                 try fault.hit("load.batch.beforeCommit")
+                try db.commit()
+                try fault.hit("load.batch.afterCommit")
+                logger.debug("load batch committed", metadata: ["run.id": "\(runId)",
+                                                                "load.phase": "\(phase.rawValue)",
+                                                                "load.position": "\(position)",
+                                                                "load.batch": "\(pending)"])
+                pending = 0
             }
-            try fault.hit("load.batch.afterCommit")
-            logger.debug("load batch committed", metadata: ["run.id": "\(runId)", "load.phase": "\(phase.rawValue)",
-                                                            "load.position": "\(position)",
-                                                            "load.batch": "\(batch.count)"])
-            batch.removeAll(keepingCapacity: true)
+            try source.forEachPrefetched { r in
+                try observe(r)
+                count += 1
+                if count <= skip { return }
+                if pending == 0 { try db.beginTransaction(.immediate) }
+                try apply(r)
+                pending += 1
+                if pending == options.batchSize { try commit(position: count, phaseDone: false) }
+            }
+            if skip != Int.max {
+                if pending == 0 { try db.beginTransaction(.immediate) }
+                try commit(position: count, phaseDone: true)
+            }
         }
-        try source.forEachPrefetched { r in
-            try observe(r)
-            count += 1
-            if count <= skip { return }
-            batch.append(r)
-            if batch.count == options.batchSize { try flush(position: count, phaseDone: false) }
-        }
-        if skip != Int.max { try flush(position: count, phaseDone: true) }
         return count
     }
 
@@ -162,8 +172,9 @@ public struct StoreLoader {
                 SELECT count(*) FROM threads WHERE visibility = 'internal' AND proposed_class <> 'internal-only'
                 """) ?? 0
             try db.execute(sql: """
-                UPDATE runs SET status = 'ok', finished_at = ?, counts = ?, message = ? WHERE id = ?
+                UPDATE runs SET status = 'ok', finished_at = ?, counts = ?, message = ?, error_code = NULL WHERE id = ?
                 """, arguments: [stamp, s.countsJSON, s.message, run.runId])
+            try StoreSchema.createMissingIndexes(db)
             try saveCheckpoint(db, run.runId, .done, 0)
             for c in run.cursors { try CRMStore.saveCursor(db, c, now: now()) }
             try fault.hit("load.finish")

@@ -2,7 +2,8 @@ import GRDB
 
 /// The CRM store's SQLite schema, applied by named migrations.
 ///
-/// ## Store schema (version 1, migration `v1-core`)
+/// ## Store schema (version 1, migration `v1-core`; `v2-lifecycle` and `v3-load-indexes` change it, see
+/// `MailboxSchema` and `StoreSchema+V3.swift`)
 ///
 /// The store is one SQLite file (WAL journal, foreign keys on). `PRAGMA application_id` is `0x4D524F4D` ("MROM")
 /// and `PRAGMA user_version` is the schema version; a file with a newer version than the binary knows is refused
@@ -17,7 +18,7 @@ import GRDB
 /// | `threads` | thread | `id` (`t` + 16 hex) | `visibility` (`customer` or `internal`), `class` (`matched`, `unmatched`, `internal-only`: the class when first stored, upgraded unmatched → matched), `proposed_class` (the latest load's class: differs when an internal thread was kept internal), `subject`, `first_date`, `last_date` |
 /// | `messages` | message identity | `key` (dedupe identity key) | `message_id`, `content_hash`, `thread_id`, `mailbox`, `direction` (`sent`/`received`), `date` (ISO 8601 UTC), `subject`, `snippet`, `bulk` |
 /// | `message_copies` | copy of a message in a folder | `copy_id` | `message_key`, `mailbox`, `folder`, `flags` (JSON array) |
-/// | `participants` | (message, role, address) | `(message_key, role, address)` | `is_internal`, `contact_id` (null unless linked), `rule` (`primary-email`, `other-email`, `dot-plus-folding`, `created-from-sent`) |
+/// | `participants` | (message, role, address) | `(message_key, role, address)` (unique index `participants_key` since v3) | `is_internal`, `contact_id` (null unless linked), `rule` (`primary-email`, `other-email`, `dot-plus-folding`, `created-from-sent`) |
 /// | `thread_contacts` | contact linked to a thread through an address | `(thread_id, contact_id, address)` | `rule` |
 /// | `runs` | load or contacts import | `id` (the run id) | `kind` (`load`, `contacts-import`), `window_start`, `window_end`, `mailboxes` (JSON array), `started_at`, `finished_at`, `status` (`running`, `ok`, `failed`), `counts` (JSON object), `message` (one line for a person) |
 /// | `checkpoints` | run | `run_id` | `phase` (`contacts`, `threads`, `messages`, `links`, `done`), `position` (records of the phase already committed), `input` (fingerprint of the run's input files: a checkpoint is only resumed over the same input), `updated_at` |
@@ -29,7 +30,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 2
+    public static let version = 3
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -43,6 +44,7 @@ public enum StoreSchema {
             try db.execute(sql: "INSERT INTO schema_info(key, value) VALUES ('schema_version', '1')")
         }
         m.registerMigration("v2-lifecycle") { db in try MailboxSchema.migrateV2(db) }
+        m.registerMigration("v3-load-indexes") { db in try migrateV3(db) }
         return m
     }
 

@@ -1,0 +1,57 @@
+/// Byte-level searches and tests for the common all-ASCII header text, with the same answers as the general
+/// (Foundation or Character) operations they stand in for.
+extension String {
+    /// Whether the text holds `needle`, a non-empty ASCII string without CR, LF, `;`, `` ` `` or `K`; the same
+    /// answer as `contains(_:)` (a canonical-equivalence search). A byte match followed by ASCII (or the end) is a
+    /// match there too, and text without the needle's bytes has no canonical equivalent of it (only those three
+    /// characters have non-ASCII singleton equivalents). Only when every byte match is followed by a non-ASCII
+    /// byte (possibly a combining mark) does the general search decide.
+    func containsASCII(_ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        var s = self
+        let found: Bool? = s.withUTF8 { h in
+            guard n.count <= h.count else { return false }
+            var matched = false
+            var i = 0
+            let first = n[0]
+            while i <= h.count - n.count {
+                if h[i] == first {
+                    var k = 1
+                    while k < n.count, h[i + k] == n[k] { k += 1 }
+                    if k == n.count {
+                        let after = i + n.count
+                        if after == h.count || h[after] < 0x80 { return true }
+                        matched = true
+                    }
+                }
+                i += 1
+            }
+            return matched ? nil : false
+        }
+        return found ?? contains(String(decoding: n, as: UTF8.self))
+    }
+
+    /// Whether every UTF-8 byte is ASCII.
+    var isASCII: Bool {
+        var s = self
+        return s.withUTF8 { ASCIIBytes.isASCII($0) }
+    }
+}
+
+/// Helpers over ASCII bytes.
+enum ASCIIBytes {
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var acc: UInt8 = 0
+        for c in b { acc |= c }
+        return acc < 0x80
+    }
+
+    /// What `Character.isLetter` answers for ASCII.
+    @inline(__always) static func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
+
+    /// What `Character.isNumber` answers for ASCII.
+    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// Letters and digits (what `Character.isLetter || isNumber` answers for ASCII).
+    @inline(__always) static func isAlphanumeric(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) }
+}

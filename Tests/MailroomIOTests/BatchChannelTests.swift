@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import MailroomIO
+
+@Suite struct BatchChannelTests {
+    struct Broken: Error {}
+
+    /// Everything sent arrives once, in order, though the producer is held back by the small capacity.
+    @Test func batchesArriveInOrderThroughASmallQueue() throws {
+        let channel = BatchChannel<Int>(capacity: 2)
+        let producer = BackgroundTask { () -> Void in
+            for i in 0..<100 { try channel.send([2 * i, 2 * i + 1]) }
+            channel.finish()
+        }
+        var got: [Int] = []
+        while let b = try channel.receive() { got += b }
+        try producer.wait()
+        #expect(got == Array(0..<200))
+    }
+
+    /// A producer's error reaches the consumer after the batches sent before it, never instead of them.
+    @Test func theProducersErrorComesAfterWhatItSent() throws {
+        let channel = BatchChannel<Int>(capacity: 4)
+        try channel.send([1])
+        try channel.send([2])
+        channel.finish(error: Broken())
+        #expect(try channel.receive() == [1])
+        #expect(try channel.receive() == [2])
+        #expect(throws: Broken.self) { try channel.receive() }
+    }
+
+    /// A consumer that stops releases a producer blocked on a full queue: its send throws.
+    @Test func cancellingReleasesABlockedProducer() throws {
+        let channel = BatchChannel<Int>(capacity: 1)
+        let producer = BackgroundTask { () -> Int in
+            var sent = 0
+            do {
+                while true {
+                    try channel.send([sent])
+                    sent += 1
+                }
+            } catch is BatchChannel<Int>.Cancelled {
+                return sent
+            }
+        }
+        #expect(try channel.receive() == [0])
+        channel.cancel()
+        #expect(try producer.wait() >= 1)
+    }
+}
