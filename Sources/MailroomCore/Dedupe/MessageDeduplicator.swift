@@ -7,8 +7,9 @@ public enum DedupeDecision: Sendable, Equatable {
 }
 
 /// Decides, one copy at a time in input order, whether a normalized message is a new identity or another copy of
-/// one already kept. Streaming: it holds only Message-IDs and content hashes, in compact tables (about their own
-/// bytes plus a few words per identity), never messages.
+/// one already kept. Streaming: it holds only Message-IDs and content hashes, interned once each in
+/// `StringTable`s (about their own bytes plus a few words per identity), never messages. Ids and hashes are
+/// compared as `String` compares them (canonically equivalent spellings are one id).
 ///
 /// Keys (see `DedupedMessage.key`):
 /// - with a Message-ID: `mid:<id>` the first time. The same id with the same content hash again is a duplicate
@@ -22,16 +23,16 @@ public struct MessageDeduplicator: Sendable {
     public static let sameMessageId = "same-message-id"
     public static let sameContentHash = "same-content-hash"
 
-    /// Message-IDs of identities kept as `mid:<id>`, with the content hash and number of each (same index).
-    private var ids = ByteStringTable()
-    private var firstHashes = ByteStringTable()
-    private var firstHashOfId: [Int32] = []
+    private var ids = StringTable()
+    private var hashes = StringTable()
+    /// By canonical id in `ids`: the number of the identity kept as `mid:<id>` and the canonical id (in
+    /// `hashes`) of its content hash; -1 where the id has none.
     private var identityOfId: [Int32] = []
+    private var firstHashOfId: [Int32] = []
+    /// By canonical id in `hashes`: the number of the identity kept as `hash:<hash>`, or -1.
+    private var identityOfHash: [Int32] = []
     /// "<id> <hash>" → identity number, for messages that reuse a Message-ID with other content (rare).
     private var variants: [String: Int] = [:]
-    /// Content hashes of kept messages without a Message-ID, with the number of each (same index).
-    private var hashes = ByteStringTable()
-    private var identityOfHash: [Int32] = []
 
     public init() {}
 
@@ -56,24 +57,25 @@ public struct MessageDeduplicator: Sendable {
     /// The same decision from the two fields it depends on.
     public mutating func observe(messageId: String?, contentHash hash: String) -> DedupeDecision {
         lastReusesId = false
+        let h = Int(Self.intern(hash, in: &hashes, growing: &identityOfHash))
         guard let id = messageId, !id.isEmpty else {
             let key = Self.key(messageId: nil, contentHash: hash, reusesId: false)
-            let (h, inserted) = Self.packed(hash) { hashes.insert($0) }
-            if inserted {
-                identityOfHash.append(Int32(keep()))
+            if identityOfHash[h] < 0 {
+                identityOfHash[h] = Int32(keep())
                 return .keep(key: key)
             }
             lastIdentity = Int(identityOfHash[h])
             return .duplicate(of: key, reason: Self.sameContentHash)
         }
         let key = Self.key(messageId: id, contentHash: hash, reusesId: false)
-        let (i, inserted) = ids.insert(id)
-        if inserted {
-            firstHashOfId.append(Int32(Self.packed(hash) { firstHashes.insert($0) }.index))
-            identityOfId.append(Int32(keep()))
+        let i = Int(Self.intern(id, in: &ids, growing: &identityOfId))
+        firstHashOfId.append(contentsOf: repeatElement(-1, count: identityOfId.count - firstHashOfId.count))
+        if identityOfId[i] < 0 {
+            identityOfId[i] = Int32(keep())
+            firstHashOfId[i] = Int32(h)
             return .keep(key: key)
         }
-        if Self.packed(hash, { firstHashes.index(of: $0) }) == Int(firstHashOfId[i]) {
+        if firstHashOfId[i] == Int32(h) {
             lastIdentity = Int(identityOfId[i])
             return .duplicate(of: key, reason: Self.sameMessageId)
         }
@@ -88,27 +90,13 @@ public struct MessageDeduplicator: Sendable {
         return .keep(key: variantKey)
     }
 
-    /// A content hash as the tables store it: the 32 bytes a SHA-256 hex digest spells, tagged 1, or (any other
-    /// spelling) its own bytes tagged 2. Half the bytes, and equal exactly when the hashes are equal.
-    private static func packed<T>(_ hash: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        var out = [UInt8](repeating: 1, count: 33)
-        var isDigest = hash.utf8.count == 64
-        if isDigest {
-            var k = 1, high = true
-            for c in hash.utf8 {
-                let v: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
-                default: v = 0xFF
-                }
-                if v == 0xFF { isDigest = false; break }
-                if high { out[k] = v << 4 } else { out[k] |= v; k += 1 }
-                high.toggle()
-            }
-        }
-        if !isDigest { out = [2] + Array(hash.utf8) }
-        return try out.withUnsafeBytes { try body($0) }
+    /// The canonical id of `s` in `table`, with `state` (indexed by id) grown to cover every id, new ones -1.
+    private static func intern(_ s: String, in table: inout StringTable, growing state: inout [Int32]) -> Int32 {
+        // Two statements: in `table.canonical(table.intern(s))` the table would be read before `intern` adds to it.
+        let spelling = table.intern(s)
+        let id = table.canonical(spelling)
+        if state.count < table.count { state.append(contentsOf: repeatElement(-1, count: table.count - state.count)) }
+        return id
     }
 
     private mutating func keep() -> Int {

@@ -1,34 +1,6 @@
 import Testing
 @testable import MailroomCore
 
-@Suite struct ByteStringTableTests {
-    @Test func entriesAreNumberedInInsertionOrderAndFoundExactly() {
-        var t = ByteStringTable()
-        #expect(t.index(of: "a@x") == nil)
-        #expect(t.insert("a@x") == (0, true))
-        #expect(t.insert("") == (1, true))
-        #expect(t.insert("é@ü.example") == (2, true))
-        #expect(t.insert("a@x") == (0, false))
-        #expect(t.index(of: "") == 1)
-        #expect(t.index(of: "A@x") == nil)
-        #expect(t.index(of: "a@x ") == nil)
-        #expect(t[2] == "é@ü.example")
-        #expect(t.count == 3)
-    }
-
-    @Test func manyEntriesSurviveGrowthAndKeepTheirIndices() {
-        var t = ByteStringTable()
-        let n = 20_000
-        for i in 0..<n { #expect(t.insert("id-\(i)@host.example").index == i) }
-        #expect(t.count == n)
-        for i in stride(from: 0, to: n, by: 7) {
-            #expect(t.index(of: "id-\(i)@host.example") == i)
-            #expect(t[i] == "id-\(i)@host.example")
-        }
-        #expect(t.index(of: "id-\(n)@host.example") == nil)
-    }
-}
-
 @Suite struct DedupeScanTests {
     static func fields(_ copy: Int, id: String?, hash: String) -> NormalizedIdentityFields {
         var f = try! NormalizedIdentityFields(json: .object(["copyId": .string("m/INBOX/\(copy)"), "mailbox": .string("m"),
@@ -67,5 +39,18 @@ import Testing
             let read = try NormalizedIdentityFields(jsonBytes: m.jsonBytes())
             #expect(NormalizedIdentityFields(m) == read)
         }
+    }
+
+    /// Message-IDs and hashes are one identity exactly when they are equal as Strings: canonically equivalent
+    /// spellings (precomposed and decomposed é) are the same id, as they were with `String`-keyed dictionaries.
+    @Test func canonicallyEquivalentIdsAreOneIdentity() {
+        var d = MessageDeduplicator()
+        let hash = String(repeating: "ab", count: 32)
+        #expect(d.observe(messageId: "caf\u{E9}@x.example", contentHash: hash) == .keep(key: "mid:caf\u{E9}@x.example"))
+        #expect(d.observe(messageId: "cafe\u{301}@x.example", contentHash: hash)
+            == .duplicate(of: "mid:cafe\u{301}@x.example", reason: MessageDeduplicator.sameMessageId))
+        #expect(d.lastIdentity == 0)
+        #expect(d.observe(messageId: "Caf\u{E9}@x.example", contentHash: hash) == .keep(key: "mid:Caf\u{E9}@x.example"))
+        #expect(d.lastIdentity == 1)
     }
 }

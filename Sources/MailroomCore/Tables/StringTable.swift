@@ -1,4 +1,4 @@
-/// Interned strings for the match stage: every distinct byte sequence once, in one paged arena (`StringList`),
+/// Interned strings for the stages that keep state per message (dedupe and match): every distinct byte sequence once, in one paged arena (`StringList`),
 /// named by a dense `Int32` id found through an open-addressing index (exact bytes; a hash only picks the slot to probe).
 ///
 /// Equality and order follow Swift's `String`, which compares canonically equivalent spellings as equal and
@@ -137,9 +137,17 @@ struct StringTable: Sendable {
         slots = fresh
     }
 
-    /// 64-bit mix of the bytes, eight at a time.
+    /// Chosen at random for each process, like `Hasher`'s seed: mail is input from strangers, and a fixed hash
+    /// would let crafted Message-IDs collide on purpose. Ids never depend on it.
+    private static let seed: UInt64 = {
+        var h = Hasher()
+        h.combine(0x5EED)
+        return UInt64(bitPattern: Int64(h.finalize()))
+    }()
+
+    /// 64-bit mix of the bytes, eight at a time, from the process's seed.
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
+        var h: UInt64 = seed ^ 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
         guard let base = b.baseAddress else { return h }
         let raw = UnsafeRawPointer(base)
         var i = 0
