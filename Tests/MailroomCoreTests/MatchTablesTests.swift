@@ -95,3 +95,21 @@ import Testing
         #expect(withKeys.threadCount == 2)
     }
 }
+
+/// The load's key → thread map answers as the `[String: String]` it replaces.
+@Suite struct ThreadOfKeyTests {
+    @Test func keysFindTheirThreadAndUnknownKeysFindNone() {
+        var map = ThreadOfKey()
+        map.add(thread: "t1", keys: ["mid:a@x", "mid:caf\u{E9}@x", "hash:00"])
+        map.add(thread: "t2", keys: ["mid:b@x"])
+        var dict: [String: String] = [:]
+        for k in ["mid:a@x", "mid:caf\u{E9}@x", "hash:00"] { dict[k] = "t1" }
+        dict["mid:b@x"] = "t2"
+        for k in ["mid:a@x", "mid:b@x", "hash:00", "mid:cafe\u{301}@x", "mid:c@x", "", "mid:A@x"] {
+            #expect(map.threadId(for: k) == dict[k], "\(k)")
+        }
+        #expect(map.count == 4)
+        map.add(thread: "t3", keys: ["mid:a@x"])
+        #expect(map.threadId(for: "mid:a@x") == "t3")
+    }
+}

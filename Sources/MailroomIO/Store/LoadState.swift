@@ -1,11 +1,12 @@
 import GRDB
+import MailroomCore
 
 /// The upserts of one load, and what it remembers between phases (built from every record, committed or not).
 final class LoadState {
     let runId: String
     let options: LoadOptions
     /// Message identity key → thread id, from `match/threads.ndjson`.
-    var threadOf: [String: String] = [:]
+    var threadOf = ThreadOfKey()
     /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
     var names: [String: String] = [:]
     /// Mailboxes this load has already inserted (in a committed batch or the open one: a failed batch ends the
@@ -97,7 +98,7 @@ final class LoadState {
         let upsertCopy = try FastStatement(db, sql: Self.upsertCopy)
         return { [self] d in
             let m = d.message
-            guard let threadId = threadOf[d.key] else {
+            guard let threadId = threadOf.threadId(for: d.key) else {
                 throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
                                     + "match/threads.ndjson: rerun the match stage")
             }

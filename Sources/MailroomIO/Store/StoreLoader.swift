@@ -60,7 +60,7 @@ public struct StoreLoader {
             { c in _ = try CRMStore.upsertContacts(db, CollectionOfOne(c)) }
         }
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
-            for k in t.messageKeys { state.threadOf[k] = t.threadId }
+            state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
         }) { db in { t in try state.applyThread(db, t) } }
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
