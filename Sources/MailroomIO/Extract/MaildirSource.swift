@@ -41,10 +41,12 @@ enum MaildirSource {
             var seen = Set<String>()
             // Files on a cold disk are read one small request at a time: asking the kernel for the next ones
             // ahead keeps several reads in flight (normalize reads the same files again soon after).
-            let paths = files.map { FileTree.join(FileTree.join(dir, $0.sub), $0.name) }
-            for p in paths.prefix(readAheadFiles) { readAhead(p) }
+            func readAhead(_ k: Int) {
+                if k < files.count { Self.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name)) }
+            }
+            for k in 0..<min(readAheadFiles, files.count) { readAhead(k) }
             for (k, f) in files.enumerated() {
-                if k + readAheadFiles < paths.count { readAhead(paths[k + readAheadFiles]) }
+                readAhead(k + readAheadFiles)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
