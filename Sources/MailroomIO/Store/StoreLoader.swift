@@ -66,6 +66,8 @@ public struct StoreLoader {
             s.copies += m.copies.count
             state.observe(m)
         }, writer: state.messageWriter)
+        state.threadOf = ThreadOfKey()  // only messages need it: freed before the links and the index build
+        PipelineRunner.releaseFreedMemory()
         s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, writer: state.linkWriter)
