@@ -25,11 +25,13 @@ enum EmlSource {
         }
         files.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
         var buffer: [UInt8] = []
-        for f in files {
+        func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
+        for k in 0..<min(MessageFile.readAheadFiles, files.count) { MessageFile.readAhead(path(k)) }
+        for (k, f) in files.enumerated() {
+            if k + MessageFile.readAheadFiles < files.count { MessageFile.readAhead(path(k + MessageFile.readAheadFiles)) }
             let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
                                  locator: Locator(file: f.relative, offset: 0, length: f.size))
-            let path = base.isEmpty ? f.relative : FileTree.join(base, f.relative)
-            guard try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy, found: found) else {
+            guard try MessageFile.readHeader(path: path(k), size: f.size, into: &buffer, copy: copy, found: found) else {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
                 skipped += 1
                 continue

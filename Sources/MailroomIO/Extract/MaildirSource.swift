@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import MailroomCore
 
 /// The Maildir source: one Maildir, or a tree of Maildir folders.
@@ -39,14 +36,12 @@ enum MaildirSource {
                 a.name == b.name ? a.sub < b.sub : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
             }
             var seen = Set<String>()
-            // Files on a cold disk are read one small request at a time: asking the kernel for the next ones
-            // ahead keeps several reads in flight (normalize reads the same files again soon after).
             func readAhead(_ k: Int) {
-                if k < files.count { Self.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name)) }
+                if k < files.count { MessageFile.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name)) }
             }
-            for k in 0..<min(readAheadFiles, files.count) { readAhead(k) }
+            for k in 0..<min(MessageFile.readAheadFiles, files.count) { readAhead(k) }
             for (k, f) in files.enumerated() {
-                readAhead(k + readAheadFiles)
+                readAhead(k + MessageFile.readAheadFiles)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
@@ -66,19 +61,6 @@ enum MaildirSource {
                 }
             }
         }
-    }
-
-    /// How many files ahead of the one being read the kernel is asked to read.
-    static let readAheadFiles = 64
-
-    /// Asks the kernel to start reading the whole file into its cache (it does not wait for the read).
-    static func readAhead(_ path: String) {
-        #if canImport(Glibc)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return }
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED)
-        close(fd)
-        #endif
     }
 
     /// Every Maildir folder of the tree at `rootPath`, sorted by folder name.
