@@ -113,3 +113,20 @@ import Testing
         #expect(map.threadId(for: "mid:a@x") == "t3")
     }
 }
+
+/// `StringMap` answers as the `[String: Int32]` it stands for: equal spellings are one key.
+@Suite struct StringMapTests {
+    @Test func valuesAreFoundUnderEveryEqualSpellingAndSetOnce() {
+        var map = StringMap()
+        #expect(map.value(for: "a@x") == nil)
+        #expect(map.valueOrSet("caf\u{E9}@x", 7) == nil)
+        #expect(map.valueOrSet("cafe\u{301}@x", 9) == 7, "an equal spelling finds the value set first")
+        #expect(map.value(for: "cafe\u{301}@x") == 7)
+        #expect(map.value(for: "Caf\u{E9}@x") == nil)
+        map.set("a@x", to: 0)
+        map.set("a@x", to: 3)
+        #expect(map.value(for: "a@x") == 3)
+        #expect(map.value(for: "a@x ") == nil)
+        #expect(map.count == 2)
+    }
+}

@@ -7,8 +7,8 @@ public enum DedupeDecision: Sendable, Equatable {
 }
 
 /// Decides, one copy at a time in input order, whether a normalized message is a new identity or another copy of
-/// one already kept. Streaming: it holds only Message-IDs and content hashes, interned once each in
-/// `StringTable`s (about their own bytes plus a few words per identity), never messages. Ids and hashes are
+/// one already kept. Streaming: it holds only Message-IDs and content hashes, once each in `StringMap`s and a
+/// `StringTable` (about their own bytes plus a few words per identity), never messages. Ids and hashes are
 /// compared as `String` compares them (canonically equivalent spellings are one id).
 ///
 /// Keys (see `DedupedMessage.key`):
@@ -23,14 +23,13 @@ public struct MessageDeduplicator: Sendable {
     public static let sameMessageId = "same-message-id"
     public static let sameContentHash = "same-content-hash"
 
-    private var ids = StringTable()
+    /// Message-ID → number of the identity kept as `mid:<id>`.
+    private var identityOfId = StringMap()
+    /// Content hashes of `mid:` identities, and by identity number the canonical id of its hash (-1 for others).
     private var hashes = StringTable()
-    /// By canonical id in `ids`: the number of the identity kept as `mid:<id>` and the canonical id (in
-    /// `hashes`) of its content hash; -1 where the id has none.
-    private var identityOfId: [Int32] = []
-    private var firstHashOfId: [Int32] = []
-    /// By canonical id in `hashes`: the number of the identity kept as `hash:<hash>`, or -1.
-    private var identityOfHash: [Int32] = []
+    private var firstHash: [Int32] = []
+    /// Content hash → number of the identity kept as `hash:<hash>`.
+    private var identityOfHash = StringMap()
     /// "<id> <hash>" → identity number, for messages that reuse a Message-ID with other content (rare).
     private var variants: [String: Int] = [:]
 
@@ -57,26 +56,24 @@ public struct MessageDeduplicator: Sendable {
     /// The same decision from the two fields it depends on.
     public mutating func observe(messageId: String?, contentHash hash: String) -> DedupeDecision {
         lastReusesId = false
-        let h = Int(Self.intern(hash, in: &hashes, growing: &identityOfHash))
         guard let id = messageId, !id.isEmpty else {
             let key = Self.key(messageId: nil, contentHash: hash, reusesId: false)
-            if identityOfHash[h] < 0 {
-                identityOfHash[h] = Int32(keep())
-                return .keep(key: key)
+            if let known = identityOfHash.valueOrSet(hash, Int32(keptCount)) {
+                lastIdentity = Int(known)
+                return .duplicate(of: key, reason: Self.sameContentHash)
             }
-            lastIdentity = Int(identityOfHash[h])
-            return .duplicate(of: key, reason: Self.sameContentHash)
-        }
-        let key = Self.key(messageId: id, contentHash: hash, reusesId: false)
-        let i = Int(Self.intern(id, in: &ids, growing: &identityOfId))
-        firstHashOfId.append(contentsOf: repeatElement(-1, count: identityOfId.count - firstHashOfId.count))
-        if identityOfId[i] < 0 {
-            identityOfId[i] = Int32(keep())
-            firstHashOfId[i] = Int32(h)
+            keep()
             return .keep(key: key)
         }
-        if firstHashOfId[i] == Int32(h) {
-            lastIdentity = Int(identityOfId[i])
+        let key = Self.key(messageId: id, contentHash: hash, reusesId: false)
+        let h = hashes.internCanonical(hash)
+        guard let known = identityOfId.valueOrSet(id, Int32(keptCount)) else {
+            keep()
+            firstHash[lastIdentity] = h
+            return .keep(key: key)
+        }
+        if firstHash[Int(known)] == h {
+            lastIdentity = Int(known)
             return .duplicate(of: key, reason: Self.sameMessageId)
         }
         lastReusesId = true
@@ -90,18 +87,11 @@ public struct MessageDeduplicator: Sendable {
         return .keep(key: variantKey)
     }
 
-    /// The canonical id of `s` in `table`, with `state` (indexed by id) grown to cover every id, new ones -1.
-    private static func intern(_ s: String, in table: inout StringTable, growing state: inout [Int32]) -> Int32 {
-        // Two statements: in `table.canonical(table.intern(s))` the table would be read before `intern` adds to it.
-        let spelling = table.intern(s)
-        let id = table.canonical(spelling)
-        if state.count < table.count { state.append(contentsOf: repeatElement(-1, count: table.count - state.count)) }
-        return id
-    }
-
+    @discardableResult
     private mutating func keep() -> Int {
         lastIdentity = keptCount
         keptCount += 1
+        firstHash.append(-1)
         return lastIdentity
     }
 }

@@ -71,11 +71,9 @@ extension Matcher {
         return out
     }
 
-    /// The canonical id of a string, interning it. (Two statements: `strings.canonical(strings.intern(s))`
-    /// would hold a copy of the table while interning and so copy the whole arena.)
+    /// The canonical id of a string, interning it.
     mutating func canonicalId(_ s: String) -> Int32 {
-        let id = strings.intern(s)
-        return strings.canonical(id)
+        strings.internCanonical(s)
     }
 
     mutating func addParticipant(_ a: Address, isInternal: Bool, to t: Int) {

@@ -5,28 +5,19 @@ public struct ThreadAssignment: Sendable {
     /// Thread ids by thread number (numbered in key order of their messages).
     private let threadIds: [UInt64]
     private let threadOfInput: [Int32]
-    private var keys = StringTable()
-    /// Thread number by canonical key id (-1 for the NFC forms the table adds).
-    private var threadOfKey: [Int32] = []
+    /// Thread number by message key (empty when the builder was told not to keep keys).
+    private var threadOfKey = StringMap()
 
     init(threadIds: [UInt64], threadOfInput: [Int32], keys: [(String, Int32)]) {
         self.threadIds = threadIds
         self.threadOfInput = threadOfInput
-        for (key, thread) in keys {
-            let spelling = self.keys.intern(key)
-            let id = self.keys.canonical(spelling)
-            if threadOfKey.count < self.keys.count {
-                threadOfKey.append(contentsOf: repeatElement(-1, count: self.keys.count - threadOfKey.count))
-            }
-            threadOfKey[Int(id)] = thread
-        }
+        threadOfKey.reserveCapacity(keys.count)
+        for (key, thread) in keys { threadOfKey.set(key, to: thread) }
     }
 
     /// The thread of a message key (nil when the key was not added, or when keys were not kept).
     public func threadId(for key: String) -> String? {
-        guard let id = keys.find(key) ?? keys.find(ICU.nfc(key)) else { return nil }
-        let t = threadOfKey[Int(keys.canonical(id))]
-        return t < 0 ? nil : ThreadIdDigest.string(threadIds[Int(t)])
+        threadOfKey.value(for: key).map { ThreadIdDigest.string(threadIds[Int($0)]) }
     }
 
     /// The thread of the message given in the `index`-th call of `ThreadBuilder.add` (counting from 0), nil past

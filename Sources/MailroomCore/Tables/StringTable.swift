@@ -62,6 +62,20 @@ struct StringTable: Sendable {
         }
     }
 
+    /// The canonical id of `s`, interning it (and its NFC form). Two statements on purpose: in
+    /// `canonical(intern(s))` written at a call site, the table is read before `intern` adds to it (and, held
+    /// meanwhile, makes the arena copy itself).
+    mutating func internCanonical(_ s: String) -> Int32 {
+        let spelling = intern(s)
+        return canonical(spelling)
+    }
+
+    /// The canonical id of a string equal to `s` as `String` compares them, or nil when none was interned.
+    func findCanonical(_ s: String) -> Int32? {
+        guard let id = find(s) ?? find(ICU.nfc(s)) else { return nil }
+        return canonical(id)
+    }
+
     /// The string as it was spelled.
     func string(_ id: Int32) -> String {
         list.string(id)

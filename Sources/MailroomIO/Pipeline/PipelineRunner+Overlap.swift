@@ -2,8 +2,7 @@ import Foundation
 import MailroomCore
 
 extension PipelineRunner {
-    /// Copies handed from extract to normalize per batch, and batches in flight at most.
-    static let overlapBatchSize = 512
+    /// Batches of copies (of `normalizeBatchSize`) in flight from extract to normalize, at most.
     static let overlapBatchesInFlight = 4
 
     /// Extract and normalize of a new run at once: extract scans on a thread of its own and hands each batch of
@@ -25,10 +24,10 @@ extension PipelineRunner {
             let w0 = WallClock.nowMillis(), c0 = WallClock.threadCPUMillis()
             do {
                 var batch: [MessageCopy] = []
-                batch.reserveCapacity(Self.overlapBatchSize)
+                batch.reserveCapacity(Self.normalizeBatchSize)
                 let result = try runExtract { copy in
                     batch.append(copy)
-                    if batch.count == Self.overlapBatchSize {
+                    if batch.count == Self.normalizeBatchSize {
                         try channel.send(batch)
                         batch.removeAll(keepingCapacity: true)
                     }

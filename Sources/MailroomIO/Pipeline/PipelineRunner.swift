@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import MailroomCore
 
@@ -138,23 +135,11 @@ public final class PipelineRunner {
             for s in stage.downstream { manifest.stages[s] = nil }
         }
         try runDir.writeManifest(manifest)
-        Self.releaseFreedMemory()
+        FreedMemory.release()
         logger.info("stage finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)",
                                                   "duration.ms": "\(record.durationMs)"])
         return record
     }
-
-    /// Gives the pages a finished stage freed back to the system (glibc keeps them otherwise, in every thread's
-    /// arena), so that the next stage's peak does not sit on top of the last one's leftovers.
-    static func releaseFreedMemory() {
-        mallocTrim?(0)
-    }
-
-    /// glibc's `malloc_trim`, looked up once (its header is not part of the Glibc module); nil elsewhere.
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        guard let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(f, to: (@convention(c) (Int) -> Int32).self)
-    }()
 
     /// Shows progress of long stages on stderr when it is a terminal.
     public func showProgress(quiet: Bool) {
