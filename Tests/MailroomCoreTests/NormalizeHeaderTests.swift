@@ -195,11 +195,26 @@ import Testing
         "Your message of \"Tue, 5 Mar 2024\" <a@x.example>", "<a@x> " + (1...40).map { "<id\($0 % 23)@x.example>" }.joined(separator: " "),
         "<caf\u{E9}@x.example>", "<a@b> <\u{301}x@y>", "<a@b\u{301}> <c@d>", "<a@XN--BCHER-KVA.example>",
         "<a@Bücher.EXAMPLE>", "(Kommentar \u{E4}) <a@x.example>", "\u{3C}\u{338}a@b> <c@d>", "a@b\u{85}c@d",
+        "<a \t @ \t b.example>", "<a @ @ b.example>", "<x<y<a@b>", "<caf\u{E9}  @  x.example>", "<a @\u{301} b>",
+        "<a\u{301} @ b>", " @ a",
     ]
 
     @Test(arguments: trickyIDText)
     func byteListParsingMatchesTheCharacterParsing(raw: String) {
         #expect(MessageIDs.parseList(raw) == MessageIDs.parseListGeneral(raw))
+    }
+
+    /// Hostile headers (a run of `<`, a long run of blanks beside an `@`) are read in one pass, not one per
+    /// bracket or blank: both paths finish and agree.
+    @Test(arguments: ["", "\u{E9}"])
+    func hostileIdListsAreReadInLinearTime(accent: String) {
+        let brackets = accent + String(repeating: "<", count: 300_000)
+        #expect(MessageIDs.parseList(brackets) == [])
+        #expect(MessageIDs.parseListGeneral(brackets) == [])
+        let blanks = "<a" + accent + String(repeating: " ", count: 200_000) + "@b" + String(repeating: "\t", count: 1000) + ">"
+        #expect(MessageIDs.parseList(blanks) == ["a" + accent + "@b"])
+        #expect(MessageIDs.normalize(blanks) == "a" + accent + "@b")
+        #expect(MessageIDs.normalizeGeneral(blanks) == "a" + accent + "@b")
     }
 
     @Test(arguments: trickyIDText)

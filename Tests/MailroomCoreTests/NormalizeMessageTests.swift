@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MailroomCore
 
@@ -142,7 +143,7 @@ import Testing
         let a = try Self.message(Self.plain)
         let extra = "Delivered-To: me@example.com\nX-Gmail-Labels: Inbox,Important\nStatus: RO\nX-Status: A\n"
         let b = try Self.message("From jane@example.org Tue Mar  5 10:22:01 2024\n" + extra + Self.plain)
-        let c = try Self.message(Self.plain.replacingOccurrences("this is the body.", "this is another body."))
+        let c = try Self.message(Self.plain.replacingOccurrences(of: "this is the body.", with: "this is another body."))
         #expect(a.contentHash == b.contentHash)
         #expect(a.contentHash != c.contentHash)
     }

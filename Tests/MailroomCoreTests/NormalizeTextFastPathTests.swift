@@ -123,7 +123,7 @@ import Testing
     @Test(arguments: ["", "x", "one line", "a\nb", "a\nb\n", "a\n\n\nb\n\n\n", "\n\nlead", "tail  \t\n \n", "x\n\ty \n z"])
     func wholeBodyHashEqualsLineByLineHash(body: String) {
         func hash(_ eol: String, _ text: String) -> String {
-            let message = ("From: a@b.example\nSubject: s\n\n" + text).replacingOccurrences("\n", eol)
+            let message = ("From: a@b.example\nSubject: s\n\n" + text).replacingOccurrences(of: "\n", with: eol)
             return NormalizeFixture.withBytes(message) { b in
                 ContentHash.compute(b, top: HeaderParser.parse(b, range: 0..<b.count, topLevel: true))
             }
@@ -132,7 +132,7 @@ import Testing
         #expect(hash("\r\n", body) == lf)
         #expect(hash("\r", body) == lf)
         #expect(hash("\r\r\n", body) == lf)
-        let mixed = body.replacingOccurrences("\n\n", "\r\n\n")
+        let mixed = body.replacingOccurrences(of: "\n\n", with: "\r\n\n")
         #expect(hash("\n", mixed) == lf)
     }
 

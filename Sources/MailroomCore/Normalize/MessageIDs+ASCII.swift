@@ -31,7 +31,10 @@ extension MessageIDs {
             var pos = 0
             while let open = firstIndex(of: 0x3C, in: t, pos..<end) {
                 pos = open + 1
-                if let close = firstIndex(of: 0x3E, in: t, pos..<end), firstIndex(of: 0x3C, in: t, pos..<close) == nil {
+                // The id is closed when a `>` comes before any other `<` (one scan, so a run of `<` stays linear).
+                var close = pos
+                while close < end, t[close] != 0x3E, t[close] != 0x3C { close += 1 }
+                if close < end, t[close] == 0x3E {
                     add(pos..<close)
                     pos = close + 1
                 } else {
@@ -60,13 +63,27 @@ extension MessageIDs {
         let s = UnsafeBufferPointer(rebasing: t[r])
         guard hasBlankBesideAt(s) else { return canonicalTrimmed(s) }
         // QUIRK: `<9209252113.AA00975@ ebony >`: white space around the `@` is dropped.
-        var v = Array(s)
-        while v.withUnsafeBufferPointer({ hasBlankBesideAt($0) }) {
-            for pair: (UInt8, UInt8) in [(0x20, 0x40), (0x40, 0x20), (0x09, 0x40), (0x40, 0x09)] {
-                v = replacingPair(v, pair)
+        return droppingBlanksBesideAt(s).withUnsafeBufferPointer { canonicalTrimmed($0) }
+    }
+
+    /// `s` without every run of spaces and tabs that touches an `@`: what replacing ` @`, `@ `, `\t@` and `@\t`
+    /// by `@` until none is left gives, in one pass.
+    static func droppingBlanksBesideAt(_ s: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var k = 0
+        while k < s.count {
+            guard s[k] == 0x20 || s[k] == 0x09 else {
+                out.append(s[k])
+                k += 1
+                continue
             }
+            var j = k
+            while j < s.count, s[j] == 0x20 || s[j] == 0x09 { j += 1 }
+            if !((k > 0 && s[k - 1] == 0x40) || (j < s.count && s[j] == 0x40)) { out.append(contentsOf: s[k..<j]) }
+            k = j
         }
-        return v.withUnsafeBufferPointer { canonicalTrimmed($0) }
+        return out
     }
 
     private static func canonicalTrimmed(_ s: UnsafeBufferPointer<UInt8>) -> String? {
@@ -77,23 +94,6 @@ extension MessageIDs {
             for k in (at + 1)..<s.count { out[k] = ByteLines.lowerASCII(s[k]) }
             return s.count
         }
-    }
-
-    /// Every `pair` (left to right, not overlapping) replaced by `@`.
-    private static func replacingPair(_ v: [UInt8], _ pair: (UInt8, UInt8)) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(v.count)
-        var k = 0
-        while k < v.count {
-            if k + 1 < v.count, v[k] == pair.0, v[k + 1] == pair.1 {
-                out.append(0x40)
-                k += 2
-            } else {
-                out.append(v[k])
-                k += 1
-            }
-        }
-        return out
     }
 
     static func hasBlankBesideAt(_ s: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -38,7 +38,8 @@ public enum MessageIDs {
             var rest = Substring(text)
             while let open = rest.firstIndex(of: "<") {
                 rest = rest[rest.index(after: open)...]
-                if let close = rest.firstIndex(of: ">"), !rest[..<close].contains("<") {
+                // Closed when a `>` comes before any other `<` (one scan, so a run of `<` stays linear).
+                if let close = rest.firstIndex(where: { $0 == ">" || $0 == "<" }), rest[close] == ">" {
                     add(rest[..<close])
                     rest = rest[rest.index(after: close)...]
                 } else {
@@ -59,10 +60,7 @@ public enum MessageIDs {
     static func canonical(_ content: String) -> String? {
         var s = content.trimmingWhiteSpace()
         // QUIRK: `<9209252113.AA00975@ ebony >`: white space around the `@` is dropped.
-        while hasBlankBesideAt(s), s.contains(" @") || s.contains("@ ") || s.contains("\t@") || s.contains("@\t") {
-            s = s.replacingOccurrences(" @", "@").replacingOccurrences("@ ", "@")
-                .replacingOccurrences("\t@", "@").replacingOccurrences("@\t", "@")
-        }
+        if hasBlankBesideAt(s) { s = droppingBlanksBesideAt(s) }
         guard let at = s.lastIndex(of: "@"), at != s.startIndex, s.index(after: at) != s.endIndex else { return nil }
         for u in s.unicodeScalars {
             if String.isWhiteSpace(u) || u.value < 0x20 || u.value == 0x7F || u == "<" || u == ">" { return nil }
@@ -70,6 +68,27 @@ public enum MessageIDs {
         let local = s[..<at]
         let domain = s[s.index(after: at)...].lowercased()
         return String(local) + "@" + domain
+    }
+
+    /// `s` without every run of space and tab Characters next to an `@` Character: what replacing ` @`, `@ `,
+    /// `\t@` and `@\t` by `@` until none is left gives, in one pass (the repeated replacing was quadratic in
+    /// the run's length).
+    static func droppingBlanksBesideAt(_ s: String) -> String {
+        let chars = Array(s)
+        var out = ""
+        var k = 0
+        while k < chars.count {
+            guard chars[k] == " " || chars[k] == "\t" else {
+                out.append(chars[k])
+                k += 1
+                continue
+            }
+            var j = k
+            while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+            if !((k > 0 && chars[k - 1] == "@") || (j < chars.count && chars[j] == "@")) { out += String(chars[k..<j]) }
+            k = j
+        }
+        return out
     }
 
     /// Whether the UTF-8 holds a space or tab right before or after an `@`: a cheap byte test that must hold for
@@ -103,20 +122,5 @@ public enum MessageIDs {
             }
         }
         return String(out)
-    }
-}
-
-extension String {
-    /// Literal replacement without Foundation.
-    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.firstRange(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
     }
 }
