@@ -34,7 +34,6 @@ static int map_option(mr_curl_option option, CURLoption *out) {
     case MR_OPT_VERBOSE: *out = CURLOPT_VERBOSE; return 1;
     case MR_OPT_USE_SSL_ALL: *out = CURLOPT_USE_SSL; return 1;
     case MR_OPT_ERRORBUFFER: *out = CURLOPT_ERRORBUFFER; return 1;
-    case MR_OPT_MAXFILESIZE_LARGE: *out = CURLOPT_MAXFILESIZE_LARGE; return 1;
     }
     return 0;
 }
@@ -56,12 +55,6 @@ int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value) {
     CURLoption o;
     if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
     return (int)curl_easy_setopt((CURL *)handle, o, value);
-}
-
-int mr_curl_setopt_off_t(void *handle, mr_curl_option option, int64_t value) {
-    CURLoption o;
-    if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
-    return (int)curl_easy_setopt((CURL *)handle, o, (curl_off_t)value);
 }
 
 int mr_curl_perform(void *handle) { return (int)curl_easy_perform((CURL *)handle); }

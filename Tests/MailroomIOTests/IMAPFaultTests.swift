@@ -54,6 +54,35 @@ struct IMAPFaultTests {
         #expect(s.connections == 3)
     }
 
+    /// `[SERVERBUG]` is as passing on EXAMINE as on a FETCH: retried, not taken for a wrong folder name.
+    @Test func aServerBugOnExamineIsRetriedLikeOnAFetch() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.fault = { conn, verb in verb == "EXAMINE" && conn == 1 ? .serverBug : nil }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let r = try ex.backfill(window: Self.window)
+        #expect(r.copies.count == 5)
+        #expect(sleeps.delays == [0.5])
+    }
+
+    /// A server that answers `UIDNEXT 0` and lists a message as `UID 0` (both malformed: UIDs start at 1) gets
+    /// the run going on, not a crash: the messages in the window are read, and the folder's cursor stays at 0.
+    @Test func aZeroUIDNextAndAZeroUIDDoNotStopTheRun() throws {
+        let inbox = FakeIMAPServer.Folder(name: "INBOX", attributes: "", uidValidity: 5, messages: [
+            .init(uid: 0, internalDate: "20-Jan-2026 10:00:00 +0000", body: Self.message(1)),
+            .init(uid: 2, internalDate: "12-Jan-2026 10:00:02 +0000", body: Self.message(2)),
+        ], uidNext: 0)
+        let s = try FakeIMAPServer(folders: [inbox])
+        defer { s.close() }
+        let ex = Self.extractor(s, sleeps: SleepLog())
+        defer { Self.remove(ex) }
+        let r = try ex.backfill(window: Self.window)
+        #expect(r.copies.compactMap { $0.imap?.uid } == [2])
+        #expect(r.cursors.first?.highestUID == 0)
+    }
+
     @Test func aByeMidFetchIsRetriedAndNothingIsFetchedTwice() throws {
         let s = try Self.server()
         defer { s.close() }

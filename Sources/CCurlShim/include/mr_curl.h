@@ -28,8 +28,7 @@ typedef enum {
     MR_OPT_NOSIGNAL,            /* long */
     MR_OPT_VERBOSE,             /* long */
     MR_OPT_USE_SSL_ALL,         /* long: non-zero sets CURLUSESSL_ALL, zero CURLUSESSL_NONE (never TRY) */
-    MR_OPT_ERRORBUFFER,         /* pointer: char[MR_CURL_ERROR_SIZE] */
-    MR_OPT_MAXFILESIZE_LARGE    /* off_t */
+    MR_OPT_ERRORBUFFER          /* pointer: char[MR_CURL_ERROR_SIZE] */
 } mr_curl_option;
 
 #define MR_CURL_ERROR_SIZE 256
@@ -57,7 +56,6 @@ void mr_curl_easy_cleanup(void *handle);
 int mr_curl_setopt_long(void *handle, mr_curl_option option, long value);
 int mr_curl_setopt_string(void *handle, mr_curl_option option, const char *value);
 int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value);
-int mr_curl_setopt_off_t(void *handle, mr_curl_option option, int64_t value);
 
 int mr_curl_perform(void *handle);
 /* curl_easy_send / curl_easy_recv; the byte count goes to *n. */

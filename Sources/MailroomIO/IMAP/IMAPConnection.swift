@@ -116,13 +116,16 @@ public final class IMAPConnection {
         }
     }
 
+    /// Response codes of a refusal that is worth retrying later (the server is busy or briefly broken).
+    public static let transientCodes: Set<String> = ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE", "SERVERBUG"]
+
     /// Like `run`, but a `NO` or `BAD` completion throws: `[THROTTLED]`/`[UNAVAILABLE]`/`[LIMIT]` as `.network`
     /// (retried), others as `.internalError` naming the command verb.
     public func expectOK(_ command: String, untagged: (IMAPResponse) throws -> Void = { _ in }) throws {
         let r = try run(command, untagged: untagged)
         guard case .tagged(_, let status, let code, let text) = r, status != .ok else { return }
         let verb = command.split(separator: " ").prefix(2).joined(separator: " ")
-        if let code, ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE", "SERVERBUG"].contains(code.name) {
+        if let code, Self.transientCodes.contains(code.name) {
             throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) [\(code.name)] \(text)",
                                 location: endpoint.address)
         }

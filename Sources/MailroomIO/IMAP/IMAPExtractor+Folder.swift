@@ -52,7 +52,7 @@ extension IMAPExtractor {
                     listed.append(f)
                 }
             }
-            if let t = firstTooNew { highest = min(highest, t - 1) }
+            if let t = firstTooNew { highest = min(highest, t > 0 ? t - 1 : 0) }  // UID 0 is malformed, not a trap
             r.highestUID = max(highest, highestSeen[folder.name] ?? 0)
             highestSeen[folder.name] = r.highestUID
             listed.sort { $0.uid! < $1.uid! }

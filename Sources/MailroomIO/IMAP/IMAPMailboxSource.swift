@@ -33,19 +33,17 @@ public enum IMAPMailboxSource {
     }
 
     /// `mailroom sync`: what is new since the stored cursors (a folder without a cursor: `firstWindow`). The caller
-    /// saves `result.cursors` (and `knownMessages`) with the loaded rows, after load succeeds.
+    /// saves `result.cursors` with the loaded rows, after load succeeds.
     public static func sync(_ config: MailboxConfig, pipelineDirectory: String, runDirectory: String,
                             store: IMAPCursorStore, firstWindow: DateWindow,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             logger: Logger = Logger(label: "mailroom.imap"),
-                            emit: (MessageCopy) throws -> Void) throws -> (summary: ExtractSummary, result: IMAPExtractResult,
-                                                                           known: [String: [IMAPKnownMessage]]) {
+                            emit: (MessageCopy) throws -> Void) throws -> (summary: ExtractSummary, result: IMAPExtractResult) {
         let ex = try extractor(config, pipelineDirectory: pipelineDirectory, runDirectory: runDirectory,
                                environment: environment, logger: logger)
         let result = try ex.sync(store: store, firstWindow: firstWindow)
         for c in result.copies { try emit(c) }
-        return (ExtractSummary(found: result.copies.count, inWindow: result.copies.count), result,
-                try ex.knownMessages(result.copies))
+        return (ExtractSummary(found: result.copies.count, inWindow: result.copies.count), result)
     }
 
     /// Dry run / planner: messages and bytes the window holds per folder, from a listing (no bodies fetched).

@@ -12,7 +12,6 @@ public struct IMAPFolderStatus: Sendable, Equatable {
 public final class IMAPSession {
     public let connection: IMAPConnection
     public private(set) var capabilities: Set<String> = []
-    public private(set) var selected: String?
 
     public init(_ endpoint: IMAPEndpoint) throws {
         connection = try IMAPConnection(endpoint)
@@ -55,7 +54,8 @@ public final class IMAPSession {
             switch r {
             case .status(.ok, let code?, _):
                 if code.name == "UIDVALIDITY" { validity = UInt64(code.argument) }
-                if code.name == "UIDNEXT" { uidNext = UInt64(code.argument) }
+                // UIDNEXT is at least 1 (RFC 9051 nz-number); a 0 is ignored like a missing one.
+                if code.name == "UIDNEXT", let n = UInt64(code.argument), n > 0 { uidNext = n }
             case .data(let v):
                 if v.count >= 2, let n = v[0].number, v[1].atom?.uppercased() == "EXISTS" { exists = Int(n) }
             default: break
@@ -63,11 +63,10 @@ public final class IMAPSession {
         }
         guard case .tagged(_, let status, let code, let text) = r else { throw MailroomError(.internalError, "no EXAMINE answer") }
         if status != .ok {
-            if let code, ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE"].contains(code.name) {
+            if let code, IMAPConnection.transientCodes.contains(code.name) {
                 throw MailroomError(.network, "the server at \(endpoint.address) answered EXAMINE with [\(code.name)] \(text)",
                                     location: endpoint.address)
             }
-            selected = nil
             throw MailroomError(.folder, "the folder \"\(folder)\" cannot be opened on \(endpoint.address) (\(text)); check the folder name",
                                 location: folder)
         }
@@ -75,7 +74,6 @@ public final class IMAPSession {
             throw MailroomError(.network, "the server at \(endpoint.address) gave no UIDVALIDITY for \"\(folder)\"",
                                 location: folder)
         }
-        selected = folder
         return IMAPFolderStatus(uidValidity: validity, exists: exists, uidNext: uidNext)
     }
 

@@ -30,7 +30,7 @@ extension PipelineRunner {
         let result: IMAPExtractResult
         if isIMAPSync {
             let store = try imapCursorStore()
-            (summary, result, _) = try IMAPMailboxSource.sync(config, pipelineDirectory: directory, runDirectory: run,
+            (summary, result) = try IMAPMailboxSource.sync(config, pipelineDirectory: directory, runDirectory: run,
                                                              store: store, firstWindow: window, logger: logger) {
                 try writer.write($0)
             }

@@ -18,8 +18,10 @@ final class FakeIMAPServer: @unchecked Sendable {
         var attributes: String
         var uidValidity: UInt64
         var messages: [Message]
+        /// Sent as `[UIDNEXT n]` in the EXAMINE answer when set (any number, malformed ones included).
+        var uidNext: UInt64? = nil
     }
-    enum Fault { case throttled, bye }
+    enum Fault { case throttled, serverBug, bye }
 
     let port: Int
     var folders: [Folder]
@@ -103,6 +105,7 @@ final class FakeIMAPServer: @unchecked Sendable {
             if let f = fault(connection, verb) {
                 switch f {
                 case .throttled: send("\(tag) NO [THROTTLED] too many requests\r\n"); continue
+                case .serverBug: send("\(tag) NO [SERVERBUG] internal error\r\n"); continue
                 case .bye: send("* BYE server going down\r\n"); return
                 }
             }
@@ -132,7 +135,8 @@ final class FakeIMAPServer: @unchecked Sendable {
                 let name = rest.dropFirst("EXAMINE ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
                 guard let f = folders.first(where: { $0.name == name }) else { send("\(tag) NO no such folder\r\n"); continue }
                 selected = f
-                send("* \(f.messages.count) EXISTS\r\n* OK [UIDVALIDITY \(f.uidValidity)] ok\r\n\(tag) OK [READ-ONLY] done\r\n")
+                let next = f.uidNext.map { "* OK [UIDNEXT \($0)] next\r\n" } ?? ""
+                send("* \(f.messages.count) EXISTS\r\n* OK [UIDVALIDITY \(f.uidValidity)] ok\r\n\(next)\(tag) OK [READ-ONLY] done\r\n")
             case "UID SEARCH":
                 send("* SEARCH \((selected?.messages ?? []).map { String($0.uid) }.joined(separator: " "))\r\n\(tag) OK done\r\n")
             case "UID FETCH":
