@@ -59,6 +59,19 @@ import Testing
         }
     }
 
+    /// A load stopped while it finishes (building the indexes deferred on a first load) resumes after its last
+    /// link: every record is read again for the counts, none is written again.
+    @Test func aCrashWhileFinishingResumesAfterTheLastLink() throws {
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        #expect(throws: SimulatedCrash.self) {
+            try F.load(store, Self.input, options: Self.options, fault: .throwing(at: "load.finish", occurrence: 1))
+        }
+        let s = try F.load(store, Self.input, options: Self.options)
+        #expect(s.resumedFrom == "links:\(s.links)")
+        #expect(try StoreDump.canonical(store) == Self.cleanDump())
+    }
+
     @Test(arguments: FaultHook.loadPoints)
     func aCrashThenALoadOfANewRunOfTheSameMailConvergesToTheCleanData(point: String) throws {
         let cleanDir = StoreTempDir()

@@ -60,7 +60,8 @@ public struct StoreLoader {
             { c in _ = try CRMStore.upsertContacts(db, CollectionOfOne(c)) }
         }
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
-            state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
+            // Only the messages phase reads it: a load resumed past it does not build it.
+            if resume.phase <= .messages { state.threadOf.add(thread: t.threadId, keys: t.messageKeys) }
         }) { db in { t in try state.applyThread(db, t) } }
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
@@ -137,7 +138,10 @@ public struct StoreLoader {
             let apply = try writer(db)
             var pending = 0
             func commit(position: Int, phaseDone: Bool) throws {
-                try saveCheckpoint(db, runId, phaseDone ? phase.next : phase, phaseDone ? 0 : position)
+                // Only `finish` marks the load done: a load stopped there (building the deferred indexes)
+                // resumes after the last link, not from the first record.
+                let moveOn = phaseDone && phase.next != .done
+                try saveCheckpoint(db, runId, moveOn ? phase.next : phase, moveOn ? 0 : position)
                 try fault.hit("load.batch.beforeCommit")
                 try db.commit()
                 try fault.hit("load.batch.afterCommit")
