@@ -18,8 +18,9 @@ public struct JSONParser {
     }
 
     /// Parses one JSON object, keeping only the members named in `keys`: the values of the others are checked
-    /// for well-formed JSON and skipped without building them. For readers that need a few fields of large
-    /// records.
+    /// for their structure (brackets, commas, quotes, control characters, literals, numbers) and skipped without
+    /// building them; escapes and UTF-8 inside skipped strings are not checked. For readers of the run's own
+    /// files (already checked against the manifest's SHA-256) that need a few fields of large records.
     public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: Set<String>) throws -> JSONValue {
         var p = JSONParser(buf: buffer)
         p.skipSpace()

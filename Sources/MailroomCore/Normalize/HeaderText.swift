@@ -29,31 +29,30 @@ enum HeaderText {
     /// Whether `decode` turns all-ASCII bytes in that charset into the same text without a charset issue (the
     /// UTF-8 and windows-1252 families, and a missing charset).
     static func decodesASCIIAsItself(charset rawCharset: String?) -> Bool {
-        switch normalizedCharset(rawCharset) {
-        case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit", "default", "none",
-             "iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252", "cp1252", "x-user-defined":
-            return true
-        default:
-            return false
-        }
+        let cs = normalizedCharset(rawCharset)
+        return utf8Labels.contains(cs) || windows1252Labels.contains(cs)
     }
+
+    /// Labels `decode` reads as UTF-8 (a missing charset included).
+    static let utf8Labels: Set<String> = ["", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit",
+                                          "default", "none"]
+    /// Labels `decode` reads as windows-1252.
+    static let windows1252Labels: Set<String> = ["iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252",
+                                                 "cp1252", "x-user-defined"]
 
     /// Bytes in a declared charset to text. Unknown or missing charsets fall back to UTF-8, else windows-1252;
     /// `unknown` is true when the declared charset was not recognised.
     static func decode(_ bytes: some Collection<UInt8>, charset rawCharset: String?) -> (text: String, unknown: Bool) {
         let cs = normalizedCharset(rawCharset)
-        switch cs {
-        case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "8bit", "default", "none":
-            return (string(bytes), false)
-        case "iso-8859-1", "latin1", "iso8859-1", "iso_8859-1", "windows-1252", "cp1252", "x-user-defined":
+        if utf8Labels.contains(cs) { return (string(bytes), false) }
+        if windows1252Labels.contains(cs) {
             // QUIRK: like browsers (WHATWG Encoding), Latin-1 labels mean windows-1252.
             return (bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : windows1252(bytes), false)
-        default:
-            switch ICU.decode(bytes, charset: cs) {
-            case .success(let r): return (r.text, false)
-            case .failure(.unknownCharset): return (string(bytes), true)
-            case .failure(.failed): return (string(bytes), false)
-            }
+        }
+        switch ICU.decode(bytes, charset: cs) {
+        case .success(let r): return (r.text, false)
+        case .failure(.unknownCharset): return (string(bytes), true)
+        case .failure(.failed): return (string(bytes), false)
         }
     }
 
