@@ -59,15 +59,7 @@ struct BackfillCommand: ParsableCommand {
             throw MailroomError(.usage, "--as-of must be a date written YYYY-MM-DD, not '\(asOf)'")
         }
         let window = DateWindow(asOfDay: day, days: days)
-        let mailbox = self.window.mailbox
-        var mailboxes = loaded.config.mailboxes
-        if let only = mailbox {
-            guard let m = loaded.config.mailbox(named: only) else {
-                throw MailroomError(.usage, "no mailbox named '\(only)' in the pipeline (it has: \(mailboxes.map(\.name).joined(separator: ", ")))")
-            }
-            mailboxes = [m]
-        }
-        mailboxes = try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).mailboxes
+        let mailboxes = try MailboxGate.check(loaded, only: self.window.mailbox, purpose: .backfill).mailboxes
         var rows: [(name: String, folders: [IMAPListingCount]?)] = []
         for m in mailboxes {
             rows.append((m.name, m.source == .imap

@@ -12,11 +12,7 @@ struct MailboxCommand: ParsableCommand {
 
     /// A mailbox named on the command line, checked against the pipeline.
     static func config(_ loaded: LoadedPipeline, _ name: String) throws -> MailboxConfig {
-        guard let m = loaded.config.mailbox(named: name) else {
-            let names = loaded.config.mailboxes.map(\.name).joined(separator: ", ")
-            throw MailroomError(.usage, "no mailbox named '\(name)' in the pipeline (it has: \(names))")
-        }
-        return m
+        try loaded.config.requireMailbox(named: name)
     }
 
     struct List: ParsableCommand {

@@ -28,6 +28,15 @@ public struct PipelineConfig: Sendable, Equatable {
     }
 
     public func mailbox(named n: String) -> MailboxConfig? { mailboxes.first { $0.name == n } }
+
+    /// The mailbox a command names (`--mailbox`, `mailbox test NAME`, …); a usage error listing the pipeline's
+    /// mailboxes when there is none of that name.
+    public func requireMailbox(named n: String) throws -> MailboxConfig {
+        guard let m = mailbox(named: n) else {
+            throw MailroomError(.usage, "no mailbox named '\(n)' in the pipeline (it has: \(mailboxes.map(\.name).joined(separator: ", ")))")
+        }
+        return m
+    }
 }
 
 public enum StoreLocation: Sendable, Equatable {

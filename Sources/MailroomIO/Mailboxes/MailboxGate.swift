@@ -15,7 +15,7 @@ public enum MailboxGate {
     /// reconnected and not synced since).
     public static func check(_ pipeline: LoadedPipeline, only: String?, purpose: Purpose)
         throws -> (mailboxes: [MailboxConfig], skipped: [String], warnings: [String]) {
-        let wanted = pipeline.config.mailboxes.filter { only == nil || $0.name == only }
+        let wanted = try only.map { [try pipeline.config.requireMailbox(named: $0)] } ?? pipeline.config.mailboxes
         let path = try CRMStore.path(for: pipeline)
         // Read-only: a dry run never writes the store. A store not migrated to v2 has no disconnected mailbox.
         guard FileManager.default.fileExists(atPath: path),

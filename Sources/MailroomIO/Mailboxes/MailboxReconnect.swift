@@ -13,10 +13,7 @@ public enum MailboxReconnect {
     public static func run(_ pipeline: LoadedPipeline, mailbox name: String, runDirectory: URL, asOf: String,
                            days: Int? = nil, quiet: Bool = true,
                            logger: Logger = Logger(label: "mailroom")) throws -> ReconnectReport {
-        guard let config = pipeline.config.mailbox(named: name) else {
-            let names = pipeline.config.mailboxes.map(\.name).joined(separator: ", ")
-            throw MailroomError(.usage, "no mailbox named '\(name)' in the pipeline (it has: \(names))")
-        }
+        let config = try pipeline.config.requireMailbox(named: name)
         let path = try CRMStore.path(for: pipeline)
         let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
         defer { lock.release() }
@@ -50,11 +47,11 @@ public enum MailboxReconnect {
         report.windowEnd = m.windowEnd
         report.oldestFetched = try oldestCopy(runner, mailbox: name)
         report.fetched = m.stages[.extract]?.counts["extracted"] ?? 0
-        // The loader recorded the load as a run; it is this mailbox's sync: say so, with the cursors.
+        // The loader recorded the load as a run; it is this mailbox's sync: say so, with the cursors (recording
+        // a sync also clears the mailbox's sync-pending mark).
         let entry = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
         report.syncRunId = entry?.id
         report.syncMessage = entry?.message
-        try store.markSynced(name)
         let cursorsAfter = try store.read("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
         report.newestLoadedAfter = try store.read("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
         if config.source == .imap {

@@ -47,10 +47,7 @@ public final class PipelineRunner {
         guard let day = DateWindow.parseDay(options.asOf) else {
             throw MailroomError(.usage, "--as-of must be a date written YYYY-MM-DD, not '\(options.asOf)'")
         }
-        if let only = options.mailbox, pipeline.config.mailbox(named: only) == nil {
-            let names = pipeline.config.mailboxes.map(\.name).joined(separator: ", ")
-            throw MailroomError(.usage, "no mailbox named '\(only)' in the pipeline (it has: \(names))")
-        }
+        if let only = options.mailbox { _ = try pipeline.config.requireMailbox(named: only) }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(RunDirectory.manifestName).path) {
             throw MailroomError(.usage, "already holds a run: name a new --run-dir, or rerun a stage with `mailroom stage STAGE --run DIR`", location: url.path)
         }
