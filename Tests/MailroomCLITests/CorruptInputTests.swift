@@ -21,6 +21,7 @@ import Testing
         ("normalize", "extract/messages.ndjson", 7),
         ("dedupe", "normalize/messages.ndjson", 3),
         ("match", "dedupe/messages.ndjson", 5),
+        ("load", "match/links.ndjson", 9),
     ]
 
     /// The run's files and manifest, byte for byte, to check that a refused stage wrote nothing. The lock file is
@@ -58,7 +59,15 @@ import Testing
         let tmp = MailroomProcess.tempDir("corrupt")
         defer { try? FileManager.default.removeItem(at: tmp) }
         let dir = tmp.appendingPathComponent("run")
-        try RunFiles.dryRun(runDir: dir)
+        // The sample pipeline with a store of this test's own, to see that a refused load never opens it.
+        let sample = RunFiles.samplePipeline.deletingLastPathComponent()
+        let store = tmp.appendingPathComponent("crm.sqlite")
+        let pipeline = tmp.appendingPathComponent("sample.yml")
+        try String(contentsOf: RunFiles.samplePipeline, encoding: .utf8)
+            .replacingOccurrences(of: "../sample-data/", with: sample.appendingPathComponent("../sample-data/").standardized.path + "/")
+            .replacingOccurrences(of: "store: sqlite:crm.sqlite", with: "store: sqlite:\(store.path)")
+            .write(to: pipeline, atomically: true, encoding: .utf8)
+        try RunFiles.dryRun(pipeline, runDir: dir)
         for t in Self.targets {
             // Damage one file at a time, on a fresh copy of the run.
             let copy = tmp.appendingPathComponent("\(t.stage)-\(damage.rawValue)")
@@ -76,6 +85,9 @@ import Testing
             switch damage {
             case .truncatedMidLine:
                 #expect(r.stderr.contains("incomplete"), "\(r.stderr)")
+            case .invalidJSONSameLength where t.stage == "load":
+                // Load checks every input whole before it writes a row: the file is refused as changed.
+                #expect(r.stderr.contains("does not match the manifest"), "\(r.stderr)")
             case .invalidJSONSameLength:
                 #expect(r.stderr.contains("\(shown): line \(t.line): not a valid record"), "\(r.stderr)")
             case .validJSONChangedSameLength:
@@ -88,6 +100,7 @@ import Testing
             let after = try Self.snapshot(copy)
             #expect(after.keys.sorted() == before.keys.sorted())
             #expect(after == before, "\(t.stage) changed files after refusing \(t.file)")
+            #expect(!FileManager.default.fileExists(atPath: store.path), "\(t.stage) opened the store")
         }
     }
 

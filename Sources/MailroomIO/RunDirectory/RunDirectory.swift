@@ -131,17 +131,24 @@ public struct RunDirectory: Sendable {
         try read(R.self, summary) { r, _, no in try body(r, no) }
     }
 
+    /// Checks a predecessor's file against the manifest before anything of it is used (a stage that writes as
+    /// it reads, such as load, must not act on a file it would refuse at the end): size, lines and SHA-256. A
+    /// file this process wrote and nothing touched since is taken as checked; a checked file is remembered, so
+    /// reading it next does not hash it again.
+    public func verify(_ summary: FileSummary) throws {
+        let (path, shown) = (fileURL(summary.file).path, display(summary.file))
+        try checkSize(summary)
+        guard !written.isUnchanged(path, sha256: summary.sha256) else { return }
+        let (lines, sha) = try NDJSONReader.forEachLine(url: fileURL(summary.file), displayPath: shown) { _, _ in }
+        if lines != summary.lines || sha != summary.sha256 { throw Self.mismatch(lines, summary, shown) }
+        written.record(path, sha256: sha)
+    }
+
     /// The same, also giving `body` each line's bytes (valid only during the call).
     public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary,
                                     _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
         let shown = display(summary.file)
-        let attrs = try? FileManager.default.attributesOfItem(atPath: fileURL(summary.file).path)
-        guard let size = (attrs?[.size] as? NSNumber)?.intValue else {
-            throw MailroomError(.input, "missing: rerun the stage that writes it", location: shown)
-        }
-        if size != summary.bytes {
-            throw MailroomError(.input, "is \(size) bytes but the manifest recorded \(summary.bytes): incomplete or changed since it was written; rerun the stage that writes it", location: shown)
-        }
+        try checkSize(summary)
         let stage = progressStage.isEmpty ? String(summary.file.prefix { $0 != "/" }) : progressStage
         let progress = self.progress
         // A file this process wrote and nothing touched since need not be hashed again.
@@ -152,9 +159,23 @@ public struct RunDirectory: Sendable {
             progress?.update(stage: stage, done: line, total: summary.lines)
         }
         progress?.finish()
-        if lines != summary.lines || (hashing && sha != summary.sha256) {
-            throw MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
+        if lines != summary.lines || (hashing && sha != summary.sha256) { throw Self.mismatch(lines, summary, shown) }
+    }
+
+    /// Missing, or not the size the manifest recorded: refused before anything is read.
+    private func checkSize(_ summary: FileSummary) throws {
+        let shown = display(summary.file)
+        let attrs = try? FileManager.default.attributesOfItem(atPath: fileURL(summary.file).path)
+        guard let size = (attrs?[.size] as? NSNumber)?.intValue else {
+            throw MailroomError(.input, "missing: rerun the stage that writes it", location: shown)
         }
+        if size != summary.bytes {
+            throw MailroomError(.input, "is \(size) bytes but the manifest recorded \(summary.bytes): incomplete or changed since it was written; rerun the stage that writes it", location: shown)
+        }
+    }
+
+    private static func mismatch(_ lines: Int, _ summary: FileSummary, _ shown: String) -> MailroomError {
+        MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
     }
 
     static func reason(_ error: Error) -> String {

@@ -12,6 +12,9 @@ extension PipelineRunner {
         let threads = try stageOutput(.match, "match/threads.ndjson")
         let links = try stageOutput(.match, "match/links.ndjson")
         result.inputs = [contacts, messages, threads, links].map(inputRecord)
+        // Rows commit as they are read: every input is checked whole first, so a changed file never reaches the
+        // store (a file this run has just written is not hashed again).
+        for f in [contacts, messages, threads, links] { try runDir.verify(f) }
         let dir = runDir
         func source<R: JSONRecord>(_: R.Type, _ file: FileSummary) -> RecordSource<R> {
             RecordSource { body in try dir.read(R.self, file) { record, _ in try body(record) } }
