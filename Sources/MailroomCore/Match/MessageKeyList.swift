@@ -45,7 +45,7 @@ struct MessageKeyList: Sendable {
     /// `string(a) < string(b)`: the byte order when both are ASCII, else `String`'s own.
     func less(_ a: Int32, _ b: Int32) -> Bool {
         let ascii = withKeyBytes(a) { p in
-            withKeyBytes(b) { q in Self.isASCII(p) && Self.isASCII(q) ? StringTable.compareBytes(p, q) : nil }
+            withKeyBytes(b) { q in ASCIIBytes.isASCII(p) && ASCIIBytes.isASCII(q) ? StringTable.compareBytes(p, q) : nil }
         }
         if let ascii { return ascii < 0 }
         return string(a) < string(b)
@@ -66,9 +66,5 @@ struct MessageKeyList: Sendable {
                 return body(UnsafeBufferPointer(rebasing: buf[..<n]))
             }
         }
-    }
-
-    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        !b.contains { $0 >= 0x80 }
     }
 }

@@ -12,16 +12,16 @@ extension MailDate {
         func endsPart() -> Bool { i == n || ByteLines.isSpace(b[i]) }
         func number(_ count: ClosedRange<Int>) -> Int? {
             var v = 0, k = 0
-            while i < n, k < count.upperBound, isDigit(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1; k += 1 }
+            while i < n, k < count.upperBound, ASCIIBytes.isDigit(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1; k += 1 }
             return count.contains(k) ? v : nil
         }
         func word() -> String? {
-            guard i + 3 <= n, isAlpha(b[i]), isAlpha(b[i + 1]), isAlpha(b[i + 2]) else { return nil }
+            guard i + 3 <= n, ASCIIBytes.isLetter(b[i]), ASCIIBytes.isLetter(b[i + 1]), ASCIIBytes.isLetter(b[i + 2]) else { return nil }
             i += 3
             return String(decoding: b[(i - 3)..<i], as: UTF8.self)
         }
         skipSpace()
-        if i < n, isAlpha(b[i]) {
+        if i < n, ASCIIBytes.isLetter(b[i]) {
             guard let w = word(), weekdays.contains(w) else { return nil }
             skipSpace()
             guard i < n, b[i] == 0x2C else { return nil }

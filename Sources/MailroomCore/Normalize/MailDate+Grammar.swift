@@ -23,7 +23,7 @@ extension MailDate {
         var i = 0
         func number(maxDigits: Int) -> Int? {
             var v = 0, n = 0
-            while i < b.count, n < maxDigits, isDigit(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1; n += 1 }
+            while i < b.count, n < maxDigits, ASCIIBytes.isDigit(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1; n += 1 }
             return n > 0 ? v : nil
         }
         func skipSpaces() { while i < b.count, ByteLines.isSpace(b[i]) { i += 1 } }
@@ -55,7 +55,7 @@ extension MailDate {
                     if let z = numericZone(rest.prefix { !ByteLines.isSpace($0) }) {
                         offset = z
                     } else {
-                        let word = String(decoding: rest.prefix { isAlpha($0) }, as: UTF8.self)
+                        let word = String(decoding: rest.prefix { ASCIIBytes.isLetter($0) }, as: UTF8.self)
                         offset = zones[word] ?? 0
                     }
                 }
@@ -68,8 +68,8 @@ extension MailDate {
     static func numericZone(_ t: some Collection<UInt8>) -> Int? {
         guard let f = t.first, f == 0x2B || f == 0x2D else { return nil }
         let digits = t.dropFirst().filter { $0 != 0x3A }
-        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy(isDigit),
-              t.dropFirst().allSatisfy({ isDigit($0) || $0 == 0x3A }) else { return nil }
+        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy(ASCIIBytes.isDigit),
+              t.dropFirst().allSatisfy({ ASCIIBytes.isDigit($0) || $0 == 0x3A }) else { return nil }
         let v = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         let (h, m) = digits.count <= 2 ? (v, 0) : (v / 100, v % 100)
         guard h <= 23, m < 60 else { return nil }
@@ -85,7 +85,7 @@ extension MailDate {
                 if numZone == nil { numZone = z }
             } else if token.contains(0x3A) {
                 if time == nil { time = clock(token) }
-            } else if token.allSatisfy(isDigit) {
+            } else if token.allSatisfy(ASCIIBytes.isDigit) {
                 let v = token.prefix(6).reduce(0) { $0 * 10 + Int($1 - 0x30) }
                 if token.count >= 3 {
                     if year == nil { year = token.count == 3 ? 1900 + v : v }
@@ -94,7 +94,7 @@ extension MailDate {
                 } else if year == nil {
                     year = v < 50 ? 2000 + v : 1900 + v  // RFC 5322 §4.3
                 }
-            } else if token.allSatisfy(isAlpha) {
+            } else if token.allSatisfy(ASCIIBytes.isLetter) {
                 let word = String(decoding: token, as: UTF8.self)
                 if month == nil, word.count >= 3, let m = months[String(word.prefix(3))] {
                     month = m
@@ -121,7 +121,7 @@ extension MailDate {
         if let dot = t.firstIndex(where: { $0 == 0x2E || $0 == 0x2C }) { main = Array(t[..<dot]) }
         let parts = main.split(separator: 0x3A, omittingEmptySubsequences: false)
         guard parts.count == 2 || parts.count == 3,
-              parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(isDigit) }) else { return nil }
+              parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(ASCIIBytes.isDigit) }) else { return nil }
         let v = parts.map { $0.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
         return (v[0], v[1], v.count == 3 ? v[2] : 0)
     }
@@ -136,12 +136,12 @@ extension MailDate {
             guard !t.isEmpty else { continue }
             // dd.mm.yyyy, yyyy-mm-dd and dd-mm-yyyy
             let dotted = t.split(separator: 0x2E)
-            if dotted.count == 3, dotted.allSatisfy({ $0.allSatisfy(isDigit) }), dotted[2].count == 4 {
+            if dotted.count == 3, dotted.allSatisfy({ $0.allSatisfy(ASCIIBytes.isDigit) }), dotted[2].count == 4 {
                 out.append(Array(dotted[0])); out.append(monthToken(dotted[1])); out.append(Array(dotted[2]))
                 continue
             }
             let dashed = t.split(separator: 0x2D)
-            if t.first != 0x2D, dashed.count == 3, dashed.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isDigit) }),
+            if t.first != 0x2D, dashed.count == 3, dashed.allSatisfy({ !$0.isEmpty && $0.allSatisfy(ASCIIBytes.isDigit) }),
                dashed[0].count == 4 || dashed[2].count == 4
             {
                 let (d, y) = dashed[0].count == 4 ? (dashed[2], dashed[0]) : (dashed[0], dashed[2])
@@ -158,15 +158,15 @@ extension MailDate {
                 if c == 0x2B { flush(); piece = [c]; continue }
                 if c == 0x2D {
                     let next: UInt8? = k + 1 < t.count ? t[k + 1] : nil
-                    let afterMonth = !piece.isEmpty && piece.allSatisfy(isAlpha)
+                    let afterMonth = !piece.isEmpty && piece.allSatisfy(ASCIIBytes.isLetter)
                         && months[String(decoding: piece.prefix(3), as: UTF8.self)] != nil
                     flush()
-                    if let n = next, isDigit(n), !afterMonth, k == 0 || !isDigit(t[k - 1]) || t.contains(0x3A) {
+                    if let n = next, ASCIIBytes.isDigit(n), !afterMonth, k == 0 || !ASCIIBytes.isDigit(t[k - 1]) || t.contains(0x3A) {
                         piece = [c]  // a zone offset: `-0500`, `10:22-0500`, `gmt-5`
                     }
                     continue
                 }
-                if let l = piece.last, l != 0x2B, l != 0x2D, isAlpha(c) != isAlpha(l) { flush() }
+                if let l = piece.last, l != 0x2B, l != 0x2D, ASCIIBytes.isLetter(c) != ASCIIBytes.isLetter(l) { flush() }
                 piece.append(c)
             }
             flush()

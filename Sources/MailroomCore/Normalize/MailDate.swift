@@ -15,7 +15,7 @@ public enum MailDate {
         }
         var s = 0
         while s < b.count, ByteLines.isSpace(b[s]) { s += 1 }
-        if b.count - s >= 5, (s..<s + 4).allSatisfy({ isDigit(b[$0]) }), b[s + 4] == 0x2D || b[s + 4] == 0x2F {
+        if b.count - s >= 5, (s..<s + 4).allSatisfy({ ASCIIBytes.isDigit(b[$0]) }), b[s + 4] == 0x2D || b[s + 4] == 0x2F {
             return isoLike(Array(b[s...]))
         }
         if let p = commonParts(b) {
@@ -86,6 +86,4 @@ public enum MailDate {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
-    @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    @inline(__always) static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
 }
