@@ -175,3 +175,25 @@ import Testing
         }
     }
 }
+
+/// A thread with a thousand participants and more (a long list thread) keeps each once with its smallest spelling,
+/// as a small one does, also once its participants are indexed rather than scanned.
+@Suite struct LargeThreadTests {
+    @Test func aThreadWithAThousandParticipantsKeepsEachOnceWithItsSmallestSpelling() {
+        let people = (0..<1200).map { Fixture.address("p\($0)@list.example") }
+        var messages: [(String, NormalizedMessage, String)] = (0..<40).map { i in
+            ("mid:\(i)", Fixture.message(messageId: "\(i)@x", from: [MatcherBehaviour.ann],
+                                         to: Array(people[(i * 30)..<(i * 30 + 30)])), "t1")
+        }
+        // Later spellings of early participants: the upper-case local part is the smaller one (same key) and
+        // replaces the first.
+        let again = [Fixture.address("P5@list.example"), Fixture.address("p1199@list.example")]
+        messages.append(("mid:late", Fixture.message(messageId: "late@x", from: [MatcherBehaviour.ann], to: again), "t1"))
+        let thread = MatcherBehaviour.run(messages).threads[0]
+        #expect(thread.participants.count == 1201)
+        #expect(thread.external.count == 1201)
+        #expect(thread.participants.contains("P5@list.example"))
+        #expect(!thread.participants.contains("p5@list.example"))
+        #expect(Set(thread.participants).count == thread.participants.count)
+    }
+}

@@ -83,15 +83,25 @@ extension Matcher {
         if !isInternal { keepSmallest(key | Self.externalBit, address, to: t) }
     }
 
+    /// Up to this many participants a thread's `people` is scanned; from then on it is indexed
+    /// (`largeThreadPeople`), so a thread with thousands of participants does not cost their square.
+    static let peopleScanLimit = 32
+
     /// Keeps the smallest spelling per key, the first seen among equal ones.
     private mutating func keepSmallest(_ key: UInt64, _ address: Int32, to t: Int) {
-        for (i, p) in threads[t].people.enumerated() where p & ~0xFFFF_FFFF == key {
-            if strings.compare(Int32(truncatingIfNeeded: p), address) > 0 {
-                threads[t].people[i] = key | UInt64(UInt32(address))
-            }
+        let entry = key | UInt64(UInt32(address))
+        let found = largeThreadPeople[t].map { $0[key] } ?? threads[t].people.firstIndex { $0 & ~0xFFFF_FFFF == key }
+        if let i = found {
+            if strings.compare(Int32(truncatingIfNeeded: threads[t].people[i]), address) > 0 { threads[t].people[i] = entry }
             return
         }
-        threads[t].people.append(key | UInt64(UInt32(address)))
+        threads[t].people.append(entry)
+        let n = threads[t].people.count
+        if largeThreadPeople[t] != nil {
+            largeThreadPeople[t]![key] = n - 1
+        } else if n == Self.peopleScanLimit {
+            largeThreadPeople[t] = Dictionary(uniqueKeysWithValues: threads[t].people.enumerated().map { ($1 & ~0xFFFF_FFFF, $0) })
+        }
     }
 
     mutating func addContact(_ contactId: String, address a: Address, rule: MatchRule, to t: Int) {

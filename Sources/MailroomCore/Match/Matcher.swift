@@ -35,6 +35,9 @@ public struct Matcher: Sendable {
     var mailboxBits: [Int32] = []
     /// Mailboxes past the 64 with a bit, by thread number.
     var otherMailboxes: [Int32: [Int32]] = [:]
+    /// For threads with many participants only (`Matcher.peopleScanLimit` or more): participant entry key →
+    /// index in the thread's `people`, so that adding one stays a look-up instead of a scan.
+    var largeThreadPeople: [Int: [UInt64: Int]] = [:]
     private var unmatched: [String: UnmatchedState] = [:]
     /// See `classify`.
     private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
