@@ -1,6 +1,6 @@
 #ifndef MR_ICU_H
 #define MR_ICU_H
-/* Plain-C surface over ICU. Only mr_icu.c includes <unicode/*.h>: Swift modules that import this header never
+/* Plain-C surface over ICU. Only mr_icu.c includes ICU's <unicode/...> headers: Swift modules that import this header never
    see ICU's own types, so they cannot clash with Foundation's internal ICU module. All text is UTF-8. */
 #include <stdint.h>
 
