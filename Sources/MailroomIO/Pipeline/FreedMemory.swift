@@ -4,7 +4,7 @@ import Foundation
 /// arena, and the next stage's peak sits on top of the last one's leftovers.
 enum FreedMemory {
     static func release() {
-        mallocTrim?(0)
+        _ = mallocTrim?(0)
     }
 
     /// glibc's `malloc_trim`, looked up once (its header is not part of the Glibc module); nil elsewhere.
