@@ -62,7 +62,7 @@ struct IMAPTransportSecurityTests {
         let s = try IMAPFaultTests.server()
         defer { s.close() }
         let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(Self.endpoint("127.0.0.1", s.port, .starttls)) }
-        #expect(e.status == .tls)
+        #expect(e.status == .tls, "\(e.message)")
         #expect(!s.log.contains("LOGIN") && !s.log.contains("AUTHENTICATE"))
     }
 

@@ -59,7 +59,9 @@ final class FakeIMAPServer: @unchecked Sendable {
         }
         guard ok else { throw HarnessError("fake IMAP server cannot listen") }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        let t = Thread { [unowned self] in self.serve() }
+        // The thread keeps the server alive until it has stopped (after `close()`): a test may end while the
+        // thread still finishes a hostile answer to a client that has gone.
+        let t = Thread { [self] in self.serve() }
         t.start()
     }
 
