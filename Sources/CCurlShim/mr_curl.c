@@ -7,6 +7,10 @@ const char *mr_curl_version(void) {
     return curl_version_info(CURLVERSION_NOW)->version;
 }
 
+unsigned int mr_curl_version_num(void) {
+    return curl_version_info(CURLVERSION_NOW)->version_num;
+}
+
 int mr_curl_global_init(void) {
     return (int)curl_global_init(CURL_GLOBAL_DEFAULT);
 }
@@ -34,6 +38,7 @@ static int map_option(mr_curl_option option, CURLoption *out) {
     case MR_OPT_VERBOSE: *out = CURLOPT_VERBOSE; return 1;
     case MR_OPT_USE_SSL_ALL: *out = CURLOPT_USE_SSL; return 1;
     case MR_OPT_ERRORBUFFER: *out = CURLOPT_ERRORBUFFER; return 1;
+    case MR_OPT_SSLVERSION_MIN_TLS12: *out = CURLOPT_SSLVERSION; return 1;
     }
     return 0;
 }
@@ -42,6 +47,10 @@ int mr_curl_setopt_long(void *handle, mr_curl_option option, long value) {
     CURLoption o;
     if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
     if (option == MR_OPT_USE_SSL_ALL) value = value ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE;
+    if (option == MR_OPT_SSLVERSION_MIN_TLS12) {
+        if (!value) return CURLE_BAD_FUNCTION_ARGUMENT;
+        value = (long)CURL_SSLVERSION_TLSv1_2;
+    }
     return (int)curl_easy_setopt((CURL *)handle, o, value);
 }
 
@@ -55,6 +64,17 @@ int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value) {
     CURLoption o;
     if (!map_option(option, &o)) return CURLE_UNKNOWN_OPTION;
     return (int)curl_easy_setopt((CURL *)handle, o, value);
+}
+
+void *mr_curl_set_resolve(void *handle, const char *entry, int *rc) {
+    struct curl_slist *list = curl_slist_append(NULL, entry);
+    if (!list) { *rc = (int)CURLE_OUT_OF_MEMORY; return NULL; }
+    *rc = (int)curl_easy_setopt((CURL *)handle, CURLOPT_RESOLVE, list);
+    return list;
+}
+
+void mr_curl_slist_free(void *list) {
+    if (list) curl_slist_free_all((struct curl_slist *)list);
 }
 
 int mr_curl_perform(void *handle) { return (int)curl_easy_perform((CURL *)handle); }

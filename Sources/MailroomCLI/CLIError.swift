@@ -4,8 +4,10 @@ import MailroomIO
 
 /// Turns any error into lines on stderr and the documented exit code.
 enum CLIError {
+    /// Writes a line to stderr through the terminal sanitizer (server text, folder names and mail text in an
+    /// error cannot move the cursor or clear the screen).
     static func printErr(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(line) + "\n").utf8))
     }
 
     /// Prints the error and returns the process exit code.
@@ -47,5 +49,6 @@ enum Output {
         FileHandle.standardOutput.write(Data(bytes))
     }
 
-    static func write(_ text: String) { write(Array(text.utf8)) }
+    /// Text for a person (not JSON): through the terminal sanitizer, line breaks kept.
+    static func write(_ text: String) { write(Array(TerminalText.lines(text).utf8)) }
 }

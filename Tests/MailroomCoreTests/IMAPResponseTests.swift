@@ -73,10 +73,10 @@ struct IMAPResponseTests {
         #expect(IMAPCommand.uidSet(uids) == set)
     }
 
-    @Test func commandsNeverSetSeenAndQuoteFolderNames() {
+    @Test func commandsNeverSetSeenAndQuoteFolderNames() throws {
         #expect(IMAPCommand.fetchBodies([1, 2], gmail: false) == "UID FETCH 1:2 (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[])")
-        #expect(IMAPCommand.examine(wireName: "inbox") == "EXAMINE INBOX")
-        #expect(IMAPCommand.examine(wireName: "Say \"hi\"\\") == "EXAMINE \"Say \\\"hi\\\"\\\\\"")
+        #expect(try IMAPCommand.examine(wireName: "inbox") == "EXAMINE INBOX")
+        #expect(try IMAPCommand.examine(wireName: "Say \"hi\"\\") == "EXAMINE \"Say \\\"hi\\\"\\\\\"")
         #expect(IMAPCommand.mailbox("Entwürfe") == "\"Entw&APw-rfe\"")
     }
 }

@@ -7,7 +7,7 @@ import MailroomCore
 struct IMAPFaultTests {
     static func message(_ n: Int) -> [UInt8] { DovecotFixtures.message(n) }
 
-    static func server(gmail: Bool = false) throws -> FakeIMAPServer {
+    static func server(gmail: Bool = false, address: String = "127.0.0.1") throws -> FakeIMAPServer {
         let inbox = FakeIMAPServer.Folder(name: "INBOX", attributes: "", uidValidity: 5, messages: (1...3).map {
             .init(uid: UInt64($0), internalDate: "12-Jan-2026 10:00:0\($0) +0000", body: message($0), gmMsgId: "10\($0)")
         })
@@ -15,7 +15,7 @@ struct IMAPFaultTests {
             .init(uid: 40, internalDate: "12-Jan-2026 11:00:00 +0000", body: message(2), gmMsgId: "102"),
             .init(uid: 41, internalDate: "12-Jan-2026 11:00:01 +0000", body: message(9), gmMsgId: "109"),
         ])
-        return try FakeIMAPServer(folders: [inbox, sent], gmail: gmail)
+        return try FakeIMAPServer(folders: [inbox, sent], gmail: gmail, address: address)
     }
 
     static func extractor(_ s: FakeIMAPServer, retries: Int = 3, sleeps: SleepLog) -> IMAPExtractor {

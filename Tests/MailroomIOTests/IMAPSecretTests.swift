@@ -56,9 +56,41 @@ struct IMAPSecretTests {
     }
 
     @Test func plainIMAPToAHostThatIsNotLoopbackIsRefusedBeforeConnecting() {
-        let e = IMAPEndpoint(host: "imap.example.com", port: 143, security: .none, username: "u", secret: "pw")
+        let e = IMAPEndpoint(host: "192.0.2.77", port: 143, security: .none, username: "u", secret: "pw")
         #expect(!e.isLoopback)
+        #expect(!IMAPEndpoint(host: "127.mail.example.com", port: 143, security: .none, username: "u", secret: "pw").isLoopback)
         let error = #expect(throws: MailroomError.self) { _ = try IMAPConnection(e) }
         #expect(error?.status == .tls)
+    }
+
+    /// Kubernetes mounts a secret as a symlink to a file: the file it resolves to is what is checked.
+    @Test func aSymlinkedSecretIsCheckedOnTheFileItResolvesTo() throws {
+        let d = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try FileManager.default.createDirectory(atPath: d + "/..data", withIntermediateDirectories: true)
+        try "app-password-3\n".write(toFile: d + "/..data/pw", atomically: true, encoding: .utf8)
+        chmod(d + "/..data/pw", 0o600)
+        try FileManager.default.createSymbolicLink(atPath: d + "/pw", withDestinationPath: "..data/pw")
+        #expect(try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") == "app-password-3")
+        // The same link to a file others can read: refused, naming the mode of the file, not of the link.
+        chmod(d + "/..data/pw", 0o644)
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") }
+        #expect(e.message.contains("mode 644"))
+        #expect(!e.description.contains("app-password-3"))
+    }
+
+    /// A secret file that belongs to another user is refused, whatever its mode (run as root to change owners).
+    @Test(.enabled(if: geteuid() == 0, "needs root to give a file to another user"))
+    func aSecretFileOfAnotherUserIsRefused() throws {
+        let d = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        try "app-password-4".write(toFile: d + "/target", atomically: true, encoding: .utf8)
+        chmod(d + "/target", 0o600)
+        #expect(chown(d + "/target", 65534, 65534) == 0)
+        try FileManager.default.createSymbolicLink(atPath: d + "/pw", withDestinationPath: d + "/target")
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") }
+        #expect(e.status == .auth)
+        #expect(e.message.contains("belongs to user id 65534"))
+        #expect(!e.description.contains("app-password-4"))
     }
 }

@@ -31,8 +31,8 @@ final class FakeTerminal: @unchecked Sendable {
             == "load: 10 messages, 1/s, ~1:00:00 left")
     }
 
-    @Test func stageNamesLoseControlCharacters() {
-        #expect(ProgressReporter.line(stage: "x\u{1B}[2Jy", done: 1, total: nil, elapsedNanoseconds: 0, doneInStage: 0) == "x[2Jy: 1 messages")
+    @Test func stageNamesHaveTheirControlCharactersEscaped() {
+        #expect(ProgressReporter.line(stage: "x\u{1B}[2Jy", done: 1, total: nil, elapsedNanoseconds: 0, doneInStage: 0) == "x\\x1B[2Jy: 1 messages")
     }
 
     @Test func aDisabledReporterWritesNothingAndReadsNoClock() {

@@ -11,6 +11,8 @@ extern "C" {
 
 /* libcurl's version string, e.g. "7.88.1". */
 const char *mr_curl_version(void);
+/* libcurl's version as 0xXXYYZZ (7.88.1 is 0x075801). */
+unsigned int mr_curl_version_num(void);
 
 /* Options Mailroom sets, mapped to CURLOPT_* in mr_curl.c. */
 typedef enum {
@@ -28,7 +30,8 @@ typedef enum {
     MR_OPT_NOSIGNAL,            /* long */
     MR_OPT_VERBOSE,             /* long */
     MR_OPT_USE_SSL_ALL,         /* long: non-zero sets CURLUSESSL_ALL, zero CURLUSESSL_NONE (never TRY) */
-    MR_OPT_ERRORBUFFER          /* pointer: char[MR_CURL_ERROR_SIZE] */
+    MR_OPT_ERRORBUFFER,         /* pointer: char[MR_CURL_ERROR_SIZE] */
+    MR_OPT_SSLVERSION_MIN_TLS12 /* long: non-zero sets CURL_SSLVERSION_TLSv1_2 (TLS 1.2 or newer), zero is refused */
 } mr_curl_option;
 
 #define MR_CURL_ERROR_SIZE 256
@@ -56,6 +59,12 @@ void mr_curl_easy_cleanup(void *handle);
 int mr_curl_setopt_long(void *handle, mr_curl_option option, long value);
 int mr_curl_setopt_string(void *handle, mr_curl_option option, const char *value);
 int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value);
+
+/* CURLOPT_RESOLVE with one "host:port:address[,address...]" entry, so libcurl connects only to addresses
+   Mailroom has checked. Returns the list to free with mr_curl_slist_free after the handle's cleanup (NULL when
+   it could not be built); the CURLcode goes to *rc. */
+void *mr_curl_set_resolve(void *handle, const char *entry, int *rc);
+void mr_curl_slist_free(void *list);
 
 int mr_curl_perform(void *handle);
 /* curl_easy_send / curl_easy_recv; the byte count goes to *n. */

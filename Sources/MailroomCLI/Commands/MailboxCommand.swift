@@ -183,7 +183,7 @@ struct MailboxCommand: ParsableCommand {
                 ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
             let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
-            Output.write(json ? report.json() : Array(report.text().utf8))
+            if json { Output.write(report.json()) } else { Output.write(report.text()) }
         }
     }
 }

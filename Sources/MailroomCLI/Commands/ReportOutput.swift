@@ -16,13 +16,13 @@ enum ReportOutput {
             throw MailroomError(.localIO, "cannot write the \(what): \(error.localizedDescription); choose another --out path",
                                 location: url.path)
         }
-        FileHandle.standardError.write(Data("Wrote the \(what) to \(url.path)\n".utf8))
+        CLIError.printErr("Wrote the \(what) to \(url.path)")
     }
 
     /// The dry-run report in the chosen format.
     static func bytes(_ report: DryRunReport, format: ReportFormat, dryRun: Bool = true) -> [UInt8] {
         switch format {
-        case .text: return Array(report.text(dryRun: dryRun).utf8)
+        case .text: return Array(TerminalText.lines(report.text(dryRun: dryRun)).utf8)
         case .json: return report.jsonBytes() + [0x0A]
         case .html: return Array(report.html(dryRun: dryRun).utf8)
         }

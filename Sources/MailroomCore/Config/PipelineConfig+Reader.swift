@@ -329,10 +329,18 @@ struct ConfigReader {
             throttle.connections = int(te, "connections", context: "throttle", range: 1...16) ?? 1
             throttle.maxRetries = int(te, "maxRetries", context: "throttle", range: 0...100) ?? 5
         }
-        if security == .none, let host, !["127.0.0.1", "localhost", "::1"].contains(host.lowercased()),
-           !host.hasPrefix("127.")
-        {
-            add(e["security"]?.value, "'security: none' sends the password in clear: allowed only for a loopback host, not '\(host)' (\(ctx))")
+        if let host {
+            switch IMAPHost.check(host) {
+            case .failure(let p):
+                add(e["host"]?.value, "'host' in \(ctx) must be a DNS name or an IP address, not '\(TerminalText.escaped(host))': \(p.reason)")
+            case .success(.address(let a)) where security == .none && !IMAPHost.isLoopback(a):
+                // A name is checked where it counts: on the addresses it resolves to, when connecting.
+                add(e["security"]?.value, "'security: none' sends the password in clear: allowed only for a loopback host, not '\(host)' (\(ctx))")
+            default: break
+            }
+        }
+        if let list = e["folders"]?.value, folders.contains(where: IMAPCommand.hasLineBreakOrNUL) {
+            add(list, "'folders' in \(ctx) names a folder with a line break or NUL character, which cannot be sent to an IMAP server")
         }
         guard let host, let username, let secret else { return nil }
         return IMAPSettings(host: host, port: port, security: security, username: username, secret: secret,

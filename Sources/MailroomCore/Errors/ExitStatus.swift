@@ -64,11 +64,14 @@ public struct MailroomError: Error, Sendable, CustomStringConvertible {
     public var status: ExitStatus
     public var message: String
     public var location: String?
+    /// The server broke the protocol (a hostile or broken server): retrying cannot help, so it is not retried.
+    public var serverFault: Bool
 
-    public init(_ status: ExitStatus, _ message: String, location: String? = nil) {
+    public init(_ status: ExitStatus, _ message: String, location: String? = nil, serverFault: Bool = false) {
         self.status = status
         self.message = message
         self.location = location
+        self.serverFault = serverFault
     }
 
     /// `location: message` on one line (newlines in the message are folded).

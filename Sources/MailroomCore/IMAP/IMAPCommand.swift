@@ -29,9 +29,19 @@ public enum IMAPCommand {
         return parts.joined(separator: ",")
     }
 
-    /// EXAMINE (read-only open) of a folder by its wire name (modified UTF-7, as LIST gave it).
-    public static func examine(wireName: String) -> String {
-        "EXAMINE \(wireName.uppercased() == "INBOX" ? "INBOX" : quoted(wireName))"
+    /// EXAMINE (read-only open) of a folder by its wire name (modified UTF-7, as LIST gave it). A name with CR,
+    /// LF or NUL (a server can send one in a literal) cannot be quoted: it would end the command and start
+    /// another, so it is refused.
+    public static func examine(wireName: String) throws -> String {
+        if hasLineBreakOrNUL(wireName) {
+            throw IMAPProtocolError("the folder name \"\(TerminalText.escaped(wireName))\" holds a line break or NUL, which no IMAP command can carry")
+        }
+        return "EXAMINE \(wireName.uppercased() == "INBOX" ? "INBOX" : quoted(wireName))"
+    }
+
+    /// CR, LF or NUL: what a quoted string can never carry (RFC 9051 `QUOTED-CHAR`).
+    public static func hasLineBreakOrNUL(_ s: String) -> Bool {
+        s.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
     }
 
     /// LIST with the special-use attributes when the server has SPECIAL-USE (RFC 6154), else plain LIST.

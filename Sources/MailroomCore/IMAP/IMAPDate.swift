@@ -57,7 +57,7 @@ public enum IMAPDate {
         let dmy = parts[0].split(separator: "-")
         guard dmy.count == 3, let day = Int(dmy[0]), let year = Int(dmy[2]),
               let monthIndex = months.firstIndex(where: { $0.lowercased() == dmy[1].lowercased() }),
-              (1...31).contains(day) else { return nil }
+              (1...31).contains(day), (1...IMAPLimits.maxYear).contains(year) else { return nil }
         let hms = parts[1].split(separator: ":")
         guard hms.count == 3, let h = Int64(hms[0]), let mi = Int64(hms[1]), let s = Int64(hms[2]),
               h < 24, mi < 60, s < 61 else { return nil }

@@ -28,21 +28,21 @@ public struct IMAPFetchResult: Sendable, Equatable {
 
     /// Reads the values of an untagged `n FETCH (...)` response; nil when it is not one.
     public init?(_ values: [IMAPValue]) throws {
-        guard values.count >= 3, let seq = values[0].number, values[1].atom?.uppercased() == "FETCH",
-              let items = values[2].list else { return nil }
-        self.init(sequence: seq)
+        guard values.count >= 3, values[1].atom?.uppercased() == "FETCH", let items = values[2].list,
+              let seq = try values[0].number64("the FETCH sequence number") else { return nil }
+        self.init(sequence: UInt64(seq))
         var i = 0
         while i + 1 < items.count {
             guard let name = items[i].atom?.uppercased() else { throw IMAPProtocolError("FETCH item without name") }
             let v = items[i + 1]
             switch name {
-            case "UID": uid = v.number
-            case "RFC822.SIZE": size = v.number.map { Int($0) }
+            case "UID": uid = try v.number64("UID").map { UInt64($0) }
+            case "RFC822.SIZE": size = try v.number64("RFC822.SIZE")
             case "X-GM-MSGID": gmMsgId = v.atom
             case "FLAGS": flags = v.list?.compactMap { $0.atom }
             case "INTERNALDATE":
                 guard let text = v.text, let epoch = IMAPDate.parseInternalDate(text) else {
-                    throw IMAPProtocolError("unreadable INTERNALDATE")
+                    throw IMAPProtocolError("unreadable INTERNALDATE (day-month-year of 1 to 9999, time, zone)")
                 }
                 internalDate = epoch
             case "BODY[]", "RFC822":

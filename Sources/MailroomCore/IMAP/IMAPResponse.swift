@@ -55,16 +55,18 @@ public enum IMAPResponse: Sendable, Equatable {
 
     private static func statusTail(_ t: inout IMAPTokenizer) -> (IMAPResponseCode?, String) {
         t.skipSpaces()
-        var line = Array(t.restOfLine().utf8)
+        let line = Array(t.restOfLine().utf8)
         var code: IMAPResponseCode?
+        var textStart = 0
         if line.first == UInt8(ascii: "["), let close = line.firstIndex(of: UInt8(ascii: "]")) {
             let inside = String(decoding: line[1..<close], as: UTF8.self)
             let parts = inside.split(separator: " ", maxSplits: 1)
             code = IMAPResponseCode(name: parts.first.map { $0.uppercased() } ?? "",
                                     argument: parts.count > 1 ? String(parts[1]) : "")
-            line.removeSubrange(0...close)
-            while line.first == 32 { line.removeFirst() }
+            // Index arithmetic, not removeFirst: a long run of spaces must not cost quadratic time.
+            textStart = close + 1
+            while textStart < line.count && line[textStart] == 32 { textStart += 1 }
         }
-        return (code, String(decoding: line, as: UTF8.self))
+        return (code, String(decoding: line[textStart...], as: UTF8.self))
     }
 }

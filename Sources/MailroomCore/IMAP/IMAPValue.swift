@@ -8,8 +8,26 @@ public enum IMAPValue: Sendable, Equatable {
 
     public var atom: String? { if case .atom(let a) = self { return a }; return nil }
 
-    /// A number atom.
-    public var number: UInt64? { atom.flatMap { UInt64($0) } }
+    /// A number atom (at most 2^63 - 1; larger or malformed numbers are nil: use `number64` where a too large
+    /// number must be refused).
+    public var number: UInt64? { atom.flatMap { try? IMAPValue.number64($0, what: "number") }.map { UInt64($0) } }
+
+    /// A number atom as `Int`: nil when the value is not a number (NIL, a word, a list); a protocol error naming
+    /// `what` when it has more than 63 bits (RFC 9051 `number64`), so no server number can trap a conversion.
+    public func number64(_ what: String) throws -> Int? {
+        guard let a = atom else { return nil }
+        return try IMAPValue.number64(a, what: what)
+    }
+
+    /// `text` as a number of at most 63 bits; nil when it is not all digits, a protocol error when too large.
+    public static func number64(_ text: some StringProtocol, what: String) throws -> Int? {
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        guard digits.count <= 19, let v = UInt64(text), v <= IMAPLimits.maxNumber else {
+            throw IMAPProtocolError("\(what) \(text.prefix(40))\(digits.count > 40 ? "..." : "") is larger than any IMAP number (2^63 - 1)")
+        }
+        return Int(v)
+    }
 
     public var list: [IMAPValue]? { if case .list(let l) = self { return l }; return nil }
 
@@ -30,10 +48,14 @@ public enum IMAPValue: Sendable, Equatable {
 public struct IMAPTokenizer {
     let bytes: [UInt8]
     public private(set) var position: Int
+    /// Lists nested deeper than this are a protocol error (the parser recurses once per level).
+    public var maxNesting: Int
+    private var depth = 0
 
-    public init(_ bytes: [UInt8], position: Int = 0) {
+    public init(_ bytes: [UInt8], position: Int = 0, maxNesting: Int = IMAPLimits().maxNesting) {
         self.bytes = bytes
         self.position = position
+        self.maxNesting = maxNesting
     }
 
     public var atEnd: Bool {
@@ -69,6 +91,11 @@ public struct IMAPTokenizer {
         guard position < bytes.count else { throw IMAPProtocolError("response ended early") }
         switch bytes[position] {
         case UInt8(ascii: "("):
+            guard depth < maxNesting else {
+                throw IMAPProtocolError("lists nested more than \(maxNesting) deep")
+            }
+            depth += 1
+            defer { depth -= 1 }
             position += 1
             var items: [IMAPValue] = []
             while true {
@@ -110,7 +137,10 @@ public struct IMAPTokenizer {
     private mutating func literal() throws -> [UInt8] {
         position += 1
         var n = 0
+        var digits = 0
         while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
+            digits += 1
+            if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
             n = n * 10 + Int(bytes[position] - 48)
             position += 1
         }

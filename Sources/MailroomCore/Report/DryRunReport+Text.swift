@@ -75,24 +75,3 @@ extension DryRunReport {
         return out.joined(separator: "\n") + "\n"
     }
 }
-
-/// Text from mail shown on a terminal: control characters (including ESC, so no escape sequences) removed,
-/// line breaks and tabs turned into spaces.
-public enum TerminalText {
-    /// Cleans each line of a multi-line text, keeping the line breaks.
-    public static func cleanLines(_ s: String) -> String {
-        s.split(separator: "\n", omittingEmptySubsequences: false).map { clean(String($0)) }.joined(separator: "\n")
-    }
-
-    public static func clean(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0x09, 0x0A, 0x0D: out.append(" ")
-            case 0x00..<0x20, 0x7F, 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: continue
-            default: out.append(u)
-            }
-        }
-        return String(out)
-    }
-}

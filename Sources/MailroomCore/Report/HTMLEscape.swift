@@ -3,7 +3,7 @@
 public enum HTMLEscape {
     /// Escapes `& < > " '` and drops characters that have no place in an HTML document: C0 controls other than
     /// tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates that could reorder the
-    /// text around them (the same set `TerminalText.clean` drops). Carriage return becomes a space.
+    /// text around them (the set `TerminalText` escapes on a terminal). Carriage return becomes a space.
     public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)

@@ -9,7 +9,12 @@ import MailroomCore
 public final class IMAPConnection {
     public let endpoint: IMAPEndpoint
     private var handle: UnsafeMutableRawPointer?
-    private var framer = IMAPFramer()
+    private var framer = IMAPFramer(limits: IMAPLimits())
+    /// The `CURLOPT_RESOLVE` list that pins a plain connection to the checked loopback addresses.
+    private var resolveList: UnsafeMutableRawPointer?
+    /// The non-secret numeric options set on the handle, by name (`verify peer` 1, `use SSL` 1, ...): what
+    /// tests read to pin the TLS settings.
+    public private(set) var appliedOptions: [String: Int] = [:]
     private var tagNumber = 0
     private var receiveBuffer = [UInt8](repeating: 0, count: 256 * 1024)
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(MR_CURL_ERROR_SIZE))
@@ -26,17 +31,24 @@ public final class IMAPConnection {
         self.endpoint = endpoint
         // Every stored property is initialized here, so a throw from now on runs deinit (which frees the buffer
         // and the handle): never free them in this initializer.
-        if endpoint.security == .none && !endpoint.isLoopback {
-            throw MailroomError(.tls, "'security: none' would send the password in clear to \(endpoint.address): use tls or starttls (plain IMAP is for loopback hosts only)",
-                                location: endpoint.address)
-        }
         errorBuffer.initialize(repeating: 0, count: Int(MR_CURL_ERROR_SIZE))
+        try IMAPConnection.checkCurlVersion()
+        // Plain IMAP only to loopback, decided on the addresses the host resolves to now; libcurl is then pinned
+        // to exactly those addresses, so a second lookup cannot lead it elsewhere.
+        let pinned = endpoint.security == .none ? try endpoint.checkedPlaintextAddresses() : nil
         _ = IMAPConnection.globalInit
         guard let h = mr_curl_easy_init() else {
             throw MailroomError(.internalError, "libcurl could not create a handle")
         }
         handle = h
         do {
+            if let pinned {
+                var rc: Int32 = 0
+                resolveList = mr_curl_set_resolve(h, IMAPEndpoint.resolveEntry(host: endpoint.host, port: endpoint.port, addresses: pinned), &rc)
+                if rc != 0 || resolveList == nil {
+                    throw MailroomError(.internalError, "libcurl refused to pin \(endpoint.address) to its checked addresses: \(String(cString: mr_curl_strerror(rc)))")
+                }
+            }
             try configure(h)
             let rc = mr_curl_perform(h)
             if rc != 0 { throw IMAPConnection.error(code: rc, detail: lastErrorDetail(), endpoint: endpoint) }
@@ -55,6 +67,8 @@ public final class IMAPConnection {
     public func close() {
         if let h = handle { mr_curl_easy_cleanup(h) }
         handle = nil
+        mr_curl_slist_free(resolveList)
+        resolveList = nil
     }
 
     private func configure(_ h: UnsafeMutableRawPointer) throws {
@@ -63,18 +77,24 @@ public final class IMAPConnection {
                 throw MailroomError(.internalError, "libcurl refused option \(what): \(String(cString: mr_curl_strerror(rc)))")
             }
         }
+        func setLong(_ option: mr_curl_option, _ value: Int, _ what: String) throws {
+            try check(mr_curl_setopt_long(h, option, value), what)
+            appliedOptions[what] = value
+        }
         try check(mr_curl_setopt_pointer(h, MR_OPT_ERRORBUFFER, errorBuffer), "error buffer")
         try check(mr_curl_setopt_string(h, MR_OPT_URL, endpoint.url), "URL")
-        try check(mr_curl_setopt_long(h, MR_OPT_CONNECT_ONLY, 1), "connect only")
-        try check(mr_curl_setopt_long(h, MR_OPT_NOSIGNAL, 1), "no signal")
+        try setLong(MR_OPT_CONNECT_ONLY, 1, "connect only")
+        try setLong(MR_OPT_NOSIGNAL, 1, "no signal")
         // Verbose output would show the login (base64): never on.
-        try check(mr_curl_setopt_long(h, MR_OPT_VERBOSE, 0), "verbose")
-        try check(mr_curl_setopt_long(h, MR_OPT_CONNECTTIMEOUT_MS, endpoint.connectTimeoutMs), "connect timeout")
-        try check(mr_curl_setopt_long(h, MR_OPT_TIMEOUT_MS, endpoint.connectTimeoutMs), "timeout")
-        try check(mr_curl_setopt_long(h, MR_OPT_SSL_VERIFYPEER, 1), "verify peer")
-        try check(mr_curl_setopt_long(h, MR_OPT_SSL_VERIFYHOST, 2), "verify host")
+        try setLong(MR_OPT_VERBOSE, 0, "verbose")
+        try setLong(MR_OPT_CONNECTTIMEOUT_MS, endpoint.connectTimeoutMs, "connect timeout")
+        try setLong(MR_OPT_TIMEOUT_MS, endpoint.connectTimeoutMs, "timeout")
+        try setLong(MR_OPT_SSL_VERIFYPEER, 1, "verify peer")
+        try setLong(MR_OPT_SSL_VERIFYHOST, 2, "verify host")
+        // TLS 1.2 or newer, whatever libcurl's or OpenSSL's defaults are.
+        try setLong(MR_OPT_SSLVERSION_MIN_TLS12, 1, "TLS 1.2 or newer")
         // STARTTLS is required when asked for: CURLUSESSL_ALL (never TRY, which silently stays plain).
-        try check(mr_curl_setopt_long(h, MR_OPT_USE_SSL_ALL, endpoint.security == .starttls ? 1 : 0), "use SSL")
+        try setLong(MR_OPT_USE_SSL_ALL, endpoint.security == .starttls ? 1 : 0, "use SSL")
         if let ca = endpoint.caFile { try check(mr_curl_setopt_string(h, MR_OPT_CAINFO, ca), "CA file") }
         try check(mr_curl_setopt_string(h, MR_OPT_USERNAME, endpoint.username), "username")
         switch endpoint.auth {
@@ -99,6 +119,11 @@ public final class IMAPConnection {
         tagNumber += 1
         let tag = "\(IMAPConnection.tagPrefix)\(tagNumber)"
         trace?("C: " + IMAPRedaction.command("\(tag) \(command)"))
+        // A command is one line: a CR, LF or NUL from anywhere (a folder name) would start another command.
+        if IMAPCommand.hasLineBreakOrNUL(command) {
+            throw MailroomError(.internalError, "refused to send an IMAP command holding a line break or NUL: \(TerminalText.escaped(IMAPRedaction.command("\(tag) \(command)")))",
+                                location: endpoint.address)
+        }
         try send(Array("\(tag) \(command)\r\n".utf8))
         while true {
             let response = try readResponse()
@@ -111,7 +136,7 @@ public final class IMAPConnection {
                 throw MailroomError(.network, "the server at \(endpoint.address) closed the connection (BYE \(text))",
                                     location: endpoint.address)
             default:
-                try untagged(response)
+                do { try untagged(response) } catch let e as IMAPProtocolError { throw protocolError(e) }
             }
         }
     }
@@ -158,14 +183,10 @@ public final class IMAPConnection {
     func readResponse() throws -> IMAPResponse {
         while true {
             let framed: [UInt8]?
-            do { framed = try framer.next() } catch let e as IMAPProtocolError {
-                throw MailroomError(.network, "\(e.description) from \(endpoint.address)", location: endpoint.address)
-            }
+            do { framed = try framer.next() } catch let e as IMAPProtocolError { throw protocolError(e) }
             if let framed {
                 trace?("S: " + IMAPRedaction.response(framed))
-                do { return try IMAPResponse.parse(framed) } catch let e as IMAPProtocolError {
-                    throw MailroomError(.network, "\(e.description) from \(endpoint.address)", location: endpoint.address)
-                }
+                do { return try IMAPResponse.parse(framed) } catch let e as IMAPProtocolError { throw protocolError(e) }
             }
             try receive()
         }
@@ -197,6 +218,14 @@ public final class IMAPConnection {
                                 location: endpoint.address)
         }
         if r < 0 { throw closedError() }
+    }
+
+    /// A protocol violation: the server's fault, `.network` (exit 16), not retried. The connection is closed:
+    /// nothing more is read from a server that sent it.
+    func protocolError(_ e: IMAPProtocolError) -> MailroomError {
+        close()
+        return MailroomError(.network, "the server at \(endpoint.address) broke the IMAP protocol or Mailroom's limits for a server's answer (not retried): \(e.message)",
+                             location: endpoint.address, serverFault: true)
     }
 
     private func closedError() -> MailroomError {

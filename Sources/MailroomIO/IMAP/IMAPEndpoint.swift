@@ -46,10 +46,11 @@ public struct IMAPEndpoint: Sendable, CustomStringConvertible {
         return "\(security == .tls ? "imaps" : "imap")://\(h):\(port)/"
     }
 
-    /// 127.0.0.0/8, ::1 or localhost: the only hosts plain IMAP may be used with.
+    /// The host is an IP literal in 127.0.0.0/8, ::1 or ::ffff:127.x.x.x (a name says nothing by itself: plain
+    /// IMAP checks the addresses it resolves to, `checkedPlaintextAddresses()`).
     public var isLoopback: Bool {
-        let h = host.lowercased()
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+        if case .success(.address(let a)) = IMAPHost.check(host) { return IMAPHost.isLoopback(a) }
+        return false
     }
 
     /// `host:port`, for messages.

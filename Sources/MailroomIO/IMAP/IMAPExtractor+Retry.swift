@@ -5,7 +5,8 @@ extension IMAPExtractor {
     /// Runs `body` with a logged-in session, reconnecting and retrying with backoff when the network fails
     /// (timeouts, dropped connections, BYE, `[THROTTLED]`/`[UNAVAILABLE]`). Refused connections and unknown
     /// hosts are retried only once a connection has worked in this run (the server went away); before that
-    /// they are configuration errors. After the allowed retries: `.network`.
+    /// they are configuration errors. After the allowed retries: `.network`. A protocol violation (a hostile or
+    /// broken server) is not retried: the same answer would come again.
     func withSession<T>(_ body: (IMAPSession) throws -> T) throws -> T {
         var attempt = 0
         while true {
@@ -38,7 +39,7 @@ extension IMAPExtractor {
 
     func isRetriable(_ e: MailroomError) -> Bool {
         switch e.status {
-        case .network: return true
+        case .network: return !e.serverFault
         case .port, .host: return everConnected
         default: return false
         }

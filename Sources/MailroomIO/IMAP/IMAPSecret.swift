@@ -18,21 +18,29 @@ public enum IMAPSecret {
             return value
         case .file(let path):
             let full = path.hasPrefix("/") ? path : baseDirectory + "/" + path
-            var st = stat()
-            guard stat(full, &st) == 0 else {
+            // Open first (following symlinks, as Kubernetes mounts secrets), then check the file that was opened:
+            // its owner and mode are the resolved file's, and nothing can swap it between check and read.
+            let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else {
                 throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read (\(String(cString: strerror(errno)))); check the path in 'secret'",
                                     location: full)
             }
-            guard (st.st_mode & S_IFMT) == S_IFREG else {
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
                 throw MailroomError(.auth, "the secret of mailbox \(mailbox) must be a regular file", location: full)
+            }
+            guard st.st_uid == geteuid() else {
+                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) belongs to user id \(st.st_uid), not to the user running Mailroom (\(geteuid())); it must be your own file (chown it, mode 600)",
+                                    location: full)
             }
             guard st.st_mode & 0o077 == 0 else {
                 let mode = String(st.st_mode & 0o777, radix: 8)
                 throw MailroomError(.auth, "the secret file of mailbox \(mailbox) is readable by others (mode \(mode)); run chmod 600 on it",
                                     location: full)
             }
-            guard let data = FileManager.default.contents(atPath: full) else {
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read; check its owner and mode", location: full)
+            guard st.st_size <= 64 << 10, let data = try? handle.readToEnd() ?? Data() else {
+                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read (or is larger than 64 KiB); check it holds only the secret", location: full)
             }
             var bytes = [UInt8](data)
             while let last = bytes.last, last == 10 || last == 13 || last == 32 || last == 9 { bytes.removeLast() }

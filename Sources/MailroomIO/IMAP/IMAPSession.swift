@@ -50,14 +50,23 @@ public final class IMAPSession {
         var validity: UInt64?
         var exists = 0
         var uidNext: UInt64?
-        let r = try connection.run(IMAPCommand.examine(wireName: wireName)) { r in
+        let command: String
+        do { command = try IMAPCommand.examine(wireName: wireName) } catch let e as IMAPProtocolError {
+            throw connection.protocolError(e)
+        }
+        let r = try connection.run(command) { r in
             switch r {
             case .status(.ok, let code?, _):
-                if code.name == "UIDVALIDITY" { validity = UInt64(code.argument) }
+                // Numbers past 2^63 - 1 are a protocol error (IMAPValue.number64), never a trap.
+                if code.name == "UIDVALIDITY" {
+                    validity = try IMAPValue.number64(code.argument, what: "UIDVALIDITY").map { UInt64($0) }
+                }
                 // UIDNEXT is at least 1 (RFC 9051 nz-number); a 0 is ignored like a missing one.
-                if code.name == "UIDNEXT", let n = UInt64(code.argument), n > 0 { uidNext = n }
+                if code.name == "UIDNEXT", let n = try IMAPValue.number64(code.argument, what: "UIDNEXT"), n > 0 {
+                    uidNext = UInt64(n)
+                }
             case .data(let v):
-                if v.count >= 2, let n = v[0].number, v[1].atom?.uppercased() == "EXISTS" { exists = Int(n) }
+                if v.count >= 2, v[1].atom?.uppercased() == "EXISTS", let n = try v[0].number64("EXISTS") { exists = n }
             default: break
             }
         }
@@ -82,21 +91,20 @@ public final class IMAPSession {
         var uids: [UInt64] = []
         try connection.expectOK(command) { r in
             if case .data(let v) = r, v.first?.atom?.uppercased() == "SEARCH" {
-                uids.append(contentsOf: v.dropFirst().compactMap { $0.number })
+                for n in v.dropFirst() { if let u = try n.number64("a SEARCH UID") { uids.append(UInt64(u)) } }
             }
         }
         return uids.sorted()
     }
 
     /// Runs a `UID FETCH` and hands each FETCH answer (with a UID) to `each`, as it arrives.
-    /// An unreadable FETCH answer is a `.network` failure (retried on a new connection).
+    /// An unreadable FETCH answer is a protocol error (`.network`, the server's fault, not retried).
     public func fetch(_ command: String, each: (IMAPFetchResult) throws -> Void) throws {
         try connection.expectOK(command) { r in
             guard case .data(let v) = r else { return }
             let parsed: IMAPFetchResult?
             do { parsed = try IMAPFetchResult(v) } catch let e as IMAPProtocolError {
-                throw MailroomError(.network, "\(e.description) in a FETCH answer from \(endpoint.address)",
-                                    location: endpoint.address)
+                throw connection.protocolError(IMAPProtocolError("\(e.message) (in a FETCH answer)"))
             }
             guard let f = parsed, f.uid != nil else { return }
             try each(f)

@@ -21,7 +21,12 @@ final class FakeIMAPServer: @unchecked Sendable {
         /// Sent as `[UIDNEXT n]` in the EXAMINE answer when set (any number, malformed ones included).
         var uidNext: UInt64? = nil
     }
-    enum Fault { case throttled, serverBug, bye }
+    enum Fault {
+        case throttled, serverBug, bye
+        /// Sends these bytes (given the command's tag) instead of the answer, then reads the next command: a
+        /// hostile or broken server's answer.
+        case reply((String) -> [UInt8])
+    }
 
     let port: Int
     var folders: [Folder]
@@ -35,7 +40,8 @@ final class FakeIMAPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
 
-    init(folders: [Folder], gmail: Bool = false) throws {
+    /// Listens on `address` (an IPv4 address of this machine; loopback unless a test needs another interface).
+    init(folders: [Folder], gmail: Bool = false, address: String = "127.0.0.1") throws {
         self.folders = folders
         self.gmail = gmail
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -44,7 +50,7 @@ final class FakeIMAPServer: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(address)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp in
@@ -53,7 +59,9 @@ final class FakeIMAPServer: @unchecked Sendable {
         }
         guard ok else { throw HarnessError("fake IMAP server cannot listen") }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        let t = Thread { [unowned self] in self.serve() }
+        // The thread keeps the server alive until it has stopped (after `close()`): a test may end while the
+        // thread still finishes a hostile answer to a client that has gone.
+        let t = Thread { [self] in self.serve() }
         t.start()
     }
 
@@ -107,6 +115,7 @@ final class FakeIMAPServer: @unchecked Sendable {
                 case .throttled: send("\(tag) NO [THROTTLED] too many requests\r\n"); continue
                 case .serverBug: send("\(tag) NO [SERVERBUG] internal error\r\n"); continue
                 case .bye: send("* BYE server going down\r\n"); return
+                case .reply(let bytes): send(bytes(tag)); continue
                 }
             }
             switch verb {
