@@ -59,6 +59,9 @@ public enum IMAPCommand {
 
     public static func searchAll() -> String { "UID SEARCH ALL" }
 
+    /// Which of `uids` the folder still holds (to tell a message expunged meanwhile from one left out).
+    public static func searchUIDs(_ uids: [UInt64]) -> String { "UID SEARCH UID \(uidSet(uids))" }
+
     /// Listing: size and date without the body.
     public static func fetchListing(_ uids: [UInt64], gmail: Bool) -> String {
         "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE\(gmail ? " X-GM-MSGID" : ""))"

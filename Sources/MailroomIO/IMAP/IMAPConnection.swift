@@ -147,7 +147,11 @@ public final class IMAPConnection {
     /// Like `run`, but a `NO` or `BAD` completion throws: `[THROTTLED]`/`[UNAVAILABLE]`/`[LIMIT]` as `.network`
     /// (retried), others as `.internalError` naming the command verb.
     public func expectOK(_ command: String, untagged: (IMAPResponse) throws -> Void = { _ in }) throws {
-        let r = try run(command, untagged: untagged)
+        try checkOK(try run(command, untagged: untagged), command: command)
+    }
+
+    /// Throws for a `NO` or `BAD` completion `r` of `command`, as `expectOK` does.
+    func checkOK(_ r: IMAPResponse, command: String) throws {
         guard case .tagged(_, let status, let code, let text) = r, status != .ok else { return }
         let verb = command.split(separator: " ").prefix(2).joined(separator: " ")
         if let code, Self.transientCodes.contains(code.name) {

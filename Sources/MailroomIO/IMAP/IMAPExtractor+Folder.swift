@@ -1,13 +1,25 @@
 import Foundation
 import MailroomCore
 
+/// Which UIDs a folder read considers, chosen after EXAMINE.
+struct IMAPFolderSelection {
+    var uids: [UInt64]
+    /// The window their INTERNALDATE must fall in (nil keeps all).
+    var window: DateWindow?
+    /// The stored cursor under the folder's current UIDVALIDITY (nil: none, or the folder was renumbered).
+    var previous: UInt64? = nil
+    /// Every UID the server holds above `previous` (defaults to `uids`: a read of everything above it).
+    var above: [UInt64]? = nil
+}
+
 extension IMAPExtractor {
-    /// Which UIDs to consider after EXAMINE, and the window their INTERNALDATE must fall in (nil keeps all).
-    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> (uids: [UInt64], window: DateWindow?)
+    typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> IMAPFolderSelection
 
     /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags, then fetch the bodies not yet committed,
-    /// batch by batch, each batch committed and checkpointed. Retried (reconnecting) on network failures; a retry
-    /// resumes from the last committed batch.
+    /// batch by batch, each batch committed and checkpointed. UIDs the server leaves out of an answer are asked
+    /// for again (bounded retries with the retry policy's backoff); those it never delivers are reported and the
+    /// folder's cursor stays below the first of them (`IMAPCursorDecision`). Retried (reconnecting) on network
+    /// failures; a retry resumes from the last committed batch.
     func extractFolder(_ folder: IMAPListedFolder, select: @escaping Selection) throws -> ([MessageCopy], IMAPFolderReport) {
         if let done = checkpoint.folder(folder.name), done.complete {
             let raw = try IMAPRawFolder(directory: rawDirectory, folder: folder.name,
@@ -17,12 +29,12 @@ extension IMAPExtractor {
             var r = IMAPFolderReport(folder: folder.name, uidValidity: UInt64(done.uidValidity))
             r.copies = copies.count
             r.resumed = copies.count
-            r.highestUID = max(UInt64(done.highestUID), copies.compactMap { $0.imap.map { UInt64($0.uid) } }.max() ?? 0)
-            if let h = highestSeen[folder.name] { r.highestUID = max(r.highestUID, h) }
+            r.highestUID = UInt64(done.highestUID)  // the cursor decided when the folder was completed
             return (copies, r)
         }
-        var report: IMAPFolderReport?
-        var fetchedTotal = 0, bytesTotal = 0, reusedTotal = 0
+        // Counts of fetched, reused and bytes add up over the attempts of a folder (a retry after a network failure
+        // resumes from the last committed batch).
+        var r = IMAPFolderReport(folder: folder.name, uidValidity: 0)
         let copies: [MessageCopy] = try withSession { s in
             let status = try s.examine(folder.wireName)
             let raw = try IMAPRawFolder(directory: rawDirectory, folder: folder.name, uidValidity: status.uidValidity,
@@ -30,93 +42,58 @@ extension IMAPExtractor {
             var copies = try raw.committedCopies()
             rememberGmail(copies)
             let done = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
-            var r = IMAPFolderReport(folder: folder.name, uidValidity: status.uidValidity)
+            r.uidValidity = status.uidValidity
             r.resumed = copies.count
-            let (candidates, window) = try select(s, status)
-            // The cursor to keep: everything up to the folder's newest UID is read, except when messages newer
-            // than the window's end were left out (a window ending in the past): then only below the first such UID.
-            var highest = max(candidates.max() ?? 0, (status.uidNext ?? 1) - 1)
-            if candidates.isEmpty && status.uidNext == nil { highest = 0 }
+            let selection = try select(s, status)
+            var serverHighest = max(selection.uids.max() ?? 0, (status.uidNext ?? 1) - 1)
+            if selection.uids.isEmpty && status.uidNext == nil { serverHighest = 0 }
 
             // Listing: size, date, flags (and X-GM-MSGID) of every candidate, to filter before fetching bodies.
-            var listed: [IMAPFetchResult] = []
-            var firstTooNew: UInt64?
-            let todo = candidates.filter { !done.contains($0) }
-            for batch in todo.chunked(options.batchSize) {
-                try s.fetch(IMAPCommand.fetchListing(batch, gmail: s.isGmail)) { f in
-                    if let window {
-                        guard let d = f.internalDate else { return }
-                        if d >= window.end, let u = f.uid { firstTooNew = min(firstTooNew ?? u, u) }
-                        if !window.contains(d) { return }
-                    }
-                    listed.append(f)
-                }
+            let listing = try listCandidates(s, selection.uids.filter { !done.contains($0) }, window: selection.window)
+            var gone = listing.gone
+            var pending: [IMAPFetchResult] = []
+            for batch in listing.listed.chunked(options.rateLimit.batchSize(default: options.batchSize)) {
+                pending += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
+                                           copies: &copies, report: &r)
             }
-            if let t = firstTooNew { highest = min(highest, t > 0 ? t - 1 : 0) }  // UID 0 is malformed, not a trap
-            r.highestUID = max(highest, highestSeen[folder.name] ?? 0)
-            highestSeen[folder.name] = r.highestUID
-            listed.sort { $0.uid! < $1.uid! }
-
-            for batch in listed.chunked(options.rateLimit.batchSize(default: options.batchSize)) {
-                var byUID: [UInt64: IMAPFetchResult] = [:]
-                var needBodies: [UInt64] = []
-                for f in batch {
-                    if let g = f.gmMsgId, let known = gmailLocators[g] {
-                        // Gmail label copy: one message, bytes already fetched under another label.
-                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: f,
-                                         locator: known.locator, headerDate: known.date)
-                        raw.record(c)
-                        copies.append(c)
-                        reusedTotal += 1
-                    } else {
-                        byUID[f.uid!] = f
-                        needBodies.append(f.uid!)
-                    }
+            // Bodies the server left out: asked for again, with the retry policy's backoff.
+            var attempt = 0
+            while !pending.isEmpty {
+                attempt += 1
+                guard let delay = options.retry.delay(beforeRetry: attempt) else { break }
+                logger.warning("IMAP server left messages out of a FETCH answer; asking again", metadata: [
+                    "mailbox": "\(mailbox)", "folder": "\(folder.name)", "uids": "\(IMAPCommand.uidSet(pending.map { $0.uid! }))",
+                    "attempt": "\(attempt)", "delay": "\(delay)"])
+                sleep(delay)
+                let (still, expunged) = try stillHeld(s, pending.map { $0.uid! })
+                gone.formUnion(expunged)
+                var next: [IMAPFetchResult] = []
+                for batch in pending.filter({ still.contains($0.uid!) }).chunked(options.rateLimit.batchSize(default: options.batchSize)) {
+                    next += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
+                                            copies: &copies, report: &r)
                 }
-                var batchBytes = 0
-                if !needBodies.isEmpty {
-                    try s.fetch(IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail)) { f in
-                        guard let uid = f.uid, let listing = byUID[uid], let body = f.body else { return }
-                        let expected = f.size ?? listing.size
-                        guard expected == body.count else {
-                            throw MailroomError(.network, "folder \"\(folder.name)\" UID \(uid): received \(body.count) bytes but RFC822.SIZE says \(expected.map(String.init) ?? "nothing")",
-                                                location: folder.name)
-                        }
-                        let loc = try raw.append(body: body)
-                        var merged = listing
-                        if let fl = f.flags { merged.flags = fl }
-                        let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
-                        let c = makeCopy(folder: folder.name, uidValidity: status.uidValidity, listing: merged, locator: loc,
-                                         headerDate: headerDate)
-                        raw.record(c)
-                        copies.append(c)
-                        if let g = merged.gmMsgId { gmailLocators[g] = (loc, c.date) }
-                        byUID[uid] = nil
-                        batchBytes += body.count
-                        fetchedTotal += 1
-                    }
-                }
-                bytesTotal += batchBytes
-                checkpoint.update(try raw.commit(highestUID: r.highestUID))
-                try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
-                r.fetched = fetchedTotal
-                r.bytes = bytesTotal
-                r.reused = reusedTotal
-                r.copies = copies.count
-                try afterBatch?(r)
-                pace(messages: needBodies.count, bytes: batchBytes)
+                pending = next
             }
-            checkpoint.update(try raw.commit(complete: true, highestUID: r.highestUID))
+            let missing = (listing.unlisted + pending.map { $0.uid! }).sorted()
+            let loaded = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
+            let decision = IMAPCursorDecision.decide(IMAPFolderRead(
+                previous: selection.previous, serverHighest: serverHighest,
+                above: selection.previous == nil ? nil : (selection.above ?? selection.uids),
+                loaded: loaded.union(gone), firstTooNew: listing.firstTooNew, missing: missing))
+            r.highestUID = decision.highestUID
+            r.missingUIDs = missing
+            r.cursorNote = decision.note(folder: folder.name, serverHighest: serverHighest, retries: options.retry.maxRetries)
+            if let note = r.cursorNote {
+                logger.warning("IMAP cursor held back", metadata: ["mailbox": "\(mailbox)", "note": "\(note)"])
+            }
+            // A folder with undelivered UIDs is not complete: resuming the run's extract asks for them again.
+            checkpoint.update(try raw.commit(complete: missing.isEmpty, highestUID: decision.highestUID))
             try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
-            r.fetched = fetchedTotal
-            r.bytes = bytesTotal
-            r.reused = reusedTotal
             r.copies = copies.count
-            report = r
             return copies
         }
         let sorted = copies.sorted { ($0.imap?.uid ?? 0) < ($1.imap?.uid ?? 0) }
-        return (sorted, report!)
+        return (sorted, r)
     }
 
     /// The copy of a fetched message. `date` is the Date header (as the file sources write it) when it parses,

@@ -18,14 +18,16 @@ extension IMAPExtractor {
             let cursor = try store.imapCursor(mailbox: mailbox, folder: folder.name)
             let (c, r) = try extractFolder(folder) { s, status in
                 guard let cursor else {
-                    return (try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)), firstWindow)
+                    return IMAPFolderSelection(uids: try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)),
+                                               window: firstWindow)
                 }
                 if cursor.uidValidity == status.uidValidity {
                     let above = try s.uidSearch(IMAPCommand.searchAbove(uid: cursor.highestUID)).filter { $0 > cursor.highestUID }
-                    return (above, nil)
+                    return IMAPFolderSelection(uids: above, window: nil, previous: cursor.highestUID)
                 }
                 let known = try store.knownMessages(mailbox: self.mailbox, folder: folder.name)
-                return (try self.reidentify(s, folder: folder.name, cursor: cursor, known: known), nil)
+                return IMAPFolderSelection(uids: try self.reidentify(s, folder: folder.name, cursor: cursor, known: known),
+                                           window: nil)
             }
             copies += c
             reports.append(r)
@@ -48,8 +50,11 @@ extension IMAPExtractor {
         var fresh: [UInt64] = []
         var loaded = 0
         for batch in try s.uidSearch(IMAPCommand.searchAll()).chunked(options.batchSize) {
-            try s.fetch(IMAPCommand.fetchBodies(batch, gmail: false)) { f in
-                guard let uid = f.uid, let body = f.body else { return }
+            // A body the server leaves out is taken as new: the folder read asks for it (and reports it if it
+            // never comes).
+            var unanswered = Set(batch)
+            _ = try s.fetchAllowingOmissions(IMAPCommand.fetchBodies(batch, gmail: false)) { f in
+                guard let uid = f.uid, let body = f.body, unanswered.remove(uid) != nil else { return }
                 switch plan.verdict(IMAPKnownMessage(bytes: body)) {
                 case .loaded: loaded += 1
                 case .new: fresh.append(uid)
@@ -58,6 +63,7 @@ extension IMAPExtractor {
                                         location: folder)
                 }
             }
+            fresh += unanswered
         }
         logger.info("IMAP UIDVALIDITY changed; re-identified", metadata: [
             "mailbox": "\(mailbox)", "folder": "\(folder)", "loaded": "\(loaded)", "new": "\(fresh.count)"])

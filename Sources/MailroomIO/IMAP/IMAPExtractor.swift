@@ -35,8 +35,13 @@ public struct IMAPFolderReport: Sendable, Equatable {
     public var reused: Int = 0
     /// Bytes fetched by this run.
     public var bytes: Int = 0
-    /// Highest UID the folder held when it was read (the cursor to keep after loading).
+    /// The cursor to keep after loading (`IMAPCursorDecision`): below the first UID not delivered, not fetched
+    /// above the previous cursor, or newer than the window; else the folder's newest UID.
     public var highestUID: UInt64 = 0
+    /// UIDs the server did not deliver after the retries (the cursor stays below the first; a rerun fetches them).
+    public var missingUIDs: [UInt64] = []
+    /// Why the cursor was held back, for the run log (nil when it was not).
+    public var cursorNote: String?
 }
 
 /// The result of a backfill or sync: the copies (folder order, then UID), per-folder reports and the cursors
@@ -70,8 +75,6 @@ public final class IMAPExtractor {
     /// Gmail: X-GM-MSGID → where its bytes already are, and the date read from them.
     var gmailLocators: [String: (locator: Locator, date: String?)] = [:]
     var checkpoint = IMAPCheckpoint(windowStart: 0, windowEnd: 0)
-    /// Highest UID seen per folder in this run (kept across retries).
-    var highestSeen: [String: UInt64] = [:]
     var rateStart = DispatchTime.now()
     var rateMessages = 0
     var rateBytes = 0
@@ -123,7 +126,7 @@ public final class IMAPExtractor {
                 let candidates = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
                 var c = IMAPListingCount(folder: folder.name)
                 for batch in candidates.chunked(options.batchSize) {
-                    try s.fetch(IMAPCommand.fetchListing(batch, gmail: false)) { f in
+                    _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: false)) { f in
                         if let d = f.internalDate, window.contains(d) { c.messages += 1; c.bytes += f.size ?? 0 }
                     }
                 }
@@ -137,13 +140,21 @@ public final class IMAPExtractor {
     // MARK: backfill
 
     /// Fetches every message of the window from each folder (resuming from the run directory's checkpoint).
-    public func backfill(window: DateWindow) throws -> IMAPExtractResult {
+    /// With a `store`, a folder's stored cursor (same UIDVALIDITY) is not moved past UIDs above it that the window
+    /// leaves out as too old: the cursor stays below the first of them and the next sync fetches them.
+    public func backfill(window: DateWindow, store: IMAPCursorStore? = nil) throws -> IMAPExtractResult {
         try loadCheckpoint(windowStart: Int(window.start), windowEnd: Int(window.end))
         var copies: [MessageCopy] = []
         var reports: [IMAPFolderReport] = []
         for folder in try folders() {
-            let (c, r) = try extractFolder(folder) { s, _ in
-                (try s.uidSearch(IMAPCommand.searchSince(start: window.start)), window)
+            let cursor = try store?.imapCursor(mailbox: mailbox, folder: folder.name)
+            let (c, r) = try extractFolder(folder) { s, status in
+                let inWindow = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
+                guard let cursor, cursor.uidValidity == status.uidValidity else {
+                    return IMAPFolderSelection(uids: inWindow, window: window)
+                }
+                let above = try s.uidSearch(IMAPCommand.searchAbove(uid: cursor.highestUID)).filter { $0 > cursor.highestUID }
+                return IMAPFolderSelection(uids: inWindow, window: window, previous: cursor.highestUID, above: above)
             }
             copies += c
             reports.append(r)

@@ -21,13 +21,15 @@ public enum IMAPMailboxSource {
 
     /// Extract stage of `mailroom run` / `mailroom backfill`: every message of `window` in the mailbox's folders,
     /// handed to `emit` (folder order, then UID). Resumes from the run directory's checkpoint.
+    /// With a `store`, stored cursors are not moved past mail the window leaves out (see `IMAPExtractor.backfill`).
     public static func backfill(_ config: MailboxConfig, pipelineDirectory: String, runDirectory: String, window: DateWindow,
+                                store: IMAPCursorStore? = nil,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
                                 logger: Logger = Logger(label: "mailroom.imap"),
                                 emit: (MessageCopy) throws -> Void) throws -> (summary: ExtractSummary, result: IMAPExtractResult) {
         let ex = try extractor(config, pipelineDirectory: pipelineDirectory, runDirectory: runDirectory,
                                environment: environment, logger: logger)
-        let result = try ex.backfill(window: window)
+        let result = try ex.backfill(window: window, store: store)
         for c in result.copies { try emit(c) }
         return (ExtractSummary(found: result.copies.count, inWindow: result.copies.count), result)
     }

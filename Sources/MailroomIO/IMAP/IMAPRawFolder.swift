@@ -81,8 +81,9 @@ final class IMAPRawFolder {
     }
 
     /// fsyncs the raw bytes, then writes and fsyncs the journal; returns the entry to checkpoint.
-    func commit(complete: Bool = false, highestUID: UInt64) throws -> IMAPCheckpoint.Folder {
-        entry.highestUID = Int(highestUID)
+    /// `highestUID` nil keeps the entry's cursor (a batch commit; the folder's cursor is decided at its end).
+    func commit(complete: Bool = false, highestUID: UInt64?) throws -> IMAPCheckpoint.Folder {
+        if let highestUID { entry.highestUID = Int(highestUID) }
         guard fsync(rawFD) == 0 else { throw IMAPRawFolder.localError("cannot sync", directory + "/" + entry.rawFile) }
         let journalPath = directory + "/" + entry.journalFile
         try IMAPRawFolder.writeAll(journalFD, pendingJournal, path: journalPath)

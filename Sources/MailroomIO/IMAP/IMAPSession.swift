@@ -100,15 +100,30 @@ public final class IMAPSession {
     /// Runs a `UID FETCH` and hands each FETCH answer (with a UID) to `each`, as it arrives.
     /// An unreadable FETCH answer is a protocol error (`.network`, the server's fault, not retried).
     public func fetch(_ command: String, each: (IMAPFetchResult) throws -> Void) throws {
-        try connection.expectOK(command) { r in
-            guard case .data(let v) = r else { return }
-            let parsed: IMAPFetchResult?
-            do { parsed = try IMAPFetchResult(v) } catch let e as IMAPProtocolError {
-                throw connection.protocolError(IMAPProtocolError("\(e.message) (in a FETCH answer)"))
-            }
-            guard let f = parsed, f.uid != nil else { return }
-            try each(f)
+        try connection.expectOK(command) { r in try handleFetch(r, each) }
+    }
+
+    /// Like `fetch`, but a plain `NO` completion is not an error: Gmail and Exchange answer
+    /// `NO Some messages could not be FETCHed` after delivering the messages they could. Returns that text (nil
+    /// after `OK`); the caller compares what arrived with what it asked for and retries the rest. A `NO` with a
+    /// transient code (`[THROTTLED]`, ...) is still `.network`; `BAD` is still an error.
+    public func fetchAllowingOmissions(_ command: String, each: (IMAPFetchResult) throws -> Void) throws -> String? {
+        let r = try connection.run(command) { r in try handleFetch(r, each) }
+        if case .tagged(_, .no, let code, let text) = r, code.map({ !IMAPConnection.transientCodes.contains($0.name) }) ?? true {
+            return text.isEmpty ? "NO" : text
         }
+        try connection.checkOK(r, command: command)
+        return nil
+    }
+
+    private func handleFetch(_ r: IMAPResponse, _ each: (IMAPFetchResult) throws -> Void) throws {
+        guard case .data(let v) = r else { return }
+        let parsed: IMAPFetchResult?
+        do { parsed = try IMAPFetchResult(v) } catch let e as IMAPProtocolError {
+            throw connection.protocolError(IMAPProtocolError("\(e.message) (in a FETCH answer)"))
+        }
+        guard let f = parsed, f.uid != nil else { return }
+        try each(f)
     }
 
     public func logout() { connection.logout() }

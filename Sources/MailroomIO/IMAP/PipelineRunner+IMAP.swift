@@ -36,9 +36,10 @@ extension PipelineRunner {
             }
         } else {
             (summary, result) = try IMAPMailboxSource.backfill(config, pipelineDirectory: directory, runDirectory: run,
-                                                               window: window, logger: logger) { try writer.write($0) }
+                                                               window: window, store: try imapCursorStore(),
+                                                               logger: logger) { try writer.write($0) }
         }
-        try writeIMAPCursors(result.cursors, mailbox: config.name)
+        try writeIMAPCursors(result.cursors, folders: result.folders, mailbox: config.name)
         for f in result.folders {
             logger.info("imap folder extracted", metadata: [
                 "run.id": "\(manifest.runId)", "mailbox": "\(config.name)", "folder": "\(f.folder)",
@@ -56,7 +57,9 @@ extension PipelineRunner {
         return try CRMStore.open(path: path, readOnly: true)
     }
 
-    func writeIMAPCursors(_ cursors: [IMAPCursor], mailbox: String) throws {
+    /// Writes the cursors, with each folder's undelivered UIDs (`missingUIDs`) and why its cursor was held back
+    /// (`note`) when there is something to say.
+    func writeIMAPCursors(_ cursors: [IMAPCursor], folders: [IMAPFolderReport] = [], mailbox: String) throws {
         var w = JSONWriter()
         w.beginObject()
         w.field("schema", "extract.imap-cursors/1")
@@ -67,6 +70,15 @@ extension PipelineRunner {
             w.field("folder", c.folder)
             w.field("uidValidity", Int(c.uidValidity))
             w.field("highestUID", Int(c.highestUID))
+            if let f = folders.first(where: { $0.folder == c.folder }) {
+                if !f.missingUIDs.isEmpty {
+                    w.key("missingUIDs")
+                    w.beginArray()
+                    for u in f.missingUIDs { w.int(Int(u)) }
+                    w.endArray()
+                }
+                if let note = f.cursorNote { w.field("note", note) }
+            }
             w.endObject()
         }
         w.endArray()

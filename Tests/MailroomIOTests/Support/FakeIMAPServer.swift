@@ -27,6 +27,9 @@ final class FakeIMAPServer: @unchecked Sendable {
         /// hostile or broken server's answer.
         case reply((String) -> [UInt8])
     }
+    /// How a `UID FETCH` that leaves messages out completes: `OK` (Exchange) or
+    /// `NO Some messages could not be FETCHed` (Gmail, Exchange).
+    enum Omission { case ok, no }
 
     let port: Int
     var folders: [Folder]
@@ -35,6 +38,12 @@ final class FakeIMAPServer: @unchecked Sendable {
     var xoauth2: (user: String, token: String)?
     /// Decides a fault for (connection number from 1, command verb such as "UID FETCH" or "EXAMINE").
     var fault: (Int, String) -> Fault? = { _, _ in nil }
+    /// Decides, for (connection number from 1, UID, whether the FETCH asks for the body), to leave the message
+    /// out of a `UID FETCH` answer; the answer then completes as `omission` says.
+    var leaveOut: (Int, UInt64, Bool) -> Bool = { _, _, _ in false }
+    var omission = Omission.ok
+    /// UIDs expunged by another client: no longer searched or fetched.
+    var expunged: Set<UInt64> = []
     private(set) var commands: [String] = []
     private(set) var connections = 0
     private let listener: Int32
@@ -147,11 +156,20 @@ final class FakeIMAPServer: @unchecked Sendable {
                 let next = f.uidNext.map { "* OK [UIDNEXT \($0)] next\r\n" } ?? ""
                 send("* \(f.messages.count) EXISTS\r\n* OK [UIDVALIDITY \(f.uidValidity)] ok\r\n\(next)\(tag) OK [READ-ONLY] done\r\n")
             case "UID SEARCH":
-                send("* SEARCH \((selected?.messages ?? []).map { String($0.uid) }.joined(separator: " "))\r\n\(tag) OK done\r\n")
+                // `UID SEARCH UID <set>` answers the messages in the set (`n:*` up to the highest); others: all.
+                var found = (selected?.messages ?? []).filter { !expunged.contains($0.uid) }
+                if words.count > 3, words[2].uppercased() == "UID" {
+                    let top = found.map(\.uid).max() ?? 0
+                    let set = FakeIMAPServer.uids(words[3].replacingOccurrences(of: "*", with: String(top)))
+                    found = found.filter { set.contains($0.uid) || (words[3].hasSuffix(":*") && $0.uid == top) }
+                }
+                send("* SEARCH \(found.map { String($0.uid) }.joined(separator: " "))\r\n\(tag) OK done\r\n")
             case "UID FETCH":
                 let set = FakeIMAPServer.uids(words.count > 2 ? words[2] : "")
                 let wantBody = rest.contains("BODY.PEEK[]")
-                for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) {
+                var leftOut = false
+                for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) && !expunged.contains(m.uid) {
+                    if leaveOut(connection, m.uid, wantBody) { leftOut = true; continue }
                     var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
                     if gmail, let g = m.gmMsgId { head += " X-GM-MSGID \(g)" }
                     if wantBody {
@@ -162,7 +180,8 @@ final class FakeIMAPServer: @unchecked Sendable {
                         send(head + ")\r\n")
                     }
                 }
-                send("\(tag) OK fetched\r\n")
+                send(leftOut && omission == .no ? "\(tag) NO Some messages could not be FETCHed (Failure)\r\n"
+                                                : "\(tag) OK fetched\r\n")
             case "LOGOUT":
                 send("* BYE bye\r\n\(tag) OK bye\r\n")
                 return
@@ -176,7 +195,7 @@ final class FakeIMAPServer: @unchecked Sendable {
         var out: Set<UInt64> = []
         for part in set.split(separator: ",") {
             let r = part.split(separator: ":").compactMap { UInt64($0) }
-            if r.count == 2 { for u in r[0]...r[1] { out.insert(u) } } else if r.count == 1 { out.insert(r[0]) }
+            if r.count == 2 { for u in min(r[0], r[1])...max(r[0], r[1]) { out.insert(u) } } else if r.count == 1 { out.insert(r[0]) }
         }
         return out
     }

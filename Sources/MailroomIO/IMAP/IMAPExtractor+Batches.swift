@@ -1,0 +1,117 @@
+import Foundation
+import MailroomCore
+
+/// The listing of a folder's candidates: what arrived, and what did not.
+struct IMAPCandidateListing {
+    /// Answers in the window (all answers without one), by UID.
+    var listed: [IMAPFetchResult] = []
+    /// The first UID whose INTERNALDATE is after the window's end.
+    var firstTooNew: UInt64?
+    /// UIDs the server never listed, after the retries.
+    var unlisted: [UInt64] = []
+    /// UIDs the folder no longer holds (expunged while we read it).
+    var gone: Set<UInt64> = []
+}
+
+extension IMAPExtractor {
+    /// Lists size, date, flags (and X-GM-MSGID) of `uids`, keeping those in `window`. UIDs the server leaves out
+    /// of its answers (`OK` or `NO Some messages could not be FETCHed`) are asked for again with the retry
+    /// policy's backoff; a UID the folder no longer holds is `gone`, one never answered is `unlisted`.
+    func listCandidates(_ s: IMAPSession, _ uids: [UInt64], window: DateWindow?) throws -> IMAPCandidateListing {
+        var out = IMAPCandidateListing()
+        var pending = uids
+        var attempt = 0
+        while !pending.isEmpty {
+            let asked = Set(pending)
+            var answered: Set<UInt64> = []
+            for batch in pending.chunked(options.batchSize) {
+                _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: s.isGmail)) { f in
+                    guard let u = f.uid, asked.contains(u), answered.insert(u).inserted else { return }
+                    if let window {
+                        guard let d = f.internalDate else { return }
+                        if d >= window.end { out.firstTooNew = min(out.firstTooNew ?? u, u) }
+                        if !window.contains(d) { return }
+                    }
+                    out.listed.append(f)
+                }
+            }
+            pending = pending.filter { !answered.contains($0) }
+            if pending.isEmpty { break }
+            attempt += 1
+            guard let delay = options.retry.delay(beforeRetry: attempt) else { break }
+            logger.warning("IMAP server left messages out of a listing; asking again", metadata: [
+                "mailbox": "\(mailbox)", "uids": "\(IMAPCommand.uidSet(pending))", "attempt": "\(attempt)", "delay": "\(delay)"])
+            sleep(delay)
+            let (still, expunged) = try stillHeld(s, pending)
+            out.gone.formUnion(expunged)
+            pending = pending.filter { still.contains($0) }
+        }
+        out.unlisted = pending
+        out.listed.sort { $0.uid! < $1.uid! }
+        return out
+    }
+
+    /// Which of `uids` the folder still holds, and which it no longer does.
+    func stillHeld(_ s: IMAPSession, _ uids: [UInt64]) throws -> (held: Set<UInt64>, gone: Set<UInt64>) {
+        guard !uids.isEmpty else { return ([], []) }
+        let held = Set(try s.uidSearch(IMAPCommand.searchUIDs(uids)))
+        return (held, Set(uids).subtracting(held))
+    }
+
+    /// Fetches the bodies of one batch of listed messages (Gmail label copies whose bytes are already here are
+    /// recorded without a fetch), commits and checkpoints the batch, paces, and returns the listings whose body
+    /// the server left out.
+    func fetchBodies(_ s: IMAPSession, folder: String, uidValidity: UInt64, raw: IMAPRawFolder, _ batch: [IMAPFetchResult],
+                     copies: inout [MessageCopy], report r: inout IMAPFolderReport) throws -> [IMAPFetchResult] {
+        var byUID: [UInt64: IMAPFetchResult] = [:]
+        var needBodies: [UInt64] = []
+        for f in batch {
+            if let g = f.gmMsgId, let known = gmailLocators[g] {
+                // Gmail label copy: one message, bytes already fetched under another label.
+                let c = makeCopy(folder: folder, uidValidity: uidValidity, listing: f, locator: known.locator,
+                                 headerDate: known.date)
+                raw.record(c)
+                copies.append(c)
+                r.reused += 1
+            } else {
+                byUID[f.uid!] = f
+                needBodies.append(f.uid!)
+            }
+        }
+        var batchBytes = 0
+        if !needBodies.isEmpty {
+            var received: [MessageCopy] = []
+            let refusal = try s.fetchAllowingOmissions(IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail)) { f in
+                guard let uid = f.uid, let listing = byUID[uid], let body = f.body else { return }
+                let expected = f.size ?? listing.size
+                guard expected == body.count else {
+                    throw MailroomError(.network, "folder \"\(folder)\" UID \(uid): received \(body.count) bytes but RFC822.SIZE says \(expected.map(String.init) ?? "nothing")",
+                                        location: folder)
+                }
+                let loc = try raw.append(body: body)
+                var merged = listing
+                if let fl = f.flags { merged.flags = fl }
+                let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
+                let c = makeCopy(folder: folder, uidValidity: uidValidity, listing: merged, locator: loc, headerDate: headerDate)
+                raw.record(c)
+                received.append(c)
+                if let g = merged.gmMsgId { gmailLocators[g] = (loc, c.date) }
+                byUID[uid] = nil
+                batchBytes += body.count
+            }
+            copies += received
+            r.fetched += received.count
+            if let refusal, !byUID.isEmpty {
+                logger.warning("IMAP FETCH answered NO", metadata: ["mailbox": "\(mailbox)", "folder": "\(folder)",
+                                                                    "text": "\(refusal)", "left out": "\(byUID.count)"])
+            }
+        }
+        r.bytes += batchBytes
+        checkpoint.update(try raw.commit(highestUID: nil))
+        try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
+        r.copies = copies.count
+        try afterBatch?(r)
+        pace(messages: needBodies.count, bytes: batchBytes)
+        return needBodies.compactMap { byUID[$0] }
+    }
+}
