@@ -6,8 +6,10 @@ import MailroomCore
 /// The real `mailroom` binary against Dovecot: `backfill --dry-run` lists without fetching, `sync` loads.
 @Suite("mailroom backfill and sync against Dovecot", .enabled(if: DovecotFixtures.available, "Dovecot is not installed (/usr/sbin/dovecot)"))
 struct IMAPCommandLineTests {
-    /// The `mailroom` executable beside the test bundle.
+    /// The `mailroom` executable beside the test bundle (`MAILROOM_TEST_BINARY` names another build, e.g. to
+    /// check that a test fails on an older one).
     static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["MAILROOM_TEST_BINARY"] { return b }
         var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
         return dir.appendingPathComponent("mailroom").path

@@ -184,6 +184,7 @@ struct MailboxCommand: ParsableCommand {
             let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
             if json { Output.write(report.json()) } else { Output.write(report.text()) }
+            if let partial = report.partial { throw partial }
         }
     }
 }

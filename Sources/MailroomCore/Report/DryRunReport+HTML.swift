@@ -24,6 +24,7 @@ extension DryRunReport {
         h += "<p class=\"meta\">\(n(run.days)) days up to \(e(run.asOf)) · window \(e(from)) to \(e(to)) (UTC) · run <code>\(e(run.runId))</code></p>"
         h += "</div></header>\n<main class=\"wrap\">\n"
         h += htmlSummary()
+        h += htmlIMAPFolders()
         h += htmlPerDay()
         h += htmlThreads()
         h += htmlUnmatched()
@@ -202,6 +203,14 @@ extension DryRunReport {
         b += table([("Subject", true), ("Contacts", true), ("External addresses", true), ("Messages", false), ("Last message", false)],
                    rows, numeric: [3])
         return section("spot-checks", "Spot-check a few matched threads", b)
+    }
+
+    /// IMAP folders the server did not deliver in full, or whose cursor was held back (nothing when none).
+    private func htmlIMAPFolders() -> String {
+        guard !imapFolders.isEmpty else { return "" }
+        let rows = imapFolders.map { [e($0.mailbox + " / " + $0.folder), e(IMAPCursorDecision.list($0.missingUIDs)), e($0.note ?? "")] }
+        return section("imap-folders", "IMAP folders not read in full (the next run fetches the rest)",
+                       table([("Mailbox / folder", true), ("UIDs not delivered", true), ("Cursor", true)], rows, numeric: []))
     }
 
     private func htmlFolders() -> String {

@@ -75,6 +75,20 @@ extension DryRunReport {
                 }
             }
         }
+        if !imapFolders.isEmpty {
+            w.key("imapFolders")
+            w.arrayValue { w in
+                for f in imapFolders {
+                    w.objectValue { w in
+                        w.field("mailbox", f.mailbox)
+                        w.field("folder", f.folder)
+                        w.key("missingUIDs")
+                        w.arrayValue { w in for u in f.missingUIDs { w.int(Int(u)) } }
+                        w.field("note", f.note)
+                    }
+                }
+            }
+        }
         w.endObject()
         return w.bytes
     }

@@ -72,6 +72,16 @@ extension DryRunReport {
                     + String(repeating: " ", count: max(0, 9 - t.count)) + t + "  " + (u.lastSeen.map { String($0.prefix(10)) } ?? "-"))
             }
         }
+        if !imapFolders.isEmpty {
+            out.append("")
+            out.append("IMAP folders not read in full (the next run fetches the rest)")
+            for f in imapFolders {
+                if !f.missingUIDs.isEmpty {
+                    out.append("  \(TerminalText.clean(f.mailbox))/\(TerminalText.clean(f.folder)): not delivered by the server: UIDs \(IMAPCursorDecision.list(f.missingUIDs))")
+                }
+                if let note = f.note { out.append("    " + TerminalText.clean(note)) }
+            }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -108,6 +108,8 @@ public struct DryRunReport: Sendable, Equatable {
     /// Copies per mailbox and folder.
     public var folders: [String: Int] = [:]
     public var spotChecks: [SpotCheck] = []
+    /// IMAP folders whose messages the server did not deliver, or whose cursor was held back (empty otherwise).
+    public var imapFolders: [IMAPFolderNote] = []
 
     public init(run: RunInfo) { self.run = run }
 }

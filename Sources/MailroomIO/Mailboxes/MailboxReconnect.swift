@@ -52,6 +52,7 @@ public enum MailboxReconnect {
         let entry = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
         report.syncRunId = entry?.id
         report.syncMessage = entry?.message
+        report.partial = try runner.imapPartialError()
         let cursorsAfter = try store.read("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
         report.newestLoadedAfter = try store.read("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
         if config.source == .imap {

@@ -17,6 +17,8 @@ public struct ReconnectReport: Sendable {
     public var fetched = 0
     public var syncRunId: String?
     public var syncMessage: String?
+    /// The sync's messages a server did not deliver (exit 8 after the report is shown), nil when none.
+    public var partial: MailroomError?
     /// Every folder synced on from its stored cursor (UIDVALIDITY confirmed or re-identified): nothing is missing.
     public var continuedFromCursors = false
     /// nil: no backfill needed.

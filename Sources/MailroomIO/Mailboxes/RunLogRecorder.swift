@@ -10,7 +10,8 @@ public enum RunLogRecorder {
     /// A run the loader already marked failed keeps its row; only the error code and message are added.
     public static func recordFailure(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
                                      mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date()) {
-        guard let e = error as? MailroomError, e.status != .locked, e.status != .usage,
+        // A partial run (exit 8) loaded: `finished` / `noteIMAP` recorded it already.
+        guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial,
               let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
               let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
         else { return }
@@ -65,6 +66,7 @@ extension RunLogRecorder {
         entry.cursorAfter = cursors(runner.pipeline, mailboxes: names)
         entry.counts = entry.counts.merging(RunLogText.stageCounts(runner.manifest)) { a, _ in a }
         entry.message = RunLogText.summary(runner)
+        try annotateIMAP(&entry, runner)
         try store.recordRun(entry)
         if kind == .sync { for n in names { try store.markSynced(n) } }
         for n in names {
@@ -73,5 +75,32 @@ extension RunLogRecorder {
             }
         }
         return entry
+    }
+}
+
+extension RunLogRecorder {
+    /// Adds to a loaded run's row what extract noted about its IMAP folders: UIDs the server did not deliver
+    /// (the run becomes `partial`, counted in `imap.missingUIDs`) and cursors held back below mail not fetched
+    /// (counted in `imap.cursorsHeldBack`), each folder named with the reason, in the message.
+    static func annotateIMAP(_ entry: inout RunLogEntry, _ runner: PipelineRunner) throws {
+        let notes = try runner.imapFolderNotes()
+        guard !notes.isEmpty else { return }
+        let missing = notes.map(\.missingUIDs.count).reduce(0, +)
+        if missing > 0 {
+            entry.status = .partial
+            entry.errorCode = ExitStatus.partial.name
+            entry.counts["imap.missingUIDs"] = missing
+        }
+        entry.counts["imap.cursorsHeldBack"] = notes.count
+        entry.message += "; " + notes.map(\.line).joined(separator: "; ")
+    }
+
+    /// For a run that loaded without `finished` (`mailroom run`): adds the IMAP notes to its run log row.
+    public static func noteIMAP(_ runner: PipelineRunner) throws {
+        let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
+        guard var entry = try store.run(id: runner.manifest.runId) else { return }
+        let before = entry
+        try annotateIMAP(&entry, runner)
+        if entry != before { try store.recordRun(entry) }
     }
 }

@@ -28,7 +28,8 @@ extension PipelineRunner {
         try runDir.read(ThreadRecord.self, try stageOutput(.match, "match/threads.ndjson")) { t, _ in b.add(thread: t) }
         try runDir.read(LinkReportFields.self, try stageOutput(.match, "match/links.ndjson")) { l, _ in b.add(link: l) }
         try runDir.read(UnmatchedAddress.self, try stageOutput(.match, "match/unmatched.ndjson")) { u, _ in b.add(unmatched: u) }
-        let report = b.finish()
+        var report = b.finish()
+        report.imapFolders = try imapFolderNotes()
         var bytes = report.jsonBytes()
         bytes.append(0x0A)
         try runDir.writeAtomically(bytes, to: "report.json")
