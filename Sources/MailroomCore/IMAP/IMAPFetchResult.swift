@@ -46,7 +46,7 @@ public struct IMAPFetchResult: Sendable, Equatable {
                 }
                 internalDate = epoch
             case "BODY[]", "RFC822":
-                body = v.bytes ?? []
+                body = v.bytes  // NIL (Dovecot, for a message expunged meanwhile) is no body: not delivered
             default:
                 if name.hasPrefix("BODY[HEADER") { headerFields = v.bytes ?? [] }
             }
