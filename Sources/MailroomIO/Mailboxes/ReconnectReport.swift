@@ -46,12 +46,13 @@ public struct ReconnectReport: Sendable {
             out += "Backfill needed: \(a.gapDays) day\(a.gapDays == 1 ? "" : "s") may be missing, from \(a.from) (newest loaded before) to \(a.oldestFetched ?? a.to) (oldest fetched by this sync).\n"
             out += "Run: \(cmd)\n"
         } else if continuedFromCursors {
-            out += "No backfill needed: every folder continued from its stored cursor (UIDVALIDITY confirmed, or the folder re-identified), so everything newer was fetched.\n"
+            out += "No backfill needed: every folder continued from its stored cursor (UIDVALIDITY confirmed, or the folder re-identified), so everything newer was fetched\(partial == nil ? "" : " or is listed below")" + ".\n"
         } else if newestLoadedBefore == nil {
             out += "No backfill needed: nothing was loaded from this mailbox before; this sync loaded its first window.\n"
         } else {
             out += "No backfill needed: the sync reached back to \(windowStart), before the newest message loaded earlier.\n"
         }
+        if let p = partial { out += "Not fetched yet: \(p.message)\n" }
         out += "Run directory: \(runDirectory)\n"
         return out
     }
