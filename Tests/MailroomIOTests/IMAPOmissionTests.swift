@@ -126,6 +126,34 @@ struct IMAPOmissionTests {
         #expect(r.cursors.first?.highestUID == 5)
     }
 
+    /// A connection dropped once while a single message is fetched makes it a suspect, not missing: the retry
+    /// fetches it (only a suspect that fails again on its own is left for the next run).
+    @Test func aConnectionDroppedOnceDuringASingleMessageFetchIsNotReportedMissing() throws {
+        let s = try IMAPFaultTests.server()
+        defer { s.close() }
+        final class Count: @unchecked Sendable { var n = 0 }
+        let fetches = Count()
+        s.fault = { conn, verb in
+            guard verb == "UID FETCH" else { return nil }
+            fetches.n += 1
+            // Connection 1: listing 1:2, listing 3, bodies 1:2, then BYE on the body of UID 3 alone.
+            return conn == 1 && fetches.n == 4 ? .bye : nil
+        }
+        let sleeps = SleepLog()
+        let run = Self.tempRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        let e = IMAPExtractor(mailbox: "m", endpoint: IMAPEndpoint(host: "127.0.0.1", port: s.port, security: .none, username: "u",
+                                                                  secret: "p", connectTimeoutMs: 5000, ioTimeoutMs: 5000),
+                              folders: [], runDirectory: run,
+                              options: IMAPExtractOptions(batchSize: 2, retry: IMAPRetryPolicy(maxRetries: 3, baseDelay: 0.5, maxDelay: 8)))
+        e.sleep = { sleeps.add($0) }
+        let r = try e.backfill(window: IMAPFaultTests.window)
+        #expect(r.copies.count == 5)
+        #expect(r.folders.map(\.missingUIDs) == [[], []])
+        #expect(r.cursors.first?.highestUID == 3)
+        #expect(sleeps.delays == [0.5])
+    }
+
     /// A message expunged while the folder is read is gone, not missing: no partial run, the cursor moves on.
     @Test func aMessageExpungedMeanwhileIsNotReportedMissing() throws {
         let s = try Self.server()

@@ -81,23 +81,45 @@ extension IMAPExtractor {
         var batchBytes = 0
         if !needBodies.isEmpty {
             var received: [MessageCopy] = []
-            let refusal = try s.fetchAllowingOmissions(IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail)) { f in
-                guard let uid = f.uid, let listing = byUID[uid], let body = f.body else { return }
-                let expected = f.size ?? listing.size
-                guard expected == body.count else {
-                    throw MailroomError(.network, "folder \"\(folder)\" UID \(uid): received \(body.count) bytes but RFC822.SIZE says \(expected.map(String.init) ?? "nothing")",
-                                        location: folder)
+            var located: [String] = []  // X-GM-MSGIDs first located in this batch (forgotten if it is not committed)
+            let command = IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail)
+            let answer: IMAPResponse
+            do {
+                answer = try s.fetchAnswer(command) { f in
+                    guard let uid = f.uid, let listing = byUID[uid], let body = f.body else { return }
+                    let expected = f.size ?? listing.size
+                    guard expected == body.count else {
+                        throw MailroomError(.network, "folder \"\(folder)\" UID \(uid): received \(body.count) bytes but RFC822.SIZE says \(expected.map(String.init) ?? "nothing")",
+                                            location: folder)
+                    }
+                    let loc = try raw.append(body: body)
+                    var merged = listing
+                    if let fl = f.flags { merged.flags = fl }
+                    let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
+                    let c = makeCopy(folder: folder, uidValidity: uidValidity, listing: merged, locator: loc, headerDate: headerDate)
+                    raw.record(c)
+                    received.append(c)
+                    if let g = merged.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (loc, c.date); located.append(g) }
+                    byUID[uid] = nil
+                    batchBytes += body.count
                 }
-                let loc = try raw.append(body: body)
-                var merged = listing
-                if let fl = f.flags { merged.flags = fl }
-                let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
-                let c = makeCopy(folder: folder, uidValidity: uidValidity, listing: merged, locator: loc, headerDate: headerDate)
-                raw.record(c)
-                received.append(c)
-                if let g = merged.gmMsgId { gmailLocators[g] = (loc, c.date) }
-                byUID[uid] = nil
-                batchBytes += body.count
+            } catch let e as MailroomError where isRetriable(e) {
+                // The connection dropped during this FETCH (or a body had the wrong size): the retry asks for what
+                // did not arrive one UID at a time, and a suspect that fails again on its own is left out (reported
+                // missing, fetched by the next run).
+                // A refusal such as `NO [THROTTLED]` is not this: it is thrown below, after the answer.
+                for g in located { gmailLocators[g] = nil }  // their bytes are cut off when the retry reopens the folder
+                if needBodies.count == 1, let u = byUID.keys.first, suspects[folder]?.contains(u) == true {
+                    poisoned[folder, default: []].insert(u)  // failed in a batch, then again alone
+                } else {
+                    suspects[folder, default: []].formUnion(byUID.keys)
+                }
+                throw e
+            }
+            let refusal: String?
+            do { refusal = try s.omission(in: answer, of: command) } catch {
+                for g in located { gmailLocators[g] = nil }
+                throw error
             }
             copies += received
             r.fetched += received.count

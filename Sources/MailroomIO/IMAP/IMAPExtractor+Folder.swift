@@ -52,7 +52,13 @@ extension IMAPExtractor {
             let listing = try listCandidates(s, selection.uids.filter { !done.contains($0) }, window: selection.window)
             var gone = listing.gone
             var pending: [IMAPFetchResult] = []
-            for batch in listing.listed.chunked(options.rateLimit.batchSize(default: options.batchSize)) {
+            let poisoned = self.poisoned[folder.name] ?? [], suspects = self.suspects[folder.name] ?? []
+            let skipped = listing.listed.compactMap { poisoned.contains($0.uid!) ? $0.uid! : nil }
+            let toFetch = listing.listed.filter { !poisoned.contains($0.uid!) }
+            // Bodies a dropped connection cut off are asked for alone, so one the server cannot send is found.
+            let batches = toFetch.filter { suspects.contains($0.uid!) }.map { [$0] }
+                + toFetch.filter { !suspects.contains($0.uid!) }.chunked(options.rateLimit.batchSize(default: options.batchSize))
+            for batch in batches {
                 pending += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
                                            copies: &copies, report: &r)
             }
@@ -74,7 +80,7 @@ extension IMAPExtractor {
                 }
                 pending = next
             }
-            let missing = (listing.unlisted + pending.map { $0.uid! }).sorted()
+            let missing = (listing.unlisted + pending.map { $0.uid! } + skipped).sorted()
             let loaded = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
             let decision = IMAPCursorDecision.decide(IMAPFolderRead(
                 previous: selection.previous, serverHighest: serverHighest,

@@ -74,6 +74,11 @@ public final class IMAPExtractor {
     var everConnected = false
     /// Gmail: X-GM-MSGID → where its bytes already are, and the date read from them.
     var gmailLocators: [String: (locator: Locator, date: String?)] = [:]
+    /// Per folder, UIDs whose body FETCH was cut off by a dropped connection: asked for one at a time on the retry.
+    var suspects: [String: Set<UInt64>] = [:]
+    /// Per folder, suspects whose FETCH alone dropped the connection again (a message the server cannot send,
+    /// such as Dovecot's `BYE FETCH failed: Internal error`): not asked for again in this run, reported missing.
+    var poisoned: [String: Set<UInt64>] = [:]
     var checkpoint = IMAPCheckpoint(windowStart: 0, windowEnd: 0)
     var rateStart = DispatchTime.now()
     var rateMessages = 0

@@ -108,7 +108,17 @@ public final class IMAPSession {
     /// after `OK`); the caller compares what arrived with what it asked for and retries the rest. A `NO` with a
     /// transient code (`[THROTTLED]`, ...) is still `.network`; `BAD` is still an error.
     public func fetchAllowingOmissions(_ command: String, each: (IMAPFetchResult) throws -> Void) throws -> String? {
-        let r = try connection.run(command) { r in try handleFetch(r, each) }
+        try omission(in: try fetchAnswer(command, each: each), of: command)
+    }
+
+    /// `fetchAllowingOmissions` in two steps: the answers and the completion (throws only when the connection
+    /// fails or `each` throws), then `omission(in:of:)` on the completion.
+    func fetchAnswer(_ command: String, each: (IMAPFetchResult) throws -> Void) throws -> IMAPResponse {
+        try connection.run(command) { r in try handleFetch(r, each) }
+    }
+
+    /// The text of a plain `NO` completion (nil after `OK`); other refusals throw as `expectOK` does.
+    func omission(in r: IMAPResponse, of command: String) throws -> String? {
         if case .tagged(_, .no, let code, let text) = r, code.map({ !IMAPConnection.transientCodes.contains($0.name) }) ?? true {
             return text.isEmpty ? "NO" : text
         }
