@@ -6,7 +6,7 @@ import MailroomCore
 enum DovecotFixtures {
     static let shared: DovecotServer? = {
         guard DovecotServer.isAvailable else { return nil }
-        do { return try DovecotServer(users: 24) } catch {
+        do { return try DovecotServer(users: 40) } catch {
             print("Dovecot harness failed to start: \(error)")
             return nil
         }
