@@ -158,9 +158,9 @@ struct IMAPOmissionTests {
     @Test func aMessageExpungedMeanwhileIsNotReportedMissing() throws {
         let s = try Self.server()
         defer { s.close() }
-        s.leaveOut = { _, uid, body in
+        s.leaveOut = { [weak s] _, uid, body in
             guard body && uid == 4 else { return false }
-            s.expunged.insert(4)  // another client expunges it while this FETCH is answered
+            s?.expunged.insert(4)  // another client expunges it while this FETCH is answered
             return true
         }
         let run = Self.tempRun()
