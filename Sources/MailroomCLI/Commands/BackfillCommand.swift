@@ -80,7 +80,7 @@ struct BackfillCommand: ParsableCommand {
                 w.field("name", r.name)
                 w.field("listed", r.folders != nil)
                 w.field("messages", r.folders?.map(\.messages).reduce(0, +) ?? 0)
-                w.field("bytes", r.folders?.map(\.bytes).reduce(0, +) ?? 0)
+                w.field("bytes", r.folders.map(IMAPListingCount.totalBytes) ?? 0)
                 w.key("folders")
                 w.beginArray()
                 for f in r.folders ?? [] {
@@ -104,7 +104,7 @@ struct BackfillCommand: ParsableCommand {
                 text += "\(r.name): file mailbox, not listed (run `mailroom run --dry-run` for its counts)\n"
                 continue
             }
-            text += "\(r.name): \(folders.map(\.messages).reduce(0, +)) messages, \(folders.map(\.bytes).reduce(0, +)) bytes\n"
+            text += "\(r.name): \(folders.map(\.messages).reduce(0, +)) messages, \(IMAPListingCount.totalBytes(folders)) bytes\n"
             for f in folders { text += "  \(f.folder): \(f.messages) messages, \(f.bytes) bytes\n" }
         }
         Output.write(text)

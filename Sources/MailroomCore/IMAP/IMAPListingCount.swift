@@ -10,3 +10,16 @@ public struct IMAPListingCount: Sendable, Equatable {
         self.bytes = bytes
     }
 }
+
+extension IMAPListingCount {
+    /// `a + b` saturating at `Int.max`: sizes come from the server, which may announce anything up to 2^63 - 1.
+    public static func adding(_ a: Int, _ b: Int) -> Int {
+        let (sum, over) = a.addingReportingOverflow(b)
+        return over ? Int.max : sum
+    }
+
+    /// The bytes of `folders` together, saturating.
+    public static func totalBytes(_ folders: [IMAPListingCount]) -> Int {
+        folders.reduce(0) { adding($0, $1.bytes) }
+    }
+}

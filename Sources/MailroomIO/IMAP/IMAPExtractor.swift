@@ -132,7 +132,10 @@ public final class IMAPExtractor {
                 var c = IMAPListingCount(folder: folder.name)
                 for batch in candidates.chunked(options.batchSize) {
                     _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: false)) { f in
-                        if let d = f.internalDate, window.contains(d) { c.messages += 1; c.bytes += f.size ?? 0 }
+                        if let d = f.internalDate, window.contains(d) {
+                            c.messages += 1
+                            c.bytes = IMAPListingCount.adding(c.bytes, f.size ?? 0)  // saturating
+                        }
                     }
                 }
                 return c
