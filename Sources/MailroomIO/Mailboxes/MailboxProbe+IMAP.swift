@@ -26,6 +26,12 @@ extension MailboxProbe {
             addresses = a
             pass(.dns, "\(s.host) → \(a.map(\.text).joined(separator: ", "))")
         }
+        // Plain IMAP only to loopback: judged on the resolved addresses, before any connection is made to them.
+        if s.security == .none, !IMAPHost.plaintextAllowed(resolved: addresses.map(\.bytes)) {
+            let others = addresses.filter { !IMAPHost.isLoopback($0.bytes) }.map(\.text)
+            return fail(.tls, MailroomError(.tls, "'security: none' would send the password in clear to \(at), which resolves to \(others.joined(separator: ", ")) (not loopback): use tls or starttls (plain IMAP is for loopback addresses only)",
+                                            location: at))
+        }
         // TCP
         var lastError = ""
         var reached: Address?

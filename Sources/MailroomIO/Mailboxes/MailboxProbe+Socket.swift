@@ -10,6 +10,25 @@ extension MailboxProbe {
         var storage: sockaddr_storage
         var length: socklen_t
         var text: String
+
+        /// The address's bytes (4 for IPv4, 16 for IPv6; empty for another family).
+        var bytes: [UInt8] {
+            var st = storage
+            return withUnsafePointer(to: &st) { p -> [UInt8] in
+                switch family {
+                case AF_INET:
+                    return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { s in
+                        withUnsafeBytes(of: s.pointee.sin_addr) { Array($0) }
+                    }
+                case AF_INET6:
+                    return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { s in
+                        withUnsafeBytes(of: s.pointee.sin6_addr) { Array($0) }
+                    }
+                default:
+                    return []
+                }
+            }
+        }
     }
 
     enum Resolved {
