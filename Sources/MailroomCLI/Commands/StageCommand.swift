@@ -27,8 +27,12 @@ struct StageCommand: ParsableCommand {
         runner.showProgress(quiet: quiet)
         let record = try runner.run(stage)
         if stage == .match { _ = try runner.report() }
+        if stage == .load { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
+        // Messages a server did not deliver (extract noted them; load keeps the cursors below them): exit 8.
+        let partial = stage == .extract || stage == .load ? try runner.imapPartialError() : nil
         if json {
             Output.write(record.jsonBytes() + [0x0A])
+            if let partial { throw partial }
             return
         }
         let counts = record.counts.keys.sorted().map { "\($0) \(record.counts[$0]!)" }.joined(separator: ", ")
@@ -38,6 +42,7 @@ struct StageCommand: ParsableCommand {
         if !stale.isEmpty {
             Output.write("Now stale: \(stale.map(\.rawValue).joined(separator: ", ")) (rerun them in order)\n")
         }
+        if let partial { throw partial }
     }
 }
 
