@@ -44,6 +44,16 @@ public enum Normalizer {
         return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
     }
 
+    /// The quarantine record of an IMAP copy extract left unfetched because the server announced it over the
+    /// message size limit (`MessageCopy.tooLarge`): reason `too-large`, naming folder, UID and size. No bytes.
+    public static func unfetched(copy: MessageCopy, size: Int, settings: NormalizeSettings) -> QuarantineRecord {
+        let uid = copy.imap.map { " UID \($0.uid)" } ?? ""
+        return QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, locator: copy.locator,
+                                reason: "too-large",
+                                detail: "folder \"\(copy.folder)\"\(uid): the server gives the message's size as \(size) bytes "
+                                    + "(RFC822.SIZE), over the limit of \(settings.limits.maxMessageBytes) bytes; not fetched")
+    }
+
     /// Offset just after the first blank line at or after `from`, at most `limit` bytes on, or the end.
     static func firstBlankLine(_ b: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
         let end = limit >= b.count - from ? b.count : from + max(0, limit)

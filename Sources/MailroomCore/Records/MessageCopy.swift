@@ -92,9 +92,13 @@ public struct MessageCopy: JSONRecord, Equatable {
     public var date: String?
     /// IMAP only.
     public var imap: IMAPCoordinates?
+    /// IMAP only: the size the server announced (RFC822.SIZE) for a message over the message size limit. Its
+    /// body was not fetched: the locator is empty and normalize quarantines the copy as `too-large` without
+    /// reading bytes. Written only when set.
+    public var tooLarge: Int?
 
     public init(copyId: String, mailbox: String, source: SourceKind, folder: String, locator: Locator,
-                flags: [String] = [], date: String?, imap: IMAPCoordinates? = nil) {
+                flags: [String] = [], date: String?, imap: IMAPCoordinates? = nil, tooLarge: Int? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
         self.source = source
@@ -103,6 +107,7 @@ public struct MessageCopy: JSONRecord, Equatable {
         self.flags = flags
         self.date = date
         self.imap = imap
+        self.tooLarge = tooLarge
     }
 
     public init(json: JSONValue) throws {
@@ -117,6 +122,7 @@ public struct MessageCopy: JSONRecord, Equatable {
         flags = try o.stringArray("flags")
         date = try o.optionalString("date")
         imap = try o.optionalObject("imap").map { try IMAPCoordinates(json: .object($0.fields)) }
+        tooLarge = o.has("tooLarge") ? try o.int("tooLarge") : nil
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -129,6 +135,7 @@ public struct MessageCopy: JSONRecord, Equatable {
         w.field("flags", flags)
         w.field("date", date)
         w.field("imap", imap)
+        if let tooLarge { w.field("tooLarge", tooLarge) }
         w.endObject()
     }
 }

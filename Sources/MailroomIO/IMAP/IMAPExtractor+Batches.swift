@@ -73,6 +73,17 @@ extension IMAPExtractor {
                 raw.record(c)
                 copies.append(c)
                 r.reused += 1
+            } else if let size = f.size, size > options.maxMessageBytes {
+                // Over the size limit: left on the server, recorded without bytes so normalize quarantines it and
+                // the folder's cursor may pass it.
+                var c = makeCopy(folder: folder, uidValidity: uidValidity, listing: f,
+                                 locator: Locator(file: "", offset: 0, length: 0), headerDate: nil)
+                c.tooLarge = size
+                raw.record(c)
+                copies.append(c)
+                r.tooLarge += 1
+                logger.warning("IMAP message over the size limit not fetched", metadata: [
+                    "mailbox": "\(mailbox)", "folder": "\(folder)", "uid": "\(f.uid!)", "size": "\(size)"])
             } else {
                 byUID[f.uid!] = f
                 needBodies.append(f.uid!)

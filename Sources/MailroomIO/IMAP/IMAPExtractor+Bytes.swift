@@ -27,7 +27,9 @@ extension IMAPExtractor {
     /// a later UIDVALIDITY change can be resolved.
     public func knownMessages(_ copies: [MessageCopy]) throws -> [String: [IMAPKnownMessage]] {
         var out: [String: [IMAPKnownMessage]] = [:]
-        for c in copies { out[c.folder, default: []].append(IMAPKnownMessage(bytes: try bytes(of: c))) }
+        for c in copies where c.tooLarge == nil {  // a message left on the server has no bytes here
+            out[c.folder, default: []].append(IMAPKnownMessage(bytes: try bytes(of: c)))
+        }
         return out
     }
 }

@@ -24,7 +24,8 @@ extension IMAPExtractor {
         if let done = checkpoint.folder(folder.name), done.complete {
             let raw = try IMAPRawFolder(directory: rawDirectory, folder: folder.name,
                                         uidValidity: UInt64(done.uidValidity), resume: done)
-            let copies = try raw.committedCopies()
+            // In UID order, as a folder read returns them (the journal holds copies recorded without a fetch first).
+            let copies = try raw.committedCopies().sorted { ($0.imap?.uid ?? 0) < ($1.imap?.uid ?? 0) }
             rememberGmail(copies)
             var r = IMAPFolderReport(folder: folder.name, uidValidity: UInt64(done.uidValidity))
             r.copies = copies.count

@@ -8,11 +8,16 @@ public struct IMAPExtractOptions: Sendable {
     public var batchSize: Int
     public var retry: IMAPRetryPolicy
     public var rateLimit: IMAPRateLimit
+    /// A message whose announced RFC822.SIZE is larger is not fetched: its copy is marked `tooLarge` (normalize
+    /// quarantines it). Default: normalize's message size limit, which is also the IMAP literal cap.
+    public var maxMessageBytes: Int
 
-    public init(batchSize: Int = 200, retry: IMAPRetryPolicy = IMAPRetryPolicy(), rateLimit: IMAPRateLimit = IMAPRateLimit()) {
+    public init(batchSize: Int = 200, retry: IMAPRetryPolicy = IMAPRetryPolicy(), rateLimit: IMAPRateLimit = IMAPRateLimit(),
+                maxMessageBytes: Int = MessageLimits().maxMessageBytes) {
         self.batchSize = batchSize
         self.retry = retry
         self.rateLimit = rateLimit
+        self.maxMessageBytes = maxMessageBytes
     }
 
     /// From the pipeline's throttle settings.
@@ -35,6 +40,8 @@ public struct IMAPFolderReport: Sendable, Equatable {
     public var reused: Int = 0
     /// Bytes fetched by this run.
     public var bytes: Int = 0
+    /// Messages left on the server because their announced size is over the limit (copies marked `tooLarge`).
+    public var tooLarge: Int = 0
     /// The cursor to keep after loading (`IMAPCursorDecision`): below the first UID not delivered, not fetched
     /// above the previous cursor, or newer than the window; else the folder's newest UID.
     public var highestUID: UInt64 = 0

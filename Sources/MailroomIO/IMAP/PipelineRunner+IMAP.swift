@@ -43,7 +43,8 @@ extension PipelineRunner {
         for f in result.folders {
             logger.info("imap folder extracted", metadata: [
                 "run.id": "\(manifest.runId)", "mailbox": "\(config.name)", "folder": "\(f.folder)",
-                "copies": "\(f.copies)", "fetched": "\(f.fetched)", "resumed": "\(f.resumed)", "bytes": "\(f.bytes)"])
+                "copies": "\(f.copies)", "fetched": "\(f.fetched)", "resumed": "\(f.resumed)", "bytes": "\(f.bytes)",
+                "tooLarge": "\(f.tooLarge)"])
         }
         return summary
     }

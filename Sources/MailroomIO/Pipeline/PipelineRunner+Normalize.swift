@@ -49,6 +49,12 @@ extension PipelineRunner {
                 guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
                     throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)
                 }
+                if let size = copy.tooLarge {
+                    // IMAP: extract left the body on the server (over the size limit); there are no bytes to read.
+                    worker.json.reset()
+                    Normalizer.unfetched(copy: copy, size: size, settings: s).writeJSON(&worker.json)
+                    return (worker.json.bytes, nil, false)
+                }
                 let reader: MessageBytesReader
                 if let r = worker.readers[copy.mailbox] { reader = r } else {
                     reader = MessageBytesReader(root: root)

@@ -12,6 +12,8 @@ final class FakeIMAPServer: @unchecked Sendable {
         var internalDate: String
         var body: [UInt8]
         var gmMsgId: String?
+        /// The RFC822.SIZE the server announces instead of the body's real size (a message too large to send).
+        var announcedSize: Int? = nil
     }
     struct Folder {
         var name: String
@@ -170,7 +172,7 @@ final class FakeIMAPServer: @unchecked Sendable {
                 var leftOut = false
                 for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) && !expunged.contains(m.uid) {
                     if leaveOut(connection, m.uid, wantBody) { leftOut = true; continue }
-                    var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
+                    var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.announcedSize ?? m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
                     if gmail, let g = m.gmMsgId { head += " X-GM-MSGID \(g)" }
                     if wantBody {
                         send(head + " BODY[] {\(m.body.count)}\r\n")
