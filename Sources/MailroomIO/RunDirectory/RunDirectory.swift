@@ -162,6 +162,23 @@ public struct RunDirectory: Sendable {
         if lines != summary.lines || (hashing && sha != summary.sha256) { throw Self.mismatch(lines, summary, shown) }
     }
 
+    /// Decodes only the lines numbered `lines` (1-based) of a file `read` has already checked in this run, without
+    /// hashing it again: a second look at a few records (the others are scanned for their newline, not decoded).
+    /// `body` gets them in file order. Size and line count are still checked.
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, lines wanted: Set<Int>,
+                                    _ body: (R, Int) throws -> Void) throws {
+        let shown = display(summary.file)
+        try checkSize(summary)
+        let keys = R.decodedKeys
+        let (lines, _) = try NDJSONReader.forEachLine(url: fileURL(summary.file), displayPath: shown,
+                                                      hashing: false) { raw, no in
+            guard wanted.contains(no) else { return }
+            let line = raw.assumingMemoryBound(to: UInt8.self)
+            try body(R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line)), no)
+        }
+        if lines != summary.lines { throw Self.mismatch(lines, summary, shown) }
+    }
+
     /// Missing, or not the size the manifest recorded: refused before anything is read.
     private func checkSize(_ summary: FileSummary) throws {
         let shown = display(summary.file)
