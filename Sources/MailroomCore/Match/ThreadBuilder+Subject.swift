@@ -103,35 +103,48 @@ extension ThreadBuilder {
         let bound = Int64(subjectJoinDays) * 86_400
         for g in groups {
             // Per group a small union-find over its threads: each set's anchor is the root container all its
-            // threads hang from; its people, earliest and latest messages are the union's.
+            // threads hang from; its earliest and latest messages are the union's, and its people those of its
+            // threads, found through `threadsOf` (participant → the group's threads with that participant), so
+            // a reply looks only at threads it shares someone with.
             var set = Array(g)
             func find(_ k: Int) -> Int {
                 var x = k
-                while set[x - g.lowerBound] != x { x = set[x - g.lowerBound] }
+                while set[x - g.lowerBound] != x {
+                    set[x - g.lowerBound] = set[set[x - g.lowerBound] - g.lowerBound]
+                    x = set[x - g.lowerBound]
+                }
                 return x
             }
+            var threadsOf: [Int32: [Int]] = [:]
+            for k in g { for p in peopleOfThread[k] { threadsOf[p, default: []].append(k) } }
             var replies = g.filter { threads[$0].joins }
             replies.sort { a, b in
                 isOlder(entries[Int(forest.message[Int(threads[a].root)])],
                         than: entries[Int(forest.message[Int(threads[b].root)])])
             }
+            var seen: Set<Int> = []
             for j in replies {
                 let m = forest.message[Int(threads[j].root)]
                 let reply = entries[Int(m)]
                 guard let when = dates.seconds(reply.date), let own = peopleOfEntry[m], !own.isEmpty else { continue }
                 let mine = find(j)
                 var best: Int?
-                for k in g where find(k) == k && k != mine {
-                    let t = threads[k]
-                    guard t.latest >= 0, let last = dates.seconds(entries[Int(t.latest)].date),
-                          when - last <= bound, isOlder(entries[Int(t.earliest)], than: reply),
-                          !own.isDisjoint(with: peopleOfThread[k]) else { continue }
-                    if let b = best, isOlder(entries[Int(t.latest)], than: entries[Int(threads[b].latest)]) { continue }
-                    best = k
+                seen.removeAll(keepingCapacity: true)
+                for p in own {
+                    for k0 in threadsOf[p] ?? [] {
+                        let k = find(k0)
+                        guard k != mine, seen.insert(k).inserted else { continue }
+                        let t = threads[k]
+                        guard t.latest >= 0, let last = dates.seconds(entries[Int(t.latest)].date),
+                              when - last <= bound, isOlder(entries[Int(t.earliest)], than: reply) else { continue }
+                        if let b = best, isOlder(entries[Int(t.latest)], than: entries[Int(threads[b].latest)]) {
+                            continue
+                        }
+                        best = k
+                    }
                 }
                 guard let b = best, forest.link(child: threads[mine].root, to: threads[b].root) else { continue }
                 set[mine - g.lowerBound] = b
-                peopleOfThread[b].formUnion(peopleOfThread[mine])
                 let (x, y) = (threads[mine], threads[b])
                 if x.latest >= 0, isOlder(entries[Int(y.latest)], than: entries[Int(x.latest)]) {
                     threads[b].latest = x.latest
