@@ -84,17 +84,28 @@ extension PipelineRunner {
     /// references of every message) are freed before pass 2 builds its own state. Pass 2 reads the same file in
     /// the same order, so the assignment finds threads by line and need not keep the keys. Subject grouping
     /// needs the external participants of a few messages (those of threads sharing a base subject with a reply
-    /// that has no thread headers): only when there are any, their lines are read again, decoding only those.
+    /// that has no thread headers): only when there are any, those lines alone are read again, by their byte
+    /// offsets (8 bytes per message, kept during this pass only).
     private func threadAssignment(_ input: FileSummary, insiders: InternalAddresses) throws -> ThreadAssignment {
         var builder = ThreadBuilder(subjectJoinDays: pipeline.config.subjectJoinDays)
         builder.reserveCapacity(messages: input.lines)
-        try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
+        var lineStart: [Int] = []
+        lineStart.reserveCapacity(input.lines + 1)
+        var position = 0
+        try runDir.read(DedupedThreadFields.self, input) { m, bytes, _ in
+            builder.add(ThreadInput(m))
+            lineStart.append(position)
+            position += bytes.count + 1
+        }
+        lineStart.append(position)
         return try builder.finish(keepingKeys: false) { inputs in
-            var keys: [Int: [String]] = [:]
-            try runDir.read(DedupedMatchFields.self, input, lines: Set(inputs.map { $0 + 1 })) { m, line in
-                keys[line - 1] = insiders.externalKeys(m)
+            var keys: [[String]] = []
+            keys.reserveCapacity(inputs.count)
+            try runDir.read(DedupedMatchFields.self, input,
+                            lineRanges: inputs.map { lineStart[$0]..<lineStart[$0 + 1] }) { m in
+                keys.append(insiders.externalKeys(m))
             }
-            return inputs.map { keys[$0] ?? [] }
+            return keys
         }
     }
 }

@@ -8,14 +8,12 @@ public enum NDJSONReader {
     public static let defaultChunkSize = 1 << 20
 
     /// Calls `body` with each line's bytes (without the newline) and its 1-based number. Returns the line count
-    /// and the file's SHA-256 (hex), so callers can check it against the manifest; without `hashing` the
-    /// returned SHA-256 is empty.
+    /// and the file's SHA-256 (hex), so callers can check it against the manifest.
     @discardableResult
     public static func forEachLine(url: URL, displayPath: String? = nil, chunkSize: Int = defaultChunkSize,
-                                   hashing: Bool = true,
                                    _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
-        let scan = try scanLines(url: url, shown: shown, chunkSize: chunkSize, hashing: hashing) { line, no in
+        let scan = try scanLines(url: url, shown: shown, chunkSize: chunkSize) { line, no in
             try wrappingJSONErrors(line: no, shown) { try body(line, no) }
         }
         try checkComplete(scan, shown)
