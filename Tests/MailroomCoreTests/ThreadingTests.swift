@@ -9,17 +9,18 @@ import Testing
                     date: date)
     }
 
-    static func assign(_ inputs: [ThreadInput]) -> ThreadAssignment {
+    /// `people`: external participants by key (for subject grouping); by default everyone shares one.
+    static func assign(_ inputs: [ThreadInput], people: [String: [String]]? = nil) -> ThreadAssignment {
         var b = ThreadBuilder()
         for m in inputs { b.add(m) }
-        return b.finish()
+        return b.finish { $0.map { people?[inputs[$0].key] ?? (people == nil ? ["client@customer.example"] : []) } }
     }
 
     static func tid(_ rootId: String) -> String { ThreadBuilder.threadId(rootId: rootId) }
 
     /// key → thread id for every input.
-    static func table(_ inputs: [ThreadInput]) -> [String: String] {
-        let a = assign(inputs)
+    static func table(_ inputs: [ThreadInput], people: [String: [String]]? = nil) -> [String: String] {
+        let a = assign(inputs, people: people)
         return Dictionary(uniqueKeysWithValues: inputs.map { ($0.key, a.threadId(for: $0.key) ?? "none") })
     }
 
@@ -166,7 +167,7 @@ import Testing
         #expect(t["mid:f@x"] == Self.tid("f@x"))
     }
 
-    @Test func headerlessRepliesPreferAThreadThatDidNotJoinBySubject() {
+    @Test func headerlessRepliesJoinOnlyAnEarlierDatedThreadTheMostRecentFirst() {
         let t = Self.table([
             Self.msg("r1@x", subject: "Re: budget", date: "2024-01-01T00:00:00Z"),
             Self.msg("r2@x", subject: "RE: Budget", date: "2024-01-03T00:00:00Z"),
@@ -174,11 +175,25 @@ import Testing
             Self.msg("lone1@x", subject: "RE: report"),
             Self.msg("lone2@x", subject: "Re: report", date: "2024-01-09T00:00:00Z"),
         ])
-        #expect(t["mid:r1@x"] == Self.tid("o@x"))
+        // r1 is older than every other thread of its subject: it joins none. r2 joins the most recent one.
+        #expect(t["mid:r1@x"] == Self.tid("r1@x"))
         #expect(t["mid:r2@x"] == Self.tid("o@x"))
-        // Only replies: they gather in the earliest one (dated before undated).
-        #expect(t["mid:lone1@x"] == Self.tid("lone2@x"))
+        // An undated reply, or a thread without a dated message, gives no bound to check: no join.
+        #expect(t["mid:lone1@x"] == Self.tid("lone1@x"))
         #expect(t["mid:lone2@x"] == Self.tid("lone2@x"))
+    }
+
+    @Test func withoutAParticipantInCommonNoSubjectJoin() {
+        let inputs = [Self.msg("a@x", subject: "Plan", date: "2024-01-01T00:00:00Z"),
+                      Self.msg("b@x", subject: "Re: Plan", date: "2024-01-02T00:00:00Z")]
+        #expect(Self.table(inputs, people: ["mid:a@x": ["ann@one.example"], "mid:b@x": ["bo@two.example"]])["mid:b@x"]
+            == Self.tid("b@x"))
+        #expect(Self.table(inputs, people: ["mid:a@x": ["ann@one.example"], "mid:b@x": ["ann@one.example"]])["mid:b@x"]
+            == Self.tid("a@x"))
+        // Without a participant source nobody is known: nothing joins by subject.
+        var b = ThreadBuilder()
+        for m in inputs { b.add(m) }
+        #expect(b.finish().threadId(for: "mid:b@x") == Self.tid("b@x"))
     }
 
     @Test func aHeaderlessForwardStartsItsOwnThread() {

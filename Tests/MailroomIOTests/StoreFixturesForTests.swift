@@ -57,8 +57,9 @@ enum StoreFixture {
     static func isInternal(_ a: Address) -> Bool { ownDomains.contains(a.domain) }
 
     /// The match stage in miniature: threads (given as message key → thread id) and links against `contacts`.
+    /// `subjectJoins`: keys of messages to record as joined to their thread by subject.
     static func input(_ messages: [DedupedMessage], threads assignment: [String: String],
-                      contacts: [Contact]) -> LoadInput {
+                      contacts: [Contact], subjectJoins: Set<String> = []) -> LoadInput {
         var owners: [String: [(String, MatchRule)]] = [:]
         for c in contacts {
             for (i, e) in c.emails.enumerated() {
@@ -97,7 +98,8 @@ enum StoreFixture {
                 messageKeys: sorted.map(\.key), firstDate: sorted.first?.message.date,
                 lastDate: sorted.last?.message.date, sent: ms.filter { $0.message.direction == .sent }.count,
                 received: ms.filter { $0.message.direction == .received }.count, participants: all.sorted(),
-                external: extAddrs, contacts: tcs, mailboxes: Array(Set(ms.map(\.message.mailbox))).sorted()))
+                external: extAddrs, contacts: tcs, mailboxes: Array(Set(ms.map(\.message.mailbox))).sorted(),
+                subjectJoins: ms.map(\.key).filter(subjectJoins.contains).sorted()))
         }
         return LoadInput(contacts: RecordSource(contacts), threads: RecordSource(threads),
                          messages: RecordSource(messages), links: RecordSource(links))

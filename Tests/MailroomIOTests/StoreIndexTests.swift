@@ -96,7 +96,7 @@ import Testing
         }
         let store = try CRMStore.open(path: path)
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try db.columns(in: "participants").map(\.name)
                     == ["message_key", "role", "address", "is_internal", "contact_id", "rule"])
             let stored = try Row.fetchAll(db, sql: "SELECT * FROM participants ORDER BY role")

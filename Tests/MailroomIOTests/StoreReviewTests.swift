@@ -141,6 +141,6 @@ import Testing
         var statuses: [String: String] = [:]
         for c in try o.array("checks", { try JSONObject($0) }) { statuses[try c.string("check")] = try c.string("status") }
         #expect(statuses == ["linked-address": "failed", "duplicate-address": "failed", "internal-linked": "failed",
-                             "recent-sent": "ok"])
+                             "recent-sent": "ok", "subject-join-stranger": "ok"])
     }
 }

@@ -37,7 +37,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension PipelineConfig {
     static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
-                          "createContacts"]
+                          "createContacts", "subjectJoinDays"]
     static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
                               "auth", "folders", "caFile", "provider", "throttle"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
@@ -259,9 +259,11 @@ struct ConfigReader {
             }
         }
         let create = oneOf(e, "createContacts", CreateContacts.self, context: "the pipeline") ?? .never
+        let joinDays = int(e, "subjectJoinDays", context: "the pipeline", range: 0...3650)
+            ?? ThreadBuilder.defaultSubjectJoinDays
         guard let name, issues.isEmpty else { return nil }
         return PipelineConfig(name: name, mailboxes: mailboxes, ownDomains: ownDomains, contacts: contacts,
-                              backfillDays: days, store: store, createContacts: create)
+                              backfillDays: days, store: store, createContacts: create, subjectJoinDays: joinDays)
     }
 
     mutating func mailbox(_ node: Node, defaultName: String?) -> MailboxConfig? {

@@ -14,10 +14,15 @@ public struct PipelineConfig: Sendable, Equatable {
     public var store: StoreLocation
     /// Whether loading mail may create contacts. Default `never`.
     public var createContacts: CreateContacts
+    /// How many days after a thread's last message a reply without thread headers may still join it by subject
+    /// (when it shares an external participant); 0 turns subject grouping off. Default
+    /// `ThreadBuilder.defaultSubjectJoinDays` (30).
+    public var subjectJoinDays: Int
 
     public init(name: String, mailboxes: [MailboxConfig], ownDomains: [String], contacts: String?,
                 backfillDays: Int = 14, store: StoreLocation = .sqlite(path: "crm.sqlite"),
-                createContacts: CreateContacts = .never) {
+                createContacts: CreateContacts = .never,
+                subjectJoinDays: Int = ThreadBuilder.defaultSubjectJoinDays) {
         self.name = name
         self.mailboxes = mailboxes
         self.ownDomains = ownDomains
@@ -25,6 +30,7 @@ public struct PipelineConfig: Sendable, Equatable {
         self.backfillDays = backfillDays
         self.store = store
         self.createContacts = createContacts
+        self.subjectJoinDays = subjectJoinDays
     }
 
     public func mailbox(named n: String) -> MailboxConfig? { mailboxes.first { $0.name == n } }

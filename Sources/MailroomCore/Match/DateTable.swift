@@ -36,6 +36,15 @@ struct DateTable: Sendable {
         return string(a)! < string(b)! ? -1 : 1
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z of a packed date; nil for a missing date or one kept as a string.
+    func seconds(_ code: Int64) -> Int64? {
+        guard code >= 0 else { return nil }
+        let second = code % 100, minute = code / 100 % 100, hour = code / 10_000 % 100
+        let day = code / 1_000_000 % 100, month = code / 100_000_000 % 100, year = code / 10_000_000_000
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return MailDate.days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+    }
+
     private static let separators: [(Int, UInt8)] = [(4, 0x2D), (7, 0x2D), (10, 0x54), (13, 0x3A), (16, 0x3A), (19, 0x5A)]
     private static let digitPositions: [Bool] = (0..<20).map { i in !separators.contains { $0.0 == i } }
 

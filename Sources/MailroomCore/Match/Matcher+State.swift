@@ -151,7 +151,8 @@ extension Matcher {
                                 ThreadContact(contactId: strings.string($0.contactId),
                                               address: strings.string($0.address), rule: $0.rule)
                             },
-                            mailboxes: sortedStrings(mailboxes(of: t)))
+                            mailboxes: sortedStrings(mailboxes(of: t)),
+                            subjectJoins: (joinedBySubject[Int32(t)] ?? []).map { messageKeys.string($0) }.sorted())
     }
 
     private func sortedStrings(_ ids: [Int32]) -> [String] {

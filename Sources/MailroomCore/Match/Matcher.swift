@@ -14,8 +14,7 @@
 /// `ThreadState` of counts and string ids; every address, contact id, mailbox and subject once in a `StringTable`.
 /// Strings are made only when a link or a thread record is.
 public struct Matcher: Sendable {
-    private let ownDomains: [String]
-    private let owner: Set<String>
+    private let insiders: InternalAddresses
     private let contacts: ContactIndex
     /// Thread id → thread number (an index in `threads`): ids of the form `ThreadIdDigest` packed, others by string.
     private var threadOfDigest: [UInt64: Int32] = [:]
@@ -31,6 +30,8 @@ public struct Matcher: Sendable {
     var messageKeys = MessageKeyList()
     var messageDate: [Int64] = []
     private var messageThread: [Int32] = []
+    /// Messages that joined their thread by subject, by thread number (few: see `ThreadBuilder+Subject.swift`).
+    var joinedBySubject: [Int32: [Int32]] = [:]
     /// Mailbox spelling of each bit of `ThreadState.mailboxMask`.
     var mailboxBits: [Int32] = []
     /// Mailboxes past the 64 with a bit, by thread number.
@@ -46,8 +47,7 @@ public struct Matcher: Sendable {
     ///   - ownDomains: the company's domains (Unicode or ASCII; compared in lower-case ASCII).
     ///   - owner: `Address.key` of every mailbox owner.
     public init(ownDomains: [String], owner: Set<String>, contacts: ContactIndex) {
-        self.ownDomains = ownDomains.map { DomainName.toASCII($0) ?? $0.lowercased() }
-        self.owner = owner
+        insiders = InternalAddresses(ownDomains: ownDomains, owner: owner)
         self.contacts = contacts
     }
 
@@ -62,20 +62,21 @@ public struct Matcher: Sendable {
         threadOfDigest.reserveCapacity(threadCount)
     }
 
-    public func isInternal(_ a: Address) -> Bool {
-        owner.contains(a.key) || DomainName.isInternal(a.domain, ownDomains: ownDomains)
-    }
+    public func isInternal(_ a: Address) -> Bool { insiders.contains(a) }
 
     /// Links for every participant of the message (From, Sender, Reply-To, To, Cc, Bcc; top-level headers only),
     /// in that role order, one per role and address key, and records the message in its thread.
-    public mutating func add(_ d: DedupedMessage, threadId: String) -> [ParticipantLink] {
-        add(DedupedMatchFields(d), threadId: threadId)
+    /// `joinedBySubject`: threading placed it in the thread by subject (listed in the thread's `subjectJoins`).
+    public mutating func add(_ d: DedupedMessage, threadId: String, joinedBySubject: Bool = false) -> [ParticipantLink] {
+        add(DedupedMatchFields(d), threadId: threadId, joinedBySubject: joinedBySubject)
     }
 
-    /// The same as `add(_:threadId:)` for a whole record, from the fields the matcher reads.
-    public mutating func add(_ m: DedupedMatchFields, threadId: String) -> [ParticipantLink] {
+    /// The same as `add(_:threadId:joinedBySubject:)` for a whole record, from the fields the matcher reads.
+    public mutating func add(_ m: DedupedMatchFields, threadId: String,
+                             joinedBySubject: Bool = false) -> [ParticipantLink] {
         let t = threadNumber(threadId)
         let message = messageKeys.append(m.key)
+        if joinedBySubject { self.joinedBySubject[t, default: []].append(message) }
         messageDate.append(dates.code(m.date))
         messageThread.append(t)
         addMessage(message, to: Int(t), subject: m.subject, direction: m.direction)

@@ -7,10 +7,17 @@ public struct ThreadAssignment: Sendable {
     private let threadOfInput: [Int32]
     /// Thread number by message key (empty when the builder was told not to keep keys).
     private var threadOfKey = StringMap()
+    /// Inputs (by `add` call) that joined their thread by subject, and their keys when keys are kept.
+    private let joinedInputs: Set<Int32>
+    private let joinedKeys: Set<String>
 
-    init(threadIds: [UInt64], threadOfInput: [Int32], keys: [(String, Int32)]) {
+    init(threadIds: [UInt64], threadOfInput: [Int32], keys: [(String, Int32)], joinedBySubject: Set<Int32> = [],
+         joinedKeys: Set<String> = [], subjectJoins: Int = 0) {
+        self.subjectJoins = subjectJoins
         self.threadIds = threadIds
         self.threadOfInput = threadOfInput
+        self.joinedInputs = joinedBySubject
+        self.joinedKeys = joinedKeys
         threadOfKey.reserveCapacity(keys.count)
         for (key, thread) in keys { threadOfKey.set(key, to: thread) }
     }
@@ -25,6 +32,18 @@ public struct ThreadAssignment: Sendable {
     public func threadId(forInput index: Int) -> String? {
         index >= 0 && index < threadOfInput.count ? ThreadIdDigest.string(threadIds[Int(threadOfInput[index])]) : nil
     }
+
+    /// Whether the message of the `index`-th `add` call joined its thread by subject (a header-less reply placed
+    /// in an earlier thread of the same base subject; see `ThreadBuilder+Subject.swift`).
+    public func joinedBySubject(forInput index: Int) -> Bool {
+        !joinedInputs.isEmpty && joinedInputs.contains(Int32(truncatingIfNeeded: index))
+    }
+
+    /// Whether the message with this key joined its thread by subject (false when keys were not kept).
+    public func joinedBySubject(key: String) -> Bool { joinedKeys.contains(key) }
+
+    /// How many message identities joined a thread by subject.
+    public let subjectJoins: Int
 
     /// Number of threads holding at least one message.
     public var threadCount: Int { Set(threadIds).count }

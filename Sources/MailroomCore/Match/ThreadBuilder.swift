@@ -11,8 +11,9 @@
 /// - References chains then link ancestor → descendant for placeholders that have no parent yet, oldest message
 ///   first; a link that would close a cycle is skipped. Every walk is over a forest, so nothing can loop.
 /// - Subject grouping applies only to messages with neither In-Reply-To nor References whose subject has a reply
-///   prefix: such a message (with its replies) joins the thread whose root has the same non-empty base subject,
-///   choosing the earliest thread, preferring threads that did not themselves join by subject.
+///   prefix, and never joins strangers: such a message (with its replies) joins a thread whose root has the same
+///   non-empty base subject only when it shares an external participant with that thread and is dated at most
+///   `subjectJoinDays` after the thread's last message (see `ThreadBuilder+Subject.swift`).
 /// - `threadId` = `t` + 16 hex digits of SHA-256 over the root container's id (Message-ID, placeholder id, or
 ///   the key of a container of its own).
 ///
@@ -26,13 +27,24 @@ public struct ThreadBuilder: Sendable {
     var links: [Int32] = []
     private var entries: [Entry] = []
     /// The entry of each `add` call, in call order.
-    private var entryOfInput: [Int32] = []
+    var entryOfInput: [Int32] = []
     /// Entry whose key is `mid:` + the string, by canonical string id (-1 when none).
     private var entryOfMidKey: [Int32] = []
     /// Entry of every other key, by canonical string id.
     private var entryOfOtherKey: [Int32: Int32] = [:]
 
-    public init() {}
+    /// How long after a thread's last message a header-less reply may still join it by subject, in days; 0 turns
+    /// subject grouping off. See `defaultSubjectJoinDays`.
+    public var subjectJoinDays: Int
+
+    /// 30 days: a reply written from a phone or an Outlook that dropped the thread headers comes within days of
+    /// the conversation it answers; a month covers slow business correspondence (monthly reports, an answer after
+    /// a holiday) while a "Re: Slides" months or years later is a new conversation, even with the same people.
+    public static let defaultSubjectJoinDays = 30
+
+    public init(subjectJoinDays: Int = ThreadBuilder.defaultSubjectJoinDays) {
+        self.subjectJoinDays = subjectJoinDays
+    }
 
     /// Room for `messages` inputs (and as many strings) without growing, so that no array is held twice while it
     /// is copied to a larger one.
@@ -72,8 +84,15 @@ public struct ThreadBuilder: Sendable {
     }
 
     /// Threads every message added. With `keepingKeys` false the assignment answers only `threadId(forInput:)`,
-    /// which saves holding every key again.
+    /// which saves holding every key again. `participants` is asked, only when a header-less reply could join a
+    /// thread by subject, for the external participants of the few messages that decision needs (see
+    /// `ParticipantSource`); without it no message joins by subject.
     public func finish(keepingKeys: Bool = true) -> ThreadAssignment {
+        finish(keepingKeys: keepingKeys) { $0.map { _ in [] } }
+    }
+
+    /// The same, with the participants subject grouping asks for.
+    public func finish(keepingKeys: Bool = true, participants: ParticipantSource) rethrows -> ThreadAssignment {
         // Canonical order first: nothing below may depend on the order of `add` calls.
         var byKey = [Int32](0..<Int32(entries.count))
         byKey.sort { compareKeys(entries[Int($0)], entries[Int($1)]) < 0 }
@@ -108,7 +127,8 @@ public struct ThreadBuilder: Sendable {
         newestFirst = []
 
         // 3. Subject grouping for header-less replies.
-        groupBySubject(entries, byKey: byKey, containerOf: containerOf, forest: &forest)
+        let joined = try groupBySubject(entries, byKey: byKey, containerOf: containerOf, forest: &forest,
+                                        participants: participants)
 
         // 4. Thread ids from roots, numbered in key order.
         let roots = forest.roots()
@@ -128,8 +148,14 @@ public struct ThreadBuilder: Sendable {
             keys.reserveCapacity(entries.count)
             for (i, e) in entries.enumerated() { keys.append((key(e), threadOfEntry[i])) }
         }
+        var joinedInputs: Set<Int32> = []
+        if !joined.isEmpty {
+            for (input, e) in entryOfInput.enumerated() where joined.contains(e) { joinedInputs.insert(Int32(input)) }
+        }
         return ThreadAssignment(threadIds: threadIds, threadOfInput: entryOfInput.map { threadOfEntry[Int($0)] },
-                                keys: keys)
+                                keys: keys, joinedBySubject: joinedInputs,
+                                joinedKeys: keepingKeys ? Set(joined.map { key(entries[Int($0)]) }) : [],
+                                subjectJoins: joined.count)
     }
 
     /// The id a container is named by (see `ThreadForest.name`).

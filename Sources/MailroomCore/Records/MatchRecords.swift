@@ -71,10 +71,13 @@ public struct ThreadRecord: JSONRecord, Equatable {
     public var contacts: [ThreadContact]
     /// Mailboxes the thread's messages came from, sorted.
     public var mailboxes: [String]
+    /// Keys of the messages that joined the thread by subject (header-less replies sharing an external participant
+    /// with it; see `ThreadBuilder+Subject.swift`), sorted. Written only when there is one; absent means none.
+    public var subjectJoins: [String]
 
     public init(threadId: String, classification: ThreadClass, subject: String, messageKeys: [String],
                 firstDate: String?, lastDate: String?, sent: Int, received: Int, participants: [String],
-                external: [String], contacts: [ThreadContact], mailboxes: [String]) {
+                external: [String], contacts: [ThreadContact], mailboxes: [String], subjectJoins: [String] = []) {
         self.threadId = threadId
         self.classification = classification
         self.subject = subject
@@ -87,6 +90,7 @@ public struct ThreadRecord: JSONRecord, Equatable {
         self.external = external
         self.contacts = contacts
         self.mailboxes = mailboxes
+        self.subjectJoins = subjectJoins
     }
 
     public init(json: JSONValue) throws {
@@ -107,6 +111,7 @@ public struct ThreadRecord: JSONRecord, Equatable {
         external = try o.stringArray("external")
         contacts = try o.array("contacts", ThreadContact.init(json:))
         mailboxes = try o.stringArray("mailboxes")
+        subjectJoins = o.has("subjectJoins") ? try o.stringArray("subjectJoins") : []
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -123,6 +128,7 @@ public struct ThreadRecord: JSONRecord, Equatable {
         w.field("external", external)
         w.field("contacts", contacts)
         w.field("mailboxes", mailboxes)
+        if !subjectJoins.isEmpty { w.field("subjectJoins", subjectJoins) }
         w.endObject()
     }
 }

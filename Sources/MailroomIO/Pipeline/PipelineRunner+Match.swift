@@ -22,9 +22,13 @@ extension PipelineRunner {
         var index = needsRefresh ? nil : indexTask(contactsSummary)
         defer { index?.waitIgnoringResult() }
 
+        var owner: Set<String> = []
+        for keys in ownerKeys().values { owner.formUnion(keys) }
+        let insiders = InternalAddresses(ownDomains: pipeline.config.ownDomains, owner: owner)
+
         // Pass 1: threads from ids and links only. It comes before any refresh of the contact files because it
         // reads the whole input and checks it against the manifest: a corrupt input stops the stage first.
-        let assignment = try threadAssignment(input)
+        let assignment = try threadAssignment(input, insiders: insiders)
 
         if needsRefresh {
             let refreshed = try writeContacts()
@@ -40,10 +44,9 @@ extension PipelineRunner {
             logger.info("contacts file changed since dedupe: contact files refreshed")
         }
         result.inputs.append(inputRecord(contactsSummary))
-        var owner: Set<String> = []
-        for keys in ownerKeys().values { owner.formUnion(keys) }
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
-                           "owner": .array(owner.sorted().map { .string($0) })]
+                           "owner": .array(owner.sorted().map { .string($0) }),
+                           "subjectJoinDays": .int(pipeline.config.subjectJoinDays)]
 
         // Pass 2: participants and contacts.
         var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try index!.wait())
@@ -54,7 +57,7 @@ extension PipelineRunner {
             guard let threadId = assignment.threadId(forInput: line - 1) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }
-            for l in matcher.add(m, threadId: threadId) {
+            for l in matcher.add(m, threadId: threadId, joinedBySubject: assignment.joinedBySubject(forInput: line - 1)) {
                 try links.write(l)
                 linkCount += 1
             }
@@ -72,17 +75,37 @@ extension PipelineRunner {
         result.outputs = [try tw.finish(), try links.finish(), try uw.finish()]
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
-                         "links": linkCount, "unmatchedAddresses": unmatched.count]
+                         "links": linkCount, "unmatchedAddresses": unmatched.count,
+                         "subjectJoins": assignment.subjectJoins]
         return result
     }
 
     /// Threads every message of `input`. A function of its own so that the builder's inputs (ids and
     /// references of every message) are freed before pass 2 builds its own state. Pass 2 reads the same file in
-    /// the same order, so the assignment finds threads by line and need not keep the keys.
-    private func threadAssignment(_ input: FileSummary) throws -> ThreadAssignment {
-        var builder = ThreadBuilder()
+    /// the same order, so the assignment finds threads by line and need not keep the keys. Subject grouping
+    /// needs the external participants of a few messages (those of threads sharing a base subject with a reply
+    /// that has no thread headers): only when there are any, those lines alone are read again, by their byte
+    /// offsets (8 bytes per message, kept during this pass only).
+    private func threadAssignment(_ input: FileSummary, insiders: InternalAddresses) throws -> ThreadAssignment {
+        var builder = ThreadBuilder(subjectJoinDays: pipeline.config.subjectJoinDays)
         builder.reserveCapacity(messages: input.lines)
-        try runDir.read(DedupedThreadFields.self, input) { m, _ in builder.add(ThreadInput(m)) }
-        return builder.finish(keepingKeys: false)
+        var lineStart: [Int] = []
+        lineStart.reserveCapacity(input.lines + 1)
+        var position = 0
+        try runDir.read(DedupedThreadFields.self, input) { m, bytes, _ in
+            builder.add(ThreadInput(m))
+            lineStart.append(position)
+            position += bytes.count + 1
+        }
+        lineStart.append(position)
+        return try builder.finish(keepingKeys: false) { inputs in
+            var keys: [[String]] = []
+            keys.reserveCapacity(inputs.count)
+            try runDir.read(DedupedMatchFields.self, input,
+                            lineRanges: inputs.map { lineStart[$0]..<lineStart[$0 + 1] }) { m in
+                keys.append(insiders.externalKeys(m))
+            }
+            return keys
+        }
     }
 }

@@ -162,6 +162,35 @@ public struct RunDirectory: Sendable {
         if lines != summary.lines || (hashing && sha != summary.sha256) { throw Self.mismatch(lines, summary, shown) }
     }
 
+    /// Decodes a few lines of a file `read` has already checked in this run, by their byte ranges (each line with
+    /// its newline, as `read` found them), with positional reads: a second look at a few records without reading
+    /// the file again. A range that does not end a line means the file changed: refused, naming the file.
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, lineRanges: [Range<Int>],
+                                    _ body: (R) throws -> Void) throws {
+        let shown = display(summary.file)
+        try checkSize(summary)
+        let keys = R.decodedKeys
+        do {
+            let file = try ReadOnlyFile(path: fileURL(summary.file).path)
+            var bytes: [UInt8] = []
+            for r in lineRanges {
+                try file.readBytes(into: &bytes, count: r.count, at: r.lowerBound)
+                guard bytes.count == r.count, bytes.last == 0x0A else {
+                    throw MailroomError(.input, "changed while it was read (bytes \(r.lowerBound)-\(r.upperBound) are not a line); rerun the stage that writes it", location: shown)
+                }
+                let record = try bytes.withUnsafeBufferPointer { b in
+                    let line = UnsafeBufferPointer(rebasing: b.dropLast())
+                    return try R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+                }
+                try body(record)
+            }
+        } catch let e as FileError {
+            throw MailroomError(.input, "cannot be read: \(e.reason)", location: shown)
+        } catch let e as JSONError {
+            throw MailroomError(.input, "not a valid record: \(e)", location: shown)
+        }
+    }
+
     /// Missing, or not the size the manifest recorded: refused before anything is read.
     private func checkSize(_ summary: FileSummary) throws {
         let shown = display(summary.file)

@@ -7,6 +7,8 @@ final class LoadState {
     let options: LoadOptions
     /// Message identity key → thread id, from `match/threads.ndjson`.
     var threadOf = ThreadOfKey()
+    /// Keys of the messages that joined their thread by subject (`ThreadRecord.subjectJoins`; few).
+    var joinedBySubject: Set<String> = []
     /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
     var names: [String: String] = [:]
     /// Mailboxes this load has already inserted (in a committed batch or the open one: a failed batch ends the
@@ -116,6 +118,7 @@ final class LoadState {
             upsertMessage.bind(8, m.subject)
             upsertMessage.bind(9, m.snippet)
             upsertMessage.bind(10, m.bulk.isEmpty ? 0 : 1)
+            upsertMessage.bind(11, joinedBySubject.contains(d.key) ? 1 : 0)
             try upsertMessage.execute()
             for c in d.copies {
                 var w = JSONWriter()
@@ -135,15 +138,15 @@ final class LoadState {
 
     static let upsertMessage = """
         INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
-                             snippet, bulk)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             snippet, bulk, joined_by_subject)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET message_id = excluded.message_id,
             content_hash = min(content_hash, excluded.content_hash), thread_id = excluded.thread_id,
             mailbox = min(mailbox, excluded.mailbox),
             direction = CASE WHEN direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
                              ELSE 'received' END,
             date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
-            bulk = excluded.bulk
+            bulk = excluded.bulk, joined_by_subject = excluded.joined_by_subject
         """
     static let upsertCopy = """
         INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)

@@ -61,7 +61,10 @@ public struct StoreLoader {
         }
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
             // Only the messages phase reads it: a load resumed past it does not build it.
-            if resume.phase <= .messages { state.threadOf.add(thread: t.threadId, keys: t.messageKeys) }
+            if resume.phase <= .messages {
+                state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
+                state.joinedBySubject.formUnion(t.subjectJoins)
+            }
         }) { db in { t in try state.applyThread(db, t) } }
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
