@@ -179,10 +179,16 @@ struct MailboxCommand: ParsableCommand {
         func run() throws {
             let loaded = try LoadedPipeline.load(path: pipeline)
             _ = try MailboxCommand.config(loaded, mailbox)
-            let dir = runDir.map { URL(fileURLWithPath: $0) }
-                ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
-            let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
+            let dir = try runDir.map { URL(fileURLWithPath: $0) }
+                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
+            let report: ReconnectReport
+            do {
+                report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
+            } catch {
+                RunDirectory.releaseIfReservedAndEmpty(dir)
+                throw error
+            }
             Output.write(json ? report.json() : Array(report.text().utf8))
         }
     }
