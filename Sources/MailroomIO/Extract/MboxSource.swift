@@ -7,6 +7,9 @@ import MailroomCore
 /// alone, dot-files and symbolic links are never read. A file's folder is its relative path without the
 /// `.mbox`/`.mbx` extension; Thunderbird's `Name.sbd/` subfolder directories and Apple Mail's
 /// `Name.mbox/mbox` layout map to `Name/...` and `Name`.
+///
+/// A copy's id is `<mailbox>/<folder>/<identity>` (`MboxCopyIdentity`: a hash of the message, not its offset,
+/// so it names the same message after a client compacts the file); the offset is in the locator.
 enum MboxSource {
     struct File {
         var path: String
@@ -49,13 +52,20 @@ enum MboxSource {
                 continue
             }
             let splitter = MboxSplitter(file: file, chunkSize: chunkSize)
+            var occurrences: [UInt64: Int] = [:]
             while let m = try splitter.next() {
                 try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
-                let copy = FoundCopy(
-                    copyId: "\(mailbox)/\(f.folder)/\(m.fromLineOffset)", folder: f.folder,
-                    locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
-                    fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
-                try header.withUnsafeBytes { try found(copy, $0) }
+                try header.withUnsafeBytes { h in
+                    let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength)
+                    let n = (occurrences[digest] ?? 0) + 1
+                    occurrences[digest] = n
+                    let key = MboxCopyIdentity.key(digest, occurrence: n)
+                    let copy = FoundCopy(
+                        copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
+                        locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
+                        fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
+                    try found(copy, h)
+                }
             }
         }
     }
