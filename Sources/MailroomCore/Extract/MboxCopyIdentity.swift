@@ -11,20 +11,38 @@ import Crypto
 /// Exact repeats within one file share it: the extractor numbers them in file order (`<id>.2`, `<id>.3`).
 public enum MboxCopyIdentity {
     /// Fields that clients rewrite in place (lower-case names).
-    static let volatile: Set<[UInt8]> = Set([
+    static let volatile: [[UInt8]] = [
         "status", "x-status", "x-keywords", "x-uid", "x-imap", "x-imapbase", "content-length", "lines",
         "x-mozilla-status", "x-mozilla-status2", "x-mozilla-keys", "x-evolution",
-    ].map { Array($0.utf8) })
+    ].map { Array($0.utf8) }
 
-    /// The identity of a message (the first 64 bits of the hash): `header` = its header section (as the extractor read it, possibly cut at a
-    /// cap), `bodyLength` = its bytes after the header section.
+    static let gmailLabels = Array("x-gmail-labels".utf8)
+
+    /// Lengths of the names in `volatile` and of `x-gmail-labels`: other names are never looked up.
+    @inline(__always) static func mayMatter(_ first: UInt8, length: Int) -> Bool {
+        let c = ByteLines.lowerASCII(first)
+        guard c == 0x78 || c == 0x73 || c == 0x63 || c == 0x6C else { return false }  // x s c l
+        switch length {
+        case 5, 6, 8, 10, 11, 14, 16, 17: return true
+        default: return false
+        }
+    }
+
+    /// The identity of a message (the first 64 bits of the hash): `header` = its header section (as the
+    /// extractor read it, possibly cut at a cap), `bodyLength` = its bytes after the header section.
+    /// `hasGmailLabels` is set when the section has an `X-Gmail-Labels` field (a Google Takeout message).
     public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int) -> UInt64 {
+        var ignored = false
+        return digest(header: header, bodyLength: bodyLength, hasGmailLabels: &ignored)
+    }
+
+    public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int, hasGmailLabels: inout Bool) -> UInt64 {
+        hasGmailLabels = false
         var hasher = SHA256()
         let end = header.count
         var i = 0
         var keptFrom = 0  // start of the run of kept lines not hashed yet
         var skipping = false
-        var name: [UInt8] = []
         while i < end {
             let (contentEnd, next) = ByteLines.line(header, from: i, end: end)
             if contentEnd == i { break }  // the blank line ending the section
@@ -34,10 +52,13 @@ public enum MboxCopyIdentity {
                 if let colon = HeaderParser.fieldColon(header, i, contentEnd) {
                     var nameEnd = colon
                     while nameEnd > i, ByteLines.isWSP(header[nameEnd - 1]) { nameEnd -= 1 }
-                    if nameEnd - i <= 18 {
-                        name.removeAll(keepingCapacity: true)
-                        for k in i..<nameEnd { name.append(ByteLines.lowerASCII(header[k])) }
-                        drop = volatile.contains(name)
+                    let length = nameEnd - i
+                    if mayMatter(header[i], length: length) {
+                        func named(_ n: [UInt8]) -> Bool {
+                            n.count == length && ByteLines.hasPrefix(header, at: i, end: nameEnd, n, caseless: true)
+                        }
+                        drop = volatile.contains(where: named)
+                        if !drop, named(gmailLabels) { hasGmailLabels = true }
                     }
                 }
                 if drop && !skipping {

@@ -62,6 +62,8 @@ public enum Extractor {
 
         var summary = ExtractSummary()
         var skipped = 0
+        // Copies come folder by folder: the folder's reason is worked out once per run of copies.
+        var lastFolder = "", lastFolderReason: LeftOutReason?
         func handle(_ copy: FoundCopy, _ header: UnsafeRawBufferPointer) throws {
             summary.found += 1
             var iso = dateOf(header)
@@ -74,7 +76,11 @@ public enum Extractor {
                 summary.outsideWindow += 1
                 return
             }
-            if let reason = copy.leftOut ?? LeftOutReason.forFolder(copy.folder) ?? LeftOutReason.forFlags(copy.flags),
+            if copy.folder != lastFolder {
+                lastFolder = copy.folder
+                lastFolderReason = LeftOutReason.forFolder(copy.folder)
+            }
+            if let reason = copy.leftOut ?? lastFolderReason ?? LeftOutReason.forFlags(copy.flags),
                !mailbox.includeFolders.contains(reason) {
                 summary.leftOut[reason, default: 0] += 1
                 return

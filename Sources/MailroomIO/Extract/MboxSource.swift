@@ -63,7 +63,9 @@ enum MboxSource {
             while let m = try splitter.next() {
                 try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
                 try header.withUnsafeBytes { h in
-                    let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength)
+                    var takeout = false
+                    let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength,
+                                                         hasGmailLabels: &takeout)
                     let n = (occurrences[digest] ?? 0) + 1
                     occurrences[digest] = n
                     let key = MboxCopyIdentity.key(digest, occurrence: n)
@@ -71,7 +73,9 @@ enum MboxSource {
                         copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
                         locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
                         fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
-                    guard let raw = HeaderScan.firstField("X-Gmail-Labels", in: h) else { return try found(copy, h) }
+                    guard takeout, let raw = HeaderScan.firstField("X-Gmail-Labels", in: h) else {
+                        return try found(copy, h)
+                    }
                     // Gmail Takeout: the labels are the folders; a message under Spam, Trash or Drafts is one
                     // left-out copy.
                     guard takeoutSeen.insert(digest &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15).inserted else { return }
