@@ -181,14 +181,8 @@ struct MailboxCommand: ParsableCommand {
             _ = try MailboxCommand.config(loaded, mailbox)
             let dir = try runDir.map { URL(fileURLWithPath: $0) }
                 ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
-            let report: ReconnectReport
-            do {
-                report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
+            let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
-            } catch {
-                RunDirectory.releaseIfReservedAndEmpty(dir)
-                throw error
-            }
             Output.write(json ? report.json() : Array(report.text().utf8))
         }
     }
