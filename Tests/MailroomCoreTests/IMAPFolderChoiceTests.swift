@@ -25,9 +25,9 @@ struct IMAPFolderChoiceTests {
     }
 
     @Test func namedFoldersAreDecodedAndMissingOnesReported() {
-        let l = Self.listed([("INBOX", []), ("Entw&APw-rfe", []), ("[Gmail]", ["\\Noselect"])])
-        let (folders, missing) = IMAPFolderChoice.choose(listed: l, requested: ["Entwürfe", "inbox", "Nope", "[Gmail]"])
-        #expect(folders.map(\.wireName) == ["Entw&APw-rfe", "INBOX"])
+        let l = Self.listed([("INBOX", []), ("Gesch&AOQ-ftlich", []), ("[Gmail]", ["\\Noselect"])])
+        let (folders, missing) = IMAPFolderChoice.choose(listed: l, requested: ["Geschäftlich", "inbox", "Nope", "[Gmail]"])
+        #expect(folders.map(\.wireName) == ["Gesch&AOQ-ftlich", "INBOX"])
         #expect(missing == ["Nope", "[Gmail]"])
     }
 

@@ -44,11 +44,13 @@ enum ExtractFixtures {
         return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z"
     }
 
-    /// Runs the extractor and returns the emitted copies and the summary.
+    /// Runs the extractor and returns the emitted copies and the summary. `include`: the mailbox's
+    /// `includeFolders` (by default every reason, so that tests of the sources see every copy).
     static func scan(_ source: SourceKind, _ root: URL, window: DateWindow? = nil, chunkSize: Int = 1 << 20,
-                     name: String = "box") throws -> (copies: [MessageCopy], summary: ExtractSummary) {
+                     name: String = "box", include: Set<LeftOutReason> = Set(LeftOutReason.allCases))
+        throws -> (copies: [MessageCopy], summary: ExtractSummary) {
         var copies: [MessageCopy] = []
-        let mailbox = MailboxConfig(name: name, source: source, path: root.path, owner: [])
+        let mailbox = MailboxConfig(name: name, source: source, path: root.path, owner: [], includeFolders: include)
         let summary = try Extractor.scan(mailbox: mailbox, root: root, window: window, chunkSize: chunkSize,
                                          dateOf: isoDateHeader, isoFromEpoch: iso, emit: { copies.append($0) })
         return (copies, summary)

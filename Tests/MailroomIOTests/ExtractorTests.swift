@@ -75,9 +75,12 @@ struct ExtractorTests {
         try d.write("Empty.mbx", "")
         try d.write(".hidden.mbox", one)
         let (copies, summary) = try ExtractFixtures.scan(.mbox, d.url)
-        let secondOffset = one.utf8.count
-        #expect(copies.map(\.copyId) == ["box/Apple/0", "box/Archive/2024/0", "box/Inbox/0", "box/Inbox/\(secondOffset)",
-                                         "box/Sent/0"])
+        // Copy ids name the message (`MboxCopyIdentity`), numbering exact repeats within a file; offsets are in
+        // the locators.
+        let id = try #require(copies.first.map { String($0.copyId.dropFirst("box/Apple/".count)) })
+        #expect(copies.map(\.copyId) == ["box/Apple/\(id)", "box/Archive/2024/\(id)", "box/Inbox/\(id)",
+                                         "box/Inbox/\(id).2", "box/Sent/\(id)"])
+        #expect(copies.map(\.locator.offset) == [0, 0, 0, one.utf8.count, 0].map { $0 + one.utf8.prefix { $0 != 0x0A }.count + 1 })
         #expect(copies.map(\.locator.file) == ["Apple.mbox/mbox", "Archive.sbd/2024.mbox", "Inbox", "Inbox", "Sent.mbox"])
         #expect(summary.skippedFiles == 1)
         #expect(summary.found == 5)
@@ -89,7 +92,8 @@ struct ExtractorTests {
         try d.write("Sent", one)
         try d.write("Sent.mbox", one)
         let copies = try ExtractFixtures.scan(.mbox, d.url).copies
-        #expect(copies.map(\.copyId) == ["box/Sent/0", "box/Sent.mbox/0"])
+        let id = try #require(copies.first.map { String($0.copyId.dropFirst("box/Sent/".count)) })
+        #expect(copies.map(\.copyId) == ["box/Sent/\(id)", "box/Sent.mbox/\(id)"])
         #expect(copies.map(\.folder) == ["Sent", "Sent.mbox"])
     }
 

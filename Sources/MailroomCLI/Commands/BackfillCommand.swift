@@ -30,10 +30,11 @@ struct BackfillCommand: ParsableCommand {
         // A mailbox reconnected and not synced since: sync first, then backfill only the gap it reports.
         for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { CLIError.printErr(w) }
         guard !dryRun else { return try listing(loaded, asOf: asOfDay, days: days) }
-        let dir = window.runDirectory(for: loaded)
+        let dir = try window.runDirectory(for: loaded)
         do {
             try backfill(loaded, dir)
         } catch {
+            RunDirectory.releaseIfReservedAndEmpty(dir)
             // The run log keeps failed and refused backfills too, naming the failing step.
             RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .backfill,
                                          mailboxes: window.mailboxNames(for: loaded), window: window.window(for: loaded),

@@ -179,8 +179,8 @@ struct MailboxCommand: ParsableCommand {
         func run() throws {
             let loaded = try LoadedPipeline.load(path: pipeline)
             _ = try MailboxCommand.config(loaded, mailbox)
-            let dir = runDir.map { URL(fileURLWithPath: $0) }
-                ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+            let dir = try runDir.map { URL(fileURLWithPath: $0) }
+                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
             let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
             if json { Output.write(report.json()) } else { Output.write(report.text()) }

@@ -75,8 +75,8 @@ struct PlanCommand: ParsableCommand {
                 }
             }
         } else {
-            let dir = runDir.map { URL(fileURLWithPath: $0) }
-                ?? loaded.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName() + "-plan")
+            let dir = try runDir.map { URL(fileURLWithPath: $0) }
+                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"), suffix: "-plan")
             let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: planned.max() ?? 365, mailbox: mailbox)
             runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
             runner.showProgress(quiet: quiet)

@@ -35,10 +35,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
-        let dir = window.runDirectory(for: loaded)
+        let dir = try window.runDirectory(for: loaded)
         do {
             try runPipeline(loaded, dir)
         } catch {
+            RunDirectory.releaseIfReservedAndEmpty(dir)
             // The run log keeps failed runs too, naming the failing step (not dry runs: they never write the store).
             if !dryRun {
                 RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .load,

@@ -37,9 +37,11 @@ struct RunWindowOptions: ParsableArguments {
         DateWindow.parseDay(asOfDay).map { DateWindow(asOfDay: $0, days: days(for: pipeline)) }
     }
 
-    func runDirectory(for pipeline: LoadedPipeline) -> URL {
-        runDir.map { URL(fileURLWithPath: $0) }
-            ?? pipeline.directory.appendingPathComponent("runs").appendingPathComponent(WallClock.runName())
+    /// `--run-dir`, else a new directory under `runs/` next to the pipeline file, named for the time and made
+    /// at once so that two runs started together never share it.
+    func runDirectory(for pipeline: LoadedPipeline) throws -> URL {
+        try runDir.map { URL(fileURLWithPath: $0) }
+            ?? RunDirectory.reserve(in: pipeline.directory.appendingPathComponent("runs"))
     }
 
     /// The mailboxes a run touches, for the run log.

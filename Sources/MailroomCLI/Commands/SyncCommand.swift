@@ -22,10 +22,11 @@ struct SyncCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
-        let dir = window.runDirectory(for: loaded)
+        let dir = try window.runDirectory(for: loaded)
         do {
             try sync(loaded, dir)
         } catch {
+            RunDirectory.releaseIfReservedAndEmpty(dir)
             // The run log keeps failed and refused syncs too, naming the failing step.
             RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .sync,
                                          mailboxes: window.mailboxNames(for: loaded),

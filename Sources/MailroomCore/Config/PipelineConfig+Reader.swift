@@ -39,7 +39,7 @@ extension PipelineConfig {
     static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
                           "createContacts", "subjectJoinDays"]
     static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
-                              "auth", "folders", "caFile", "provider", "throttle"]
+                              "auth", "folders", "caFile", "provider", "throttle", "includeFolders"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
                                             "caFile", "provider", "throttle"]
     static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
@@ -292,10 +292,29 @@ struct ConfigReader {
                 }
             }
         }
+        let include = includeFolders(e, context: ctx)
         guard issues.count == before, let source else { return nil }
         var owners = owner
         if owners.isEmpty, let imap { owners = [imap.username.lowercased()] }
-        return MailboxConfig(name: name, source: source, path: path, owner: owners, imap: imap)
+        return MailboxConfig(name: name, source: source, path: path, owner: owners, imap: imap,
+                             includeFolders: include)
+    }
+
+    /// `includeFolders`: `all`, or one or a list of `drafts`, `junk`, `trash`, `outbox`.
+    mutating func includeFolders(_ e: [String: (key: Node, value: Node)], context ctx: String) -> Set<LeftOutReason> {
+        guard let names = strings(e, "includeFolders", required: false, context: ctx) else { return [] }
+        var out = Set<LeftOutReason>()
+        for n in names {
+            if n == "all" {
+                out.formUnion(LeftOutReason.allCases)
+            } else if let r = LeftOutReason(rawValue: n) {
+                out.insert(r)
+            } else {
+                let choices = (LeftOutReason.allCases.map(\.rawValue) + ["all"]).joined(separator: " | ")
+                add(e["includeFolders"]?.value, "'includeFolders' in \(ctx) must list \(choices), not '\(n)'")
+            }
+        }
+        return out
     }
 
     mutating func imapSettings(_ e: [String: (key: Node, value: Node)], context ctx: String, node: Node) -> IMAPSettings? {

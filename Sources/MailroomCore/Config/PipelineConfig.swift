@@ -67,13 +67,18 @@ public struct MailboxConfig: Sendable, Equatable {
     /// The mailbox's own addresses (lower-cased): From one of these means sent, else received.
     public var owner: [String]
     public var imap: IMAPSettings?
+    /// Mail that is not correspondence to import anyway (`includeFolders`). Default none: drafts, junk, trash
+    /// and outbox folders (by name, IMAP SPECIAL-USE or Gmail label) are left out and counted.
+    public var includeFolders: Set<LeftOutReason>
 
-    public init(name: String, source: SourceKind, path: String?, owner: [String], imap: IMAPSettings? = nil) {
+    public init(name: String, source: SourceKind, path: String?, owner: [String], imap: IMAPSettings? = nil,
+                includeFolders: Set<LeftOutReason> = []) {
         self.name = name
         self.source = source
         self.path = path
         self.owner = owner
         self.imap = imap
+        self.includeFolders = includeFolders
     }
 }
 

@@ -45,9 +45,35 @@ public enum IMAPFolderChoice {
         return nil
     }
 
+    /// Why a listed folder is not correspondence: its SPECIAL-USE attribute (`\Drafts`, `\Junk`, `\Trash`),
+    /// else its name (`LeftOutReason.forFolder`), unless it is INBOX or the `\Sent` folder.
+    public static func leftOutReason(_ f: IMAPListedFolder) -> LeftOutReason? {
+        if f.has("\\Sent") || f.name.uppercased() == "INBOX" { return nil }
+        return LeftOutReason.forSpecialUse(f.attributes) ?? LeftOutReason.forFolder(f.name)
+    }
+
     /// The folders to read, in order, without repeats, and the requested names that do not exist.
     /// `requested` empty means INBOX and Sent; otherwise the names given (`\Sent` stands for the Sent folder).
-    public static func choose(listed: [IMAPListedFolder], requested: [String])
+    /// A named folder that is drafts, junk, trash or outbox (`leftOutReason`) is left out unless its reason is
+    /// in `include`; `leftOut` lists those.
+    public static func choose(listed: [IMAPListedFolder], requested: [String], include: Set<LeftOutReason> = [])
+        -> (folders: [IMAPListedFolder], missing: [String])
+    {
+        let all = chooseAll(listed: listed, requested: requested)
+        let kept = all.folders.filter { f in leftOutReason(f).map { include.contains($0) } ?? true }
+        return (kept, all.missing)
+    }
+
+    /// The named folders that `choose` leaves out, with the reason.
+    public static func leftOut(listed: [IMAPListedFolder], requested: [String], include: Set<LeftOutReason> = [])
+        -> [(folder: IMAPListedFolder, reason: LeftOutReason)]
+    {
+        chooseAll(listed: listed, requested: requested).folders.compactMap { f in
+            leftOutReason(f).flatMap { include.contains($0) ? nil : (f, $0) }
+        }
+    }
+
+    private static func chooseAll(listed: [IMAPListedFolder], requested: [String])
         -> (folders: [IMAPListedFolder], missing: [String])
     {
         var out: [IMAPListedFolder] = []

@@ -76,7 +76,9 @@ public struct IMAPCoordinates: JSONRecord, Equatable, Hashable {
 public struct MessageCopy: JSONRecord, Equatable {
     public static let schema = "extract.messages/1"
 
-    /// Stable id of the copy: `<mailbox>/<folder>/<locator key>`, unique within a run.
+    /// Stable id of the copy, unique within a run: `<mailbox>/<folder>/<key>`, the key being the Maildir unique
+    /// name, the .eml file's path, IMAP's `<uidvalidity>-<uid>`, or for mbox the message's identity
+    /// (`MboxCopyIdentity`: it follows the message when the file is compacted, unlike its offset).
     public var copyId: String
     /// The pipeline's name for the mailbox this copy came from.
     public var mailbox: String

@@ -76,6 +76,9 @@ extension DryRunReport {
         b += card(contacts.matched, "contacts linked", "of \(n(contacts.total)) in the contacts file")
         b += card(contacts.duplicateGroups.count, "likely duplicate contact groups", "nothing is merged")
         b += card(messages.bulk, "bulk or automated", "newsletters, notifications, reports")
+        if messages.leftOutTotal > 0 {
+            b += card(messages.leftOutTotal, "left out, not mail", HTMLEscape.escape(leftOutText) + " (drafts, junk, trash, outbox)")
+        }
         b += card(messages.quarantined, "quarantined", messages.quarantined > 0 ? "could not be read, not loaded" : "every message could be read",
                   warn: messages.quarantined > 0)
         b += "</div>"

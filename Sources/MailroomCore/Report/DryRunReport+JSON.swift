@@ -18,6 +18,10 @@ extension DryRunReport {
             w.field("found", messages.found)
             w.field("extracted", messages.extracted)
             w.field("outsideWindow", messages.outsideWindow)
+            w.key("leftOut")
+            w.objectValue { w in
+                for r in LeftOutReason.allCases { w.field(r.rawValue, messages.leftOut[r] ?? 0) }
+            }
             w.field("undated", messages.undated)
             w.field("quarantined", messages.quarantined)
             w.field("duplicates", messages.duplicates)

@@ -1,6 +1,11 @@
 extension DryRunReport {
     /// The report as a readable table for a terminal. Mail content is stripped of control characters.
     /// - Parameter dryRun: false when the run went on to load (the heading says so instead of "nothing written").
+    /// `drafts 2, junk 5, trash 1`: the copies left out as not correspondence, by reason.
+    var leftOutText: String {
+        messages.leftOut.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+    }
+
     public func text(dryRun: Bool = true) -> String {
         var out: [String] = []
         func row(_ label: String, _ value: Int, _ note: String = "") {
@@ -18,6 +23,7 @@ extension DryRunReport {
         out.append("Messages")
         row("found in mailboxes", messages.found)
         row("in the window", messages.extracted, messages.outsideWindow > 0 ? "(\(messages.outsideWindow) outside it)" : "")
+        if messages.leftOutTotal > 0 { row("left out, not mail", messages.leftOutTotal, "(\(leftOutText))") }
         row("quarantined", messages.quarantined, messages.quarantined > 0 ? "(could not be read, see below)" : "")
         row("duplicate copies dropped", messages.duplicates)
         row("unique messages", messages.unique)

@@ -28,6 +28,9 @@ public struct DryRunReport: Sendable, Equatable {
         public var outsideWindow = 0
         /// Copies with no readable date (kept).
         public var undated = 0
+        /// Copies in the window left out as not correspondence (drafts, junk, trash, outbox), by reason.
+        public var leftOut: [LeftOutReason: Int] = [:]
+        public var leftOutTotal: Int { leftOut.values.reduce(0, +) }
         public var quarantined = 0
         /// Copies dropped as repeats of a message already kept.
         public var duplicates = 0

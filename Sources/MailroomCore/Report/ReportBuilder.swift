@@ -12,7 +12,9 @@ public struct ReportBuilder: Sendable {
 
     public init(run: DryRunReport.RunInfo) { report = DryRunReport(run: run) }
 
-    public mutating func setExtract(found: Int, extracted: Int, outsideWindow: Int, undated: Int) {
+    public mutating func setExtract(found: Int, extracted: Int, outsideWindow: Int, undated: Int,
+                                    leftOut: [LeftOutReason: Int] = [:]) {
+        report.messages.leftOut = leftOut.filter { $0.value > 0 }
         report.messages.found = found
         report.messages.extracted = extracted
         report.messages.outsideWindow = outsideWindow

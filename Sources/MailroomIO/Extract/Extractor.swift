@@ -1,8 +1,8 @@
 import Foundation
 import MailroomCore
 
-/// Counts of one mailbox's extract. `found = inWindow + outsideWindow + undated`; files that could not be read
-/// are not copies and are counted only in `skippedFiles`.
+/// Counts of one mailbox's extract. `found = inWindow + outsideWindow + undated + leftOut` (summed over the
+/// reasons); files that could not be read are not copies and are counted only in `skippedFiles`.
 public struct ExtractSummary: Sendable, Equatable {
     /// Message copies seen.
     public var found = 0
@@ -14,6 +14,9 @@ public struct ExtractSummary: Sendable, Equatable {
     public var undated = 0
     /// Files left out: unreadable message files, names that are not UTF-8, `.mbox` files that are not mbox.
     public var skippedFiles = 0
+    /// Copies in the window left out as not correspondence (drafts, junk, trash, outbox), by reason: not
+    /// emitted. Copies outside the window are counted there, whatever their folder.
+    public var leftOut: [LeftOutReason: Int] = [:]
 
     public init(found: Int = 0, inWindow: Int = 0, outsideWindow: Int = 0, undated: Int = 0, skippedFiles: Int = 0) {
         self.found = found
@@ -30,7 +33,10 @@ public enum Extractor {
     /// message's bytes (header section is enough) and returns its Date as ISO 8601 UTC or nil (the lead passes the
     /// normalize stage's `HeaderScan.isoDate`; tests pass their own). Copies with no date fall back to the mbox
     /// From_ line date or the Maildir unique-name time; still none → emitted with date nil and counted `undated`.
-    /// Copies outside `window` (when given) are not emitted. Memory must not grow with the mailbox's size.
+    /// Copies outside `window` (when given) are not emitted, nor are copies that are not correspondence (drafts,
+    /// junk, trash and outbox folders by name, Maildir `D`/`T` flags, Gmail Takeout labels) unless the mailbox's
+    /// `includeFolders` names their reason. Memory must not grow with the mailbox's size (an mbox file's copy
+    /// identities are counted per file: 16 bytes a message).
     ///
     /// A `dateOf` answer that is not ISO 8601 counts as no answer. Copies come in a fixed order: mbox files and
     /// Maildir folders by name, messages by offset or file name, .eml files by relative path.
@@ -56,6 +62,8 @@ public enum Extractor {
 
         var summary = ExtractSummary()
         var skipped = 0
+        // Copies come folder by folder: the folder's reason is worked out once per run of copies.
+        var lastFolder = "", lastFolderReason: LeftOutReason?
         func handle(_ copy: FoundCopy, _ header: UnsafeRawBufferPointer) throws {
             summary.found += 1
             var iso = dateOf(header)
@@ -64,11 +72,20 @@ public enum Extractor {
                 epoch = copy.fallbackEpoch
                 iso = epoch.map(isoFromEpoch)
             }
-            if let epoch {
-                if let window, !window.contains(epoch) {
-                    summary.outsideWindow += 1
-                    return
-                }
+            if let epoch, let window, !window.contains(epoch) {
+                summary.outsideWindow += 1
+                return
+            }
+            if copy.folder != lastFolder {
+                lastFolder = copy.folder
+                lastFolderReason = LeftOutReason.forFolder(copy.folder)
+            }
+            if let reason = copy.leftOut ?? lastFolderReason ?? LeftOutReason.forFlags(copy.flags),
+               !mailbox.includeFolders.contains(reason) {
+                summary.leftOut[reason, default: 0] += 1
+                return
+            }
+            if epoch != nil {
                 summary.inWindow += 1
             } else {
                 summary.undated += 1

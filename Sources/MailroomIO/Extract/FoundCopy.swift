@@ -9,6 +9,9 @@ struct FoundCopy {
     /// The date the source itself records (mbox From_ line, Maildir unique name, an envelope line at the top of
     /// a file), used when the message has no readable Date header.
     var fallbackEpoch: Int64?
+    /// Set by the source when it knows the copy is not correspondence by other means than its folder and
+    /// flags (a Gmail Takeout Spam, Trash or Drafts label).
+    var leftOut: LeftOutReason?
 }
 
 /// How the file sources hand a found copy to the extractor: the copy and its header section.

@@ -7,6 +7,14 @@ import MailroomCore
 /// alone, dot-files and symbolic links are never read. A file's folder is its relative path without the
 /// `.mbox`/`.mbx` extension; Thunderbird's `Name.sbd/` subfolder directories and Apple Mail's
 /// `Name.mbox/mbox` layout map to `Name/...` and `Name`.
+///
+/// A copy's id is `<mailbox>/<folder>/<identity>` (`MboxCopyIdentity`: a hash of the message, not its offset,
+/// so it names the same message after a client compacts the file); the offset is in the locator.
+///
+/// Gmail Takeout: a message with an `X-Gmail-Labels` header (whatever the file's name) is one copy per label
+/// that is a folder (`GmailLabels.folders`: `INBOX`, `Sent`, user labels), or, under Spam, Trash or Drafts, one
+/// copy in that folder, left out for that reason (unless `includeFolders` names it). The same message again in
+/// a later file of the mailbox (an export per label) is not a copy again.
 enum MboxSource {
     struct File {
         var path: String
@@ -39,6 +47,8 @@ enum MboxSource {
             folderNames.insert(files[i].relative)
         }
         var header: [UInt8] = []
+        // Takeout copies already emitted from an earlier file (a message exported under two labels' files).
+        var takeoutSeen = Set<UInt64>()
         for f in files {
             let file: ReadOnlyFile
             do {
@@ -49,13 +59,39 @@ enum MboxSource {
                 continue
             }
             let splitter = MboxSplitter(file: file, chunkSize: chunkSize)
+            var occurrences: [UInt64: Int] = [:]
             while let m = try splitter.next() {
                 try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
-                let copy = FoundCopy(
-                    copyId: "\(mailbox)/\(f.folder)/\(m.fromLineOffset)", folder: f.folder,
-                    locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
-                    fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
-                try header.withUnsafeBytes { try found(copy, $0) }
+                try header.withUnsafeBytes { h in
+                    var takeout = false
+                    let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength,
+                                                         hasGmailLabels: &takeout)
+                    let n = (occurrences[digest] ?? 0) + 1
+                    occurrences[digest] = n
+                    let key = MboxCopyIdentity.key(digest, occurrence: n)
+                    var copy = FoundCopy(
+                        copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
+                        locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
+                        fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
+                    guard takeout, let raw = HeaderScan.firstField("X-Gmail-Labels", in: h) else {
+                        return try found(copy, h)
+                    }
+                    // Gmail Takeout: the labels are the folders; a message under Spam, Trash or Drafts is one
+                    // left-out copy.
+                    guard takeoutSeen.insert(digest &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15).inserted else { return }
+                    let labels = GmailLabels(raw: raw)
+                    if let reason = labels.leftOut {
+                        copy.leftOut = reason
+                        copy.folder = GmailLabels.folder(of: reason)
+                        copy.copyId = "\(mailbox)/\(copy.folder)/\(key)"
+                        return try found(copy, h)
+                    }
+                    for folder in labels.folders {
+                        copy.folder = folder
+                        copy.copyId = "\(mailbox)/\(folder)/\(key)"
+                        try found(copy, h)
+                    }
+                }
             }
         }
     }

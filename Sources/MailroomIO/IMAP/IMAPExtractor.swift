@@ -68,6 +68,8 @@ public final class IMAPExtractor {
     public let endpoint: IMAPEndpoint
     /// Folder names from the pipeline (empty: INBOX and the Sent folder).
     public let requestedFolders: [String]
+    /// Drafts, junk, trash or outbox folders to read anyway (`includeFolders`); the others are left out.
+    public var includeFolders: Set<LeftOutReason> = []
     /// `<runDir>/extract/raw/<mailbox>`.
     public let rawDirectory: String
     public var options: IMAPExtractOptions
@@ -119,7 +121,12 @@ public final class IMAPExtractor {
     /// The folders to read; a named folder the server lacks throws `.folder`.
     public func folders() throws -> [IMAPListedFolder] {
         let listed = try withSession { try $0.listFolders() }
-        let (chosen, missing) = IMAPFolderChoice.choose(listed: listed, requested: requestedFolders)
+        let (chosen, missing) = IMAPFolderChoice.choose(listed: listed, requested: requestedFolders,
+                                                        include: includeFolders)
+        for (f, reason) in IMAPFolderChoice.leftOut(listed: listed, requested: requestedFolders, include: includeFolders) {
+            logger.notice("folder left out: not correspondence", metadata: [
+                "mailbox": "\(mailbox)", "folder": "\(f.name)", "reason": "\(reason.rawValue)"])
+        }
         if !missing.isEmpty {
             throw MailroomError(.folder, "mailbox \(mailbox): the server at \(endpoint.address) has no folder named \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); check 'folders' in the pipeline",
                                 location: missing[0])

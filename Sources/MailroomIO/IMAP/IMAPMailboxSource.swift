@@ -15,8 +15,10 @@ public enum IMAPMailboxSource {
         }
         let secret = try IMAPSecret.load(s.secret, baseDirectory: pipelineDirectory, mailbox: config.name, environment: environment)
         let endpoint = IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory)
-        return IMAPExtractor(mailbox: config.name, endpoint: endpoint, folders: s.folders, runDirectory: runDirectory,
-                             options: IMAPExtractOptions(s.throttle), logger: logger)
+        let ex = IMAPExtractor(mailbox: config.name, endpoint: endpoint, folders: s.folders, runDirectory: runDirectory,
+                               options: IMAPExtractOptions(s.throttle), logger: logger)
+        ex.includeFolders = config.includeFolders
+        return ex
     }
 
     /// Extract stage of `mailroom run` / `mailroom backfill`: every message of `window` in the mailbox's folders,

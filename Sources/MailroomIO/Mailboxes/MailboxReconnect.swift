@@ -13,6 +13,8 @@ public enum MailboxReconnect {
     public static func run(_ pipeline: LoadedPipeline, mailbox name: String, runDirectory: URL, asOf: String,
                            days: Int? = nil, quiet: Bool = true,
                            logger: Logger = Logger(label: "mailroom")) throws -> ReconnectReport {
+        // A directory `RunDirectory.reserve` made for this run is removed when the run wrote nothing in it.
+        defer { RunDirectory.releaseIfReservedAndEmpty(runDirectory) }
         let config = try pipeline.config.requireMailbox(named: name)
         let path = try CRMStore.path(for: pipeline)
         let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")

@@ -9,6 +9,11 @@ extension PipelineRunner {
         return "size:\(st.st_size) mtime:\(st.st_mtim.tv_sec)"
     }
 
+    /// The extract count of copies left out for `reason`: `leftOutDrafts`, `leftOutJunk`, ….
+    static func leftOutCount(_ reason: LeftOutReason) -> String {
+        "leftOut" + reason.rawValue.prefix(1).uppercased() + reason.rawValue.dropFirst()
+    }
+
     /// Extracts every mailbox into `extract/messages.ndjson`; `forward` also gets each copy once it is written.
     func runExtract(forward: ((MessageCopy) throws -> Void)? = nil) throws -> StageResult {
         var result = StageResult()
@@ -40,10 +45,12 @@ extension PipelineRunner {
             total.outsideWindow += s.outsideWindow
             total.undated += s.undated
             total.skippedFiles += s.skippedFiles
+            total.leftOut.merge(s.leftOut, uniquingKeysWith: +)
         }
         result.outputs.append(try writer.finish())
         result.counts = ["found": total.found, "extracted": total.inWindow, "outsideWindow": total.outsideWindow,
                          "undated": total.undated, "skippedFiles": total.skippedFiles]
+        for reason in LeftOutReason.allCases { result.counts[Self.leftOutCount(reason)] = total.leftOut[reason] ?? 0 }
         return result
     }
 }

@@ -69,7 +69,8 @@ extension PipelineRunner {
         var b = ReportBuilder(run: inputs.run)
         let ex = inputs.extract
         b.setExtract(found: ex["found"] ?? 0, extracted: ex["extracted"] ?? 0,
-                     outsideWindow: ex["outsideWindow"] ?? 0, undated: ex["undated"] ?? 0)
+                     outsideWindow: ex["outsideWindow"] ?? 0, undated: ex["undated"] ?? 0,
+                     leftOut: Dictionary(uniqueKeysWithValues: LeftOutReason.allCases.map { ($0, ex[leftOutCount($0)] ?? 0) }))
         try dir.read(QuarantineRecord.self, inputs.quarantine) { q, _ in b.add(quarantine: q) }
         try dir.read(DroppedCopy.self, inputs.duplicates) { d, _ in b.add(duplicate: d) }
         try dir.read(DedupedReportFields.self, inputs.messages) { m, _ in b.add(message: m) }

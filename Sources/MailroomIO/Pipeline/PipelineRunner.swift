@@ -42,8 +42,19 @@ public final class PipelineRunner {
     }
 
     /// Starts a new run directory for the pipeline.
+    /// A directory made by `RunDirectory.reserve` that is still empty is removed when the start fails.
     public static func start(pipeline: LoadedPipeline, runDirectory url: URL, options: RunOptions,
                              logger: Logger = Logger(label: "mailroom")) throws -> PipelineRunner {
+        do {
+            return try startIn(pipeline: pipeline, runDirectory: url, options: options, logger: logger)
+        } catch {
+            RunDirectory.releaseIfReservedAndEmpty(url)
+            throw error
+        }
+    }
+
+    private static func startIn(pipeline: LoadedPipeline, runDirectory url: URL, options: RunOptions,
+                                logger: Logger) throws -> PipelineRunner {
         guard let day = DateWindow.parseDay(options.asOf) else {
             throw MailroomError(.usage, "--as-of must be a date written YYYY-MM-DD, not '\(options.asOf)'")
         }

@@ -46,6 +46,10 @@ public struct StoreLoader {
     }
 
     private func loadLocked(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
+        // Only a store that held copies before can hold copy rows under earlier mbox ids.
+        let hadCopies = try store.read("read the store") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM message_copies)") ?? false
+        }
         let resume = try begin(run)
         try fault.hit("load.start")
         var s = LoadSummary(runId: run.runId)
@@ -76,7 +80,7 @@ public struct StoreLoader {
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, writer: state.linkWriter)
 
-        s = try finish(run, s)
+        s = try finish(run, s, legacyCopies: hadCopies)
         try fault.hit("load.finish.afterCommit")
         return s
     }
@@ -171,7 +175,7 @@ public struct StoreLoader {
         return count
     }
 
-    private func finish(_ run: LoadRunInfo, _ s0: LoadSummary) throws -> LoadSummary {
+    private func finish(_ run: LoadRunInfo, _ s0: LoadSummary, legacyCopies: Bool) throws -> LoadSummary {
         var s = s0
         let stamp = FileLock.isoUTC(now())
         return try store.write("finish the load") { db in
@@ -184,6 +188,7 @@ public struct StoreLoader {
                 UPDATE runs SET status = 'ok', finished_at = ?, counts = ?, message = ?, error_code = NULL WHERE id = ?
                 """, arguments: [stamp, s.countsJSON, s.message, run.runId])
             try StoreSchema.createMissingIndexes(db)
+            if legacyCopies { try StoreLoader.removeSupersededOffsetCopies(db) }
             try saveCheckpoint(db, run.runId, .done, 0)
             for c in run.cursors { try CRMStore.saveCursor(db, c, now: now()) }
             try fault.hit("load.finish")

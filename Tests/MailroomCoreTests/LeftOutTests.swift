@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import MailroomCore
+
+/// Which folders, flags and Gmail labels are not correspondence, and the pipeline key that imports them anyway.
+struct LeftOutTests {
+    @Test(arguments: [
+        ("Drafts", LeftOutReason.drafts), ("[Gmail]/Drafts", .drafts), ("INBOX.Drafts", .drafts), ("Entwürfe", .drafts),
+        ("Junk", .junk), ("Spam", .junk), ("[Gmail]/Spam", .junk), ("[Google Mail]/Spam", .junk),
+        ("Junk E-mail", .junk), ("Junk Email", .junk), ("INBOX/Junk", .junk), ("Bulk Mail", .junk),
+        ("Trash", .trash), ("[Gmail]/Trash", .trash), ("[Google Mail]/Bin", .trash), ("Deleted Items", .trash),
+        ("Deleted Messages", .trash), ("INBOX.Trash", .trash), ("[Gmail].Trash", .trash), ("Trash/Old Project", .trash),
+        ("Papierkorb", .trash), ("Gelöschte Elemente", .trash),
+        ("Outbox", .outbox), ("Unsent Messages", .outbox), ("Postausgang", .outbox),
+    ])
+    func usualNamesInEveryDialectAreLeftOut(name: String, reason: LeftOutReason) {
+        #expect(LeftOutReason.forFolder(name) == reason)
+    }
+
+    @Test(arguments: ["INBOX", "Sent", "Sent Items", "[Gmail]/All Mail", "Archive/2024", "Clients/Junkers GmbH",
+                      "Spammers' replies", "Trashcan design"])
+    func otherFoldersAreKept(name: String) {
+        #expect(LeftOutReason.forFolder(name) == nil)
+    }
+
+    @Test func maildirDraftAndTrashedFlagsAreLeftOut() {
+        #expect(LeftOutReason.forFlags(["seen", "draft"]) == .drafts)
+        #expect(LeftOutReason.forFlags(["seen", "trashed"]) == .trash)
+        #expect(LeftOutReason.forFlags(["seen", "replied", "flagged"]) == nil)
+    }
+
+    @Test func takeoutLabelsBecomeFoldersAndStatesDoNot() {
+        let l = GmailLabels(raw: Array("Inbox,Important,Opened,Category Personal,Clients/Acme,\"Projects, 2026\"".utf8))
+        #expect(l.labels == ["Inbox", "Important", "Opened", "Category Personal", "Clients/Acme", "Projects, 2026"])
+        #expect(l.folders == ["INBOX", "Clients/Acme", "Projects, 2026"])
+        #expect(l.leftOut == nil)
+        #expect(GmailLabels(raw: Array("Opened,Archived".utf8)).folders == ["Archived"])
+        #expect(GmailLabels(raw: Array("Archived,Work".utf8)).folders == ["Work"])
+        #expect(GmailLabels(raw: Array("Unread".utf8)).folders == ["All Mail"])
+        #expect(GmailLabels(raw: Array("Sent,Opened".utf8)).folders == ["Sent"])
+        #expect(GmailLabels(raw: Array("=?UTF-8?Q?Pers=C3=B6nlich?=,Inbox".utf8)).folders == ["Persönlich", "INBOX"])
+        #expect(GmailLabels(raw: Array("Posteingang,Wichtig,Gesendet".utf8)).folders == ["INBOX", "Sent"])
+        // getmail writes the IMAP spelling.
+        #expect(GmailLabels(raw: Array(#""\\Sent""#.utf8)).folders == ["Sent"])
+    }
+
+    @Test func takeoutSpamTrashAndDraftLabelsLeaveTheMessageOut() {
+        #expect(GmailLabels(raw: Array("Spam,Unread".utf8)).leftOut == .junk)
+        #expect(GmailLabels(raw: Array("Trash,Opened,Clients/Acme".utf8)).leftOut == .trash)
+        #expect(GmailLabels(raw: Array("Draft".utf8)).leftOut == .drafts)
+        #expect(GmailLabels(raw: Array("Drafts,Opened".utf8)).leftOut == .drafts)
+        #expect(GmailLabels(raw: Array("Papierkorb".utf8)).leftOut == .trash)
+        #expect(GmailLabels(raw: Array("Inbox,Opened".utf8)).leftOut == nil)
+    }
+
+    @Test func imapFoldersAreLeftOutBySpecialUseAndUsualName() {
+        let l = IMAPFolderChoiceTests.listed([
+            ("INBOX", []), ("Sent", ["\\Sent"]), ("Brouillons", ["\\Drafts"]), ("Indésirables", ["\\Junk"]),
+            ("Corbeille", ["\\Trash"]), ("Junk", []), ("Clients", []),
+        ])
+        let requested = ["INBOX", "\\Sent", "Brouillons", "Indésirables", "Corbeille", "Junk", "Clients"]
+        #expect(IMAPFolderChoice.choose(listed: l, requested: requested).folders.map(\.name) == ["INBOX", "Sent", "Clients"])
+        #expect(IMAPFolderChoice.leftOut(listed: l, requested: requested).map { "\($0.folder.name):\($0.reason)" }
+                == ["Brouillons:drafts", "Indésirables:junk", "Corbeille:trash", "Junk:junk"])
+        #expect(IMAPFolderChoice.choose(listed: l, requested: requested, include: [.junk]).folders.map(\.name)
+                == ["INBOX", "Sent", "Indésirables", "Junk", "Clients"])
+    }
+
+    static let pipeline = """
+        name: p
+        mailbox:
+          source: maildir
+          path: mail
+          owner: me@example.com
+          includeFolders: %@
+        ownDomains: [example.com]
+        """
+
+    @Test func includeFoldersIsReadAndValidated() throws {
+        func parse(_ value: String) throws(ConfigError) -> PipelineConfig {
+            try PipelineConfig.parse(yaml: Self.pipeline.replacingOccurrences(of: "%@", with: value), file: "p.yml")
+        }
+        #expect(try parse("[drafts, trash]").mailboxes[0].includeFolders == [.drafts, .trash])
+        #expect(try parse("junk").mailboxes[0].includeFolders == [.junk])
+        #expect(try parse("all").mailboxes[0].includeFolders == Set(LeftOutReason.allCases))
+        let plain = try PipelineConfig.parse(yaml: "name: p\nmailbox: {source: mbox, path: m, owner: a@b.example}\nownDomains: b.example\n",
+                                             file: "p.yml")
+        #expect(plain.mailboxes[0].includeFolders.isEmpty)
+        #expect(throws: ConfigError.self) { try parse("[drafts, spam]") }
+        do {
+            _ = try parse("[drafts, spam]")
+        } catch {
+            #expect(error.description == "p.yml:6: 'includeFolders' in mailbox 'default' must list drafts | junk | trash | outbox | all, not 'spam'")
+        }
+    }
+}
