@@ -16,6 +16,9 @@ struct Mailroom: ParsableCommand {
 
     /// Parses, runs, and maps every error to one documented exit code in one place.
     static func main() {
+        // Everything Mailroom writes holds private mail: owner-only whatever the caller's umask (the I/O layer
+        // also creates its files 0600 and folders 0700 explicitly).
+        umask(0o077)
         LoggingSystem.bootstrap { label in
             var h = SanitizedLogHandler(inner: StreamLogHandler.standardError(label: label))
             h.logLevel = ProcessInfo.processInfo.environment["MAILROOM_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning

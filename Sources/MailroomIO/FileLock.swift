@@ -39,7 +39,7 @@ public final class FileLock: @unchecked Sendable {
             registry[key] = (entry.fd, entry.holders + 1)
             return FileLock(path: path)
         }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = PrivateFiles.open(path, O_RDWR | O_CREAT)
         if fd < 0 {
             let e = errno
             throw MailroomError(.localIO, "cannot create the lock file: \(String(cString: strerror(e)))",

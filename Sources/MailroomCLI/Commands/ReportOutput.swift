@@ -11,9 +11,9 @@ enum ReportOutput {
         guard let out else { Output.write(bytes); return }
         let url = URL(fileURLWithPath: out)
         do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw MailroomError(.localIO, "cannot write the \(what): \(error.localizedDescription); choose another --out path",
+            try PrivateFiles.writeAtomically(bytes, to: url.path)
+        } catch let e as MailroomError {
+            throw MailroomError(.localIO, "cannot write the \(what): \(e.message); choose another --out path",
                                 location: url.path)
         }
         CLIError.printErr("Wrote the \(what) to \(url.path)")

@@ -188,7 +188,9 @@ public final class IMAPExtractor {
     }
 
     func loadCheckpoint(windowStart: Int, windowEnd: Int) throws {
-        try FileManager.default.createDirectory(atPath: rawDirectory, withIntermediateDirectories: true)
+        do { try PrivateFiles.makeDirectories(rawDirectory) } catch let failure as FileError {
+            throw MailroomError(.localIO, "cannot create the folder: \(failure.reason)", location: failure.path)
+        }
         if let c = try IMAPCheckpointFile.read(checkpointPath), c.windowStart == windowStart, c.windowEnd == windowEnd {
             checkpoint = c
         } else {

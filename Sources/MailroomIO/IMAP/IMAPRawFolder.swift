@@ -22,7 +22,9 @@ final class IMAPRawFolder {
                                       journalFile: base + ".copies.ndjson")
         if let r = resume, r.folder == folder, r.uidValidity == Int(uidValidity) { e = r }
         entry = e
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do { try PrivateFiles.makeDirectories(directory) } catch let failure as FileError {
+            throw MailroomError(.localIO, "cannot create the folder: \(failure.reason)", location: failure.path)
+        }
         rawFD = try IMAPRawFolder.open(directory + "/" + e.rawFile, length: e.rawBytes)
         do {
             journalFD = try IMAPRawFolder.open(directory + "/" + e.journalFile, length: e.journalBytes)
@@ -38,7 +40,7 @@ final class IMAPRawFolder {
     }
 
     private static func open(_ path: String, length: Int) throws -> Int32 {
-        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = PrivateFiles.open(path, O_RDWR | O_CREAT)
         guard fd >= 0 else { throw localError("cannot open", path) }
         guard ftruncate(fd, off_t(length)) == 0, lseek(fd, off_t(length), SEEK_SET) == off_t(length) else {
             Foundation.close(fd)
@@ -125,7 +127,7 @@ enum IMAPCheckpointFile {
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = PrivateFiles.open(tmp, O_WRONLY | O_CREAT | O_TRUNC)
         guard fd >= 0 else { throw IMAPRawFolder.localError("cannot create", tmp) }
         do {
             try IMAPRawFolder.writeAll(fd, bytes, path: tmp)

@@ -28,7 +28,7 @@ public final class NDJSONWriter {
         self.schema = schema
         tempURL = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        fd = open(tempURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = PrivateFiles.open(tempURL.path, O_WRONLY | O_CREAT | O_TRUNC)
         if fd < 0 { throw IOFailure.from(errno: errno, path: tempURL.path, doing: "create") }
         buffer.reserveCapacity(NDJSONWriter.flushThreshold + 65536)
     }

@@ -33,21 +33,22 @@ public struct RunDirectory: Sendable {
 
     public init(url: URL) { self.url = url.standardizedFileURL }
 
-    /// Creates the directory and its stage folders. Refuses a folder that already holds a different run.
+    /// Creates the directory and its stage folders, private to their owner (0700, see `PrivateFiles`).
     public static func create(at url: URL) throws -> RunDirectory {
         let dir = RunDirectory(url: url)
         for stage in Stage.allCases {
             do {
-                try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(stage.rawValue),
-                                                        withIntermediateDirectories: true)
-            } catch {
-                throw MailroomError(.localIO, "cannot create the run directory: \(Self.reason(error))", location: url.path)
+                try PrivateFiles.makeDirectories(dir.url.appendingPathComponent(stage.rawValue).path)
+            } catch let e as FileError {
+                throw MailroomError(.localIO, "cannot create the run directory: \(e.reason)", location: url.path)
             }
         }
+        PrivateFiles.tighten(path: dir.url.path)
         return dir
     }
 
-    /// Opens an existing run directory (it must hold a manifest).
+    /// Opens an existing run directory (it must hold a manifest). Opened to write stages into, so a run
+    /// directory an older version left readable by others is tightened first (see `PrivateFiles`).
     public static func open(_ url: URL) throws -> RunDirectory {
         let dir = RunDirectory(url: url)
         var isDir: ObjCBool = false
@@ -57,6 +58,7 @@ public struct RunDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: dir.manifestURL.path) else {
             throw MailroomError(.input, "not a run directory: manifest.json is missing", location: url.path)
         }
+        PrivateFiles.tightenTree(dir.url.path)
         return dir
     }
 
@@ -97,7 +99,7 @@ public struct RunDirectory: Sendable {
     public func writeAtomically(_ bytes: [UInt8], to relative: String) throws {
         let target = fileURL(relative)
         let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        let fd = Glibc.open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = PrivateFiles.open(temp.path, O_WRONLY | O_CREAT | O_TRUNC)
         if fd < 0 { throw IOFailure.from(errno: errno, path: temp.path, doing: "create") }
         var ok = true
         var err: Int32 = 0
@@ -205,12 +207,5 @@ public struct RunDirectory: Sendable {
 
     private static func mismatch(_ lines: Int, _ summary: FileSummary, _ shown: String) -> MailroomError {
         MailroomError(.input, "does not match the manifest (\(lines) lines, expected \(summary.lines)): changed since it was written; rerun the stage that writes it", location: shown)
-    }
-
-    static func reason(_ error: Error) -> String {
-        if let e = error as? CocoaError, let u = e.underlying as? POSIXError {
-            return String(cString: strerror(u.code.rawValue))
-        }
-        return (error as NSError).localizedDescription
     }
 }

@@ -24,6 +24,7 @@ public final class CRMStore: @unchecked Sendable {
     /// - Parameter readOnly: open without writing anything: the file must exist and be fully migrated.
     public static func open(path: String, readOnly: Bool = false) throws -> CRMStore {
         try precheck(path: path, readOnly: readOnly)
+        if !readOnly { makePrivate(path: path) }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.readonly = readOnly

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `mailroom` binary as `/bin/sh -c 'umask U; exec mailroom ARGS'` with `posix_spawn` and
+/// `wait4`: its exit status, its output, and the peak resident memory of exactly that process (`ru_maxrss`
+/// from `wait4`; `getrusage(RUSAGE_CHILDREN)` would mix in the other children the parallel tests start).
+/// The shell `exec`s, so the measured process is `mailroom` itself, started under the umask a user's shell has.
+enum MeasuredProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Peak resident set size in KiB.
+        var maxRSSKB: Int
+    }
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ args: [String], umask: String = "022", env: [String: String] = [:]) throws -> Result {
+        let io = MailroomProcess.tempDir("mailroom-measured")
+        defer { try? FileManager.default.removeItem(at: io) }
+        let outPath = io.appendingPathComponent("stdout").path, errPath = io.appendingPathComponent("stderr").path
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
+
+        let script = "umask \(umask); exec \"$0\" \"$@\""
+        let words: [String] = ["/bin/sh", "-c", script, MailroomProcess.binary.path] + args
+        var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
+        argv.append(nil)
+        defer { for a in argv { free(a) } }
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") }
+        envp.append(nil)
+        defer { for e in envp { free(e) } }
+
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp)
+        guard rc == 0 else { throw SpawnError(description: "posix_spawn failed: \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw SpawnError(description: "wait4 failed: \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros: a signal death is reported as 128 + signal.
+        let signal = status & 0x7F
+        let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+        return Result(status: code,
+                      stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                      maxRSSKB: Int(usage.ru_maxrss))
+    }
+}
