@@ -18,7 +18,7 @@ public enum Normalizer {
                                           locator: copy.locator, reason: reason, detail: detail))
         }
         if n > limits.maxMessageBytes {
-            return quarantine("too-large", "message is \(n) bytes, over the limit of \(limits.maxMessageBytes) bytes")
+            return .quarantined(tooLarge(copy: copy, size: n, header: bytes, settings: settings))
         }
         if n == 0 { return quarantine("empty", "message is empty (0 bytes)") }
         if bytes.allSatisfy(ByteLines.isSpace) {

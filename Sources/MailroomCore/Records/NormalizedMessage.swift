@@ -228,14 +228,21 @@ public struct QuarantineRecord: JSONRecord, Equatable {
     public var reason: String
     /// One line for a person: what was wrong, where.
     public var detail: String
+    /// `too-large` only: the Message-ID and Date (ISO 8601 UTC) read from the header section, when it has them
+    /// (the rest of the message is never read). Written only when present.
+    public var messageId: String?
+    public var date: String?
 
-    public init(copyId: String, mailbox: String, folder: String, locator: Locator, reason: String, detail: String) {
+    public init(copyId: String, mailbox: String, folder: String, locator: Locator, reason: String, detail: String,
+                messageId: String? = nil, date: String? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
         self.folder = folder
         self.locator = locator
         self.reason = reason
         self.detail = detail
+        self.messageId = messageId
+        self.date = date
     }
 
     public init(json: JSONValue) throws {
@@ -246,6 +253,8 @@ public struct QuarantineRecord: JSONRecord, Equatable {
         locator = try Locator(json: o.fields["locator"] ?? .null)
         reason = try o.string("reason")
         detail = try o.string("detail")
+        messageId = try o.optionalString("messageId")
+        date = try o.optionalString("date")
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -256,6 +265,8 @@ public struct QuarantineRecord: JSONRecord, Equatable {
         w.key("locator"); locator.writeJSON(&w)
         w.field("reason", reason)
         w.field("detail", detail)
+        if let messageId { w.field("messageId", messageId) }
+        if let date { w.field("date", date) }
         w.endObject()
     }
 }

@@ -26,9 +26,12 @@ enum EmlSource {
         files.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
         var buffer: [UInt8] = []
         func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
-        for k in 0..<min(MessageFile.readAheadFiles, files.count) { MessageFile.readAhead(path(k)) }
+        for k in 0..<min(MessageFile.readAheadFiles, files.count) { MessageFile.readAhead(path(k), size: files[k].size) }
         for (k, f) in files.enumerated() {
-            if k + MessageFile.readAheadFiles < files.count { MessageFile.readAhead(path(k + MessageFile.readAheadFiles)) }
+            if k + MessageFile.readAheadFiles < files.count {
+                let next = k + MessageFile.readAheadFiles
+                MessageFile.readAhead(path(next), size: files[next].size)
+            }
             let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
                                  locator: Locator(file: f.relative, offset: 0, length: f.size))
             guard try MessageFile.readHeader(path: path(k), size: f.size, into: &buffer, copy: copy, found: found) else {

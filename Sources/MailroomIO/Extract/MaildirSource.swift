@@ -37,7 +37,9 @@ enum MaildirSource {
             }
             var seen = Set<String>()
             func readAhead(_ k: Int) {
-                if k < files.count { MessageFile.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name)) }
+                if k < files.count {
+                    MessageFile.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name), size: files[k].size)
+                }
             }
             for k in 0..<min(MessageFile.readAheadFiles, files.count) { readAhead(k) }
             for (k, f) in files.enumerated() {

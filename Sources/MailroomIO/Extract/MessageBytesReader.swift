@@ -31,6 +31,20 @@ public final class MessageBytesReader {
         return try buffer.withUnsafeBytes(body)
     }
 
+    /// The header section of the copy (mbox: From-quoting undone), read with small reads that stop at the blank
+    /// line ending it or after `HeaderSection.cap` bytes: for a copy whose locator is over the size limit,
+    /// which is never read whole. Throws `MailroomError(.input)` when the file cannot be opened or read.
+    public func withHeaderSection<T>(_ locator: Locator, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let file = try self.file(locator.file)
+        do {
+            try HeaderSection.read(file, offset: locator.offset, length: locator.length, into: &buffer)
+        } catch let e as FileError {
+            throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path)
+        }
+        if locator.unquote { MboxQuoting.unquote(&buffer) }
+        return try buffer.withUnsafeBytes(body)
+    }
+
     private func file(_ name: String) throws -> ReadOnlyFile {
         if let f = openFile, f.name == name { return f.file }
         if rootIsFile == nil {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MailroomCore
 
 /// A message stored as a whole file (Maildir, .eml): reads its header section for dating.
 enum MessageFile {
@@ -8,12 +9,14 @@ enum MessageFile {
     /// otherwise read one small request at a time, and normalize reads the same files again soon after.
     static let readAheadFiles = 64
 
-    /// Asks the kernel to start reading the whole file into its cache, without waiting for it.
-    static func readAhead(_ path: String) {
+    /// Asks the kernel to start reading the `size`-byte file into its cache, without waiting for it: the whole
+    /// file, or only its header section when it is over the message size limit (normalize reads no more of it).
+    static func readAhead(_ path: String, size: Int) {
         #if canImport(Glibc)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return }
-        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED)
+        let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0
+        _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED)
         close(fd)
         #endif
     }

@@ -62,7 +62,14 @@ extension PipelineRunner {
                 }
                 let outcome: NormalizeOutcome
                 do {
-                    outcome = try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
+                    if copy.locator.length > s.limits.maxMessageBytes {
+                        // Over the limit from its locator alone: only its header section is read.
+                        outcome = .quarantined(try reader.withHeaderSection(copy.locator) {
+                            Normalizer.tooLarge(copy: copy, size: copy.locator.length, header: $0, settings: s)
+                        })
+                    } else {
+                        outcome = try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
+                    }
                 } catch let e as MailroomError where e.status == .input {
                     // The copy's bytes are gone or cut short: quarantine it, keep going.
                     outcome = .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
