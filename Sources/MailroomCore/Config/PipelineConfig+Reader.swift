@@ -43,6 +43,8 @@ extension PipelineConfig {
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
                                             "caFile", "provider", "throttle"]
     static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
+    /// A mailbox name is a folder name in the run directory: bounded well within 255 bytes.
+    public static let maxMailboxNameBytes = 64
 
     /// Parses and validates a pipeline file's text. `file` only names the file in errors.
     public static func parse(yaml: String, file: String) throws(ConfigError) -> PipelineConfig {
@@ -275,6 +277,11 @@ struct ConfigReader {
         let ctx = name.isEmpty ? "a mailbox" : "mailbox '\(name)'"
         if !name.isEmpty, !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) {
             add(e["name"]?.value, "mailbox name '\(name)' may only hold letters, digits, '-', '_' and '.'")
+        }
+        if name.utf8.count > PipelineConfig.maxMailboxNameBytes {
+            // It names a folder of the run directory (`extract/raw/<mailbox>/`).
+            add(e["name"]?.value, "mailbox name '\(name.prefix(20))…' is \(name.utf8.count) bytes long; "
+                + "at most \(PipelineConfig.maxMailboxNameBytes) bytes (UTF-8) are allowed")
         }
         let source = oneOf(e, "source", SourceKind.self, context: ctx)
         if e["source"] == nil { add(node, "missing key 'source' in \(ctx)") }

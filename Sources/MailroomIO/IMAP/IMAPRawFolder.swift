@@ -2,8 +2,8 @@ import Foundation
 import MailroomCore
 
 /// The raw output of one folder in a run directory: an append-only file of message bytes
-/// (`<folder-safe-name>-<uidvalidity>.raw`, located by `Locator`) and a journal of its `MessageCopy` lines
-/// (`<folder-safe-name>-<uidvalidity>.copies.ndjson`, one line per copy). `commit()` makes a batch durable
+/// (`<folder-file-name>-<uidvalidity>.raw`, located by `Locator`) and a journal of its `MessageCopy` lines
+/// (`<folder-file-name>-<uidvalidity>.copies.ndjson`, one line per copy; `IMAPFolderChoice.fileName`, bounded). `commit()` makes a batch durable
 /// (fsync both) and returns the checkpoint entry to save; reopening cuts off anything not committed.
 final class IMAPRawFolder {
     let directory: String
@@ -17,7 +17,7 @@ final class IMAPRawFolder {
     /// bytes and cuts off the rest, else starts both files empty.
     init(directory: String, folder: String, uidValidity: UInt64, resume: IMAPCheckpoint.Folder?) throws {
         self.directory = directory
-        let base = "\(IMAPFolderChoice.safeName(folder))-\(uidValidity)"
+        let base = "\(IMAPFolderChoice.fileName(folder))-\(uidValidity)"
         var e = IMAPCheckpoint.Folder(folder: folder, uidValidity: Int(uidValidity), rawFile: base + ".raw",
                                       journalFile: base + ".copies.ndjson")
         if let r = resume, r.folder == folder, r.uidValidity == Int(uidValidity) { e = r }
