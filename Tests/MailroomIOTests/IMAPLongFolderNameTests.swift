@@ -3,12 +3,12 @@ import Testing
 @testable import MailroomIO
 import MailroomCore
 
-/// Folders with long non-Latin names (about 40 Cyrillic or 25 CJK characters are past 255 bytes once spelled for
+/// Folders with long non-Latin names (about 40 Cyrillic or 27 CJK characters are past 255 bytes once spelled for
 /// a file name) are fetched into raw files with bounded names, and everything a backfill writes is private to
 /// its owner (directories 0700, files 0600) even under the usual umask 022.
 @Suite struct IMAPLongFolderNameTests {
-    static let cyrillic = "Переписка с клиентами и партнёрами за год"
-    static let cjk = "客户往来邮件存档二零二六年第一季度销售部门重要合同"
+    static let cyrillic = "Переписка с клиентами и партнёрами компании"
+    static let cjk = "客户往来邮件存档二零二六年第一季度销售部门重要合同附件"
 
     @Test(arguments: [cyrillic, cjk])
     func aRawFolderWithALongNonLatinNameOpensAndCommits(folder: String) throws {
