@@ -74,7 +74,11 @@ import Glibc
         let pipeline = try RunFiles.copySample(to: tmp)
         let pipelines = pipeline.deletingLastPathComponent()
         let run = tmp.appendingPathComponent("run")
+        // An empty folder made for the run (`mkdir run` under umask 022) becomes private too.
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: false,
+                                                attributes: [.posixPermissions: 0o755])
         try Self.run(["run", pipeline.path, "--as-of", "2026-11-20", "--run-dir", run.path])
+        #expect(Self.loosePaths(run.path) == [])
         // What an older Mailroom left under umask 022.
         let loosen = Process()
         loosen.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -34,8 +34,11 @@ public struct RunDirectory: Sendable {
     public init(url: URL) { self.url = url.standardizedFileURL }
 
     /// Creates the directory and its stage folders, private to their owner (0700, see `PrivateFiles`).
+    /// A folder that already exists is tightened to 0700 only when it is empty (made for this run): a folder
+    /// that holds other things (`--run-dir .`) keeps its mode, and what Mailroom writes into it is private.
     public static func create(at url: URL) throws -> RunDirectory {
         let dir = RunDirectory(url: url)
+        let wasEmpty = (try? FileManager.default.contentsOfDirectory(atPath: dir.url.path))?.isEmpty ?? true
         for stage in Stage.allCases {
             do {
                 try PrivateFiles.makeDirectories(dir.url.appendingPathComponent(stage.rawValue).path)
@@ -43,7 +46,7 @@ public struct RunDirectory: Sendable {
                 throw MailroomError(.localIO, "cannot create the run directory: \(e.reason)", location: url.path)
             }
         }
-        PrivateFiles.tighten(path: dir.url.path)
+        if wasEmpty { PrivateFiles.tighten(path: dir.url.path) }
         return dir
     }
 
