@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Mailroom builds against and its tests start (Dovecot for IMAP, Chromium for the
-# HTML report). Installs only what is missing; needs root (or sudo) when something is.
+# HTML report, GNU time for the peak-memory tests). Installs only what is missing; needs root (or sudo) when
+# something is.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium)
+packages=(libcurl4-openssl-dev libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,27 +3,36 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs the built `mailroom` binary as `/bin/sh -c 'umask U; exec mailroom ARGS'` with `posix_spawn` and
-/// `wait4`: its exit status, its output, and the peak resident memory of exactly that process (`ru_maxrss`
-/// from `wait4`; `getrusage(RUSAGE_CHILDREN)` would mix in the other children the parallel tests start).
-/// The shell `exec`s, so the measured process is `mailroom` itself, started under the umask a user's shell has.
+/// Runs the built `mailroom` binary as `/bin/sh -c 'umask U; exec mailroom ARGS'` (the umask a user's shell
+/// has) and, when `measure` is set, under GNU time (`/usr/bin/time -f %M`): its exit status, its output, and
+/// the peak resident memory of `mailroom` itself. GNU time reads it from `wait4` for a child it forked itself.
+/// The test process cannot use `wait4` or `getrusage(RUSAGE_CHILDREN)` on its own children for this: they are
+/// started with `posix_spawn` (vfork), and Linux carries the spawning process's peak into the child's
+/// `ru_maxrss` at `exec`, so every child would report at least the test process's own peak (about 280 MB in
+/// a full test run).
 enum MeasuredProcess {
     struct Result {
         var status: Int32
         var stdout: String
         var stderr: String
-        /// Peak resident set size in KiB.
-        var maxRSSKB: Int
+        /// Peak resident set size in KiB (nil when not measured).
+        var maxRSSKB: Int?
     }
 
     struct SpawnError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func run(_ args: [String], umask: String = "022", env: [String: String] = [:]) throws -> Result {
+    static let timeBinary = "/usr/bin/time"
+
+    static func run(_ args: [String], umask: String = "022", env: [String: String] = [:], measure: Bool = false) throws -> Result {
         let io = MailroomProcess.tempDir("mailroom-measured")
         defer { try? FileManager.default.removeItem(at: io) }
         let outPath = io.appendingPathComponent("stdout").path, errPath = io.appendingPathComponent("stderr").path
+        let rssPath = io.appendingPathComponent("maxrss").path
+        if measure, access(timeBinary, X_OK) != 0 {
+            throw SpawnError(description: "\(timeBinary) (GNU time, Debian package `time`) is needed to measure peak memory: scripts/install-deps.sh installs it")
+        }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -40,7 +49,8 @@ enum MeasuredProcess {
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
 
         let script = "umask \(umask); exec \"$0\" \"$@\""
-        let words: [String] = ["/bin/sh", "-c", script, MailroomProcess.binary.path] + args
+        let shell: [String] = ["/bin/sh", "-c", script, MailroomProcess.binary.path] + args
+        let words = measure ? [timeBinary, "-f", "%M", "-o", rssPath] + shell : shell
         var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
         argv.append(nil)
         defer { for a in argv { free(a) } }
@@ -51,12 +61,11 @@ enum MeasuredProcess {
         defer { for e in envp { free(e) } }
 
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp)
+        let rc = posix_spawn(&pid, words[0], &actions, &attr, argv, envp)
         guard rc == 0 else { throw SpawnError(description: "posix_spawn failed: \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw SpawnError(description: "wait4 failed: \(String(cString: strerror(errno)))") }
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw SpawnError(description: "waitpid failed: \(String(cString: strerror(errno)))") }
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros: a signal death is reported as 128 + signal.
         let signal = status & 0x7F
@@ -64,6 +73,7 @@ enum MeasuredProcess {
         return Result(status: code,
                       stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                      maxRSSKB: Int(usage.ru_maxrss))
+                      maxRSSKB: measure ? (try? String(contentsOfFile: rssPath, encoding: .utf8))
+                          .flatMap { Int($0.split(separator: "\n").last.map(String.init) ?? "") } : nil)
     }
 }
