@@ -82,9 +82,10 @@ public enum PrivateFiles {
     }
 
     /// `mkdir -p` with every directory it creates 0700 whatever the umask; the last one, when it already
-    /// exists and is ours, is tightened to 0700 (it holds what Mailroom is about to write). Directories above
-    /// it that exist are left as they are. Throws `FileError` naming the directory that could not be made.
-    static func makeDirectories(_ path: String) throws {
+    /// exists and is ours, is tightened to 0700 (it holds what Mailroom is about to write) unless `tightenLast`
+    /// is false. Directories above it that exist are left as they are. Throws `FileError` naming the directory
+    /// that could not be made.
+    static func makeDirectories(_ path: String, tightenLast: Bool = true) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         for (i, part) in parts.enumerated() {
@@ -98,7 +99,7 @@ public enum PrivateFiles {
             guard e == EEXIST, stat(prefix, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
                 throw FileError(path: prefix, errno: e == EEXIST ? ENOTDIR : e)
             }
-            if i == parts.count - 1 { tighten(path: prefix) }
+            if tightenLast && i == parts.count - 1 { tighten(path: prefix) }
         }
     }
 

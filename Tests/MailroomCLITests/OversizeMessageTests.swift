@@ -73,7 +73,7 @@ import Glibc
 
     /// Runs the dry run and checks: exit 0, the huge copy quarantined `too-large` with its size, Message-ID and
     /// Date, the small message normalized, and the process's peak memory under the limit.
-    static func expectQuarantinedWithinMemory(_ dir: URL, pipeline: String, hugeCopySuffix: String) throws {
+    static func expectQuarantinedWithinMemory(_ dir: URL, pipeline: String, hugeCopyPrefix: String) throws {
         let run = dir.appendingPathComponent("run")
         let r = try MeasuredProcess.run(["run", pipeline, "--dry-run", "--as-of", "2026-11-20", "--days", "30",
                                          "--run-dir", run.path, "--format", "json"], measure: true)
@@ -83,7 +83,7 @@ import Glibc
         let quarantined = try RunFiles.ndjson(run.appendingPathComponent("normalize/quarantine.ndjson"))
         try #require(quarantined.count == 1, "\(quarantined)")
         let q = quarantined[0]
-        #expect((q["copyId"] as? String)?.hasSuffix(hugeCopySuffix) == true, "\(q)")
+        #expect((q["copyId"] as? String)?.hasPrefix(hugeCopyPrefix) == true, "\(q)")
         #expect(q["reason"] as? String == "too-large")
         #expect((q["detail"] as? String)?.contains("over the limit of 67108864 bytes") == true, "\(q)")
         #expect(q["messageId"] as? String == "disk-image-42@customer.example")
@@ -106,7 +106,7 @@ import Glibc
         let huge = cur.appendingPathComponent("1795428000.M2P7.host:2,S")
         try Self.writeSparse(huge, prefix: Self.hugeHeader, size: Self.hugeSize)
         let p = try Self.pipeline(dir, source: "maildir", path: "Maildir")
-        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopySuffix: "/INBOX/1795428000.M2P7.host")
+        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopyPrefix: "default/INBOX/1795428000.M2P7.host")
     }
 
     @Test func aMultiGigabyteEmlFileIsQuarantinedWithoutBeingRead() throws {
@@ -117,7 +117,7 @@ import Glibc
         try Data(Self.smallMessage.utf8).write(to: eml.appendingPathComponent("renewal.eml"))
         try Self.writeSparse(eml.appendingPathComponent("disk-image.eml"), prefix: Self.hugeHeader, size: Self.hugeSize)
         let p = try Self.pipeline(dir, source: "eml", path: "export")
-        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopySuffix: "/disk-image.eml")
+        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopyPrefix: "default/disk-image.eml")
     }
 
     /// An mbox whose last message never ends: after its header section come gigabytes with no line break and
@@ -132,8 +132,6 @@ import Glibc
             + Self.hugeHeader.replacingOccurrences(of: "\r\n", with: "\n")
         try Self.writeSparse(mbox, prefix: content, size: Self.hugeSize)
         let p = try Self.pipeline(dir, source: "mbox", path: "archive.mbox")
-        let offset = content.utf8.count - Self.hugeHeader.replacingOccurrences(of: "\r\n", with: "\n").utf8.count
-            - "From robot@customer.example Tue Nov 17 10:00:00 2026\n".utf8.count
-        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopySuffix: "/archive/\(offset)")
+        try Self.expectQuarantinedWithinMemory(dir, pipeline: p, hugeCopyPrefix: "default/archive/")
     }
 }

@@ -5,21 +5,22 @@ import Glibc
 import MailroomCore
 
 extension RunDirectory {
-    /// Creates a new, empty run directory under `parent` (made when missing) named for the time to the
+    /// Creates a new, empty run directory (0700) under `parent` (made 0700 when missing) named for the time to the
     /// microsecond (`WallClock.runName()` + `suffix`): `20261126T081500.123456Z`. The name is taken with one
     /// `mkdir`, which fails when the name exists, so two runs started at once — in this process or in two —
     /// never share a directory: the later one retries with `-2`, `-3`, … after the same name, which sort after
     /// it. Names sort by start time.
     public static func reserve(in parent: URL, suffix: String = "") throws -> URL {
         do {
-            try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        } catch {
-            throw MailroomError(.localIO, "cannot create the runs folder: \(reason(error))", location: parent.path)
+            try PrivateFiles.makeDirectories(parent.path, tightenLast: false)
+        } catch let e as FileError {
+            throw MailroomError(.localIO, "cannot create the runs folder: \(e.reason)", location: parent.path)
         }
         let base = WallClock.runName() + suffix
         for k in 1...1000 {
             let url = parent.appendingPathComponent(k == 1 ? base : "\(base)-\(k)")
-            if mkdir(url.path, 0o755) == 0 {
+            if mkdir(url.path, PrivateFiles.directoryMode) == 0 {
+                _ = chmod(url.path, PrivateFiles.directoryMode)  // private whatever the umask (see PrivateFiles)
                 Reserved.shared.insert(url.standardizedFileURL.path)
                 return url
             }
