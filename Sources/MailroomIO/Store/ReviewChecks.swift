@@ -11,6 +11,7 @@ public enum ReviewChecks {
         ("duplicate-address", "no two contacts share a normalized address"),
         ("internal-linked", "no internal-only thread is linked to a contact"),
         ("recent-sent", "each mailbox has sent messages in the last 7 days of its window"),
+        duplicateMessageCheck,
     ]
     /// Matched threads in the spot-check sample.
     public static let sampleSize = 5
@@ -24,6 +25,7 @@ public enum ReviewChecks {
             findings += try duplicateAddress(db)
             findings += try internalLinked(db)
             findings += try recentSent(db)
+            findings += try duplicateMessage(db)
             return ReviewReport(store: store.path, findings: findings, sample: try sample(db))
         }
     }
