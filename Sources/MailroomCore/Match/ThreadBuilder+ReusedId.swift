@@ -15,7 +15,7 @@ extension ThreadBuilder {
     /// other messages reuse that id: the oldest of those that is older than it. Its own id cannot be its parent,
     /// but the message it answers can hold the same id when a client or ticket system reused it; which of them
     /// got the plain key depends only on input order, so this makes the result the same either way (the reused
-    /// one naming the id links to the plain one, see `isOtherId`).
+    /// one naming the id links to the plain one, see `parentClaim`).
     func reusedIdParent(_ e: Entry, _ entries: [Entry], reusing: [Int32: [Int32]]) -> Int32? {
         guard registeredId(e) != nil,
               links[e.inReplyTo.lowerBound..<e.references.upperBound].contains(where: { strings.equal($0, e.messageId) }),
