@@ -98,12 +98,15 @@ import Testing
     /// A subject tag alone (a list that adds no List-* headers) or list headers alone (Google Groups adds no tag)
     /// still tell the list's copy; among equally decorated copies the first is shown.
     @Test func theLeastDecoratedCopyIsShownEarliestFirst() {
-        var tagOnly = Self.copy(1, hash: Self.otherHash, list: false)
-        tagOnly.subject = "Re: [support] Order 1142 arrived damaged"
-        var headersOnly = Self.copy(0, hash: Self.listHash, list: true)
-        headersOnly.subject = "Order 1142 arrived damaged"
+        let tagged = "Re: [support] Order 1142 arrived damaged", plain = "Order 1142 arrived damaged"
+        let tagOnly = DedupeScanTests.fields(1, id: Self.id, hash: Self.otherHash, from: "priya@contoso.example",
+                                             date: Self.date, subject: tagged)
+        let headersOnly = DedupeScanTests.fields(0, id: Self.id, hash: Self.listHash, from: "priya@contoso.example",
+                                                 date: Self.date, subject: plain, bulk: ["list-id"])
+        let alsoTagged = DedupeScanTests.fields(3, id: Self.id, hash: Fixture.hash(8), from: "priya@contoso.example",
+                                                date: Self.date, subject: "Re: [x] y")
         let (_, _, written) = DedupeScanTests.passes([Self.copy(2, hash: Fixture.hash(7), list: true), headersOnly, tagOnly,
-                                                      Self.copy(3, hash: Fixture.hash(8), list: false).withSubject("Re: [x] y")])
+                                                      alsoTagged])
         #expect(written.map(\.line) == [2])
         let (_, _, same) = DedupeScanTests.passes([Self.copy(0, hash: Self.listHash, list: true),
                                                    Self.copy(1, hash: Self.otherHash, list: true)])
@@ -125,13 +128,5 @@ import Testing
         #expect(CopyDecoration.score(subject: "Hello", bulk: ["list-id"]) == 2)
         #expect(CopyDecoration.score(subject: "[list] Hello", bulk: ["precedence", "list-unsubscribe"]) == 3)
         #expect(CopyDecoration.score(subject: "Hello", bulk: ["auto-submitted", "noreply-sender"]) == 0)
-    }
-}
-
-extension NormalizedDedupeFields {
-    func withSubject(_ s: String) -> NormalizedDedupeFields {
-        var f = self
-        f.subject = s
-        return f
     }
 }

@@ -15,13 +15,14 @@ public enum CopyDecoration {
     /// 0 (none) to 3.
     public static func score(subject: String, bulk: [String]) -> UInt8 {
         var score: UInt8 = 0
-        if bulk.contains(where: listHeaders.contains) { score += 2 }
+        if !bulk.isEmpty, bulk.contains(where: listHeaders.contains) { score += 2 }
         if hasSubjectTag(subject) { score += 1 }
         return score
     }
 
     /// The subject starts, after any reply or forward prefixes, with a bracketed tag followed by more text.
     public static func hasSubjectTag(_ subject: String) -> Bool {
+        guard subject.utf8.contains(UInt8(ascii: "[")) else { return false }
         var s = Substring(subject)
         while true {
             s = s.drop { $0 == " " || $0 == "\t" }

@@ -40,7 +40,7 @@ public struct DedupeScan: Sendable {
 
     /// Decides the next line's copy; returns the record of a dropped copy when it repeats a kept identity.
     public mutating func add(_ f: NormalizedDedupeFields) -> DroppedCopy? {
-        let decoration = CopyDecoration.score(subject: f.subject, bulk: f.bulk)
+        let decoration = f.decoration
         switch dedup.observe(messageId: f.messageId, contentHash: f.contentHash,
                              sender: MessageDeduplicator.sender(f.fromKeys), date: f.date) {
         case .keep:

@@ -18,6 +18,9 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
     /// `Address.key` of each From address, in order.
     public var fromKeys: [String]
     public var bulk: [String]
+    /// `CopyDecoration.score` of subject and bulk, computed where the fields are built (normalize's workers, or
+    /// the reader's decoding batches) rather than on dedupe's one ordered pass. Not a field of the line.
+    public var decoration: UInt8 = 0
 
     /// The fields of a whole record.
     public init(_ m: NormalizedMessage) {
@@ -31,6 +34,7 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
         subject = m.subject
         fromKeys = m.from.map(\.key)
         bulk = m.bulk
+        decoration = CopyDecoration.score(subject: subject, bulk: bulk)
     }
 
     public init(json: JSONValue) throws {
@@ -45,6 +49,7 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
         subject = try o.string("subject")
         fromKeys = try o.array("from") { try JSONObject($0, what: "address").string("key") }
         bulk = try o.stringArray("bulk")
+        decoration = CopyDecoration.score(subject: subject, bulk: bulk)
     }
 
     /// Where this copy is.
