@@ -81,8 +81,12 @@ struct OptimizedOutputTests {
             let f = try NormalizedIdentityFields(json: line.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: keys) })
             #expect([f.copyId, f.mailbox, f.folder, f.contentHash] == [m.copyId, m.mailbox, m.folder, m.contentHash], "message \(i)")
             #expect(f.flags == m.flags && f.messageId == m.messageId, "message \(i)")
+            let d = try partial(NormalizedDedupeFields.self, line)
+            #expect(d == NormalizedDedupeFields(m), "message \(i)")
+            #expect(try NormalizedDedupeFields(jsonBytes: d.jsonBytes()) == d)
             var a = MessageDeduplicator(), b = MessageDeduplicator()
-            #expect(a.observe(messageId: f.messageId, contentHash: f.contentHash) == b.observe(m))
+            #expect(a.observe(messageId: d.messageId, contentHash: d.contentHash,
+                              sender: MessageDeduplicator.sender(d.fromKeys), date: d.date) == b.observe(m))
         }
         return lines.count
     }

@@ -132,6 +132,16 @@ import Testing
                 ('c8', 0, 'bob@client.org', 'bob@client.org', 'BOB@client.org')
                 """)
             try db.execute(sql: "UPDATE participants SET contact_id = 'c1' WHERE message_key = 'mid:m3' AND role = 'from'")
+            // A list's copy of m1 stored as a message of its own, in another thread.
+            try db.execute(sql: """
+                INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject, snippet, bulk)
+                SELECT 'mid:m1#0123456789ab', message_id, 'list-copy', 't3', mailbox, direction, date,
+                       '[list] ' || subject, snippet, 1 FROM messages WHERE key = 'mid:m1'
+                """)
+            try db.execute(sql: """
+                INSERT INTO participants(message_key, role, address, is_internal)
+                VALUES ('mid:m1#0123456789ab', 'from', 'alice@customer.com', 0)
+                """)
         }
         let r = try ReviewChecks.run(store)
         let json = try JSONParser.parse(Array(r.json().utf8))
@@ -141,6 +151,7 @@ import Testing
         var statuses: [String: String] = [:]
         for c in try o.array("checks", { try JSONObject($0) }) { statuses[try c.string("check")] = try c.string("status") }
         #expect(statuses == ["linked-address": "failed", "duplicate-address": "failed", "internal-linked": "failed",
-                             "recent-sent": "ok", "subject-join-stranger": "ok"])
+                             "recent-sent": "ok", "duplicate-message": "failed",
+                             "subject-join-stranger": "ok"])
     }
 }

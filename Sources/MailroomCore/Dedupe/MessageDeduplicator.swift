@@ -2,36 +2,54 @@
 public enum DedupeDecision: Sendable, Equatable {
     /// A message identity seen for the first time, under this key.
     case keep(key: String)
-    /// A repeat of the identity `of`; `reason` is `same-message-id` or `same-content-hash`.
+    /// A repeat of the identity `of`; `reason` is `same-message-id`, `list-or-transport-copy` or
+    /// `same-content-hash`.
     case duplicate(of: String, reason: String)
 }
 
 /// Decides, one copy at a time in input order, whether a normalized message is a new identity or another copy of
-/// one already kept. Streaming: it holds only Message-IDs and content hashes, once each in `StringMap`s and a
-/// `StringTable` (about their own bytes plus a few words per identity), never messages. Ids and hashes are
-/// compared as `String` compares them (canonically equivalent spellings are one id).
+/// one already kept. Streaming: it holds only Message-IDs, content hashes and senders, once each in `StringMap`s
+/// and `StringTable`s, and per identity a few numbers in arrays (about 20 bytes), never messages. Ids, hashes
+/// and senders are compared as `String` compares them (canonically equivalent spellings are one id).
+///
+/// One email is one message however it reached the mailbox: copies with the same Message-ID are one message when
+/// they have the same content hash, or when they have the same sender (the From addresses' match keys) and the
+/// same Date to the second (normalize gives it in UTC, so a Date header re-rendered in another zone is the same
+/// date). A list server's copy (subject tag, List-Id, footer) or a copy that came another way (journaling,
+/// Google Groups) has another hash but the same sender and date: it is a copy of the message, not another one.
 ///
 /// Keys (see `DedupedMessage.key`):
-/// - with a Message-ID: `mid:<id>` the first time. The same id with the same content hash again is a duplicate
-///   (`same-message-id`). The same id with a different hash is a different message that reuses the id (some
-///   clients and list servers do): `mid:<id>#<first 12 hex of its hash>`, whose own repeats are duplicates too.
+/// - with a Message-ID: `mid:<id>` the first time. The same id again is a duplicate of that message when its
+///   content hash is the first copy's (`same-message-id`), or, with other content, when its sender and date are
+///   the message's (`list-or-transport-copy`; a copy without a readable date never matches this way). Only the
+///   same id with another sender or another date (or no date) is a different message that reuses the id (some
+///   clients and generators do): `mid:<id>#<first 12 hex of its first copy's hash>`, whose own copies are decided
+///   the same way.
 /// - without one: `hash:<contentHash>`; repeats are duplicates (`same-content-hash`).
 ///
 /// Identities are also numbered 0, 1, 2, … in the order they are kept (`lastIdentity`), so callers can keep
 /// per-identity state in arrays instead of dictionaries keyed by strings.
 public struct MessageDeduplicator: Sendable {
     public static let sameMessageId = "same-message-id"
+    public static let listOrTransportCopy = "list-or-transport-copy"
     public static let sameContentHash = "same-content-hash"
 
     /// Message-ID → number of the identity kept as `mid:<id>`.
     private var identityOfId = StringMap()
-    /// Content hashes of `mid:` identities, and by identity number the canonical id of its hash (-1 for others).
+    /// Content hashes of `mid:` identities, and by identity number the canonical id of its first copy's hash (-1
+    /// for `hash:` identities).
     private var hashes = StringTable()
     private var firstHash: [Int32] = []
+    /// Senders (From match keys) of `mid:` identities, and by identity number the canonical id of its sender.
+    private var senders = StringTable()
+    private var senderOf: [Int32] = []
+    /// By identity number, its date (see `DateTable`; `DateTable.none` when it has none).
+    private var dates = DateTable()
+    private var dateOf: [Int64] = []
+    /// Identity → the next identity kept with the same Message-ID (ids reused by other messages: rare).
+    private var nextWithSameId: [Int32: Int32] = [:]
     /// Content hash → number of the identity kept as `hash:<hash>`.
     private var identityOfHash = StringMap()
-    /// "<id> <hash>" → identity number, for messages that reuse a Message-ID with other content (rare).
-    private var variants: [String: Int] = [:]
 
     public init() {}
 
@@ -43,18 +61,26 @@ public struct MessageDeduplicator: Sendable {
     public private(set) var lastReusesId = false
 
     public mutating func observe(_ m: NormalizedMessage) -> DedupeDecision {
-        observe(messageId: m.messageId, contentHash: m.contentHash)
+        observe(messageId: m.messageId, contentHash: m.contentHash, sender: Self.sender(m.from.map(\.key)),
+                date: m.date)
+    }
+
+    /// The sender compared between copies: the From addresses' match keys, in order.
+    public static func sender(_ fromKeys: [String]) -> String {
+        fromKeys.count == 1 ? fromKeys[0] : fromKeys.joined(separator: ",")
     }
 
     /// The key of an identity: `hash:<hash>` without a Message-ID, else `mid:<id>`, or `mid:<id>#<hash12>` for a
-    /// message that reuses the id of an earlier one with other content.
+    /// message that reuses the id of an earlier one (`hash` is then its first copy's).
     public static func key(messageId: String?, contentHash hash: String, reusesId: Bool) -> String {
         guard let id = messageId, !id.isEmpty else { return "hash:" + hash }
         return reusesId ? "mid:" + id + "#" + String(hash.prefix(12)) : "mid:" + id
     }
 
-    /// The same decision from the two fields it depends on.
-    public mutating func observe(messageId: String?, contentHash hash: String) -> DedupeDecision {
+    /// The decision from the fields it depends on: Message-ID, content hash, sender (see `sender(_:)`) and date
+    /// (ISO 8601 UTC as normalize writes it).
+    public mutating func observe(messageId: String?, contentHash hash: String, sender: String = "",
+                                 date: String? = nil) -> DedupeDecision {
         lastReusesId = false
         guard let id = messageId, !id.isEmpty else {
             let key = Self.key(messageId: nil, contentHash: hash, reusesId: false)
@@ -62,36 +88,46 @@ public struct MessageDeduplicator: Sendable {
                 lastIdentity = Int(known)
                 return .duplicate(of: key, reason: Self.sameContentHash)
             }
-            keep()
+            keep(hash: -1, sender: -1, date: DateTable.none)
             return .keep(key: key)
         }
-        let key = Self.key(messageId: id, contentHash: hash, reusesId: false)
         let h = hashes.internCanonical(hash)
-        guard let known = identityOfId.valueOrSet(id, Int32(keptCount)) else {
-            keep()
-            firstHash[lastIdentity] = h
-            return .keep(key: key)
+        let s = senders.internCanonical(sender)
+        let d = dates.code(date)
+        guard let first = identityOfId.valueOrSet(id, Int32(keptCount)) else {
+            keep(hash: h, sender: s, date: d)
+            return .keep(key: Self.key(messageId: id, contentHash: hash, reusesId: false))
         }
-        if firstHash[Int(known)] == h {
-            lastIdentity = Int(known)
-            return .duplicate(of: key, reason: Self.sameMessageId)
+        // Every identity with this id, first one first: the first whose content, or sender and date, match.
+        var i = Int(first)
+        while true {
+            let reason: String? = firstHash[i] == h ? Self.sameMessageId
+                : (d != DateTable.none && dateOf[i] == d && senderOf[i] == s) ? Self.listOrTransportCopy : nil
+            if let reason {
+                lastIdentity = i
+                lastReusesId = i != Int(first)
+                return .duplicate(of: key(identity: i, messageId: id, reusesId: lastReusesId), reason: reason)
+            }
+            guard let next = nextWithSameId[Int32(i)] else { break }
+            i = Int(next)
         }
+        nextWithSameId[Int32(i)] = Int32(keptCount)
+        keep(hash: h, sender: s, date: d)
         lastReusesId = true
-        let variantKey = Self.key(messageId: id, contentHash: hash, reusesId: true)
-        let variant = id + " " + hash
-        if let existing = variants[variant] {
-            lastIdentity = existing
-            return .duplicate(of: variantKey, reason: Self.sameMessageId)
-        }
-        variants[variant] = keep()
-        return .keep(key: variantKey)
+        return .keep(key: Self.key(messageId: id, contentHash: hash, reusesId: true))
     }
 
-    @discardableResult
-    private mutating func keep() -> Int {
+    /// The key of a `mid:` identity kept earlier, spelled with `messageId`.
+    private func key(identity i: Int, messageId id: String, reusesId: Bool) -> String {
+        guard reusesId else { return Self.key(messageId: id, contentHash: "", reusesId: false) }
+        return Self.key(messageId: id, contentHash: hashes.string(firstHash[i]), reusesId: true)
+    }
+
+    private mutating func keep(hash: Int32, sender: Int32, date: Int64) {
         lastIdentity = keptCount
         keptCount += 1
-        firstHash.append(-1)
-        return lastIdentity
+        firstHash.append(hash)
+        senderOf.append(sender)
+        dateOf.append(date)
     }
 }

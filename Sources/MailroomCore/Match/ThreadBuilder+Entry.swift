@@ -66,10 +66,15 @@ extension ThreadBuilder {
     }
 
     /// The parent the message names itself: a sane In-Reply-To (exactly one id, not its own), else the last
-    /// References id that is not its own.
+    /// References id that is not its own. A message that reuses another's id (key `mid:<id>#…`) and names no
+    /// other id than its own names the message keyed `mid:<id>` (a help desk's update reusing the ticket's id).
     func parentClaim(_ e: Entry) -> Int32? {
         if e.inReplyToCount == 1, isOtherId(links[Int(e.linkStart)], of: e) { return links[Int(e.linkStart)] }
-        return links[e.references].last { isOtherId($0, of: e) }
+        if let p = links[e.references].last(where: { isOtherId($0, of: e) }) { return p }
+        guard e.keyIsMid, e.messageId >= 0, !strings.isEmpty(e.messageId), registeredId(e) == nil,
+              links[e.inReplyTo.lowerBound..<e.references.upperBound].contains(where: { strings.equal($0, e.messageId) })
+        else { return nil }
+        return e.messageId
     }
 
     /// The order of the keys as strings (negative, zero or positive).

@@ -4,7 +4,10 @@
 ///
 /// - Containers are keyed by Message-ID. An id that is referenced but never seen becomes a placeholder (ghost)
 ///   container, so replies to a missing message still share a thread. A message whose key is `mid:<id>#…` or
-///   `hash:…` gets a container of its own (not registered under the id) that still links to its parent.
+///   `hash:…` gets a container of its own (not registered under the id) that still links to the parent its
+///   In-Reply-To / References name; a `mid:<id>#…` message naming no id but its own names the message keyed
+///   `mid:<id>` (an update that reused the id of the message it answers), and a `mid:<id>` message naming only
+///   its own id is linked to the oldest older message reusing that id (see `parentClaim`, `reusedIdParent`).
 /// - A message's parent is the one it names (`ThreadInput.parentClaim`): that link is authoritative. These links
 ///   are made newest message first, so when messages name each other in a cycle, the oldest one loses its
 ///   parent and becomes the root. Self-references are dropped.
@@ -105,9 +108,13 @@ public struct ThreadBuilder: Sendable {
         // 1. Authoritative parents, newest first (undated count as newest), so cycles break at the oldest.
         var newestFirst = byKey
         newestFirst.sort { isOlder(entries[Int($1)], than: entries[Int($0)]) }
+        let reusing = reusedIdEntries(entries, byKey: byKey)
         for i in newestFirst {
-            guard let p = parentClaim(entries[Int(i)]) else { continue }
-            forest.link(child: containerOf[Int(i)], to: forest.container(for: strings.canonical(p), spelling: p))
+            if let p = parentClaim(entries[Int(i)]) {
+                forest.link(child: containerOf[Int(i)], to: forest.container(for: strings.canonical(p), spelling: p))
+            } else if !reusing.isEmpty, let o = reusedIdParent(entries[Int(i)], entries, reusing: reusing) {
+                forest.link(child: containerOf[Int(i)], to: containerOf[Int(o)])
+            }
         }
 
         // 2. References chains, for placeholders only, oldest message first.

@@ -98,12 +98,10 @@ public enum Normalizer {
         let cc = AddressList.parse(joined("cc"), issues: &issues)
         let bcc = AddressList.parse(joined("bcc"), issues: &issues)
 
-        var inReplyTo = MessageIDs.parseList(HeaderText.string(joined("in-reply-to")))
-        var references = MessageIDs.parseList(HeaderText.string(Array(top.all("references").joined(separator: [0x20]))))
-        if let messageId {
-            inReplyTo.removeAll { $0 == messageId }
-            references.removeAll { $0 == messageId }
-        }
+        // The message's own id is kept when named: it can name another message that reused the id (a ticket
+        // system's update answering the ticket); threading tells the two apart (see `ThreadBuilder`).
+        let inReplyTo = MessageIDs.parseList(HeaderText.string(joined("in-reply-to")))
+        let references = MessageIDs.parseList(HeaderText.string(Array(top.all("references").joined(separator: [0x20]))))
 
         let mime = MIMEWalker.walk(bytes, top: top, end: bytes.count, limits: settings.limits)
         issues.formUnion(mime.issues)

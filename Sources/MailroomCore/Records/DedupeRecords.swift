@@ -30,15 +30,21 @@ public struct CopyRef: JSONRecord, Equatable {
     }
 }
 
-/// `dedupe/messages.ndjson` — grain: one line per message identity (first copy's fields, plus every copy).
-/// Schema `dedupe.messages/1`.
+/// `dedupe/messages.ndjson` — grain: one line per message identity (the fields of the copy it shows, plus every
+/// copy), at the position of that copy in normalize's order. Schema `dedupe.messages/1`.
+///
+/// The copy shown is the one without list decoration when there is one: the copy with the fewest of list headers
+/// (List-Id, List-Unsubscribe, Precedence) and a `[tag]` before the subject, the earliest in input order among
+/// equals (see `CopyDecoration`). A message received directly and through a mailing list shows the direct copy's
+/// subject, snippet and bulk reasons, whichever came first.
 public struct DedupedMessage: JSONRecord, Equatable {
     public static let schema = "dedupe.messages/1"
 
     /// Identity key: `mid:<messageId>`; `mid:<messageId>#<hash12>` for a second, different message that reuses a
-    /// Message-ID; `hash:<contentHash>` when the message has no usable Message-ID.
+    /// Message-ID (another sender or another date; `hash12` from its first copy's hash); `hash:<contentHash>` when
+    /// the message has no usable Message-ID. See `MessageDeduplicator`.
     public var key: String
-    /// The first copy's normalized fields.
+    /// The normalized fields of the copy the message shows (see above).
     public var message: NormalizedMessage
     /// Every copy, first one included, in input order.
     public var copies: [CopyRef]
@@ -88,7 +94,8 @@ public struct DedupedMessage: JSONRecord, Equatable {
 }
 
 /// `dedupe/duplicates.ndjson` — grain: one line per message copy dropped as a repeat of an identity already
-/// kept. Schema `dedupe.duplicates/1`.
+/// kept: every copy of a message after its first in input order (it is still one of the message's `copies`, and
+/// may be the copy the message shows). Schema `dedupe.duplicates/1`.
 public struct DroppedCopy: JSONRecord, Equatable {
     public static let schema = "dedupe.duplicates/1"
 
@@ -97,7 +104,9 @@ public struct DroppedCopy: JSONRecord, Equatable {
     public var folder: String
     /// The identity it repeats.
     public var key: String
-    /// `same-message-id` or `same-content-hash`.
+    /// Why it is the same message (see `MessageDeduplicator`): `same-message-id` (same Message-ID and content
+    /// hash as the message's first copy), `list-or-transport-copy` (same Message-ID, sender and date, other
+    /// content: a mailing list's or another route's copy), or `same-content-hash` (no Message-ID, same hash).
     public var reason: String
 
     public init(copyId: String, mailbox: String, folder: String, key: String, reason: String) {

@@ -101,9 +101,10 @@ public struct NormalizedMessage: JSONRecord, Equatable {
     public var to: [Address]
     public var cc: [Address]
     public var bcc: [Address]
-    /// Normalized Message-IDs from In-Reply-To (usually one).
+    /// Normalized Message-IDs from In-Reply-To (usually one). The message's own id stays when named (threading
+    /// ignores it, unless another message reused the id).
     public var inReplyTo: [String]
-    /// Normalized Message-IDs from References, oldest first.
+    /// Normalized Message-IDs from References, oldest first (the message's own id included when named).
     public var references: [String]
     public var direction: Direction
     /// Why the message counts as bulk or automated (empty when it is a person's mail): `list-unsubscribe`,

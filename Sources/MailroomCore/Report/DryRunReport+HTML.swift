@@ -70,7 +70,8 @@ extension DryRunReport {
     private func htmlSummary() -> String {
         var b = "<div class=\"cards\">"
         b += card(messages.extracted, "messages in the window", "of \(n(messages.found)) found in the mailboxes")
-        b += card(messages.unique, "unique messages", "\(n(messages.duplicates)) duplicate copies dropped")
+        b += card(messages.unique, "unique messages", "\(n(messages.duplicates)) duplicate copies dropped"
+            + (messages.mergedCopies > 0 ? ", \(n(messages.mergedCopies)) of them list or transport copies merged" : ""))
         b += card(messages.received, "received", "\(n(messages.sent)) sent")
         b += card(threads.total, "threads", "\(n(threads.matched)) matched to contacts (\(NumberText.percent(threads.matched, of: threads.total)))")
         b += card(contacts.matched, "contacts linked", "of \(n(contacts.total)) in the contacts file")

@@ -25,6 +25,7 @@ extension DryRunReport {
             w.field("undated", messages.undated)
             w.field("quarantined", messages.quarantined)
             w.field("duplicates", messages.duplicates)
+            w.field("mergedCopies", messages.mergedCopies)
             w.field("unique", messages.unique)
             w.field("sent", messages.sent)
             w.field("received", messages.received)

@@ -26,6 +26,10 @@ extension DryRunReport {
         if messages.leftOutTotal > 0 { row("left out, not mail", messages.leftOutTotal, "(\(leftOutText))") }
         row("quarantined", messages.quarantined, messages.quarantined > 0 ? "(could not be read, see below)" : "")
         row("duplicate copies dropped", messages.duplicates)
+        if messages.mergedCopies > 0 {
+            row("  merged across lists", messages.mergedCopies,
+                "(list or transport copies: same Message-ID, sender and date)")
+        }
         row("unique messages", messages.unique)
         row("sent", messages.sent)
         row("received", messages.received)

@@ -32,8 +32,11 @@ public struct DryRunReport: Sendable, Equatable {
         public var leftOut: [LeftOutReason: Int] = [:]
         public var leftOutTotal: Int { leftOut.values.reduce(0, +) }
         public var quarantined = 0
-        /// Copies dropped as repeats of a message already kept.
+        /// Copies dropped as repeats of a message already kept (every copy of a message after its first).
         public var duplicates = 0
+        /// Of `duplicates`, the copies merged across lists or transports: the same Message-ID, sender and date
+        /// with other content (a list's subject tag, footer or headers; reason `list-or-transport-copy`).
+        public var mergedCopies = 0
         /// Message identities after dedupe.
         public var unique = 0
         public var sent = 0
@@ -93,7 +96,7 @@ public struct DryRunReport: Sendable, Equatable {
     public var messages = Messages()
     public var threads = Threads()
     public var contacts = Contacts()
-    /// Copies dropped, by reason (`same-message-id`, `same-content-hash`).
+    /// Copies dropped, by reason (`same-message-id`, `list-or-transport-copy`, `same-content-hash`).
     public var duplicatesByReason: [String: Int] = [:]
     /// Quarantined copies by reason, and the first ones in full.
     public var quarantineByReason: [String: Int] = [:]

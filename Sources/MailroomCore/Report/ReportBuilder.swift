@@ -29,6 +29,7 @@ public struct ReportBuilder: Sendable {
 
     public mutating func add(duplicate d: DroppedCopy) {
         report.messages.duplicates += 1
+        if d.reason == MessageDeduplicator.listOrTransportCopy { report.messages.mergedCopies += 1 }
         report.duplicatesByReason[d.reason, default: 0] += 1
     }
 

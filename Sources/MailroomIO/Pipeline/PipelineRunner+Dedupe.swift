@@ -89,19 +89,20 @@ extension PipelineRunner {
             (scan, dropped) = (h.scan, h.dropped)
         } else {
             dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
-            try runDir.read(NormalizedIdentityFields.self, input) { f, _ in
+            try runDir.read(NormalizedDedupeFields.self, input) { f, _ in
                 if let d = scan.add(f) { try dropped.write(d) }
             }
         }
         dedupeHandoff = nil
-        // Pass 2: write each identity once, at its first copy, with all its copies. The message's fields are
-        // copied from its line as they are (see `DedupedMessage.jsonLine`); only a line that does not look like
-        // one normalize wrote is decoded and encoded again.
+        // Pass 2: write each identity once, at the copy it shows (its first, unless a later one carries less
+        // list decoration), with all its copies. The message's fields are copied from that copy's line as they
+        // are (see `DedupedMessage.jsonLine`); only a line that does not look like one normalize wrote is decoded
+        // and encoded again.
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var unique = 0
         var w = JSONWriter(reserving: 8192)
         try runDir.read(NormalizedIdentityFields.self, input) { f, bytes, line in
-            guard let (key, refs) = scan.identity(atLine: line - 1, number: unique, f) else { return }
+            guard let (key, refs) = scan.identity(atLine: line - 1, f) else { return }
             if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
                 let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
                 w.reset()
@@ -114,7 +115,8 @@ extension PipelineRunner {
         result.outputs = [try out.finish(), try dropped.finish()] + (try contacts.finish())
         placed = true
         if let i = contacts.input { result.inputs.append(i) }
-        result.counts = ["unique": unique, "duplicates": scan.duplicates].merging(contacts.counts) { a, _ in a }
+        result.counts = ["unique": unique, "duplicates": scan.duplicates, "mergedCopies": scan.mergedCopies]
+            .merging(contacts.counts) { a, _ in a }
         return result
     }
 }

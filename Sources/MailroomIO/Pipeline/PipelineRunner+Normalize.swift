@@ -79,7 +79,7 @@ extension PipelineRunner {
                 switch outcome {
                 case .message(let m):
                     m.writeJSON(&worker.json)
-                    return (worker.json.bytes, scanForDedupe ? NormalizedIdentityFields(m) : nil, true)
+                    return (worker.json.bytes, scanForDedupe ? NormalizedDedupeFields(m) : nil, true)
                 case .quarantined(let q):
                     q.writeJSON(&worker.json)
                     return (worker.json.bytes, nil, false)
@@ -117,7 +117,7 @@ extension PipelineRunner {
 struct NormalizeWorker {
     /// One copy's line, its identity fields (when dedupe's first pass is wanted), and whether it is a message
     /// (else a quarantine record).
-    typealias Output = (line: [UInt8], identity: NormalizedIdentityFields?, isMessage: Bool)
+    typealias Output = (line: [UInt8], identity: NormalizedDedupeFields?, isMessage: Bool)
 
     var readers: [String: MessageBytesReader] = [:]
     var json = JSONWriter(reserving: 8192)

@@ -136,6 +136,9 @@ final class LoadState {
         }
     }
 
+    /// A copy with bulk signals (a mailing list's: List-Id, Precedence) never replaces the subject and snippet of
+    /// one without: when a later run brings only the list's copy of a message loaded before, the message keeps
+    /// the direct copy's text, as dedupe shows it within one run.
     static let upsertMessage = """
         INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                              snippet, bulk, joined_by_subject)
@@ -145,8 +148,10 @@ final class LoadState {
             mailbox = min(mailbox, excluded.mailbox),
             direction = CASE WHEN direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
                              ELSE 'received' END,
-            date = excluded.date, subject = excluded.subject, snippet = excluded.snippet,
-            bulk = excluded.bulk, joined_by_subject = excluded.joined_by_subject
+            date = excluded.date,
+            subject = CASE WHEN excluded.bulk > bulk THEN subject ELSE excluded.subject END,
+            snippet = CASE WHEN excluded.bulk > bulk THEN snippet ELSE excluded.snippet END,
+            bulk = min(bulk, excluded.bulk), joined_by_subject = excluded.joined_by_subject
         """
     static let upsertCopy = """
         INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)

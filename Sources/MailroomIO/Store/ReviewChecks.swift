@@ -12,6 +12,7 @@ public enum ReviewChecks {
         ("internal-linked", "no internal-only thread is linked to a contact"),
         ("recent-sent", "each mailbox has sent messages in the last 7 days of its window"),
         subjectJoinCheck,
+        duplicateMessageCheck,
     ]
     /// Matched threads in the spot-check sample.
     public static let sampleSize = 5
@@ -26,6 +27,7 @@ public enum ReviewChecks {
             findings += try internalLinked(db)
             findings += try recentSent(db)
             findings += try subjectJoinStrangers(db)
+            findings += try duplicateMessage(db)
             return ReviewReport(store: store.path, findings: findings, sample: try sample(db))
         }
     }

@@ -1,0 +1,81 @@
+/// The fields of a `normalize/messages.ndjson` line that dedupe's first pass reads: where the copy is, its
+/// identity (Message-ID, content hash, sender and date) and what tells a list's copy from the author's (subject
+/// and bulk reasons, see `CopyDecoration`). A read-only view of `NormalizedMessage`: decoding skips the other
+/// fields, and of the From addresses builds only their match keys. The second pass reads less
+/// (`NormalizedIdentityFields`).
+public struct NormalizedDedupeFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "messageId", "contentHash",
+                                                   "date", "subject", "from", "bulk"]
+
+    public var copyId: String
+    public var mailbox: String
+    public var folder: String
+    public var flags: [String]
+    public var messageId: String?
+    public var contentHash: String
+    public var date: String?
+    public var subject: String
+    /// `Address.key` of each From address, in order.
+    public var fromKeys: [String]
+    public var bulk: [String]
+    /// `CopyDecoration.score` of subject and bulk, computed where the fields are built (normalize's workers, or
+    /// the reader's decoding batches) rather than on dedupe's one ordered pass. Not a field of the line.
+    public var decoration: UInt8 = 0
+
+    /// The fields of a whole record.
+    public init(_ m: NormalizedMessage) {
+        copyId = m.copyId
+        mailbox = m.mailbox
+        folder = m.folder
+        flags = m.flags
+        messageId = m.messageId
+        contentHash = m.contentHash
+        date = m.date
+        subject = m.subject
+        fromKeys = m.from.map(\.key)
+        bulk = m.bulk
+        decoration = CopyDecoration.score(subject: subject, bulk: bulk)
+    }
+
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        copyId = try o.string("copyId")
+        mailbox = try o.string("mailbox")
+        folder = try o.string("folder")
+        flags = try o.stringArray("flags")
+        messageId = try o.optionalString("messageId")
+        contentHash = try o.string("contentHash")
+        date = try o.optionalString("date")
+        subject = try o.string("subject")
+        fromKeys = try o.array("from") { try JSONObject($0, what: "address").string("key") }
+        bulk = try o.stringArray("bulk")
+        decoration = CopyDecoration.score(subject: subject, bulk: bulk)
+    }
+
+    /// Where this copy is.
+    public var copyRef: CopyRef { CopyRef(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags) }
+
+    /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order (From addresses with their key
+    /// only).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("copyId", copyId)
+        w.field("mailbox", mailbox)
+        w.field("folder", folder)
+        w.field("flags", flags)
+        w.field("messageId", messageId)
+        w.field("contentHash", contentHash)
+        w.field("date", date)
+        w.field("subject", subject)
+        w.key("from")
+        w.beginArray()
+        for k in fromKeys {
+            w.beginObject()
+            w.field("key", k)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("bulk", bulk)
+        w.endObject()
+    }
+}
