@@ -118,7 +118,7 @@ struct IMAPTLSPinningTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         p.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", d + "/wrong.pem", "-key", d + "/wrong.key",
-                       "-quiet"]  // no -naccept: the readiness probe below is a connection too; the defer ends it
+                       "-quiet", "-naccept", "1"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
