@@ -44,13 +44,14 @@ bin="$(swift build --product mailroom-fuzz --sanitize=fuzzer --sanitize=address 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mailroom-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$findings_dir"
-corpora=../shared/corpora
+# MAILROOM_CORPORA: where the third-party corpora are when not beside the repository (a git worktree elsewhere).
+corpora="${MAILROOM_CORPORA:-../shared/corpora}"
 [ -d "$corpora" ] || { echo "fuzz.sh: $corpora is absent: committed seeds and repository files only"; corpora=""; }
 
 # Copies a file into a corpus directory under a name made from its content (duplicates collapse).
 seed() { local dir="$1" f="$2"; cp "$f" "$dir/$(sha1sum "$f" | cut -c1-16)"; }
-# Writes each line of stdin as its own seed file (at most $2 of them).
-seed_lines() { head -n "$2" | awk -v d="$1" 'length($0) > 0 { f = d "/line-" NR; printf "%s", $0 > f; close(f) }'; }
+# Writes each non-empty line of stdin as its own seed file $1/$2-<line> (the first $3 lines).
+seed_lines() { head -n "$3" | awk -v d="$1" -v p="$2" 'length($0) > 0 { f = d "/" p "-" NR; printf "%s", $0 > f; close(f) }'; }
 # Single-message files of the corpora (not mbox files, not the folders' own notes and licenses).
 corpus_messages() {
     [ -n "$corpora" ] || return 0
@@ -73,7 +74,7 @@ prepare() {
         address)
             if [ -n "$corpora" ]; then
                 sed -n 's:.*<address>\(.*\)</address>.*:\1:p' "$corpora"/address-tests/isemail/tests.xml \
-                    | sed 's/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g' | seed_lines "$dir" 400
+                    | sed 's/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g' | seed_lines "$dir" isemail 400
                 corpus_messages | xargs -d '\n' grep -ahiE '^(from|to|cc|reply-to): ' 2>/dev/null \
                     | sed -E 's/^[^:]*: //' | sort -u | awk -v d="$dir" '{ f = d "/hdr-" NR; printf "%s", $0 > f; close(f) }' \
                     || true
@@ -83,7 +84,9 @@ prepare() {
                 | sed -E 's/^[^:]*: //' | tr -d '\r' | sort -u | awk -v d="$dir" '{ f = d "/hdr-" NR; printf "%s", $0 > f; close(f) }' \
                 || true ;;
         json)
-            for f in Tests/MailroomCLITests/Golden/sample/*/*.ndjson; do seed_lines "$dir/$(basename "$(dirname "$f")")-" 40 < "$f"; done
+            for f in Tests/MailroomCLITests/Golden/sample/*/*.ndjson; do
+                seed_lines "$dir" "$(basename "$(dirname "$f")")-$(basename "$f" .ndjson)" 40 < "$f"
+            done
             seed "$dir" Tests/MailroomCLITests/Golden/sample/report.json ;;
         ndjson)
             for f in Tests/MailroomCLITests/Golden/sample/*/*.ndjson; do seed "$dir" "$f"; done ;;
