@@ -142,6 +142,9 @@ public struct IMAPTokenizer {
             digits += 1
             if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
             n = n * 10 + Int(bytes[position] - 48)
+            // No literal is longer than the response holding it; stopping here also keeps `n` from overflowing
+            // (`{99999999999999999999}` trapped).
+            if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
             position += 1
         }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }

@@ -1,0 +1,18 @@
+import Testing
+import MailroomCore
+
+/// Inputs the fuzz targets (`scripts/fuzz.sh`) found crashing a parser, one named test each. Each failed (a trap,
+/// so the whole test process died) before its fix.
+struct FuzzRegressionTests {
+    /// imap-response, 2026-12-04: a literal announced with 20 digits overflowed `Int` while its length was read
+    /// (`IMAPTokenizer.literal`), trapping the process. The framer caps the digits, but `IMAPResponse.parse` is
+    /// public and read the length of any bytes it was given.
+    @Test func aLiteralLengthOfTwentyDigitsIsAProtocolErrorNotATrap() {
+        for text in ["{99999999999999999999}\r\n", "* 1 FETCH (BODY[] {99999999999999999999}\r\nab)\r\n",
+                     "* LIST () \"/\" {18446744073709551616+}\r\nx\r\n"] {
+            #expect(throws: IMAPProtocolError.self) { try IMAPResponse.parse(Array(text.utf8)) }
+        }
+        // A literal that fits is still read.
+        #expect(throws: Never.self) { try IMAPResponse.parse(Array("* LIST () \"/\" {5}\r\nA&-B \r\n".utf8)) }
+    }
+}
