@@ -32,14 +32,23 @@ while [ $# -gt 0 ]; do
 done
 
 scratch=.build-fuzz
+# SwiftPM passes --sanitize=fuzzer and --sanitize=address to swiftc as two flags, and for compiling the last one
+# wins: Swift code got AddressSanitizer but no coverage, so libFuzzer fuzzed blind (only C code counted). The
+# combined -sanitize=fuzzer,address, given after them, instruments Swift code for both; the --sanitize flags
+# still make SwiftPM link libFuzzer (-Xswiftc -sanitize=fuzzer alone fails to link).
+build_args=(--product mailroom-fuzz --sanitize=fuzzer --sanitize=address --scratch-path "$scratch"
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMAILROOM_FUZZ)
 if [ "$build" = 1 ]; then
     echo "fuzz.sh: building mailroom-fuzz with libFuzzer and AddressSanitizer (scratch path $scratch)"
-    swift build --product mailroom-fuzz --sanitize=fuzzer --sanitize=address --scratch-path "$scratch" \
-        -Xswiftc -DMAILROOM_FUZZ 2>&1 | grep -v "Cannot export local symbol" | tail -3
+    swift build "${build_args[@]}" 2>&1 | grep -v "Cannot export local symbol" | tail -3
 fi
-bin="$(swift build --product mailroom-fuzz --sanitize=fuzzer --sanitize=address --scratch-path "$scratch" \
-    -Xswiftc -DMAILROOM_FUZZ --show-bin-path)/mailroom-fuzz"
+bin="$(swift build "${build_args[@]}" --show-bin-path)/mailroom-fuzz"
 [ -x "$bin" ] || { echo "fuzz.sh: $bin was not built" >&2; exit 1; }
+# Guard against fuzzing blind: the parsers' Swift code must carry libFuzzer's coverage counters.
+if ! nm "$(dirname "$bin")/MailroomCore.build/HeaderParser.swift.o" 2>/dev/null | grep -q sancov; then
+    echo "fuzz.sh: MailroomCore was compiled without libFuzzer coverage (see build_args)" >&2
+    exit 1
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mailroom-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
