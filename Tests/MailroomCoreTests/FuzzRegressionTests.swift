@@ -15,4 +15,13 @@ struct FuzzRegressionTests {
         // A literal that fits is still read.
         #expect(throws: Never.self) { try IMAPResponse.parse(Array("* LIST () \"/\" {5}\r\nA&-B \r\n".utf8)) }
     }
+
+    /// date, 2026-12-04 (found replaying the date target by hand; 10 minutes of fuzzing had not reached it): an
+    /// INTERNALDATE whose year has 14 to 18 digits parses as an `Int` and overflowed the day arithmetic, trapping.
+    @Test func anInternalDateWithAHugeYearIsRefusedNotATrap() {
+        #expect(IMAPDate.parseInternalDate("17-Jul-99999999999999 02:44:25 -0700") == nil)
+        #expect(IMAPDate.parseInternalDate("17-Jul-999999999999999999 02:44:25 -0700") == nil)
+        #expect(IMAPDate.parseInternalDate("17-Jul-10000 02:44:25 -0700") == nil)
+        #expect(IMAPDate.parseInternalDate("17-Jul-1996 02:44:25 -0700") == 837_596_665)
+    }
 }
