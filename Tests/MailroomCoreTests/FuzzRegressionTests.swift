@@ -16,6 +16,17 @@ struct FuzzRegressionTests {
         #expect(throws: Never.self) { try IMAPResponse.parse(Array("* LIST () \"/\" {5}\r\nA&-B \r\n".utf8)) }
     }
 
+    /// imap-response, 2026-12-04 (after 500,402 executions): `{}` and a CR ending the bytes read one byte past
+    /// them (`IMAPTokenizer.literal` allowed `}` CR LF to end at the last byte when the length was 0), an index
+    /// out of range. The framer never returns such bytes (a response ends with CRLF), but `parse` is public.
+    @Test func aLiteralCutAfterItsCRIsAProtocolErrorNotAnIndexOutOfRange() {
+        for text in ["{}\r", "{0}\r", "* 1 FETCH (BODY[] {}\r", "{0+}\r"] {
+            #expect(throws: IMAPProtocolError.self) { try IMAPResponse.parse(Array(text.utf8)) }
+        }
+        // An empty literal that is complete is still read.
+        #expect(throws: Never.self) { try IMAPResponse.parse(Array("* 1 FETCH (BODY[] {0}\r\n)\r\n".utf8)) }
+    }
+
     /// date, 2026-12-04 (found replaying the date target by hand; 10 minutes of fuzzing had not reached it): an
     /// INTERNALDATE whose year has 14 to 18 digits parses as an `Int` and overflowed the day arithmetic, trapping.
     @Test func anInternalDateWithAHugeYearIsRefusedNotATrap() {

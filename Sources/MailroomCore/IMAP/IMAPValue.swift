@@ -148,7 +148,8 @@ public struct IMAPTokenizer {
             position += 1
         }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }
-        guard position + 2 < bytes.count || (position + 2 == bytes.count && n == 0),
+        // `}` CRLF must all be there (`{}\r` at the end of the bytes read one past them).
+        guard position + 2 < bytes.count,
               bytes[position] == UInt8(ascii: "}"), bytes[position + 1] == 13, bytes[position + 2] == 10
         else { throw IMAPProtocolError("malformed literal") }
         position += 3
