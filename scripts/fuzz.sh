@@ -45,7 +45,8 @@ fi
 bin="$(swift build "${build_args[@]}" --show-bin-path)/mailroom-fuzz"
 [ -x "$bin" ] || { echo "fuzz.sh: $bin was not built" >&2; exit 1; }
 # Guard against fuzzing blind: the parsers' Swift code must carry libFuzzer's coverage counters.
-if ! nm "$(dirname "$bin")/MailroomCore.build/HeaderParser.swift.o" 2>/dev/null | grep -q sancov; then
+# (grep -c, not grep -q: under pipefail, grep -q leaving early fails nm with SIGPIPE.)
+if [ "$(nm "$(dirname "$bin")/MailroomCore.build/HeaderParser.swift.o" 2>/dev/null | grep -c sancov)" = 0 ]; then
     echo "fuzz.sh: MailroomCore was compiled without libFuzzer coverage (see build_args)" >&2
     exit 1
 fi
