@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mailroom", targets: ["MailroomCLI"]),
+        // The parsers' fuzz targets in one executable (scripts/fuzz.sh builds it with libFuzzer).
+        .executable(name: "mailroom-fuzz", targets: ["MailroomFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +59,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets: MAILROOM_FUZZ_TARGET picks one; see scripts/fuzz.sh and the README's "Fuzzing".
+        .executableTarget(name: "MailroomFuzz", dependencies: ["MailroomIO"]),
         .testTarget(name: "MailroomCoreTests", dependencies: ["MailroomCore"]),
         .testTarget(name: "MailroomIOTests", dependencies: ["MailroomIO"]),
         .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"], exclude: ["Golden"]),

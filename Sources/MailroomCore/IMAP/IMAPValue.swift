@@ -142,10 +142,14 @@ public struct IMAPTokenizer {
             digits += 1
             if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
             n = n * 10 + Int(bytes[position] - 48)
+            // No literal is longer than the response holding it; stopping here also keeps `n` from overflowing
+            // (`{99999999999999999999}` trapped).
+            if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
             position += 1
         }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }
-        guard position + 2 < bytes.count || (position + 2 == bytes.count && n == 0),
+        // `}` CRLF must all be there (`{}\r` at the end of the bytes read one past them).
+        guard position + 2 < bytes.count,
               bytes[position] == UInt8(ascii: "}"), bytes[position + 1] == 13, bytes[position + 2] == 10
         else { throw IMAPProtocolError("malformed literal") }
         position += 3
