@@ -141,12 +141,11 @@ public struct IMAPTokenizer {
         while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
             digits += 1
             if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
-            n = n * 10 + Int(bytes[position] - 48)
-            // No literal is longer than the response holding it; stopping here also keeps `n` from overflowing
-            // (`{99999999999999999999}` trapped).
-            if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
+            n = n * 10 + Int(bytes[position] - 48)  // at most 12 digits: no overflow (`{99999999999999999999}` trapped)
             position += 1
         }
+        // No literal is longer than the response holding it.
+        if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }
         // `}` CRLF must all be there (`{}\r` at the end of the bytes read one past them).
         guard position + 2 < bytes.count,
