@@ -73,14 +73,16 @@ corpus_messages() {
 prepare() {
     local t="$1" dir="$work/corpus/$1" f
     mkdir -p "$dir"
-    for f in Fuzz/seeds/"$t"/*; do [ -f "$f" ] && seed "$dir" "$f"; done
+    for f in Fuzz/seeds/"$t"/*; do if [ -f "$f" ]; then seed "$dir" "$f"; fi; done
     case "$t" in
         header|mime)
-            for f in sample-data/mailbox/*/cur/* sample-data/mailbox/cur/*; do [ -f "$f" ] && seed "$dir" "$f"; done
+            for f in sample-data/mailbox/*/cur/* sample-data/mailbox/cur/*; do if [ -f "$f" ]; then seed "$dir" "$f"; fi; done
             corpus_messages | while read -r f; do seed "$dir" "$f"; done ;;
         mbox)
-            [ -n "$corpora" ] && find "$corpora" -type f -size -512k \( -name '*mbox*' -o -name '*.rlug' \) \
-                ! -name '*.md' | while read -r f; do seed "$dir" "$f"; done ;;
+            if [ -n "$corpora" ]; then
+                find "$corpora" -type f -size -512k \( -name '*mbox*' -o -name '*.rlug' \) \
+                    ! -name '*.md' | while read -r f; do seed "$dir" "$f"; done
+            fi ;;
         address)
             if [ -n "$corpora" ]; then
                 sed -n 's:.*<address>\(.*\)</address>.*:\1:p' "$corpora"/address-tests/isemail/tests.xml \
@@ -90,9 +92,11 @@ prepare() {
                     || true
             fi ;;
         date)
-            [ -n "$corpora" ] && corpus_messages | xargs -d '\n' grep -ahi '^date: ' 2>/dev/null \
-                | sed -E 's/^[^:]*: //' | tr -d '\r' | sort -u | awk -v d="$dir" '{ f = d "/hdr-" NR; printf "%s", $0 > f; close(f) }' \
-                || true ;;
+            if [ -n "$corpora" ]; then
+                corpus_messages | xargs -d '\n' grep -ahi '^date: ' 2>/dev/null \
+                    | sed -E 's/^[^:]*: //' | tr -d '\r' | sort -u | awk -v d="$dir" '{ f = d "/hdr-" NR; printf "%s", $0 > f; close(f) }' \
+                    || true
+            fi ;;
         json)
             for f in Tests/MailroomCLITests/Golden/sample/*/*.ndjson; do
                 seed_lines "$dir" "$(basename "$(dirname "$f")")-$(basename "$f" .ndjson)" 40 < "$f"
