@@ -61,7 +61,8 @@ corpora="${MAILROOM_CORPORA:-../shared/corpora}"
 # Copies a file into a corpus directory under a name made from its content (duplicates collapse).
 seed() { local dir="$1" f="$2"; cp "$f" "$dir/$(sha1sum "$f" | cut -c1-16)"; }
 # Writes each non-empty line of stdin as its own seed file $1/$2-<line> (the first $3 lines).
-seed_lines() { head -n "$3" | awk -v d="$1" -v p="$2" 'length($0) > 0 { f = d "/" p "-" NR; printf "%s", $0 > f; close(f) }'; }
+# (awk reads all of stdin: head would leave early and, under pipefail, the writer's SIGPIPE would end the script.)
+seed_lines() { awk -v d="$1" -v p="$2" -v n="$3" 'NR <= n && length($0) > 0 { f = d "/" p "-" NR; printf "%s", $0 > f; close(f) }'; }
 # Single-message files of the corpora (not mbox files, not the folders' own notes and licenses).
 corpus_messages() {
     [ -n "$corpora" ] || return 0
@@ -108,7 +109,7 @@ prepare() {
             for f in pipelines/*.yml; do seed "$dir" "$f"; done ;;
         imap-framer|imap-response)
             # A server's answer to UID FETCH BODY[] for a few real messages: the message as a literal.
-            corpus_messages | head -n 12 | while read -r f; do
+            corpus_messages | awk 'NR <= 12' | while read -r f; do
                 { printf '* 1 FETCH (UID 1 RFC822.SIZE %s BODY[] {%s}\r\n' "$(wc -c < "$f")" "$(wc -c < "$f")"
                   cat "$f"; printf ')\r\nA1 OK done\r\n'; } > "$dir/fetch-$(basename "$f")"
             done ;;
@@ -169,7 +170,7 @@ if [ "$failed" = 1 ]; then
     for t in $targets; do
         [ "$(cat "$work/$t.rc")" = 0 ] && continue
         echo "---- $t: libFuzzer's report"
-        grep -E 'ERROR|Fatal error|fuzz invariant|SUMMARY|Test unit written|Base64' "$work/$t.log" | head -20
+        grep -E 'ERROR|Fatal error|fuzz invariant|SUMMARY|Test unit written|Base64' "$work/$t.log" | awk 'NR <= 20'
     done
     echo "fuzz.sh: FAILED: a target found an input that crashes it (replay: MAILROOM_FUZZ_TARGET=<target> .build/debug/mailroom-fuzz FILE)"
     exit 1
