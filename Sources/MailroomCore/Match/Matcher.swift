@@ -47,7 +47,12 @@ public struct Matcher: Sendable {
     ///   - ownDomains: the company's domains (Unicode or ASCII; compared in lower-case ASCII).
     ///   - owner: `Address.key` of every mailbox owner.
     public init(ownDomains: [String], owner: Set<String>, contacts: ContactIndex) {
-        insiders = InternalAddresses(ownDomains: ownDomains, owner: owner)
+        self.init(insiders: InternalAddresses(ownDomains: ownDomains, owner: owner), contacts: contacts)
+    }
+
+    /// The same, with the company's addresses as threading already judged them (one `InternalAddresses` a stage).
+    public init(insiders: InternalAddresses, contacts: ContactIndex) {
+        self.insiders = insiders
         self.contacts = contacts
     }
 

@@ -49,7 +49,7 @@ extension PipelineRunner {
                            "subjectJoinDays": .int(pipeline.config.subjectJoinDays)]
 
         // Pass 2: participants and contacts.
-        var matcher = Matcher(ownDomains: pipeline.config.ownDomains, owner: owner, contacts: try index!.wait())
+        var matcher = Matcher(insiders: insiders, contacts: try index!.wait())
         matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
