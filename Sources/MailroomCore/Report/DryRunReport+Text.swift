@@ -1,11 +1,11 @@
 extension DryRunReport {
-    /// The report as a readable table for a terminal. Mail content is stripped of control characters.
-    /// - Parameter dryRun: false when the run went on to load (the heading says so instead of "nothing written").
     /// `drafts 2, junk 5, trash 1`: the copies left out as not correspondence, by reason.
     var leftOutText: String {
         messages.leftOut.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
     }
 
+    /// The report as a readable table for a terminal. Mail content is stripped of control characters.
+    /// - Parameter dryRun: false when the run went on to load (the heading says so instead of "nothing written").
     public func text(dryRun: Bool = true) -> String {
         var out: [String] = []
         func row(_ label: String, _ value: Int, _ note: String = "") {
