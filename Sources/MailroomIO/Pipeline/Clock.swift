@@ -52,12 +52,7 @@ public enum WallClock {
         var t = ts.tv_sec
         var tm = tm()
         gmtime_r(&t, &tm)
-        func pad(_ v: Int, _ width: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return pad(Int(tm.tm_year) + 1900, 4) + pad(Int(tm.tm_mon) + 1, 2) + pad(Int(tm.tm_mday), 2) + "T"
-            + pad(Int(tm.tm_hour), 2) + pad(Int(tm.tm_min), 2) + pad(Int(tm.tm_sec), 2) + "."
-            + pad(Int(ts.tv_nsec) / 1000, 6) + "Z"
+        return String(format: "%04d%02d%02dT%02d%02d%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec, Int32(ts.tv_nsec / 1000))
     }
 }
