@@ -18,7 +18,7 @@ import Testing
         let dropped = lines.compactMap { scan.add($0) }
         var written: [(line: Int, key: String, copies: [String])] = []
         for (line, f) in lines.enumerated() {
-            if let (key, copies) = scan.identity(atLine: line, NormalizedIdentityFields(f)) {
+            if let (key, copies) = scan.identity(atLine: line, f.identity) {
                 written.append((line, key, copies.map(\.copyId)))
             }
         }
@@ -55,7 +55,7 @@ import Testing
             let first = try NormalizedDedupeFields(jsonBytes: m.jsonBytes())
             #expect(NormalizedDedupeFields(m) == first)
             #expect(first.fromKeys == ["ann@x.example", "bob@x.example"] && first.bulk == ["list-id"])
-            #expect(NormalizedIdentityFields(first) == read)
+            #expect(first.identity == read)
         }
     }
 

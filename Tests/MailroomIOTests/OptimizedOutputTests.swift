@@ -85,7 +85,7 @@ struct OptimizedOutputTests {
             #expect(d == NormalizedDedupeFields(m), "message \(i)")
             #expect(try NormalizedDedupeFields(jsonBytes: d.jsonBytes()) == d)
             var a = MessageDeduplicator(), b = MessageDeduplicator()
-            #expect(a.observe(messageId: d.messageId, contentHash: d.contentHash,
+            #expect(a.observe(messageId: d.identity.messageId, contentHash: d.identity.contentHash,
                               sender: MessageDeduplicator.sender(d.fromKeys), date: d.date) == b.observe(m))
         }
         return lines.count

@@ -41,7 +41,8 @@ public struct DedupeScan: Sendable {
     /// Decides the next line's copy; returns the record of a dropped copy when it repeats a kept identity.
     public mutating func add(_ f: NormalizedDedupeFields) -> DroppedCopy? {
         let decoration = f.decoration
-        switch dedup.observe(messageId: f.messageId, contentHash: f.contentHash,
+        let id = f.identity
+        switch dedup.observe(messageId: id.messageId, contentHash: id.contentHash,
                              sender: MessageDeduplicator.sender(f.fromKeys), date: f.date) {
         case .keep:
             kinds.append(dedup.lastReusesId ? Self.keptReusingId : Self.kept)
@@ -50,7 +51,7 @@ public struct DedupeScan: Sendable {
         case .duplicate(let key, let reason):
             let line = kinds.count, i = dedup.lastIdentity
             kinds.append(Self.dropped)
-            laterCopies[i, default: []].append(f.copyRef)
+            laterCopies[i, default: []].append(id.copyRef)
             duplicates += 1
             if reason == MessageDeduplicator.listOrTransportCopy { mergedCopies += 1 }
             if decoration < shownDecoration[i] {
@@ -58,7 +59,7 @@ public struct DedupeScan: Sendable {
                 if let before = shownLine.updateValue(line, forKey: i) { identityShownAt[before] = nil }
                 identityShownAt[line] = i
             }
-            return DroppedCopy(copyId: f.copyId, mailbox: f.mailbox, folder: f.folder, key: key, reason: reason)
+            return DroppedCopy(copyId: id.copyId, mailbox: id.mailbox, folder: id.folder, key: key, reason: reason)
         }
     }
 
@@ -89,16 +90,6 @@ extension NormalizedIdentityFields {
 }
 
 extension NormalizedIdentityFields {
-    /// The part of dedupe's first-pass fields the second pass reads.
-    public init(_ f: NormalizedDedupeFields) {
-        copyId = f.copyId
-        mailbox = f.mailbox
-        folder = f.folder
-        flags = f.flags
-        messageId = f.messageId
-        contentHash = f.contentHash
-    }
-
     /// The fields of a whole record.
     public init(_ m: NormalizedMessage) {
         copyId = m.copyId

@@ -4,15 +4,11 @@
 /// fields, and of the From addresses builds only their match keys. The second pass reads less
 /// (`NormalizedIdentityFields`).
 public struct NormalizedDedupeFields: JSONRecord, Equatable {
-    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "messageId", "contentHash",
-                                                   "date", "subject", "from", "bulk"]
+    public static let decodedKeys: Set<String>? = NormalizedIdentityFields.decodedKeys?
+        .union(["date", "subject", "from", "bulk"])
 
-    public var copyId: String
-    public var mailbox: String
-    public var folder: String
-    public var flags: [String]
-    public var messageId: String?
-    public var contentHash: String
+    /// Where the copy is and its Message-ID and content hash: the part the second pass reads too.
+    public var identity: NormalizedIdentityFields
     public var date: String?
     public var subject: String
     /// `Address.key` of each From address, in order.
@@ -24,12 +20,7 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
 
     /// The fields of a whole record.
     public init(_ m: NormalizedMessage) {
-        copyId = m.copyId
-        mailbox = m.mailbox
-        folder = m.folder
-        flags = m.flags
-        messageId = m.messageId
-        contentHash = m.contentHash
+        identity = NormalizedIdentityFields(m)
         date = m.date
         subject = m.subject
         fromKeys = m.from.map(\.key)
@@ -38,13 +29,8 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
     }
 
     public init(json: JSONValue) throws {
+        identity = try NormalizedIdentityFields(json: json)
         let o = try JSONObject(json)
-        copyId = try o.string("copyId")
-        mailbox = try o.string("mailbox")
-        folder = try o.string("folder")
-        flags = try o.stringArray("flags")
-        messageId = try o.optionalString("messageId")
-        contentHash = try o.string("contentHash")
         date = try o.optionalString("date")
         subject = try o.string("subject")
         fromKeys = try o.array("from") { try JSONObject($0, what: "address").string("key") }
@@ -52,19 +38,11 @@ public struct NormalizedDedupeFields: JSONRecord, Equatable {
         decoration = CopyDecoration.score(subject: subject, bulk: bulk)
     }
 
-    /// Where this copy is.
-    public var copyRef: CopyRef { CopyRef(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags) }
-
     /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order (From addresses with their key
     /// only).
     public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
-        w.field("copyId", copyId)
-        w.field("mailbox", mailbox)
-        w.field("folder", folder)
-        w.field("flags", flags)
-        w.field("messageId", messageId)
-        w.field("contentHash", contentHash)
+        identity.writeFields(&w)
         w.field("date", date)
         w.field("subject", subject)
         w.key("from")

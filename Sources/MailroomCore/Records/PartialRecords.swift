@@ -66,13 +66,19 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
     /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order.
     public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
+        writeFields(&w)
+        w.endObject()
+    }
+
+    /// The fields without the enclosing braces, so that views reading more of the line (dedupe's first pass) can
+    /// reuse them.
+    public func writeFields(_ w: inout JSONWriter) {
         w.field("copyId", copyId)
         w.field("mailbox", mailbox)
         w.field("folder", folder)
         w.field("flags", flags)
         w.field("messageId", messageId)
         w.field("contentHash", contentHash)
-        w.endObject()
     }
 }
 
