@@ -71,10 +71,19 @@ extension ThreadBuilder {
     func parentClaim(_ e: Entry) -> Int32? {
         if e.inReplyToCount == 1, isOtherId(links[Int(e.linkStart)], of: e) { return links[Int(e.linkStart)] }
         if let p = links[e.references].last(where: { isOtherId($0, of: e) }) { return p }
-        guard e.keyIsMid, e.messageId >= 0, !strings.isEmpty(e.messageId), registeredId(e) == nil,
-              links[e.inReplyTo.lowerBound..<e.references.upperBound].contains(where: { strings.equal($0, e.messageId) })
-        else { return nil }
+        guard reusesId(e), namesOwnId(e) else { return nil }
         return e.messageId
+    }
+
+    /// The message reuses an earlier message's Message-ID: its key is `mid:<id>#…`, so its container is not
+    /// registered under the id.
+    func reusesId(_ e: Entry) -> Bool {
+        e.keyIsMid && e.messageId >= 0 && !strings.isEmpty(e.messageId) && registeredId(e) == nil
+    }
+
+    /// The message (which has a Message-ID) names its own id in In-Reply-To or References.
+    func namesOwnId(_ e: Entry) -> Bool {
+        links[e.inReplyTo.lowerBound..<e.references.upperBound].contains { strings.equal($0, e.messageId) }
     }
 
     /// The order of the keys as strings (negative, zero or positive).

@@ -5,7 +5,7 @@ extension ThreadBuilder {
         var out: [Int32: [Int32]] = [:]
         for i in byKey {
             let e = entries[Int(i)]
-            guard e.keyIsMid, e.messageId >= 0, !strings.isEmpty(e.messageId), registeredId(e) == nil else { continue }
+            guard reusesId(e) else { continue }
             out[strings.canonical(e.messageId), default: []].append(i)
         }
         return out
@@ -17,9 +17,7 @@ extension ThreadBuilder {
     /// got the plain key depends only on input order, so this makes the result the same either way (the reused
     /// one naming the id links to the plain one, see `parentClaim`).
     func reusedIdParent(_ e: Entry, _ entries: [Entry], reusing: [Int32: [Int32]]) -> Int32? {
-        guard registeredId(e) != nil,
-              links[e.inReplyTo.lowerBound..<e.references.upperBound].contains(where: { strings.equal($0, e.messageId) }),
-              let others = reusing[strings.canonical(e.messageId)] else { return nil }
+        guard registeredId(e) != nil, namesOwnId(e), let others = reusing[strings.canonical(e.messageId)] else { return nil }
         var best: Int32?
         for o in others where isOlder(entries[Int(o)], than: e) {
             if let b = best, !isOlder(entries[Int(o)], than: entries[Int(b)]) { continue }
