@@ -16,21 +16,18 @@ import Foundation
 /// - `ticket`: a help desk that reuses the ticket's Message-ID for its update (another date, same sender); the
 ///   update names the ticket by In-Reply-To / References and has a subject of its own. Dana answered the ticket.
 enum ListCopyMail {
-    /// (folder, file name, text), in the order extract reads them (folders by name, files by name).
+    /// (folder, file name, text), in the order extract reads them (folders by name, files by name). File names
+    /// are Maildir unique names numbered by arrival (`1793000105.M5P1.mx:2,S` is the fifth message delivered).
     static let files: [(folder: String, name: String, text: String)] = [
-        ("Groups", "1793000105.M5P1.mx:2,S", kenjiGroup),
-        ("INBOX", "1793000101.M1P1.mx:2,S", priyaDirect),
-        ("INBOX", "1793000102.M2P1.mx:2,S", priyaMailman2),
-        ("INBOX", "1793000103.M3P1.mx:2,S", tomasMailman3),
-        ("INBOX", "1793000104.M4P1.mx:2,S", tomasDirect),
-        ("INBOX", "1793000106.M6P1.mx:2,S", kenjiDirect),
-        ("INBOX", "1793000107.M7P1.mx:2,S", alex),
-        ("INBOX", "1793000108.M8P1.mx:2,S", marta),
-        ("INBOX", "1793000109.M9P1.mx:2,S", ticket),
-        ("INBOX", "1793000110.M10P1.mx:2,S", ticketUpdate),
-        ("Sent", "1793000111.M11P1.mx:2,S", danaQuote),
-        ("Sent", "1793000112.M12P1.mx:2,S", danaTicketReply),
-    ]
+        ("Groups", 5, kenjiGroup),
+        ("INBOX", 1, priyaDirect), ("INBOX", 2, priyaMailman2), ("INBOX", 3, tomasMailman3), ("INBOX", 4, tomasDirect),
+        ("INBOX", 6, kenjiDirect), ("INBOX", 7, alex), ("INBOX", 8, marta), ("INBOX", 9, ticket),
+        ("INBOX", 10, ticketUpdate),
+        ("Sent", 11, danaQuote), ("Sent", 12, danaTicketReply),
+    ].map { ($0.0, maildirName($0.1), $0.2) }
+
+    /// The Maildir unique name of the `n`th message delivered.
+    static func maildirName(_ n: Int) -> String { "17930001\(n < 10 ? "0" : "")\(n).M\(n)P1.mx:2,S" }
 
     /// Writes the files as a Maildir++ tree (INBOX at the root, `.Groups`, `.Sent`) under `dir`.
     static func writeMaildir(_ dir: URL) throws {
