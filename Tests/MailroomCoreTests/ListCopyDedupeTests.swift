@@ -70,6 +70,24 @@ import Testing
         #expect(d.observe(direct) == .keep(key: "mid:" + Self.id + "#" + String(Self.otherHash.prefix(12))))
     }
 
+    /// A message with several authors: the sender is the set of their match keys, as the store keeps a message's
+    /// From participants (no order), so dedupe, `review`'s duplicate-message check and IMAP re-identification
+    /// compare the same thing; a copy listing the authors in another order is the same message.
+    @Test func theSameAuthorsInAnotherOrderAreTheSameSender() {
+        let ab = MessageDeduplicator.sender(["priya@contoso.example", "anil@contoso.example"])
+        let ba = MessageDeduplicator.sender(["anil@contoso.example", "priya@contoso.example"])
+        #expect(ab == ba && ab == "anil@contoso.example,priya@contoso.example")
+        var d = MessageDeduplicator()
+        #expect(d.observe(messageId: Self.id, contentHash: Self.direct, sender: ab, date: Self.date)
+            == .keep(key: "mid:" + Self.id))
+        var list = Fixture.message(messageId: Self.id, hash: Self.listHash, date: Self.date,
+                                   from: [Fixture.address("anil@contoso.example"), Fixture.address("Priya@contoso.example")])
+        #expect(d.observe(list) == .duplicate(of: "mid:" + Self.id, reason: "list-or-transport-copy"))
+        list.from = [Fixture.address("anil@contoso.example")]
+        list.contentHash = Self.otherHash
+        #expect(d.observe(list) == .keep(key: "mid:" + Self.id + "#" + String(Self.otherHash.prefix(12))))
+    }
+
     @Test func theDirectCopyIsShownWhenItComesFirst() {
         let (scan, dropped, written) = DedupeScanTests.passes([Self.copy(0, hash: Self.direct, list: false),
                                                                Self.copy(1, hash: Self.listHash, list: true)])

@@ -65,9 +65,10 @@ public struct MessageDeduplicator: Sendable {
                 date: m.date)
     }
 
-    /// The sender compared between copies: the From addresses' match keys, in order.
+    /// The sender compared between copies: the From addresses' match keys, in sorted order (the same authors
+    /// listed in another order are the same sender; the store keeps a message's From addresses as a set).
     public static func sender(_ fromKeys: [String]) -> String {
-        fromKeys.count == 1 ? fromKeys[0] : fromKeys.joined(separator: ",")
+        fromKeys.count == 1 ? fromKeys[0] : fromKeys.sorted().joined(separator: ",")
     }
 
     /// The key of an identity: `hash:<hash>` without a Message-ID, else `mid:<id>`, or `mid:<id>#<hash12>` for a
