@@ -16,8 +16,7 @@ public struct IMAPKnownMessage: Sendable, Equatable {
     public init(bytes: [UInt8]) {
         self = bytes.withUnsafeBytes { b in
             let top = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
-            let id = top.first("message-id").flatMap { MessageIDs.normalize(HeaderText.string($0)) }
-            return IMAPKnownMessage(messageId: id, contentHash: ContentHash.compute(b, top: top))
+            return IMAPKnownMessage(messageId: Normalizer.messageId(top), contentHash: ContentHash.compute(b, top: top))
         }
     }
 }

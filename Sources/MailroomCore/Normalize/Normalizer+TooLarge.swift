@@ -8,8 +8,7 @@ extension Normalizer {
         let limits = settings.limits
         let top = HeaderParser.parse(header, range: 0..<header.count, topLevel: true,
                                      maxBytes: limits.maxHeaderBytes, maxFields: limits.maxHeaderFields)
-        let messageId = top.first("message-id").flatMap { MessageIDs.normalize(HeaderText.string($0)) }
-        let date = top.first("date").flatMap { MailDate.parse(HeaderText.string($0)) }.map(MailDate.iso)
+        let messageId = Self.messageId(top), date = Self.date(top)
         return QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, locator: copy.locator,
                                 reason: "too-large",
                                 detail: "message is \(size) bytes, over the limit of \(limits.maxMessageBytes) bytes",

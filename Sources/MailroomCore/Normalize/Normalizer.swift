@@ -74,24 +74,15 @@ public enum Normalizer {
         func text(_ name: String) -> String? { top.first(name).map { HeaderText.string($0) } }
         func joined(_ name: String) -> [UInt8] { Array(top.all(name).joined(separator: [0x2C, 0x20])) }
 
-        var messageId: String?
-        if let raw = text("message-id"), !raw.trimmingWhiteSpace().isEmpty {
-            messageId = MessageIDs.normalize(raw)
-            if messageId == nil { issues.insert("message-id-invalid") }
-        } else {
-            issues.insert("message-id-missing")
-        }
+        func present(_ name: String) -> Bool { text(name).map { !$0.trimmingWhiteSpace().isEmpty } ?? false }
 
-        var date: String?
-        if let raw = text("date"), !raw.trimmingWhiteSpace().isEmpty {
-            date = MailDate.parse(raw).map(MailDate.iso)
-            if date == nil { issues.insert("date-unparseable") }
-        } else {
-            issues.insert("date-missing")
-        }
+        let messageId = Self.messageId(top)
+        if messageId == nil { issues.insert(present("message-id") ? "message-id-invalid" : "message-id-missing") }
+        let date = Self.date(top)
+        if date == nil { issues.insert(present("date") ? "date-unparseable" : "date-missing") }
 
         let subject = ICU.nfc(HeaderText.collapsingWhiteSpace(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
-        let from = AddressList.parse(top.first("from") ?? [], pipermailAt: true, issues: &issues)
+        let from = Self.from(top, issues: &issues)
         let sender = top.first("sender").flatMap { AddressList.parse($0, issues: &issues).first }
         let replyTo = AddressList.parse(joined("reply-to"), issues: &issues)
         let to = AddressList.parse(joined("to"), issues: &issues)
