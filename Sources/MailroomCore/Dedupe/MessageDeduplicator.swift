@@ -99,23 +99,50 @@ public struct MessageDeduplicator: Sendable {
             keep(hash: h, sender: s, date: d)
             return .keep(key: Self.key(messageId: id, contentHash: hash, reusesId: false))
         }
-        // Every identity with this id, first one first: the first whose content, or sender and date, match.
-        var i = Int(first)
-        while true {
-            let reason: String? = firstHash[i] == h ? Self.sameMessageId
-                : (d != DateTable.none && dateOf[i] == d && senderOf[i] == s) ? Self.listOrTransportCopy : nil
-            if let reason {
-                lastIdentity = i
-                lastReusesId = i != Int(first)
-                return .duplicate(of: key(identity: i, messageId: id, reusesId: lastReusesId), reason: reason)
-            }
-            guard let next = nextWithSameId[Int32(i)] else { break }
-            i = Int(next)
+        switch repeated(from: Int(first), hash: h, sender: s, date: d) {
+        case .found(let i, let reason):
+            lastIdentity = i
+            lastReusesId = i != Int(first)
+            return .duplicate(of: key(identity: i, messageId: id, reusesId: lastReusesId), reason: reason)
+        case .none(let last):
+            nextWithSameId[Int32(last)] = Int32(keptCount)
         }
-        nextWithSameId[Int32(i)] = Int32(keptCount)
         keep(hash: h, sender: s, date: d)
         lastReusesId = true
         return .keep(key: Self.key(messageId: id, contentHash: hash, reusesId: true))
+    }
+
+    /// Whether a copy with a Message-ID is one of the messages kept so far, by the rule `observe` applies (same
+    /// Message-ID, and the same content hash or the same sender and date), without keeping it: the reason it
+    /// would be a duplicate, or nil when `observe` would keep it as a new message. IMAP re-identification asks it
+    /// of the messages a store holds.
+    public func repeatReason(messageId id: String, contentHash hash: String, sender: String, date: String?) -> String? {
+        guard !id.isEmpty, let first = identityOfId.value(for: id) else { return nil }
+        // Strings never interned match nothing: -2 is no identity's hash or sender, and an unknown date is none.
+        let h = hashes.findCanonical(hash) ?? -2, s = senders.findCanonical(sender) ?? -2
+        guard case .found(_, let reason) = repeated(from: Int(first), hash: h, sender: s, date: dates.knownCode(date))
+        else { return nil }
+        return reason
+    }
+
+    /// Whether a message with this Message-ID was kept.
+    public func knowsId(_ id: String) -> Bool { identityOfId.value(for: id) != nil }
+
+    private enum Repeat { case found(identity: Int, reason: String), none(last: Int) }
+
+    /// The rule, over every identity kept with one Message-ID (`first` and those chained after it, first one
+    /// first): the first whose first copy's content hash is `h` (`same-message-id`), or whose sender and date
+    /// are `s` and `d` with `d` a date (`list-or-transport-copy`); else the last identity of the chain.
+    private func repeated(from first: Int, hash h: Int32, sender s: Int32, date d: Int64) -> Repeat {
+        var i = first
+        while true {
+            if firstHash[i] == h { return .found(identity: i, reason: Self.sameMessageId) }
+            if d != DateTable.none, dateOf[i] == d, senderOf[i] == s {
+                return .found(identity: i, reason: Self.listOrTransportCopy)
+            }
+            guard let next = nextWithSameId[Int32(i)] else { return .none(last: i) }
+            i = Int(next)
+        }
     }
 
     /// The key of a `mid:` identity kept earlier, spelled with `messageId`.

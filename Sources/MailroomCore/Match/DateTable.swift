@@ -15,6 +15,13 @@ struct DateTable: Sendable {
         return -2 - Int64(others.intern(date))
     }
 
+    /// The code `code(_:)` gives `date` when the table already names it, without adding it; `none` otherwise.
+    func knownCode(_ date: String?) -> Int64 {
+        guard var date else { return Self.none }
+        if let packed = date.withUTF8(Self.pack) { return packed }
+        return others.find(date).map { -2 - Int64($0) } ?? Self.none
+    }
+
     func string(_ code: Int64) -> String? {
         if code == Self.none { return nil }
         if code < 0 { return others.string(Int32(-2 - code)) }

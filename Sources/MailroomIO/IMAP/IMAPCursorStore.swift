@@ -41,7 +41,8 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
             cursors[key(cur.mailbox, cur.folder)] = cur
             known[key(cur.mailbox, cur.folder)] = try co.array("known") { k in
                 let ko = try JSONObject(k, what: "known message")
-                return IMAPKnownMessage(messageId: try ko.optionalString("messageId"), contentHash: try ko.string("contentHash"))
+                return IMAPKnownMessage(messageId: try ko.optionalString("messageId"), contentHash: try ko.string("contentHash"),
+                                        date: try ko.optionalString("date"), sender: try ko.optionalString("sender") ?? "")
             }
         }
     }
@@ -78,6 +79,8 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
                 w.beginObject()
                 w.field("messageId", m.messageId)
                 w.field("contentHash", m.contentHash)
+                w.field("date", m.date)
+                w.field("sender", m.sender)
                 w.endObject()
             }
             w.endArray()

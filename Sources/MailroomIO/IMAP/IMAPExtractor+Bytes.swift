@@ -23,8 +23,8 @@ extension IMAPExtractor {
         return [UInt8](data)
     }
 
-    /// Identities (Message-ID, SHA-256, size) of copies, by folder: what the store keeps beside the cursors so
-    /// a later UIDVALIDITY change can be resolved.
+    /// Identities (Message-ID, content hash, date, sender) of copies, by folder: what the store keeps beside the
+    /// cursors so a later UIDVALIDITY change can be resolved.
     public func knownMessages(_ copies: [MessageCopy]) throws -> [String: [IMAPKnownMessage]] {
         var out: [String: [IMAPKnownMessage]] = [:]
         for c in copies where c.tooLarge == nil {  // a message left on the server has no bytes here

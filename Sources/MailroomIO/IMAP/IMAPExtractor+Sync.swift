@@ -4,9 +4,9 @@ import MailroomCore
 extension IMAPExtractor {
     /// "Sync now": per folder, fetches the UIDs above the stored cursor. A folder without a cursor is backfilled
     /// over `firstWindow` (the pipeline's `backfillDays`). When a folder's UIDVALIDITY changed, every message in it
-    /// is re-identified by content hash and Message-ID against `store.knownMessages`; only new ones are fetched,
-    /// and a known Message-ID with other content (or a store without identities) stops the folder with
-    /// `.sourceChanged`.
+    /// is re-identified against `store.knownMessages` (`IMAPReidentification`: by content hash, or as dedupe
+    /// would merge it by Message-ID, sender and date); only new ones are fetched, and a known Message-ID that is
+    /// neither (or a store without identities) stops the folder with `.sourceChanged`.
     ///
     /// The returned cursors are what the caller saves with the loaded rows; this function saves nothing.
     public func sync(store: IMAPCursorStore, firstWindow: DateWindow) throws -> IMAPExtractResult {
@@ -59,7 +59,7 @@ extension IMAPExtractor {
                 case .loaded: loaded += 1
                 case .new: fresh.append(uid)
                 case .conflict:
-                    throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY changed) and message UID \(uid) carries the Message-ID of a loaded message with other content, so the loaded messages cannot be matched safely; the folder was stopped and nothing was fetched from it",
+                    throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY changed) and message UID \(uid) carries the Message-ID of a loaded message with other content and another sender or date, so the loaded messages cannot be matched safely; the folder was stopped and nothing was fetched from it",
                                         location: folder)
                 }
             }
