@@ -27,10 +27,7 @@ extension ReviewChecks {
         var groups: [[String]: [(key: String, thread: String)]] = [:]
         var order: [[String]] = []
         for r in rows {
-            let senders = ((r["senders"] as String?) ?? "").split(separator: "\n").map { a in
-                keys(String(a))?.key ?? String(a).lowercased()
-            }
-            let id: [String] = [r["message_id"], r["date"], senders.sorted().joined(separator: ",")]
+            let id: [String] = [r["message_id"], r["date"], CRMStore.sender(storedFrom: r["senders"])]
             if groups[id] == nil { order.append(id) }
             groups[id, default: []].append((r["key"], r["thread_id"]))
         }
