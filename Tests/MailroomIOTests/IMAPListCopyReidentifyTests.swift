@@ -130,3 +130,26 @@ struct IMAPListCopyReidentifyTests {
         #expect(try run(sync: true).isEmpty)
     }
 }
+
+/// The file-backed cursor store keeps each known message's date and sender, and still reads a file written before
+/// it kept them (those messages are then confirmed by content hash alone).
+@Suite struct IMAPFileCursorStoreKnownMessageTests {
+    @Test func datesAndSendersRoundTripAndAnOlderFileWithoutThemStillReads() throws {
+        let path = NSTemporaryDirectory() + "cursors-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"cursors":[{"mailbox":"work","folder":"INBOX","uidValidity":7,"highestUID":2,"known":[{"messageId":"a@x.example","contentHash":"00"}]}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let bare = IMAPKnownMessage(messageId: "a@x.example", contentHash: "00")
+        let store = try IMAPFileCursorStore(path: path)
+        #expect(try store.knownMessages(mailbox: "work", folder: "INBOX") == [bare])
+
+        let direct = IMAPKnownMessage(bytes: Array(IMAPListCopyReidentifyTests.direct.utf8))
+        #expect(direct.date == "2026-01-11T10:40:11Z" && direct.sender == "tomas.ortega@fabrikam.example")
+        try store.save([IMAPCursor(mailbox: "work", folder: "INBOX", uidValidity: 7, highestUID: 3)],
+                       known: ["INBOX": [direct]])
+        let reread = try IMAPFileCursorStore(path: path).knownMessages(mailbox: "work", folder: "INBOX")
+        #expect(reread == [bare, direct])
+        let listCopy = IMAPKnownMessage(bytes: Array(IMAPListCopyReidentifyTests.mailman3.utf8))
+        #expect(IMAPReidentification(known: reread).verdict(listCopy) == .loaded)
+    }
+}
