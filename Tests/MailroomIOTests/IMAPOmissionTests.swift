@@ -174,30 +174,15 @@ struct IMAPOmissionTests {
     /// The `mailroom` binary: a dry run and a sync whose server never delivers UID 3 exit 8 ("partial") naming it
     /// (stderr, the report, the run log), keep the cursor below it, and the next sync fetches it.
     @Test func theCommandsExitPartialNameTheMissingUIDsAndTheNextSyncFetchesThem() throws {
-        guard FileManager.default.isExecutableFile(atPath: IMAPCommandLineTests.binary) else {
-            Issue.record("mailroom is not built at \(IMAPCommandLineTests.binary)")
-            return
-        }
+        guard IMAPCommandLineTests.isBuilt() else { return }
         let s = try Self.server()
         defer { s.close() }
         s.omission = .no
         s.leaveOut = { _, uid, body in body && uid == 3 }
         let dir = Self.tempRun()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: omissions
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(s.port)
-              security: none
-              username: u
-              secret: env:MAILROOM_TEST_OMIT_SECRET
-              throttle: {maxRetries: 1}
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "omissions", port: s.port, secretVariable: "MAILROOM_TEST_OMIT_SECRET",
+                                   extra: ["throttle: {maxRetries: 1}"])
         let env = ["MAILROOM_TEST_OMIT_SECRET": "pw"]
         func mailroom(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             try IMAPCommandLineTests.mailroom(args + [dir + "/p.yml", "--as-of", "2026-01-12", "--days", "3", "--quiet"], env: env)
