@@ -62,6 +62,39 @@ struct IMAPBadAnswerTests {
         #expect(r.cursors.first?.highestUID == 5)
     }
 
+    /// A backfill over a stored cursor asks the server which UIDs are above it (the gap check). A server that
+    /// refuses that search fails the read as the server's fault (exit 16, named, not retried): nothing is taken
+    /// as fetched, and the folder is not marked complete.
+    @Test(arguments: ["NO [CANNOT] search failed", "BAD Error in IMAP command UID SEARCH: Invalid arguments"])
+    func aGapCheckTheServerRefusesFailsTheReadAsTheServersFault(_ refusal: String) throws {
+        let s = try IMAPOmissionTests.server()
+        defer { s.close() }
+        final class Count: @unchecked Sendable { var n = 0 }
+        let searches = Count()
+        s.fault = { _, verb in
+            guard verb == "UID SEARCH" else { return nil }
+            searches.n += 1
+            // The first is the window's `UID SEARCH SINCE`; the second is the gap check above the cursor.
+            return searches.n == 2 ? .reply { tag in Array("\(tag) \(refusal)\r\n".utf8) } : nil
+        }
+        let run = IMAPOmissionTests.tempRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        let store = try IMAPFileCursorStore(path: run + "-cursors.json")
+        defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
+        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
+        let sleeps = SleepLog()
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPOmissionTests.extractor(s, run: run, sleeps: sleeps).backfill(window: IMAPFaultTests.window, store: store)
+        }
+        #expect(e.status == .network)
+        #expect(e.serverFault)
+        #expect(e.message.contains("answered UID SEARCH with \(refusal.prefix(3).trimmingCharacters(in: .whitespaces))"), "\(e.message)")
+        #expect(sleeps.delays.isEmpty)
+        #expect(searches.n == 2)
+        #expect(try store.imapCursor(mailbox: "m", folder: "INBOX")?.highestUID == 2)
+        #expect(try IMAPCheckpointFile.read(run + "/extract/raw/m/checkpoint.json")?.folder("INBOX")?.complete != true)
+    }
+
     /// Dovecot answers `BODY[] NIL` for a message it cannot send just then. One still held is asked for again
     /// and loaded with its bytes, never as an empty message.
     @Test func aNilBodyForAMessageStillThereIsAskedForAgainAndLoadedWhole() throws {
