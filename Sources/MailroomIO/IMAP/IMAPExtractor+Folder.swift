@@ -65,13 +65,8 @@ extension IMAPExtractor {
             var attempt = 0
             while !pending.isEmpty {
                 attempt += 1
-                guard let delay = options.retry.delay(beforeRetry: attempt) else { break }
-                logger.warning("IMAP server left messages out of a FETCH answer; asking again", metadata: [
-                    "mailbox": "\(mailbox)", "folder": "\(folder.name)", "uids": "\(IMAPCommand.uidSet(pending.map { $0.uid! }))",
-                    "attempt": "\(attempt)", "delay": "\(delay)"])
-                sleep(delay)
-                let (still, expunged) = try stillHeld(s, pending.map { $0.uid! })
-                gone.formUnion(expunged)
+                guard let still = try beforeAskingAgain(s, pending.map { $0.uid! }, attempt: attempt, left: "a FETCH answer",
+                                                        folder: folder.name, gone: &gone) else { break }
                 var next: [IMAPFetchResult] = []
                 for batch in pending.filter({ still.contains($0.uid!) }).chunked(options.rateLimit.batchSize(default: options.batchSize)) {
                     next += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
