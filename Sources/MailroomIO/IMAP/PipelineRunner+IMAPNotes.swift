@@ -21,7 +21,7 @@ extension PipelineRunner {
         guard let first = missing.first else { return nil }
         let n = missing.map(\.missingUIDs.count).reduce(0, +)
         return MailroomError(.partial, "\(n) message\(n == 1 ? "" : "s") not delivered by the server, the rest was processed: "
-                             + missing.map(\.line).joined(separator: "; ") + "; run the command again (or `mailroom sync`) to fetch them",
+                             + missing.map(\.line).joined(separator: "; ") + "; run the command again to fetch them",
                              location: "\(first.mailbox)/\(first.folder)")
     }
 }
