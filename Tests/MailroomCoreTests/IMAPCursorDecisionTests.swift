@@ -61,6 +61,9 @@ struct IMAPCursorDecisionTests {
                                                          loaded: Set(40...120).subtracting([50]), missing: [50]))
         #expect(d.highestUID == 100)
         #expect(d.missing == [50])
+        // A sync starts above the cursor: the note does not promise that the next run (a sync) fetches UID 50.
+        #expect(d.note(folder: "INBOX", serverHighest: 120, retries: 3)
+                == "folder \"INBOX\": the server did not deliver UID 50 after 3 retries; the cursor stays at UID 100 from an earlier run, above UID 50, so `mailroom sync` does not fetch it: run this command again")
     }
 
     @Test func aLongListOfUIDsIsShortened() {

@@ -21,21 +21,9 @@ struct IMAPBackfillCursorTests {
         }
         for d: Int64 in [60, 50, 40] { try add(daysAgo: d) }  // UIDs 1...3
         let dir = server.root.path + "/gap-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: imap-gap
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              owner: [\(user.name)@example.com]
-              folders: [INBOX]
-              secret: env:MAILROOM_TEST_GAP_SECRET
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-gap", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_GAP_SECRET",
+                                   extra: ["owner: [\(user.name)@example.com]", "folders: [INBOX]"])
         setenv("MAILROOM_TEST_GAP_SECRET", user.password, 1)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
@@ -92,10 +80,7 @@ struct IMAPBackfillCursorTests {
     /// The same through the `mailroom` binary: `backfill --days 7` a month after the last sync keeps the cursor,
     /// and `mailroom runs` says why.
     @Test func theBackfillCommandKeepsTheCursorAndTheRunLogSaysWhy() throws {
-        guard FileManager.default.isExecutableFile(atPath: IMAPCommandLineTests.binary) else {
-            Issue.record("mailroom is not built at \(IMAPCommandLineTests.binary)")
-            return
-        }
+        guard IMAPCommandLineTests.isBuilt() else { return }
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
         var n = 950
@@ -105,20 +90,8 @@ struct IMAPBackfillCursorTests {
         }
         for d: Int64 in [60, 45] { try add(daysAgo: d) }  // UIDs 1, 2
         let dir = server.root.path + "/gap-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: imap-gap-cli
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              folders: [INBOX]
-              secret: env:MAILROOM_TEST_GAP_CLI_SECRET
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-gap-cli", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_GAP_CLI_SECRET", extra: ["folders: [INBOX]"])
         let env = ["MAILROOM_TEST_GAP_CLI_SECRET": user.password]
         func mailroom(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
             try IMAPCommandLineTests.mailroom(args, env: env)

@@ -15,10 +15,26 @@ struct IMAPCommandLineTests {
         return dir.appendingPathComponent("mailroom").path
     }
 
-    static func mailroom(_ args: [String], env: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Whether the binary is built; when it is not, records that as the test's failure.
+    static func isBuilt() -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            Issue.record("mailroom is not built at \(binary)")
+            return false
+        }
+        return true
+    }
+
+    /// Runs the binary with `args` and `env` added to this process's environment. `umask` (such as `"022"`, a
+    /// user's shell default) is set by a shell that then runs the binary, instead of this process's umask.
+    static func mailroom(_ args: [String], env: [String: String], umask: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        if let umask {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "umask \(umask); exec \"$0\" \"$@\"", binary] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+        }
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -36,10 +52,7 @@ struct IMAPCommandLineTests {
     }
 
     @Test func backfillDryRunListsTheWindowAndSyncLoadsIt() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            Issue.record("mailroom is not built at \(Self.binary)")
-            return
-        }
+        guard Self.isBuilt() else { return }
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
         let day = IMAPDate.days(year: 2026, month: 1, day: 11) * 86400
@@ -48,19 +61,8 @@ struct IMAPCommandLineTests {
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(802), internalDate: day - 5 * 86400)
         try server.addMessage(user: user.name, folder: "Sent Items", bytes: m2, internalDate: day + 200)
         let dir = server.root.path + "/cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: imap-cli
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              secret: env:MAILROOM_TEST_CLI_SECRET
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-cli", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_CLI_SECRET")
         let env = ["MAILROOM_TEST_CLI_SECRET": user.password]
         let flagsBefore = try server.flagsListing(user: user.name)
 

@@ -186,18 +186,8 @@ struct IMAPExtractorTests {
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(600), internalDate: Self.start + 5)
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(601), internalDate: Self.start - 5)
         let dir = try Self.runDirectory()
-        try """
-            name: imap-run
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              secret: env:MAILROOM_TEST_IMAP_SECRET
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-run", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_IMAP_SECRET")
         setenv("MAILROOM_TEST_IMAP_SECRET", user.password, 1)
         let runner = try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir + "/p.yml"),
                                               runDirectory: URL(fileURLWithPath: dir + "/run"),

@@ -53,24 +53,13 @@ import MailroomCore
         try server.addMessage(user: user.name, folder: ModifiedUTF7.encode(Self.cjk),
                               bytes: DovecotFixtures.message(903), internalDate: day + 300)
         let dir = server.root.path + "/long-names-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: long-names
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              secret: env:MAILROOM_TEST_LONG_NAMES
-              folders: [INBOX, "\(Self.cyrillic)", "\(Self.cjk)"]
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "long-names", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_LONG_NAMES",
+                                   extra: ["folders: [INBOX, \"\(Self.cyrillic)\", \"\(Self.cjk)\"]"])
         // The user's shell umask (022), not the test process's: the binary must make its files private itself.
-        let r = try Self.mailroomUnderUmask022(["backfill", dir + "/p.yml", "--as-of", "2026-01-12", "--days", "3",
-                                                "--run-dir", dir + "/run", "--quiet"],
-                                               env: ["MAILROOM_TEST_LONG_NAMES": user.password])
+        let r = try IMAPCommandLineTests.mailroom(["backfill", dir + "/p.yml", "--as-of", "2026-01-12", "--days", "3",
+                                                   "--run-dir", dir + "/run", "--quiet"],
+                                                  env: ["MAILROOM_TEST_LONG_NAMES": user.password], umask: "022")
         #expect(r.status == 0, "\(r.stderr)")
 
         let raw = dir + "/run/extract/raw/work"
@@ -86,20 +75,5 @@ import MailroomCore
         let store = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("crm.sqlite") }
         #expect(store.contains("crm.sqlite") && store.contains("crm.sqlite.lock"), "\(store)")
         for f in store { #expect(Self.loosePaths(dir + "/" + f) == []) }
-    }
-
-    static func mailroomUnderUmask022(_ args: [String], env: [String: String]) throws -> (status: Int32, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "umask 022; exec \"$0\" \"$@\"", IMAPCommandLineTests.binary] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: e, as: UTF8.self))
     }
 }

@@ -14,20 +14,8 @@ struct IMAPPipelineSyncTests {
         try server.addMessage(user: user.name, folder: "Sent Items",
                               bytes: DovecotFixtures.message(701, from: "\(user.name)@example.com"), internalDate: day + 200)
         let dir = server.root.path + "/pipeline-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: imap-sync
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              owner: [\(user.name)@example.com]
-              secret: env:MAILROOM_TEST_SYNC_SECRET
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-sync", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_SYNC_SECRET", extra: ["owner: [\(user.name)@example.com]"])
         setenv("MAILROOM_TEST_SYNC_SECRET", user.password, 1)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical

@@ -7,30 +7,15 @@ import MailroomCore
 /// server has not delivered some messages (the cursors stay below them), exit 0 once it has.
 struct IMAPStagePartialTests {
     @Test func stageExtractAndStageLoadExitPartialWhileMessagesAreMissing() throws {
-        guard FileManager.default.isExecutableFile(atPath: IMAPCommandLineTests.binary) else {
-            Issue.record("mailroom is not built at \(IMAPCommandLineTests.binary)")
-            return
-        }
+        guard IMAPCommandLineTests.isBuilt() else { return }
         let s = try IMAPOmissionTests.server()
         defer { s.close() }
         s.omission = .no
         s.leaveOut = { _, uid, body in body && uid == 3 }
         let dir = IMAPOmissionTests.tempRun()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: stages
-            ownDomains: [example.com]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(s.port)
-              security: none
-              username: u
-              secret: env:MAILROOM_TEST_STAGE_SECRET
-              throttle: {maxRetries: 1}
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "stages", port: s.port, secretVariable: "MAILROOM_TEST_STAGE_SECRET",
+                                   extra: ["throttle: {maxRetries: 1}"])
         let env = ["MAILROOM_TEST_STAGE_SECRET": "pw"]
         let run = dir + "/run"
         func stage(_ name: String) throws -> (status: Int32, stdout: String, stderr: String) {

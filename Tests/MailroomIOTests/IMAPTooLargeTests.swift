@@ -130,10 +130,7 @@ struct IMAPTooLargeTests {
     /// normalize's quarantine (`too-large`, folder, UID, size) and the report's quarantine section, the others
     /// loaded, and the cursor past it.
     @Test func theRunGoesOnExitsZeroAndReportsTheMessageQuarantined() throws {
-        guard FileManager.default.isExecutableFile(atPath: IMAPCommandLineTests.binary) else {
-            Issue.record("mailroom is not built at \(IMAPCommandLineTests.binary)")
-            return
-        }
+        guard IMAPCommandLineTests.isBuilt() else { return }
         let s = try Self.server()
         defer { s.close() }
         let asked = AskedBodies(s)

@@ -52,8 +52,6 @@ struct BackfillCommand: ParsableCommand {
         let load = try runner.run(.load)
         _ = try? RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) // best effort: the load committed
         try RunOutput.emit(report, runner: runner, format: json ? .json : .text, out: nil, load: load)
-        // Messages a server did not deliver: everything else is loaded, the cursors stay below them (exit 8).
-        if let partial = try runner.imapPartialError() { throw partial }
     }
 
     /// The dry run: a listing of each IMAP mailbox's window.

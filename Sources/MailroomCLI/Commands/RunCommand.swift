@@ -71,7 +71,5 @@ struct RunCommand: ParsableCommand {
         let load = dryRun ? nil : try runner.run(.load)
         if load != nil { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
         try RunOutput.emit(report, runner: runner, format: json ? .json : format, out: out, load: load)
-        // Messages a server did not deliver: everything else is processed, the cursors stay below them (exit 8).
-        if let partial = try runner.imapPartialError() { throw partial }
     }
 }

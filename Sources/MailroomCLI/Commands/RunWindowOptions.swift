@@ -50,13 +50,15 @@ struct RunWindowOptions: ParsableArguments {
     }
 }
 
-/// What a run prints: the report (text, JSON or HTML), what was loaded, and where the run directory is.
+/// What a run prints: the report (text, JSON or HTML), what was loaded, and where the run directory is; and how
+/// it ends when a server did not deliver some messages.
 enum RunOutput {
     static func loadLine(_ load: StageRecord) -> String {
         let store = load.settings["store"]?.stringValue ?? "the store"
         return "Loaded into \(store): " + load.counts.keys.sorted().map { "\($0) \(load.counts[$0]!)" }.joined(separator: ", ")
     }
 
+    /// Prints the run's output, then ends the command as `endIfPartial` says.
     static func emit(_ report: DryRunReport, runner: PipelineRunner, format: ReportFormat, out: String?,
                      load: StageRecord?) throws {
         try ReportOutput.emit(ReportOutput.bytes(report, format: format, dryRun: load == nil), out: out)
@@ -64,5 +66,12 @@ enum RunOutput {
             if let load { Output.write("\n\(loadLine(load))\n") }
             Output.write("\nRun directory: \(runner.runDir.display(""))\n")
         }
+        try endIfPartial(runner)
+    }
+
+    /// Exit 8 ("partial") after the output when an IMAP server did not deliver some messages: everything else
+    /// is processed (loaded, unless a dry run) and those folders' cursors stay below them.
+    static func endIfPartial(_ runner: PipelineRunner) throws {
+        if let partial = try runner.imapPartialError() { throw partial }
     }
 }

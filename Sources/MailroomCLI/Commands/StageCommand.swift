@@ -28,21 +28,19 @@ struct StageCommand: ParsableCommand {
         let record = try runner.run(stage)
         if stage == .match { _ = try runner.report() }
         if stage == .load { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
-        // Messages a server did not deliver (extract noted them; load keeps the cursors below them): exit 8.
-        let partial = stage == .extract || stage == .load ? try runner.imapPartialError() : nil
         if json {
             Output.write(record.jsonBytes() + [0x0A])
-            if let partial { throw partial }
-            return
+        } else {
+            let counts = record.counts.keys.sorted().map { "\($0) \(record.counts[$0]!)" }.joined(separator: ", ")
+            Output.write("\(stage.rawValue): \(counts) in \(record.durationMs) ms\n")
+            for o in record.outputs { Output.write("  \(o.file): \(o.lines) lines, \(o.schema)\n") }
+            let stale = stage.downstream.filter { runner.manifest.stages[$0]?.status == .stale }
+            if !stale.isEmpty {
+                Output.write("Now stale: \(stale.map(\.rawValue).joined(separator: ", ")) (rerun them in order)\n")
+            }
         }
-        let counts = record.counts.keys.sorted().map { "\($0) \(record.counts[$0]!)" }.joined(separator: ", ")
-        Output.write("\(stage.rawValue): \(counts) in \(record.durationMs) ms\n")
-        for o in record.outputs { Output.write("  \(o.file): \(o.lines) lines, \(o.schema)\n") }
-        let stale = stage.downstream.filter { runner.manifest.stages[$0]?.status == .stale }
-        if !stale.isEmpty {
-            Output.write("Now stale: \(stale.map(\.rawValue).joined(separator: ", ")) (rerun them in order)\n")
-        }
-        if let partial { throw partial }
+        // Messages a server did not deliver (extract noted them; load keeps the cursors below them): exit 8.
+        if stage == .extract || stage == .load { try RunOutput.endIfPartial(runner) }
     }
 }
 

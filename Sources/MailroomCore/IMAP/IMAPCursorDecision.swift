@@ -95,8 +95,12 @@ public struct IMAPCursorDecision: Sendable, Equatable {
             return nil
         case .keptBelowGap(let first, let count):
             return "folder \"\(folder)\": cursor kept at UID \(highestUID), not moved to \(serverHighest): \(count) message\(count == 1 ? "" : "s") above it (from UID \(first)) are older than the window and were not fetched; the next `mailroom sync` fetches them"
-        case .belowMissing(_, let uids):
-            return "folder \"\(folder)\": the server did not deliver UID\(uids.count == 1 ? "" : "s") \(IMAPCursorDecision.list(uids)) after \(retries) retr\(retries == 1 ? "y" : "ies"); cursor kept at UID \(highestUID) so the next run fetches \(uids.count == 1 ? "it" : "them")"
+        case .belowMissing(let first, let uids):
+            let them = uids.count == 1 ? "it" : "them"
+            let said = "folder \"\(folder)\": the server did not deliver UID\(uids.count == 1 ? "" : "s") \(IMAPCursorDecision.list(uids)) after \(retries) retr\(retries == 1 ? "y" : "ies")"
+            guard first <= highestUID else { return said + "; cursor kept at UID \(highestUID) so the next run fetches \(them)" }
+            // Below a cursor an earlier run stored (a backfill reaching back past it): a sync starts above it.
+            return said + "; the cursor stays at UID \(highestUID) from an earlier run, above UID \(first), so `mailroom sync` does not fetch \(them): run this command again"
         }
     }
 

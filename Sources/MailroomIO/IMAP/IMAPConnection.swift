@@ -145,7 +145,8 @@ public final class IMAPConnection {
     public static let transientCodes: Set<String> = ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE", "SERVERBUG"]
 
     /// Like `run`, but a `NO` or `BAD` completion throws: `[THROTTLED]`/`[UNAVAILABLE]`/`[LIMIT]` as `.network`
-    /// (retried), others as `.internalError` naming the command verb.
+    /// (retried), others as `.network` marked the server's fault (not retried: it would refuse again) naming the
+    /// command verb. A refusal of a command Mailroom sends is the server failing, not a bug in Mailroom.
     public func expectOK(_ command: String, untagged: (IMAPResponse) throws -> Void = { _ in }) throws {
         try checkOK(try run(command, untagged: untagged), command: command)
     }
@@ -158,8 +159,8 @@ public final class IMAPConnection {
             throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) [\(code.name)] \(text)",
                                 location: endpoint.address)
         }
-        throw MailroomError(.internalError, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(text)",
-                            location: endpoint.address)
+        throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(text)",
+                            location: endpoint.address, serverFault: true)
     }
 
     /// LOGOUT, ignoring failures (the connection is closed either way).

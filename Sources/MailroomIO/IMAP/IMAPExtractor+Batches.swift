@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailroomCore
 
 /// The listing of a folder's candidates: what arrived, and what did not.
@@ -38,12 +39,7 @@ extension IMAPExtractor {
             pending = pending.filter { !answered.contains($0) }
             if pending.isEmpty { break }
             attempt += 1
-            guard let delay = options.retry.delay(beforeRetry: attempt) else { break }
-            logger.warning("IMAP server left messages out of a listing; asking again", metadata: [
-                "mailbox": "\(mailbox)", "uids": "\(IMAPCommand.uidSet(pending))", "attempt": "\(attempt)", "delay": "\(delay)"])
-            sleep(delay)
-            let (still, expunged) = try stillHeld(s, pending)
-            out.gone.formUnion(expunged)
+            guard let still = try beforeAskingAgain(s, pending, attempt: attempt, left: "a listing", gone: &out.gone) else { break }
             pending = pending.filter { still.contains($0) }
         }
         out.unlisted = pending
@@ -51,11 +47,21 @@ extension IMAPExtractor {
         return out
     }
 
-    /// Which of `uids` the folder still holds, and which it no longer does.
-    func stillHeld(_ s: IMAPSession, _ uids: [UInt64]) throws -> (held: Set<UInt64>, gone: Set<UInt64>) {
-        guard !uids.isEmpty else { return ([], []) }
+    /// Before asking again (`attempt` from 1) for `uids` the server left out of `left` (a listing, a FETCH
+    /// answer): nil when the retry policy allows no more attempts; else, after its backoff, which of them the
+    /// folder still holds (those it no longer holds are added to `gone`).
+    func beforeAskingAgain(_ s: IMAPSession, _ uids: [UInt64], attempt: Int, left: String, folder: String? = nil,
+                           gone: inout Set<UInt64>) throws -> Set<UInt64>? {
+        guard let delay = options.retry.delay(beforeRetry: attempt) else { return nil }
+        var metadata: Logger.Metadata = ["mailbox": "\(mailbox)", "uids": "\(IMAPCommand.uidSet(uids))",
+                                         "attempt": "\(attempt)", "delay": "\(delay)"]
+        if let folder { metadata["folder"] = "\(folder)" }
+        logger.warning("IMAP server left messages out of \(left); asking again", metadata: metadata)
+        sleep(delay)
+        guard !uids.isEmpty else { return [] }
         let held = Set(try s.uidSearch(IMAPCommand.searchUIDs(uids)))
-        return (held, Set(uids).subtracting(held))
+        gone.formUnion(Set(uids).subtracting(held))
+        return held
     }
 
     /// Fetches the bodies of one batch of listed messages (Gmail label copies whose bytes are already here are

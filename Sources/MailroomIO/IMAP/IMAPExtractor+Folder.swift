@@ -46,8 +46,6 @@ extension IMAPExtractor {
             r.uidValidity = status.uidValidity
             r.resumed = copies.count
             let selection = try select(s, status)
-            var serverHighest = max(selection.uids.max() ?? 0, (status.uidNext ?? 1) - 1)
-            if selection.uids.isEmpty && status.uidNext == nil { serverHighest = 0 }
 
             // Listing: size, date, flags (and X-GM-MSGID) of every candidate, to filter before fetching bodies.
             let listing = try listCandidates(s, selection.uids.filter { !done.contains($0) }, window: selection.window)
@@ -67,13 +65,8 @@ extension IMAPExtractor {
             var attempt = 0
             while !pending.isEmpty {
                 attempt += 1
-                guard let delay = options.retry.delay(beforeRetry: attempt) else { break }
-                logger.warning("IMAP server left messages out of a FETCH answer; asking again", metadata: [
-                    "mailbox": "\(mailbox)", "folder": "\(folder.name)", "uids": "\(IMAPCommand.uidSet(pending.map { $0.uid! }))",
-                    "attempt": "\(attempt)", "delay": "\(delay)"])
-                sleep(delay)
-                let (still, expunged) = try stillHeld(s, pending.map { $0.uid! })
-                gone.formUnion(expunged)
+                guard let still = try beforeAskingAgain(s, pending.map { $0.uid! }, attempt: attempt, left: "a FETCH answer",
+                                                        folder: folder.name, gone: &gone) else { break }
                 var next: [IMAPFetchResult] = []
                 for batch in pending.filter({ still.contains($0.uid!) }).chunked(options.rateLimit.batchSize(default: options.batchSize)) {
                     next += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
@@ -82,6 +75,10 @@ extension IMAPExtractor {
                 pending = next
             }
             let missing = (listing.unlisted + pending.map { $0.uid! } + skipped).sorted()
+            // The folder's newest UID: UIDNEXT - 1, or a higher UID the search answered. Not one the folder then
+            // said it does not hold (`gone`): expunged meanwhile, or never there (a server listing UIDs it lacks),
+            // which would put the cursor past mail still to come.
+            let serverHighest = max(selection.uids.filter { !gone.contains($0) }.max() ?? 0, (status.uidNext ?? 1) - 1)
             let loaded = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
             let decision = IMAPCursorDecision.decide(IMAPFolderRead(
                 previous: selection.previous, serverHighest: serverHighest,

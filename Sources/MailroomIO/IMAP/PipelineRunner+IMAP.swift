@@ -93,15 +93,10 @@ extension PipelineRunner {
         var out: [FolderCursor] = []
         let path = try CRMStore.path(for: pipeline)
         let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
-        for m in manifest.mailboxes where m.source == .imap {
-            let url = runDir.fileURL(Self.imapCursorsFile(m.name))
-            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-            let o = try JSONObject(try JSONParser.parse([UInt8](data)), what: "cursor file")
-            for c in try o.array("cursors", { $0 }) {
-                let co = try JSONObject(c, what: "cursor")
-                var cursor = FolderCursor(mailbox: m.name, folder: try co.string("folder"),
-                                          uidValidity: try co.int("uidValidity"), highestUID: try co.int("highestUID"))
-                if let stored: FolderCursor = try store?.cursor(mailbox: m.name, folder: cursor.folder),
+        for (mailbox, entries) in try imapCursorFiles() {
+            for e in entries {
+                var cursor = FolderCursor(mailbox: mailbox, folder: e.folder, uidValidity: e.uidValidity, highestUID: e.highestUID)
+                if let stored: FolderCursor = try store?.cursor(mailbox: mailbox, folder: cursor.folder),
                    stored.uidValidity == cursor.uidValidity {
                     cursor.highestUID = max(cursor.highestUID, stored.highestUID)
                 }

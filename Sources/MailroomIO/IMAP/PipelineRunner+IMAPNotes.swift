@@ -6,16 +6,9 @@ extension PipelineRunner {
     /// not deliver and cursors held back. Only folders with something to say; empty for a run without IMAP.
     public func imapFolderNotes() throws -> [IMAPFolderNote] {
         var out: [IMAPFolderNote] = []
-        for m in manifest.mailboxes where m.source == .imap {
-            let url = runDir.fileURL(Self.imapCursorsFile(m.name))
-            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
-            let o = try JSONObject(try JSONParser.parse([UInt8](data)), what: "cursor file")
-            for c in try o.array("cursors", { $0 }) {
-                let co = try JSONObject(c, what: "cursor")
-                let missing = co.has("missingUIDs") ? try co.array("missingUIDs") { UInt64($0.intValue ?? 0) } : []
-                let note = try co.optionalString("note")
-                guard !missing.isEmpty || note != nil else { continue }
-                out.append(IMAPFolderNote(mailbox: m.name, folder: try co.string("folder"), missingUIDs: missing, note: note))
+        for (mailbox, entries) in try imapCursorFiles() {
+            for e in entries where !e.missingUIDs.isEmpty || e.note != nil {
+                out.append(IMAPFolderNote(mailbox: mailbox, folder: e.folder, missingUIDs: e.missingUIDs, note: e.note))
             }
         }
         return out
@@ -28,7 +21,7 @@ extension PipelineRunner {
         guard let first = missing.first else { return nil }
         let n = missing.map(\.missingUIDs.count).reduce(0, +)
         return MailroomError(.partial, "\(n) message\(n == 1 ? "" : "s") not delivered by the server, the rest was processed: "
-                             + missing.map(\.line).joined(separator: "; ") + "; run the command again (or `mailroom sync`) to fetch them",
+                             + missing.map(\.line).joined(separator: "; ") + "; run the command again to fetch them",
                              location: "\(first.mailbox)/\(first.folder)")
     }
 }

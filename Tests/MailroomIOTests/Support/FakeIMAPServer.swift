@@ -30,8 +30,9 @@ final class FakeIMAPServer: @unchecked Sendable {
         case reply((String) -> [UInt8])
     }
     /// How a `UID FETCH` that leaves messages out completes: `OK` (Exchange) or
-    /// `NO Some messages could not be FETCHed` (Gmail, Exchange).
-    enum Omission { case ok, no }
+    /// `NO Some messages could not be FETCHed` (Gmail, Exchange); or, as Dovecot answers for a message expunged
+    /// meanwhile, `nilBody`: the message's answer is sent with `BODY[] NIL` and the FETCH completes `OK`.
+    enum Omission { case ok, no, nilBody }
 
     let port: Int
     var folders: [Folder]
@@ -171,10 +172,13 @@ final class FakeIMAPServer: @unchecked Sendable {
                 let wantBody = rest.contains("BODY.PEEK[]")
                 var leftOut = false
                 for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) && !expunged.contains(m.uid) {
-                    if leaveOut(connection, m.uid, wantBody) { leftOut = true; continue }
+                    let omit = leaveOut(connection, m.uid, wantBody)
+                    if omit && !(omission == .nilBody && wantBody) { leftOut = true; continue }
                     var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.announcedSize ?? m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
                     if gmail, let g = m.gmMsgId { head += " X-GM-MSGID \(g)" }
-                    if wantBody {
+                    if omit {
+                        send(head + " BODY[] NIL)\r\n")
+                    } else if wantBody {
                         send(head + " BODY[] {\(m.body.count)}\r\n")
                         send(m.body)
                         send(")\r\n")
