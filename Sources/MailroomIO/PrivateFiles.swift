@@ -55,8 +55,8 @@ public enum PrivateFiles {
         if st.st_mode & 0o777 != want { _ = chmod(path, want) }
     }
 
-    /// Tightens a directory Mailroom owns and everything below it (symbolic links are not followed): an
-    /// existing run directory opened for writing.
+    /// Tightens a directory Mailroom owns and everything below it (symbolic links are not followed): the stage
+    /// folders of an existing run directory opened for writing.
     public static func tightenTree(_ path: String) {
         tighten(path: path)
         tightenBelow(path, depth: 0)
