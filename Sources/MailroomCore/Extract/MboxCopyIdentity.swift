@@ -76,23 +76,12 @@ public enum MboxCopyIdentity {
         var tail: [UInt8] = [0x00]
         tail.append(contentsOf: String(bodyLength).utf8)
         hasher.update(data: tail)
-        return hasher.finalize().withUnsafeBytes { raw in
-            var v: UInt64 = 0
-            for k in 0..<8 { v = v << 8 | UInt64(raw[k]) }
-            return v
-        }
+        return hasher.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// The copy-id part of an identity: 16 hex digits, then `.N` for the Nth exact repeat in one file (N ≥ 2).
     public static func key(_ digest: UInt64, occurrence: Int) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0x30, count: 16)
-        var v = digest
-        for k in stride(from: 15, through: 0, by: -1) {
-            out[k] = hex[Int(v & 0xF)]
-            v >>= 4
-        }
-        let s = String(decoding: out, as: UTF8.self)
+        let s = ContentHash.hex(withUnsafeBytes(of: digest.bigEndian, Array.init))
         return occurrence <= 1 ? s : s + "." + String(occurrence)
     }
 }
