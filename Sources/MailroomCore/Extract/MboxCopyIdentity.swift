@@ -79,6 +79,24 @@ public enum MboxCopyIdentity {
         return hasher.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// The identity an mbox copy id names (its last part: 16 hex digits, then `.N` for a repeat); nil for an id
+    /// of another shape (a byte offset, as earlier versions named mbox copies).
+    public static func digest(copyId: String) -> UInt64? {
+        guard let slash = copyId.lastIndex(of: "/") else { return nil }
+        var key = copyId[copyId.index(after: slash)...]
+        if let dot = key.firstIndex(of: ".") { key = key[..<dot] }
+        guard key.utf8.count == 16 else { return nil }
+        var v: UInt64 = 0
+        for c in key.utf8 {
+            switch c {
+            case 0x30...0x39: v = v << 4 | UInt64(c - 0x30)
+            case 0x61...0x66: v = v << 4 | UInt64(c - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return v
+    }
+
     /// The copy-id part of an identity: 16 hex digits, then `.N` for the Nth exact repeat in one file (N ≥ 2).
     public static func key(_ digest: UInt64, occurrence: Int) -> String {
         let s = ContentHash.hex(withUnsafeBytes(of: digest.bigEndian, Array.init))
