@@ -17,6 +17,18 @@ public enum MboxCopyIdentity {
     ].map { Array($0.utf8) }
 
     static let gmailLabels = Array("x-gmail-labels".utf8)
+    static let mozillaStatus = Array("x-mozilla-status".utf8)
+
+    /// Where fields the mbox source reads besides the identity start in the header section: the offset of the
+    /// first line of their first occurrence, nil when absent (found while hashing: no second scan for them).
+    public struct Fields: Sendable, Equatable {
+        /// `X-Gmail-Labels` (a Google Takeout message).
+        public var gmailLabels: Int?
+        /// `X-Mozilla-Status` (Thunderbird).
+        public var mozillaStatus: Int?
+
+        public init() {}
+    }
 
     /// Lengths of the names in `volatile` and of `x-gmail-labels`: other names are never looked up.
     @inline(__always) static func mayMatter(_ first: UInt8, length: Int) -> Bool {
@@ -30,14 +42,14 @@ public enum MboxCopyIdentity {
 
     /// The identity of a message (the first 64 bits of the hash): `header` = its header section (as the
     /// extractor read it, possibly cut at a cap), `bodyLength` = its bytes after the header section.
-    /// `hasGmailLabels` is set when the section has an `X-Gmail-Labels` field (a Google Takeout message).
+    /// `fields` tells where the section's `X-Gmail-Labels` and `X-Mozilla-Status` fields are.
     public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int) -> UInt64 {
-        var ignored = false
-        return digest(header: header, bodyLength: bodyLength, hasGmailLabels: &ignored)
+        var ignored = Fields()
+        return digest(header: header, bodyLength: bodyLength, fields: &ignored)
     }
 
-    public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int, hasGmailLabels: inout Bool) -> UInt64 {
-        hasGmailLabels = false
+    public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int, fields: inout Fields) -> UInt64 {
+        fields = Fields()
         var hasher = SHA256()
         let end = header.count
         var i = 0
@@ -58,7 +70,11 @@ public enum MboxCopyIdentity {
                             n.count == length && ByteLines.hasPrefix(header, at: i, end: nameEnd, n, caseless: true)
                         }
                         drop = volatile.contains(where: named)
-                        if !drop, named(gmailLabels) { hasGmailLabels = true }
+                        if drop {
+                            if fields.mozillaStatus == nil, named(mozillaStatus) { fields.mozillaStatus = i }
+                        } else if fields.gmailLabels == nil, named(gmailLabels) {
+                            fields.gmailLabels = i
+                        }
                     }
                 }
                 if drop && !skipping {

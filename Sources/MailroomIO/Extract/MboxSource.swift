@@ -63,9 +63,9 @@ enum MboxSource {
             while let m = try splitter.next() {
                 try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
                 try header.withUnsafeBytes { h in
-                    var takeout = false
+                    var fields = MboxCopyIdentity.Fields()
                     let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength,
-                                                         hasGmailLabels: &takeout)
+                                                         fields: &fields)
                     let n = (occurrences[digest] ?? 0) + 1
                     occurrences[digest] = n
                     let key = MboxCopyIdentity.key(digest, occurrence: n)
@@ -73,7 +73,9 @@ enum MboxSource {
                         copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
                         locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
                         fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
-                    guard takeout, let raw = HeaderScan.firstField("X-Gmail-Labels", in: h) else {
+                    guard let at = fields.gmailLabels,
+                          let raw = HeaderScan.firstField("X-Gmail-Labels", in: UnsafeRawBufferPointer(rebasing: h[at...]))
+                    else {
                         return try found(copy, h)
                     }
                     // Gmail Takeout: the labels are the folders; a message under Spam, Trash or Drafts is one
