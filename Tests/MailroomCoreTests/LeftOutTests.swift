@@ -29,6 +29,16 @@ struct LeftOutTests {
         #expect(LeftOutReason.forFlags(["seen", "replied", "flagged"]) == nil)
     }
 
+    @Test func thunderbirdsExpungedMarkIsTrash() {
+        #expect(LeftOutReason.forMozillaStatus(Array("0009".utf8)) == .trash)
+        #expect(LeftOutReason.forMozillaStatus(Array("0008".utf8)) == .trash)
+        #expect(LeftOutReason.forMozillaStatus(Array("1009".utf8)) == .trash)
+        #expect(LeftOutReason.forMozillaStatus(Array("0001".utf8)) == nil)
+        #expect(LeftOutReason.forMozillaStatus(Array("0013".utf8)) == nil)
+        #expect(LeftOutReason.forMozillaStatus(Array("zz".utf8)) == nil)
+        #expect(LeftOutReason.forMozillaStatus([]) == nil)
+    }
+
     @Test func takeoutLabelsBecomeFoldersAndStatesDoNot() {
         let l = GmailLabels(raw: Array("Inbox,Important,Opened,Category Personal,Clients/Acme,\"Projects, 2026\"".utf8))
         #expect(l.labels == ["Inbox", "Important", "Opened", "Category Personal", "Clients/Acme", "Projects, 2026"])

@@ -69,6 +69,25 @@ import Testing
         #expect(summary.leftOut == [.drafts: 1, .junk: 2, .trash: 2, .outbox: 1])
     }
 
+    @Test func thunderbirdMessagesMarkedExpungedAreLeftOutUntilTheFolderIsCompacted() throws {
+        let d = try TempDir()
+        // Thunderbird's Inbox before compaction: "b" was moved to the Trash (0x0008 expunged, with 0x0001 read),
+        // "c" deleted with Shift+Del while unread; "d" was read and replied to (0x0003), "e" is marked (0x0004).
+        let inbox = MboxCopyIdentityTests.thunderbird("a", status: "0001") + MboxCopyIdentityTests.thunderbird("b", status: "0009")
+            + MboxCopyIdentityTests.thunderbird("c", status: "0008") + MboxCopyIdentityTests.thunderbird("d", status: "0003")
+            + MboxCopyIdentityTests.thunderbird("e", status: "0005")
+        try d.write("Inbox", inbox)
+        try d.write("Trash", MboxCopyIdentityTests.thunderbird("b", status: "0001"))
+        let (copies, summary) = try ExtractFixtures.scan(.mbox, d.url, include: [])
+        let subjects = try copies.map { c -> String in
+            let bytes = String(decoding: try ExtractFixtures.bytes(d.url, c.locator), as: UTF8.self)
+            return "\(c.folder): " + (bytes.split(separator: "\n").first { $0.hasPrefix("Subject: ") } ?? "?")
+        }
+        #expect(subjects == ["Inbox: Subject: Order a", "Inbox: Subject: Order d", "Inbox: Subject: Order e"])
+        #expect(summary.leftOut == [.trash: 3])
+        #expect(try ExtractFixtures.scan(.mbox, d.url, include: [.trash]).copies.count == 6)
+    }
+
     /// Google Takeout's "All mail Including Spam and Trash.mbox", as Takeout writes it: `X-GM-THRID`, then
     /// `X-Gmail-Labels` as a CSV line.
     static func takeout(_ labels: String, _ subject: String) -> String {

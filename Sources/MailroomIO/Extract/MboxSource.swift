@@ -11,6 +11,9 @@ import MailroomCore
 /// A copy's id is `<mailbox>/<folder>/<identity>` (`MboxCopyIdentity`: a hash of the message, not its offset,
 /// so it names the same message after a client compacts the file); the offset is in the locator.
 ///
+/// Thunderbird: a message whose `X-Mozilla-Status` marks it expunged (deleted or moved to the Trash, waiting
+/// for the folder to be compacted) is left out as trash.
+///
 /// Gmail Takeout: a message with an `X-Gmail-Labels` header (whatever the file's name) is one copy per label
 /// that is a folder (`GmailLabels.folders`: `INBOX`, `Sent`, user labels), or, under Spam, Trash or Drafts, one
 /// copy in that folder, left out for that reason (unless `includeFolders` names it). The same message again in
@@ -73,6 +76,10 @@ enum MboxSource {
                         copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
                         locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
                         fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
+                    if let at = fields.mozillaStatus,
+                       let raw = HeaderScan.firstField("X-Mozilla-Status", in: UnsafeRawBufferPointer(rebasing: h[at...])) {
+                        copy.leftOut = LeftOutReason.forMozillaStatus(raw)
+                    }
                     guard let at = fields.gmailLabels,
                           let raw = HeaderScan.firstField("X-Gmail-Labels", in: UnsafeRawBufferPointer(rebasing: h[at...]))
                     else {
