@@ -104,13 +104,14 @@ public enum PrivateFiles {
     }
 
     /// Writes a whole file atomically and privately (0600): a temporary file beside it, synced, renamed over
-    /// `path`. For files outside a run directory: `--out` reports, CSV exports. Throws `.localIO` naming the
-    /// path; the temporary file is removed on failure.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// `path`. For a run directory's small files (the manifest, the report) and files outside it (`--out`
+    /// reports, CSV exports). Throws `.localIO` naming `shown` (default `path`); the temporary file is removed
+    /// on failure.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, shown: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC)
-        if fd < 0 { throw IOFailure.from(errno: errno, path: path, doing: "create") }
+        if fd < 0 { throw IOFailure.from(errno: errno, path: shown ?? path, doing: "create") }
         var err: Int32 = 0
         bytes.withUnsafeBytes { raw in
             var off = 0
@@ -125,7 +126,7 @@ public enum PrivateFiles {
         if err == 0 && rename(temp, path) != 0 { err = errno }
         if err != 0 {
             unlink(temp)
-            throw IOFailure.from(errno: err, path: path, doing: "write")
+            throw IOFailure.from(errno: err, path: shown ?? path, doing: "write")
         }
     }
 }

@@ -113,29 +113,9 @@ public struct RunDirectory: Sendable {
         try writeAtomically(bytes, to: Self.manifestName)
     }
 
-    /// Writes a whole small file atomically.
+    /// Writes a whole small file atomically and privately (`PrivateFiles.writeAtomically`).
     public func writeAtomically(_ bytes: [UInt8], to relative: String) throws {
-        let target = fileURL(relative)
-        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        let fd = PrivateFiles.open(temp.path, O_WRONLY | O_CREAT | O_TRUNC)
-        if fd < 0 { throw IOFailure.from(errno: errno, path: temp.path, doing: "create") }
-        var ok = true
-        var err: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; err = errno; return }
-                off += n
-            }
-        }
-        if ok && fsync(fd) != 0 { ok = false; err = errno }
-        close(fd)
-        if ok && rename(temp.path, target.path) != 0 { ok = false; err = errno }
-        if !ok {
-            unlink(temp.path)
-            throw IOFailure.from(errno: err, path: display(relative), doing: "write")
-        }
+        try PrivateFiles.writeAtomically(bytes, to: fileURL(relative).path, shown: display(relative))
     }
 
     public func writer(_ relative: String, schema: String) throws -> NDJSONWriter {
