@@ -81,6 +81,14 @@ public enum PrivateFiles {
         }
     }
 
+    /// `mkdir(2)` of one directory, 0700 whatever the umask. Returns 0, or the `errno` (`EEXIST` when the name
+    /// is taken).
+    static func makeDirectory(_ path: String) -> Int32 {
+        guard mkdir(path, directoryMode) == 0 else { return errno }
+        _ = chmod(path, directoryMode)
+        return 0
+    }
+
     /// `mkdir -p` with every directory it creates 0700 whatever the umask; the last one, when it already
     /// exists and is ours, is tightened to 0700 (it holds what Mailroom is about to write) unless `tightenLast`
     /// is false. Directories above it that exist are left as they are. Throws `FileError` naming the directory
@@ -90,11 +98,8 @@ public enum PrivateFiles {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         for (i, part) in parts.enumerated() {
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
-            if mkdir(prefix, directoryMode) == 0 {
-                _ = chmod(prefix, directoryMode)
-                continue
-            }
-            let e = errno
+            let e = makeDirectory(prefix)
+            if e == 0 { continue }
             var st = stat()
             guard e == EEXIST, stat(prefix, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
                 throw FileError(path: prefix, errno: e == EEXIST ? ENOTDIR : e)
