@@ -55,8 +55,8 @@ public enum PrivateFiles {
         if st.st_mode & 0o777 != want { _ = chmod(path, want) }
     }
 
-    /// Tightens a directory Mailroom owns and everything below it (symbolic links are not followed): an
-    /// existing run directory opened for writing.
+    /// Tightens a directory Mailroom owns and everything below it (symbolic links are not followed): the stage
+    /// folders of an existing run directory opened for writing.
     public static func tightenTree(_ path: String) {
         tighten(path: path)
         tightenBelow(path, depth: 0)
@@ -81,6 +81,14 @@ public enum PrivateFiles {
         }
     }
 
+    /// `mkdir(2)` of one directory, 0700 whatever the umask. Returns 0, or the `errno` (`EEXIST` when the name
+    /// is taken).
+    static func makeDirectory(_ path: String) -> Int32 {
+        guard mkdir(path, directoryMode) == 0 else { return errno }
+        _ = chmod(path, directoryMode)
+        return 0
+    }
+
     /// `mkdir -p` with every directory it creates 0700 whatever the umask; the last one, when it already
     /// exists and is ours, is tightened to 0700 (it holds what Mailroom is about to write) unless `tightenLast`
     /// is false. Directories above it that exist are left as they are. Throws `FileError` naming the directory
@@ -90,11 +98,8 @@ public enum PrivateFiles {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         for (i, part) in parts.enumerated() {
             prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + part
-            if mkdir(prefix, directoryMode) == 0 {
-                _ = chmod(prefix, directoryMode)
-                continue
-            }
-            let e = errno
+            let e = makeDirectory(prefix)
+            if e == 0 { continue }
             var st = stat()
             guard e == EEXIST, stat(prefix, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
                 throw FileError(path: prefix, errno: e == EEXIST ? ENOTDIR : e)
@@ -104,13 +109,14 @@ public enum PrivateFiles {
     }
 
     /// Writes a whole file atomically and privately (0600): a temporary file beside it, synced, renamed over
-    /// `path`. For files outside a run directory: `--out` reports, CSV exports. Throws `.localIO` naming the
-    /// path; the temporary file is removed on failure.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// `path`. For a run directory's small files (the manifest, the report) and files outside it (`--out`
+    /// reports, CSV exports). Throws `.localIO` naming `shown` (default `path`); the temporary file is removed
+    /// on failure.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, shown: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC)
-        if fd < 0 { throw IOFailure.from(errno: errno, path: path, doing: "create") }
+        if fd < 0 { throw IOFailure.from(errno: errno, path: shown ?? path, doing: "create") }
         var err: Int32 = 0
         bytes.withUnsafeBytes { raw in
             var off = 0
@@ -125,7 +131,7 @@ public enum PrivateFiles {
         if err == 0 && rename(temp, path) != 0 { err = errno }
         if err != 0 {
             unlink(temp)
-            throw IOFailure.from(errno: err, path: path, doing: "write")
+            throw IOFailure.from(errno: err, path: shown ?? path, doing: "write")
         }
     }
 }

@@ -95,4 +95,42 @@ import Glibc
         #expect(Self.loosePaths(run.path) == [])
         for f in try Self.storeFiles(pipelines) { #expect(Self.loosePaths(f) == []) }
     }
+
+    static func mode(_ path: String) -> String {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return "missing" }
+        return String(st.st_mode & 0o777, radix: 8)
+    }
+
+    @Test func aRunDirectoryThatAlsoHoldsTheUsersOwnFilesLeavesThemAsTheyAreWhenReopened() throws {
+        let tmp = MailroomProcess.tempDir("private-files")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let pipeline = try RunFiles.copySample(to: tmp)
+        // The user's working folder, given as `--run-dir` (`--run-dir .` from inside it): a script, notes.
+        let work = tmp.appendingPathComponent("work")
+        let fm = FileManager.default
+        try fm.createDirectory(at: work.appendingPathComponent("notes"), withIntermediateDirectories: true,
+                               attributes: [.posixPermissions: 0o755])
+        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: work.path)
+        #expect(fm.createFile(atPath: work.appendingPathComponent("tool.sh").path, contents: Data("#!/bin/sh\n".utf8),
+                              attributes: [.posixPermissions: 0o755]))
+        #expect(fm.createFile(atPath: work.appendingPathComponent("notes/todo.txt").path, contents: Data("call Ann\n".utf8),
+                              attributes: [.posixPermissions: 0o644]))
+        func userModes() -> [String] {
+            ["", "/tool.sh", "/notes", "/notes/todo.txt"].map { "\($0):\(Self.mode(work.path + $0))" }
+        }
+        let before = userModes()
+        #expect(before == [":755", "/tool.sh:755", "/notes:755", "/notes/todo.txt:644"])
+
+        try Self.run(["run", pipeline.path, "--dry-run", "--as-of", "2026-11-20", "--run-dir", work.path])
+        #expect(userModes() == before)
+        // Rerunning a stage and reporting open the run directory for writing: only what Mailroom wrote there is
+        // set to owner-only.
+        try Self.run(["stage", "match", "--run", work.path])
+        try Self.run(["report", "--run", work.path, "--format", "json"])
+        #expect(userModes() == before)
+        for own in ["manifest.json", "report.json", "extract", "normalize", "dedupe", "match", "load"] {
+            #expect(Self.loosePaths(work.appendingPathComponent(own).path) == [], "\(own)")
+        }
+    }
 }

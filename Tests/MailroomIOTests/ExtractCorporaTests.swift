@@ -48,6 +48,34 @@ struct ExtractCorporaTests {
         }
     }
 
+    /// mu's test Maildirs name files with `!2,` (for file systems without `:`) and odd flags (`Sabc`, `PS`, `RS`,
+    /// `FS`): none of them is a draft or trashed, so nothing is left out. Marked as mu marks them (`!2,DS` for a
+    /// draft, `!2,ST` for a message trashed and not yet expunged), in a scratch copy, they are.
+    @Test func muMaildirFlagsLeaveOutOnlyDraftsAndTrashed() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let mu = corpora.appendingPathComponent("mu/testdir")
+        let (all, summary) = try ExtractFixtures.scan(.maildir, mu, include: [])
+        #expect(all.count == 19)  // 15 in cur/, 4 in new/; tmp/ is not read
+        #expect(summary.leftOut.isEmpty)
+        #expect(summary.found == all.count)
+
+        let scratch = try TempDir()
+        let copy = scratch.url.appendingPathComponent("testdir")
+        try FileManager.default.copyItem(at: mu, to: copy)
+        let cur = copy.appendingPathComponent("cur")
+        // The corpus is read-only; the scratch copy's cur/ must take renames.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: cur.path)
+        try FileManager.default.moveItem(at: cur.appendingPathComponent("1220863087.12663_7.mindcrime!2,RS"),
+                                         to: cur.appendingPathComponent("1220863087.12663_7.mindcrime!2,RST"))
+        try FileManager.default.moveItem(at: cur.appendingPathComponent("1220863060.12663_3.mindcrime!2,S"),
+                                         to: cur.appendingPathComponent("1220863060.12663_3.mindcrime!2,DS"))
+        let (kept, marked) = try ExtractFixtures.scan(.maildir, copy, include: [])
+        #expect(marked.leftOut == [.trash: 1, .drafts: 1])
+        #expect(kept.count == all.count - 2)
+        #expect(!kept.contains { $0.copyId.contains("12663_7.mindcrime") || $0.copyId.contains("12663_3.mindcrime") })
+        #expect(try ExtractFixtures.scan(.maildir, copy, include: [.trash, .drafts]).copies.count == all.count)
+    }
+
     @Test func corpusMboxesSplitTheSameWithATinyReadBuffer() throws {
         let corpora = try #require(ExtractFixtures.corpora)
         for (file, _) in try Self.mboxFiles() {

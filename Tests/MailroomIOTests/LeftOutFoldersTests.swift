@@ -69,6 +69,25 @@ import Testing
         #expect(summary.leftOut == [.drafts: 1, .junk: 2, .trash: 2, .outbox: 1])
     }
 
+    @Test func thunderbirdMessagesMarkedExpungedAreLeftOutUntilTheFolderIsCompacted() throws {
+        let d = try TempDir()
+        // Thunderbird's Inbox before compaction: "b" was moved to the Trash (0x0008 expunged, with 0x0001 read),
+        // "c" deleted with Shift+Del while unread; "d" was read and replied to (0x0003), "e" is marked (0x0004).
+        let inbox = MboxCopyIdentityTests.thunderbird("a", status: "0001") + MboxCopyIdentityTests.thunderbird("b", status: "0009")
+            + MboxCopyIdentityTests.thunderbird("c", status: "0008") + MboxCopyIdentityTests.thunderbird("d", status: "0003")
+            + MboxCopyIdentityTests.thunderbird("e", status: "0005")
+        try d.write("Inbox", inbox)
+        try d.write("Trash", MboxCopyIdentityTests.thunderbird("b", status: "0001"))
+        let (copies, summary) = try ExtractFixtures.scan(.mbox, d.url, include: [])
+        let subjects = try copies.map { c -> String in
+            let bytes = String(decoding: try ExtractFixtures.bytes(d.url, c.locator), as: UTF8.self)
+            return "\(c.folder): " + (bytes.split(separator: "\n").first { $0.hasPrefix("Subject: ") } ?? "?")
+        }
+        #expect(subjects == ["Inbox: Subject: Order a", "Inbox: Subject: Order d", "Inbox: Subject: Order e"])
+        #expect(summary.leftOut == [.trash: 3])
+        #expect(try ExtractFixtures.scan(.mbox, d.url, include: [.trash]).copies.count == 6)
+    }
+
     /// Google Takeout's "All mail Including Spam and Trash.mbox", as Takeout writes it: `X-GM-THRID`, then
     /// `X-Gmail-Labels` as a CSV line.
     static func takeout(_ labels: String, _ subject: String) -> String {
@@ -111,6 +130,56 @@ import Testing
         let labelled = copies.filter { $0.folder == "Clients/Acme" || $0.folder == "Projects, 2026" }
         #expect(labelled.count == 2 && labelled[0].locator == labelled[1].locator)
         #expect(labelled.map { $0.copyId.hasPrefix("box/\($0.folder)/") } == [true, true])
+    }
+
+    /// A message as Google Takeout writes it into its mbox: CRLF lines, the From_ line of Gmail's message id,
+    /// X-GM-THRID, X-Gmail-Labels (folded when long), then the message as Gmail received it.
+    static func realTakeout(_ labels: String, _ tag: String) -> String {
+        [
+            "From 1790123456789012345@xxx Mon Nov 16 10:00:00 +0000 2026",
+            "X-GM-THRID: 1790123456789012345",
+            "X-Gmail-Labels: \(labels)",
+            "Delivered-To: me@example.com",
+            "Received: by 2002:a05:6a10:8e0b:b0:52f:1d4:a5c1 with SMTP id x11csp4162331pxl;",
+            "        Mon, 16 Nov 2026 02:00:01 -0800 (PST)",
+            "Return-Path: <ann@customer.example>",
+            "MIME-Version: 1.0",
+            "Date: Mon, 16 Nov 2026 10:00:00 +0000",
+            "Message-ID: <CAF7x9+\(tag)@mail.gmail.com>",
+            "Subject: \(tag)",
+            "From: Ann Lee <ann@customer.example>",
+            "To: me@example.com",
+            "Content-Type: text/plain; charset=\"UTF-8\"",
+            "",
+            "About \(tag).",
+            "",
+            "",
+        ].joined(separator: "\r\n")
+    }
+
+    @Test func aRealTakeoutExportsKeywordLabelsTabsAndFrenchLabelsAreNotFolders() throws {
+        let d = try TempDir()
+        try d.write(Self.takeoutFile, [
+            Self.realTakeout(#"Archived,Category Promotions,Opened,IMAP_$NotJunk,"Clients, Acme""#, "promo"),
+            Self.realTakeout("Inbox,Important,IMAP_$Forwarded,Category Updates,\r\n Opened", "forwarded"),
+            Self.realTakeout("=?UTF-8?Q?Messages_archiv=C3=A9s,Ouvert,Cat=C3=A9gorie=C2=A0:_E-mails_?=\r\n"
+                             + #" =?UTF-8?Q?personnels,"Culture,_associations,_=C3=A9v=C3=A9nements"?="#, "french"),
+            Self.realTakeout("=?UTF-8?Q?Corbeille,Ouvert?=", "french trash"),
+            Self.realTakeout("", "no labels"),
+            Self.realTakeout(#"Inbox,"Clients/Acme"#, "unclosed quote"),
+        ].joined())
+        let (copies, summary) = try ExtractFixtures.scan(.mbox, d.url, include: [])
+        let folders = copies.map { c -> String in
+            let bytes = String(decoding: try! ExtractFixtures.bytes(d.url, c.locator), as: UTF8.self)
+            let subject = bytes.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") }!.dropFirst(9)
+            return "\(subject) → \(c.folder)"
+        }
+        #expect(folders == [
+            "promo → Clients, Acme", "forwarded → INBOX", "french → Culture, associations, événements",
+            "no labels → All Mail", "unclosed quote → INBOX", "unclosed quote → Clients/Acme",
+        ])
+        #expect(summary.leftOut == [.trash: 1])
+        #expect(copies.allSatisfy { $0.date == "2026-11-16T10:00:00Z" })
     }
 
     @Test func takeoutIsRecognizedByItsHeaderWhateverTheFileIsCalled() throws {

@@ -134,6 +134,52 @@ import Testing
                                        "d@customer.example"])
     }
 
+    /// JSON objects of an NDJSON file of a run directory.
+    static func lines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test func aFileCompactedBetweenExtractAndNormalizeGivesNoCopyAnotherMessagesContent() throws {
+        let dir = StoreTempDir()
+        try (Self.thunderbird("a") + Self.thunderbird("b") + Self.thunderbird("c") + Self.thunderbird("d"))
+            .write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let runner = try PipelineRunner.start(pipeline: try Self.pipeline(dir), runDirectory: URL(fileURLWithPath: dir.file("run")),
+                                              options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
+        _ = try runner.run(.extract)
+        // Thunderbird compacts the file while the run goes on: b was deleted, every later message moves up (c to
+        // where b was, d to where c was); the messages are the same length, so b's and c's places hold whole
+        // messages again, of other copies.
+        try (Self.thunderbird("a") + Self.thunderbird("c") + Self.thunderbird("d"))
+            .write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        _ = try runner.run(.normalize)
+
+        var extracted: [String: String] = [:]  // copy id → the subject it was extracted for
+        for c in try Self.lines(dir.file("run/extract/messages.ndjson")) {
+            let locator = try #require(c["locator"] as? [String: Any])
+            let offset = try #require(locator["offset"] as? Int)
+            let before = Self.thunderbird("a") + Self.thunderbird("b") + Self.thunderbird("c") + Self.thunderbird("d")
+            let at = String(decoding: Array(before.utf8)[offset...], as: UTF8.self)
+            extracted[try #require(c["copyId"] as? String)] = String(at.split(separator: "\n").first { $0.hasPrefix("Message-ID:") } ?? "")
+        }
+        #expect(extracted.count == 4)
+        let normalized = try Self.lines(dir.file("run/normalize/messages.ndjson"))
+        // a did not move; nothing else is normalized under an id that names another message.
+        #expect(normalized.map { $0["messageId"] as? String } == ["a@customer.example"])
+        for m in normalized {
+            let id = try #require(m["copyId"] as? String)
+            #expect(extracted[id] == "Message-ID: <\(m["messageId"] as? String ?? "?")>", "\(id)")
+        }
+        // b's and c's places hold other messages now, d's is past the end of the file: quarantined, rerun extract.
+        let quarantined = try Self.lines(dir.file("run/normalize/quarantine.ndjson"))
+        #expect(quarantined.count == 3)
+        #expect(quarantined.allSatisfy { ($0["reason"] as? String) == "unreadable" && (($0["detail"] as? String) ?? "").contains("rerun extract") })
+        #expect(quarantined.filter { (($0["detail"] as? String) ?? "").contains("another message is at this place") }.count == 2)
+    }
+
     @Test func offsetNamedRowsOfAnEarlierVersionGiveWayToTheNewIdsOnTheNextLoad() throws {
         let dir = StoreTempDir()
         let a = Self.thunderbird("a"), b = Self.thunderbird("b")

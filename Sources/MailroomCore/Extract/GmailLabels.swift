@@ -4,7 +4,9 @@
 /// (`"\\Sent"`). Takeout writes system labels in the account's language (`Posteingang` for Inbox in German).
 ///
 /// A message's folders are its labels except those that only describe it (`Opened`, `Unread`, `Important`,
-/// `Starred`, `Category …`): `Inbox` → `INBOX`, `Sent` → `Sent`, user labels as they are (nested with `/`).
+/// `Starred`, `Category …`, and the IMAP keywords a client set, which Gmail keeps as labels and Takeout writes as
+/// `IMAP_$Forwarded`, `IMAP_$NotJunk`, `IMAP_Junk`, `IMAP_$MailFlagBit0`): `Inbox` → `INBOX`, `Sent` → `Sent`,
+/// user labels as they are (nested with `/`).
 /// `Archived` (Takeout's mark for mail out of the Inbox) is a folder only when no other folder label is left;
 /// no folder at all → `All Mail`. Chat transcripts (`Chat`) stay in a folder `Chat`.
 public struct GmailLabels: Sendable, Equatable {
@@ -54,7 +56,7 @@ public struct GmailLabels: Sendable, Equatable {
         for l in labels {
             let c = Self.canonical(l)
             if c == "archived" { archived = true; continue }
-            if Self.notFolders.contains(c) || c.hasPrefix("category ") || c.hasPrefix("kategorie ") { continue }
+            if Self.notFolders.contains(c) || Self.notFolderPrefixes.contains(where: c.hasPrefix) { continue }
             let name = Self.folderNames[c] ?? l
             if !out.contains(name) { out.append(name) }
         }
@@ -72,17 +74,25 @@ public struct GmailLabels: Sendable, Equatable {
     /// Labels that only describe a message (state, importance, tabs): never folders.
     static let notFolders: Set<String> = ["opened", "unread", "important", "starred", "all mail", "allmail"]
 
+    /// Beginnings of labels that are never folders: Gmail's tabs (`Category Promotions`; German `Kategorie …`,
+    /// French `Catégorie : …` with a no-break space) and IMAP keywords (`IMAP_…`).
+    static let notFolderPrefixes = ["category ", "kategorie ", "catégorie", "imap_"]
+
     /// System labels' folder names.
     static let folderNames: [String: String] = ["inbox": "INBOX", "sent": "Sent", "spam": "Spam", "trash": "Trash",
                                                 "drafts": "Drafts", "chat": "Chat"]
 
-    /// System labels in other spellings: `Draft` (Takeout), `Junk`, `Sent Mail`, and German as Takeout writes
-    /// them for an account in German.
+    /// System labels in other spellings: `Draft` (Takeout), `Junk`, `Sent Mail`, and German and French as
+    /// Takeout writes them for an account in that language (French: `Boîte de réception`, `Non lus`, `Ouvert`,
+    /// `Messages archivés`, RFC 2047 encoded).
     static let localized: [String: String] = [
         "draft": "drafts", "junk": "spam", "sent mail": "sent", "bin": "trash",
         "posteingang": "inbox", "gesendet": "sent", "entwürfe": "drafts", "papierkorb": "trash",
         "wichtig": "important", "geöffnet": "opened", "ungelesen": "unread", "markiert": "starred",
         "archiviert": "archived",
+        "boîte de réception": "inbox", "messages envoyés": "sent", "brouillons": "drafts", "corbeille": "trash",
+        "non lus": "unread", "ouvert": "opened", "suivis": "starred", "messages archivés": "archived",
+        "archivés": "archived",
     ]
 
     /// The fields of one CSV line: separated by commas, trimmed; `"…"` quotes a field (`""` is a quote).

@@ -31,6 +31,14 @@ public enum LeftOutReason: String, Sendable, CaseIterable, Comparable {
         return nil
     }
 
+    /// The reason from Thunderbird's `X-Mozilla-Status` (its message flags in 4 hex digits): a message marked
+    /// expunged (0x0008) was deleted or moved to the Trash and stays in the mbox file until the folder is
+    /// compacted, as Maildir's `T` flag does.
+    public static func forMozillaStatus(_ raw: [UInt8]) -> LeftOutReason? {
+        guard let flags = UInt32(String(decoding: raw, as: UTF8.self), radix: 16) else { return nil }
+        return flags & 0x0008 != 0 ? .trash : nil
+    }
+
     /// The reason from an IMAP folder's SPECIAL-USE attributes (RFC 6154: `\Drafts`, `\Junk`, `\Trash`).
     public static func forSpecialUse(_ attributes: [String]) -> LeftOutReason? {
         for a in attributes {

@@ -17,6 +17,18 @@ public enum MboxCopyIdentity {
     ].map { Array($0.utf8) }
 
     static let gmailLabels = Array("x-gmail-labels".utf8)
+    static let mozillaStatus = Array("x-mozilla-status".utf8)
+
+    /// Where fields the mbox source reads besides the identity start in the header section: the offset of the
+    /// first line of their first occurrence, nil when absent (found while hashing: no second scan for them).
+    public struct Fields: Sendable, Equatable {
+        /// `X-Gmail-Labels` (a Google Takeout message).
+        public var gmailLabels: Int?
+        /// `X-Mozilla-Status` (Thunderbird).
+        public var mozillaStatus: Int?
+
+        public init() {}
+    }
 
     /// Lengths of the names in `volatile` and of `x-gmail-labels`: other names are never looked up.
     @inline(__always) static func mayMatter(_ first: UInt8, length: Int) -> Bool {
@@ -30,14 +42,14 @@ public enum MboxCopyIdentity {
 
     /// The identity of a message (the first 64 bits of the hash): `header` = its header section (as the
     /// extractor read it, possibly cut at a cap), `bodyLength` = its bytes after the header section.
-    /// `hasGmailLabels` is set when the section has an `X-Gmail-Labels` field (a Google Takeout message).
+    /// `fields` tells where the section's `X-Gmail-Labels` and `X-Mozilla-Status` fields are.
     public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int) -> UInt64 {
-        var ignored = false
-        return digest(header: header, bodyLength: bodyLength, hasGmailLabels: &ignored)
+        var ignored = Fields()
+        return digest(header: header, bodyLength: bodyLength, fields: &ignored)
     }
 
-    public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int, hasGmailLabels: inout Bool) -> UInt64 {
-        hasGmailLabels = false
+    public static func digest(header: UnsafeRawBufferPointer, bodyLength: Int, fields: inout Fields) -> UInt64 {
+        fields = Fields()
         var hasher = SHA256()
         let end = header.count
         var i = 0
@@ -58,7 +70,11 @@ public enum MboxCopyIdentity {
                             n.count == length && ByteLines.hasPrefix(header, at: i, end: nameEnd, n, caseless: true)
                         }
                         drop = volatile.contains(where: named)
-                        if !drop, named(gmailLabels) { hasGmailLabels = true }
+                        if drop {
+                            if fields.mozillaStatus == nil, named(mozillaStatus) { fields.mozillaStatus = i }
+                        } else if fields.gmailLabels == nil, named(gmailLabels) {
+                            fields.gmailLabels = i
+                        }
                     }
                 }
                 if drop && !skipping {
@@ -76,23 +92,30 @@ public enum MboxCopyIdentity {
         var tail: [UInt8] = [0x00]
         tail.append(contentsOf: String(bodyLength).utf8)
         hasher.update(data: tail)
-        return hasher.finalize().withUnsafeBytes { raw in
-            var v: UInt64 = 0
-            for k in 0..<8 { v = v << 8 | UInt64(raw[k]) }
-            return v
+        return hasher.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The identity an mbox copy id names (its last part: 16 hex digits, then `.N` for a repeat); nil for an id
+    /// of another shape (a byte offset, as earlier versions named mbox copies).
+    public static func digest(copyId: String) -> UInt64? {
+        guard let slash = copyId.lastIndex(of: "/") else { return nil }
+        var key = copyId[copyId.index(after: slash)...]
+        if let dot = key.firstIndex(of: ".") { key = key[..<dot] }
+        guard key.utf8.count == 16 else { return nil }
+        var v: UInt64 = 0
+        for c in key.utf8 {
+            switch c {
+            case 0x30...0x39: v = v << 4 | UInt64(c - 0x30)
+            case 0x61...0x66: v = v << 4 | UInt64(c - 0x61 + 10)
+            default: return nil
+            }
         }
+        return v
     }
 
     /// The copy-id part of an identity: 16 hex digits, then `.N` for the Nth exact repeat in one file (N ≥ 2).
     public static func key(_ digest: UInt64, occurrence: Int) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0x30, count: 16)
-        var v = digest
-        for k in stride(from: 15, through: 0, by: -1) {
-            out[k] = hex[Int(v & 0xF)]
-            v >>= 4
-        }
-        let s = String(decoding: out, as: UTF8.self)
+        let s = ContentHash.hex(withUnsafeBytes(of: digest.bigEndian, Array.init))
         return occurrence <= 1 ? s : s + "." + String(occurrence)
     }
 }

@@ -10,7 +10,7 @@ struct FoundCopy {
     /// a file), used when the message has no readable Date header.
     var fallbackEpoch: Int64?
     /// Set by the source when it knows the copy is not correspondence by other means than its folder and
-    /// flags (a Gmail Takeout Spam, Trash or Drafts label).
+    /// flags (a Gmail Takeout Spam, Trash or Drafts label, Thunderbird's expunged mark).
     var leftOut: LeftOutReason?
 }
 

@@ -11,6 +11,9 @@ import MailroomCore
 /// A copy's id is `<mailbox>/<folder>/<identity>` (`MboxCopyIdentity`: a hash of the message, not its offset,
 /// so it names the same message after a client compacts the file); the offset is in the locator.
 ///
+/// Thunderbird: a message whose `X-Mozilla-Status` marks it expunged (deleted or moved to the Trash, waiting
+/// for the folder to be compacted) is left out as trash.
+///
 /// Gmail Takeout: a message with an `X-Gmail-Labels` header (whatever the file's name) is one copy per label
 /// that is a folder (`GmailLabels.folders`: `INBOX`, `Sent`, user labels), or, under Spam, Trash or Drafts, one
 /// copy in that folder, left out for that reason (unless `includeFolders` names it). The same message again in
@@ -63,9 +66,9 @@ enum MboxSource {
             while let m = try splitter.next() {
                 try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
                 try header.withUnsafeBytes { h in
-                    var takeout = false
+                    var fields = MboxCopyIdentity.Fields()
                     let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength,
-                                                         hasGmailLabels: &takeout)
+                                                         fields: &fields)
                     let n = (occurrences[digest] ?? 0) + 1
                     occurrences[digest] = n
                     let key = MboxCopyIdentity.key(digest, occurrence: n)
@@ -73,7 +76,13 @@ enum MboxSource {
                         copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
                         locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
                         fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
-                    guard takeout, let raw = HeaderScan.firstField("X-Gmail-Labels", in: h) else {
+                    if let at = fields.mozillaStatus,
+                       let raw = HeaderScan.firstField("X-Mozilla-Status", in: UnsafeRawBufferPointer(rebasing: h[at...])) {
+                        copy.leftOut = LeftOutReason.forMozillaStatus(raw)
+                    }
+                    guard let at = fields.gmailLabels,
+                          let raw = HeaderScan.firstField("X-Gmail-Labels", in: UnsafeRawBufferPointer(rebasing: h[at...]))
+                    else {
                         return try found(copy, h)
                     }
                     // Gmail Takeout: the labels are the folders; a message under Spam, Trash or Drafts is one

@@ -61,14 +61,19 @@ extension PipelineRunner {
                     worker.readers[copy.mailbox] = reader
                 }
                 let outcome: NormalizeOutcome
+                // An mbox copy's id names its message: bytes at its place that are another message (the file was
+                // compacted since extract) are refused, not loaded under this copy's id.
+                let identity = copy.source == .mbox ? MboxCopyIdentity.digest(copyId: copy.copyId) : nil
                 do {
                     if copy.locator.length > s.limits.maxMessageBytes {
                         // Over the limit from its locator alone: only its header section is read.
-                        outcome = .quarantined(try reader.withHeaderSection(copy.locator) {
+                        outcome = .quarantined(try reader.withHeaderSection(copy.locator, identity: identity) {
                             Normalizer.tooLarge(copy: copy, size: copy.locator.length, header: $0, settings: s)
                         })
                     } else {
-                        outcome = try reader.withBytes(copy.locator) { Normalizer.normalize(copy: copy, bytes: $0, settings: s) }
+                        outcome = try reader.withBytes(copy.locator, identity: identity) {
+                            Normalizer.normalize(copy: copy, bytes: $0, settings: s)
+                        }
                     }
                 } catch let e as MailroomError where e.status == .input {
                     // The copy's bytes are gone or cut short: quarantine it, keep going.

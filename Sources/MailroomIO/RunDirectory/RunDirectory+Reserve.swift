@@ -19,12 +19,11 @@ extension RunDirectory {
         let base = WallClock.runName() + suffix
         for k in 1...1000 {
             let url = parent.appendingPathComponent(k == 1 ? base : "\(base)-\(k)")
-            if mkdir(url.path, PrivateFiles.directoryMode) == 0 {
-                _ = chmod(url.path, PrivateFiles.directoryMode)  // private whatever the umask (see PrivateFiles)
+            let err = PrivateFiles.makeDirectory(url.path)
+            if err == 0 {
                 Reserved.shared.insert(url.standardizedFileURL.path)
                 return url
             }
-            let err = errno
             guard err == EEXIST else {
                 throw MailroomError(.localIO, "cannot create the run directory: \(String(cString: strerror(err)))",
                                     location: url.path)

@@ -50,8 +50,8 @@ public struct RunDirectory: Sendable {
         return dir
     }
 
-    /// Opens an existing run directory (it must hold a manifest). Opened to write stages into, so a run
-    /// directory an older version left readable by others is tightened first (see `PrivateFiles`).
+    /// Opens an existing run directory (it must hold a manifest). Opened to write stages into, so what an
+    /// older version left readable by others is tightened first (see `PrivateFiles`, `tightenOwnFiles`).
     public static func open(_ url: URL) throws -> RunDirectory {
         let dir = RunDirectory(url: url)
         var isDir: ObjCBool = false
@@ -61,8 +61,23 @@ public struct RunDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: dir.manifestURL.path) else {
             throw MailroomError(.input, "not a run directory: manifest.json is missing", location: url.path)
         }
-        PrivateFiles.tightenTree(dir.url.path)
+        dir.tightenOwnFiles()
         return dir
+    }
+
+    /// What Mailroom writes at the top of a run directory besides its stage folders.
+    static let ownFiles = [manifestName, "report.json", ".lock"]
+
+    /// Sets what Mailroom wrote here to owner-only: the stage folders with everything below them, its files at
+    /// the top, and the directory itself when it holds nothing else. A folder given as `--run-dir` that also
+    /// holds the user's own things (`--run-dir .`) keeps its mode, and so do those things, as `create` does.
+    private func tightenOwnFiles() {
+        for stage in Stage.allCases { PrivateFiles.tightenTree(fileURL(stage.rawValue).path) }
+        for name in Self.ownFiles { PrivateFiles.tighten(path: fileURL(name).path) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        if names.allSatisfy({ Stage(rawValue: $0) != nil || Self.ownFiles.contains($0) }) {
+            PrivateFiles.tighten(path: url.path)
+        }
     }
 
     public var manifestURL: URL { url.appendingPathComponent(Self.manifestName) }
@@ -98,29 +113,9 @@ public struct RunDirectory: Sendable {
         try writeAtomically(bytes, to: Self.manifestName)
     }
 
-    /// Writes a whole small file atomically.
+    /// Writes a whole small file atomically and privately (`PrivateFiles.writeAtomically`).
     public func writeAtomically(_ bytes: [UInt8], to relative: String) throws {
-        let target = fileURL(relative)
-        let temp = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
-        let fd = PrivateFiles.open(temp.path, O_WRONLY | O_CREAT | O_TRUNC)
-        if fd < 0 { throw IOFailure.from(errno: errno, path: temp.path, doing: "create") }
-        var ok = true
-        var err: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; ok = false; err = errno; return }
-                off += n
-            }
-        }
-        if ok && fsync(fd) != 0 { ok = false; err = errno }
-        close(fd)
-        if ok && rename(temp.path, target.path) != 0 { ok = false; err = errno }
-        if !ok {
-            unlink(temp.path)
-            throw IOFailure.from(errno: err, path: display(relative), doing: "write")
-        }
+        try PrivateFiles.writeAtomically(bytes, to: fileURL(relative).path, shown: display(relative))
     }
 
     public func writer(_ relative: String, schema: String) throws -> NDJSONWriter {

@@ -7,7 +7,8 @@ import GRDB
 /// never equal old ones); an old row whose message the mbox no longer holds stays, as any copy row does.
 /// An old tail is at most 15 digits (a new one is 16 hex digits, which may all be digits).
 /// Maildir (unique names), .eml (paths) and IMAP (`<uidvalidity>-<uid>`) ids never have a tail of digits
-/// alone, and no migration is needed: the rows are only removed once a load has confirmed the new ones.
+/// alone, and no migration is needed: the rows are only removed once a load has confirmed the new ones. It runs
+/// after a load that brought mbox copies into a store that held copies before (it scans every copy row).
 extension StoreLoader {
     static func removeSupersededOffsetCopies(_ db: Database) throws {
         try db.execute(sql: """

@@ -46,10 +46,13 @@ public struct StoreLoader {
     }
 
     private func loadLocked(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
-        // Only a store that held copies before can hold copy rows under earlier mbox ids.
+        // Only a store that held copies before can hold copy rows under earlier mbox ids, and only a load that
+        // brings mbox copies (ids of `MboxCopyIdentity`) can supersede them: other loads (an IMAP sync) skip
+        // the scan of every copy row that removing them takes.
         let hadCopies = try store.read("read the store") { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM message_copies)") ?? false
         }
+        var supersedes = false
         let resume = try begin(run)
         try fault.hit("load.start")
         var s = LoadSummary(runId: run.runId)
@@ -72,6 +75,9 @@ public struct StoreLoader {
         }) { db in { t in try state.applyThread(db, t) } }
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
+            if hadCopies && !supersedes {
+                supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
+            }
             state.observe(m)
         }, writer: state.messageWriter)
         state.threadOf = ThreadOfKey()  // only messages need it: freed before the links and the index build
@@ -80,7 +86,7 @@ public struct StoreLoader {
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, writer: state.linkWriter)
 
-        s = try finish(run, s, legacyCopies: hadCopies)
+        s = try finish(run, s, legacyCopies: supersedes)
         try fault.hit("load.finish.afterCommit")
         return s
     }
