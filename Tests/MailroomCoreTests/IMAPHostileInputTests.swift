@@ -171,3 +171,16 @@ struct IMAPHostileInputTests {
         #expect(TerminalText.clean("x\u{1B}[31m\ny") == "x\\x1B[31m y")
     }
 }
+
+extension IMAPHostileInputTests {
+    /// `[::1]` is an IPv6 address written as in a URL: the reason says to drop the brackets.
+    @Test func aBracketedIPv6AddressIsRefusedSayingToDropTheBrackets() {
+        for (host, bare) in [("[::1]", "::1"), ("[2001:db8::7]", "2001:db8::7")] {
+            guard case .failure(let p) = IMAPHost.check(host) else { Issue.record("\(host) accepted"); continue }
+            #expect(p.reason == "an IPv6 address is written without brackets: host: \"\(bare)\"")
+        }
+        // Brackets around anything else are still just characters no host name has.
+        guard case .failure(let p) = IMAPHost.check("[mail.example.com]") else { Issue.record("accepted"); return }
+        #expect(p.reason.contains("'['"), "\(p.reason)")
+    }
+}

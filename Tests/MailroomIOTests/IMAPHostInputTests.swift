@@ -86,4 +86,17 @@ struct IMAPHostInputTests {
         #expect(e.status == .tls)
         #expect(e.message.contains("in clear to 2001:db8::7:143, which resolves to 2001:db8::7 (not loopback)"), "\(e.message)")
     }
+
+    /// `host: "[::1]"` (an address written as in a URL) is refused at once (exit 2, with its line), saying to
+    /// drop the brackets, rather than that '[' is no letter of a host name.
+    @Test func aBracketedIPv6HostIsRefusedSayingToDropTheBrackets() throws {
+        let dir = StoreTempDir()
+        let p = dir.file("p.yml")
+        try Self.pipeline(host: "\"[::1]\"").write(toFile: p, atomically: true, encoding: .utf8)
+        let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default"], env: ["MR_HOST_PW": "pw"])
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("p.yml:5"), "\(r.stderr)")
+        #expect(r.stderr.contains("an IPv6 address is written without brackets: host: \"::1\""), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
 }
