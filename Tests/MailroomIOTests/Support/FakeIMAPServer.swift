@@ -44,6 +44,8 @@ final class FakeIMAPServer: @unchecked Sendable {
     /// out of a `UID FETCH` answer; the answer then completes as `omission` says.
     var leaveOut: (Int, UInt64, Bool) -> Bool = { _, _, _ in false }
     var omission = Omission.ok
+    /// The bytes sent on connecting instead of `* OK fake IMAP ready` CRLF (a broken or hostile greeting).
+    var greeting: [UInt8]?
     /// UIDs expunged by another client: no longer searched or fetched.
     var expunged: Set<UInt64> = []
     private(set) var commands: [String] = []
@@ -126,7 +128,7 @@ final class FakeIMAPServer: @unchecked Sendable {
                 pending += buf[0..<n]
             }
         }
-        send("* OK fake IMAP ready\r\n")
+        send(greeting ?? Array("* OK fake IMAP ready\r\n".utf8))
         var selected: Folder?
         while let line = readLine() {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
