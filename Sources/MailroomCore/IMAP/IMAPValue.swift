@@ -136,14 +136,11 @@ public struct IMAPTokenizer {
 
     private mutating func literal() throws -> [UInt8] {
         position += 1
-        var n = 0
-        var digits = 0
-        while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
-            digits += 1
-            if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
-            n = n * 10 + Int(bytes[position] - 48)  // at most 12 digits: no overflow (`{99999999999999999999}` trapped)
-            position += 1
-        }
+        let digitsStart = position
+        while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 { position += 1 }
+        // At most 12 digits: no overflow (`{99999999999999999999}` trapped). `{}` reads as 0 and fails below
+        // unless `}` CRLF follows.
+        let n = try IMAPLimits.literalLength(bytes[digitsStart..<position])
         // No literal is longer than the response holding it.
         if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }
