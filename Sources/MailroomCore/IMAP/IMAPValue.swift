@@ -8,10 +8,6 @@ public enum IMAPValue: Sendable, Equatable {
 
     public var atom: String? { if case .atom(let a) = self { return a }; return nil }
 
-    /// A number atom (at most 2^63 - 1; larger or malformed numbers are nil: use `number64` where a too large
-    /// number must be refused).
-    public var number: UInt64? { atom.flatMap { try? IMAPValue.number64($0, what: "number") }.map { UInt64($0) } }
-
     /// A number atom as `Int`: nil when the value is not a number (NIL, a word, a list); a protocol error naming
     /// `what` when it has more than 63 bits (RFC 9051 `number64`), so no server number can trap a conversion.
     public func number64(_ what: String) throws -> Int? {
