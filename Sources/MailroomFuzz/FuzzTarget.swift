@@ -31,7 +31,8 @@ enum FuzzTarget: String, CaseIterable {
         let text = String(decoding: data, as: UTF8.self)
         if let epoch = MailDate.parse(text), (-62_135_596_800...253_402_300_799).contains(epoch) {
             let iso = MailDate.iso(epoch)
-            check(MailDate.parseISO(iso) == epoch, "date: \(epoch) is written \(iso), which reads back differently")
+            ParserProbe.check(MailDate.parseISO(iso) == epoch,
+                              "date: \(epoch) is written \(iso), which reads back differently")
         }
         _ = IMAPDate.parseInternalDate(text)
     }
@@ -43,9 +44,9 @@ enum FuzzTarget: String, CaseIterable {
         w.value(value)
         do {
             let again = try JSONParser.parse(w.bytes)
-            check(sameJSON(again, value), "json: a parsed value reads back differently after writing")
+            ParserProbe.check(sameJSON(again, value), "json: a parsed value reads back differently after writing")
         } catch {
-            check(false, "json: a parsed value does not parse after writing: \(error)")
+            ParserProbe.check(false, "json: a parsed value does not parse after writing: \(error)")
         }
         _ = try? JSONParser.parse(buffer: data.bindMemory(to: UInt8.self), keeping: ["copyId", "locator", "date"])
     }
@@ -67,7 +68,7 @@ enum FuzzTarget: String, CaseIterable {
     /// The mbox splitter over the input written to a file.
     static func mbox(_ data: UnsafeRawBufferPointer) {
         let path = InputFile.write(data)
-        do { try MboxProbe.split(path: path, size: data.count) } catch { check(false, "mbox: \(error)") }
+        do { try MboxProbe.split(path: path, size: data.count) } catch { ParserProbe.check(false, "mbox: \(error)") }
     }
 
     /// NDJSON files read with a tiny and a usual buffer: the same lines and hash, each line parsed as JSON.
@@ -82,13 +83,11 @@ enum FuzzTarget: String, CaseIterable {
             return (lines, r.sha256)
         }
         let small = read(3), usual = read(1 << 16)
-        check((small == nil) == (usual == nil), "ndjson: buffer sizes 3 and 65536 disagree on whether the file reads")
+        ParserProbe.check((small == nil) == (usual == nil),
+                          "ndjson: buffer sizes 3 and 65536 disagree on whether the file reads")
         if let small, let usual {
-            check(small.lines == usual.lines && small.sha == usual.sha, "ndjson: buffer sizes 3 and 65536 read differently")
+            ParserProbe.check(small.lines == usual.lines && small.sha == usual.sha,
+                              "ndjson: buffer sizes 3 and 65536 read differently")
         }
-    }
-
-    static func check(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
-        if !ok() { preconditionFailure("fuzz invariant broken: \(what())") }
     }
 }

@@ -11,11 +11,11 @@ enum IMAPProbe {
         let whole = frame(bytes, chunks: [bytes.count])
         let sizes = (0..<8).map { 1 + Int(bytes.isEmpty ? 0 : bytes[$0 % bytes.count] % 13) }
         let chunked = frame(bytes, chunks: sizes)
-        FuzzTarget.check(whole.responses == chunked.responses && whole.failed == chunked.failed,
-                         "imap-framer: \(whole.responses.count) responses whole, \(chunked.responses.count) in chunks")
+        ParserProbe.check(whole.responses == chunked.responses && whole.failed == chunked.failed,
+                          "imap-framer: \(whole.responses.count) responses whole, \(chunked.responses.count) in chunks")
         let joined = whole.responses.flatMap { $0 }
-        FuzzTarget.check(joined.count <= bytes.count && joined[...] == bytes[..<joined.count],
-                         "imap-framer: responses are not the input's prefix")
+        ParserProbe.check(joined.count <= bytes.count && joined[...] == bytes[..<joined.count],
+                          "imap-framer: responses are not the input's prefix")
     }
 
     /// Responses framed from the input, each parsed; FETCH and LIST data also go through their readers.

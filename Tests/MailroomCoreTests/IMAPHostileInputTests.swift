@@ -171,3 +171,40 @@ struct IMAPHostileInputTests {
         #expect(TerminalText.clean("x\u{1B}[31m\ny") == "x\\x1B[31m y")
     }
 }
+
+extension IMAPHostileInputTests {
+    /// `[::1]` is an IPv6 address written as in a URL: the reason says to drop the brackets.
+    @Test func aBracketedIPv6AddressIsRefusedSayingToDropTheBrackets() {
+        for (host, bare) in [("[::1]", "::1"), ("[2001:db8::7]", "2001:db8::7")] {
+            guard case .failure(let p) = IMAPHost.check(host) else { Issue.record("\(host) accepted"); continue }
+            #expect(p.reason == "an IPv6 address is written without brackets: host: \"\(bare)\"")
+        }
+        // Brackets around anything else are still just characters no host name has.
+        guard case .failure(let p) = IMAPHost.check("[mail.example.com]") else { Issue.record("accepted"); return }
+        #expect(p.reason.contains("'['"), "\(p.reason)")
+    }
+}
+
+extension IMAPHostileInputTests {
+    /// The framer and the tokenizer read a literal's length with one reader (`IMAPLimits.literalLength`): 12
+    /// digits are read by both, 13 are refused by both with the same words.
+    @Test func theFramerAndTheTokenizerReadLiteralLengthsAlike() throws {
+        let twelve = "* 1 FETCH (BODY[] {000000000005}\r\nhello)\r\n"
+        #expect(try Self.framed(twelve) == Array(twelve.utf8))
+        #expect(throws: Never.self) { try IMAPResponse.parse(Array(twelve.utf8)) }
+        let thirteen = "* 1 FETCH (BODY[] {0000000000005}\r\nhello)\r\n"
+        let framing = try #require(throws: IMAPProtocolError.self) { try Self.framed(thirteen) }
+        let parsing = try #require(throws: IMAPProtocolError.self) { try IMAPResponse.parse(Array(thirteen.utf8)) }
+        #expect(framing.message == "a literal's length has more than 12 digits")
+        #expect(parsing == framing)
+    }
+
+    /// Digits and `}` at a line's end without a `{` are no literal: the line is framed as it is (the framer
+    /// refused it once the digits passed 12, before looking for the `{`).
+    @Test func digitsAndABraceWithoutAnOpeningBraceAreNoLiteral() throws {
+        let line = "* OK [ALERT] quota 12345678901234567890}\r\n"
+        #expect(try Self.framed(line) == Array(line.utf8))
+        #expect(try IMAPResponse.parse(Array(line.utf8)) == .status(.ok, code: IMAPResponseCode(name: "ALERT"),
+                                                                   text: "quota 12345678901234567890}"))
+    }
+}

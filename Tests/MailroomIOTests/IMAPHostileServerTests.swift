@@ -120,3 +120,29 @@ struct IMAPHostileServerTests {
         """
     }
 }
+
+extension IMAPHostileServerTests {
+    /// `mailbox test` against a server whose greeting is 17 MiB without CRLF (past the 16 MiB line cap), then
+    /// silence: libcurl reads the greeting (Mailroom's framer never sees it), so what must hold is that the
+    /// probe ends within its timeout, at a connection step, with one clear error and no secret.
+    @Test func mailboxTestEndsOnAGreetingWithoutCRLFPastTheLineCap() throws {
+        let s = try IMAPFaultTests.server()
+        defer { s.close() }
+        s.greeting = Array("* OK ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 17 << 20)
+        let dir = StoreTempDir()
+        let p = dir.file("p.yml")
+        try Self.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default", "--timeout", "2"],
+                                                   env: ["MR_HOSTILE_PW": "hostile-pw-5"])
+        // libcurl gives up on the greeting (7.88: past 300 KiB of response headers): a network error (exit 16).
+        #expect(r.status == 16, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("✓ TCP port: connected to 127.0.0.1 port \(s.port)\n  ✗ "), "\(r.stdout)")
+        #expect(r.stdout.contains("(exit 16, network)"), "\(r.stdout)")
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("mailroom: error: 127.0.0.1:\(s.port): ") }
+        #expect(errors.count == 1, "\(r.stderr)")
+        // Nothing of the greeting is echoed, and no login was sent.
+        #expect(r.stdout.utf8.count + r.stderr.utf8.count < 4096)
+        #expect(!s.log.contains("LOGIN"))
+        #expect(!(r.stdout + r.stderr).contains("hostile-pw-5"))
+    }
+}

@@ -93,4 +93,44 @@ struct IMAPSecretTests {
         #expect(e.message.contains("belongs to user id 65534"))
         #expect(!e.description.contains("app-password-4"))
     }
+
+    /// A FIFO (nobody writing), /dev/zero and a folder: refused as not a regular file, without blocking on the
+    /// open of the FIFO or reading anything.
+    @Test func aSecretPathThatIsNoRegularFileIsRefusedWithoutBlockingOrReading() throws {
+        let d = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        #expect(mkfifo(d + "/fifo", 0o600) == 0)
+        for path in [d + "/fifo", "/dev/zero", d] {
+            let e = try #require(throws: MailroomError.self) { _ = try IMAPSecret.load(.file(path), baseDirectory: "/", mailbox: "work") }
+            #expect(e.status == .auth)
+            #expect(e.message == "the secret of mailbox work must be a regular file", "\(path): \(e.message)")
+            #expect(e.location == path)
+        }
+    }
+
+    /// /proc/self/pagemap is a regular file of the user's own, mode 400, whose size says 0 and which reads
+    /// gigabytes: at most 64 KiB and one byte are read, then it is refused (it was read to its end).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/pagemap"), "needs Linux's /proc"))
+    func aSecretFileThatReadsPastItsSizeIsRefusedAfter64KiB() throws {
+        let e = try #require(throws: MailroomError.self) {
+            _ = try IMAPSecret.load(.file("/proc/self/pagemap"), baseDirectory: "/", mailbox: "work")
+        }
+        #expect(e.status == .auth)
+        #expect(e.message.contains("larger than 64 KiB"), "\(e.message)")
+    }
+
+    /// A secret file of exactly 64 KiB is read; one byte more is refused.
+    @Test func aSecretFileOf64KiBIsReadAndOneByteMoreIsRefused() throws {
+        let d = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let token = String(repeating: "t", count: 64 << 10)
+        try token.write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        chmod(d + "/pw", 0o600)
+        #expect(try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") == token)
+        try (token + "t").write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        chmod(d + "/pw", 0o600)
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") }
+        #expect(e.message.contains("larger than 64 KiB"))
+        #expect(!e.description.contains("ttttt"))
+    }
 }

@@ -53,4 +53,28 @@ struct IMAPTerminalOutputTests {
         r = try MailboxDovecotCLITests.CLI.run(["mailbox", "list", p], env: [:])
         #expect(!Self.hasControls(r.stdout + r.stderr))
     }
+
+    /// A folder name with a bare LF (a literal may carry one) adds no line to `mailbox test`: a Sent folder named
+    /// "Sent\n  ✓ forged line" printed a ✓ line the server wrote, under "folder listing" and "Sent folder".
+    @Test func mailboxTestKeepsAFolderNameWithALineBreakOnItsStepsLine() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.fault = { _, verb in
+            verb == "LIST" ? .reply { tag in
+                Array("* LIST (\\Sent) \"/\" {22}\r\nSent\n  ✓ forged line\r\n* LIST () \"/\" INBOX\r\n\(tag) OK listed\r\n".utf8)
+            } : nil
+        }
+        let dir = StoreTempDir()
+        let p = dir.file("p.yml")
+        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default"], env: ["MR_HOSTILE_PW": "pw"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(!lines.contains { $0.contains("✓ forged line") && !$0.contains("Sent\\x0A") }, "\(r.stdout)")
+        #expect(r.stdout.contains("✓ folder listing: 2 folders; reading INBOX, Sent\\x0A  ✓ forged line\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("✓ Sent folder: Sent\\x0A  ✓ forged line (\\Sent)\n"), "\(r.stdout)")
+        // The heading, seven steps and the verdict.
+        #expect(lines.count == 10 && lines.last == "", "\(r.stdout)")
+        #expect(!Self.hasControls(r.stdout + r.stderr))
+    }
 }

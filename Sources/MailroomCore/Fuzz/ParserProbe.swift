@@ -50,7 +50,9 @@ package enum ParserProbe {
         }
     }
 
-    static func check(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
+    /// Stops the process naming `what` when `ok` is false: every fuzz target's invariant check (libFuzzer keeps
+    /// the input).
+    package static func check(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
         if !ok() { preconditionFailure("fuzz invariant broken: \(what())") }
     }
 }

@@ -87,19 +87,10 @@ public struct IMAPFramer: Sendable {
         guard j >= start, buffer[j] == UInt8(ascii: "}") else { return nil }
         j -= 1
         if j >= start && buffer[j] == UInt8(ascii: "+") { j -= 1 }
-        var value = 0
-        var digits = 0
-        var multiplier = 1
-        while j >= start, buffer[j] >= 48, buffer[j] <= 57 {
-            digits += 1
-            if digits > 12 {
-                throw IMAPProtocolError("a literal's length has more than 12 digits (the message size limit is \(IMAPLimits.size(limits.maxLiteralBytes)))")
-            }
-            value += Int(buffer[j] - 48) * multiplier
-            multiplier *= 10
-            j -= 1
-        }
-        guard digits > 0, j >= start, buffer[j] == UInt8(ascii: "{") else { return nil }
+        let end = j + 1
+        while j >= start, buffer[j] >= 48, buffer[j] <= 57 { j -= 1 }
+        guard end - j > 1, j >= start, buffer[j] == UInt8(ascii: "{") else { return nil }
+        let value = try IMAPLimits.literalLength(buffer[(j + 1)..<end])
         if value > limits.maxLiteralBytes {
             throw IMAPProtocolError("a literal of \(value) bytes is larger than the message size limit of \(IMAPLimits.size(limits.maxLiteralBytes))")
         }

@@ -11,6 +11,10 @@ public enum IMAPHost {
     /// The host's kind, or why it is not a host (a sentence naming the problem).
     public static func check(_ host: String) -> Result<Kind, HostProblem> {
         if let a = ipv4(host) ?? ipv6(host) { return .success(.address(a)) }
+        // `[::1]` is how a URL writes an IPv6 address; the pipeline's `host` is the address itself.
+        if host.hasPrefix("["), host.hasSuffix("]"), host.utf8.count > 2, ipv6(String(host.dropFirst().dropLast())) != nil {
+            return .failure(HostProblem(reason: "an IPv6 address is written without brackets: host: \"\(host.dropFirst().dropLast())\""))
+        }
         if let why = nameProblem(host) { return .failure(HostProblem(reason: why)) }
         return .success(.name)
     }

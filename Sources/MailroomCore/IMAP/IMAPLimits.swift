@@ -22,6 +22,18 @@ public struct IMAPLimits: Sendable, Equatable {
     public static let maxNumber: UInt64 = UInt64(Int64.max)
     /// Largest year of an INTERNALDATE (RFC 9051 `date-year` is 4 digits).
     public static let maxYear = 9999
+    /// Most digits a literal's length may have (up to 999 GB, far past any cap), so reading it cannot overflow.
+    static let maxLiteralDigits = 12
+
+    /// The length a literal announces, from the digits between its `{` and `}` (ASCII digits; none reads as 0):
+    /// the one reader of literal lengths, for the framer and the tokenizer. More than `maxLiteralDigits` digits
+    /// are a protocol error.
+    static func literalLength(_ digits: some Collection<UInt8>) throws -> Int {
+        guard digits.count <= maxLiteralDigits else {
+            throw IMAPProtocolError("a literal's length has more than \(maxLiteralDigits) digits")
+        }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
 
     /// `64 MiB` / `512 KiB` / `100 bytes`, for messages.
     public static func size(_ n: Int) -> String {

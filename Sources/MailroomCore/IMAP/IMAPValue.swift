@@ -8,10 +8,6 @@ public enum IMAPValue: Sendable, Equatable {
 
     public var atom: String? { if case .atom(let a) = self { return a }; return nil }
 
-    /// A number atom (at most 2^63 - 1; larger or malformed numbers are nil: use `number64` where a too large
-    /// number must be refused).
-    public var number: UInt64? { atom.flatMap { try? IMAPValue.number64($0, what: "number") }.map { UInt64($0) } }
-
     /// A number atom as `Int`: nil when the value is not a number (NIL, a word, a list); a protocol error naming
     /// `what` when it has more than 63 bits (RFC 9051 `number64`), so no server number can trap a conversion.
     public func number64(_ what: String) throws -> Int? {
@@ -136,14 +132,11 @@ public struct IMAPTokenizer {
 
     private mutating func literal() throws -> [UInt8] {
         position += 1
-        var n = 0
-        var digits = 0
-        while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 {
-            digits += 1
-            if digits > 12 { throw IMAPProtocolError("a literal's length has more than 12 digits") }
-            n = n * 10 + Int(bytes[position] - 48)  // at most 12 digits: no overflow (`{99999999999999999999}` trapped)
-            position += 1
-        }
+        let digitsStart = position
+        while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 { position += 1 }
+        // At most 12 digits: no overflow (`{99999999999999999999}` trapped). `{}` reads as 0 and fails below
+        // unless `}` CRLF follows.
+        let n = try IMAPLimits.literalLength(bytes[digitsStart..<position])
         // No literal is longer than the response holding it.
         if n > bytes.count { throw IMAPProtocolError("literal of more bytes than the response holds") }
         if position < bytes.count && bytes[position] == UInt8(ascii: "+") { position += 1 }

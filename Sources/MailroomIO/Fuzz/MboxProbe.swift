@@ -1,3 +1,5 @@
+import MailroomCore
+
 /// Entry point for the fuzz harness (`Sources/MailroomFuzz`): runs the mbox splitter over a file and checks what
 /// must hold for every input. A broken invariant stops the process with `preconditionFailure`, which libFuzzer
 /// reports as a crash with its input. `package` access: never part of the public API.
@@ -9,13 +11,16 @@ package enum MboxProbe {
     package static func split(path: String, size: Int) throws -> Int {
         let small = try messages(path: path, chunkSize: 7)
         let usual = try messages(path: path, chunkSize: 4096)
-        check(small == usual, "mbox: chunk sizes 7 and 4096 split differently: \(small.count) vs \(usual.count) messages")
+        ParserProbe.check(small == usual,
+                          "mbox: chunk sizes 7 and 4096 split differently: \(small.count) vs \(usual.count) messages")
         var previousEnd = 0
         for m in usual {
-            check(m.fromLineOffset >= previousEnd && m.start >= m.fromLineOffset,
-                  "mbox: message at \(m.start) (From_ line at \(m.fromLineOffset)) overlaps the previous one")
-            check(m.length >= 0 && m.start + m.length <= size, "mbox: message \(m.start)+\(m.length) past \(size) bytes")
-            check(m.headerLength >= 0 && m.headerLength <= m.length, "mbox: header \(m.headerLength) of \(m.length)")
+            ParserProbe.check(m.fromLineOffset >= previousEnd && m.start >= m.fromLineOffset,
+                              "mbox: message at \(m.start) (From_ line at \(m.fromLineOffset)) overlaps the previous one")
+            ParserProbe.check(m.length >= 0 && m.start + m.length <= size,
+                              "mbox: message \(m.start)+\(m.length) past \(size) bytes")
+            ParserProbe.check(m.headerLength >= 0 && m.headerLength <= m.length,
+                              "mbox: header \(m.headerLength) of \(m.length)")
             previousEnd = m.start + m.length
         }
         return usual.count
@@ -26,9 +31,5 @@ package enum MboxProbe {
         var out: [MboxSplitter.Message] = []
         while let m = try splitter.next() { out.append(m) }
         return out
-    }
-
-    private static func check(_ ok: @autoclosure () -> Bool, _ what: @autoclosure () -> String) {
-        if !ok() { preconditionFailure("fuzz invariant broken: \(what())") }
     }
 }

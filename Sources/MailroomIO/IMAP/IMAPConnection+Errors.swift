@@ -13,7 +13,7 @@ extension IMAPConnection {
         }
         switch mr_curl_kind_of(code) {
         case MR_KIND_HOST:
-            return MailroomError(.host, "the host name \(e.host) does not resolve (\(why)); check the host", location: at)
+            return IMAPEndpoint.unresolvable(host: e.host, why: why, at: at)
         case MR_KIND_PORT:
             return MailroomError(.port, "nothing accepts connections at \(at) (\(why)); check the host and port", location: at)
         case MR_KIND_TIMEOUT:

@@ -34,7 +34,7 @@ public final class IMAPConnection {
         errorBuffer.initialize(repeating: 0, count: Int(MR_CURL_ERROR_SIZE))
         try IMAPConnection.checkCurlVersion()
         // Plain IMAP only to loopback, decided on the addresses the host resolves to now; libcurl is then pinned
-        // to exactly those addresses, so a second lookup cannot lead it elsewhere.
+        // to exactly those addresses (a host name), so a second lookup cannot lead it elsewhere.
         let pinned = endpoint.security == .none ? try endpoint.checkedPlaintextAddresses() : nil
         _ = IMAPConnection.globalInit
         guard let h = mr_curl_easy_init() else {

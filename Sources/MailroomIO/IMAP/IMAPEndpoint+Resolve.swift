@@ -5,14 +5,19 @@ import Glibc
 #endif
 
 extension IMAPEndpoint {
-    /// One address the host resolved to: its bytes (4 or 16) and its numeric text.
-    struct ResolvedAddress: Equatable {
+    /// One TCP address a host resolved to: the socket address to connect to, its bytes (4 or 16) and its
+    /// numeric text.
+    struct ResolvedAddress {
+        var family: Int32
+        var storage: sockaddr_storage
+        var length: socklen_t
         var bytes: [UInt8]
         var text: String
     }
 
-    /// Every TCP address `host` resolves to (`getaddrinfo`, blocking), without repeats; the `getaddrinfo`
-    /// error text when it does not resolve.
+    /// Every TCP address `host` resolves to (`getaddrinfo`, blocking), in its order and without repeats; the
+    /// `getaddrinfo` error text when it does not resolve. The one resolver of IMAP hosts: `mailbox test` shows
+    /// and connects to these addresses, and plain IMAP checks them and pins libcurl to them.
     static func resolve(_ host: String, port: Int) -> Result<[ResolvedAddress], HostLookupError> {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -43,37 +48,55 @@ extension IMAPEndpoint {
                 }
             default: continue
             }
-            let r = ResolvedAddress(bytes: bytes, text: String(cString: text))
-            if !out.contains(r) { out.append(r) }
+            guard !out.contains(where: { $0.bytes == bytes }) else { continue }
+            var storage = sockaddr_storage()
+            let length = ai.pointee.ai_addrlen
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: sa, count: Int(length))) }
+            out.append(ResolvedAddress(family: ai.pointee.ai_family, storage: storage, length: length, bytes: bytes,
+                                       text: String(cString: text)))
         }
         return out.isEmpty ? .failure(HostLookupError(reason: "no address")) : .success(out)
     }
 
     struct HostLookupError: Error { var reason: String }
 
-    /// For `security: none`: the host's addresses when every one is loopback (the connection is then pinned
-    /// to them); else the error that refuses to send the password in clear. Checked on the addresses the host
-    /// resolves to now, when connecting, never on the host's text.
-    func checkedPlaintextAddresses() throws -> [ResolvedAddress] {
-        if case .failure(let p) = IMAPHost.check(host) {
-            throw MailroomError(.usage, "the host '\(host)' is neither a DNS name nor an IP address: \(p.reason)", location: address)
-        }
-        let resolved: [ResolvedAddress]
-        switch IMAPEndpoint.resolve(host, port: port) {
-        case .failure(let e):
-            throw MailroomError(.host, "the host name \(host) does not resolve (\(e.reason)); check the host", location: address)
-        case .success(let r):
-            resolved = r
-        }
-        guard IMAPHost.plaintextAllowed(resolved: resolved.map(\.bytes)) else {
-            let others = resolved.filter { !IMAPHost.isLoopback($0.bytes) }.map(\.text)
-            throw MailroomError(.tls, "'security: none' would send the password in clear to \(address), which resolves to \(others.joined(separator: ", ")) (not loopback): use tls or starttls (plain IMAP is for loopback addresses only)",
-                                location: address)
-        }
-        return resolved
+    /// The error for a host that does not resolve (exit 10).
+    static func unresolvable(host: String, why: String, at: String) -> MailroomError {
+        MailroomError(.host, "the host name \(host) does not resolve (\(why)); check the host", location: at)
     }
 
-    /// The `CURLOPT_RESOLVE` entry that pins `host:port` to `addresses` (IPv6 in brackets).
+    /// The refusal of plain IMAP to `at` when `addresses` (bytes and text) are not all loopback
+    /// (`IMAPHost.plaintextAllowed`); nil when plain IMAP may go there.
+    static func plaintextRefusal(_ addresses: [(bytes: [UInt8], text: String)], at: String) -> MailroomError? {
+        guard !IMAPHost.plaintextAllowed(resolved: addresses.map(\.bytes)) else { return nil }
+        let others = addresses.filter { !IMAPHost.isLoopback($0.bytes) }.map(\.text)
+        return MailroomError(.tls, "'security: none' would send the password in clear to \(at), which resolves to \(others.joined(separator: ", ")) (not loopback): use tls or starttls (plain IMAP is for loopback addresses only)",
+                             location: at)
+    }
+
+    /// For `security: none`: checks the host's addresses before anything is sent and throws the refusal unless
+    /// every one is loopback. Returns the addresses libcurl must be pinned to for a host name (resolved now, so
+    /// a second lookup cannot lead it elsewhere); nil for an IP address, which is connected to as written (no
+    /// lookup to pin, and libcurl cannot parse a pin entry for an IPv6 host).
+    func checkedPlaintextAddresses() throws -> [ResolvedAddress]? {
+        switch IMAPHost.check(host) {
+        case .failure(let p):
+            throw MailroomError(.usage, "the host '\(host)' is neither a DNS name nor an IP address: \(p.reason)", location: address)
+        case .success(.address(let a)):
+            if let refusal = IMAPEndpoint.plaintextRefusal([(a, host)], at: address) { throw refusal }
+            return nil
+        case .success(.name):
+            switch IMAPEndpoint.resolve(host, port: port) {
+            case .failure(let e):
+                throw IMAPEndpoint.unresolvable(host: host, why: e.reason, at: address)
+            case .success(let resolved):
+                if let refusal = IMAPEndpoint.plaintextRefusal(resolved.map { ($0.bytes, $0.text) }, at: address) { throw refusal }
+                return resolved
+            }
+        }
+    }
+
+    /// The `CURLOPT_RESOLVE` entry that pins `host:port` (a DNS name) to `addresses` (IPv6 in brackets).
     static func resolveEntry(host: String, port: Int, addresses: [ResolvedAddress]) -> String {
         "\(host):\(port):" + addresses.map { $0.bytes.count == 16 ? "[\($0.text)]" : $0.text }.joined(separator: ",")
     }

@@ -39,7 +39,11 @@ public enum IMAPSecret {
                 throw MailroomError(.auth, "the secret file of mailbox \(mailbox) is readable by others (mode \(mode)); run chmod 600 on it",
                                     location: full)
             }
-            guard st.st_size <= 64 << 10, let data = try? handle.readToEnd() ?? Data() else {
+            // At most one byte past the cap is read, whatever the size says: a file under /proc says 0 and may
+            // hold gigabytes (/proc/self/pagemap), and a file may grow after fstat.
+            let maxBytes = 64 << 10
+            guard st.st_size <= maxBytes, let data = try? handle.read(upToCount: maxBytes + 1) ?? Data(),
+                  data.count <= maxBytes else {
                 throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read (or is larger than 64 KiB); check it holds only the secret", location: full)
             }
             var bytes = [UInt8](data)

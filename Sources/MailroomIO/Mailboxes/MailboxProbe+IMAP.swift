@@ -17,24 +17,22 @@ extension MailboxProbe {
         func pass(_ step: Step, _ detail: String) { r.steps.append(StepResult(step: step, ok: true, detail: detail)) }
         let at = "\(s.host):\(s.port)"
 
-        // DNS
-        let addresses: [Address]
-        switch resolve(s.host, port: s.port) {
-        case .failure(let why):
-            return fail(.dns, MailroomError(.host, "the host name \(s.host) does not resolve (\(why)); check the host", location: at))
+        // DNS (the resolver plain IMAP pins libcurl with)
+        let addresses: [IMAPEndpoint.ResolvedAddress]
+        switch IMAPEndpoint.resolve(s.host, port: s.port) {
+        case .failure(let e):
+            return fail(.dns, IMAPEndpoint.unresolvable(host: s.host, why: e.reason, at: at))
         case .success(let a):
             addresses = a
             pass(.dns, "\(s.host) → \(a.map(\.text).joined(separator: ", "))")
         }
         // Plain IMAP only to loopback: judged on the resolved addresses, before any connection is made to them.
-        if s.security == .none, !IMAPHost.plaintextAllowed(resolved: addresses.map(\.bytes)) {
-            let others = addresses.filter { !IMAPHost.isLoopback($0.bytes) }.map(\.text)
-            return fail(.tls, MailroomError(.tls, "'security: none' would send the password in clear to \(at), which resolves to \(others.joined(separator: ", ")) (not loopback): use tls or starttls (plain IMAP is for loopback addresses only)",
-                                            location: at))
+        if s.security == .none, let refusal = IMAPEndpoint.plaintextRefusal(addresses.map { ($0.bytes, $0.text) }, at: at) {
+            return fail(.tls, refusal)
         }
         // TCP
         var lastError = ""
-        var reached: Address?
+        var reached: IMAPEndpoint.ResolvedAddress?
         for a in addresses {
             if let e = connectTCP(a, timeoutMs: connectTimeoutMs) { lastError = e } else { reached = a; break }
         }

@@ -4,12 +4,13 @@ extension MailboxProbe.Report {
     /// Schema of `mailroom mailbox test --json`. History: 1 — first version.
     public static let jsonSchema = "mailroom.mailbox-test/1"
 
-    /// One line per step (✓ passed, ✗ failed, - skipped), then the advice for the failed step.
+    /// One line per step (✓ passed, ✗ failed, - skipped), then the advice for the failed step. A detail holds
+    /// server text (folder names, answers), so its line breaks are escaped: it stays on its step's line.
     public func text() -> String {
         var out = "Testing mailbox \(mailbox)\n"
         for s in steps {
             let mark = s.ok == nil ? "-" : (s.ok! ? "✓" : "✗")
-            out += "  \(mark) \(s.step.title): \(s.detail)\n"
+            out += "  \(mark) \(s.step.title): \(TerminalText.escaped(s.detail))\n"
         }
         if let failure {
             out += "Failed at \(steps.last?.step.title ?? "?"): check the \(check ?? "settings") (exit \(failure.status.rawValue), \(failure.status.name))\n"

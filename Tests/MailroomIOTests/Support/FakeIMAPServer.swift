@@ -45,6 +45,8 @@ final class FakeIMAPServer: @unchecked Sendable {
     /// out of a `UID FETCH` answer; the answer then completes as `omission` says.
     var leaveOut: (Int, UInt64, Bool) -> Bool = { _, _, _ in false }
     var omission = Omission.ok
+    /// The bytes sent on connecting instead of `* OK fake IMAP ready` CRLF (a broken or hostile greeting).
+    var greeting: [UInt8]?
     /// UIDs expunged by another client: no longer searched or fetched.
     var expunged: Set<UInt64> = []
     private(set) var commands: [String] = []
@@ -52,25 +54,39 @@ final class FakeIMAPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
 
-    /// Listens on `address` (an IPv4 address of this machine; loopback unless a test needs another interface).
+    /// Listens on `address` (an IP address of this machine, IPv4 or IPv6; loopback unless a test needs another
+    /// interface).
     init(folders: [Folder], gmail: Bool = false, address: String = "127.0.0.1") throws {
         self.folders = folders
         self.gmail = gmail
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let v6 = address.contains(":")
+        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         listener = fd
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr(address)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
+        var storage = sockaddr_storage()
+        var len: socklen_t
+        if v6 {
+            var a = sockaddr_in6()
+            a.sin6_family = sa_family_t(AF_INET6)
+            guard inet_pton(AF_INET6, address, &a.sin6_addr) == 1 else { throw HarnessError("not an IPv6 address: \(address)") }
+            len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutableBytes(of: &storage) { d in withUnsafeBytes(of: a) { d.copyMemory(from: $0) } }
+        } else {
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_addr.s_addr = inet_addr(address)
+            len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            withUnsafeMutableBytes(of: &storage) { d in withUnsafeBytes(of: a) { d.copyMemory(from: $0) } }
+        }
+        let ok = withUnsafeMutablePointer(to: &storage) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp in
                 bind(fd, sp, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, sp, &len) == 0
             }
         }
-        guard ok else { throw HarnessError("fake IMAP server cannot listen") }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        guard ok else { throw HarnessError("fake IMAP server cannot listen on \(address)") }
+        // sin_port and sin6_port are at the same offset (2) of their structures.
+        port = withUnsafeBytes(of: storage) { Int(UInt16($0[2]) << 8 | UInt16($0[3])) }
         // The thread keeps the server alive until it has stopped (after `close()`): a test may end while the
         // thread still finishes a hostile answer to a client that has gone.
         let t = Thread { [self] in self.serve() }
@@ -113,7 +129,7 @@ final class FakeIMAPServer: @unchecked Sendable {
                 pending += buf[0..<n]
             }
         }
-        send("* OK fake IMAP ready\r\n")
+        send(greeting ?? Array("* OK fake IMAP ready\r\n".utf8))
         var selected: Folder?
         while let line = readLine() {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
