@@ -13,6 +13,9 @@ enum CLIError {
     /// Prints the error and returns the process exit code.
     static func report(_ error: Error) -> Int32 {
         switch error {
+        case let e as InterruptedError:
+            printErr("mailroom: \(e.description); rerun to resume (an interrupted load: mailroom stage load --run DIR)")
+            return e.status.rawValue
         case let e as MailroomError:
             printErr("mailroom: error: \(e.description)")
             return e.status.rawValue

@@ -191,9 +191,9 @@ final class StoreWorkspace {
                              env: env)
     }
 
-    func start(_ name: String, env: [String: String]) throws -> Process {
+    func start(_ name: String, env: [String: String], err: String? = nil) throws -> Process {
         try StoreProcess.start(["run", pipeline, "--run-dir", runDir(name), "--as-of", "2024-07-31", "--days", "150"],
-                               env: env)
+                               env: env, err: err)
     }
 
     func integrity() throws -> String { try CRMStore.open(path: storePath, readOnly: true).integrityCheck() }

@@ -91,7 +91,7 @@ import Testing
         try queue.close()
         let store = try CRMStore.open(path: path)
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try Int.fetchOne(db, sql: "SELECT joined_by_subject FROM messages WHERE key = 'mid:a'") == 0)
         }
         #expect(try ReviewChecks.run(store).status(of: "subject-join-stranger") == "ok")

@@ -31,6 +31,7 @@ struct BackfillCommand: ParsableCommand {
         for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { CLIError.printErr(w) }
         guard !dryRun else { return try listing(loaded, asOf: asOfDay, days: days) }
         let dir = try window.runDirectory(for: loaded)
+        Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)
         do {
             try backfill(loaded, dir)
         } catch {

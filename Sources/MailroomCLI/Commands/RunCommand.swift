@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let dir = try window.runDirectory(for: loaded)
+        Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)
         do {
             try runPipeline(loaded, dir)
         } catch {

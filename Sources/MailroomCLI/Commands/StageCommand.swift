@@ -23,9 +23,19 @@ struct StageCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)
         let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
         runner.showProgress(quiet: quiet)
-        let record = try runner.run(stage)
+        let record: StageRecord
+        do {
+            record = try runner.run(stage)
+        } catch let e as InterruptedError {
+            // A load that started has a run log row: it says interrupted, not running.
+            RunLogRecorder.recordInterrupted(runner.pipeline, runId: runner.manifest.runId, kind: .load,
+                                             mailboxes: runner.manifest.mailboxes.map(\.name), window: nil, error: e,
+                                             createIfMissing: false)
+            throw e
+        }
         if stage == .match { _ = try runner.report() }
         if stage == .load { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
         if json {

@@ -23,6 +23,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let dir = try window.runDirectory(for: loaded)
+        Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)
         do {
             try sync(loaded, dir)
         } catch {

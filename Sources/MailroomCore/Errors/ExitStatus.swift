@@ -33,6 +33,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case sourceChanged = 15
     /// The server or network kept failing after the allowed retries (timeouts, throttling, BYE).
     case network = 16
+    /// Stopped by SIGINT (Ctrl-C) at the next safe point: nothing half-written kept, the run log says so.
+    case interrupted = 130
+    /// Stopped by SIGTERM at the next safe point, as for SIGINT.
+    case terminated = 143
 
     /// Short name used in run logs and JSON output.
     public var name: String {
@@ -54,6 +58,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .folder: return "folder"
         case .sourceChanged: return "source-changed"
         case .network: return "network"
+        case .interrupted: return "interrupted"
+        case .terminated: return "terminated"
         }
     }
 }

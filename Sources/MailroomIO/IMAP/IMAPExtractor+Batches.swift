@@ -150,6 +150,7 @@ extension IMAPExtractor {
         try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
         r.copies = copies.count
         try afterBatch?(r)
+        try Interrupt.safePoint(.extract)  // the batch is checkpointed: a rerun resumes after it
         pace(messages: needBodies.count, bytes: batchBytes)
         return needBodies.compactMap { byUID[$0] }
     }

@@ -11,6 +11,8 @@ public struct RunLogEntry: Sendable, Equatable {
 
     public enum Status: String, Sendable {
         case running, ok, failed, partial
+        /// Stopped by SIGINT or SIGTERM at a safe point; the message names the stage it reached.
+        case interrupted
     }
 
     /// Where a folder stood: the run log keeps one per folder before and after a run.

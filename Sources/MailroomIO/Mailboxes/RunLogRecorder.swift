@@ -10,6 +10,11 @@ public enum RunLogRecorder {
     /// A run the loader already marked failed keeps its row; only the error code and message are added.
     public static func recordFailure(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
                                      mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date()) {
+        if let i = error as? InterruptedError {
+            recordInterrupted(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, error: i,
+                              createIfMissing: true, now: now)
+            return
+        }
         // A partial run (exit 8) loaded: `finished` / `noteIMAP` recorded it already.
         guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial,
               let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
@@ -37,6 +42,38 @@ public enum RunLogRecorder {
 }
 
 extension RunLogRecorder {
+    /// Marks the run `interrupted`, naming the signal and the stage it reached (a load's `running` row would
+    /// otherwise stay `running`). `createIfMissing`: add a row when the run never reached the load (`run`, `sync`,
+    /// `backfill`); a rerun of one stage (`stage`) only updates the row of a load that started. Best effort, like
+    /// `recordFailure`.
+    public static func recordInterrupted(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
+                                         mailboxes: [String], window: DateWindow?, error i: InterruptedError,
+                                         createIfMissing: Bool, now: Date = Date()) {
+        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+              let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
+        else { return }
+        defer { lock.release() }
+        guard let store = try? CRMStore.open(path: path) else { return }
+        let stamp = FileLock.isoUTC(now)
+        let id = runId ?? "\(kind.rawValue)-interrupted-\(Int(now.timeIntervalSince1970 * 1000))"
+        let message = "interrupted by \(i.signalName) during \(i.stage.rawValue); "
+            + (i.stage == .load ? "rerun its load (mailroom stage load --run DIR) to finish it"
+                                : "nothing of this run was loaded: rerun it")
+        if var existing = try? store.run(id: id) {
+            existing.status = .interrupted
+            existing.errorCode = i.status.name
+            existing.message = message
+            existing.finishedAt = stamp
+            try? store.recordRun(existing)
+            return
+        }
+        guard createIfMissing else { return }
+        try? store.recordRun(RunLogEntry(
+            id: id, kind: kind, windowStart: window.map { MailDate.iso($0.start) },
+            windowEnd: window.map { MailDate.iso($0.end) }, mailboxes: mailboxes, startedAt: stamp,
+            finishedAt: stamp, status: .interrupted, message: message, errorCode: i.status.name))
+    }
+
     /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.
     public static func cursors(_ pipeline: LoadedPipeline, mailboxes: [String]) -> [RunLogEntry.Cursor] {
         guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),

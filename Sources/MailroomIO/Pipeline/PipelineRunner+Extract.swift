@@ -36,6 +36,7 @@ extension PipelineRunner {
             case .mbox, .maildir, .eml:
                 s = try Extractor.scan(mailbox: config, root: root, window: w, dateOf: HeaderScan.isoDate(in:),
                                        isoFromEpoch: MailDate.iso) { copy in
+                    try Interrupt.safePoint(.extract)
                     try writer.write(copy)
                     try forward?(copy)
                 }

@@ -54,6 +54,7 @@ extension PipelineRunner {
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
         try runDir.read(DedupedMatchFields.self, input) { m, line in
+            if line % Self.safePointLines == 1 { try Interrupt.safePoint(.match) }
             guard let threadId = assignment.threadId(forInput: line - 1) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }

@@ -3,6 +3,8 @@ import MailroomCore
 
 extension PipelineRunner {
     static let normalizeBatchSize = 512
+    /// Dedupe and match check for SIGINT/SIGTERM at their first input line and every this many lines after it.
+    static let safePointLines = 1024
 
     /// Owner address keys per mailbox name.
     func ownerKeys() -> [String: Set<String>] {
@@ -45,6 +47,7 @@ extension PipelineRunner {
         let dropped = scanForDedupe ? try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema) : nil
         let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, NormalizeWorker.Output>(makeContext: { NormalizeWorker() })
         func normalizeBatch(_ batch: [MessageCopy]) throws {
+            try Interrupt.safePoint(.normalize)
             let outcomes = try mapper.map(batch) { worker, copy in
                 guard let s = settings[copy.mailbox], let root = roots[copy.mailbox] else {
                     throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)

@@ -30,6 +30,7 @@ public final class NDJSONWriter {
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
         fd = PrivateFiles.open(tempURL.path, O_WRONLY | O_CREAT | O_TRUNC)
         if fd < 0 { throw IOFailure.from(errno: errno, path: tempURL.path, doing: "create") }
+        TempFiles.add(tempURL.path)
         buffer.reserveCapacity(NDJSONWriter.flushThreshold + 65536)
     }
 
@@ -38,6 +39,7 @@ public final class NDJSONWriter {
             close(fd)
             unlink(tempURL.path)
         }
+        TempFiles.remove(tempURL.path)
     }
 
     public func write(_ record: some JSONRecord) throws {
@@ -79,6 +81,7 @@ public final class NDJSONWriter {
         if fsync(fd) != 0 { throw IOFailure.from(errno: errno, path: url.path, doing: "sync") }
         close(fd)
         fd = -1
+        defer { TempFiles.remove(tempURL.path) }
         if rename(tempURL.path, url.path) != 0 {
             let e = errno
             unlink(tempURL.path)
@@ -97,6 +100,7 @@ public final class NDJSONWriter {
             fd = -1
             unlink(tempURL.path)
         }
+        TempFiles.remove(tempURL.path)
     }
 }
 

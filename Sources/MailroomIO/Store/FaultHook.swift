@@ -41,7 +41,8 @@ public struct FaultHook: Sendable {
     /// `MAILROOM_FAULT=point:n` exits with status 70 at the n-th occurrence of `point`;
     /// `point:n:kill` sends the process SIGKILL there (the kernel ends it as `kill -9` would);
     /// `point:n:stop` stops it with SIGSTOP there, so that a test can `kill -9` it from outside while it holds
-    /// the store's lock (and, before a commit, an open write transaction).
+    /// the store's lock (and, before a commit, an open write transaction);
+    /// `point:n:pause` waits there until SIGINT or SIGTERM has arrived (signal tests: the next safe point stops).
     /// Without the variable, and in release builds, it does nothing.
     public static let process: FaultHook = {
         #if DEBUG
@@ -55,6 +56,9 @@ public struct FaultHook: Sendable {
             guard p == point, counter.next() == n else { return }
             FileHandle.standardError.write(Data("mailroom: fault injected at \(p):\(n) (\(action))\n".utf8))
             switch action {
+            case "pause":
+                // Waits (up to two minutes) for SIGINT or SIGTERM, so a test can signal the run at this point.
+                for _ in 0..<12_000 where Interrupt.received == nil { usleep(10_000) }
             case "kill": kill(getpid(), SIGKILL)
             case "stop": kill(getpid(), SIGSTOP)
             default: _exit(70)

@@ -105,7 +105,7 @@ public struct StoreLoader {
             if let r = try Row.fetchOne(db, sql: "SELECT phase, position, input FROM checkpoints WHERE run_id = ?",
                                         arguments: [run.runId]),
                let p = Phase(rawValue: r["phase"]), p != .done, (r["input"] as String) == run.inputFingerprint {
-                try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?",
+                try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL, error_code = NULL WHERE id = ?",
                                arguments: [run.runId])
                 return (p, r["position"])
             }
@@ -158,6 +158,7 @@ public struct StoreLoader {
                 try fault.hit("load.batch.beforeCommit")
                 try db.commit()
                 try fault.hit("load.batch.afterCommit")
+                try Interrupt.check(.load)  // committed with its checkpoint: `stage load` resumes after it
                 logger.debug("load batch committed", metadata: ["run.id": "\(runId)",
                                                                 "load.phase": "\(phase.rawValue)",
                                                                 "load.position": "\(position)",

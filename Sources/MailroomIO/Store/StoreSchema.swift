@@ -2,8 +2,8 @@ import GRDB
 
 /// The CRM store's SQLite schema, applied by named migrations.
 ///
-/// ## Store schema (version 1, migration `v1-core`; `v2-lifecycle`, `v3-load-indexes` and `v4-subject-joins`
-/// change it, see `MailboxSchema`, `StoreSchema+V3.swift` and `StoreSchema+V4.swift`)
+/// ## Store schema (version 1, migration `v1-core`; `v2-lifecycle`, `v3-load-indexes`, `v4-subject-joins` and
+/// `v5-run-interrupted` change it, see `MailboxSchema` and `StoreSchema+V3.swift` to `StoreSchema+V5.swift`)
 ///
 /// The store is one SQLite file (WAL journal, foreign keys on). `PRAGMA application_id` is `0x4D524F4D` ("MROM")
 /// and `PRAGMA user_version` is the schema version; a file with a newer version than the binary knows is refused
@@ -30,7 +30,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 4
+    public static let version = 5
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -46,6 +46,7 @@ public enum StoreSchema {
         m.registerMigration("v2-lifecycle") { db in try MailboxSchema.migrateV2(db) }
         m.registerMigration("v3-load-indexes") { db in try migrateV3(db) }
         m.registerMigration("v4-subject-joins") { db in try migrateV4(db) }
+        m.registerMigration("v5-run-interrupted") { db in try migrateV5(db) }
         return m
     }
 
