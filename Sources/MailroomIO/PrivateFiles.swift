@@ -117,6 +117,8 @@ public enum PrivateFiles {
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC)
         if fd < 0 { throw IOFailure.from(errno: errno, path: shown ?? path, doing: "create") }
+        TempFiles.add(temp)  // a second signal removes it before exiting
+        defer { TempFiles.remove(temp) }
         var err: Int32 = 0
         bytes.withUnsafeBytes { raw in
             var off = 0

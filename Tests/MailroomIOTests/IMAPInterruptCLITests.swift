@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MailroomIO
+
+/// SIGTERM sent to `mailroom sync` of a real Dovecot mailbox right after its first fetched batch was
+/// checkpointed: exit 143, no temporary file, the run log row says interrupted during extract, and a new sync
+/// loads every message once.
+@Suite(.serialized, .enabled(if: DovecotFixtures.available, "needs /usr/sbin/dovecot"))
+struct IMAPInterruptCLITests {
+    @Test func sigtermDuringASyncStopsAfterACheckpointedBatchAndTheNextSyncLoadsEverything() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        let now = Int64(Date().timeIntervalSince1970)
+        for i in 0..<5 {
+            let d = now - Int64(i + 1) * 86_400
+            try server.addMessage(user: user.name, bytes: MailboxDovecotCLITests.message(900 + i, from: "erin@customer.org",
+                                                                                          to: "me@example.com", date: d),
+                                  internalDate: d)
+        }
+        let dir = StoreTempDir()
+        let p = dir.file("p.yml")
+        try """
+            name: interrupt
+            ownDomains: [example.com]
+            backfillDays: 30
+            contacts: contacts.csv
+            mailbox:
+              source: imap
+              host: 127.0.0.1
+              port: \(server.plainPort)
+              security: none
+              username: \(user.name)
+              secret: env:MR_INT_SECRET
+              owner: [me@example.com]
+
+            """.write(toFile: p, atomically: true, encoding: .utf8)
+        try "id,name,emails\nc1,Erin,erin@customer.org\n".write(toFile: dir.file("contacts.csv"), atomically: true, encoding: .utf8)
+        let env = ["MR_INT_SECRET": user.password]
+        // The store exists before the sync (as on any sync after the first), so the run log can record it.
+        #expect(try MailboxDovecotCLITests.CLI.run(["contacts", "import", dir.file("contacts.csv"), "--pipeline", p], env: env).status == 0)
+
+        let err = dir.file("stderr")
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        let runDir = dir.file("sync-1")
+        let child = try Self.start(["sync", p, "--quiet", "--run-dir", runDir],
+                                   env: env.merging(["MAILROOM_FAULT": "extract.safe-point:1:pause"]) { a, _ in a }, err: err)
+        for _ in 0..<3_000 {
+            if (try? String(contentsOfFile: err, encoding: .utf8))?.contains("(pause)") == true || !child.isRunning { break }
+            usleep(20_000)
+        }
+        kill(child.processIdentifier, SIGTERM)
+        child.waitUntilExit()
+        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(child.terminationStatus == 143, "\(stderr)")
+        #expect(stderr.contains("interrupted by SIGTERM during extract"))
+        let leftovers = (FileManager.default.enumerator(atPath: runDir)?.allObjects as? [String] ?? []).filter { $0.contains(".tmp") }
+        #expect(leftovers == [])
+        let store = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true)
+        let row = try #require(try store.run(id: "sync-1"))
+        #expect(row.kind == .sync && row.status == .interrupted && row.errorCode == "terminated")
+        #expect(row.message.contains("during extract"))
+        #expect(try store.read("count") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 0)
+
+        let again = try MailboxDovecotCLITests.CLI.run(["sync", p, "--quiet", "--run-dir", dir.file("sync-2")], env: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let after = try CRMStore.open(path: dir.file("crm.sqlite"), readOnly: true)
+        #expect(try after.read("count") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 5)
+        #expect(try after.run(id: "sync-2")?.status == .ok)
+        #expect(try after.run(id: "sync-1")?.status == .interrupted)
+    }
+
+    static func start(_ args: [String], env: [String: String], err: String) throws -> Process {
+        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        let p = Process()
+        p.executableURL = dir.appendingPathComponent("mailroom")
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: err)
+        try p.run()
+        return p
+    }
+}
