@@ -33,9 +33,6 @@ public enum Interrupt {
 
     private static let safePointNames = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0, "\($0.rawValue).safe-point") })
 
-    /// Records a signal as the handlers do (tests of the safe points without sending one).
-    static func simulate(_ signal: Int32?) { state.set(signal) }
-
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
         private var value: Int32?
@@ -44,11 +41,6 @@ public enum Interrupt {
         var signal: Int32? {
             lock.lock(); defer { lock.unlock() }
             return value
-        }
-
-        func set(_ s: Int32?) {
-            lock.lock(); defer { lock.unlock() }
-            value = s
         }
 
         func install() {
