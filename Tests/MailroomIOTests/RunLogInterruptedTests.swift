@@ -4,7 +4,7 @@ import Testing
 @testable import MailroomIO
 import MailroomCore
 
-/// The run log's `interrupted` status: schema 4 accepts it (schema 3's CHECK refused it) and keeps every run of
+/// The run log's `interrupted` status: schema 5 accepts it (schema 4's CHECK refused it) and keeps every run of
 /// an older store; the recorder marks a load's `running` row, or adds one for a run stopped before loading.
 @Suite struct RunLogInterruptedTests {
     static let insertRun = """
@@ -15,14 +15,14 @@ import MailroomCore
                 '[{"folder":"INBOX","uidValidity":7,"highestUID":9}]', NULL, 2, 'network')
         """
 
-    @Test func aVersionThreeStoreKeepsItsRunsAndThenAcceptsInterrupted() throws {
+    @Test func aVersionFourStoreKeepsItsRunsAndThenAcceptsInterrupted() throws {
         let dir = StoreTempDir()
         let path = dir.file("crm.sqlite")
         do {
             let q = try DatabaseQueue(path: path)
-            try StoreSchema.migrator.migrate(q, upTo: "v3-load-indexes")
+            try StoreSchema.migrator.migrate(q, upTo: "v4-subject-joins")
             try q.write { db in try db.execute(sql: Self.insertRun) }
-            // What made the migration necessary: schema 3 refuses the status.
+            // What made the migration necessary: schema 4 refuses the status.
             #expect(throws: DatabaseError.self) {
                 try q.write { db in try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE id = 's1'") }
             }
@@ -37,7 +37,7 @@ import MailroomCore
         try store.recordRun(row)
         #expect(try store.run(id: "s1")?.status == .interrupted)
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 4)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 5)
             #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL") == ["runs_started"])
         }
     }
