@@ -70,6 +70,51 @@ struct IMAPInterruptCLITests {
         #expect(try after.run(id: "sync-1")?.status == .interrupted)
     }
 
+    /// A throttled sync (one message every 50 seconds) gets SIGINT while it waits after its first checkpointed
+    /// batch: the wait is cut short, the sync stops with exit 130 well before the pause would have ended, leaves
+    /// no temporary file, and a new unthrottled sync loads every message once.
+    @Test func sigintDuringARateLimitPauseStopsAtOnce() throws {
+        let server = try #require(DovecotFixtures.shared)
+        let user = server.freshUser()
+        let now = Int64(Date().timeIntervalSince1970)
+        for i in 0..<3 {
+            let d = now - Int64(i + 1) * 86_400
+            try server.addMessage(user: user.name, bytes: MailboxDovecotCLITests.message(950 + i, from: "erin@customer.org",
+                                                                                          to: "me@example.com", date: d),
+                                  internalDate: d)
+        }
+        let dir = StoreTempDir()
+        let env = ["MR_INT_SECRET": user.password]
+        let throttled = try IMAPTestPipeline.write(in: dir.file("slow"), name: "slow", port: server.plainPort,
+                                                   username: user.name, secretVariable: "MR_INT_SECRET",
+                                                   extra: ["throttle: {messagesPerSecond: 0.02}"])
+        let err = dir.file("stderr")
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        let runDir = dir.file("sync-1")
+        let started = Date()
+        let child = try Self.start(["sync", throttled, "--quiet", "--run-dir", runDir], env: env, err: err)
+        let checkpoint = runDir + "/extract/raw/work/checkpoint.json"
+        for _ in 0..<1_500 where !FileManager.default.fileExists(atPath: checkpoint) && child.isRunning { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: checkpoint), "the first batch was never checkpointed")
+        usleep(300_000)  // into the pause of 50 s that follows the first message
+        #expect(child.isRunning)
+        kill(child.processIdentifier, SIGINT)
+        child.waitUntilExit()
+        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(child.terminationStatus == 130, "\(stderr)")
+        #expect(Date().timeIntervalSince(started) < 30, "the pause held the stop back")
+        #expect(stderr.contains("interrupted by SIGINT during extract"), "\(stderr)")
+        let leftovers = (FileManager.default.enumerator(atPath: runDir)?.allObjects as? [String] ?? []).filter { $0.contains(".tmp") }
+        #expect(leftovers == [])
+
+        let fast = try IMAPTestPipeline.write(in: dir.file("fast"), name: "fast", port: server.plainPort,
+                                              username: user.name, secretVariable: "MR_INT_SECRET")
+        let again = try MailboxDovecotCLITests.CLI.run(["sync", fast, "--quiet", "--run-dir", dir.file("sync-2")], env: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let store = try CRMStore.open(path: dir.file("fast/crm.sqlite"), readOnly: true)
+        #expect(try store.read("count") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 3)
+    }
+
     static func start(_ args: [String], env: [String: String], err: String) throws -> Process {
         var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }

@@ -57,7 +57,7 @@ extension IMAPExtractor {
                                          "attempt": "\(attempt)", "delay": "\(delay)"]
         if let folder { metadata["folder"] = "\(folder)" }
         logger.warning("IMAP server left messages out of \(left); asking again", metadata: metadata)
-        sleep(delay)
+        try wait(delay)
         guard !uids.isEmpty else { return [] }
         let held = Set(try s.uidSearch(IMAPCommand.searchUIDs(uids)))
         gone.formUnion(Set(uids).subtracting(held))
@@ -151,7 +151,7 @@ extension IMAPExtractor {
         r.copies = copies.count
         try afterBatch?(r)
         try Interrupt.safePoint(.extract)  // the batch is checkpointed: a rerun resumes after it
-        pace(messages: needBodies.count, bytes: batchBytes)
+        try pace(messages: needBodies.count, bytes: batchBytes)
         return needBodies.compactMap { byUID[$0] }
     }
 }

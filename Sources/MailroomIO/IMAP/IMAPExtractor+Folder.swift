@@ -118,11 +118,19 @@ extension IMAPExtractor {
     }
 
     /// Sleeps as long as the rate limit asks after `messages` more messages and `bytes` more bytes.
-    func pace(messages: Int, bytes: Int) {
+    func pace(messages: Int, bytes: Int) throws {
         rateMessages += messages
         rateBytes += bytes
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - rateStart.uptimeNanoseconds) / 1e9
-        let wait = options.rateLimit.pause(messages: rateMessages, bytes: rateBytes, elapsed: elapsed)
-        if wait > 0 { sleep(wait) }
+        let pause = options.rateLimit.pause(messages: rateMessages, bytes: rateBytes, elapsed: elapsed)
+        if pause > 0 { try wait(pause) }
+    }
+
+    /// Waits `seconds` (a backoff, a rate limit's pause), then stops with `InterruptedError` if SIGINT or SIGTERM
+    /// arrived meanwhile (`sleep` returns early then). As safe as between two batches: every batch before is
+    /// committed and checkpointed, and the one being asked for again is asked for again by the rerun.
+    func wait(_ seconds: Double) throws {
+        sleep(seconds)
+        try Interrupt.check(.extract)
     }
 }

@@ -32,7 +32,7 @@ extension IMAPExtractor {
                 }
                 logger.warning("IMAP retry", metadata: ["mailbox": "\(mailbox)", "attempt": "\(attempt)",
                                                         "delay": "\(delay)", "error": "\(e.status.name)"])
-                sleep(delay)
+                try wait(delay)
             }
         }
     }

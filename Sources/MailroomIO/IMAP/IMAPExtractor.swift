@@ -74,8 +74,8 @@ public final class IMAPExtractor {
     public let rawDirectory: String
     public var options: IMAPExtractOptions
     public var logger: Logger
-    /// How to wait (seconds); tests pass a recorder.
-    public var sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// How to wait (seconds); tests pass a recorder. SIGINT or SIGTERM cuts the wait short (see `wait`).
+    public var sleep: (Double) -> Void = { Interrupt.sleep($0) }
     /// Called after each committed batch (progress; tests stop the server here).
     public var afterBatch: ((IMAPFolderReport) throws -> Void)?
 

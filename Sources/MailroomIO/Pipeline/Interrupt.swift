@@ -24,6 +24,17 @@ public enum Interrupt {
         if let s = state.signal { throw InterruptedError(signal: s, stage: stage) }
     }
 
+    /// Sleeps `seconds`, or less when SIGINT or SIGTERM arrives first: a backoff or a rate limit's pause never
+    /// holds a stop back (the caller then reaches `check`).
+    public static func sleep(_ seconds: Double) {
+        let end = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
+        while state.signal == nil {
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now >= end { return }
+            usleep(UInt32(min(50_000, (end - now) / 1_000)))
+        }
+    }
+
     /// A safe point of `stage` between two batches: the process fault hook's point `<stage>.safe-point` (crash
     /// and signal tests), then `check`.
     public static func safePoint(_ stage: Stage) throws {
