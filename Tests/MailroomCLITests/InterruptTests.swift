@@ -83,6 +83,32 @@ struct InterruptTests {
         #expect(try StoreDump.canonical(CRMStore.open(path: ws.storePath, readOnly: true), scope: .data) == clean)
     }
 
+    /// A stage stuck before its next safe point (`hang`: the fault point ignores the first signal): the first
+    /// signal changes nothing, a second ends the run at once with its code, says so, and leaves no temporary file
+    /// of the normalize stage it was writing. A new run then gives the store of an uninterrupted run.
+    @Test func aSecondSignalStopsAStuckRunAtOnceAndRemovesItsTempFiles() throws {
+        let clean = try Self.cleanData.get()
+        let ws = try Self.workspace()
+        let err = ws.folder.path + "/stderr"
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
+        let p = try ws.start("r1", env: ["MAILROOM_FAULT": "normalize.safe-point:2:hang"], err: err)
+        try Self.waitForPause(err, p, word: "(hang)")
+        #expect(!Self.tempFiles(ws.runDir("r1")).isEmpty, "no .tmp- file while normalize runs")
+        kill(p.processIdentifier, SIGTERM)
+        usleep(500_000)
+        #expect(p.isRunning, "the first signal must wait for a safe point")
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(p.terminationReason == .exit)
+        #expect(p.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("mailroom: stopped at once by a second signal"), "\(stderr)")
+        #expect(Self.tempFiles(ws.runDir("r1")) == [])
+        let rerun = try ws.run("r2")
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try StoreDump.canonical(CRMStore.open(path: ws.storePath, readOnly: true), scope: .data) == clean)
+    }
+
     /// Files named `.NAME.tmp-PID` anywhere below `dir`.
     static func tempFiles(_ dir: String) -> [String] {
         let e = FileManager.default.enumerator(atPath: dir)
@@ -94,9 +120,9 @@ struct InterruptTests {
     }
 
     /// Waits until the child says it is paused at its fault point (or has ended, which the caller then sees).
-    static func waitForPause(_ err: String, _ p: Process) throws {
+    static func waitForPause(_ err: String, _ p: Process, word: String = "(pause)") throws {
         for _ in 0..<6_000 {
-            if let text = try? String(contentsOfFile: err, encoding: .utf8), text.contains("(pause)") { return }
+            if let text = try? String(contentsOfFile: err, encoding: .utf8), text.contains(word) { return }
             if !p.isRunning { return }
             usleep(20_000)
         }

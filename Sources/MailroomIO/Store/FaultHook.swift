@@ -42,7 +42,9 @@ public struct FaultHook: Sendable {
     /// `point:n:kill` sends the process SIGKILL there (the kernel ends it as `kill -9` would);
     /// `point:n:stop` stops it with SIGSTOP there, so that a test can `kill -9` it from outside while it holds
     /// the store's lock (and, before a commit, an open write transaction);
-    /// `point:n:pause` waits there until SIGINT or SIGTERM has arrived (signal tests: the next safe point stops).
+    /// `point:n:pause` waits there until SIGINT or SIGTERM has arrived (signal tests: the next safe point stops);
+    /// `point:n:hang` waits there two minutes whatever arrives (a stage stuck before its next safe point: only a
+    /// second signal ends it).
     /// Without the variable, and in release builds, it does nothing.
     public static let process: FaultHook = {
         #if DEBUG
@@ -59,6 +61,7 @@ public struct FaultHook: Sendable {
             case "pause":
                 // Waits (up to two minutes) for SIGINT or SIGTERM, so a test can signal the run at this point.
                 for _ in 0..<12_000 where Interrupt.received == nil { usleep(10_000) }
+            case "hang": for _ in 0..<12_000 { usleep(10_000) }
             case "kill": kill(getpid(), SIGKILL)
             case "stop": kill(getpid(), SIGSTOP)
             default: _exit(70)
