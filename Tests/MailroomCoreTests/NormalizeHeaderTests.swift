@@ -115,6 +115,12 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    /// A manifest's stage times carry milliseconds (`startedAt`); normalize reads extract's start with them.
+    @Test func isoTimesWithMillisecondsReadAsTheirSecond() {
+        #expect(MailDate.parseISO("2026-12-04T20:22:42.758Z") == 1_796_415_762)
+        #expect(MailDate.parseISO("2026-12-04T20:22:42Z") == 1_796_415_762)
+    }
+
     @Test(arguments: [
         ("Thu, 20 Nov 2025 00:10:21 +0000", true), ("20 Nov 2025 00:10:21 -0130", true), ("  thu ,  5   mar 2024 23:59:60 +2359  ", true),
         ("Sat, 29 Feb 2021 10:00:00 +0000", true), ("Mon, 31 Apr 2024 10:00:00 +0000", true), ("Tue, 5 Mrz 2024 10:22:01 +0100", true),

@@ -155,6 +155,10 @@ import Testing
         // messages again, of other copies.
         try (Self.thunderbird("a") + Self.thunderbird("c") + Self.thunderbird("d"))
             .write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        // Its modification time set back to long before extract (as `cp -p` or a restored backup leave it):
+        // normalize must still see that the file changed.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_577_836_800)],
+                                              ofItemAtPath: dir.file("Inbox"))
         _ = try runner.run(.normalize)
 
         var extracted: [String: String] = [:]  // copy id → the subject it was extracted for

@@ -5,12 +5,20 @@ import MailroomCore
 /// reading the copies of one mbox in order opens it once. Not thread-safe: one reader per task.
 public final class MessageBytesReader {
     private let rootPath: String
+    private let unchangedBefore: Double?
     private var rootIsFile: Bool?
-    private var openFile: (name: String, file: ReadOnlyFile)?
+    /// The open file, and whether its copies' identities are checked (see `init`).
+    private var openFile: (name: String, file: ReadOnlyFile, verifies: Bool?)?
     private var buffer: [UInt8] = []
 
-    public init(root: URL) {
+    /// `unchangedBefore` (seconds since 1970): a file whose status last changed before then holds the bytes
+    /// extract read (extract began after it), so its copies' identities are not checked again. The status
+    /// change time (ctime) is used, not the modification time: rewriting or replacing a file always sets it,
+    /// even when the modification time is set back (`cp -p`, `touch -d`, a restored backup). Nil checks every
+    /// file.
+    public init(root: URL, unchangedBefore: Double? = nil) {
         rootPath = root.path
+        self.unchangedBefore = unchangedBefore
     }
 
     /// The copy's message bytes (mbox: without the From_ line and with From-quoting undone as the format
@@ -29,7 +37,9 @@ public final class MessageBytesReader {
             throw MailroomError(.input, "the file is shorter than when it was extracted: rerun extract",
                                 location: file.path)
         }
-        try check(identity, locator, file, headerLength: HeaderSection.end(of: buffer) ?? buffer.count)
+        if identity != nil, verifies() {
+            try check(identity, locator, file, headerLength: HeaderSection.end(of: buffer) ?? buffer.count)
+        }
         if locator.unquote { MboxQuoting.unquote(&buffer) }
         return try buffer.withUnsafeBytes(body)
     }
@@ -47,7 +57,9 @@ public final class MessageBytesReader {
             throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path)
         }
         // Under the cap the buffer is the whole header section (its length is known): it can be checked.
-        if buffer.count < HeaderSection.cap { try check(identity, locator, file, headerLength: buffer.count) }
+        if identity != nil, buffer.count < HeaderSection.cap, verifies() {
+            try check(identity, locator, file, headerLength: buffer.count)
+        }
         if locator.unquote { MboxQuoting.unquote(&buffer) }
         return try buffer.withUnsafeBytes(body)
     }
@@ -66,6 +78,17 @@ public final class MessageBytesReader {
         }
     }
 
+    /// Whether the open file's copies are checked against their identities: its status changed at or after
+    /// `unchangedBefore` (or that is nil, or the status cannot be read). Asked once per file.
+    private func verifies() -> Bool {
+        guard let f = openFile else { return true }
+        if let v = f.verifies { return v }
+        var v = true
+        if let before = unchangedBefore, let changed = try? f.file.statusChanged() { v = changed >= before }
+        openFile?.verifies = v
+        return v
+    }
+
     private func file(_ name: String) throws -> ReadOnlyFile {
         if let f = openFile, f.name == name { return f.file }
         if rootIsFile == nil {
@@ -76,7 +99,7 @@ public final class MessageBytesReader {
         let path = base.isEmpty ? name : FileTree.join(base, name)
         do {
             let f = try ReadOnlyFile(path: path, noFollow: rootIsFile != true)
-            openFile = (name, f)
+            openFile = (name, f, nil)
             return f
         } catch let e as FileError {
             throw MailroomError(.input, "cannot open the message file: \(e.reason)", location: path)

@@ -58,6 +58,18 @@ final class ReadOnlyFile {
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, errno: errno) }
         return Int(st.st_size)
     }
+
+    /// When the file's status last changed (ctime: contents, mode, links or a rename; not settable by `touch`),
+    /// in seconds since 1970.
+    func statusChanged() throws -> Double {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, errno: errno) }
+        #if canImport(Darwin)
+        return Double(st.st_ctimespec.tv_sec) + Double(st.st_ctimespec.tv_nsec) / 1e9
+        #else
+        return Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9
+        #endif
+    }
 }
 
 /// A failed system call on a file, with its `errno`.

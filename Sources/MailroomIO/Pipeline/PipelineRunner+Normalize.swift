@@ -46,6 +46,9 @@ extension PipelineRunner {
         var scan = DedupeScan()
         let dropped = scanForDedupe ? try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema) : nil
         let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, NormalizeWorker.Output>(makeContext: { NormalizeWorker() })
+        // A file untouched since a second before extract began holds what extract read: its mbox copies' ids are
+        // not checked again (a file compacted since is, see `MessageBytesReader`).
+        let unchangedBefore = (manifest.stages[.extract]?.startedAt).flatMap(MailDate.parseISO).map { Double($0) - 1 }
         func normalizeBatch(_ batch: [MessageCopy]) throws {
             try Interrupt.safePoint(.normalize)
             let outcomes = try mapper.map(batch) { worker, copy in
@@ -60,7 +63,7 @@ extension PipelineRunner {
                 }
                 let reader: MessageBytesReader
                 if let r = worker.readers[copy.mailbox] { reader = r } else {
-                    reader = MessageBytesReader(root: root)
+                    reader = MessageBytesReader(root: root, unchangedBefore: unchangedBefore)
                     worker.readers[copy.mailbox] = reader
                 }
                 let outcome: NormalizeOutcome
