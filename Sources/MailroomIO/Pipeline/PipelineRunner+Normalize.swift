@@ -17,7 +17,8 @@ extension PipelineRunner {
 
     func runNormalize() throws -> StageResult {
         let input = try stageOutput(.extract, "extract/messages.ndjson")
-        var result = try normalize(shown: runDir.display(input.file)) { each in
+        let extractStarted = (manifest.stages[.extract]?.startedAt).flatMap(MailDate.parseISO).map(Double.init)
+        var result = try normalize(shown: runDir.display(input.file), extractStarted: extractStarted) { each in
             try runDir.read(MessageCopy.self, input) { copy, _ in try each(copy) }
         }
         result.inputs = [inputRecord(input)]
@@ -26,8 +27,11 @@ extension PipelineRunner {
 
     /// Normalizes the copies `copies` calls its argument with, in order (`shown` names where they come from).
     /// With `scanForDedupe`, dedupe's first pass is done on the lines as they are written, and left in
-    /// `dedupeHandoff`.
-    func normalize(shown: String, scanForDedupe: Bool = false,
+    /// `dedupeHandoff`. `extractStarted` (seconds since 1970, nil when unknown): when extract began reading; an
+    /// mbox file whose status has not changed since a second before then holds what extract read, so its
+    /// copies' ids are not checked against their bytes again (a file compacted since is, see
+    /// `MessageBytesReader`).
+    func normalize(shown: String, scanForDedupe: Bool = false, extractStarted: Double?,
                    copies: ((MessageCopy) throws -> Void) throws -> Void) throws -> StageResult {
         var result = StageResult()
         let owners = ownerKeys()
@@ -46,9 +50,7 @@ extension PipelineRunner {
         var scan = DedupeScan()
         let dropped = scanForDedupe ? try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema) : nil
         let mapper = ParallelBatchMapper<NormalizeWorker, MessageCopy, NormalizeWorker.Output>(makeContext: { NormalizeWorker() })
-        // A file untouched since a second before extract began holds what extract read: its mbox copies' ids are
-        // not checked again (a file compacted since is, see `MessageBytesReader`).
-        let unchangedBefore = (manifest.stages[.extract]?.startedAt).flatMap(MailDate.parseISO).map { Double($0) - 1 }
+        let unchangedBefore = extractStarted.map { $0 - 1 }
         func normalizeBatch(_ batch: [MessageCopy]) throws {
             try Interrupt.safePoint(.normalize)
             let outcomes = try mapper.map(batch) { worker, copy in

@@ -15,6 +15,7 @@ extension PipelineRunner {
     /// never puts its files in place when extract did not complete.
     func runExtractAndNormalize() throws {
         let started = WallClock.timestamp()
+        let startedSeconds = Date().timeIntervalSince1970
         let t0 = WallClock.nowMillis()
         let cpu0 = WallClock.cpuMillis()
         logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "extract+normalize"])
@@ -44,7 +45,7 @@ extension PipelineRunner {
         var normalized: StageResult
         do {
             var done = 0
-            normalized = try normalize(shown: shown, scanForDedupe: true) { each in
+            normalized = try normalize(shown: shown, scanForDedupe: true, extractStarted: startedSeconds) { each in
                 while let batch = try channel.receive() {
                     for copy in batch { try each(copy) }
                     done += batch.count
