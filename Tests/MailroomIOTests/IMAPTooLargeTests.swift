@@ -69,6 +69,29 @@ struct IMAPTooLargeTests {
         #expect(asked.uids == [1, 3])
     }
 
+    /// After a UIDVALIDITY change, re-identification reads the folder's bodies, but not one announced over the
+    /// limit (a real server would send its 100 MiB and end the sync on the literal cap, exit 16): it is taken as
+    /// new, recorded without bytes like any over-limit message, and the other two are known and not fetched again.
+    @Test func reidentificationAfterAUIDValidityChangeNeverAsksForABodyOverTheLimit() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        let asked = AskedBodies(s)
+        let run = IMAPOmissionTests.tempRun()
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        let store = try IMAPFileCursorStore(path: run + "-cursors.json")
+        defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
+        // Loaded before the server renumbered the folder (UIDVALIDITY 4, now 5): UIDs 1 and 3, by their bytes.
+        let known = [1, 3].map { IMAPKnownMessage(bytes: s.folders[0].messages[$0 - 1].body) }
+        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 4, highestUID: 3)], known: ["INBOX": known])
+        let r = try IMAPOmissionTests.extractor(s, run: run, sleeps: IMAPFaultTests.SleepLog())
+            .sync(store: store, firstWindow: IMAPFaultTests.window)
+        #expect(asked.uids == [1, 3])  // re-identification read these; nothing asked for UID 2's body
+        #expect(r.copies.compactMap { $0.imap?.uid } == [2])
+        #expect(r.copies.first?.tooLarge == Self.big)
+        #expect(r.folders.first?.tooLarge == 1)
+        #expect(r.cursors.first == IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 3))
+    }
+
     /// The largest size IMAP allows (2^63 - 1) is a size like any other: the message is left out, and the dry
     /// run's listing adds such sizes without overflowing.
     @Test func theLargestAnnouncedSizeIsLeftOutAndListingsSaturate() throws {

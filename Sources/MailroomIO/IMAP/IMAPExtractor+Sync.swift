@@ -40,7 +40,9 @@ extension IMAPExtractor {
     }
 
     /// The UIDs to fetch in a folder whose UIDVALIDITY changed: those whose content the store does not hold.
-    /// Reads every message of the folder once (bodies are needed for the content hash).
+    /// Reads every message of the folder once (bodies are needed for the content hash), except those whose
+    /// announced RFC822.SIZE is over the size limit: no load holds their content (they were quarantined
+    /// `too-large`), so they are new, and the folder read records them without their bytes.
     func reidentify(_ s: IMAPSession, folder: String, cursor: IMAPCursor, known: [IMAPKnownMessage]) throws -> [UInt64] {
         let plan = IMAPReidentification(known: known)
         guard plan.hasIdentities || cursor.highestUID == 0 else {
@@ -52,8 +54,15 @@ extension IMAPExtractor {
         for batch in try s.uidSearch(IMAPCommand.searchAll()).chunked(options.batchSize) {
             // A body the server leaves out is taken as new: the folder read asks for it (and reports it if it
             // never comes).
-            var unanswered = Set(batch)
-            _ = try s.fetchAllowingOmissions(IMAPCommand.fetchBodies(batch, gmail: false)) { f in
+            var tooLarge: [UInt64] = []
+            _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: false)) { f in
+                if let uid = f.uid, let size = f.size, size > options.maxMessageBytes { tooLarge.append(uid) }
+            }
+            fresh += tooLarge
+            let bodies = batch.filter { !tooLarge.contains($0) }
+            guard !bodies.isEmpty else { continue }
+            var unanswered = Set(bodies)
+            _ = try s.fetchAllowingOmissions(IMAPCommand.fetchBodies(bodies, gmail: false)) { f in
                 guard let uid = f.uid, let body = f.body, unanswered.remove(uid) != nil else { return }
                 switch plan.verdict(IMAPKnownMessage(bytes: body)) {
                 case .loaded: loaded += 1
