@@ -31,6 +31,35 @@ public enum TerminalText {
             || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
+    /// A JSON document for a terminal (`--json` on stdout): every character `isUnsafe` names is written as a
+    /// JSON escape (`\u0085`, `\u202e`), which any JSON reader reads back as the same character. JSON strings
+    /// hold them raw otherwise (only C0 controls must be escaped); outside strings valid JSON has none. Bytes that
+    /// are not UTF-8 are left as they are.
+    public static func json(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        let hex = Array("0123456789abcdef".utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var v: UInt32 = 0, n = 0
+            if b == 0xC2 || b == 0xD8, i + 1 < bytes.count, bytes[i + 1] & 0xC0 == 0x80 {
+                v = UInt32(b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); n = 2
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] & 0xC0 == 0x80, bytes[i + 2] & 0xC0 == 0x80 {
+                v = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); n = 3
+            }
+            if n > 0, isUnsafe(v) {
+                out += [0x5C, 0x75] + [12, 8, 4, 0].map { hex[Int(v >> UInt32($0) & 0xF)] }
+                i += n
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+        return out
+    }
+
     static func sanitize(_ s: String, keepLineBreaks: Bool) -> String {
         // Fast path: printable ASCII and ordinary UTF-8 need no copy.
         var clean = true

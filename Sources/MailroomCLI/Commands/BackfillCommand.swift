@@ -95,7 +95,7 @@ struct BackfillCommand: ParsableCommand {
             }
             w.endArray()
             w.endObject()
-            Output.write(w.bytes + [0x0A])
+            Output.json(w.bytes + [0x0A])
             return
         }
         var text = "Backfill window \(IMAPDate.iso8601(epoch: window.start)) to \(IMAPDate.iso8601(epoch: window.end)) (\(days) days)\n"

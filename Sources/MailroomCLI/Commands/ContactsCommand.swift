@@ -81,7 +81,7 @@ struct ContactsImportCommand: ParsableCommand {
             w.endArray()
             w.field("issues", issues.count)
             w.endObject()
-            Output.write(w.bytes + [0x0A])
+            Output.json(w.bytes + [0x0A])
         } else {
             var out = CRMStore.importMessage(contacts.count, s) + "\n"
             for e in s.emailsSkipped {

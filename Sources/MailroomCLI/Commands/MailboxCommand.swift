@@ -25,7 +25,7 @@ struct MailboxCommand: ParsableCommand {
         func run() throws {
             let loaded = try LoadedPipeline.load(path: pipeline)
             let all = try MailboxOverview.all(loaded)
-            if json { Output.write(MailboxOverview.json(all)) } else { Output.write(MailboxOverview.text(all)) }
+            if json { Output.json(MailboxOverview.json(all)) } else { Output.write(MailboxOverview.text(all)) }
         }
     }
 
@@ -43,7 +43,7 @@ struct MailboxCommand: ParsableCommand {
             let loaded = try LoadedPipeline.load(path: pipeline)
             let m = try MailboxCommand.config(loaded, mailbox)
             let report = MailboxProbe.run(loaded, mailbox: m, connectTimeoutMs: max(timeout, 1) * 1000)
-            if json { Output.write(report.json()) } else { Output.write(report.text()) }
+            if json { Output.json(report.json()) } else { Output.write(report.text()) }
             if let f = report.failure {
                 CLIError.printErr("mailroom: error: \(f.description)")
                 throw ExitCode(f.status.rawValue)
@@ -103,7 +103,7 @@ struct MailboxCommand: ParsableCommand {
                 }
                 w.endArray()
                 w.endObject()
-                Output.write(w.bytes + [0x0A])
+                Output.json(w.bytes + [0x0A])
             } else {
                 Output.write(deps.isEmpty ? "Nothing recorded relies on \(mailbox).\n"
                              : "Relies on \(mailbox):\n" + deps.map { "  \($0.kind.rawValue): \($0.name)\n" }.joined())
@@ -145,7 +145,7 @@ struct MailboxCommand: ParsableCommand {
                 w.field("threadsKept", o.threadsKept)
                 w.field("cursorsKept", o.cursorsKept)
                 w.endObject()
-                Output.write(w.bytes + [0x0A])
+                Output.json(w.bytes + [0x0A])
                 return
             }
             var text = "Disconnected \(mailbox)\(o.wasDisconnected ? " (it already was)" : ""): sync and sending stopped.\n"
@@ -183,7 +183,7 @@ struct MailboxCommand: ParsableCommand {
                 ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
             let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
                                                   asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
-            if json { Output.write(report.json()) } else { Output.write(report.text()) }
+            if json { Output.json(report.json()) } else { Output.write(report.text()) }
             if let partial = report.partial { throw partial }
         }
     }

@@ -85,7 +85,7 @@ struct PlanCommand: ParsableCommand {
         let plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,
                                      limits: limits(loaded.config))
         if json || format == .json {
-            try ReportOutput.emit(plan.jsonBytes() + [0x0A], out: out, what: "plan")
+            try ReportOutput.emit(TerminalText.json(plan.jsonBytes() + [0x0A]), out: out, what: "plan")
         } else {
             try ReportOutput.emit(Array(plan.text().utf8), out: out, what: "plan")
             if out == nil { Output.write("\nDry run: \(runner.runDir.display(""))\n") }

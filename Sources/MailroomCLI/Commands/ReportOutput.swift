@@ -23,7 +23,7 @@ enum ReportOutput {
     static func bytes(_ report: DryRunReport, format: ReportFormat, dryRun: Bool = true) -> [UInt8] {
         switch format {
         case .text: return Array(TerminalText.lines(report.text(dryRun: dryRun)).utf8)
-        case .json: return report.jsonBytes() + [0x0A]
+        case .json: return TerminalText.json(report.jsonBytes() + [0x0A])
         case .html: return Array(report.html(dryRun: dryRun).utf8)
         }
     }

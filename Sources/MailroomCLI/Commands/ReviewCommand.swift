@@ -42,13 +42,13 @@ struct ReviewCommand: ParsableCommand {
         let crm = try CRMStore.open(path: path, readOnly: true)
         let report = try ReviewChecks.run(crm)
         let chosen: ReportFormat = json ? .json : format
-        let body: String
+        let body: [UInt8]
         switch chosen {
-        case .text: body = TerminalText.cleanLines(report.text()) + "\n"
-        case .json: body = report.json() + "\n"
-        case .html: body = report.html()
+        case .text: body = Array((TerminalText.cleanLines(report.text()) + "\n").utf8)
+        case .json: body = TerminalText.json(Array((report.json() + "\n").utf8))
+        case .html: body = Array(report.html().utf8)
         }
-        try ReportOutput.emit(Array(body.utf8), out: out, what: "review")
+        try ReportOutput.emit(body, out: out, what: "review")
         if !report.passed { throw ExitCode(ExitStatus.reviewFailed.rawValue) }
     }
 }

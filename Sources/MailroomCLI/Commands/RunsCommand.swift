@@ -27,7 +27,7 @@ struct RunsCommand: ParsableCommand {
             runs = try CRMStore.open(path: path).runs(mailbox: mailbox, limit: limit)
         }
         if json {
-            Output.write(RunLogEntry.json(runs))
+            Output.json(RunLogEntry.json(runs))
             return
         }
         Output.write(runs.isEmpty ? "No runs recorded yet.\n" : RunLogEntry.text(runs))

@@ -39,7 +39,7 @@ struct StageCommand: ParsableCommand {
         if stage == .match { _ = try runner.report() }
         if stage == .load { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
         if json {
-            Output.write(record.jsonBytes() + [0x0A])
+            Output.json(record.jsonBytes() + [0x0A])
         } else {
             let counts = record.counts.keys.sorted().map { "\($0) \(record.counts[$0]!)" }.joined(separator: ", ")
             Output.write("\(stage.rawValue): \(counts) in \(record.durationMs) ms\n")
