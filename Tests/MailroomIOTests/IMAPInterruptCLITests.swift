@@ -11,13 +11,7 @@ struct IMAPInterruptCLITests {
     @Test func sigtermDuringASyncStopsAfterACheckpointedBatchAndTheNextSyncLoadsEverything() throws {
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
-        let now = Int64(Date().timeIntervalSince1970)
-        for i in 0..<5 {
-            let d = now - Int64(i + 1) * 86_400
-            try server.addMessage(user: user.name, bytes: MailboxDovecotCLITests.message(900 + i, from: "erin@customer.org",
-                                                                                          to: "me@example.com", date: d),
-                                  internalDate: d)
-        }
+        try Self.seed(server, user.name, count: 5, first: 900)
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
         try """
@@ -76,13 +70,7 @@ struct IMAPInterruptCLITests {
     @Test func sigintDuringARateLimitPauseStopsAtOnce() throws {
         let server = try #require(DovecotFixtures.shared)
         let user = server.freshUser()
-        let now = Int64(Date().timeIntervalSince1970)
-        for i in 0..<3 {
-            let d = now - Int64(i + 1) * 86_400
-            try server.addMessage(user: user.name, bytes: MailboxDovecotCLITests.message(950 + i, from: "erin@customer.org",
-                                                                                          to: "me@example.com", date: d),
-                                  internalDate: d)
-        }
+        try Self.seed(server, user.name, count: 3, first: 950)
         let dir = StoreTempDir()
         let env = ["MR_INT_SECRET": user.password]
         let throttled = try IMAPTestPipeline.write(in: dir.file("slow"), name: "slow", port: server.plainPort,
@@ -115,15 +103,19 @@ struct IMAPInterruptCLITests {
         #expect(try store.read("count") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 3)
     }
 
+    /// `count` messages from a customer in `user`'s INBOX, one a day before today (numbers from `first`).
+    static func seed(_ server: DovecotServer, _ user: String, count: Int, first: Int) throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        for i in 0..<count {
+            let d = now - Int64(i + 1) * 86_400
+            try server.addMessage(user: user, bytes: MailboxDovecotCLITests.message(first + i, from: "erin@customer.org",
+                                                                                     to: "me@example.com", date: d),
+                                  internalDate: d)
+        }
+    }
+
     static func start(_ args: [String], env: [String: String], err: String) throws -> Process {
-        var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        let p = Process()
-        p.executableURL = dir.appendingPathComponent("mailroom")
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
+        let p = MailboxDovecotCLITests.CLI.process(args, env: env)
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: err)

@@ -225,7 +225,8 @@ struct MailboxDovecotCLITests {
     enum CLI {
         struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-        static func run(_ args: [String], env: [String: String]) throws -> Result {
+        /// The built binary with `args`, and `env` over this process's environment, not started yet.
+        static func process(_ args: [String], env: [String: String]) -> Process {
             var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
             let p = Process()
@@ -234,6 +235,11 @@ struct MailboxDovecotCLITests {
             var environment = ProcessInfo.processInfo.environment
             for (k, v) in env { environment[k] = v }
             p.environment = environment
+            return p
+        }
+
+        static func run(_ args: [String], env: [String: String]) throws -> Result {
+            let p = process(args, env: env)
             let out = Pipe(), err = Pipe()
             p.standardOutput = out
             p.standardError = err
