@@ -5,8 +5,8 @@ import Testing
 import MailroomCore
 
 /// Answers a broken or busy server gives to the reads the folder cursors rest on: a `UID SEARCH` naming a UID
-/// the folder does not hold, a gap check refused with `NO`/`BAD`, and Dovecot's `BODY[] NIL` for a message that
-/// is still there.
+/// the folder does not hold, and a gap check refused with `NO`/`BAD`. (Dovecot's `BODY[] NIL` for a message that
+/// is still there is one of `IMAPOmissionTests`' answers.)
 struct IMAPBadAnswerTests {
     typealias SleepLog = IMAPFaultTests.SleepLog
 
@@ -93,54 +93,5 @@ struct IMAPBadAnswerTests {
         #expect(searches.n == 2)
         #expect(try store.imapCursor(mailbox: "m", folder: "INBOX")?.highestUID == 2)
         #expect(try IMAPCheckpointFile.read(run + "/extract/raw/m/checkpoint.json")?.folder("INBOX")?.complete != true)
-    }
-
-    /// Dovecot answers `BODY[] NIL` for a message it cannot send just then. One still held is asked for again
-    /// and loaded with its bytes, never as an empty message.
-    @Test func aNilBodyForAMessageStillThereIsAskedForAgainAndLoadedWhole() throws {
-        let s = try IMAPOmissionTests.server()
-        defer { s.close() }
-        s.omission = .nilBody
-        final class Count: @unchecked Sendable { var n = 0 }
-        let asked = Count()
-        s.leaveOut = { _, uid, body in
-            guard body, uid == 3 else { return false }
-            asked.n += 1
-            return asked.n == 1
-        }
-        let sleeps = SleepLog()
-        let run = IMAPOmissionTests.tempRun()
-        defer { try? FileManager.default.removeItem(atPath: run) }
-        let ex = IMAPOmissionTests.extractor(s, run: run, sleeps: sleeps)
-        let r = try ex.backfill(window: IMAPFaultTests.window)
-        #expect(r.copies.compactMap { $0.imap?.uid } == [1, 2, 3, 4, 5])
-        #expect(try r.copies.map { try ex.bytes(of: $0) } == (1...5).map { DovecotFixtures.message(30 + $0) })
-        #expect(r.folders.first?.missingUIDs == [])
-        #expect(r.folders.first?.fetched == 5)
-        #expect(r.cursors.first?.highestUID == 5)
-        #expect(sleeps.delays == [0.5])
-        #expect(asked.n == 2)
-    }
-
-    /// A message answered `BODY[] NIL` every time while the folder still holds it is reported missing (no empty
-    /// copy), the cursor stays below it, and a rerun once it comes fetches it.
-    @Test func aNilBodyEveryTimeIsReportedMissingAndARerunFetchesIt() throws {
-        let s = try IMAPOmissionTests.server()
-        defer { s.close() }
-        s.omission = .nilBody
-        s.leaveOut = { _, uid, body in body && uid == 3 }
-        let run = IMAPOmissionTests.tempRun()
-        defer { try? FileManager.default.removeItem(atPath: run) }
-        let first = try IMAPOmissionTests.extractor(s, run: run, retries: 2, sleeps: SleepLog()).backfill(window: IMAPFaultTests.window)
-        #expect(first.copies.compactMap { $0.imap?.uid } == [1, 2, 4, 5])
-        #expect(first.folders.first?.missingUIDs == [3])
-        #expect(first.cursors.first?.highestUID == 2)
-
-        s.leaveOut = { _, _, _ in false }
-        let again = try IMAPOmissionTests.extractor(s, run: run, sleeps: SleepLog()).backfill(window: IMAPFaultTests.window)
-        #expect(again.copies.compactMap { $0.imap?.uid } == [1, 2, 3, 4, 5])
-        #expect(try again.copies.map { try IMAPOmissionTests.extractor(s, run: run, sleeps: SleepLog()).bytes(of: $0) }
-                == (1...5).map { DovecotFixtures.message(30 + $0) })
-        #expect(again.cursors.first?.highestUID == 5)
     }
 }

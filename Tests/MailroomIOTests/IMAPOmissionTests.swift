@@ -28,7 +28,9 @@ struct IMAPOmissionTests {
 
     static func tempRun() -> String { NSTemporaryDirectory() + "mailroom-omit-\(UUID().uuidString)" }
 
-    @Test(arguments: [FakeIMAPServer.Omission.ok, .no])
+    /// A body left out of the answer (answered `OK`, `NO`, or Dovecot's `BODY[] NIL` for a message it cannot send
+    /// just then) is asked for again after the backoff and loaded with its bytes, never as an empty message.
+    @Test(arguments: [FakeIMAPServer.Omission.ok, .no, .nilBody])
     func aBodyLeftOutOnceIsAskedForAgainAfterTheBackoff(_ answer: FakeIMAPServer.Omission) throws {
         let s = try Self.server()
         defer { s.close() }
@@ -51,10 +53,13 @@ struct IMAPOmissionTests {
         #expect(r.folders.first?.fetched == 5)
         #expect(r.cursors.first?.highestUID == 5)
         #expect(sleeps.delays == [0.5])
+        #expect(asked.n == 2)
         #expect(s.connections == 1)
     }
 
-    @Test(arguments: [FakeIMAPServer.Omission.ok, .no])
+    /// A body left out every time (the three answers above) while the folder still holds it is reported missing
+    /// (no empty copy), the cursor stays below it, and a rerun once it comes fetches it with its bytes.
+    @Test(arguments: [FakeIMAPServer.Omission.ok, .no, .nilBody])
     func aBodyNeverDeliveredHoldsTheCursorBelowItAndARerunFetchesIt(_ answer: FakeIMAPServer.Omission) throws {
         let s = try Self.server()
         defer { s.close() }
@@ -82,6 +87,8 @@ struct IMAPOmissionTests {
         #expect(again.folders.first?.fetched == 1)
         #expect(again.folders.first?.missingUIDs == [])
         #expect(again.cursors.first?.highestUID == 5)
+        #expect(try again.copies.map { try Self.extractor(s, run: run, sleeps: SleepLog()).bytes(of: $0) }
+                == (1...5).map { DovecotFixtures.message(30 + $0) })
     }
 
     @Test func aSyncAboveTheCursorReportsWhatTheServerLeftOutAndTheNextSyncFetchesIt() throws {
