@@ -77,43 +77,17 @@ struct IMAPListCopyReidentifyTests {
         try server.addMessage(user: user.name, bytes: Array(Self.direct.utf8), internalDate: day + 101)
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(710), internalDate: day + 200)
         let dir = server.root.path + "/pipeline-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try """
-            name: imap-list-copy
-            ownDomains: [example.org]
-            mailbox:
-              name: work
-              source: imap
-              host: 127.0.0.1
-              port: \(server.plainPort)
-              security: none
-              username: \(user.name)
-              owner: [bob@example.org]
-              secret: env:MAILROOM_TEST_LIST_COPY_SECRET
-              folders: [INBOX]
-            """.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPTestPipeline.write(in: dir, name: "imap-list-copy", port: server.plainPort, username: user.name,
+                                   secretVariable: "MAILROOM_TEST_LIST_COPY_SECRET", ownDomain: "example.org",
+                                   extra: ["owner: [bob@example.org]", "folders: [INBOX]"])
         setenv("MAILROOM_TEST_LIST_COPY_SECRET", user.password, 1)
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        var runs = 0
-        func run(sync: Bool) throws -> [MessageCopy] {
-            runs += 1
-            let runner = try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir + "/p.yml"),
-                                                  runDirectory: URL(fileURLWithPath: dir + "/run\(runs)"),
-                                                  options: RunOptions(asOf: "2026-01-12", days: 3), logger: quiet)
-            if sync { try runner.markIMAPSync() }
-            try runner.run(through: .load)
-            var copies: [MessageCopy] = []
-            try NDJSONReader.forEach(MessageCopy.self, url: runner.runDir.fileURL("extract/messages.ndjson")) { c, _ in copies.append(c) }
-            return copies
-        }
-        let store = { try CRMStore.open(path: dir + "/crm.sqlite", readOnly: true) }
+        let runs = IMAPTestPipeline.Runs(dir: dir)
 
-        #expect(try run(sync: false).count == 3)
-        let first = try #require(try store().imapCursor(mailbox: "work", folder: "INBOX"))
+        #expect(try runs.run(sync: false).count == 3)
+        let first = try #require(try runs.store().imapCursor(mailbox: "work", folder: "INBOX"))
         #expect(first.highestUID == 3)
         // One message row for the two copies, keeping the direct copy's content hash, date and sender.
-        let known = try store().knownMessages(mailbox: "work", folder: "INBOX")
+        let known = try runs.store().knownMessages(mailbox: "work", folder: "INBOX")
         #expect(known.count == 2)
         let tomas = try #require(known.first { $0.messageId == Self.id })
         #expect(tomas.contentHash == IMAPKnownMessage(bytes: Array(Self.direct.utf8)).contentHash)
@@ -123,11 +97,11 @@ struct IMAPListCopyReidentifyTests {
 
         try server.doveadm(["mailbox", "update", "-u", user.name, "--uid-validity", "\(first.uidValidity + 91)", "INBOX"])
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(711), internalDate: day + 300)
-        let afterChange = try run(sync: true)
+        let afterChange = try runs.run(sync: true)
         #expect(afterChange.map(\.imap?.uid) == [4])
         #expect(afterChange.first?.imap?.uidValidity == Int(first.uidValidity + 91))
-        #expect(try store().imapCursor(mailbox: "work", folder: "INBOX")?.uidValidity == first.uidValidity + 91)
-        #expect(try run(sync: true).isEmpty)
+        #expect(try runs.store().imapCursor(mailbox: "work", folder: "INBOX")?.uidValidity == first.uidValidity + 91)
+        #expect(try runs.run(sync: true).isEmpty)
     }
 }
 
