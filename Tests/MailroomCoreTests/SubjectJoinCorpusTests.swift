@@ -90,4 +90,43 @@ import Testing
         #expect(everyone.subjectJoins > 0, "the corpora hold header-less replies to place")
         #expect(everyone.subjectJoins >= a.subjectJoins)
     }
+
+    /// Conversations counted independently of the thread builder: a union-find over message keys, a message
+    /// joined to the Message-ID it owns (a reused id's `#hash` copy owns none) and to every id its In-Reply-To and
+    /// References name. Without subject grouping the threads are exactly those components; with it, each subject
+    /// join merges two of them, so there are as many fewer threads as joins.
+    @Test(.enabled(if: available, "../shared/corpora is absent: thread counts on real mail skipped"))
+    func threadsOnRealMailAreTheReferenceComponentsLessTheSubjectJoins() throws {
+        let ids = try Self.identities()
+        var parent: [String: String] = [:]
+        func find(_ x: String) -> String {
+            var r = x
+            while let p = parent[r], p != r { r = p }
+            var y = x
+            while let p = parent[y], p != r { parent[y] = r; y = p }
+            return r
+        }
+        func union(_ a: String, _ b: String) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let (ra, rb) = (find(a), find(b))
+            if ra != rb { parent[ra] = rb }
+        }
+        for d in ids {
+            let t = ThreadInput(d)
+            union("key:" + t.key, "key:" + t.key)
+            if let id = t.messageId, t.key == "mid:" + id { union("key:" + t.key, "id:" + id) }
+            for ref in t.inReplyTo + t.references { union("key:" + t.key, "id:" + ref) }
+        }
+        let components = Set(ids.map { find("key:" + $0.key) }).count
+        #expect(components > 100 && components < ids.count, "the corpora hold threads of several messages")
+
+        let off = Self.assign(ids, days: 0) { _ in [] }
+        #expect(off.subjectJoins == 0)
+        #expect(off.threadCount == components)
+        let insiders = InternalAddresses(ownDomains: NormalizeFixture.settings.ownDomains,
+                                         owner: Set(NormalizeFixture.settings.owner))
+        let usual = Self.assign(ids) { insiders.externalKeys(DedupedMatchFields($0)) }
+        #expect(usual.threadCount == components - usual.subjectJoins)
+    }
 }
