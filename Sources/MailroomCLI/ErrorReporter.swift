@@ -3,7 +3,7 @@ import Foundation
 import MailroomIO
 
 /// Turns any error into lines on stderr and the documented exit code.
-enum CLIError {
+enum ErrorReporter {
     /// Writes a line to stderr through the terminal sanitizer (server text, folder names and mail text in an
     /// error cannot move the cursor or clear the screen).
     static func printErr(_ line: String) {

@@ -28,7 +28,7 @@ struct Mailroom: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            Foundation.exit(CLIError.report(error))
+            Foundation.exit(ErrorReporter.report(error))
         }
     }
 }

@@ -28,7 +28,7 @@ struct BackfillCommand: ParsableCommand {
         let days = window.days(for: loaded)
         let mailbox = window.mailbox
         // A mailbox reconnected and not synced since: sync first, then backfill only the gap it reports.
-        for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { CLIError.printErr(w) }
+        for w in try MailboxGate.check(loaded, only: mailbox, purpose: .backfill).warnings { ErrorReporter.printErr(w) }
         guard !dryRun else { return try listing(loaded, asOf: asOfDay, days: days) }
         let dir = try window.runDirectory(for: loaded)
         Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)

@@ -45,7 +45,7 @@ struct MailboxCommand: ParsableCommand {
             let report = MailboxProbe.run(loaded, mailbox: m, connectTimeoutMs: max(timeout, 1) * 1000)
             if json { Output.json(report.json()) } else { Output.write(report.text()) }
             if let f = report.failure {
-                CLIError.printErr("mailroom: error: \(f.description)")
+                ErrorReporter.printErr("mailroom: error: \(f.description)")
                 throw ExitCode(f.status.rawValue)
             }
         }
@@ -79,12 +79,12 @@ struct MailboxCommand: ParsableCommand {
             let store = try CRMStore.open(path: try CRMStore.path(for: loaded))
             if add.count == 2 {
                 let added = try store.addDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: add[0])!, name: add[1])
-                CLIError.printErr(added ? "Added \(add[0]) \"\(add[1])\" to \(mailbox)." : "\(add[0]) \"\(add[1])\" was already recorded on \(mailbox).")
+                ErrorReporter.printErr(added ? "Added \(add[0]) \"\(add[1])\" to \(mailbox)." : "\(add[0]) \"\(add[1])\" was already recorded on \(mailbox).")
             } else if remove.count == 2 {
                 guard try store.removeDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: remove[0])!, name: remove[1]) else {
                     throw MailroomError(.usage, "\(remove[0]) \"\(remove[1])\" is not recorded on \(mailbox)", location: mailbox)
                 }
-                CLIError.printErr("Removed \(remove[0]) \"\(remove[1])\" from \(mailbox).")
+                ErrorReporter.printErr("Removed \(remove[0]) \"\(remove[1])\" from \(mailbox).")
             }
             let deps = try store.dependents(of: mailbox)
             if json {

@@ -16,7 +16,7 @@ enum ReportOutput {
             throw MailroomError(.localIO, "cannot write the \(what): \(e.message); choose another --out path",
                                 location: url.path)
         }
-        CLIError.printErr("Wrote the \(what) to \(url.path)")
+        ErrorReporter.printErr("Wrote the \(what) to \(url.path)")
     }
 
     /// The dry-run report in the chosen format.

@@ -96,8 +96,8 @@ final class LoadState {
     /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)
     /// and the least content hash. The writer's statements are prepared once for the phase.
     func messageWriter(_ db: Database) throws -> (DedupedMessage) throws -> Void {
-        let upsertMessage = try FastStatement(db, sql: Self.upsertMessage)
-        let upsertCopy = try FastStatement(db, sql: Self.upsertCopy)
+        let upsertMessage = try IndexBoundStatement(db, sql: Self.upsertMessage)
+        let upsertCopy = try IndexBoundStatement(db, sql: Self.upsertCopy)
         return { [self] d in
             let m = d.message
             guard let threadId = threadOf.threadId(for: d.key) else {
@@ -174,9 +174,9 @@ final class LoadState {
     /// key or folded key) gets a contact `auto:<key>`. The writer's statements are prepared once for the phase;
     /// into an empty store (no `participants_key` yet: the load builds it last) each link is a plain insert.
     func linkWriter(_ db: Database) throws -> (ParticipantLink) throws -> Void {
-        let upsertParticipant = try FastStatement(
+        let upsertParticipant = try IndexBoundStatement(
             db, sql: try StoreSchema.hasParticipantsKey(db) ? Self.upsertParticipant : Self.insertParticipant)
-        let selectMessage = try FastStatement(db, sql: Self.selectLinkMessage)
+        let selectMessage = try IndexBoundStatement(db, sql: Self.selectLinkMessage)
         internalThreads = try Set(String.fetchAll(db, sql: "SELECT id FROM threads WHERE visibility = 'internal'"))
         return { [self] l in
             let m = try linkMessage(selectMessage, l.messageKey)
@@ -241,7 +241,7 @@ final class LoadState {
     }
 
     /// The stored message of a link: its direction, thread and whether that thread is internal.
-    private func linkMessage(_ select: FastStatement, _ key: String) throws -> LinkMessage {
+    private func linkMessage(_ select: IndexBoundStatement, _ key: String) throws -> LinkMessage {
         if let last = lastLinkMessage, last.key == key { return last }
         var found: LinkMessage?
         select.bind(1, key)

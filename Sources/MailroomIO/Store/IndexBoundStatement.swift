@@ -1,12 +1,13 @@
 import GRDB
 import GRDBSQLite
 
-/// One of GRDB's cached statements, bound and stepped through SQLite's C API, for the load's per-row upserts:
+/// One of GRDB's cached statements, its parameters bound by index and stepped through SQLite's C API, reused
+/// for every row of the load's per-row upserts:
 /// GRDB's `execute(arguments:)` builds an array of `DatabaseValue`s and validates it on every call, which cost
 /// more than SQLite's own work per row. Values are bound exactly as GRDB binds them (text with length -1 and
 /// `SQLITE_TRANSIENT`, integers as 64-bit, nil as NULL), so the stored rows are the same. Only the load uses
 /// these SQL strings, always through this type, and every use binds every parameter.
-struct FastStatement {
+struct IndexBoundStatement {
     private let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer
