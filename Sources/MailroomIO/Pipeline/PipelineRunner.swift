@@ -143,7 +143,7 @@ public final class PipelineRunner {
             for s in stage.downstream { manifest.stages[s] = nil }
         }
         try runDir.writeManifest(manifest)
-        FreedMemory.release()
+        HeapTrim.returnFreedMemory()
         logger.info("stage finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)",
                                                   "duration.ms": "\(record.durationMs)"])
         return record

@@ -81,7 +81,7 @@ public struct StoreLoader {
             state.observe(m)
         }, writer: state.messageWriter)
         state.threadOf = ThreadOfKey()  // only messages need it: freed before the links and the index build
-        FreedMemory.release()
+        HeapTrim.returnFreedMemory()
         s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, writer: state.linkWriter)

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Memory a finished piece of work freed, given back to the system: glibc otherwise keeps it in every thread's
-/// arena, and the next stage's peak sits on top of the last one's leftovers.
-enum FreedMemory {
-    static func release() {
+/// Trims the heap with glibc's `malloc_trim`: memory a finished piece of work freed goes back to the system.
+/// glibc otherwise keeps it in every thread's arena, and the next stage's peak sits on top of the last one's
+/// leftovers.
+enum HeapTrim {
+    static func returnFreedMemory() {
         _ = mallocTrim?(0)
     }
 
