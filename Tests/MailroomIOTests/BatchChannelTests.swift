@@ -8,7 +8,7 @@ import Testing
     /// Everything sent arrives once, in order, though the producer is held back by the small capacity.
     @Test func batchesArriveInOrderThroughASmallQueue() throws {
         let channel = BatchChannel<Int>(capacity: 2)
-        let producer = BackgroundTask { () -> Void in
+        let producer = JoinableThread { () -> Void in
             for i in 0..<100 { try channel.send([2 * i, 2 * i + 1]) }
             channel.finish()
         }
@@ -32,7 +32,7 @@ import Testing
     /// A consumer that stops releases a producer blocked on a full queue: its send throws.
     @Test func cancellingReleasesABlockedProducer() throws {
         let channel = BatchChannel<Int>(capacity: 1)
-        let producer = BackgroundTask { () -> Int in
+        let producer = JoinableThread { () -> Int in
             var sent = 0
             do {
                 while true {

@@ -53,31 +53,3 @@ private final class WorkQueue: @unchecked Sendable {  // `next` is the only acce
         return index - 1
     }
 }
-
-/// Runs one job on another thread while the caller goes on; `wait()` gives its result or rethrows its error.
-/// The job must not share mutable state with the caller until `wait()` returns.
-final class BackgroundTask<T> {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<T, Error>?
-    private var finished = false
-
-    init(_ job: @escaping () throws -> T) {
-        Thread.detachNewThread { [self] in
-            result = Result { try job() }
-            done.signal()
-        }
-    }
-
-    func wait() throws -> T {
-        if !finished {
-            done.wait()
-            finished = true
-        }
-        return try result!.get()
-    }
-
-    /// Waits without looking at the result (when the caller is already leaving with an error of its own).
-    func waitIgnoringResult() {
-        _ = try? wait()
-    }
-}

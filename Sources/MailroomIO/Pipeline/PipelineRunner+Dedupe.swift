@@ -75,7 +75,7 @@ extension PipelineRunner {
         result.inputs = [inputRecord(input)]
         // The contact files do not depend on the messages: they are written on another core meanwhile, and put in
         // place only when the message passes succeeded (a failed stage leaves the previous files as they were).
-        let contactsTask = BackgroundTask { try self.prepareContacts() }
+        let contactsTask = JoinableThread { try self.prepareContacts() }
         var placed = false
         defer {
             // A failed stage removes the contact files it prepared (they were never put in place).

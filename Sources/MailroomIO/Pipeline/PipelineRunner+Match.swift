@@ -11,8 +11,8 @@ extension PipelineRunner {
         var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
         let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
         let needsRefresh = try contactsFileSHA().map { "sha256:\($0)" } != recorded
-        func indexTask(_ summary: FileSummary) -> BackgroundTask<ContactIndex> {
-            BackgroundTask { [runDir] in
+        func indexTask(_ summary: FileSummary) -> JoinableThread<ContactIndex> {
+            JoinableThread { [runDir] in
                 var contacts: [Contact] = []
                 try runDir.read(Contact.self, summary) { c, _ in contacts.append(c) }
                 return ContactIndex(contacts: contacts)

@@ -21,7 +21,7 @@ extension PipelineRunner {
         logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "extract+normalize"])
         runDir.progressStage = Stage.normalize.rawValue
         let channel = BatchChannel<MessageCopy>(capacity: Self.overlapBatchesInFlight)
-        let producer = BackgroundTask { [self] () -> (result: StageResult, wallMs: Int, cpuMs: Int) in
+        let producer = JoinableThread { [self] () -> (result: StageResult, wallMs: Int, cpuMs: Int) in
             let w0 = WallClock.nowMillis(), c0 = WallClock.threadCPUMillis()
             do {
                 var batch: [MessageCopy] = []

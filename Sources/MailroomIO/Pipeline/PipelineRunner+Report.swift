@@ -3,9 +3,9 @@ import MailroomCore
 
 /// The first part of the dry-run report, read on another thread: see `PipelineRunner.startReport()`.
 public final class ReportPrepass {
-    let task: BackgroundTask<ReportBuilder>
+    let task: JoinableThread<ReportBuilder>
 
-    init(_ task: BackgroundTask<ReportBuilder>) { self.task = task }
+    init(_ task: JoinableThread<ReportBuilder>) { self.task = task }
 
     /// Waits for the reading to end (when the report is abandoned).
     public func cancel() { task.waitIgnoringResult() }
@@ -43,7 +43,7 @@ extension PipelineRunner {
         let inputs = try reportFirstPartInputs()
         var dir = runDir
         dir.progress = nil  // one progress line: match's
-        return ReportPrepass(BackgroundTask { try Self.reportFirstPart(inputs, dir) })
+        return ReportPrepass(JoinableThread { try Self.reportFirstPart(inputs, dir) })
     }
 
     struct ReportFirstPartInputs {

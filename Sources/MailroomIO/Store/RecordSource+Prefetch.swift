@@ -10,7 +10,7 @@ extension RecordSource {
     func forEachPrefetched(chunk: Int = 256, ahead: Int = 8, _ body: (R) throws -> Void) throws {
         let channel = PrefetchChannel<R>(capacity: max(1, ahead))
         let size = max(1, chunk)
-        let reader = BackgroundTask<Void> { [forEach] in
+        let reader = JoinableThread<Void> { [forEach] in
             var buffer: [R] = []
             buffer.reserveCapacity(size)
             do {
