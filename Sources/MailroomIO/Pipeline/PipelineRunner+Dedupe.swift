@@ -2,24 +2,6 @@ import Crypto
 import Foundation
 import MailroomCore
 
-/// Problems in an input file, each with its line: all reported at once.
-public struct FileIssuesError: Error, Sendable, CustomStringConvertible {
-    public var status: ExitStatus
-    public var file: String
-    public var issues: [ConfigIssue]
-
-    public init(status: ExitStatus, file: String, issues: [ConfigIssue]) {
-        self.status = status
-        self.file = file
-        self.issues = issues
-    }
-
-    public var description: String {
-        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
-            .joined(separator: "\n")
-    }
-}
-
 extension PipelineRunner {
     /// The pipeline's contacts file, parsed and normalized, with its SHA-256. No contacts file → none.
     func readContacts() throws -> (contacts: [Contact], sha256: String?) {

@@ -1,0 +1,19 @@
+import MailroomCore
+
+/// Problems in an input file, each with its line: all reported at once.
+public struct FileIssuesError: Error, Sendable, CustomStringConvertible {
+    public var status: ExitStatus
+    public var file: String
+    public var issues: [ConfigIssue]
+
+    public init(status: ExitStatus, file: String, issues: [ConfigIssue]) {
+        self.status = status
+        self.file = file
+        self.issues = issues
+    }
+
+    public var description: String {
+        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
+            .joined(separator: "\n")
+    }
+}
