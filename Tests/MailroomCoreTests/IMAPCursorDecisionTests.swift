@@ -82,3 +82,22 @@ struct IMAPCursorDecisionTests {
         #expect(r.html().contains(">3, 9</td><td class=\"wrap-any\">folder &quot;INBOX&quot;: cursor &lt;kept&gt;</td>"))
     }
 }
+
+/// The stored cursor's part of the rule: a read continues from it only under the same UIDVALIDITY, and a stored
+/// cursor never moves back.
+struct IMAPStoredCursorTests {
+    @Test func aReadContinuesFromTheStoredCursorOnlyUnderTheSameUIDValidity() {
+        #expect(IMAPCursorDecision.previous(stored: (uidValidity: UInt64(7), highestUID: UInt64(42)), uidValidity: 7) == 42)
+        #expect(IMAPCursorDecision.previous(stored: (uidValidity: UInt64(7), highestUID: UInt64(42)), uidValidity: 8) == nil)
+        #expect(IMAPCursorDecision.previous(stored: nil as (uidValidity: UInt64, highestUID: UInt64)?, uidValidity: 7) == nil)
+    }
+
+    @Test func aStoredCursorNeverMovesBackButARenumberedFolderStartsOver() {
+        // A backfill of an older window proposes 30 under the cursor's UIDVALIDITY: the stored 42 stays.
+        #expect(IMAPCursorDecision.kept(30, uidValidity: 7, stored: (uidValidity: 7, highestUID: 42)) == 42)
+        #expect(IMAPCursorDecision.kept(50, uidValidity: 7, stored: (uidValidity: 7, highestUID: 42)) == 50)
+        // Renumbered: the old cursor's UIDs mean nothing now.
+        #expect(IMAPCursorDecision.kept(5, uidValidity: 8, stored: (uidValidity: 7, highestUID: 42)) == 5)
+        #expect(IMAPCursorDecision.kept(5, uidValidity: 8, stored: nil) == 5)
+    }
+}

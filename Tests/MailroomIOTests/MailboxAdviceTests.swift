@@ -2,26 +2,8 @@ import Foundation
 import Testing
 @testable import MailroomIO
 
-/// The backfill advice after a reconnect's sync, and `mailbox test` for file mailboxes and a closed port.
+/// `mailbox test` for file mailboxes and a closed port (the backfill advice: `BackfillAdviceTests` in MailroomCoreTests).
 @Suite struct MailboxAdviceTests {
-    @Test(arguments: [
-        // newest loaded before, sync window start, oldest fetched → (gap days, as-of, days) or nil
-        ("2026-10-20T17:00:00Z", "2026-11-07T00:00:00Z", "2026-11-09T13:00:00Z", (20, "2026-11-06", 18)),
-        ("2026-11-06T23:00:00Z", "2026-11-07T00:00:00Z", nil, (1, "2026-11-06", 1)),
-        ("2026-11-08T10:00:00Z", "2026-11-07T00:00:00Z", "2026-11-07T01:00:00Z", nil),
-    ] as [(String, String, String?, (Int, String, Int)?)])
-    func theAdviceCoversExactlyTheGapBeforeTheSyncsWindow(before: String, start: String, oldest: String?,
-                                                         expected: (Int, String, Int)?) {
-        let a = BackfillAdvice.compute(newestLoadedBefore: before, syncWindowStart: start, oldestFetched: oldest)
-        #expect(a?.gapDays == expected?.0)
-        #expect(a?.asOf == expected?.1)
-        #expect(a?.days == expected?.2)
-    }
-
-    @Test func nothingLoadedBeforeNeedsNoBackfill() {
-        #expect(BackfillAdvice.compute(newestLoadedBefore: nil, syncWindowStart: "2026-11-07T00:00:00Z", oldestFetched: nil) == nil)
-    }
-
     @Test func aFileMailboxWhosePathIsMissingFailsAtThePathStep() {
         let m = MailboxConfig(name: "archive", source: .mbox, path: "/nonexistent/mailroom-test.mbox", owner: [])
         let r = MailboxProbe.files(m, path: "/nonexistent/mailroom-test.mbox")

@@ -171,12 +171,6 @@ import Testing
         #expect(text.contains("cursors: INBOX 1/10 -> INBOX 1/12"))
     }
 
-    @Test func aFailedRunsMessageNamesTheStepAndWhatToCheck() {
-        let m = RunLogText.failure(MailroomError(.auth, "the server at h:993 rejected the login; check the username and the app password", location: "h:993"))
-        #expect(m.hasPrefix("failed at login (username, app password): h:993: the server"))
-        #expect(m.contains("mailroom mailbox test"))
-    }
-
     @Test func aMailboxWhoseLastSyncFailedIsFailingAndTheListNeedsNoStore() throws {
         let dir = StoreTempDir()
         let pipeline = Self.pipeline(dir, ["sales", "support"])

@@ -21,9 +21,10 @@ extension IMAPExtractor {
                     return IMAPFolderSelection(uids: try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)),
                                                window: firstWindow)
                 }
-                if cursor.uidValidity == status.uidValidity {
-                    let above = try s.uidSearch(IMAPCommand.searchAbove(uid: cursor.highestUID)).filter { $0 > cursor.highestUID }
-                    return IMAPFolderSelection(uids: above, window: nil, previous: cursor.highestUID)
+                if let previous = IMAPCursorDecision.previous(stored: (uidValidity: cursor.uidValidity, highestUID: cursor.highestUID),
+                                                              uidValidity: status.uidValidity) {
+                    let above = try s.uidSearch(IMAPCommand.searchAbove(uid: previous)).filter { $0 > previous }
+                    return IMAPFolderSelection(uids: above, window: nil, previous: previous)
                 }
                 let known = try store.knownMessages(mailbox: self.mailbox, folder: folder.name)
                 return IMAPFolderSelection(uids: try self.reidentify(s, folder: folder.name, cursor: cursor, known: known),
@@ -31,8 +32,8 @@ extension IMAPExtractor {
             }
             copies += c
             reports.append(r)
-            var highest = r.highestUID
-            if let cursor, cursor.uidValidity == r.uidValidity { highest = max(highest, cursor.highestUID) }
+            let highest = IMAPCursorDecision.kept(r.highestUID, uidValidity: r.uidValidity,
+                                                  stored: cursor.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) })
             cursors.append(IMAPCursor(mailbox: mailbox, folder: folder.name, uidValidity: r.uidValidity, highestUID: highest))
         }
         close()

@@ -172,11 +172,12 @@ public final class IMAPExtractor {
             let cursor = try store?.imapCursor(mailbox: mailbox, folder: folder.name)
             let (c, r) = try extractFolder(folder) { s, status in
                 let inWindow = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
-                guard let cursor, cursor.uidValidity == status.uidValidity else {
+                guard let previous = IMAPCursorDecision.previous(stored: cursor.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) },
+                                                                 uidValidity: status.uidValidity) else {
                     return IMAPFolderSelection(uids: inWindow, window: window)
                 }
-                let above = try s.uidSearch(IMAPCommand.searchAbove(uid: cursor.highestUID)).filter { $0 > cursor.highestUID }
-                return IMAPFolderSelection(uids: inWindow, window: window, previous: cursor.highestUID, above: above)
+                let above = try s.uidSearch(IMAPCommand.searchAbove(uid: previous)).filter { $0 > previous }
+                return IMAPFolderSelection(uids: inWindow, window: window, previous: previous, above: above)
             }
             copies += c
             reports.append(r)

@@ -95,12 +95,10 @@ extension PipelineRunner {
         let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
         for (mailbox, entries) in try imapCursorFiles() {
             for e in entries {
-                var cursor = FolderCursor(mailbox: mailbox, folder: e.folder, uidValidity: e.uidValidity, highestUID: e.highestUID)
-                if let stored: FolderCursor = try store?.cursor(mailbox: mailbox, folder: cursor.folder),
-                   stored.uidValidity == cursor.uidValidity {
-                    cursor.highestUID = max(cursor.highestUID, stored.highestUID)
-                }
-                out.append(cursor)
+                let stored: FolderCursor? = try store?.cursor(mailbox: mailbox, folder: e.folder)
+                let highest = IMAPCursorDecision.kept(e.highestUID, uidValidity: e.uidValidity,
+                                                      stored: stored.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) })
+                out.append(FolderCursor(mailbox: mailbox, folder: e.folder, uidValidity: e.uidValidity, highestUID: highest))
             }
         }
         return out

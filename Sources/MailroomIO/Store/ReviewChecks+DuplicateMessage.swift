@@ -2,10 +2,7 @@ import Foundation
 import GRDB
 
 extension ReviewChecks {
-    static let duplicateMessageCheck = (
-        "duplicate-message",
-        "no Message-ID is on two messages with the same sender and date (one email stored twice)"
-    )
+    static let duplicateMessageCheck = ReviewReport.duplicateMessageCheck
 
     /// One email stored as two or more message rows: the same Message-ID, the same date and the same sender (the
     /// From addresses, re-normalized to match keys). Dedupe makes such copies one message (a list's copy with a

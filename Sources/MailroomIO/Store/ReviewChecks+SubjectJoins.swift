@@ -2,10 +2,7 @@ import Foundation
 import GRDB
 
 extension ReviewChecks {
-    static let subjectJoinCheck = (
-        "subject-join-stranger",
-        "no thread holds a message joined by subject that shares no external participant with the thread's others"
-    )
+    static let subjectJoinCheck = ReviewReport.subjectJoinCheck
 
     /// Every message stored as joined by subject (`messages.joined_by_subject`) must share an external
     /// participant (by match key, re-normalized here) with another message of its thread; otherwise two

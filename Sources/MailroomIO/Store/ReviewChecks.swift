@@ -5,15 +5,8 @@ import GRDB
 /// re-normalized here (with `AddressNormalizer`) rather than trusting the stored keys, so a row written wrong by
 /// hand or by a bug is still caught.
 public enum ReviewChecks {
-    /// Check names and what each one checks, in report order.
-    public static let checks: [(String, String)] = [
-        ("linked-address", "every message linked to a contact has that contact's address among its participants"),
-        ("duplicate-address", "no two contacts share a normalized address"),
-        ("internal-linked", "no internal-only thread is linked to a contact"),
-        ("recent-sent", "each mailbox has sent messages in the last 7 days of its window"),
-        subjectJoinCheck,
-        duplicateMessageCheck,
-    ]
+    /// Check names and what each one checks, in report order (`ReviewReport.checks`).
+    public static let checks = ReviewReport.checks
     /// Matched threads in the spot-check sample.
     public static let sampleSize = 5
 

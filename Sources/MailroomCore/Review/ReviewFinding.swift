@@ -7,7 +7,7 @@ public struct ReviewFinding: Sendable, Equatable {
         case warning
     }
 
-    /// The check that found it (see `ReviewChecks.checks`).
+    /// The check that found it (see `ReviewReport.checks`).
     public var check: String
     public var severity: Severity
     /// One line for a person.
@@ -38,4 +38,12 @@ public struct SpotCheck: Sendable, Equatable {
     public var recipient: String?
     public var subject: String
     public var date: String?
+
+    public init(threadId: String, sender: String?, recipient: String?, subject: String, date: String?) {
+        self.threadId = threadId
+        self.sender = sender
+        self.recipient = recipient
+        self.subject = subject
+        self.date = date
+    }
 }

@@ -1,5 +1,3 @@
-import MailroomCore
-
 extension RunLogEntry {
     /// Schema of `mailroom runs --json`. History: 1 — first version.
     public static let jsonSchema = "mailroom.runs/1"

@@ -1,4 +1,4 @@
-/// The result of `ReviewChecks.run`.
+/// The result of `ReviewChecks.run` (MailroomIO, which reads the store), and its text and JSON rendering.
 public struct ReviewReport: Sendable, Equatable {
     /// Version of the `--json` document. History: 1 — first version.
     public static let schemaVersion = 1
@@ -6,6 +6,12 @@ public struct ReviewReport: Sendable, Equatable {
     public var store: String
     public var findings: [ReviewFinding]
     public var sample: [SpotCheck]
+
+    public init(store: String, findings: [ReviewFinding], sample: [SpotCheck]) {
+        self.store = store
+        self.findings = findings
+        self.sample = sample
+    }
 
     /// No finding of severity `failure`.
     public var passed: Bool { !findings.contains { $0.severity == .failure } }
@@ -26,7 +32,7 @@ public struct ReviewReport: Sendable, Equatable {
         w.field("passed", passed)
         w.key("checks")
         w.beginArray()
-        for (name, what) in ReviewChecks.checks {
+        for (name, what) in Self.checks {
             w.objectValue { w in
                 w.field("check", name)
                 w.field("what", what)
@@ -67,7 +73,7 @@ public struct ReviewReport: Sendable, Equatable {
     /// Plain text for a terminal: one line per check, each finding below it, then the sample.
     public func text() -> String {
         var out: [String] = []
-        for (name, what) in ReviewChecks.checks {
+        for (name, what) in Self.checks {
             out.append("\(status(of: name).uppercased().padding(7)) \(name): \(what)")
             for f in findings where f.check == name {
                 out.append("  \(f.severity == .failure ? "FAIL" : "warn") \(f.detail)")

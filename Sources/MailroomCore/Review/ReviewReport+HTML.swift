@@ -1,5 +1,3 @@
-import MailroomCore
-
 extension ReviewReport {
     /// The review as one self-contained HTML page in the dry-run report's style: no script, nothing loaded from
     /// the network, every value from the store (addresses, subjects, names) escaped.
@@ -17,7 +15,7 @@ extension ReviewReport {
         h += "</div></header>\n<main class=\"wrap\">\n"
         h += "<section class=\"panel\" id=\"checks\"><h2>Checks</h2><div class=\"table-wrap\"><table><thead><tr>"
         h += "<th>status</th><th>check</th><th>what it verifies</th></tr></thead><tbody>"
-        for (name, what) in ReviewChecks.checks {
+        for (name, what) in Self.checks {
             h += "<tr><td>\(e(status(of: name)))</td><td><code>\(e(name))</code></td><td>\(e(what))</td></tr>"
         }
         h += "</tbody></table></div>"

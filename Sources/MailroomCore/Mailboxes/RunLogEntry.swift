@@ -1,6 +1,3 @@
-import Foundation
-import MailroomCore
-
 /// One row of the run log (`runs`): every sync, backfill, load, dry run, review, disconnect and reconnect.
 public struct RunLogEntry: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
@@ -69,7 +66,7 @@ public struct RunLogEntry: Sendable, Equatable {
 }
 
 extension RunLogEntry {
-    static func countsJSON(_ counts: [String: Int]) -> String {
+    package static func countsJSON(_ counts: [String: Int]) -> String {
         var w = JSONWriter()
         w.beginObject()
         for k in counts.keys.sorted() { w.field(k, counts[k]!) }
@@ -77,14 +74,14 @@ extension RunLogEntry {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
-    static func cursorsJSON(_ cursors: [Cursor]?) -> String? {
+    package static func cursorsJSON(_ cursors: [Cursor]?) -> String? {
         guard let cursors else { return nil }
         var w = JSONWriter()
         writeCursors(&w, cursors)
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
-    static func writeCursors(_ w: inout JSONWriter, _ cursors: [Cursor]) {
+    package static func writeCursors(_ w: inout JSONWriter, _ cursors: [Cursor]) {
         w.beginArray()
         for c in cursors {
             w.beginObject()
@@ -96,17 +93,17 @@ extension RunLogEntry {
         w.endArray()
     }
 
-    static func parseCounts(_ text: String) -> [String: Int] {
+    package static func parseCounts(_ text: String) -> [String: Int] {
         guard let v = try? JSONParser.parse(Array(text.utf8)), let o = v.objectValue else { return [:] }
         return o.compactMapValues(\.intValue)
     }
 
-    static func parseStrings(_ text: String) -> [String] {
+    package static func parseStrings(_ text: String) -> [String] {
         guard let v = try? JSONParser.parse(Array(text.utf8)), let a = v.arrayValue else { return [] }
         return a.compactMap(\.stringValue)
     }
 
-    static func parseCursors(_ text: String?) -> [Cursor]? {
+    package static func parseCursors(_ text: String?) -> [Cursor]? {
         guard let text, let v = try? JSONParser.parse(Array(text.utf8)), let a = v.arrayValue else { return nil }
         return a.compactMap { e in
             guard let o = e.objectValue, let f = o["folder"]?.stringValue, let u = o["uidValidity"]?.intValue,

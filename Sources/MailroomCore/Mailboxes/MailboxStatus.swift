@@ -1,5 +1,3 @@
-import Foundation
-
 /// A mailbox's lifecycle state as the store records it (one row of `mailboxes`).
 public struct MailboxStatus: Sendable, Equatable {
     public enum State: String, Sendable {

@@ -1,5 +1,3 @@
-import MailroomCore
-
 /// What `mailroom mailbox reconnect` did and found.
 public struct ReconnectReport: Sendable {
     public var mailbox: String

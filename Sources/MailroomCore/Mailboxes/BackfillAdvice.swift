@@ -1,5 +1,3 @@
-import MailroomCore
-
 /// Whether a backfill is needed after a reconnect's sync, and for which window: the messages between the newest
 /// one loaded before the mailbox went away and the start of what the sync read are the only ones that can be
 /// missing. Pure.
