@@ -51,7 +51,7 @@ struct BackfillCommand: ParsableCommand {
         try runner.run(through: .match)
         let report = try runner.report()
         let load = try runner.run(.load)
-        _ = try? RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) // best effort: the load committed
+        RunOutput.afterLoad(runner) { _ = try RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore) }
         try RunOutput.emit(report, runner: runner, format: json ? .json : .text, out: nil, load: load)
     }
 

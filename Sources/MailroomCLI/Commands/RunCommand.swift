@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
         }
         let report = try runner.report(after: prepass)
         let load = dryRun ? nil : try runner.run(.load)
-        if load != nil { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
+        if load != nil { RunOutput.afterLoad(runner) { try RunLogRecorder.noteIMAP(runner) } }
         try RunOutput.emit(report, runner: runner, format: json ? .json : format, out: out, load: load)
     }
 }

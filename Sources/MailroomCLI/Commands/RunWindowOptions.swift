@@ -69,6 +69,16 @@ enum RunOutput {
         try endIfPartial(runner)
     }
 
+    /// After a committed load, completes its run log row (`record`: cursors, counts, IMAP notes, the mailbox's
+    /// last sync). A failure there does not undo the load, so the command goes on to its output and exit code,
+    /// but it is never silent: one line on stderr names it and the run it concerns.
+    static func afterLoad(_ runner: PipelineRunner, _ record: () throws -> Void) {
+        do { try record() } catch {
+            let reason = (error as? MailroomError)?.description ?? "\(error)"
+            ErrorReporter.printErr("mailroom: warning: the load committed, but its run log row \(runner.manifest.runId) could not be completed (\(reason)); the loaded data is complete, `mailroom runs` may show that run unfinished")
+        }
+    }
+
     /// Exit 8 ("partial") after the output when an IMAP server did not deliver some messages: everything else
     /// is processed (loaded, unless a dry run) and those folders' cursors stay below them.
     static func endIfPartial(_ runner: PipelineRunner) throws {

@@ -37,7 +37,7 @@ struct StageCommand: ParsableCommand {
             throw e
         }
         if stage == .match { _ = try runner.report() }
-        if stage == .load { try? RunLogRecorder.noteIMAP(runner) } // best effort: the load committed
+        if stage == .load { RunOutput.afterLoad(runner) { try RunLogRecorder.noteIMAP(runner) } }
         if json {
             Output.json(record.jsonBytes() + [0x0A])
         } else {

@@ -44,7 +44,7 @@ struct SyncCommand: ParsableCommand {
         try runner.run(through: .match)
         let report = try runner.report()
         let load = try runner.run(.load)
-        _ = try? RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore) // best effort: the load committed
+        RunOutput.afterLoad(runner) { _ = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore) }
         try RunOutput.emit(report, runner: runner, format: json ? .json : .text, out: nil, load: load)
     }
 }

@@ -95,6 +95,7 @@ extension RunLogRecorder {
     @discardableResult
     public static func finished(_ runner: PipelineRunner, kind: RunLogEntry.Kind,
                                 cursorBefore: [RunLogEntry.Cursor]) throws -> RunLogEntry? {
+        try FaultHook.process.hit("runlog.after-load")
         let names = runner.manifest.mailboxes.map(\.name)
         let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
         guard var entry = try store.run(id: runner.manifest.runId) else { return nil }
@@ -134,6 +135,7 @@ extension RunLogRecorder {
 
     /// For a run that loaded without `finished` (`mailroom run`): adds the IMAP notes to its run log row.
     public static func noteIMAP(_ runner: PipelineRunner) throws {
+        try FaultHook.process.hit("runlog.after-load")
         let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
         guard var entry = try store.run(id: runner.manifest.runId) else { return }
         let before = entry

@@ -1,4 +1,5 @@
 import Foundation
+import MailroomCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,7 +45,8 @@ public struct FaultHook: Sendable {
     /// the store's lock (and, before a commit, an open write transaction);
     /// `point:n:pause` waits there until SIGINT or SIGTERM has arrived (signal tests: the next safe point stops);
     /// `point:n:hang` waits there two minutes whatever arrives (a stage stuck before its next safe point: only a
-    /// second signal ends it).
+    /// second signal ends it); `point:n:fail` throws a `.localIO` error there, as a store that cannot be
+    /// written would.
     /// Without the variable, and in release builds, it does nothing.
     public static let process: FaultHook = {
         #if DEBUG
@@ -62,6 +64,7 @@ public struct FaultHook: Sendable {
                 // Waits (up to two minutes) for SIGINT or SIGTERM, so a test can signal the run at this point.
                 for _ in 0..<12_000 where Interrupt.received == nil { usleep(10_000) }
             case "hang": for _ in 0..<12_000 { usleep(10_000) }
+            case "fail": throw MailroomError(.localIO, "simulated failure at \(p)")
             case "kill": kill(getpid(), SIGKILL)
             case "stop": kill(getpid(), SIGSTOP)
             default: _exit(70)
