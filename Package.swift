@@ -38,7 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: releaseSettings
+            // Swift 6 language mode: complete concurrency checking, errors not warnings.
+            swiftSettings: releaseSettings + [.swiftLanguageMode(.v6)]
         ),
         // I/O shell: mail sources, run directory, NDJSON files, CRM stores, IMAP.
         .target(
