@@ -9,7 +9,7 @@ import Foundation
 /// `send`, outside the lock, so tearing down thousands of decoded values is work for the producer's core.
 /// Used by extract → normalize (`PipelineRunner+Overlap.swift`) and the store load's prefetch
 /// (`RecordSource+Prefetch.swift`).
-final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable state is read and written under `condition`
+final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable state is used under `condition` only
     struct Cancelled: Error {}
 
     private let condition = NSCondition()

@@ -38,7 +38,7 @@ final class ParallelBatchMapper<Context, Input, Output> {
 }
 
 /// Hands out the indices 0..<count, each once, to whichever worker asks next.
-private final class WorkQueue: @unchecked Sendable {  // `next` is the only access to its state, under the lock
+private final class WorkQueue: @unchecked Sendable {  // safe: `next` is the only access to its state, under `lock`
     private let lock = NSLock()
     private var index = 0
     private let count: Int
