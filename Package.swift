@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: releaseSettings
+            swiftSettings: releaseSettings + [.swiftLanguageMode(.v6)]
         ),
         // Thin CLI: parses, calls, formats.
         .executableTarget(
