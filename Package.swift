@@ -38,8 +38,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            // Swift 6 language mode: complete concurrency checking, errors not warnings.
-            swiftSettings: releaseSettings + [.swiftLanguageMode(.v6)]
+            swiftSettings: releaseSettings
         ),
         // I/O shell: mail sources, run directory, NDJSON files, CRM stores, IMAP.
         .target(
@@ -50,7 +49,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: releaseSettings + [.swiftLanguageMode(.v6)]
+            swiftSettings: releaseSettings
         ),
         // Thin CLI: parses, calls, formats.
         .executableTarget(
@@ -66,5 +65,6 @@ let package = Package(
         .testTarget(name: "MailroomIOTests", dependencies: ["MailroomIO"]),
         .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"], exclude: ["Golden"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode for every target: complete concurrency checking, data races are errors.
+    swiftLanguageModes: [.v6]
 )
