@@ -65,5 +65,6 @@ let package = Package(
         .testTarget(name: "MailroomIOTests", dependencies: ["MailroomIO"]),
         .testTarget(name: "MailroomCLITests", dependencies: ["MailroomIO"], exclude: ["Golden"]),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode for every target: complete concurrency checking, data races are errors.
+    swiftLanguageModes: [.v6]
 )

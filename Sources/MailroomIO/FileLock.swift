@@ -14,7 +14,7 @@ import Darwin
 ///
 /// The lock file holds one line naming the holder (`pid N since T`) so that a second process can say who has it.
 /// The file itself is left in place on release (removing it would let two processes lock two different inodes).
-public final class FileLock: @unchecked Sendable {
+public final class FileLock: @unchecked Sendable {  // safe: `held` is read and written under `registryLock` only
     /// The lock file's path.
     public let path: String
     private var held = true
@@ -23,7 +23,7 @@ public final class FileLock: @unchecked Sendable {
 
     /// Locks held by this process: path → (descriptor, number of holders).
     private static let registryLock = NSLock()
-    nonisolated(unsafe) private static var registry: [String: (fd: Int32, holders: Int)] = [:]
+    nonisolated(unsafe) private static var registry: [String: (fd: Int32, holders: Int)] = [:]  // under `registryLock`
 
     /// Takes the lock at once or throws: `.locked` when another process holds it ("`what`: locked by pid N since
     /// T"), `.localIO` when the lock file cannot be created (read-only location, missing folder).

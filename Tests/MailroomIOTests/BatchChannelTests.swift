@@ -47,4 +47,45 @@ import Testing
         channel.cancel()
         #expect(try producer.wait() >= 1)
     }
+
+    final class Tracked {}
+
+    /// A batch the consumer gives back stays alive until the producer's next send, which frees it (on the
+    /// producer's thread, outside the lock); once the producer has finished, a batch given back is dropped at once.
+    @Test func batchesGivenBackAreFreedByTheProducersNextSend() throws {
+        let channel = BatchChannel<Tracked>(capacity: 4)
+        weak var first: Tracked?
+        weak var second: Tracked?
+        do {
+            let a = Tracked(), b = Tracked()
+            first = a
+            second = b
+            try channel.send([a])
+            try channel.send([b])
+        }
+        channel.giveBack(try #require(try channel.receive()))
+        #expect(first != nil)  // held for the producer
+        try channel.send([])
+        #expect(first == nil)
+        channel.finish()
+        channel.giveBack(try #require(try channel.receive()))
+        #expect(second == nil)
+        #expect(try channel.receive()?.isEmpty == true)  // the empty batch sent above
+        #expect(try channel.receive() == nil)
+    }
+
+    /// Cancelling drops the batches still queued and makes the producer's later sends throw.
+    @Test func cancellingDropsQueuedBatches() throws {
+        let channel = BatchChannel<Tracked>(capacity: 4)
+        weak var queued: Tracked?
+        do {
+            let a = Tracked()
+            queued = a
+            try channel.send([a])
+        }
+        #expect(queued != nil)
+        channel.cancel()
+        #expect(queued == nil)
+        #expect(throws: BatchChannel<Tracked>.Cancelled.self) { try channel.send([]) }
+    }
 }

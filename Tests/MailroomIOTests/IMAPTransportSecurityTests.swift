@@ -22,7 +22,7 @@ struct IMAPTransportSecurityTests {
             if IMAPHost.isLoopback(bytes) { continue }
             var text = [CChar](repeating: 0, count: 64)
             _ = inet_ntop(AF_INET, &a, &text, socklen_t(text.count))
-            return String(cString: text)
+            return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
         return nil
     }

@@ -53,7 +53,7 @@ extension IMAPEndpoint {
             let length = ai.pointee.ai_addrlen
             withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: sa, count: Int(length))) }
             out.append(ResolvedAddress(family: ai.pointee.ai_family, storage: storage, length: length, bytes: bytes,
-                                       text: String(cString: text)))
+                                       text: text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }))
         }
         return out.isEmpty ? .failure(HostLookupError(reason: "no address")) : .success(out)
     }

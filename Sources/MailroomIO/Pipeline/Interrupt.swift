@@ -44,7 +44,7 @@ public enum Interrupt {
 
     private static let safePointNames = Dictionary(uniqueKeysWithValues: Stage.allCases.map { ($0, "\($0.rawValue).safe-point") })
 
-    private final class State: @unchecked Sendable {
+    private final class State: @unchecked Sendable {  // safe: `value` and `sources` are used under `lock` only
         private let lock = NSLock()
         private var value: Int32?
         private var sources: [DispatchSourceSignal] = []
@@ -103,7 +103,7 @@ public struct InterruptedError: Error, Sendable, CustomStringConvertible {
 /// Temporary files being written (`.NAME.tmp-PID`), so that a second signal can remove them before exiting.
 enum TempFiles {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var paths: Set<String> = []
+    nonisolated(unsafe) private static var paths: Set<String> = []  // safe: used under `lock` only
 
     static func add(_ path: String) {
         lock.lock(); defer { lock.unlock() }

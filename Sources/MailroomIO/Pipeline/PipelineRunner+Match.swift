@@ -12,9 +12,11 @@ extension PipelineRunner {
         let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
         let needsRefresh = try contactsFileSHA().map { "sha256:\($0)" } != recorded
         func indexTask(_ summary: FileSummary) -> JoinableThread<ContactIndex> {
-            JoinableThread { [runDir] in
+            var dir = runDir
+            dir.progress = nil  // the reporter is not locked: pass 1 drives it on this thread meanwhile
+            return JoinableThread { [dir] in
                 var contacts: [Contact] = []
-                try runDir.read(Contact.self, summary) { c, _ in contacts.append(c) }
+                try dir.read(Contact.self, summary) { c, _ in contacts.append(c) }
                 return ContactIndex(contacts: contacts)
             }
         }

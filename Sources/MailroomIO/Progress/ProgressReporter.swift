@@ -13,6 +13,8 @@ import MailroomCore
 /// otherwise it reads the clock only every `checkEvery` calls, a stride that adapts so the clock is read about
 /// every 25–100 ms whatever the record rate (at most `maxStride` calls apart). One reporter serves one loop at a
 /// time (it is not locked).
+// Not locked: safe only because one loop drives a reporter at a time; copies of a RunDirectory read on another
+// thread set `progress` to nil (PipelineRunner+Report, +Match).
 public final class ProgressReporter: @unchecked Sendable {
     public static let maxUpdatesPerSecond = 4
     /// The most calls between two clock reads: after a sudden slowdown the line may lag by this many records.

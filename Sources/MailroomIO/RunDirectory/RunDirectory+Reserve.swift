@@ -41,7 +41,7 @@ extension RunDirectory {
     }
 
     /// The directories this process reserved.
-    private final class Reserved: @unchecked Sendable {
+    private final class Reserved: @unchecked Sendable {  // safe: `paths` is used under `lock` only
         static let shared = Reserved()
         private let lock = NSLock()
         private var paths = Set<String>()

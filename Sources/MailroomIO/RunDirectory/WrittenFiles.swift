@@ -8,7 +8,7 @@ import MailroomCore
 /// file's identity right after (device, inode, size, modification and change times). A later stage of the same
 /// process reading such a file, still with that identity and that hash in the manifest, need not hash it again:
 /// any write, truncation or replacement since changes the identity. Every other read hashes the whole file.
-final class WrittenFiles: @unchecked Sendable {  // `stamps` is read and written under `lock` only
+final class WrittenFiles: @unchecked Sendable {  // safe: `stamps` is read and written under `lock` only
     struct Stamp: Equatable {
         var device: UInt64
         var inode: UInt64

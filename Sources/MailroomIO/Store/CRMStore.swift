@@ -6,7 +6,7 @@ import GRDB
 /// Opening refuses, each with one line naming the path: a file that is not SQLite or another program's database
 /// (`.store`), a schema newer than this binary knows (`.store`), a location that cannot be written (`.localIO`).
 /// Nothing is written before those checks pass, and every write is a transaction, so nothing is half-written.
-public final class CRMStore: @unchecked Sendable {
+public final class CRMStore: Sendable {
     /// The store file's path.
     public let path: String
     /// GRDB's connection. Writers go through `write(_:)` so that SQLite errors become `MailroomError`s.

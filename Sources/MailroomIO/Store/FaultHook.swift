@@ -75,7 +75,7 @@ public struct FaultHook: Sendable {
         #endif
     }()
 
-    private final class Counter: @unchecked Sendable {
+    private final class Counter: @unchecked Sendable {  // safe: `n` is read and written under `lock` only
         private let lock = NSLock()
         private var n = 0
         func next() -> Int {

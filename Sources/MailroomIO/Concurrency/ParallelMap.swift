@@ -23,8 +23,10 @@ final class ParallelBatchMapper<Context, Input, Output> {
                 // Each index is handed out once (so each result slot has one writer) and each worker uses only
                 // its own context: no shared mutation. Workers take the next index when done, so one large
                 // input does not hold up the others' share.
-                let outBase = out.baseAddress!, ctxBase = ctx.baseAddress!
+                // Unchecked by the compiler for those reasons; `inputs` and `transform` are only read.
+                nonisolated(unsafe) let outBase = out.baseAddress!, ctxBase = ctx.baseAddress!, inputs = inputs
                 withoutActuallyEscaping(transform) { t in
+                    nonisolated(unsafe) let t = t  // safe: a pure function, called concurrently as documented
                     DispatchQueue.concurrentPerform(iterations: n) { w in
                         while let i = queue.next() {
                             outBase[i] = Result { try t(&ctxBase[w], inputs[i]) }
@@ -38,7 +40,7 @@ final class ParallelBatchMapper<Context, Input, Output> {
 }
 
 /// Hands out the indices 0..<count, each once, to whichever worker asks next.
-private final class WorkQueue: @unchecked Sendable {  // `next` is the only access to its state, under the lock
+private final class WorkQueue: @unchecked Sendable {  // safe: `next` is the only access to its state, under `lock`
     private let lock = NSLock()
     private var index = 0
     private let count: Int

@@ -3,12 +3,19 @@ import Foundation
 /// A bounded queue of batches from one producer thread to one consumer thread. The producer blocks while
 /// `capacity` batches wait (memory stays bounded); the consumer blocks while none does. Either side can stop the
 /// other: the producer by `finish(error:)` (the consumer's `receive` then rethrows the error after the batches
-/// already sent), the consumer by `cancel()` (the producer's next `send` throws `Cancelled`).
-final class BatchChannel<Element>: @unchecked Sendable {  // all state is read and written under `condition`
+/// already sent), the consumer by `cancel()` (the producer's waiting or next `send` throws `Cancelled`).
+///
+/// A consumer may hand each batch it is done with back by `giveBack(_:)`: the producer frees them on its next
+/// `send`, outside the lock, so tearing down thousands of decoded values is work for the producer's core.
+/// Used by extract → normalize (`PipelineRunner+Overlap.swift`) and the store load's prefetch
+/// (`RecordSource+Prefetch.swift`).
+final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable state is used under `condition` only
     struct Cancelled: Error {}
 
     private let condition = NSCondition()
     private var queue: [[Element]] = []
+    /// Batches the consumer gave back, freed by the producer on its next `send`.
+    private var returned: [[Element]] = []
     private let capacity: Int
     private var finished = false
     private var failure: Error?
@@ -17,11 +24,14 @@ final class BatchChannel<Element>: @unchecked Sendable {  // all state is read a
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     func send(_ batch: [Element]) throws {
+        var done: [[Element]] = []
+        defer { done.removeAll() }  // after the unlock below (defers run in reverse), on the producer's thread
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity, !cancelled { condition.wait() }
         if cancelled { throw Cancelled() }
         queue.append(batch)
+        swap(&done, &returned)
         condition.broadcast()
     }
 
@@ -41,18 +51,28 @@ final class BatchChannel<Element>: @unchecked Sendable {  // all state is read a
         while queue.isEmpty, !finished { condition.wait() }
         if !queue.isEmpty {
             condition.broadcast()
-            return queue.removeFirst()
+            return queue.removeFirst()  // at most `capacity` batches: cheap
         }
         if let failure { throw failure }
         return nil
     }
 
-    /// The consumer stops: waiting and later sends throw.
-    func cancel() {
+    /// Hands a batch the consumer is done with back to the producer, to be freed there; once the producer has
+    /// finished, the batch is simply dropped here.
+    func giveBack(_ batch: [Element]) {
         condition.lock()
+        defer { condition.unlock() }
+        if !finished { returned.append(batch) }
+    }
+
+    /// The consumer stops: a waiting or later `send` throws `Cancelled`. Batches still queued are dropped.
+    func cancel() {
+        var dropped: [[Element]] = []
+        defer { dropped.removeAll() }  // outside the lock
+        condition.lock()
+        defer { condition.unlock() }
         cancelled = true
-        queue.removeAll()
+        swap(&dropped, &queue)
         condition.broadcast()
-        condition.unlock()
     }
 }
