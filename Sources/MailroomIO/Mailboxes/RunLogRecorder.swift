@@ -16,28 +16,38 @@ public enum RunLogRecorder {
             return
         }
         // A partial run (exit 8) loaded: `finished` / `noteIMAP` recorded it already.
-        guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial,
-              let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+        guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial else { return }
+        end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .failed,
+            errorCode: e.status.name, message: e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e),
+            throttled: e.message.contains("THROTTLED") ? 1 : 0, createIfMissing: true, now: now)
+    }
+
+    /// Ends the run's row with `status`, `errorCode` and `message` (a row the loader began keeps the rest), or,
+    /// with `createIfMissing`, adds one for a run that never reached the store. Best effort: a store that does not
+    /// exist or cannot be locked, opened or written is left alone.
+    private static func end(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind, mailboxes: [String],
+                            window: DateWindow?, status: RunLogEntry.Status, errorCode: String, message: String,
+                            throttled: Int = 0, createIfMissing: Bool, now: Date) {
+        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
               let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
         else { return }
         defer { lock.release() }
         guard let store = try? CRMStore.open(path: path) else { return }
         let stamp = FileLock.isoUTC(now)
-        let id = runId ?? "\(kind.rawValue)-failed-\(Int(now.timeIntervalSince1970 * 1000))"
-        let message = e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e)
+        let id = runId ?? "\(kind.rawValue)-\(status.rawValue)-\(Int(now.timeIntervalSince1970 * 1000))"
         if var existing = try? store.run(id: id) {
-            existing.status = .failed
-            existing.errorCode = e.status.name
+            existing.status = status
+            existing.errorCode = errorCode
             existing.message = message
             existing.finishedAt = existing.finishedAt ?? stamp
             try? store.recordRun(existing)
             return
         }
+        guard createIfMissing else { return }
         try? store.recordRun(RunLogEntry(
             id: id, kind: kind, windowStart: window.map { MailDate.iso($0.start) },
             windowEnd: window.map { MailDate.iso($0.end) }, mailboxes: mailboxes, startedAt: stamp,
-            finishedAt: stamp, status: .failed, message: message,
-            throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+            finishedAt: stamp, status: status, message: message, throttled: throttled, errorCode: errorCode))
     }
 }
 
@@ -49,29 +59,11 @@ extension RunLogRecorder {
     public static func recordInterrupted(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
                                          mailboxes: [String], window: DateWindow?, error i: InterruptedError,
                                          createIfMissing: Bool, now: Date = Date()) {
-        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
-              let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-        else { return }
-        defer { lock.release() }
-        guard let store = try? CRMStore.open(path: path) else { return }
-        let stamp = FileLock.isoUTC(now)
-        let id = runId ?? "\(kind.rawValue)-interrupted-\(Int(now.timeIntervalSince1970 * 1000))"
         let message = "interrupted by \(i.signalName) during \(i.stage.rawValue); "
             + (i.stage == .load ? "rerun its load (mailroom stage load --run DIR) to finish it"
                                 : "nothing of this run was loaded: rerun it")
-        if var existing = try? store.run(id: id) {
-            existing.status = .interrupted
-            existing.errorCode = i.status.name
-            existing.message = message
-            existing.finishedAt = stamp
-            try? store.recordRun(existing)
-            return
-        }
-        guard createIfMissing else { return }
-        try? store.recordRun(RunLogEntry(
-            id: id, kind: kind, windowStart: window.map { MailDate.iso($0.start) },
-            windowEnd: window.map { MailDate.iso($0.end) }, mailboxes: mailboxes, startedAt: stamp,
-            finishedAt: stamp, status: .interrupted, message: message, errorCode: i.status.name))
+        end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .interrupted,
+            errorCode: i.status.name, message: message, createIfMissing: createIfMissing, now: now)
     }
 
     /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.
