@@ -37,7 +37,7 @@ public final class MessageBytesReader {
             throw MailroomError(.input, "the file is shorter than when it was extracted: rerun extract",
                                 location: file.path)
         }
-        if identity != nil, verifies() {
+        if let identity, verifies() {
             try check(identity, locator, file, headerLength: HeaderSection.end(of: buffer) ?? buffer.count)
         }
         if locator.unquote { MboxQuoting.unquote(&buffer) }
@@ -57,7 +57,7 @@ public final class MessageBytesReader {
             throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path)
         }
         // Under the cap the buffer is the whole header section (its length is known): it can be checked.
-        if identity != nil, buffer.count < HeaderSection.cap, verifies() {
+        if let identity, buffer.count < HeaderSection.cap, verifies() {
             try check(identity, locator, file, headerLength: buffer.count)
         }
         if locator.unquote { MboxQuoting.unquote(&buffer) }
@@ -66,8 +66,7 @@ public final class MessageBytesReader {
 
     /// Refuses a buffer (as read, before From-quoting is undone) that is not the message `identity` names, as
     /// extract computed it: the header section up to `HeaderSection.cap` and the body's length.
-    private func check(_ identity: UInt64?, _ locator: Locator, _ file: ReadOnlyFile, headerLength: Int) throws {
-        guard let identity else { return }
+    private func check(_ identity: UInt64, _ locator: Locator, _ file: ReadOnlyFile, headerLength: Int) throws {
         let digest = buffer.withUnsafeBytes { b in
             MboxCopyIdentity.digest(header: UnsafeRawBufferPointer(rebasing: b[..<min(headerLength, HeaderSection.cap)]),
                                     bodyLength: locator.length - headerLength)
