@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,10 +12,10 @@ import MailroomCore
 ///
 /// `update` is meant to be called for every record from a stage loop: when disabled it returns at once, and
 /// otherwise it reads the clock only every `checkEvery` calls, a stride that adapts so the clock is read about
-/// every 25–100 ms whatever the record rate (at most `maxStride` calls apart). One reporter serves one loop at a
-/// time (it is not locked).
-// Not locked: safe only because one loop drives a reporter at a time; copies of a RunDirectory read on another
-// thread set `progress` to nil (PipelineRunner+Report, +Match).
+/// every 25–100 ms whatever the record rate (at most `maxStride` calls apart). Meant for one loop at a time:
+/// copies of a `RunDirectory` read on another thread set `progress` to nil, so that one line shows one stage.
+// @unchecked Sendable: every mutable field is read and written only while `lock` is held (a disabled reporter
+// has none to touch and returns before taking it), so threads that share a reporter cannot race on it.
 public final class ProgressReporter: @unchecked Sendable {
     public static let maxUpdatesPerSecond = 4
     /// The most calls between two clock reads: after a sudden slowdown the line may lag by this many records.
@@ -33,6 +34,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private var stageStart: UInt64 = 0
     private var stageStartDone = 0
     private var drawn = false
+    private let lock = NSLock()
 
     /// Progress on stderr when it is a terminal (and `TERM` is not `dumb`), unless `quiet`.
     public convenience init(quiet: Bool, unit: String = "messages") {
@@ -53,6 +55,8 @@ public final class ProgressReporter: @unchecked Sendable {
     @inline(__always)
     public func update(stage: String, done: Int, total: Int? = nil) {
         guard isEnabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         countdown -= 1
         if countdown > 0 { return }
         check(stage: stage, done: done, total: total)
@@ -61,7 +65,10 @@ public final class ProgressReporter: @unchecked Sendable {
     /// Erases the progress line, if one was drawn. Call it when the run ends or before printing anything else
     /// to stderr.
     public func finish() {
-        guard isEnabled, drawn else { return }
+        guard isEnabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard drawn else { return }
         write("\r\u{1B}[K")
         drawn = false
         lastDraw = nil
