@@ -60,28 +60,7 @@ struct ContactsImportCommand: ParsableCommand {
         let runId = "contacts-" + WallClock.timestamp()
         let s = try crm.importContacts(contacts, runId: runId)
         if json {
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("schemaVersion", 1)
-            w.field("store", path)
-            w.field("contacts", contacts.count)
-            w.field("created", s.created)
-            w.field("updated", s.updated)
-            w.field("unchanged", s.unchanged)
-            w.field("replacedCreated", s.replacedCreated)
-            w.key("emailsSkipped")
-            w.beginArray()
-            for e in s.emailsSkipped {
-                w.objectValue { w in
-                    w.field("contactId", e.contactId)
-                    w.field("position", e.position + 1)
-                    w.field("heldBy", e.heldBy)
-                }
-            }
-            w.endArray()
-            w.field("issues", issues.count)
-            w.endObject()
-            Output.json(w.bytes + [0x0A])
+            Output.json(ContactsImportResult(store: path, contacts: contacts.count, summary: s, issues: issues.count))
         } else {
             var out = CRMStore.importMessage(contacts.count, s) + "\n"
             for e in s.emailsSkipped {

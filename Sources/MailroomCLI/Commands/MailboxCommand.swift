@@ -86,28 +86,8 @@ struct MailboxCommand: ParsableCommand {
                 }
                 ErrorReporter.printErr("Removed \(remove[0]) \"\(remove[1])\" from \(mailbox).")
             }
-            let deps = try store.dependents(of: mailbox)
-            if json {
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("schema", "mailroom.mailbox-dependents/1")
-                w.field("mailbox", mailbox)
-                w.key("dependents")
-                w.beginArray()
-                for d in deps {
-                    w.beginObject()
-                    w.field("kind", d.kind.rawValue)
-                    w.field("name", d.name)
-                    w.field("addedAt", d.addedAt)
-                    w.endObject()
-                }
-                w.endArray()
-                w.endObject()
-                Output.json(w.bytes + [0x0A])
-            } else {
-                Output.write(deps.isEmpty ? "Nothing recorded relies on \(mailbox).\n"
-                             : "Relies on \(mailbox):\n" + deps.map { "  \($0.kind.rawValue): \($0.name)\n" }.joined())
-            }
+            let deps = MailboxDependents(mailbox: mailbox, dependents: try store.dependents(of: mailbox))
+            if json { Output.json(deps) } else { Output.write(deps.text()) }
         }
     }
 
@@ -133,19 +113,7 @@ struct MailboxCommand: ParsableCommand {
             let store = try CRMStore.open(path: path)
             let o = try store.disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
             if json {
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("schema", "mailroom.mailbox-disconnect/1")
-                w.field("mailbox", o.mailbox)
-                w.field("runId", o.runId)
-                w.field("replacement", o.replacement)
-                w.field("dependents", o.dependents.map(\.label))
-                w.field("moved", o.moved.map(\.label))
-                w.field("messagesKept", o.messagesKept)
-                w.field("threadsKept", o.threadsKept)
-                w.field("cursorsKept", o.cursorsKept)
-                w.endObject()
-                Output.json(w.bytes + [0x0A])
+                Output.json(o)
                 return
             }
             var text = "Disconnected \(mailbox)\(o.wasDisconnected ? " (it already was)" : ""): sync and sending stopped.\n"
