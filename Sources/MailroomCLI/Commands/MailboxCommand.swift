@@ -145,12 +145,10 @@ struct MailboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            let dir = try runDir.map { URL(fileURLWithPath: $0) }
-                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
-            let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
-                                                  asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
+            let report = try ReconnectWorkflow.run(
+                ReconnectWorkflow.Request(pipeline: pipeline, mailbox: mailbox, runDirectory: runDir, asOf: asOf,
+                                          days: days, quiet: quiet),
+                warn: ErrorReporter.printErr)
             if json { Output.json(report.json()) } else { Output.write(report.text()) }
             if let partial = report.partial { throw partial }
         }
