@@ -5,10 +5,10 @@ import MailroomCore
 /// the ones that never reached the store. Writes only to a store that already exists: a failed first run creates
 /// none. Dry runs are not recorded (they never write the store).
 public enum RunLogRecorder {
-    /// Records `error` as a failed run of `kind`. Without a store (a failed first run), or while another process
-    /// holds the store's lock, nothing is recorded and nothing is thrown. A store that exists and is not held
-    /// elsewhere but cannot be written (disk full, a broken file) throws that error, for the caller to report
-    /// beside the run's own.
+    /// Records `error` as a failed run of `kind`. Without a store (a failed first run), while another process
+    /// holds the store's lock, or when the store cannot be locked or opened (the run's own error names it),
+    /// nothing is recorded and nothing is thrown. A store that opens but whose run log cannot be read or written (disk
+    /// full) throws that error, for the caller to report beside the run's own.
     /// A run the loader already marked failed keeps its row; only the error code and message are added.
     public static func recordFailure(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
                                      mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date(),
@@ -26,21 +26,19 @@ public enum RunLogRecorder {
     }
 
     /// Ends the run's row with `status`, `errorCode` and `message` (a row the loader began keeps the rest), or,
-    /// with `createIfMissing`, adds one for a run that never reached the store. A store that does not exist, or
-    /// whose lock another process holds, is left alone; any other failure to write the row is thrown.
+    /// with `createIfMissing`, adds one for a run that never reached the store. A store that does not exist or
+    /// cannot be locked or opened is left alone; a failure to read or write the row is thrown.
     private static func end(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind, mailboxes: [String],
                             window: DateWindow?, status: RunLogEntry.Status, errorCode: String, message: String,
                             throttled: Int = 0, createIfMissing: Bool, now: Date, fault: FaultHook) throws {
-        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path) else { return }
-        let lock: FileLock
-        do {
-            lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-        } catch let e as MailroomError where e.status == .locked {
-            return
-        }
+        // A store that is not there, is locked by another process, or cannot be locked or opened (not SQLite, a
+        // folder that refuses files) is what the run failed on or never reached; its error says so already.
+        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+              let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
+        else { return }
         defer { lock.release() }
+        guard let store = try? CRMStore.open(path: path) else { return }
         try fault.hit("runlog.record-end")
-        let store = try CRMStore.open(path: path)
         let stamp = FileLock.isoUTC(now)
         let id = runId ?? "\(kind.rawValue)-\(status.rawValue)-\(Int(now.timeIntervalSince1970 * 1000))"
         if var existing = try store.run(id: id) {
