@@ -77,7 +77,7 @@ public enum ReconnectWorkflow {
                     cursorBefore: cursorsBefore, cursorAfter: cursorsBefore,
                     throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
             } catch {
-                warn("mailroom: warning: the run failed and its run log row \(runDirectory.lastPathComponent) could not be written (\(Workflow.reason(error))); `mailroom runs` may not show this failure")
+                warn(Workflow.failureNotRecorded(runDirectory.lastPathComponent, error))
             }
             throw e
         }

@@ -92,7 +92,7 @@ public enum Workflow {
                 try RunLogRecorder.recordFailure(pipeline, runId: runDirectory.lastPathComponent, kind: kind,
                                                  mailboxes: mailboxes, window: window, error: error, fault: fault)
             } catch let recordError {
-                warn("mailroom: warning: the run failed and its run log row \(runDirectory.lastPathComponent) could not be written (\(reason(recordError))); `mailroom runs` may not show this failure")
+                warn(failureNotRecorded(runDirectory.lastPathComponent, recordError))
             }
             throw error
         }
@@ -111,6 +111,11 @@ public enum Workflow {
     static func outcome(_ runner: PipelineRunner, report: DryRunReport, load: StageRecord?) throws -> RunOutcome {
         RunOutcome(report: report, load: load, runDirectory: runner.runDir.display(""),
                    partial: try runner.imapPartialError())
+    }
+
+    /// The warning when a failed run's row could not be written.
+    static func failureNotRecorded(_ runId: String, _ error: Error) -> String {
+        "mailroom: warning: the run failed and its run log row \(runId) could not be written (\(reason(error))); `mailroom runs` may not show this failure"
     }
 
     static func reason(_ error: Error) -> String { (error as? MailroomError)?.description ?? "\(error)" }
