@@ -38,36 +38,16 @@ struct ContactsImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        if let pipeline {
-            path = try CRMStore.path(for: try LoadedPipeline.load(path: pipeline))
-        } else {
-            path = try CRMStore.path(fromLocation: store ?? "", relativeTo: nil)
-        }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw MailroomError(.input, "cannot read the contacts file (missing or unreadable)", location: file)
-        }
-        let (contacts, issues) = ContactsCSV.parse([UInt8](data))
-        let fatal = issues.filter(\.fatal)
-        if !fatal.isEmpty {
-            throw FileIssuesError(status: .input, file: file,
-                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
-        }
-        for i in issues where !i.fatal {
-            FileHandle.standardError.write(Data("mailroom: warning: \(file):\(i.line): \(i.message)\n".utf8))
-        }
-        let crm = try CRMStore.open(path: path)
-        let runId = "contacts-" + WallClock.timestamp()
-        let s = try crm.importContacts(contacts, runId: runId)
+        let result = try ContactsImportWorkflow.run(file: file, pipeline: pipeline, store: store, warn: ErrorReporter.printErr)
         if json {
-            Output.json(ContactsImportResult(store: path, contacts: contacts.count, summary: s, issues: issues.count))
+            Output.json(result)
         } else {
-            var out = CRMStore.importMessage(contacts.count, s) + "\n"
-            for e in s.emailsSkipped {
+            var out = CRMStore.importMessage(result.contacts, result.summary) + "\n"
+            for e in result.summary.emailsSkipped {
                 out += "  contact \(e.contactId): email \(e.position + 1) is already on contact \(e.heldBy): kept, "
                     + "not used for matching\n"
             }
-            out += "Store: \(path)\n"
+            out += "Store: \(result.store)\n"
             Output.write(out)
         }
     }

@@ -74,20 +74,12 @@ struct MailboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            let store = try CRMStore.open(path: try CRMStore.path(for: loaded))
-            if add.count == 2 {
-                let added = try store.addDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: add[0])!, name: add[1])
-                ErrorReporter.printErr(added ? "Added \(add[0]) \"\(add[1])\" to \(mailbox)." : "\(add[0]) \"\(add[1])\" was already recorded on \(mailbox).")
-            } else if remove.count == 2 {
-                guard try store.removeDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: remove[0])!, name: remove[1]) else {
-                    throw MailroomError(.usage, "\(remove[0]) \"\(remove[1])\" is not recorded on \(mailbox)", location: mailbox)
-                }
-                ErrorReporter.printErr("Removed \(remove[0]) \"\(remove[1])\" from \(mailbox).")
-            }
-            let deps = MailboxDependents(mailbox: mailbox, dependents: try store.dependents(of: mailbox))
-            if json { Output.json(deps) } else { Output.write(deps.text()) }
+            let change: MailboxWorkflow.DependChange? = add.count == 2
+                ? .add(MailboxDependent.Kind(rawValue: add[0])!, add[1])
+                : remove.count == 2 ? .remove(MailboxDependent.Kind(rawValue: remove[0])!, remove[1]) : nil
+            let outcome = try MailboxWorkflow.depend(pipeline: pipeline, mailbox: mailbox, change: change)
+            if let note = outcome.note { ErrorReporter.printErr(note) }
+            if json { Output.json(outcome.dependents) } else { Output.write(outcome.dependents.text()) }
         }
     }
 
@@ -104,14 +96,8 @@ struct MailboxCommand: ParsableCommand {
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            if let other = replaceWith { _ = try MailboxCommand.config(loaded, other) }
-            let path = try CRMStore.path(for: loaded)
-            let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-            defer { lock.release() }
-            let store = try CRMStore.open(path: path)
-            let o = try store.disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
+            let o = try MailboxWorkflow.disconnect(pipeline: pipeline, mailbox: mailbox, replaceWith: replaceWith,
+                                                   force: force, reason: reason)
             if json {
                 Output.json(o)
                 return
