@@ -50,7 +50,7 @@ public struct RunOutcome {
 
 /// What the workflows share: the run's directory, options and window from a request; the one failure path of
 /// `run`, `backfill` and `sync`; completing a load's run log row.
-public enum Workflow {
+enum Workflow {
     static func asOfDay(_ r: RunRequest) -> String { r.asOf ?? WallClock.todayUTC() }
 
     static func days(_ r: RunRequest, _ pipeline: LoadedPipeline) -> Int { r.days ?? pipeline.config.backfillDays }
@@ -101,7 +101,7 @@ public enum Workflow {
     /// After a committed load, completes its run log row (`record`: cursors, counts, IMAP notes, the mailbox's
     /// last sync). A failure there does not undo the load, so the command goes on to its output and exit code,
     /// but it is never silent: one warning names it and the run it concerns.
-    public static func completeRunLog(_ runner: PipelineRunner, warn: WarningSink, _ record: () throws -> Void) {
+    static func completeRunLog(_ runner: PipelineRunner, warn: WarningSink, _ record: () throws -> Void) {
         do { try record() } catch {
             warn("mailroom: warning: the load committed, but its run log row \(runner.manifest.runId) could not be completed (\(reason(error))); the loaded data is complete, `mailroom runs` may show that run unfinished")
         }
