@@ -43,7 +43,7 @@ struct MailboxCommand: ParsableCommand {
             let loaded = try LoadedPipeline.load(path: pipeline)
             let m = try MailboxCommand.config(loaded, mailbox)
             let report = MailboxProbe.run(loaded, mailbox: m, connectTimeoutMs: max(timeout, 1) * 1000)
-            if json { Output.json(report.json()) } else { Output.write(report.text()) }
+            if json { Output.json(report) } else { Output.write(report.text()) }
             if let f = report.failure {
                 ErrorReporter.printErr("mailroom: error: \(f.description)")
                 throw ExitCode(f.status.rawValue)
@@ -135,7 +135,7 @@ struct MailboxCommand: ParsableCommand {
                 ReconnectWorkflow.Request(pipeline: pipeline, mailbox: mailbox, runDirectory: runDir, asOf: asOf,
                                           days: days, quiet: quiet),
                 warn: ErrorReporter.printErr)
-            if json { Output.json(report.json()) } else { Output.write(report.text()) }
+            if json { Output.json(report) } else { Output.write(report.text()) }
             if let partial = report.partial { throw partial }
         }
     }
