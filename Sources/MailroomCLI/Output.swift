@@ -11,6 +11,9 @@ enum Output {
     /// escapes (`TerminalText.json`), so what a message or a server wrote cannot act on the terminal.
     static func json(_ bytes: [UInt8]) { write(TerminalText.json(bytes)) }
 
+    /// A value's JSON document (`--json`), written by the same `JSONWriter` the records use, on one line.
+    static func json(_ value: some JSONWritable) { json(value.jsonBytes() + [0x0A]) }
+
     /// Text for a person (not JSON): through the terminal sanitizer, line breaks kept.
     static func write(_ text: String) { write(Array(TerminalText.lines(text).utf8)) }
 }

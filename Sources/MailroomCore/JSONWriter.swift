@@ -175,10 +175,23 @@ public struct JSONWriter: Sendable {
     }
 }
 
-/// A record that has one fixed JSON shape: NDJSON lines, report sections.
-public protocol JSONRecord: Sendable {
-    init(json: JSONValue) throws
+/// A value written as one fixed JSON shape through `JSONWriter`: a record, or a document a command prints.
+public protocol JSONWritable: Sendable {
     func writeJSON(_ w: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// The value as one compact JSON line, without the trailing newline.
+    public func jsonBytes() -> [UInt8] {
+        var w = JSONWriter(reserving: 512)
+        writeJSON(&w)
+        return w.bytes
+    }
+}
+
+/// A record that has one fixed JSON shape and is read back: NDJSON lines, report sections.
+public protocol JSONRecord: JSONWritable {
+    init(json: JSONValue) throws
     /// The top-level keys `init(json:)` reads, when it reads only some of a line's: readers then skip the
     /// others' values without building them. Nil (the default): every key.
     static var decodedKeys: Set<String>? { get }
@@ -189,13 +202,6 @@ extension JSONRecord {
 }
 
 extension JSONRecord {
-    /// The record as one compact JSON line, without the trailing newline.
-    public func jsonBytes() -> [UInt8] {
-        var w = JSONWriter(reserving: 512)
-        writeJSON(&w)
-        return w.bytes
-    }
-
     public func jsonString() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 
     public init(jsonBytes: some Collection<UInt8>) throws {

@@ -38,57 +38,16 @@ struct ContactsImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        if let pipeline {
-            path = try CRMStore.path(for: try LoadedPipeline.load(path: pipeline))
-        } else {
-            path = try CRMStore.path(fromLocation: store ?? "", relativeTo: nil)
-        }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw MailroomError(.input, "cannot read the contacts file (missing or unreadable)", location: file)
-        }
-        let (contacts, issues) = ContactsCSV.parse([UInt8](data))
-        let fatal = issues.filter(\.fatal)
-        if !fatal.isEmpty {
-            throw FileIssuesError(status: .input, file: file,
-                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
-        }
-        for i in issues where !i.fatal {
-            FileHandle.standardError.write(Data("mailroom: warning: \(file):\(i.line): \(i.message)\n".utf8))
-        }
-        let crm = try CRMStore.open(path: path)
-        let runId = "contacts-" + WallClock.timestamp()
-        let s = try crm.importContacts(contacts, runId: runId)
+        let result = try ContactsImportWorkflow.run(file: file, pipeline: pipeline, store: store, warn: ErrorReporter.printErr)
         if json {
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("schemaVersion", 1)
-            w.field("store", path)
-            w.field("contacts", contacts.count)
-            w.field("created", s.created)
-            w.field("updated", s.updated)
-            w.field("unchanged", s.unchanged)
-            w.field("replacedCreated", s.replacedCreated)
-            w.key("emailsSkipped")
-            w.beginArray()
-            for e in s.emailsSkipped {
-                w.objectValue { w in
-                    w.field("contactId", e.contactId)
-                    w.field("position", e.position + 1)
-                    w.field("heldBy", e.heldBy)
-                }
-            }
-            w.endArray()
-            w.field("issues", issues.count)
-            w.endObject()
-            Output.json(w.bytes + [0x0A])
+            Output.json(result)
         } else {
-            var out = CRMStore.importMessage(contacts.count, s) + "\n"
-            for e in s.emailsSkipped {
+            var out = CRMStore.importMessage(result.contacts, result.summary) + "\n"
+            for e in result.summary.emailsSkipped {
                 out += "  contact \(e.contactId): email \(e.position + 1) is already on contact \(e.heldBy): kept, "
                     + "not used for matching\n"
             }
-            out += "Store: \(path)\n"
+            out += "Store: \(result.store)\n"
             Output.write(out)
         }
     }

@@ -43,7 +43,7 @@ struct MailboxCommand: ParsableCommand {
             let loaded = try LoadedPipeline.load(path: pipeline)
             let m = try MailboxCommand.config(loaded, mailbox)
             let report = MailboxProbe.run(loaded, mailbox: m, connectTimeoutMs: max(timeout, 1) * 1000)
-            if json { Output.json(report.json()) } else { Output.write(report.text()) }
+            if json { Output.json(report) } else { Output.write(report.text()) }
             if let f = report.failure {
                 ErrorReporter.printErr("mailroom: error: \(f.description)")
                 throw ExitCode(f.status.rawValue)
@@ -74,40 +74,12 @@ struct MailboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            let store = try CRMStore.open(path: try CRMStore.path(for: loaded))
-            if add.count == 2 {
-                let added = try store.addDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: add[0])!, name: add[1])
-                ErrorReporter.printErr(added ? "Added \(add[0]) \"\(add[1])\" to \(mailbox)." : "\(add[0]) \"\(add[1])\" was already recorded on \(mailbox).")
-            } else if remove.count == 2 {
-                guard try store.removeDependent(mailbox: mailbox, kind: MailboxDependent.Kind(rawValue: remove[0])!, name: remove[1]) else {
-                    throw MailroomError(.usage, "\(remove[0]) \"\(remove[1])\" is not recorded on \(mailbox)", location: mailbox)
-                }
-                ErrorReporter.printErr("Removed \(remove[0]) \"\(remove[1])\" from \(mailbox).")
-            }
-            let deps = try store.dependents(of: mailbox)
-            if json {
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("schema", "mailroom.mailbox-dependents/1")
-                w.field("mailbox", mailbox)
-                w.key("dependents")
-                w.beginArray()
-                for d in deps {
-                    w.beginObject()
-                    w.field("kind", d.kind.rawValue)
-                    w.field("name", d.name)
-                    w.field("addedAt", d.addedAt)
-                    w.endObject()
-                }
-                w.endArray()
-                w.endObject()
-                Output.json(w.bytes + [0x0A])
-            } else {
-                Output.write(deps.isEmpty ? "Nothing recorded relies on \(mailbox).\n"
-                             : "Relies on \(mailbox):\n" + deps.map { "  \($0.kind.rawValue): \($0.name)\n" }.joined())
-            }
+            let change: MailboxWorkflow.DependChange? = add.count == 2
+                ? .add(MailboxDependent.Kind(rawValue: add[0])!, add[1])
+                : remove.count == 2 ? .remove(MailboxDependent.Kind(rawValue: remove[0])!, remove[1]) : nil
+            let outcome = try MailboxWorkflow.depend(pipeline: pipeline, mailbox: mailbox, change: change)
+            if let note = outcome.note { ErrorReporter.printErr(note) }
+            if json { Output.json(outcome.dependents) } else { Output.write(outcome.dependents.text()) }
         }
     }
 
@@ -124,28 +96,10 @@ struct MailboxCommand: ParsableCommand {
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            if let other = replaceWith { _ = try MailboxCommand.config(loaded, other) }
-            let path = try CRMStore.path(for: loaded)
-            let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-            defer { lock.release() }
-            let store = try CRMStore.open(path: path)
-            let o = try store.disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
+            let o = try MailboxWorkflow.disconnect(pipeline: pipeline, mailbox: mailbox, replaceWith: replaceWith,
+                                                   force: force, reason: reason)
             if json {
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("schema", "mailroom.mailbox-disconnect/1")
-                w.field("mailbox", o.mailbox)
-                w.field("runId", o.runId)
-                w.field("replacement", o.replacement)
-                w.field("dependents", o.dependents.map(\.label))
-                w.field("moved", o.moved.map(\.label))
-                w.field("messagesKept", o.messagesKept)
-                w.field("threadsKept", o.threadsKept)
-                w.field("cursorsKept", o.cursorsKept)
-                w.endObject()
-                Output.json(w.bytes + [0x0A])
+                Output.json(o)
                 return
             }
             var text = "Disconnected \(mailbox)\(o.wasDisconnected ? " (it already was)" : ""): sync and sending stopped.\n"
@@ -177,13 +131,11 @@ struct MailboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let loaded = try LoadedPipeline.load(path: pipeline)
-            _ = try MailboxCommand.config(loaded, mailbox)
-            let dir = try runDir.map { URL(fileURLWithPath: $0) }
-                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"))
-            let report = try MailboxReconnect.run(loaded, mailbox: mailbox, runDirectory: dir,
-                                                  asOf: asOf ?? WallClock.todayUTC(), days: days, quiet: quiet)
-            if json { Output.json(report.json()) } else { Output.write(report.text()) }
+            let report = try ReconnectWorkflow.run(
+                ReconnectWorkflow.Request(pipeline: pipeline, mailbox: mailbox, runDirectory: runDir, asOf: asOf,
+                                          days: days, quiet: quiet),
+                warn: ErrorReporter.printErr)
+            if json { Output.json(report) } else { Output.write(report.text()) }
             if let partial = report.partial { throw partial }
         }
     }

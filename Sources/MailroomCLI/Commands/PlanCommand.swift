@@ -61,42 +61,15 @@ struct PlanCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let loaded = try LoadedPipeline.load(path: pipeline)
-        let runner: PipelineRunner
-        var planned = windowDays
-        if let fromRun {
-            runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: fromRun))
-            let covered = runner.manifest.days
-            if planned.contains(where: { $0 > covered }) {
-                planned = planned.filter { $0 <= covered }
-                FileHandle.standardError.write(Data("The run covers \(covered) days: longer windows are left out of the plan.\n".utf8))
-                guard !planned.isEmpty else {
-                    throw MailroomError(.usage, "the run covers only \(covered) days, shorter than every window planned: make a plan without --from-run")
-                }
-            }
-        } else {
-            let dir = try runDir.map { URL(fileURLWithPath: $0) }
-                ?? RunDirectory.reserve(in: loaded.directory.appendingPathComponent("runs"), suffix: "-plan")
-            let options = RunOptions(asOf: asOf ?? WallClock.todayUTC(), days: planned.max() ?? 365, mailbox: mailbox)
-            runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: options)
-            runner.showProgress(quiet: quiet)
-            try runner.run(through: .match)
-        }
-        let plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,
-                                     limits: limits(loaded.config))
+        let outcome = try PlanWorkflow.run(
+            PlanWorkflow.Request(pipeline: pipeline, fromRun: fromRun, runDirectory: runDir, asOf: asOf, mailbox: mailbox,
+                                 provider: provider, windows: windowDays, quiet: quiet),
+            warn: ErrorReporter.printErr)
         if json || format == .json {
-            try ReportOutput.emit(TerminalText.json(plan.jsonBytes() + [0x0A]), out: out, what: "plan")
+            try ReportOutput.emit(TerminalText.json(outcome.plan.jsonBytes() + [0x0A]), out: out, what: "plan")
         } else {
-            try ReportOutput.emit(Array(plan.text().utf8), out: out, what: "plan")
-            if out == nil { Output.write("\nDry run: \(runner.runDir.display(""))\n") }
+            try ReportOutput.emit(Array(outcome.plan.text().utf8), out: out, what: "plan")
+            if out == nil { Output.write("\nDry run: \(outcome.runDirectory)\n") }
         }
-    }
-
-    /// The named preset, else the preset of the pipeline's first IMAP mailbox; lowered to that mailbox's throttle.
-    func limits(_ config: PipelineConfig) -> ProviderLimits {
-        let imap = config.mailboxes.first { mailbox == nil || $0.name == mailbox }?.imap
-            ?? config.mailboxes.compactMap(\.imap).first
-        let base = provider.flatMap(ProviderLimits.named) ?? imap.map { ProviderLimits.preset(for: $0.provider) } ?? .generic
-        return imap.map { base.applying($0.throttle) } ?? base
     }
 }

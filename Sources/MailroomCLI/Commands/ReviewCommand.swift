@@ -36,11 +36,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedPipeline.load(path: pipeline)
-        let path = try store.map { try CRMStore.path(fromLocation: $0, relativeTo: nil) }
-            ?? CRMStore.path(for: loaded)
-        let crm = try CRMStore.open(path: path, readOnly: true)
-        let report = try ReviewChecks.run(crm)
+        let report = try ReviewWorkflow.run(pipeline: pipeline, store: store)
         let chosen: ReportFormat = json ? .json : format
         let body: [UInt8]
         switch chosen {

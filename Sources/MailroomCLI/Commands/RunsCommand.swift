@@ -20,12 +20,7 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try LoadedPipeline.load(path: pipeline)
-        let path = try CRMStore.path(for: loaded)
-        var runs: [RunLogEntry] = []
-        if FileManager.default.fileExists(atPath: path) {
-            runs = try CRMStore.open(path: path).runs(mailbox: mailbox, limit: limit)
-        }
+        let runs = try RunsWorkflow.run(pipeline: pipeline, mailbox: mailbox, limit: limit)
         if json {
             Output.json(RunLogEntry.json(runs))
             return

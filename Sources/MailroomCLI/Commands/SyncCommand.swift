@@ -21,30 +21,8 @@ struct SyncCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let loaded = try LoadedPipeline.load(path: pipeline)
-        let dir = try window.runDirectory(for: loaded)
         Interrupt.install()  // SIGINT/SIGTERM stop at the next safe point (exit 130/143)
-        do {
-            try sync(loaded, dir)
-        } catch {
-            RunDirectory.releaseIfReservedAndEmpty(dir)
-            // The run log keeps failed and refused syncs too, naming the failing step.
-            RunLogRecorder.recordFailure(loaded, runId: dir.lastPathComponent, kind: .sync,
-                                         mailboxes: window.mailboxNames(for: loaded),
-                                         window: nil, error: error)
-            throw error
-        }
-    }
-
-    func sync(_ loaded: LoadedPipeline, _ dir: URL) throws {
-        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir, options: window.runOptions(for: loaded))
-        let cursorsBefore = RunLogRecorder.cursors(loaded, mailboxes: runner.manifest.mailboxes.map(\.name))
-        try runner.markIMAPSync()
-        runner.showProgress(quiet: window.quiet)
-        try runner.run(through: .match)
-        let report = try runner.report()
-        let load = try runner.run(.load)
-        RunOutput.afterLoad(runner) { _ = try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore) }
-        try RunOutput.emit(report, runner: runner, format: json ? .json : .text, out: nil, load: load)
+        let outcome = try SyncWorkflow.run(window.request(pipeline), warn: ErrorReporter.printErr)
+        try RunOutput.emit(outcome, format: json ? .json : .text, out: nil)
     }
 }

@@ -1,5 +1,5 @@
 /// What `mailroom mailbox reconnect` did and found.
-public struct ReconnectReport: Sendable {
+public struct ReconnectReport: JSONWritable {
     public var mailbox: String
     public var wasState: MailboxStatus.State
     public var runDirectory: String
@@ -58,8 +58,10 @@ public struct ReconnectReport: Sendable {
     /// Schema of `mailroom mailbox reconnect --json`. History: 1 — first version.
     public static let jsonSchema = "mailroom.reconnect/1"
 
-    public func json() -> [UInt8] {
-        var w = JSONWriter()
+    /// The JSON document, with its newline (`--json`).
+    public func json() -> [UInt8] { jsonBytes() + [0x0A] }
+
+    public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
         w.field("schema", Self.jsonSchema)
         w.field("mailbox", mailbox)
@@ -90,6 +92,5 @@ public struct ReconnectReport: Sendable {
         }
         w.field("runDirectory", runDirectory)
         w.endObject()
-        return w.bytes + [0x0A]
     }
 }

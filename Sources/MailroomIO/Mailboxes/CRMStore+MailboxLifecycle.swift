@@ -2,23 +2,6 @@ import Foundation
 import GRDB
 import MailroomCore
 
-/// What `disconnect` did.
-public struct DisconnectOutcome: Sendable, Equatable {
-    public var mailbox: String
-    /// Everything that relied on the mailbox when it was disconnected.
-    public var dependents: [MailboxDependent]
-    /// Dependents moved to the replacement (`--replace-with`).
-    public var moved: [MailboxDependent]
-    public var replacement: String?
-    /// Messages, threads and folder cursors kept (nothing loaded is deleted).
-    public var messagesKept: Int
-    public var threadsKept: Int
-    public var cursorsKept: Int
-    public var wasDisconnected: Bool
-    /// The run log row written for it.
-    public var runId: String
-}
-
 extension CRMStore {
     /// Disconnects a mailbox: sync and sending stop (state `disconnected`, with time and reason), the credentials
     /// reference is removed, folder cursors are kept but no longer authoritative, and every loaded message, thread

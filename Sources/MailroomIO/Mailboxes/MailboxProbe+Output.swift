@@ -1,6 +1,6 @@
 import MailroomCore
 
-extension MailboxProbe.Report {
+extension MailboxProbe.Report: JSONWritable {
     /// Schema of `mailroom mailbox test --json`. History: 1 — first version.
     public static let jsonSchema = "mailroom.mailbox-test/1"
 
@@ -20,8 +20,10 @@ extension MailboxProbe.Report {
         return out
     }
 
-    public func json() -> [UInt8] {
-        var w = JSONWriter()
+    /// The JSON document, with its newline (`--json`).
+    public func json() -> [UInt8] { jsonBytes() + [0x0A] }
+
+    public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
         w.field("schema", Self.jsonSchema)
         w.field("mailbox", mailbox)
@@ -49,6 +51,5 @@ extension MailboxProbe.Report {
             w.null()
         }
         w.endObject()
-        return w.bytes + [0x0A]
     }
 }

@@ -5,46 +5,52 @@ import MailroomCore
 /// the ones that never reached the store. Writes only to a store that already exists: a failed first run creates
 /// none. Dry runs are not recorded (they never write the store).
 public enum RunLogRecorder {
-    /// Records `error` as a failed run of `kind`. Best effort: a store that cannot be written (disk full, another
-    /// process holds the store's lock) is left alone and the original error stays the one reported.
+    /// Records `error` as a failed run of `kind`. Without a store (a failed first run), while another process
+    /// holds the store's lock, or when the store cannot be locked or opened (the run's own error names it),
+    /// nothing is recorded and nothing is thrown. A store that opens but whose run log cannot be read or written (disk
+    /// full) throws that error, for the caller to report beside the run's own.
     /// A run the loader already marked failed keeps its row; only the error code and message are added.
     public static func recordFailure(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
-                                     mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date()) {
+                                     mailboxes: [String], window: DateWindow?, error: Error, now: Date = Date(),
+                                     fault: FaultHook = .process) throws {
         if let i = error as? InterruptedError {
-            recordInterrupted(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, error: i,
-                              createIfMissing: true, now: now)
+            try recordInterrupted(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, error: i,
+                                  createIfMissing: true, now: now, fault: fault)
             return
         }
         // A partial run (exit 8) loaded: `finished` / `noteIMAP` recorded it already.
         guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial else { return }
-        end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .failed,
-            errorCode: e.status.name, message: e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e),
-            throttled: e.message.contains("THROTTLED") ? 1 : 0, createIfMissing: true, now: now)
+        try end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .failed,
+                errorCode: e.status.name, message: e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e),
+                throttled: e.message.contains("THROTTLED") ? 1 : 0, createIfMissing: true, now: now, fault: fault)
     }
 
     /// Ends the run's row with `status`, `errorCode` and `message` (a row the loader began keeps the rest), or,
-    /// with `createIfMissing`, adds one for a run that never reached the store. Best effort: a store that does not
-    /// exist or cannot be locked, opened or written is left alone.
+    /// with `createIfMissing`, adds one for a run that never reached the store. A store that does not exist or
+    /// cannot be locked or opened is left alone; a failure to read or write the row is thrown.
     private static func end(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind, mailboxes: [String],
                             window: DateWindow?, status: RunLogEntry.Status, errorCode: String, message: String,
-                            throttled: Int = 0, createIfMissing: Bool, now: Date) {
+                            throttled: Int = 0, createIfMissing: Bool, now: Date, fault: FaultHook) throws {
+        // A store that is not there, is locked by another process, or cannot be locked or opened (not SQLite, a
+        // folder that refuses files) is what the run failed on or never reached; its error says so already.
         guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
               let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
         else { return }
         defer { lock.release() }
         guard let store = try? CRMStore.open(path: path) else { return }
+        try fault.hit("runlog.record-end")
         let stamp = FileLock.isoUTC(now)
         let id = runId ?? "\(kind.rawValue)-\(status.rawValue)-\(Int(now.timeIntervalSince1970 * 1000))"
-        if var existing = try? store.run(id: id) {
+        if var existing = try store.run(id: id) {
             existing.status = status
             existing.errorCode = errorCode
             existing.message = message
             existing.finishedAt = existing.finishedAt ?? stamp
-            try? store.recordRun(existing)
+            try store.recordRun(existing)
             return
         }
         guard createIfMissing else { return }
-        try? store.recordRun(RunLogEntry(
+        try store.recordRun(RunLogEntry(
             id: id, kind: kind, windowStart: window.map { MailDate.iso($0.start) },
             windowEnd: window.map { MailDate.iso($0.end) }, mailboxes: mailboxes, startedAt: stamp,
             finishedAt: stamp, status: status, message: message, throttled: throttled, errorCode: errorCode))
@@ -54,16 +60,16 @@ public enum RunLogRecorder {
 extension RunLogRecorder {
     /// Marks the run `interrupted`, naming the signal and the stage it reached (a load's `running` row would
     /// otherwise stay `running`). `createIfMissing`: add a row when the run never reached the load (`run`, `sync`,
-    /// `backfill`); a rerun of one stage (`stage`) only updates the row of a load that started. Best effort, like
-    /// `recordFailure`.
+    /// `backfill`); a rerun of one stage (`stage`) only updates the row of a load that started. Throws, like
+    /// `recordFailure`, only when an existing store that nobody else holds cannot be written.
     public static func recordInterrupted(_ pipeline: LoadedPipeline, runId: String?, kind: RunLogEntry.Kind,
                                          mailboxes: [String], window: DateWindow?, error i: InterruptedError,
-                                         createIfMissing: Bool, now: Date = Date()) {
+                                         createIfMissing: Bool, now: Date = Date(), fault: FaultHook = .process) throws {
         let message = "interrupted by \(i.signalName) during \(i.stage.rawValue); "
             + (i.stage == .load ? "rerun its load (mailroom stage load --run DIR) to finish it"
                                 : "nothing of this run was loaded: rerun it")
-        end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .interrupted,
-            errorCode: i.status.name, message: message, createIfMissing: createIfMissing, now: now)
+        try end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .interrupted,
+                errorCode: i.status.name, message: message, createIfMissing: createIfMissing, now: now, fault: fault)
     }
 
     /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.

@@ -208,12 +208,18 @@ public struct StoreLoader {
                        arguments: [phase.rawValue, position, FileLock.isoUTC(now()), runId])
     }
 
-    /// Records a failed load (best effort: the disk may be full). The checkpoint stays, so a rerun continues.
+    /// Records a failed load. The checkpoint stays, so a rerun continues. The load's own error is the one
+    /// thrown; when the row cannot be marked too (the disk may be full), a warning says so, naming the run.
     private func markFailed(_ runId: String, _ error: Error) {
         let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
-        _ = try? store.queue.write { db in
-            try db.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ?",
-                           arguments: [FileLock.isoUTC(now()), "failed: \(line)", runId])
+        do {
+            try store.queue.write { db in
+                try db.execute(sql: "UPDATE runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ?",
+                               arguments: [FileLock.isoUTC(now()), "failed: \(line)", runId])
+            }
+        } catch let markError {
+            logger.warning("the failed load's run log row could not be marked failed: \(markError)",
+                           metadata: ["run.id": "\(runId)"])
         }
     }
 }

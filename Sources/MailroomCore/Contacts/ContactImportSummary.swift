@@ -18,9 +18,15 @@ public struct ContactImportSummary: Sendable, Equatable {
         public var contactId: String
         public var position: Int
         public var heldBy: String
+
+        public init(contactId: String, position: Int, heldBy: String) {
+            self.contactId = contactId
+            self.position = position
+            self.heldBy = heldBy
+        }
     }
 
-    mutating func add(_ o: ContactImportSummary) {
+    public mutating func add(_ o: ContactImportSummary) {
         created += o.created
         updated += o.updated
         unchanged += o.unchanged

@@ -9,13 +9,46 @@ import MailroomCore
 /// The sync is `mailroom sync --mailbox` (extract → normalize → dedupe → match → load): IMAP folders fetch what is
 /// above their stored cursor when its UIDVALIDITY still holds, else the window (`backfillDays` ending today); file
 /// mailboxes read the window.
-public enum MailboxReconnect {
-    public static func run(_ pipeline: LoadedPipeline, mailbox name: String, runDirectory: URL, asOf: String,
-                           days: Int? = nil, quiet: Bool = true,
+public enum ReconnectWorkflow {
+    /// What `mailroom mailbox reconnect` is given.
+    public struct Request: Sendable {
+        /// The pipeline file.
+        public var pipeline: String
+        /// The mailbox's name in the pipeline.
+        public var mailbox: String
+        /// `--run-dir`; nil: a new directory under `runs/` next to the pipeline file.
+        public var runDirectory: String?
+        /// `--as-of`, YYYY-MM-DD UTC; nil: today.
+        public var asOf: String?
+        /// `--days`: the window for folders without a stored cursor and for file mailboxes; nil: `backfillDays`.
+        public var days: Int?
+        public var quiet: Bool
+
+        public init(pipeline: String, mailbox: String, runDirectory: String? = nil, asOf: String? = nil,
+                    days: Int? = nil, quiet: Bool = true) {
+            self.pipeline = pipeline
+            self.mailbox = mailbox
+            self.runDirectory = runDirectory
+            self.asOf = asOf
+            self.days = days
+            self.quiet = quiet
+        }
+    }
+
+    /// Reconnects, syncs and advises, holding the store's lock throughout. A sync that fails is recorded in the
+    /// run log as a failed sync with the cursors it started from (a row that cannot be written is said through
+    /// `warn`); the report's `partial` is the exit-8 outcome of a server that did not deliver some messages.
+    public static func run(_ request: Request, warn: WarningSink,
                            logger: Logger = Logger(label: "mailroom")) throws -> ReconnectReport {
+        let pipeline = try LoadedPipeline.load(path: request.pipeline)
+        let name = request.mailbox
+        let config = try pipeline.config.requireMailbox(named: name)
+        let runDirectory = try Workflow.runDirectory(request.runDirectory, pipeline)
+        let asOf = request.asOf ?? WallClock.todayUTC()
+        let days = request.days
+        let quiet = request.quiet
         // A directory `RunDirectory.reserve` made for this run is removed when the run wrote nothing in it.
         defer { RunDirectory.releaseIfReservedAndEmpty(runDirectory) }
-        let config = try pipeline.config.requireMailbox(named: name)
         let path = try CRMStore.path(for: pipeline)
         let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
         defer { lock.release() }
@@ -37,11 +70,15 @@ public enum MailboxReconnect {
             try runner.run(through: .match)
             try runner.run(.load)
         } catch let e as MailroomError {
-            try? store.recordRun(RunLogEntry(
-                id: runDirectory.lastPathComponent, kind: .sync, mailboxes: [name], startedAt: started,
-                finishedAt: FileLock.isoUTC(Date()), status: .failed, message: RunLogText.failure(e),
-                cursorBefore: cursorsBefore, cursorAfter: cursorsBefore,
-                throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+            do {
+                try store.recordRun(RunLogEntry(
+                    id: runDirectory.lastPathComponent, kind: .sync, mailboxes: [name], startedAt: started,
+                    finishedAt: FileLock.isoUTC(Date()), status: .failed, message: RunLogText.failure(e),
+                    cursorBefore: cursorsBefore, cursorAfter: cursorsBefore,
+                    throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+            } catch {
+                warn(Workflow.failureNotRecorded(runDirectory.lastPathComponent, error))
+            }
             throw e
         }
         let m = runner.manifest

@@ -1,0 +1,30 @@
+import Foundation
+import MailroomCore
+
+/// `mailroom contacts import FILE.csv (--pipeline PIPELINE | --store sqlite:PATH)`: contacts are inserted or
+/// updated by id, never duplicated; an address already on another contact is not saved twice.
+public enum ContactsImportWorkflow {
+    /// Imports `file` into the pipeline's store (`pipeline`) or the store `store` names. A file with fatal
+    /// problems is refused whole (`FileIssuesError`, every problem with its line); the others are warned about
+    /// (`warn`), one line each, before the import.
+    public static func run(file: String, pipeline: String?, store: String?, warn: WarningSink) throws -> ContactsImportResult {
+        let path: String
+        if let pipeline {
+            path = try CRMStore.path(for: try LoadedPipeline.load(path: pipeline))
+        } else {
+            path = try CRMStore.path(fromLocation: store ?? "", relativeTo: nil)
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw MailroomError(.input, "cannot read the contacts file (missing or unreadable)", location: file)
+        }
+        let (contacts, issues) = ContactsCSV.parse([UInt8](data))
+        let fatal = issues.filter(\.fatal)
+        if !fatal.isEmpty {
+            throw FileIssuesError(status: .input, file: file,
+                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
+        }
+        for i in issues where !i.fatal { warn("mailroom: warning: \(file):\(i.line): \(i.message)") }
+        let summary = try CRMStore.open(path: path).importContacts(contacts, runId: "contacts-" + WallClock.timestamp())
+        return ContactsImportResult(store: path, contacts: contacts.count, summary: summary, issues: issues.count)
+    }
+}
