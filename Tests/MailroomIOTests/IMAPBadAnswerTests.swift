@@ -87,7 +87,7 @@ struct IMAPBadAnswerTests {
             _ = try IMAPOmissionTests.extractor(s, run: run, sleeps: sleeps).backfill(window: IMAPFaultTests.window, store: store)
         }
         #expect(e.status == .network)
-        #expect(e.serverFault)
+        #expect(e.category == .fatal)
         #expect(e.message.contains("answered UID SEARCH with \(refusal.prefix(3).trimmingCharacters(in: .whitespaces))"), "\(e.message)")
         #expect(sleeps.delays.isEmpty)
         #expect(searches.n == 2)

@@ -75,7 +75,7 @@ struct IMAPHostileServerTests {
         defer { IMAPFaultTests.remove(ex) }
         let e = try #require(throws: MailroomError.self) { _ = try ex.backfill(window: IMAPFaultTests.window) }
         #expect(e.status == .network)
-        #expect(e.serverFault)
+        #expect(e.category == .fatal)
         #expect(e.message.contains("the server at 127.0.0.1:\(s.port) broke the IMAP protocol"), "\(e.message)")
         for word in c.names { #expect(e.message.contains(word), "\(e.message)") }
         #expect(!e.description.contains("\n") && !e.description.contains("\r"))

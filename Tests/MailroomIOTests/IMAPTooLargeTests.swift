@@ -131,7 +131,7 @@ struct IMAPTooLargeTests {
             _ = try IMAPOmissionTests.extractor(s, run: run, sleeps: sleeps).backfill(window: IMAPFaultTests.window)
         }
         #expect(e.status == .network)
-        #expect(e.serverFault)
+        #expect(e.category == .fatal)
         #expect(e.message.contains("104857600 bytes") && e.message.contains("64 MiB"), "\(e.message)")
         #expect(fetches.n == 2)
         #expect(sleeps.delays.isEmpty)

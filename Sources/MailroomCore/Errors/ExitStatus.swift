@@ -64,20 +64,47 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     }
 }
 
-/// A run error: stops the command. `message` is one line a person can act on (what is wrong, where, what to
-/// check); `location` names the file, line, host or folder when there is one.
+/// What can be done about an error: stop, try again, or leave the one record or file out and go on.
+public enum ErrorCategory: String, Sendable, CaseIterable {
+    /// Retrying cannot help: the command stops with the error's exit code.
+    case fatal
+    /// The server or network failed in a way that may pass (a timeout, a dropped connection, `[THROTTLED]`,
+    /// BYE, a refused connection once one has worked): retried with backoff up to the allowed retries.
+    case retriable
+    /// Only one record or file is affected: it is left out (quarantined, skipped) and the run goes on.
+    case skippable
+
+    /// The category of an error with `status` when its thrower says nothing else: network, host and port
+    /// failures are retriable, everything else fatal.
+    public static func of(_ status: ExitStatus) -> ErrorCategory {
+        switch status {
+        case .network, .host, .port: return .retriable
+        default: return .fatal
+        }
+    }
+}
+
+/// A run error: stops the command unless its `category` says otherwise. `message` is one line a person can act on
+/// (what is wrong, where, what to check); `location` names the file, line, host or folder when there is one.
 public struct MailroomError: Error, Sendable, CustomStringConvertible {
     public var status: ExitStatus
     public var message: String
     public var location: String?
-    /// The server broke the protocol (a hostile or broken server): retrying cannot help, so it is not retried.
-    public var serverFault: Bool
+    /// Whether the caller may retry (`retriable`), leave the record out (`skippable`) or must stop (`fatal`).
+    /// Retry decisions read this, never the exit code alone.
+    public var category: ErrorCategory
+    /// The underlying error, when there is one (an errno, the IMAP protocol error, a SQLite error): for logs and
+    /// callers that look deeper. Not part of `description`; the message says what a person needs.
+    public var cause: (any Error)?
 
-    public init(_ status: ExitStatus, _ message: String, location: String? = nil, serverFault: Bool = false) {
+    /// `category` defaults to `ErrorCategory.of(status)`.
+    public init(_ status: ExitStatus, _ message: String, location: String? = nil, category: ErrorCategory? = nil,
+                cause: (any Error)? = nil) {
         self.status = status
         self.message = message
         self.location = location
-        self.serverFault = serverFault
+        self.category = category ?? ErrorCategory.of(status)
+        self.cause = cause
     }
 
     /// `location: message` on one line (newlines in the message are folded).

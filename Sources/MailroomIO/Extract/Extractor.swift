@@ -54,7 +54,7 @@ public enum Extractor {
             }
             rootKind = k.kind
         } catch let e as FileError {
-            throw MailroomError(.input, "mailbox path cannot be read: \(e.reason)", location: rootPath)
+            throw MailroomError(.input, "mailbox path cannot be read: \(e.reason)", location: rootPath, cause: e)
         }
         guard rootKind == .regular || rootKind == .directory else {
             throw MailroomError(.input, "not an mbox file, Maildir or folder of .eml files", location: rootPath)
@@ -112,7 +112,7 @@ public enum Extractor {
                                     location: mailbox.name)
             }
         } catch let e as FileError {
-            throw MailroomError(.input, "cannot read the mailbox: \(e.reason)", location: e.path)
+            throw MailroomError(.input, "cannot read the mailbox: \(e.reason)", location: e.path, cause: e)
         }
         summary.skippedFiles = skipped
         return summary

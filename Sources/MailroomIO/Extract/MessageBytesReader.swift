@@ -22,7 +22,7 @@ public final class MessageBytesReader {
     }
 
     /// The copy's message bytes (mbox: without the From_ line and with From-quoting undone as the format
-    /// requires). Throws `MailroomError(.input)` when the file cannot be read or is shorter than the locator says
+    /// requires). Throws `MailroomError(.input)` (`skippable`: one copy's bytes) when the file cannot be read or is shorter than the locator says
     /// (the mailbox changed since extract). With `identity` (an mbox copy's, `MboxCopyIdentity.digest(copyId:)`),
     /// bytes that are another message also throw: the file was compacted or rewritten since extract.
     public func withBytes<T>(_ locator: Locator, identity: UInt64? = nil,
@@ -31,11 +31,12 @@ public final class MessageBytesReader {
         do {
             try file.readBytes(into: &buffer, count: locator.length, at: locator.offset)
         } catch let e as FileError {
-            throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path)
+            throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path, category: .skippable,
+                                cause: e)
         }
         guard buffer.count == locator.length else {
             throw MailroomError(.input, "the file is shorter than when it was extracted: rerun extract",
-                                location: file.path)
+                                location: file.path, category: .skippable)
         }
         if let identity, verifies() {
             try check(identity, locator, file, headerLength: HeaderSection.end(of: buffer) ?? buffer.count)
@@ -54,7 +55,8 @@ public final class MessageBytesReader {
         do {
             try HeaderSection.read(file, offset: locator.offset, length: locator.length, into: &buffer)
         } catch let e as FileError {
-            throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path)
+            throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path, category: .skippable,
+                                cause: e)
         }
         // Under the cap the buffer is the whole header section (its length is known): it can be checked.
         if let identity, buffer.count < HeaderSection.cap, verifies() {
@@ -73,7 +75,7 @@ public final class MessageBytesReader {
         }
         guard digest == identity else {
             throw MailroomError(.input, "another message is at this place in the file now (it was compacted or rewritten since extract): rerun extract",
-                                location: file.path)
+                                location: file.path, category: .skippable)
         }
     }
 
@@ -101,7 +103,8 @@ public final class MessageBytesReader {
             openFile = (name, f, nil)
             return f
         } catch let e as FileError {
-            throw MailroomError(.input, "cannot open the message file: \(e.reason)", location: path)
+            throw MailroomError(.input, "cannot open the message file: \(e.reason)", location: path, category: .skippable,
+                                cause: e)
         }
     }
 }

@@ -160,7 +160,7 @@ public final class IMAPConnection {
                                 location: endpoint.address)
         }
         throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(text)",
-                            location: endpoint.address, serverFault: true)
+                            location: endpoint.address, category: .fatal)
     }
 
     /// LOGOUT, ignoring failures (the connection is closed either way).
@@ -225,12 +225,12 @@ public final class IMAPConnection {
         if r < 0 { throw closedError() }
     }
 
-    /// A protocol violation: the server's fault, `.network` (exit 16), not retried. The connection is closed:
+    /// A protocol violation: the server's fault, `.network` (exit 16), `fatal` (not retried). The connection is closed:
     /// nothing more is read from a server that sent it.
     func protocolError(_ e: IMAPProtocolError) -> MailroomError {
         close()
         return MailroomError(.network, "the server at \(endpoint.address) broke the IMAP protocol or Mailroom's limits for a server's answer (not retried): \(e.message)",
-                             location: endpoint.address, serverFault: true)
+                             location: endpoint.address, category: .fatal, cause: e)
     }
 
     private func closedError() -> MailroomError {

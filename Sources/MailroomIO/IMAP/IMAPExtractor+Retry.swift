@@ -6,7 +6,7 @@ extension IMAPExtractor {
     /// (timeouts, dropped connections, BYE, `[THROTTLED]`/`[UNAVAILABLE]`). Refused connections and unknown
     /// hosts are retried only once a connection has worked in this run (the server went away); before that
     /// they are configuration errors. After the allowed retries: `.network`. A protocol violation (a hostile or
-    /// broken server) is not retried: the same answer would come again.
+    /// broken server) is `fatal`, not retried: the same answer would come again.
     func withSession<T>(_ body: (IMAPSession) throws -> T) throws -> T {
         var attempt = 0
         while true {
@@ -28,7 +28,7 @@ extension IMAPExtractor {
                 attempt += 1
                 guard let delay = options.retry.delay(beforeRetry: attempt) else {
                     throw MailroomError(.network, "mailbox \(mailbox): gave up after \(options.retry.maxRetries) retries: \(e.message); the work done so far is checkpointed, run the command again to resume",
-                                        location: e.location ?? endpoint.address)
+                                        location: e.location ?? endpoint.address, cause: e)
                 }
                 logger.warning("IMAP retry", metadata: ["mailbox": "\(mailbox)", "attempt": "\(attempt)",
                                                         "delay": "\(delay)", "error": "\(e.status.name)"])
@@ -37,11 +37,13 @@ extension IMAPExtractor {
         }
     }
 
+    /// A `retriable` error is retried, except that an unknown host or a refused port is a configuration error
+    /// until a connection has worked in this run.
     func isRetriable(_ e: MailroomError) -> Bool {
+        guard e.category == .retriable else { return false }
         switch e.status {
-        case .network: return !e.serverFault
         case .port, .host: return everConnected
-        default: return false
+        default: return true
         }
     }
 }

@@ -83,7 +83,7 @@ extension PipelineRunner {
                             Normalizer.normalize(copy: copy, bytes: $0, settings: s)
                         }
                     }
-                } catch let e as MailroomError where e.status == .input {
+                } catch let e as MailroomError where e.category == .skippable {
                     // The copy's bytes are gone or cut short: quarantine it, keep going.
                     outcome = .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
                                                             locator: copy.locator, reason: "unreadable", detail: e.description))

@@ -9,32 +9,32 @@ enum StoreErrors {
         let what = "cannot \(doing)"
         switch e.resultCode {
         case .SQLITE_NOTADB:
-            return MailroomError(.store, "\(what): not an SQLite database", location: path)
+            return MailroomError(.store, "\(what): not an SQLite database", location: path, cause: e)
         case .SQLITE_CORRUPT:
             return MailroomError(.store, "\(what): the store file is damaged (PRAGMA integrity_check will say "
-                                 + "where); restore it from a backup", location: path)
+                                 + "where); restore it from a backup", location: path, cause: e)
         case .SQLITE_FULL:
             return MailroomError(.localIO, "\(what): the disk is full; free space and run again (committed "
-                                 + "batches are kept)", location: path)
+                                 + "batches are kept)", location: path, cause: e)
         case .SQLITE_READONLY:
             return MailroomError(.localIO, "\(what): the location is read-only; put the store where it can be "
-                                 + "written", location: path)
+                                 + "written", location: path, cause: e)
         case .SQLITE_CANTOPEN:
             return MailroomError(.localIO, "\(what): cannot open or create the file (read-only or missing "
-                                 + "location?)", location: path)
+                                 + "location?)", location: path, cause: e)
         case .SQLITE_PERM, .SQLITE_AUTH:
-            return MailroomError(.localIO, "\(what): permission denied", location: path)
+            return MailroomError(.localIO, "\(what): permission denied", location: path, cause: e)
         case .SQLITE_IOERR:
             return MailroomError(.localIO, "\(what): I/O error (\(ioDetail(e))); check the disk and free space",
-                                 location: path)
+                                 location: path, cause: e)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return MailroomError(.locked, "\(what): the store is in use by another process", location: path)
+            return MailroomError(.locked, "\(what): the store is in use by another process", location: path, cause: e)
         case .SQLITE_CONSTRAINT:
             return MailroomError(.internalError, "\(what): a store constraint failed (\(e.message ?? "?"))",
-                                 location: path)
+                                 location: path, cause: e)
         default:
             return MailroomError(.store, "\(what): SQLite error \(e.resultCode.rawValue) (\(e.message ?? "?"))",
-                                 location: path)
+                                 location: path, cause: e)
         }
     }
 
