@@ -2,7 +2,7 @@ import Testing
 @testable import MailroomCore
 
 @Suite struct ContactsCSVParsing {
-    private func parse(_ text: String) -> (contacts: [Contact], issues: [ContactsIssue]) {
+    private func parse(_ text: String) -> (contacts: [Contact], issues: [RecordIssue]) {
         ContactsCSV.parse(Array(text.utf8))
     }
 
@@ -43,17 +43,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("id,name\nc1,Ann\n", 1, "header row lacks required column emails"),
-        ("name,mail\nAnn,a@b.example\n", 1, "header row lacks required columns id, emails"),
-        ("", 1, "file has no header row (required columns: id, name, emails)"),
-        ("id,name,emails\nc1,Ann,a@b.example\nc2,\"Bob,b@c.example\n", 3, "quoted field is never closed"),
-        ("id,name,emails\nc1,Ann,a@b.example\n\nc1,Ann again,c@d.example\n", 4,
+        ("id,name\nc1,Ann\n", 1, IssueCode.contactsColumnsMissing, "header row lacks required column emails"),
+        ("name,mail\nAnn,a@b.example\n", 1, .contactsColumnsMissing, "header row lacks required columns id, emails"),
+        ("", 1, .contactsColumnsMissing, "file has no header row (required columns: id, name, emails)"),
+        ("id,name,emails\nc1,Ann,a@b.example\nc2,\"Bob,b@c.example\n", 3, .csvQuoteUnclosed, "quoted field is never closed"),
+        ("id,name,emails\nc1,Ann,a@b.example\n\nc1,Ann again,c@d.example\n", 4, .contactIdRepeated,
          "duplicate contact id \"c1\" (first on line 2)"),
-        ("id,name,emails\n  ,Ann,a@b.example\n", 2, "contact has an empty id"),
-    ] as [(String, Int, String)])
-    func structuralProblemsAreFatalAndNameTheLine(input: String, line: Int, message: String) {
+        ("id,name,emails\n  ,Ann,a@b.example\n", 2, .contactIdEmpty, "contact has an empty id"),
+    ] as [(String, Int, IssueCode, String)])
+    func structuralProblemsAreFatalAndNameTheLine(input: String, line: Int, code: IssueCode, message: String) {
         let issues = parse(input).issues
-        #expect(issues == [ContactsIssue(line: line, message: message, fatal: true)])
+        #expect(issues == [RecordIssue(code, at: .init(line: line), message)])
+        #expect(issues.allSatisfy { $0.fatal })
     }
 
     @Test func anEmailThatIsNotAnAddressIsKeptWithItsIssue() throws {
@@ -64,17 +65,19 @@ import Testing
                                             issue: ContactsCSV.notAnAddress))
         #expect(c.emails[1] == ContactEmail(raw: "Ann@Example.COM", address: "Ann@example.com",
                                             key: "ann@example.com", foldedKey: "ann@example.com", issue: nil))
-        #expect(issues == [ContactsIssue(line: 2, message: "contact \"c1\": email 1 is not an address", fatal: false)])
+        #expect(issues == [RecordIssue(.notAnAddress, at: .init(line: 2), "contact \"c1\": email 1 is not an address")])
+        #expect(!issues[0].fatal)
     }
 
     @Test func aContactWithoutUsableEmailIsKeptAndReported() {
         let (contacts, issues) = parse("id,name,emails\nc1,Ann,\nc2,Bob,bob@\n")
         #expect(contacts.map(\.id) == ["c1", "c2"])
         #expect(issues == [
-            ContactsIssue(line: 2, message: "contact \"c1\" has no usable email", fatal: false),
-            ContactsIssue(line: 3, message: "contact \"c2\": email 1 is not an address", fatal: false),
-            ContactsIssue(line: 3, message: "contact \"c2\" has no usable email", fatal: false),
+            RecordIssue(.contactWithoutEmail, at: .init(line: 2), "contact \"c1\" has no usable email"),
+            RecordIssue(.notAnAddress, at: .init(line: 3), "contact \"c2\": email 1 is not an address"),
+            RecordIssue(.contactWithoutEmail, at: .init(line: 3), "contact \"c2\" has no usable email"),
         ])
+        #expect(!issues.contains { $0.fatal })
     }
 
     @Test func foldedKeysAreComputedForSavedEmails() throws {

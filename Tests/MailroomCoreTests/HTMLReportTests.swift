@@ -28,7 +28,7 @@ enum HostileReport {
         r.duplicatesByReason = ["same-message-id": 1_300]
         r.quarantineByReason = ["binary-content": 2]
         r.quarantined = [QuarantineRecord(copyId: "m/INBOX/7", mailbox: "m", folder: "<i>INBOX</i>",
-                                          locator: Locator(file: "a.mbox", offset: 0, length: 1), reason: "binary-content",
+                                          locator: Locator(file: "a.mbox", offset: 0, length: 1), reason: .binaryContent,
                                           detail: scriptSubject)]
         r.issues = ["unknown-charset": 3]
         r.ambiguousAddresses = ["shared&co@example.com"]

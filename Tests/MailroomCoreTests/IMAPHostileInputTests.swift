@@ -132,11 +132,11 @@ struct IMAPHostileInputTests {
         }
         #expect(e.issues.count == 1)
         #expect(e.issues.first?.line == 5)
-        #expect(e.issues.first?.message.contains("must be a DNS name or an IP address") == true)
+        #expect(e.issues.first?.detail.contains("must be a DNS name or an IP address") == true)
         // A non-loopback IP literal with security: none is refused at once, with the security line.
         let f = try #require(throws: ConfigError.self) { try PipelineConfig.parse(yaml: Self.pipeline(host: "192.0.2.7"), file: "p.yml") }
         #expect(f.issues.first?.line == 6)
-        #expect(f.issues.first?.message.contains("in clear") == true)
+        #expect(f.issues.first?.detail.contains("in clear") == true)
         // A name is judged when connecting, on what it resolves to.
         #expect(throws: Never.self) { try PipelineConfig.parse(yaml: Self.pipeline(host: "127.mail.example.com"), file: "p.yml") }
         #expect(throws: Never.self) { try PipelineConfig.parse(yaml: Self.pipeline(host: "::1"), file: "p.yml") }
@@ -147,7 +147,7 @@ struct IMAPHostileInputTests {
             try PipelineConfig.parse(yaml: Self.pipeline(host: "localhost", folders: "  folders: [INBOX, \"Sent\\r\\nA1 DELETE INBOX\"]"), file: "p.yml")
         }
         #expect(e.issues.first?.line == 9)
-        #expect(e.issues.first?.message.contains("line break or NUL") == true)
+        #expect(e.issues.first?.detail.contains("line break or NUL") == true)
     }
 
     // MARK: terminal

@@ -24,7 +24,7 @@ import Testing
         ("Jürgen Groß <jürgen@bücher.example>", ["jürgen@xn--bcher-kva.example|Jürgen Groß"], false),
     ])
     func addressListsParse(raw: String, expected: [String], pipermail: Bool) {
-        var issues = Set<String>()
+        var issues = Set<IssueCode>()
         let got = AddressList.parse(Array(raw.utf8), pipermailAt: pipermail, issues: &issues)
         #expect(got.map { $0.key + "|" + ($0.name ?? "") } == expected)
         #expect(issues.isEmpty)
@@ -38,14 +38,14 @@ import Testing
         ("john at example.com", 0),  // ` at ` only in From
     ])
     func unusableEntriesAreDroppedAndFlagged(raw: String, kept: Int) {
-        var issues = Set<String>()
+        var issues = Set<IssueCode>()
         let got = AddressList.parse(Array(raw.utf8), issues: &issues)
         #expect(got.count == kept)
-        #expect(issues == ["address-invalid"])
+        #expect(issues == [.addressInvalid])
     }
 
     @Test func pipermailAtIsIgnoredWhenTheValueHasAnAtSign() {
-        var issues = Set<String>()
+        var issues = Set<IssueCode>()
         let got = AddressList.parse(Array("john at example.com <j@example.org>".utf8), pipermailAt: true, issues: &issues)
         #expect(got.map(\.key) == ["j@example.org"])
     }
@@ -54,7 +54,7 @@ import Testing
     @Test(arguments: [3, 15, 16, 17, 40])
     func repeatedAddressesAreKeptOnceInFirstSeenOrder(distinct: Int) {
         let raw = (0..<(3 * distinct)).map { "u\(($0 * 7) % distinct)@Example.ORG" }.joined(separator: ", ")
-        var issues = Set<String>()
+        var issues = Set<IssueCode>()
         let got = AddressList.parse(Array(raw.utf8), issues: &issues)
         var expected: [String] = []
         for k in 0..<(3 * distinct) where !expected.contains("u\((k * 7) % distinct)@example.org") {

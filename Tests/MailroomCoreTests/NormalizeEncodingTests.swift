@@ -22,9 +22,9 @@ import Testing
         ("no words here", "no words here", []),
     ])
     func encodedWordsDecode(raw: String, expected: String, issues: [String]) {
-        var found = Set<String>()
+        var found = Set<IssueCode>()
         #expect(EncodedWords.decode(raw, issues: &found) == expected)
-        #expect(found.sorted() == issues)
+        #expect(found.map(\.rawValue).sorted() == issues)
     }
 
     @Test func rawEightBitHeadersDecodeAsUTF8ElseWindows1252() {
@@ -49,7 +49,7 @@ import Testing
         ("inline; filename=\"a \\\"quoted\\\" name\"", "inline", "filename", "a \"quoted\" name"),
     ])
     func parametersDecode(raw: String, value: String, param: String, expected: String) {
-        var issues = Set<String>()
+        var issues = Set<IssueCode>()
         let v = MIMEParameters.parse(Array(raw.utf8), issues: &issues)
         #expect(v.value == value)
         #expect(v.params[param] == expected)

@@ -37,7 +37,7 @@ struct BrowserReportTests {
         r.duplicatesByReason = ["same-message-id": 1_300, "same-content-hash": 45]
         r.quarantineByReason = ["binary-content": 1]
         r.quarantined = [QuarantineRecord(copyId: "sales/INBOX/7", mailbox: "sales", folder: "INBOX",
-                                          locator: Locator(file: "inbox.mbox", offset: 0, length: 10), reason: "binary-content",
+                                          locator: Locator(file: "inbox.mbox", offset: 0, length: 10), reason: .binaryContent,
                                           detail: scriptSubject)]
         r.unmatchedAddresses = [
             UnmatchedAddress(address: formulaAddress, name: imgName, messages: 1_200, threads: 40, sentTo: 12,

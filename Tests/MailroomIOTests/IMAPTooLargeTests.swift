@@ -144,7 +144,7 @@ struct IMAPTooLargeTests {
                                locator: Locator(file: "", offset: 0, length: 0), date: nil,
                                imap: IMAPCoordinates(uidValidity: 5, uid: 2), tooLarge: Self.big)
         let q = Normalizer.unfetched(copy: copy, size: Self.big, settings: NormalizeSettings(owner: [], ownDomains: []))
-        #expect(q.reason == "too-large")
+        #expect(q.reason == .tooLarge)
         #expect(q.detail == "folder \"INBOX\" UID 2: the server gives the message's size as 104857600 bytes (RFC822.SIZE), over the limit of 67108864 bytes; not fetched")
         #expect(q.copyId == "m/INBOX/5-2" && q.folder == "INBOX")
     }

@@ -1,36 +1,19 @@
 import Yams
 
-/// One problem in a pipeline file, with its place.
-public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
-    public var line: Int?
-    public var column: Int?
-    public var message: String
-
-    public init(line: Int?, column: Int? = nil, message: String) {
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String {
-        if let line { return "line \(line): \(message)" }
-        return message
-    }
-}
-
 /// Every problem found in a pipeline file: they are all reported at once.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    public var issues: [ConfigIssue]
+    /// Each with its line and column when known (codes of stage `config`).
+    public var issues: [RecordIssue]
 
-    public init(file: String, issues: [ConfigIssue]) {
+    public init(file: String, issues: [RecordIssue]) {
         self.file = file
         self.issues = issues
     }
 
     /// One line per issue: `FILE:LINE: message`.
     public var description: String {
-        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
+        issues.map { i in i.line.map { "\(file):\($0): \(i.detail)" } ?? "\(file): \(i.detail)" }
             .joined(separator: "\n")
     }
 }
@@ -54,12 +37,12 @@ extension PipelineConfig {
         } catch let e as YamlError {
             throw ConfigError(file: file, issues: [ConfigReader.issue(from: e)])
         } catch {
-            throw ConfigError(file: file, issues: [ConfigIssue(line: nil, message: "not valid YAML: \(error)")])
+            throw ConfigError(file: file, issues: [RecordIssue(.yamlInvalid, "not valid YAML: \(error)")])
         }
         var r = ConfigReader()
         let config = r.pipeline(root)
         if !r.issues.isEmpty || config == nil {
-            throw ConfigError(file: file, issues: r.issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })
+            throw ConfigError(file: file, issues: r.issues.sorted { ($0.line ?? 0, $0.location.column ?? 0) < ($1.line ?? 0, $1.location.column ?? 0) })
         }
         return config!
     }
@@ -67,24 +50,26 @@ extension PipelineConfig {
 
 /// Walks the YAML tree collecting every issue instead of stopping at the first.
 struct ConfigReader {
-    var issues: [ConfigIssue] = []
+    var issues: [RecordIssue] = []
     /// The mapping being read: missing keys are reported at its line.
     var container: Node?
 
-    static func issue(from e: YamlError) -> ConfigIssue {
+    static func issue(from e: YamlError) -> RecordIssue {
         switch e {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return ConfigIssue(line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+            return RecordIssue(.yamlInvalid, at: .init(line: mark.line, column: mark.column), "not valid YAML: \(problem)")
         case .composer(_, let problem, let mark, _):
-            return ConfigIssue(line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+            return RecordIssue(.yamlInvalid, at: .init(line: mark.line, column: mark.column), "not valid YAML: \(problem)")
         default:
-            return ConfigIssue(line: nil, message: "not valid YAML: \(e)")
+            return RecordIssue(.yamlInvalid, "not valid YAML: \(e)")
         }
     }
 
-    mutating func add(_ node: Node?, _ message: String) {
+    /// An issue at `node` (else at the mapping being read): a value of the wrong type or outside its choices
+    /// unless `code` says otherwise.
+    mutating func add(_ node: Node?, _ message: String, code: IssueCode = .valueInvalid) {
         let at = node ?? container
-        issues.append(ConfigIssue(line: at?.mark?.line, column: at?.mark?.column, message: message))
+        issues.append(RecordIssue(code, at: .init(line: at?.mark?.line, column: at?.mark?.column), message))
     }
 
     /// The mapping's entries by key, reporting unknown and repeated keys.
@@ -98,10 +83,10 @@ struct ConfigReader {
             guard let name = k.string else { add(k, "\(context): a key must be a plain word"); continue }
             if !allowed.contains(name) {
                 let hint = ConfigReader.closest(name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-                add(k, "unknown key '\(name)' in \(context)\(hint)")
+                add(k, "unknown key '\(name)' in \(context)\(hint)", code: .keyUnknown)
                 continue
             }
-            if out[name] != nil { add(k, "key '\(name)' appears twice in \(context)"); continue }
+            if out[name] != nil { add(k, "key '\(name)' appears twice in \(context)", code: .keyRepeated); continue }
             out[name] = (k, v)
         }
         return out
@@ -129,7 +114,7 @@ struct ConfigReader {
         -> String?
     {
         guard let (key, v) = e[k] else {
-            if required { add(nil, "missing key '\(k)' in \(context)") }
+            if required { add(nil, "missing key '\(k)' in \(context)", code: .keyMissing) }
             return nil
         }
         guard case .scalar(let s) = v, !s.string.isEmpty, v.null == nil else {
@@ -168,7 +153,7 @@ struct ConfigReader {
         -> [String]?
     {
         guard let (_, v) = e[k] else {
-            if required { add(nil, "missing key '\(k)' in \(context)") }
+            if required { add(nil, "missing key '\(k)' in \(context)", code: .keyMissing) }
             return nil
         }
         switch v {
@@ -217,9 +202,9 @@ struct ConfigReader {
         var mailboxes: [MailboxConfig] = []
         switch (e["mailbox"], e["mailboxes"]) {
         case (nil, nil):
-            add(nil, "missing key 'mailbox' (or 'mailboxes') in the pipeline")
+            add(nil, "missing key 'mailbox' (or 'mailboxes') in the pipeline", code: .keyMissing)
         case (.some(let a), .some):
-            add(a.key, "use either 'mailbox' or 'mailboxes', not both")
+            add(a.key, "use either 'mailbox' or 'mailboxes', not both", code: .keyRepeated)
         case (.some(let one), nil):
             if let m = mailbox(one.value, defaultName: "default") { mailboxes.append(m) }
             container = root
@@ -284,18 +269,18 @@ struct ConfigReader {
                 + "at most \(PipelineConfig.maxMailboxNameBytes) bytes (UTF-8) are allowed")
         }
         let source = oneOf(e, "source", SourceKind.self, context: ctx)
-        if e["source"] == nil { add(node, "missing key 'source' in \(ctx)") }
+        if e["source"] == nil { add(node, "missing key 'source' in \(ctx)", code: .keyMissing) }
         let owner = (strings(e, "owner", required: source != .imap, context: ctx) ?? []).map { $0.lowercased() }
         var path: String?
         var imap: IMAPSettings?
         if let source {
             if source == .imap {
-                if let p = e["path"] { add(p.key, "'path' does not apply to an imap mailbox (\(ctx))") }
+                if let p = e["path"] { add(p.key, "'path' does not apply to an imap mailbox (\(ctx))", code: .keyUnknown) }
                 imap = imapSettings(e, context: ctx, node: node)
             } else {
                 path = string(e, "path", required: true, context: ctx)
                 for k in PipelineConfig.imapOnlyKeys.sorted() {
-                    if let entry = e[k] { add(entry.key, "'\(k)' applies only to source: imap (\(ctx))") }
+                    if let entry = e[k] { add(entry.key, "'\(k)' applies only to source: imap (\(ctx))", code: .keyUnknown) }
                 }
             }
         }

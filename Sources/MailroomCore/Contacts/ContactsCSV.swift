@@ -1,35 +1,21 @@
-/// A problem found in the contacts file. Fatal issues mean the file cannot be trusted as a whole (the caller
-/// stops the run); the others are data-quality findings about one row.
-public struct ContactsIssue: Sendable, Equatable {
-    /// 1-based physical line of the contacts file.
-    public var line: Int
-    /// One line for a person: what is wrong. Names the column or email position, not the address itself.
-    public var message: String
-    public var fatal: Bool
-
-    public init(line: Int, message: String, fatal: Bool) {
-        self.line = line
-        self.message = message
-        self.fatal = fatal
-    }
-}
-
 /// Reads the CRM contacts export: a CSV file with a header row naming at least `id`, `name` and `emails`
 /// (case-insensitive, any order, other columns ignored). RFC 4180 quoting, optional UTF-8 BOM, CRLF or LF.
 /// `emails` holds one or more addresses separated by `;`; the first usable one is the contact's primary email.
 ///
 /// Grain of the result: one `Contact` per non-blank data row, in file order. Fatal issues: a required column is
 /// missing, a quote is never closed, an id is empty or repeats. Non-fatal: an email that is not an address (kept,
-/// with `ContactEmail.issue` set), a contact with no usable email. Blank rows are skipped.
+/// with `ContactEmail.issue` set), a contact with no usable email. Blank rows are skipped. Each issue is a
+/// `RecordIssue` at its 1-based physical line; `fatal` ones (`IssueCode.Effect.stops`) mean the file cannot be
+/// trusted as a whole (the caller stops), the others are data-quality findings about one row.
 public enum ContactsCSV {
     public static let requiredColumns = ["id", "name", "emails"]
 
     /// `ContactEmail.issue` for an email that cannot be read as an address.
-    public static let notAnAddress = "not-an-address"
+    public static let notAnAddress = IssueCode.notAnAddress.rawValue
 
-    public static func parse(_ bytes: [UInt8]) -> (contacts: [Contact], issues: [ContactsIssue]) {
+    public static func parse(_ bytes: [UInt8]) -> (contacts: [Contact], issues: [RecordIssue]) {
         var reader = CSVRecords(bytes)
-        var issues: [ContactsIssue] = []
+        var issues: [RecordIssue] = []
         var contacts: [Contact] = []
 
         // Header: the first non-blank record.
@@ -39,7 +25,7 @@ public enum ContactsCSV {
         while !sawHeader, let next = reader.next() {
             switch next {
             case .failure(.unterminatedQuote(let line)):
-                issues.append(ContactsIssue(line: line, message: "quoted field is never closed", fatal: true))
+                issues.append(issue(.csvQuoteUnclosed, line, "quoted field is never closed"))
                 return (contacts, issues)
             case .success(let record):
                 if isBlank(record.fields) { continue }
@@ -58,7 +44,7 @@ public enum ContactsCSV {
             let message = sawHeader
                 ? "header row lacks required column\(missing.count == 1 ? "" : "s") " + missing.joined(separator: ", ")
                 : "file has no header row (required columns: id, name, emails)"
-            issues.append(ContactsIssue(line: headerLine, message: message, fatal: true))
+            issues.append(issue(.contactsColumnsMissing, headerLine, message))
             return (contacts, issues)
         }
 
@@ -67,7 +53,7 @@ public enum ContactsCSV {
             let record: CSVRecords.Record
             switch next {
             case .failure(.unterminatedQuote(let line)):
-                issues.append(ContactsIssue(line: line, message: "quoted field is never closed", fatal: true))
+                issues.append(issue(.csvQuoteUnclosed, line, "quoted field is never closed"))
                 return (contacts, issues)
             case .success(let r):
                 record = r
@@ -77,31 +63,31 @@ public enum ContactsCSV {
 
             let id = field(idCol).trimmingASCIISpaces()
             if id.isEmpty {
-                issues.append(ContactsIssue(line: record.line, message: "contact has an empty id", fatal: true))
+                issues.append(issue(.contactIdEmpty, record.line, "contact has an empty id"))
                 continue
             }
             if let first = firstLineOfId[id] {
-                issues.append(ContactsIssue(line: record.line,
-                                            message: "duplicate contact id \"\(id)\" (first on line \(first))",
-                                            fatal: true))
+                issues.append(issue(.contactIdRepeated, record.line,
+                                    "duplicate contact id \"\(id)\" (first on line \(first))"))
                 continue
             }
             firstLineOfId[id] = record.line
 
             let emails = splitEmails(field(emailsCol)).map(contactEmail)
             for (i, e) in emails.enumerated() where e.issue != nil {
-                issues.append(ContactsIssue(line: record.line,
-                                            message: "contact \"\(id)\": email \(i + 1) is not an address",
-                                            fatal: false))
+                issues.append(issue(.notAnAddress, record.line, "contact \"\(id)\": email \(i + 1) is not an address"))
             }
             if !emails.contains(where: { $0.key != nil }) {
-                issues.append(ContactsIssue(line: record.line, message: "contact \"\(id)\" has no usable email",
-                                            fatal: false))
+                issues.append(issue(.contactWithoutEmail, record.line, "contact \"\(id)\" has no usable email"))
             }
             contacts.append(Contact(id: id, name: field(nameCol).trimmingASCIISpaces(), emails: emails,
                                     line: record.line))
         }
         return (contacts, issues)
+    }
+
+    static func issue(_ code: IssueCode, _ line: Int, _ detail: String) -> RecordIssue {
+        RecordIssue(code, at: RecordIssue.Location(line: line), detail)
     }
 
     /// One saved email, normalized like message addresses.

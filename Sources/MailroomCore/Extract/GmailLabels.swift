@@ -18,7 +18,7 @@ public struct GmailLabels: Sendable, Equatable {
     public init(raw: [UInt8]) {
         var text = HeaderText.string(raw)
         if text.containsASCII("=?") {
-            var issues = Set<String>()
+            var issues = Set<IssueCode>()
             text = EncodedWords.decode(text, issues: &issues)
         }
         labels = Self.csv(text)

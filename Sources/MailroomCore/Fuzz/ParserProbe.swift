@@ -44,7 +44,7 @@ package enum ParserProbe {
     /// Address lists, plain and with the pipermail `user at host` form.
     package static func addressList(_ bytes: [UInt8]) {
         for pipermail in [false, true] {
-            var issues = Set<String>()
+            var issues = Set<IssueCode>()
             let list = AddressList.parse(bytes, pipermailAt: pipermail, issues: &issues)
             check(Set(list.map(\.key)).count == list.count, "address: a duplicate key was kept")
         }

@@ -23,7 +23,7 @@ public struct IMAPKnownMessage: Sendable, Equatable {
     public init(bytes: [UInt8]) {
         self = bytes.withUnsafeBytes { b in
             let top = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)
-            var issues = Set<String>()
+            var issues = Set<IssueCode>()
             return IMAPKnownMessage(messageId: Normalizer.messageId(top), contentHash: ContentHash.compute(b, top: top),
                                     date: Normalizer.date(top),
                                     sender: MessageDeduplicator.sender(Normalizer.from(top, issues: &issues).map(\.key)))

@@ -5,7 +5,7 @@
 enum AddressList {
     /// Parses an address header value. `pipermailAt` accepts `user at host` when the value has no `@` at all
     /// (list archives write From that way). Duplicate addresses (same key) are kept once.
-    static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<String>) -> [Address] {
+    static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<IssueCode>) -> [Address] {
         // ASCII bytes are their own text.
         let text = raw.withUnsafeBufferPointer(ASCIIBytes.isASCII) ? raw : Array(HeaderText.string(raw).utf8)
         let toks = AddressToken.tokenize(text)
@@ -16,7 +16,7 @@ enum AddressList {
         for entry in entries {
             guard entry.contains(where: { !$0.isComment }) else { continue }
             guard let a = mailbox(entry, pipermailAt: allowAt, issues: &issues) else {
-                issues.insert("address-invalid")
+                issues.insert(.addressInvalid)
                 continue
             }
             if out.count < 16 {
@@ -89,7 +89,7 @@ enum AddressList {
     }
 
     /// One mailbox from its tokens.
-    static func mailbox(_ entry: [AddressToken], pipermailAt: Bool, issues: inout Set<String>) -> Address? {
+    static func mailbox(_ entry: [AddressToken], pipermailAt: Bool, issues: inout Set<IssueCode>) -> Address? {
         // Slices of one token array (indices are the array's, not 0-based).
         let comment = entry.last(where: \.isComment)
         let toks = comment == nil ? entry : entry.filter { !$0.isComment }
@@ -131,7 +131,7 @@ enum AddressList {
     }
 
     /// A display name: words joined as written, encoded words decoded.
-    static func phrase(_ toks: ArraySlice<AddressToken>, issues: inout Set<String>) -> String {
+    static func phrase(_ toks: ArraySlice<AddressToken>, issues: inout Set<IssueCode>) -> String {
         EncodedWords.decode(render(toks, spaces: true), issues: &issues)
     }
 

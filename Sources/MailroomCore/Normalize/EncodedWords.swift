@@ -4,7 +4,7 @@ enum EncodedWords {
     /// words in one charset are decoded together (so a character split across words survives). Malformed words are
     /// kept as literal text (`encoded-word-invalid`); an unknown charset decodes as UTF-8 or windows-1252
     /// (`unknown-charset`).
-    static func decode(_ text: String, issues: inout Set<String>) -> String {
+    static func decode(_ text: String, issues: inout Set<IssueCode>) -> String {
         guard text.containsASCII("=?") else { return text }
         let b = Array(text.utf8)
         var out = ""
@@ -15,7 +15,7 @@ enum EncodedWords {
         func flushPending() {
             guard let p = pending else { return }
             let r = HeaderText.decode(p.bytes, charset: p.charset)
-            if r.unknown { issues.insert("unknown-charset") }
+            if r.unknown { issues.insert(.unknownCharset) }
             out += r.text
             pending = nil
         }
@@ -29,7 +29,7 @@ enum EncodedWords {
             let gap = b[literalStart..<i]
             let gapIsWhite = lastWordEnd == literalStart && gap.allSatisfy(ByteLines.isSpace)
             guard let payload = w.payload else {
-                issues.insert("encoded-word-invalid")
+                issues.insert(.encodedWordInvalid)
                 flushPending()
                 out += String(decoding: b[literalStart..<w.end], as: UTF8.self)
                 literalStart = w.end

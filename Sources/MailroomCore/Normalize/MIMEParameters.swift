@@ -10,7 +10,7 @@ struct MIMEHeaderValue: Sendable, Equatable {
 /// unquoted values with spaces and of RFC 2047 encoded words in quoted values (which RFC 2047 §5 forbids but
 /// many clients write).
 enum MIMEParameters {
-    static func parse(_ raw: [UInt8], issues: inout Set<String>) -> MIMEHeaderValue {
+    static func parse(_ raw: [UInt8], issues: inout Set<IssueCode>) -> MIMEHeaderValue {
         let text = Array(HeaderText.string(raw).utf8)
         var i = 0
         var mainBytes: [UInt8] = []
@@ -76,7 +76,7 @@ enum MIMEParameters {
                 }
             }
             let r = HeaderText.decode(bytes, charset: charset)
-            if r.unknown { issues.insert("unknown-charset") }
+            if r.unknown { issues.insert(.unknownCharset) }
             plain[base] = r.text
         }
         return MIMEHeaderValue(value: value, params: plain)

@@ -6,7 +6,7 @@ struct MIMESummary: Sendable {
     var deliveryStatus = false
     /// The message's own (top-level) media type, lower-cased: `multipart/report`, `text/plain`, ...
     var topType = ""
-    var issues = Set<String>()
+    var issues = Set<IssueCode>()
 }
 
 /// Walks a message's MIME tree over its bytes: counts attachments, finds the text part for the snippet, and
@@ -48,11 +48,11 @@ struct MIMEWalker {
         guard !stopped else { return }
         parts += 1
         if parts > limits.maxParts {
-            summary.issues.insert("part-limit")
+            summary.issues.insert(.partLimit)
             stopped = true
             return
         }
-        if h.limitHit { summary.issues.insert("header-limit") }
+        if h.limitHit { summary.issues.insert(.headerLimit) }
         let ct = h.first("content-type").map { MIMEParameters.parse($0, issues: &summary.issues) }
         var type = ct?.value ?? ""
         if !type.containsASCII("/") { type = defaultType }
@@ -61,7 +61,7 @@ struct MIMEWalker {
 
         if type.hasPrefix("multipart/"), let boundary = ct?.params["boundary"], !boundary.isEmpty {
             guard depth < limits.maxMIMEDepth else {
-                summary.issues.insert("mime-depth-limit")
+                summary.issues.insert(.mimeDepthLimit)
                 return
             }
             let childDefault = type == "multipart/digest" ? "message/rfc822" : "text/plain"
@@ -153,7 +153,7 @@ struct MIMEWalker {
                 text = t  // ASCII in a charset that decodes ASCII as itself: the bytes are the text
             } else {
                 let decoded = HeaderText.decode(bytes, charset: leaf.charset)
-                if decoded.unknown { summary.issues.insert("unknown-charset") }
+                if decoded.unknown { summary.issues.insert(.unknownCharset) }
                 text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text,
                                                        keepingAtLeast: limit + 21)
             }

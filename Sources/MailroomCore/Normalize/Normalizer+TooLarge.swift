@@ -10,7 +10,7 @@ extension Normalizer {
                                      maxBytes: limits.maxHeaderBytes, maxFields: limits.maxHeaderFields)
         let messageId = Self.messageId(top), date = Self.date(top)
         return QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, locator: copy.locator,
-                                reason: "too-large",
+                                reason: .tooLarge,
                                 detail: "message is \(size) bytes, over the limit of \(limits.maxMessageBytes) bytes",
                                 messageId: messageId, date: date)
     }

@@ -13,16 +13,16 @@ public enum Normalizer {
                                  settings: NormalizeSettings) -> NormalizeOutcome {
         let limits = settings.limits
         let n = bytes.count
-        func quarantine(_ reason: String, _ detail: String) -> NormalizeOutcome {
+        func quarantine(_ reason: IssueCode, _ detail: String) -> NormalizeOutcome {
             .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
                                           locator: copy.locator, reason: reason, detail: detail))
         }
         if n > limits.maxMessageBytes {
             return .quarantined(tooLarge(copy: copy, size: n, header: bytes, settings: settings))
         }
-        if n == 0 { return quarantine("empty", "message is empty (0 bytes)") }
+        if n == 0 { return quarantine(.empty, "message is empty (0 bytes)") }
         if bytes.allSatisfy(ByteLines.isSpace) {
-            return quarantine("empty", "message holds only white space (\(n) bytes)")
+            return quarantine(.empty, "message holds only white space (\(n) bytes)")
         }
         let top = HeaderParser.parse(bytes, range: 0..<n, topLevel: true, maxBytes: limits.maxHeaderBytes,
                                      maxFields: limits.maxHeaderFields)
@@ -31,14 +31,14 @@ public enum Normalizer {
         let headerEnd = top.hasFields
             ? top.bodyStart : firstBlankLine(bytes, from: top.start, limit: limits.maxHeaderBytes)
         if let nul = ByteLines.firstNUL(bytes, top.start..<max(top.start, headerEnd)) {
-            return quarantine("binary-content", "NUL byte in the header section at byte offset \(nul)")
+            return quarantine(.binaryContent, "NUL byte in the header section at byte offset \(nul)")
         }
         guard top.hasFields else {
             let line = top.firstBadLine.map { "line \($0.line), byte offset \($0.offset)" } ?? "byte offset \(top.start)"
-            return quarantine("not-a-message", "no header field at the start (\(line))")
+            return quarantine(.notAMessage, "no header field at the start (\(line))")
         }
         guard top.fields.contains(where: { messageFields.contains($0.name) }) else {
-            return quarantine("not-a-message", "none of the \(top.fields.count) header fields is a message field "
+            return quarantine(.notAMessage, "none of the \(top.fields.count) header fields is a message field "
                                   + "(From, Date, Subject, Message-ID, Content-Type, ...)")
         }
         return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
@@ -49,7 +49,7 @@ public enum Normalizer {
     public static func unfetched(copy: MessageCopy, size: Int, settings: NormalizeSettings) -> QuarantineRecord {
         let uid = copy.imap.map { " UID \($0.uid)" } ?? ""
         return QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder, locator: copy.locator,
-                                reason: "too-large",
+                                reason: .tooLarge,
                                 detail: "folder \"\(copy.folder)\"\(uid): the server gives the message's size as \(size) bytes "
                                     + "(RFC822.SIZE), over the limit of \(settings.limits.maxMessageBytes) bytes; not fetched")
     }
@@ -68,18 +68,18 @@ public enum Normalizer {
 
     static func build(copy: MessageCopy, bytes: UnsafeRawBufferPointer, top: HeaderBlock,
                       settings: NormalizeSettings) -> NormalizedMessage {
-        var issues = Set<String>()
-        if top.malformed { issues.insert("header-malformed") }
-        if top.limitHit { issues.insert("header-limit") }
+        var issues = Set<IssueCode>()
+        if top.malformed { issues.insert(.headerMalformed) }
+        if top.limitHit { issues.insert(.headerLimit) }
         func text(_ name: String) -> String? { top.first(name).map { HeaderText.string($0) } }
         func joined(_ name: String) -> [UInt8] { Array(top.all(name).joined(separator: [0x2C, 0x20])) }
 
         func present(_ name: String) -> Bool { text(name).map { !$0.trimmingWhiteSpace().isEmpty } ?? false }
 
         let messageId = Self.messageId(top)
-        if messageId == nil { issues.insert(present("message-id") ? "message-id-invalid" : "message-id-missing") }
+        if messageId == nil { issues.insert(present("message-id") ? .messageIdInvalid : .messageIdMissing) }
         let date = Self.date(top)
-        if date == nil { issues.insert(present("date") ? "date-unparseable" : "date-missing") }
+        if date == nil { issues.insert(present("date") ? .dateUnparseable : .dateMissing) }
 
         let subject = ICU.nfc(HeaderText.collapsingWhiteSpace(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
         let from = Self.from(top, issues: &issues)
@@ -97,6 +97,10 @@ public enum Normalizer {
         let mime = MIMEWalker.walk(bytes, top: top, end: bytes.count, limits: settings.limits)
         issues.formUnion(mime.issues)
 
+        // The record lists the codes' raw values in text order (one array, as sorting a set of strings made).
+        var issueCodes = issues.map(\.rawValue)
+        issueCodes.sort()
+
         let authors = from.isEmpty ? (sender.map { [$0] } ?? []) : from
         let direction: Direction = authors.contains { settings.owner.contains($0.key) } ? .sent : .received
 
@@ -107,7 +111,7 @@ public enum Normalizer {
             to: to, cc: cc, bcc: bcc, inReplyTo: inReplyTo, references: references, direction: direction,
             bulk: BulkSignals.reasons(top: top, topType: mime.topType, authors: authors,
                                       deliveryStatusPart: mime.deliveryStatus),
-            issues: issues.sorted(), size: bytes.count, attachments: mime.attachments,
+            issues: issueCodes, size: bytes.count, attachments: mime.attachments,
             snippet: ICU.nfc(mime.snippet))
     }
 }

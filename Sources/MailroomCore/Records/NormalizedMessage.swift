@@ -225,8 +225,8 @@ public struct QuarantineRecord: JSONRecord, Equatable {
     public var mailbox: String
     public var folder: String
     public var locator: Locator
-    /// Stable code: `empty`, `not-a-message`, `binary-content`, `too-large`, `header-too-large`, `unreadable`.
-    public var reason: String
+    /// Why (written as its raw value): `empty`, `not-a-message`, `binary-content`, `too-large`, `unreadable`.
+    public var reason: IssueCode
     /// One line for a person: what was wrong, where.
     public var detail: String
     /// `too-large` only: the Message-ID and Date (ISO 8601 UTC) read from the header section, when it has them
@@ -234,7 +234,7 @@ public struct QuarantineRecord: JSONRecord, Equatable {
     public var messageId: String?
     public var date: String?
 
-    public init(copyId: String, mailbox: String, folder: String, locator: Locator, reason: String, detail: String,
+    public init(copyId: String, mailbox: String, folder: String, locator: Locator, reason: IssueCode, detail: String,
                 messageId: String? = nil, date: String? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
@@ -252,7 +252,11 @@ public struct QuarantineRecord: JSONRecord, Equatable {
         mailbox = try o.string("mailbox")
         folder = try o.string("folder")
         locator = try Locator(json: o.fields["locator"] ?? .null)
-        reason = try o.string("reason")
+        let raw = try o.string("reason")
+        guard let reason = IssueCode(rawValue: raw), reason.stage == .normalize, reason.effect == .leftOut else {
+            throw JSONError("field \"reason\" is not a quarantine reason: \(raw)")
+        }
+        self.reason = reason
         detail = try o.string("detail")
         messageId = try o.optionalString("messageId")
         date = try o.optionalString("date")
@@ -264,10 +268,16 @@ public struct QuarantineRecord: JSONRecord, Equatable {
         w.field("mailbox", mailbox)
         w.field("folder", folder)
         w.key("locator"); locator.writeJSON(&w)
-        w.field("reason", reason)
+        w.field("reason", reason.rawValue)
         w.field("detail", detail)
         if let messageId { w.field("messageId", messageId) }
         if let date { w.field("date", date) }
         w.endObject()
+    }
+
+    /// The record as a record issue: its reason, copy and detail.
+    public var issue: RecordIssue {
+        RecordIssue(reason, at: RecordIssue.Location(mailbox: mailbox, file: locator.file.isEmpty ? nil : locator.file,
+                                                     copyId: copyId), detail)
     }
 }

@@ -187,7 +187,7 @@ extension DryRunReport {
         b += SVGChart.horizontalBars(reasonBars(quarantineByReason, cssClass: "bar-q"), total: messages.quarantined, id: "quarantine",
                                      title: "Quarantined messages by reason")
         if !quarantined.isEmpty {
-            let rows = quarantined.map { [e($0.copyId), e($0.mailbox + " / " + $0.folder), e($0.reason), e($0.detail)] }
+            let rows = quarantined.map { [e($0.copyId), e($0.mailbox + " / " + $0.folder), e($0.reason.rawValue), e($0.detail)] }
             b += "<h3>\(quarantined.count < messages.quarantined ? "The first \(n(quarantined.count)) of \(n(messages.quarantined))" : "All of them")</h3>"
             b += table([("Copy", true), ("Mailbox / folder", true), ("Reason", false), ("Detail", true)], rows, numeric: [])
         }

@@ -23,7 +23,7 @@ public struct ReportBuilder: Sendable {
 
     public mutating func add(quarantine q: QuarantineRecord) {
         report.messages.quarantined += 1
-        report.quarantineByReason[q.reason, default: 0] += 1
+        report.quarantineByReason[q.reason.rawValue, default: 0] += 1
         if report.quarantined.count < Self.maxQuarantinedListed { report.quarantined.append(q) }
     }
 

@@ -14,7 +14,7 @@ extension RunLogText {
         } catch { return summary(m) }
         var reasons: [String: Int] = [:]
         if let q = try? runner.stageOutput(.normalize, "normalize/quarantine.ndjson") {
-            try? runner.runDir.read(QuarantineRecord.self, q) { r, _ in reasons[r.reason, default: 0] += 1 }
+            try? runner.runDir.read(QuarantineRecord.self, q) { r, _ in reasons[r.reason.rawValue, default: 0] += 1 }
         }
         let extracted = m.stages[.extract]?.counts["extracted"] ?? 0
         let span = runner.isIMAPSync ? "new since the stored cursors (\(m.days)-day window where a folder had none)"

@@ -4,16 +4,16 @@ import MailroomCore
 public struct FileIssuesError: Error, Sendable, CustomStringConvertible {
     public var status: ExitStatus
     public var file: String
-    public var issues: [ConfigIssue]
+    public var issues: [RecordIssue]
 
-    public init(status: ExitStatus, file: String, issues: [ConfigIssue]) {
+    public init(status: ExitStatus, file: String, issues: [RecordIssue]) {
         self.status = status
         self.file = file
         self.issues = issues
     }
 
     public var description: String {
-        issues.map { i in i.line.map { "\(file):\($0): \(i.message)" } ?? "\(file): \(i.message)" }
+        issues.map { i in i.line.map { "\(file):\($0): \(i.detail)" } ?? "\(file): \(i.detail)" }
             .joined(separator: "\n")
     }
 }

@@ -8,7 +8,7 @@ extension PipelineRunner {
         guard let url = pipeline.contactsURL else { return ([], nil) }
         let (contacts, issues, bytes) = try Self.parseContactsFile(url, shown: pipeline.config.contacts ?? url.path)
         for i in issues where !i.fatal {
-            logger.warning("contacts file: line \(i.line): \(i.message)")
+            logger.warning("contacts file: line \(i.line ?? 0): \(i.detail)")
         }
         return (contacts, NDJSONReader.hex(SHA256.hash(data: bytes)))
     }

@@ -86,7 +86,7 @@ extension PipelineRunner {
                 } catch let e as MailroomError where e.category == .skippable {
                     // The copy's bytes are gone or cut short: quarantine it, keep going.
                     outcome = .quarantined(QuarantineRecord(copyId: copy.copyId, mailbox: copy.mailbox, folder: copy.folder,
-                                                            locator: copy.locator, reason: "unreadable", detail: e.description))
+                                                            locator: copy.locator, reason: .unreadable, detail: e.description))
                 }
                 worker.json.reset()
                 switch outcome {

@@ -17,7 +17,7 @@ extension PipelineRunner {
     }
 
     /// Parses a contacts file; every fatal problem is reported at once with its line.
-    static func parseContactsFile(_ url: URL, shown: String) throws -> (contacts: [Contact], issues: [ContactsIssue], bytes: [UInt8]) {
+    static func parseContactsFile(_ url: URL, shown: String) throws -> (contacts: [Contact], issues: [RecordIssue], bytes: [UInt8]) {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
         }
@@ -26,7 +26,7 @@ extension PipelineRunner {
         let fatal = issues.filter(\.fatal)
         if !fatal.isEmpty {
             throw FileIssuesError(status: .input, file: shown,
-                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
+                                  issues: fatal)
         }
         return (contacts, issues, bytes)
     }

@@ -21,9 +21,9 @@ public enum ContactsImportWorkflow {
         let fatal = issues.filter(\.fatal)
         if !fatal.isEmpty {
             throw FileIssuesError(status: .input, file: file,
-                                  issues: fatal.map { ConfigIssue(line: $0.line, message: $0.message) })
+                                  issues: fatal)
         }
-        for i in issues where !i.fatal { warn("mailroom: warning: \(file):\(i.line): \(i.message)") }
+        for i in issues where !i.fatal { warn("mailroom: warning: \(file):\(i.line ?? 0): \(i.detail)") }
         let summary = try CRMStore.open(path: path).importContacts(contacts, runId: "contacts-" + WallClock.timestamp())
         return ContactsImportResult(store: path, contacts: contacts.count, summary: summary, issues: issues.count)
     }
