@@ -53,4 +53,23 @@ struct EmlSourceTests {
         #expect(error.status == .input)
         #expect(error.message.contains("source: maildir"))
     }
+
+    /// A Latin-1 file name (`café.eml` saved by an old Windows tool) cannot be named in the run's UTF-8 files: the
+    /// file is left out and listed with its name's bytes escaped, next to the copies that were read.
+    @Test func aFileWhoseNameIsNotUTF8IsListedAsSkipped() throws {
+        let d = try Self.makeFolder()
+        try d.mkdir("old")
+        let path = Array((d.url.path + "/old/caf").utf8) + [0xE9] + Array(".eml".utf8) + [0]
+        let fd = path.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_CREAT | O_WRONLY, 0o644) }
+        }
+        try #require(fd >= 0)
+        _ = "Subject: latin\n\nbody\n".utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        close(fd)
+        let (copies, summary) = try ExtractFixtures.scan(.eml, d.url)
+        #expect(copies.map(\.copyId) == ["box/a.eml", "box/clients/acme/b.EML", "box/clients/c.eml"])
+        #expect(summary.skippedFiles == 1)
+        #expect(summary.skipped == [RecordIssue(.fileNameNotUTF8, at: .init(mailbox: "box", file: "old/caf%E9.eml"),
+                                                "the name is not UTF-8 (shown with %XX escapes)")])
+    }
 }

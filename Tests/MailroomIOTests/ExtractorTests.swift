@@ -83,6 +83,8 @@ struct ExtractorTests {
         #expect(copies.map(\.locator.offset) == [0, 0, 0, one.utf8.count, 0].map { $0 + one.utf8.prefix { $0 != 0x0A }.count + 1 })
         #expect(copies.map(\.locator.file) == ["Apple.mbox/mbox", "Archive.sbd/2024.mbox", "Inbox", "Inbox", "Sent.mbox"])
         #expect(summary.skippedFiles == 1)
+        #expect(summary.skipped == [RecordIssue(.notMbox, at: .init(mailbox: "box", file: "Broken.mbox"),
+                                                "named like an mbox file but does not start with a From_ line")])
         #expect(summary.found == 5)
     }
 

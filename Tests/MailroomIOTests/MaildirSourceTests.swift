@@ -93,6 +93,9 @@ struct MaildirSourceTests {
         #expect(copies.map(\.copyId) == ["box/INBOX/1700000000.a"])
         #expect(copies.map(\.locator.file) == ["new/1700000000.a"])
         #expect(summary.skippedFiles == 1)
+        // The one left out is listed, by its path in the mailbox.
+        #expect(summary.skipped.map(\.code) == [.maildirRepeatedName])
+        #expect(summary.skipped.map(\.location) == [RecordIssue.Location(mailbox: "box", file: "cur/1700000000.a:2,S")])
     }
 
     @Test func anEmptyMaildirHasNoCopies() throws {
@@ -109,10 +112,10 @@ struct MaildirSourceTests {
         var buffer: [UInt8] = []
         var called = false
         let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 1))
-        let ok = try MessageFile.readHeader(path: "/nonexistent/mailroom/x", size: 1, into: &buffer, copy: copy) { _, _ in
+        let failure = try MessageFile.readHeader(path: "/nonexistent/mailroom/x", size: 1, into: &buffer, copy: copy) { _, _ in
             called = true
         }
-        #expect(!ok)
+        #expect(failure?.errno == ENOENT)
         #expect(!called)
     }
 
@@ -126,6 +129,8 @@ struct MaildirSourceTests {
         let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
         #expect(copies.map(\.copyId) == ["box/INBOX/1700000000.a"])
         #expect(summary.skippedFiles == 1)
+        #expect(summary.skipped == [RecordIssue(.fileUnreadable, at: .init(mailbox: "box", file: "cur/1700000001.b:2,S"),
+                                                "cannot be read: Permission denied")])
     }
 
     @Test(arguments: [

@@ -5,7 +5,7 @@ import MailroomCore
 /// copy id is `<mailbox>/<relative path>`. Dot-files, dot-directories and symbolic links are skipped; files are
 /// visited in byte order of their relative paths.
 enum EmlSource {
-    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, skipped: inout Int,
+    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, skipped: inout SkippedFiles,
                      found: FoundCopyHandler) throws {
         var files: [(relative: String, folder: String, size: Int)] = []
         var base = rootPath
@@ -34,17 +34,17 @@ enum EmlSource {
             }
             let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
                                  locator: Locator(file: f.relative, offset: 0, length: f.size))
-            guard try MessageFile.readHeader(path: path(k), size: f.size, into: &buffer, copy: copy, found: found) else {
+            if let failure = try MessageFile.readHeader(path: path(k), size: f.size, into: &buffer, copy: copy,
+                                                        found: found) {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
-                skipped += 1
-                continue
+                skipped.unreadable(path(k), failure)
             }
         }
     }
 
     private static func collect(dir: String, relative: String, depth: Int,
                                 into files: inout [(relative: String, folder: String, size: Int)],
-                                skipped: inout Int) throws {
+                                skipped: inout SkippedFiles) throws {
         guard depth < 64 else { return }
         for e in try FileTree.entries(dir, invalidNames: &skipped) where !e.name.hasPrefix(".") {
             let rel = FileTree.join(relative, e.name)

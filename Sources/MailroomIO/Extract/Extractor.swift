@@ -2,7 +2,8 @@ import Foundation
 import MailroomCore
 
 /// Counts of one mailbox's extract. `found = inWindow + outsideWindow + undated + leftOut` (summed over the
-/// reasons); files that could not be read are not copies and are counted only in `skippedFiles`.
+/// reasons); files that could not be read are not copies: they are counted in `skippedFiles` and listed in
+/// `skipped`.
 public struct ExtractSummary: Sendable, Equatable {
     /// Message copies seen.
     public var found = 0
@@ -14,6 +15,8 @@ public struct ExtractSummary: Sendable, Equatable {
     public var undated = 0
     /// Files left out: unreadable message files, names that are not UTF-8, `.mbox` files that are not mbox.
     public var skippedFiles = 0
+    /// The files left out, in the order they were met: code, mailbox, path relative to the mailbox and detail.
+    public var skipped: [RecordIssue] = []
     /// Copies in the window left out as not correspondence (drafts, junk, trash, outbox), by reason: not
     /// emitted. Copies outside the window are counted there, whatever their folder.
     public var leftOut: [LeftOutReason: Int] = [:]
@@ -61,7 +64,7 @@ public enum Extractor {
         }
 
         var summary = ExtractSummary()
-        var skipped = 0
+        var skipped = SkippedFiles(mailbox: mailbox.name, root: rootPath)
         // Copies come folder by folder: the folder's reason is worked out once per run of copies.
         var lastFolder = "", lastFolderReason: LeftOutReason?
         func handle(_ copy: FoundCopy, _ header: UnsafeRawBufferPointer) throws {
@@ -114,7 +117,8 @@ public enum Extractor {
         } catch let e as FileError {
             throw MailroomError(.input, "cannot read the mailbox: \(e.reason)", location: e.path, cause: e)
         }
-        summary.skippedFiles = skipped
+        summary.skipped = skipped.issues
+        summary.skippedFiles = skipped.issues.count
         return summary
     }
 }

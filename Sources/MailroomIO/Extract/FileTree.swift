@@ -34,9 +34,9 @@ enum FileTree {
     }
 
     /// The entries of a directory except `.` and `..`, sorted by name (byte order), each typed with `lstat`.
-    /// Names that are not valid UTF-8 are left out and counted in `invalidNames` (they cannot be written to
+    /// Names that are not valid UTF-8 are left out and listed in `invalidNames` (they cannot be written to
     /// the NDJSON files as paths that lead back to the file).
-    static func entries(_ dir: String, invalidNames: inout Int) throws -> [Entry] {
+    static func entries(_ dir: String, invalidNames: inout SkippedFiles) throws -> [Entry] {
         guard let d = opendir(dir) else { throw FileError(path: dir, errno: errno) }
         defer { closedir(d) }
         var names: [String] = []
@@ -48,9 +48,13 @@ enum FileTree {
             }
             let name: String? = withUnsafeBytes(of: ent.pointee.d_name) { raw in
                 let bytes = raw.prefix { $0 != 0 }
-                return String(validating: bytes, as: UTF8.self)
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    invalidNames.nameNotUTF8(dir: dir, bytes: bytes)
+                    return nil
+                }
+                return name
             }
-            guard let name else { invalidNames += 1; continue }
+            guard let name else { continue }
             if name == "." || name == ".." { continue }
             names.append(name)
         }

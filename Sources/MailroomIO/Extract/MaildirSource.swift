@@ -16,7 +16,7 @@ enum MaildirSource {
         var relative: String
     }
 
-    static func scan(rootPath: String, mailbox: String, skipped: inout Int, found: FoundCopyHandler) throws {
+    static func scan(rootPath: String, mailbox: String, skipped: inout SkippedFiles, found: FoundCopyHandler) throws {
         let folders = try self.folders(rootPath: rootPath, skipped: &skipped)
         guard !folders.isEmpty else {
             throw MailroomError(.input, "not a Maildir: no cur/ or new/ folder in it or below it"
@@ -47,26 +47,26 @@ enum MaildirSource {
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
-                guard seen.insert(info.unique).inserted else {
-                    skipped += 1
-                    continue
-                }
                 let relative = FileTree.join(FileTree.join(folder.relative, f.sub), f.name)
                 let path = FileTree.join(rootPath, relative)
+                guard seen.insert(info.unique).inserted else {
+                    skipped.add(.maildirRepeatedName, path: path,
+                                "another file of folder \"\(folder.name)\" has the unique name \(info.unique) (caught mid-rename): the first is kept")
+                    continue
+                }
                 let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
                                      locator: Locator(file: relative, offset: 0, length: f.size),
                                      flags: info.flags, fallbackEpoch: info.deliveryEpoch)
-                guard try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy,
-                                                 found: found) else {
-                    skipped += 1
-                    continue
+                if let failure = try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy,
+                                                            found: found) {
+                    skipped.unreadable(path, failure)
                 }
             }
         }
     }
 
     /// Every Maildir folder of the tree at `rootPath`, sorted by folder name.
-    static func folders(rootPath: String, skipped: inout Int) throws -> [Folder] {
+    static func folders(rootPath: String, skipped: inout SkippedFiles) throws -> [Folder] {
         var result: [Folder] = []
         if isMaildir(rootPath) { result.append(Folder(name: "INBOX", relative: "")) }
         try walk(dir: rootPath, relative: "", names: [], depth: 0, into: &result, skipped: &skipped)
@@ -78,7 +78,7 @@ enum MaildirSource {
     }
 
     private static func walk(dir: String, relative: String, names: [String], depth: Int, into result: inout [Folder],
-                             skipped: inout Int) throws {
+                             skipped: inout SkippedFiles) throws {
         guard depth < 64 else { return }
         let dirIsMaildir = isMaildir(dir)
         for e in try FileTree.entries(dir, invalidNames: &skipped) where e.kind == .directory {

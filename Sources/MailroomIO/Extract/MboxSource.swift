@@ -26,7 +26,7 @@ enum MboxSource {
         var folder: String
     }
 
-    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, chunkSize: Int, skipped: inout Int,
+    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, chunkSize: Int, skipped: inout SkippedFiles,
                      found: FoundCopyHandler) throws {
         var files: [File] = []
         if rootIsFile {
@@ -58,7 +58,7 @@ enum MboxSource {
                 file = try ReadOnlyFile(path: f.path, noFollow: !rootIsFile)
             } catch let e as FileError {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read: \(e.reason)", location: f.path) }
-                skipped += 1
+                skipped.unreadable(f.path, e)
                 continue
             }
             let splitter = MboxSplitter(file: file, chunkSize: chunkSize)
@@ -106,7 +106,7 @@ enum MboxSource {
     }
 
     private static func collect(dir: String, relative: String, depth: Int, into files: inout [File],
-                                skipped: inout Int) throws {
+                                skipped: inout SkippedFiles) throws {
         guard depth < 64 else { return }
         for e in try FileTree.entries(dir, invalidNames: &skipped) where !e.name.hasPrefix(".") {
             let path = FileTree.join(dir, e.name)
@@ -117,11 +117,11 @@ enum MboxSource {
             case .regular:
                 let named = hasMboxExtension(e.name) || e.name == "mbox"
                 let kind: Sniff
-                do { kind = try sniff(path) } catch is FileError { skipped += 1; continue }
+                do { kind = try sniff(path) } catch let e as FileError { skipped.unreadable(path, e); continue }
                 if kind == .mbox || (named && kind == .empty) {
                     files.append(File(path: path, relative: rel, folder: folderName(rel)))
                 } else if named && kind == .notMbox {
-                    skipped += 1
+                    skipped.add(.notMbox, path: path, "named like an mbox file but does not start with a From_ line")
                 }
             case .symlink, .other:
                 continue

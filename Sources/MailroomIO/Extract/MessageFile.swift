@@ -23,10 +23,10 @@ enum MessageFile {
 
     /// Reads the header section of the file at `path` and hands `copy` to `found` with it. A `From ` envelope
     /// line at the top is not passed to `found` (it is no header), and its date, when it has one, becomes the
-    /// copy's fallback date. False when the file cannot be opened or read (the caller skips it); symbolic
-    /// links are not followed.
+    /// copy's fallback date. Returns the failure when the file cannot be opened or read (the caller skips it),
+    /// nil when it was read; symbolic links are not followed.
     static func readHeader(path: String, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
-                           found: FoundCopyHandler) throws -> Bool {
+                           found: FoundCopyHandler) throws -> FileError? {
         var copy = copy
         do {
             let file = try ReadOnlyFile(path: path, noFollow: true)
@@ -36,10 +36,10 @@ enum MessageFile {
                 try HeaderSection.read(file, offset: envelope.headersStart, length: size - envelope.headersStart,
                                        into: &buffer)
             }
-        } catch is FileError {
-            return false
+        } catch let e as FileError {
+            return e
         }
         try buffer.withUnsafeBytes { try found(copy, $0) }
-        return true
+        return nil
     }
 }

@@ -10,7 +10,7 @@ enum SourceHint {
 
     static func guess(_ dir: String) -> SourceKind? {
         if MaildirSource.isMaildir(dir) { return .maildir }
-        var ignored = 0
+        var ignored = SkippedFiles(mailbox: "", root: dir)
         guard let entries = try? FileTree.entries(dir, invalidNames: &ignored) else { return nil }
         var sawEml = false, sawMbox = false
         for e in entries where !e.name.hasPrefix(".") || e.kind == .directory {

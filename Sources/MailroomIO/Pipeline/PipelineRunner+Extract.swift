@@ -21,6 +21,7 @@ extension PipelineRunner {
         result.settings = ["asOf": .string(manifest.asOf), "days": .int(manifest.days),
                            "windowStart": .string(manifest.windowStart), "windowEnd": .string(manifest.windowEnd)]
         let writer = try runDir.writer("extract/messages.ndjson", schema: MessageCopy.schema)
+        let skippedWriter = try runDir.writer("extract/skipped.ndjson", schema: RecordIssue.schema)
         var total = ExtractSummary()
         for m in manifest.mailboxes {
             guard let config = pipeline.config.mailbox(named: m.name) else {
@@ -41,6 +42,7 @@ extension PipelineRunner {
                     try forward?(copy)
                 }
             }
+            for issue in s.skipped { try skippedWriter.write(issue) }
             total.found += s.found
             total.inWindow += s.inWindow
             total.outsideWindow += s.outsideWindow
@@ -49,6 +51,7 @@ extension PipelineRunner {
             total.leftOut.merge(s.leftOut, uniquingKeysWith: +)
         }
         result.outputs.append(try writer.finish())
+        result.outputs.append(try skippedWriter.finish())
         result.counts = ["found": total.found, "extracted": total.inWindow, "outsideWindow": total.outsideWindow,
                          "undated": total.undated, "skippedFiles": total.skippedFiles]
         for reason in LeftOutReason.allCases { result.counts[Self.leftOutCount(reason)] = total.leftOut[reason] ?? 0 }

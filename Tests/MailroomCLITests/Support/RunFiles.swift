@@ -7,6 +7,7 @@ enum RunFiles {
     /// Every file a dry run writes that must be the same on every run (relative to the run directory).
     static let stageFiles = [
         "extract/messages.ndjson",
+        "extract/skipped.ndjson",
         "normalize/messages.ndjson",
         "normalize/quarantine.ndjson",
         "dedupe/messages.ndjson",
