@@ -33,7 +33,7 @@ struct IMAPBadAnswerTests {
         defer { try? FileManager.default.removeItem(atPath: run) }
         let store = try IMAPFileCursorStore(path: run + "-cursors.json")
         defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
-        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
+        try store.save([FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
         let first = try IMAPOmissionTests.extractor(s, run: run + "/1", sleeps: SleepLog())
             .sync(store: store, firstWindow: IMAPFaultTests.window)
         #expect(first.copies.compactMap { $0.imap?.uid } == [3, 4, 5])
@@ -81,7 +81,7 @@ struct IMAPBadAnswerTests {
         defer { try? FileManager.default.removeItem(atPath: run) }
         let store = try IMAPFileCursorStore(path: run + "-cursors.json")
         defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
-        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
+        try store.save([FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
         let sleeps = SleepLog()
         let e = try #require(throws: MailroomError.self) {
             _ = try IMAPOmissionTests.extractor(s, run: run, sleeps: sleeps).backfill(window: IMAPFaultTests.window, store: store)

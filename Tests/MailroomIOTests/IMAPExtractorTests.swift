@@ -133,7 +133,7 @@ struct IMAPExtractorTests {
         try server.addMessage(user: user.name, bytes: DovecotFixtures.message(300), internalDate: Self.start)
         let store = try IMAPFileCursorStore(path: try Self.runDirectory() + "/cursors.json")
         // The store remembers msg-300 with other content, under another UIDVALIDITY.
-        try store.save([IMAPCursor(mailbox: "work", folder: "INBOX", uidValidity: 1, highestUID: 1)],
+        try store.save([FolderUIDCursor(mailbox: "work", folder: "INBOX", uidValidity: 1, highestUID: 1)],
                        known: ["INBOX": [IMAPKnownMessage(messageId: "msg-300@example.com", contentHash: "00")]])
         let ex = Self.extractor(server, user: user, runDirectory: try Self.runDirectory(), folders: ["INBOX"])
         let e = try #require(throws: MailroomError.self) {

@@ -119,7 +119,7 @@ struct IMAPListCopyReidentifyTests {
 
         let direct = IMAPKnownMessage(bytes: Array(IMAPListCopyReidentifyTests.direct.utf8))
         #expect(direct.date == "2026-01-11T10:40:11Z" && direct.sender == "tomas.ortega@fabrikam.example")
-        try store.save([IMAPCursor(mailbox: "work", folder: "INBOX", uidValidity: 7, highestUID: 3)],
+        try store.save([FolderUIDCursor(mailbox: "work", folder: "INBOX", uidValidity: 7, highestUID: 3)],
                        known: ["INBOX": [direct]])
         let reread = try IMAPFileCursorStore(path: path).knownMessages(mailbox: "work", folder: "INBOX")
         #expect(reread == [bare, direct])

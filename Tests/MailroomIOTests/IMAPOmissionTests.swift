@@ -100,7 +100,7 @@ struct IMAPOmissionTests {
         defer { try? FileManager.default.removeItem(atPath: run) }
         let store = try IMAPFileCursorStore(path: run + "-cursors.json")
         defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
-        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
+        try store.save([FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 2)], known: [:])
         let first = try Self.extractor(s, run: run + "/1", retries: 1, sleeps: SleepLog()).sync(store: store, firstWindow: IMAPFaultTests.window)
         #expect(first.copies.compactMap { $0.imap?.uid } == [3])
         #expect(first.folders.first?.missingUIDs == [4, 5])
@@ -125,7 +125,7 @@ struct IMAPOmissionTests {
         defer { try? FileManager.default.removeItem(atPath: run) }
         let store = try IMAPFileCursorStore(path: run + "-cursors.json")
         defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
-        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 4)], known: [:])
+        try store.save([FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 4)], known: [:])
         let first = try Self.extractor(s, run: run + "/1", retries: 1, sleeps: SleepLog())
             .backfill(window: IMAPFaultTests.window, store: store)
         #expect(first.copies.compactMap { $0.imap?.uid } == [1, 3, 4, 5])

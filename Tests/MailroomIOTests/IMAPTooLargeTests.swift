@@ -82,14 +82,14 @@ struct IMAPTooLargeTests {
         defer { try? FileManager.default.removeItem(atPath: run + "-cursors.json") }
         // Loaded before the server renumbered the folder (UIDVALIDITY 4, now 5): UIDs 1 and 3, by their bytes.
         let known = [1, 3].map { IMAPKnownMessage(bytes: s.folders[0].messages[$0 - 1].body) }
-        try store.save([IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 4, highestUID: 3)], known: ["INBOX": known])
+        try store.save([FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 4, highestUID: 3)], known: ["INBOX": known])
         let r = try IMAPOmissionTests.extractor(s, run: run, sleeps: IMAPFaultTests.SleepLog())
             .sync(store: store, firstWindow: IMAPFaultTests.window)
         #expect(asked.uids == [1, 3])  // re-identification read these; nothing asked for UID 2's body
         #expect(r.copies.compactMap { $0.imap?.uid } == [2])
         #expect(r.copies.first?.tooLarge == Self.big)
         #expect(r.folders.first?.tooLarge == 1)
-        #expect(r.cursors.first == IMAPCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 3))
+        #expect(r.cursors.first == FolderUIDCursor(mailbox: "m", folder: "INBOX", uidValidity: 5, highestUID: 3))
     }
 
     /// The largest size IMAP allows (2^63 - 1) is a size like any other: the message is left out, and the dry

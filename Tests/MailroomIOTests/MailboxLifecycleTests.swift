@@ -12,7 +12,7 @@ import Testing
     static func loaded(_ dir: StoreTempDir) throws -> CRMStore {
         let store = try F.open(dir)
         _ = try F.load(store, F.input(F.messages, threads: F.threads, contacts: F.contacts))
-        try store.saveCursor(FolderCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 42))
+        try store.saveCursor(FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 42))
         return store
     }
 
@@ -140,7 +140,7 @@ import Testing
         #expect(before.state == .disconnected)
         var s = try store.mailboxStatus("main")
         #expect(s.state == .connected && s.syncPending && s.credentialsRef == "env:PW")
-        try store.saveCursor(FolderCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 50))
+        try store.saveCursor(FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 50))
         try store.markSynced("main")
         s = try store.mailboxStatus("main")
         #expect(!s.syncPending)

@@ -70,17 +70,29 @@ import Testing
         let dir = StoreTempDir()
         let store = try F.open(dir)
         #expect(try store.cursor(mailbox: "main", folder: "INBOX") == nil)
-        try store.saveCursor(FolderCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 40))
+        try store.saveCursor(FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 40))
         try store.write("t") { db in
             let c = try CRMStore.cursor(db, mailbox: "main", folder: "INBOX")
-            try CRMStore.saveCursor(db, FolderCursor(mailbox: "main", folder: "INBOX", uidValidity: 7,
-                                                     highestUID: (c?.highestUID ?? 0) + 10))
+            try CRMStore.saveCursor(db, FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7,
+                                                        highestUID: (c?.highestUID ?? 0) + 10))
         }
         #expect(try store.cursor(mailbox: "main", folder: "INBOX")?.highestUID == 50)
         var run = F.run
-        run.cursors = [FolderCursor(mailbox: "main", folder: "Sent", uidValidity: 3, highestUID: 9)]
+        run.cursors = [FolderUIDCursor(mailbox: "main", folder: "Sent", uidValidity: 3, highestUID: 9)]
         _ = try F.load(store, F.input(F.messages, threads: F.threads, contacts: F.contacts), run: run)
         #expect(try store.cursor(mailbox: "main", folder: "Sent")
-                == FolderCursor(mailbox: "main", folder: "Sent", uidValidity: 3, highestUID: 9))
+                == FolderUIDCursor(mailbox: "main", folder: "Sent", uidValidity: 3, highestUID: 9))
+    }
+
+    /// The cursor rows hold what IMAP numbers are (unsigned); a row edited by hand to a negative number is a
+    /// damaged store (exit 4), never a trap when a sync or a load reads it.
+    @Test func aNegativeCursorRowIsRefusedAsADamagedStore() throws {
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        try store.saveCursor(FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 40))
+        try store.write("t") { db in try db.execute(sql: "UPDATE cursors SET highest_uid = -1") }
+        let e = try #require(throws: MailroomError.self) { try store.cursor(mailbox: "main", folder: "INBOX") }
+        #expect(e.status == .store)
+        #expect(e.message.contains("folder \"INBOX\"") && e.message.contains("damaged"))
     }
 }

@@ -6,10 +6,8 @@ import MailroomCore
 /// loaded from a folder from `message_copies`, `messages` and their From `participants` (Message-ID, content
 /// hash, date and sender as normalize computed them).
 extension CRMStore: IMAPCursorStore {
-    public func imapCursor(mailbox: String, folder: String) throws -> IMAPCursor? {
-        let c: FolderCursor? = try cursor(mailbox: mailbox, folder: folder)
-        return c.map { IMAPCursor(mailbox: $0.mailbox, folder: $0.folder, uidValidity: UInt64($0.uidValidity),
-                                  highestUID: UInt64($0.highestUID)) }
+    public func imapCursor(mailbox: String, folder: String) throws -> FolderUIDCursor? {
+        try cursor(mailbox: mailbox, folder: folder)
     }
 
     public func knownMessages(mailbox: String, folder: String) throws -> [IMAPKnownMessage] {

@@ -1,33 +1,18 @@
 import Foundation
 import MailroomCore
 
-/// Where a sync starts in one folder: the UIDVALIDITY it was read under and the highest UID loaded.
-public struct IMAPCursor: Sendable, Equatable {
-    public var mailbox: String
-    public var folder: String
-    public var uidValidity: UInt64
-    public var highestUID: UInt64
-
-    public init(mailbox: String, folder: String, uidValidity: UInt64, highestUID: UInt64) {
-        self.mailbox = mailbox
-        self.folder = folder
-        self.uidValidity = uidValidity
-        self.highestUID = highestUID
-    }
-}
-
 /// What a sync reads from the store: the folder cursors (saved with the loaded rows, by the load stage) and the
 /// identities of the messages loaded from a folder (for re-identification after a UIDVALIDITY change). The CRM
 /// store implements it (`CRMStore+IMAPCursorStore.swift`); `IMAPFileCursorStore` is a file-backed one.
 public protocol IMAPCursorStore {
-    func imapCursor(mailbox: String, folder: String) throws -> IMAPCursor?
+    func imapCursor(mailbox: String, folder: String) throws -> FolderUIDCursor?
     func knownMessages(mailbox: String, folder: String) throws -> [IMAPKnownMessage]
 }
 
 /// A JSON file of cursors and known messages (atomic replace on save), for tests and tools without a store.
 public final class IMAPFileCursorStore: IMAPCursorStore {
     public let path: String
-    private var cursors: [String: IMAPCursor] = [:]
+    private var cursors: [String: FolderUIDCursor] = [:]
     private var known: [String: [IMAPKnownMessage]] = [:]
 
     public init(path: String) throws {
@@ -36,7 +21,7 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
         let o = try JSONObject(try JSONParser.parse([UInt8](data)), what: "cursor file")
         for c in try o.array("cursors", { $0 }) {
             let co = try JSONObject(c, what: "cursor")
-            let cur = IMAPCursor(mailbox: try co.string("mailbox"), folder: try co.string("folder"),
+            let cur = FolderUIDCursor(mailbox: try co.string("mailbox"), folder: try co.string("folder"),
                                  uidValidity: UInt64(try co.int("uidValidity")), highestUID: UInt64(try co.int("highestUID")))
             cursors[key(cur.mailbox, cur.folder)] = cur
             known[key(cur.mailbox, cur.folder)] = try co.array("known") { k in
@@ -49,14 +34,14 @@ public final class IMAPFileCursorStore: IMAPCursorStore {
 
     private func key(_ m: String, _ f: String) -> String { m + "\u{0}" + f }
 
-    public func imapCursor(mailbox: String, folder: String) throws -> IMAPCursor? { cursors[key(mailbox, folder)] }
+    public func imapCursor(mailbox: String, folder: String) throws -> FolderUIDCursor? { cursors[key(mailbox, folder)] }
 
     public func knownMessages(mailbox: String, folder: String) throws -> [IMAPKnownMessage] {
         known[key(mailbox, folder)] ?? []
     }
 
     /// Saves cursors and adds the identities of newly loaded messages (by folder).
-    public func save(_ new: [IMAPCursor], known newKnown: [String: [IMAPKnownMessage]]) throws {
+    public func save(_ new: [FolderUIDCursor], known newKnown: [String: [IMAPKnownMessage]]) throws {
         for c in new {
             let k = key(c.mailbox, c.folder)
             cursors[k] = c

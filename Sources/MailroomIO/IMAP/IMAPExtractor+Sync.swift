@@ -13,7 +13,7 @@ extension IMAPExtractor {
         try loadCheckpoint(windowStart: -1, windowEnd: -1)
         var copies: [MessageCopy] = []
         var reports: [IMAPFolderReport] = []
-        var cursors: [IMAPCursor] = []
+        var cursors: [FolderUIDCursor] = []
         for folder in try folders() {
             let cursor = try store.imapCursor(mailbox: mailbox, folder: folder.name)
             let (c, r) = try extractFolder(folder) { s, status in
@@ -21,7 +21,7 @@ extension IMAPExtractor {
                     return IMAPFolderSelection(uids: try s.uidSearch(IMAPCommand.searchSince(start: firstWindow.start)),
                                                window: firstWindow)
                 }
-                if let previous = IMAPCursorDecision.previous(stored: (uidValidity: cursor.uidValidity, highestUID: cursor.highestUID),
+                if let previous = IMAPCursorDecision.previous(stored: cursor.stored,
                                                               uidValidity: status.uidValidity) {
                     let above = try s.uidSearch(IMAPCommand.searchAbove(uid: previous)).filter { $0 > previous }
                     return IMAPFolderSelection(uids: above, window: nil, previous: previous)
@@ -33,8 +33,8 @@ extension IMAPExtractor {
             copies += c
             reports.append(r)
             let highest = IMAPCursorDecision.kept(r.highestUID, uidValidity: r.uidValidity,
-                                                  stored: cursor.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) })
-            cursors.append(IMAPCursor(mailbox: mailbox, folder: folder.name, uidValidity: r.uidValidity, highestUID: highest))
+                                                  stored: cursor?.stored)
+            cursors.append(FolderUIDCursor(mailbox: mailbox, folder: folder.name, uidValidity: r.uidValidity, highestUID: highest))
         }
         close()
         return IMAPExtractResult(copies: copies, folders: reports, cursors: cursors)
@@ -44,7 +44,7 @@ extension IMAPExtractor {
     /// Reads every message of the folder once (bodies are needed for the content hash), except those whose
     /// announced RFC822.SIZE is over the size limit: no load holds their content (they were quarantined
     /// `too-large`), so they are new, and the folder read records them without their bytes.
-    func reidentify(_ s: IMAPSession, folder: String, cursor: IMAPCursor, known: [IMAPKnownMessage]) throws -> [UInt64] {
+    func reidentify(_ s: IMAPSession, folder: String, cursor: FolderUIDCursor, known: [IMAPKnownMessage]) throws -> [UInt64] {
         let plan = IMAPReidentification(known: known)
         guard plan.hasIdentities || cursor.highestUID == 0 else {
             throw MailroomError(.sourceChanged, "mailbox \(mailbox), folder \"\(folder)\": the server renumbered the folder (UIDVALIDITY \(cursor.uidValidity) changed) and the store holds no loaded messages of it to re-identify; the folder was stopped: back it up with `mailroom backfill` into a new run",

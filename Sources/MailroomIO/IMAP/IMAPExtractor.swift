@@ -56,7 +56,7 @@ public struct IMAPFolderReport: Sendable, Equatable {
 public struct IMAPExtractResult: Sendable {
     public var copies: [MessageCopy]
     public var folders: [IMAPFolderReport]
-    public var cursors: [IMAPCursor]
+    public var cursors: [FolderUIDCursor]
 }
 
 /// Reads one IMAP mailbox into a run directory: raw bytes and `MessageCopy` journals below
@@ -172,7 +172,7 @@ public final class IMAPExtractor {
             let cursor = try store?.imapCursor(mailbox: mailbox, folder: folder.name)
             let (c, r) = try extractFolder(folder) { s, status in
                 let inWindow = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
-                guard let previous = IMAPCursorDecision.previous(stored: cursor.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) },
+                guard let previous = IMAPCursorDecision.previous(stored: cursor?.stored,
                                                                  uidValidity: status.uidValidity) else {
                     return IMAPFolderSelection(uids: inWindow, window: window)
                 }
@@ -184,7 +184,7 @@ public final class IMAPExtractor {
         }
         close()
         return IMAPExtractResult(copies: copies, folders: reports, cursors: reports.map {
-            IMAPCursor(mailbox: mailbox, folder: $0.folder, uidValidity: $0.uidValidity, highestUID: $0.highestUID)
+            FolderUIDCursor(mailbox: mailbox, folder: $0.folder, uidValidity: $0.uidValidity, highestUID: $0.highestUID)
         })
     }
 

@@ -60,7 +60,7 @@ extension PipelineRunner {
 
     /// Writes the cursors, with each folder's undelivered UIDs (`missingUIDs`) and why its cursor was held back
     /// (`note`) when there is something to say.
-    func writeIMAPCursors(_ cursors: [IMAPCursor], folders: [IMAPFolderReport] = [], mailbox: String) throws {
+    func writeIMAPCursors(_ cursors: [FolderUIDCursor], folders: [IMAPFolderReport] = [], mailbox: String) throws {
         var w = JSONWriter()
         w.beginObject()
         w.field("schema", "extract.imap-cursors/1")
@@ -89,16 +89,16 @@ extension PipelineRunner {
 
     /// The folder cursors the load stage saves in its last transaction: those extract proposed for the run's IMAP
     /// mailboxes. A cursor never moves back: under the same UIDVALIDITY the higher of stored and proposed wins.
-    public func imapCursorsForLoad() throws -> [FolderCursor] {
-        var out: [FolderCursor] = []
+    public func imapCursorsForLoad() throws -> [FolderUIDCursor] {
+        var out: [FolderUIDCursor] = []
         let path = try CRMStore.path(for: pipeline)
         let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
         for (mailbox, entries) in try imapCursorFiles() {
             for e in entries {
-                let stored: FolderCursor? = try store?.cursor(mailbox: mailbox, folder: e.folder)
-                let highest = IMAPCursorDecision.kept(e.highestUID, uidValidity: e.uidValidity,
-                                                      stored: stored.map { (uidValidity: $0.uidValidity, highestUID: $0.highestUID) })
-                out.append(FolderCursor(mailbox: mailbox, folder: e.folder, uidValidity: e.uidValidity, highestUID: highest))
+                let stored: FolderUIDCursor? = try store?.cursor(mailbox: mailbox, folder: e.folder)
+                let highest = IMAPCursorDecision.kept(UInt64(e.highestUID), uidValidity: UInt64(e.uidValidity),
+                                                      stored: stored?.stored)
+                out.append(FolderUIDCursor(mailbox: mailbox, folder: e.folder, uidValidity: UInt64(e.uidValidity), highestUID: highest))
             }
         }
         return out

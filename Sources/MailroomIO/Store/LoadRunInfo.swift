@@ -8,13 +8,13 @@ public struct LoadRunInfo: Sendable, Equatable {
     /// The pipeline's mailbox names.
     public var mailboxes: [String]
     /// IMAP folder cursors to save in the same transaction that finishes the load.
-    public var cursors: [FolderCursor]
+    public var cursors: [FolderUIDCursor]
     /// Identifies the input (e.g. the input files' SHA-256s): an interrupted load resumes from its checkpoint only
     /// when this is unchanged, else it starts over.
     public var inputFingerprint: String
 
     public init(runId: String, windowStart: String?, windowEnd: String?, mailboxes: [String],
-                cursors: [FolderCursor] = [], inputFingerprint: String = "") {
+                cursors: [FolderUIDCursor] = [], inputFingerprint: String = "") {
         self.runId = runId
         self.windowStart = windowStart
         self.windowEnd = windowEnd
