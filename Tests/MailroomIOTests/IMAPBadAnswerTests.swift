@@ -89,6 +89,12 @@ struct IMAPBadAnswerTests {
         #expect(e.status == .network)
         #expect(e.category == .fatal)
         #expect(e.message.contains("answered UID SEARCH with \(refusal.prefix(3).trimmingCharacters(in: .whitespaces))"), "\(e.message)")
+        // The server's answer is kept as the cause, for logs and callers that look deeper.
+        guard case .refused(let verb, let status, _, _)? = e.cause as? IMAPFailure else {
+            Issue.record("cause: \(String(describing: e.cause))")
+            return
+        }
+        #expect(verb == "UID SEARCH" && status.rawValue == String(refusal.prefix(while: { $0 != " " })))
         #expect(sleeps.delays.isEmpty)
         #expect(searches.n == 2)
         #expect(try store.imapCursor(mailbox: "m", folder: "INBOX")?.highestUID == 2)

@@ -89,6 +89,14 @@ struct IMAPConnectionTests {
         }
         #expect(e.status == .port)
         #expect(e.message.contains("check the host and port"))
+        // Retriable by category (the retry loop still waits for a first connection before retrying it), with
+        // libcurl's failure as the cause: CURLE_COULDNT_CONNECT is 7.
+        #expect(e.category == .retriable)
+        guard case .curl(let code, _)? = e.cause as? IMAPFailure else {
+            Issue.record("cause: \(String(describing: e.cause))")
+            return
+        }
+        #expect(code == 7)
     }
 
     @Test func anUnknownHostIsAHostError() throws {

@@ -8,16 +8,17 @@ extension IMAPConnection {
         let curl = String(cString: mr_curl_strerror(code))
         let why = detail.isEmpty ? curl : detail
         let at = e.address
+        let cause = IMAPFailure.curl(code: code, detail: why)
         if afterLogin {
-            return MailroomError(.network, "the connection to \(at) failed: \(why)", location: at)
+            return MailroomError(.network, "the connection to \(at) failed: \(why)", location: at, cause: cause)
         }
         switch mr_curl_kind_of(code) {
         case MR_KIND_HOST:
             return IMAPEndpoint.unresolvable(host: e.host, why: why, at: at)
         case MR_KIND_PORT:
-            return MailroomError(.port, "nothing accepts connections at \(at) (\(why)); check the host and port", location: at)
+            return MailroomError(.port, "nothing accepts connections at \(at) (\(why)); check the host and port", location: at, cause: cause)
         case MR_KIND_TIMEOUT:
-            return MailroomError(.port, "connecting to \(at) timed out (\(why)); check the host, the port and the encryption (security: \(e.security.rawValue))", location: at)
+            return MailroomError(.port, "connecting to \(at) timed out (\(why)); check the host, the port and the encryption (security: \(e.security.rawValue))", location: at, cause: cause)
         case MR_KIND_TLS:
             let hint: String
             switch e.security {
@@ -26,14 +27,14 @@ extension IMAPConnection {
             case .none: hint = "check the encryption setting"
             }
             let ca = e.caFile.map { " (trusting the CA file \($0))" } ?? ""
-            return MailroomError(.tls, "encryption failed with \(at): \(why)\(ca); check the encryption (security: \(e.security.rawValue)): \(hint)", location: at)
+            return MailroomError(.tls, "encryption failed with \(at): \(why)\(ca); check the encryption (security: \(e.security.rawValue)): \(hint)", location: at, cause: cause)
         case MR_KIND_AUTH:
             let what = e.auth == .xoauth2 ? "the username and the OAuth2 access token" : "the username and the app password"
-            return MailroomError(.auth, "the server at \(at) rejected the login; check \(what)", location: at)
+            return MailroomError(.auth, "the server at \(at) rejected the login; check \(what)", location: at, cause: cause)
         case MR_KIND_NETWORK:
-            return MailroomError(.network, "the connection to \(at) failed during login: \(why); check the port and the encryption (security: \(e.security.rawValue))", location: at)
+            return MailroomError(.network, "the connection to \(at) failed during login: \(why); check the port and the encryption (security: \(e.security.rawValue))", location: at, cause: cause)
         default:
-            return MailroomError(.network, "connecting to \(at) failed: \(why)", location: at)
+            return MailroomError(.network, "connecting to \(at) failed: \(why)", location: at, cause: cause)
         }
     }
 }

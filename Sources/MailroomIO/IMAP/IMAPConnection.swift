@@ -155,12 +155,13 @@ public final class IMAPConnection {
     func checkOK(_ r: IMAPResponse, command: String) throws {
         guard case .tagged(_, let status, let code, let text) = r, status != .ok else { return }
         let verb = command.split(separator: " ").prefix(2).joined(separator: " ")
+        let refusal = IMAPFailure.refused(verb: verb, status: status, code: code, text: text)
         if let code, Self.transientCodes.contains(code.name) {
             throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) [\(code.name)] \(text)",
-                                location: endpoint.address)
+                                location: endpoint.address, cause: refusal)
         }
         throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(text)",
-                            location: endpoint.address, category: .fatal)
+                            location: endpoint.address, category: .fatal, cause: refusal)
     }
 
     /// LOGOUT, ignoring failures (the connection is closed either way).
