@@ -45,32 +45,43 @@ extension PipelineRunner {
         var matcher = Matcher(insiders: insiders, contacts: try index!.wait())
         matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
-        let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
-        let uw = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
-        var linkCount = 0, threadCount = 0, unmatchedCount = 0
-        var byClass: [ThreadClass: Int] = [:]
-        func write(_ output: Matcher.Output) throws {
-            switch output {
-            case .link(let l):
-                try links.write(l)
-                linkCount += 1
-            case .thread(let t):
-                try tw.write(t)
-                byClass[t.classification, default: 0] += 1
-                threadCount += 1
-            case .unmatched(let u):
-                try uw.write(u)
-                unmatchedCount += 1
-            }
-        }
+        var linkCount = 0
         try feed(&matcher, from: input, as: DedupedMatchFields.self, interruptible: .match, input: { m, _, line in
             guard let threadId = assignment.threadId(forInput: line - 1) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }
             return Matcher.Input(m, threadId: threadId, joinedBySubject: assignment.joinedBySubject(forInput: line - 1))
-        }, emit: write)
-        try matcher.finish(emit: write)
-        result.outputs = [try tw.finish(), try links.finish(), try uw.finish()]
+        }, emit: { output in
+            guard case .link(let l) = output else { return }  // a message's only outputs are its links
+            try links.write(l)
+            linkCount += 1
+        })
+        // Each output file is opened only when its records come (a writer holds a megabyte of buffer): the
+        // threads, then the unmatched addresses.
+        let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
+        var uw: NDJSONWriter?
+        var threadCount = 0, unmatchedCount = 0
+        var byClass: [ThreadClass: Int] = [:]
+        func unmatchedWriter() throws -> NDJSONWriter {
+            if let uw { return uw }
+            let w = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
+            uw = w
+            return w
+        }
+        try matcher.finish(emit: { output in
+            switch output {
+            case .link: break  // links come with their messages, above
+            case .thread(let t):
+                try tw.write(t)
+                byClass[t.classification, default: 0] += 1
+                threadCount += 1
+            case .unmatched(let u):
+                try unmatchedWriter().write(u)
+                unmatchedCount += 1
+            }
+        })
+        let unmatchedFile = try unmatchedWriter()
+        result.outputs = [try tw.finish(), try links.finish(), try unmatchedFile.finish()]
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
                          "links": linkCount, "unmatchedAddresses": unmatchedCount,
