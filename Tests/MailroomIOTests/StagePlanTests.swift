@@ -76,6 +76,20 @@ import Testing
         #expect(d["duplicates"] == 2 && d["mergedCopies"] == 1 && d["unique"] == 2)
     }
 
+    /// Normalize's issues file is counted by code in its manifest entry (read back from `manifest.json`); a stage
+    /// without record issues has no `issues` there.
+    @Test func theManifestCountsEachStagesIssuesByCode() throws {
+        let dir = StoreTempDir()
+        let runner = try Self.runner(dir, "run")
+        try runner.run(through: .dedupe)
+        let manifest = try runner.runDir.readManifest()
+        #expect(manifest.stages[.normalize]?.issues == ["not-a-message": 1])
+        #expect(manifest.stages[.normalize]?.counts["quarantined"] == 1)
+        #expect(manifest.stages[.dedupe]?.issues == [:])
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir.file("run/manifest.json"))), as: UTF8.self)
+        #expect(text.components(separatedBy: "\"issues\"").count == 2)
+    }
+
     @Test func aRunThroughNormalizeLeavesDedupeToReadItsFileLater() throws {
         let dir = StoreTempDir()
         let runner = try Self.runner(dir, "run")

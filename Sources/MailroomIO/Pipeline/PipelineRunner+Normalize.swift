@@ -76,10 +76,7 @@ extension PipelineRunner {
         result.outputs = [try messages.finish(), try quarantine.finish()]
         dedupe?.input = result.outputs[0]
         result.counts = ["normalized": normalized, "quarantined": quarantine.count]
-        if !quarantine.countsByCode.isEmpty {
-            logger.info("normalize quarantined copies", metadata: ["run.id": "\(manifest.runId)",
-                        "quarantine.codes": "\(quarantine.countsByCode.sorted { $0.key < $1.key })"])
-        }
+        result.issues = quarantine.countsByCode
         return result
     }
 }

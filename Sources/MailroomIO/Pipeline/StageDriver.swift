@@ -15,6 +15,8 @@ extension PipelineRunner {
         var inputs: [StageInput] = []
         var settings: [String: JSONValue] = [:]
         var counts: [String: Int] = [:]
+        /// Lines of the stage's issues file by code (`IssuesWriter.countsByCode`).
+        var issues: [String: Int] = [:]
         var outputs: [FileSummary] = []
     }
 
@@ -66,7 +68,8 @@ extension PipelineRunner {
         let record = StageRecord(status: .complete, startedAt: started, finishedAt: WallClock.timestamp(),
                                  durationMs: durationMs, cpuMs: cpuMs, maxRSSKB: WallClock.maxRSSKB(),
                                  inputs: result.inputs,
-                                 settings: result.settings, counts: result.counts, outputs: result.outputs)
+                                 settings: result.settings, counts: result.counts, issues: result.issues,
+                                 outputs: result.outputs)
         let rerun = manifest.stages[stage] != nil
         manifest.stages[stage] = record
         if rerun {
