@@ -85,8 +85,7 @@ extension PipelineRunner {
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var unique = 0
         var w = JSONWriter(reserving: 8192)
-        try runDir.read(NormalizedIdentityFields.self, input) { f, bytes, line in
-            if line % Self.safePointLines == 1 { try Interrupt.safePoint(.dedupe) }
+        try read(input, as: NormalizedIdentityFields.self, interruptible: .dedupe) { f, bytes, line in
             guard let (key, refs) = scan.identity(atLine: line - 1, f) else { return }
             if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
                 let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))

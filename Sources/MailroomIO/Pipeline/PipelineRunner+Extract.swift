@@ -1,6 +1,8 @@
 import Foundation
 import MailroomCore
 
+/// Extract's wiring: `Extractor.scan` (MailroomCore) over each local mailbox, or the IMAP download, into
+/// `extract/messages.ndjson`. In a fresh local run it also feeds normalize (see `StagePlan.swift`).
 extension PipelineRunner {
     /// A cheap fingerprint of a mailbox path: size and modification time (content hashes would read it all).
     static func fingerprint(_ url: URL) -> String {

@@ -84,16 +84,24 @@ extension PipelineRunner {
         return record
     }
 
-    /// Reads `file` (checked against the manifest) as `R` records and feeds them to `step` in order: `input`
-    /// makes the step's input from a record, its line's bytes (valid during the call only) and its 1-based line
-    /// number; `emit` takes what the step emits. With `interruptible`, checks for an interrupt of that stage at
-    /// the first line and every `safePointLines` after.
+    /// Reads `file` (checked against the manifest) as `R` records, calling `body` with each record, its line's
+    /// bytes (valid during the call only) and its 1-based line number, in order. With `interruptible`, checks
+    /// for an interrupt of that stage at the first line and every `safePointLines` after.
+    func read<R: JSONRecord>(_ file: FileSummary, as _: R.Type, interruptible stage: Stage? = nil,
+                             _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        try runDir.read(R.self, file) { record, bytes, line in
+            if let stage, line % Self.safePointLines == 1 { try Interrupt.safePoint(stage) }
+            try body(record, bytes, line)
+        }
+    }
+
+    /// Feeds the records of `file` (see `read`) to `step` in order: `input` makes the step's input from a
+    /// record, its line's bytes and its line number; `emit` takes what the step emits.
     func feed<S: StageStep, R: JSONRecord>(_ step: inout S, from file: FileSummary, as _: R.Type,
                                            interruptible stage: Stage? = nil,
                                            input: (R, UnsafeRawBufferPointer, Int) throws -> S.Input,
                                            emit: (S.Output) throws -> Void) throws {
-        try runDir.read(R.self, file) { record, bytes, line in
-            if let stage, line % Self.safePointLines == 1 { try Interrupt.safePoint(stage) }
+        try read(file, as: R.self, interruptible: stage) { record, bytes, line in
             try step.feed(input(record, bytes, line), emit: emit)
         }
     }
