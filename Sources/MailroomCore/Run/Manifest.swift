@@ -95,13 +95,16 @@ public struct StageRecord: JSONRecord, Equatable {
     /// Settings that change the stage's output (sorted keys).
     public var settings: [String: JSONValue]
     public var counts: [String: Int]
+    /// The stage's record issues by code (normalize: quarantine reasons), the lines of its issues file. Written
+    /// only when there are any.
+    public var issues: [String: Int]
     public var outputs: [FileSummary]
     /// Why the stage is stale or failed: a line for a person.
     public var note: String?
 
     public init(status: StageStatus, startedAt: String, finishedAt: String, durationMs: Int, cpuMs: Int = 0,
                 maxRSSKB: Int = 0, inputs: [StageInput], settings: [String: JSONValue], counts: [String: Int],
-                outputs: [FileSummary], note: String? = nil) {
+                issues: [String: Int] = [:], outputs: [FileSummary], note: String? = nil) {
         self.status = status
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -111,11 +114,22 @@ public struct StageRecord: JSONRecord, Equatable {
         self.inputs = inputs
         self.settings = settings
         self.counts = counts
+        self.issues = issues
         self.outputs = outputs
         self.note = note
     }
 
     public func output(_ file: String) -> FileSummary? { outputs.first { $0.file == file } }
+
+    /// An object of integers, empty when absent.
+    private static func counts(_ o: JSONObject, _ key: String) throws -> [String: Int] {
+        var c: [String: Int] = [:]
+        for (k, v) in try o.optionalObject(key)?.fields ?? [:] {
+            guard let i = v.intValue else { throw JSONError("count \"\(k)\" is not an integer") }
+            c[k] = i
+        }
+        return c
+    }
 
     public init(json: JSONValue) throws {
         let o = try JSONObject(json, what: "stage")
@@ -129,12 +143,8 @@ public struct StageRecord: JSONRecord, Equatable {
         maxRSSKB = try o.optionalInt("maxRSSKB") ?? 0
         inputs = try o.array("inputs", StageInput.init(json:))
         settings = try o.optionalObject("settings")?.fields ?? [:]
-        var c: [String: Int] = [:]
-        for (k, v) in try o.optionalObject("counts")?.fields ?? [:] {
-            guard let i = v.intValue else { throw JSONError("count \"\(k)\" is not an integer") }
-            c[k] = i
-        }
-        counts = c
+        counts = try Self.counts(o, "counts")
+        issues = try Self.counts(o, "issues")
         outputs = try o.array("outputs", FileSummary.init(json:))
         note = try o.optionalString("note")
     }
@@ -151,6 +161,10 @@ public struct StageRecord: JSONRecord, Equatable {
         w.key("settings"); w.value(.object(settings))
         w.key("counts")
         w.objectValue { w in for k in counts.keys.sorted() { w.field(k, counts[k]!) } }
+        if !issues.isEmpty {
+            w.key("issues")
+            w.objectValue { w in for k in issues.keys.sorted() { w.field(k, issues[k]!) } }
+        }
         w.field("outputs", outputs)
         w.field("note", note)
         w.endObject()

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// A consumer may hand each batch it is done with back by `giveBack(_:)`: the producer frees them on its next
 /// `send`, outside the lock, so tearing down thousands of decoded values is work for the producer's core.
-/// Used by extract → normalize (`PipelineRunner+Overlap.swift`) and the store load's prefetch
+/// Used by extract → normalize (`StagePlan.swift`) and the store load's prefetch
 /// (`RecordSource+Prefetch.swift`).
 final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable state is used under `condition` only
     struct Cancelled: Error {}

@@ -51,7 +51,11 @@ extension PipelineRunner {
         return (try files.finish(), files.input, files.counts)
     }
 
-    func runDedupe() throws -> StageResult {
+    /// Dedupe's wiring: pass 1 feeds `DedupeScan` (MailroomCore) normalize's identity fields and writes the
+    /// copies it drops; pass 2 writes each identity once. `firstPass`: pass 1 already done by normalize as it
+    /// wrote its lines, in this process (see `StagePlan.swift`); taken when it was made from the file the
+    /// manifest names, else dropped and pass 1 reads the file.
+    func runDedupe(firstPass: DedupeFirstPass? = nil) throws -> StageResult {
         var result = StageResult()
         let input = try stageOutput(.normalize, "normalize/messages.ndjson")
         result.inputs = [inputRecord(input)]
@@ -63,19 +67,17 @@ extension PipelineRunner {
             // A failed stage removes the contact files it prepared (they were never put in place).
             if !placed, let files = try? contactsTask.wait() { files.abandon() }
         }
-        // Pass 1: decide every copy, keeping one byte per line and the deduplicator's compact tables. Normalize
-        // did it already when it ran in this process and its file is the one the manifest names.
-        var scan = DedupeScan()
+        // Pass 1: decide every copy, keeping one byte per line and the deduplicator's compact tables.
+        var scan: DedupeScan
         let dropped: NDJSONWriter
-        if let h = dedupeHandoff, h.input == input {
-            (scan, dropped) = (h.scan, h.dropped)
+        if let firstPass, firstPass.input == input {
+            (scan, dropped) = (firstPass.scan, firstPass.dropped)
         } else {
-            dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
-            try runDir.read(NormalizedDedupeFields.self, input) { f, _ in
-                if let d = scan.add(f) { try dropped.write(d) }
-            }
+            scan = DedupeScan()
+            let out = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
+            try feed(&scan, from: input, as: NormalizedDedupeFields.self, input: { f, _, _ in f }) { try out.write($0) }
+            dropped = out
         }
-        dedupeHandoff = nil
         // Pass 2: write each identity once, at the copy it shows (its first, unless a later one carries less
         // list decoration), with all its copies. The message's fields are copied from that copy's line as they
         // are (see `DedupedMessage.jsonLine`); only a line that does not look like one normalize wrote is decoded
@@ -83,8 +85,7 @@ extension PipelineRunner {
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var unique = 0
         var w = JSONWriter(reserving: 8192)
-        try runDir.read(NormalizedIdentityFields.self, input) { f, bytes, line in
-            if line % Self.safePointLines == 1 { try Interrupt.safePoint(.dedupe) }
+        try read(input, as: NormalizedIdentityFields.self, interruptible: .dedupe) { f, bytes, line in
             guard let (key, refs) = scan.identity(atLine: line - 1, f) else { return }
             if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
                 let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))

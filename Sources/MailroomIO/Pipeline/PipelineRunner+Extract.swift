@@ -1,6 +1,8 @@
 import Foundation
 import MailroomCore
 
+/// Extract's wiring: `Extractor.scan` (MailroomCore) over each local mailbox, or the IMAP download, into
+/// `extract/messages.ndjson`. In a fresh local run it also feeds normalize (see `StagePlan.swift`).
 extension PipelineRunner {
     /// A cheap fingerprint of a mailbox path: size and modification time (content hashes would read it all).
     static func fingerprint(_ url: URL) -> String {
@@ -21,7 +23,7 @@ extension PipelineRunner {
         result.settings = ["asOf": .string(manifest.asOf), "days": .int(manifest.days),
                            "windowStart": .string(manifest.windowStart), "windowEnd": .string(manifest.windowEnd)]
         let writer = try runDir.writer("extract/messages.ndjson", schema: MessageCopy.schema)
-        let skippedWriter = try runDir.writer("extract/skipped.ndjson", schema: RecordIssue.schema)
+        let skippedWriter = IssuesWriter(try runDir.writer("extract/skipped.ndjson", schema: RecordIssue.schema))
         var total = ExtractSummary()
         for m in manifest.mailboxes {
             guard let config = pipeline.config.mailbox(named: m.name) else {
@@ -55,6 +57,7 @@ extension PipelineRunner {
         result.counts = ["found": total.found, "extracted": total.inWindow, "outsideWindow": total.outsideWindow,
                          "undated": total.undated, "skippedFiles": total.skippedFiles]
         for reason in LeftOutReason.allCases { result.counts[Self.leftOutCount(reason)] = total.leftOut[reason] ?? 0 }
+        result.issues = skippedWriter.countsByCode
         return result
     }
 }

@@ -1,16 +1,18 @@
 import Foundation
 import MailroomCore
 
+/// Match's wiring: pass 1 feeds `ThreadBuilder` (MailroomCore) dedupe's messages and threads them; pass 2 feeds
+/// `Matcher` each message with its thread and writes links, threads and unmatched addresses.
 extension PipelineRunner {
     func runMatch() throws -> StageResult {
         var result = StageResult()
         let input = try stageOutput(.dedupe, "dedupe/messages.ndjson")
         result.inputs = [inputRecord(input)]
         // Contacts are read from the contacts file as it is now, so that fixing contacts and rerunning match alone
-        // takes effect; dedupe's contact files are refreshed when the file changed since dedupe ran.
-        var contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
-        let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
-        let needsRefresh = try contactsFileSHA().map { "sha256:\($0)" } != recorded
+        // takes effect: dedupe's contact files are refreshed when the file changed since dedupe ran (see
+        // `refreshDedupeContactsIfChanged` in `StagePlan.swift`).
+        let contactsSummary = try stageOutput(.dedupe, "dedupe/contacts.ndjson")
+        let needsRefresh = try dedupeContactsAreStale()
         func indexTask(_ summary: FileSummary) -> JoinableThread<ContactIndex> {
             var dir = runDir
             dir.progress = nil  // the reporter is not locked: pass 1 drives it on this thread meanwhile
@@ -32,20 +34,9 @@ extension PipelineRunner {
         // reads the whole input and checks it against the manifest: a corrupt input stops the stage first.
         let assignment = try threadAssignment(input, insiders: insiders)
 
-        if needsRefresh {
-            let refreshed = try writeContacts()
-            if var d = manifest.stages[.dedupe] {
-                d.outputs = d.outputs.filter { !$0.file.hasPrefix("dedupe/contact") } + refreshed.outputs
-                d.inputs = d.inputs.filter { !$0.name.hasPrefix("contacts:") } + (refreshed.input.map { [$0] } ?? [])
-                d.counts.merge(refreshed.counts) { _, b in b }
-                d.note = "contacts refreshed by match at \(WallClock.timestamp())"
-                manifest.stages[.dedupe] = d
-            }
-            contactsSummary = refreshed.outputs[0]
-            index = indexTask(contactsSummary)
-            logger.info("contacts file changed since dedupe: contact files refreshed")
-        }
-        result.inputs.append(inputRecord(contactsSummary))
+        let contacts = needsRefresh ? try refreshDedupeContacts() : contactsSummary
+        if needsRefresh { index = indexTask(contacts) }
+        result.inputs.append(inputRecord(contacts))
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
                            "owner": .array(owner.sorted().map { .string($0) }),
                            "subjectJoinDays": .int(pipeline.config.subjectJoinDays)]
@@ -55,30 +46,45 @@ extension PipelineRunner {
         matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
         var linkCount = 0
-        try runDir.read(DedupedMatchFields.self, input) { m, line in
-            if line % Self.safePointLines == 1 { try Interrupt.safePoint(.match) }
+        try feed(&matcher, from: input, as: DedupedMatchFields.self, interruptible: .match, input: { m, _, line in
             guard let threadId = assignment.threadId(forInput: line - 1) else {
                 throw MailroomError(.internalError, "message \(m.key) was not threaded", location: runDir.display(input.file) + ":\(line)")
             }
-            for l in matcher.add(m, threadId: threadId, joinedBySubject: assignment.joinedBySubject(forInput: line - 1)) {
-                try links.write(l)
-                linkCount += 1
-            }
-        }
+            return Matcher.Input(m, threadId: threadId, joinedBySubject: assignment.joinedBySubject(forInput: line - 1))
+        }, emit: { output in
+            guard case .link(let l) = output else { return }  // a message's only outputs are its links
+            try links.write(l)
+            linkCount += 1
+        })
+        // Each output file is opened only when its records come (a writer holds a megabyte of buffer): the
+        // threads, then the unmatched addresses.
         let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
+        var uw: NDJSONWriter?
+        var threadCount = 0, unmatchedCount = 0
         var byClass: [ThreadClass: Int] = [:]
-        var threadCount = 0
-        let unmatched = try matcher.finish { t in
-            try tw.write(t)
-            byClass[t.classification, default: 0] += 1
-            threadCount += 1
+        func unmatchedWriter() throws -> NDJSONWriter {
+            if let uw { return uw }
+            let w = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
+            uw = w
+            return w
         }
-        let uw = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
-        for u in unmatched { try uw.write(u) }
-        result.outputs = [try tw.finish(), try links.finish(), try uw.finish()]
+        try matcher.finish(emit: { output in
+            switch output {
+            case .link: break  // links come with their messages, above
+            case .thread(let t):
+                try tw.write(t)
+                byClass[t.classification, default: 0] += 1
+                threadCount += 1
+            case .unmatched(let u):
+                try unmatchedWriter().write(u)
+                unmatchedCount += 1
+            }
+        })
+        let unmatchedFile = try unmatchedWriter()
+        result.outputs = [try tw.finish(), try links.finish(), try unmatchedFile.finish()]
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
-                         "links": linkCount, "unmatchedAddresses": unmatched.count,
+                         "links": linkCount, "unmatchedAddresses": unmatchedCount,
                          "subjectJoins": assignment.subjectJoins]
         return result
     }
@@ -95,11 +101,11 @@ extension PipelineRunner {
         var lineStart: [Int] = []
         lineStart.reserveCapacity(input.lines + 1)
         var position = 0
-        try runDir.read(DedupedThreadFields.self, input) { m, bytes, _ in
-            builder.add(ThreadInput(m))
+        try feed(&builder, from: input, as: DedupedThreadFields.self, input: { m, bytes, _ in
             lineStart.append(position)
             position += bytes.count + 1
-        }
+            return ThreadInput(m)
+        }, emit: { _ in })
         lineStart.append(position)
         return try builder.finish(keepingKeys: false) { inputs in
             var keys: [[String]] = []

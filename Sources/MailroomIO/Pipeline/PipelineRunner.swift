@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
 
 /// Runs the stages of one run directory: each reads its predecessor's files (checked against the manifest),
 /// writes its own atomically, and records itself in the manifest. Rerunning a stage marks later stages stale.
+/// Each stage is its Core step (`StageStep`) driven by `StageDriver.swift`, wired in one
+/// `PipelineRunner+<Stage>.swift`; which stages run together is in `StagePlan.swift`.
 public final class PipelineRunner {
     public let pipeline: LoadedPipeline
     public var runDir: RunDirectory
@@ -26,8 +28,6 @@ public final class PipelineRunner {
     let logger: Logger
     /// Held while the runner lives: two processes never work in one run directory at once.
     let lock: FileLock
-    /// Dedupe's first pass, done by normalize as it wrote its lines (same process): see `DedupeHandoff`.
-    var dedupeHandoff: DedupeHandoff?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
@@ -101,84 +101,19 @@ public final class PipelineRunner {
     /// Runs one stage and records it. Throws when its predecessor has not completed.
     @discardableResult
     public func run(_ stage: Stage) throws -> StageRecord {
-        if let pred = stage.predecessor {
-            guard let r = manifest.stages[pred] else {
-                throw MailroomError(.input, "stage \(stage.rawValue) needs \(pred.rawValue)'s output, and \(pred.rawValue) has not run in this run directory: run `mailroom stage \(pred.rawValue) --run \(runDir.display(""))` first", location: runDir.display(RunDirectory.manifestName))
+        try drive(stage) {
+            switch stage {
+            case .extract: try runExtract()
+            case .normalize: try runNormalize()
+            case .dedupe: try runDedupe()
+            case .match: try runMatch()
+            case .load: try runLoad()
             }
-            guard r.status == .complete else {
-                throw MailroomError(.input, "stage \(pred.rawValue) is \(r.status.rawValue)\(r.note.map { " (\($0))" } ?? ""): rerun it before \(stage.rawValue)", location: runDir.display(RunDirectory.manifestName))
-            }
         }
-        let started = WallClock.timestamp()
-        let t0 = WallClock.nowMillis()
-        let cpu0 = WallClock.cpuMillis()
-        logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)"])
-        runDir.progressStage = stage.rawValue
-        var result: StageResult
-        switch stage {
-        case .extract: result = try runExtract()
-        case .normalize: result = try runNormalize()
-        case .dedupe: result = try runDedupe()
-        case .match: result = try runMatch()
-        case .load: result = try runLoad()
-        }
-        return try record(stage, result, startedAt: started, durationMs: Int(WallClock.nowMillis() - t0),
-                          cpuMs: Int(WallClock.cpuMillis() - cpu0))
-    }
-
-    /// Records a finished stage in the manifest (and writes it): a rerun marks later stages stale, a first run
-    /// clears them.
-    @discardableResult
-    func record(_ stage: Stage, _ result: StageResult, startedAt started: String, durationMs: Int,
-                cpuMs: Int) throws -> StageRecord {
-        let record = StageRecord(status: .complete, startedAt: started, finishedAt: WallClock.timestamp(),
-                                 durationMs: durationMs, cpuMs: cpuMs, maxRSSKB: WallClock.maxRSSKB(),
-                                 inputs: result.inputs,
-                                 settings: result.settings, counts: result.counts, outputs: result.outputs)
-        let rerun = manifest.stages[stage] != nil
-        manifest.stages[stage] = record
-        if rerun {
-            manifest.markDownstreamStale(of: stage, because: "\(stage.rawValue) was rerun at \(started)")
-        } else {
-            for s in stage.downstream { manifest.stages[s] = nil }
-        }
-        try runDir.writeManifest(manifest)
-        HeapTrim.returnFreedMemory()
-        logger.info("stage finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "\(stage.rawValue)",
-                                                  "duration.ms": "\(record.durationMs)"])
-        return record
     }
 
     /// Shows progress of long stages on stderr when it is a terminal.
     public func showProgress(quiet: Bool) {
         runDir.progress = ProgressReporter(quiet: quiet)
     }
-
-    /// Runs stages in order, from `from` through `through`.
-    /// In a new run of local mailboxes, extract and normalize run together (see `runExtractAndNormalize`).
-    public func run(from: Stage = .extract, through last: Stage) throws {
-        var first = from
-        if from == .extract, last >= .normalize, manifest.stages.isEmpty,
-           manifest.mailboxes.allSatisfy({ $0.source != .imap }) {
-            try runExtractAndNormalize()
-            first = .dedupe
-        }
-        for s in Stage.allCases where s >= first && s <= last { try run(s) }
-    }
-
-    struct StageResult {
-        var inputs: [StageInput] = []
-        var settings: [String: JSONValue] = [:]
-        var counts: [String: Int] = [:]
-        var outputs: [FileSummary] = []
-    }
-
-    func stageOutput(_ stage: Stage, _ file: String) throws -> FileSummary {
-        guard let r = manifest.stages[stage], let s = r.output(file) else {
-            throw MailroomError(.input, "the manifest has no \(file) from \(stage.rawValue): rerun \(stage.rawValue)", location: runDir.display(RunDirectory.manifestName))
-        }
-        return s
-    }
-
-    func inputRecord(_ s: FileSummary) -> StageInput { StageInput(name: s.file, fingerprint: "sha256:\(s.sha256)") }
 }

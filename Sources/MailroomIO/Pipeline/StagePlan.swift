@@ -1,0 +1,146 @@
+import Foundation
+import MailroomCore
+
+/// Which stages run together, in one place. Every stage can run on its own (`run(_:)`: it reads its
+/// predecessor's files); a run of several fuses some of them to read less and use every core:
+///
+/// - In a fresh local run, extract feeds normalize (overlapped on a thread), and normalize feeds dedupe's first
+///   pass: `runExtractAndNormalize(feeding:)` with a `DedupeFirstPass` that `runDedupe(firstPass:)` takes.
+/// - Match refreshes dedupe's contact files when the contacts file changed since dedupe ran
+///   (`refreshDedupeContacts()`), so that fixing contacts and rerunning match alone takes effect.
+/// - The report's first part is read while match runs (`startReport()`, `PipelineRunner+Report.swift`).
+///
+/// The files, counts and manifest inputs of fused stages are the ones they write when run one after the other.
+extension PipelineRunner {
+    /// Runs stages in order, from `from` through `through`.
+    public func run(from: Stage = .extract, through last: Stage) throws {
+        var first = from
+        var dedupeFirstPass: DedupeFirstPass?
+        if from == .extract, last >= .normalize, manifest.stages.isEmpty,
+           manifest.mailboxes.allSatisfy({ $0.source != .imap }) {
+            // A fresh local run: extract feeds normalize, and normalize feeds dedupe's first pass when dedupe
+            // runs next.
+            dedupeFirstPass = last >= .dedupe ? try DedupeFirstPass(runDir) : nil
+            try runExtractAndNormalize(feeding: dedupeFirstPass)
+            first = .dedupe
+        }
+        for s in Stage.allCases where s >= first && s <= last {
+            if s == .dedupe, let pass = dedupeFirstPass {
+                try drive(.dedupe) { try runDedupe(firstPass: pass) }
+            } else {
+                try run(s)
+            }
+        }
+    }
+
+    /// Batches of copies (of `parallelBatchSize`) in flight from extract to normalize, at most.
+    static let overlapBatchesInFlight = 4
+
+    /// Extract and normalize of a new run at once: extract scans on a thread of its own and hands each batch of
+    /// copies to normalize (which parses on all cores) as soon as it has written them, instead of normalize
+    /// reading `extract/messages.ndjson` back afterwards. The files, counts and manifest inputs are the ones the
+    /// two stages write when run one after the other.
+    ///
+    /// Recorded as two stages: extract with its own thread's wall and CPU time; normalize from the same start to
+    /// its end, with the rest of the CPU time. Either failing fails both, and neither is recorded; normalize
+    /// never puts its files in place when extract did not complete.
+    func runExtractAndNormalize(feeding dedupe: DedupeFirstPass?) throws {
+        let started = WallClock.timestamp()
+        let startedSeconds = Date().timeIntervalSince1970
+        let t0 = WallClock.nowMillis()
+        let cpu0 = WallClock.cpuMillis()
+        logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "extract+normalize"])
+        runDir.progressStage = Stage.normalize.rawValue
+        let channel = BatchChannel<MessageCopy>(capacity: Self.overlapBatchesInFlight)
+        let producer = JoinableThread { [self] () -> (result: StageResult, wallMs: Int, cpuMs: Int) in
+            let w0 = WallClock.nowMillis(), c0 = WallClock.threadCPUMillis()
+            do {
+                var batch: [MessageCopy] = []
+                batch.reserveCapacity(Self.parallelBatchSize)
+                let result = try runExtract { copy in
+                    batch.append(copy)
+                    if batch.count == Self.parallelBatchSize {
+                        try channel.send(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try channel.send(batch) }
+                channel.finish()
+                return (result, Int(WallClock.nowMillis() - w0), Int(WallClock.threadCPUMillis() - c0))
+            } catch {
+                channel.finish(error: error)
+                throw error
+            }
+        }
+        let shown = runDir.display("extract/messages.ndjson")
+        var normalized: StageResult
+        do {
+            var done = 0
+            normalized = try normalize(shown: shown, extractStarted: startedSeconds, feeding: dedupe) { each in
+                while let batch = try channel.receive() {
+                    for copy in batch { try each(copy) }
+                    done += batch.count
+                    runDir.progress?.update(stage: Stage.normalize.rawValue, done: done)
+                }
+            }
+            runDir.progress?.finish()
+        } catch {
+            channel.cancel()
+            // The producer's own error, when it failed first, is the one worth reporting.
+            if case .failure(let e) = Result(catching: { try producer.wait() }), !(e is BatchChannel<MessageCopy>.Cancelled) {
+                throw e
+            }
+            throw error
+        }
+        let extracted = try producer.wait()
+        guard let output = extracted.result.outputs.first(where: { $0.file == "extract/messages.ndjson" }) else {
+            throw MailroomError(.internalError, "extract wrote no messages file", location: shown)
+        }
+        normalized.inputs = [inputRecord(output)]
+        try record(.extract, extracted.result, startedAt: started, durationMs: extracted.wallMs,
+                   cpuMs: extracted.cpuMs)
+        let totalCPU = Int(WallClock.cpuMillis() - cpu0)
+        try record(.normalize, normalized, startedAt: started, durationMs: Int(WallClock.nowMillis() - t0),
+                   cpuMs: max(0, totalCPU - extracted.cpuMs))
+    }
+
+    /// Whether dedupe's contact files were made from another contacts file than the pipeline's as it is now.
+    func dedupeContactsAreStale() throws -> Bool {
+        let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
+        return try contactsFileSHA().map { "sha256:\($0)" } != recorded
+    }
+
+    /// Match's part of dedupe: writes dedupe's contact files again from the contacts file and records them in
+    /// dedupe's manifest entry (noted as refreshed by match). Returns the new `dedupe/contacts.ndjson`.
+    func refreshDedupeContacts() throws -> FileSummary {
+        let refreshed = try writeContacts()
+        if var d = manifest.stages[.dedupe] {
+            d.outputs = d.outputs.filter { !$0.file.hasPrefix("dedupe/contact") } + refreshed.outputs
+            d.inputs = d.inputs.filter { !$0.name.hasPrefix("contacts:") } + (refreshed.input.map { [$0] } ?? [])
+            d.counts.merge(refreshed.counts) { _, b in b }
+            d.note = "contacts refreshed by match at \(WallClock.timestamp())"
+            manifest.stages[.dedupe] = d
+        }
+        logger.info("contacts file changed since dedupe: contact files refreshed")
+        return refreshed.outputs[0]
+    }
+}
+
+/// Dedupe's first pass (`DedupeScan`), fed by normalize as it writes each message line, in the same process:
+/// the scan and the dropped copies' file (not yet in place). Dedupe takes it instead of reading normalize's
+/// file an extra time; when dedupe does not take it, the file is dropped with the writer.
+final class DedupeFirstPass {
+    var scan = DedupeScan()
+    let dropped: NDJSONWriter
+    /// The normalize file the scan was made from, once normalize has put it in place.
+    var input: FileSummary?
+
+    init(_ runDir: RunDirectory) throws {
+        dropped = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
+    }
+
+    /// Feeds the next message line's identity fields.
+    func feed(_ fields: NormalizedDedupeFields) throws {
+        try scan.feed(fields) { try dropped.write($0) }
+    }
+}

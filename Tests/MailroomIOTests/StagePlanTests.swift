@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import Testing
+@testable import MailroomIO
+
+/// The fusions of `StagePlan.swift` (extract feeds normalize, normalize feeds dedupe's first pass) write what
+/// the stages write when each runs on its own, reading its predecessor's files.
+@Suite struct StagePlanTests {
+    /// An mbox as Thunderbird keeps it: a message, a reply, the same message again (a second copy), a list copy
+    /// of the reply (footer added), and an entry that is not a message (quarantined).
+    static let mbox = [
+        message("a", subject: "Order 1", body: "Hello, about order 1."),
+        message("b", subject: "Re: Order 1", extra: ["In-Reply-To: <a@customer.example>"], body: "Thanks."),
+        message("a", subject: "Order 1", body: "Hello, about order 1."),
+        message("b", subject: "Re: Order 1", extra: ["In-Reply-To: <a@customer.example>",
+                                                      "List-Id: <sales.lists.example.com>"],
+                body: "Thanks.\n--\nsales mailing list"),
+        "From - Mon Nov 16 10:00:00 2026\nthis line is not a header field\n\n",
+    ].joined()
+
+    static func message(_ tag: String, subject: String, extra: [String] = [], body: String) -> String {
+        ([
+            "From - Mon Nov 16 10:00:00 2026",
+            "Message-ID: <\(tag)@customer.example>",
+            "Date: Mon, 16 Nov 2026 10:00:00 +0000",
+            "From: Ann Lee <ann@customer.example>",
+            "To: me@example.com",
+            "Subject: \(subject)",
+        ] + extra + ["", body, "", ""]).joined(separator: "\n")
+    }
+
+    static func runner(_ dir: StoreTempDir, _ run: String) throws -> PipelineRunner {
+        try """
+        name: plan
+        mailbox:
+          source: mbox
+          path: Inbox
+          owner: me@example.com
+        ownDomains: [example.com]
+        store: sqlite:crm.sqlite
+
+        """.write(toFile: dir.file("p.yml"), atomically: true, encoding: .utf8)
+        try Self.mbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        return try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
+                                        runDirectory: URL(fileURLWithPath: dir.file(run)),
+                                        options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
+    }
+
+    static let files = ["extract/messages.ndjson", "normalize/messages.ndjson", "normalize/quarantine.ndjson",
+                        "dedupe/messages.ndjson", "dedupe/duplicates.ndjson", "match/threads.ndjson",
+                        "match/links.ndjson", "match/unmatched.ndjson"]
+
+    static func bytes(_ dir: StoreTempDir, _ run: String, _ file: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: dir.file(run + "/" + file)))
+    }
+
+    @Test func aFusedRunWritesTheFilesAndCountsOfStagesRunOneAfterTheOther() throws {
+        let dir = StoreTempDir()
+        let fused = try Self.runner(dir, "fused")
+        try fused.run(through: .match)
+        let apart = try Self.runner(dir, "apart")
+        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
+        for file in Self.files {
+            #expect(try Self.bytes(dir, "fused", file) == Self.bytes(dir, "apart", file), "\(file)")
+        }
+        for stage in [Stage.extract, .normalize, .dedupe, .match] {
+            #expect(fused.manifest.stages[stage]?.counts == apart.manifest.stages[stage]?.counts, "\(stage)")
+            #expect(fused.manifest.stages[stage]?.outputs == apart.manifest.stages[stage]?.outputs, "\(stage)")
+            #expect(fused.manifest.stages[stage]?.inputs == apart.manifest.stages[stage]?.inputs, "\(stage)")
+        }
+        let n = try #require(fused.manifest.stages[.normalize]?.counts)
+        let d = try #require(fused.manifest.stages[.dedupe]?.counts)
+        #expect(n["normalized"] == 4 && n["quarantined"] == 1)
+        #expect(d["duplicates"] == 2 && d["mergedCopies"] == 1 && d["unique"] == 2)
+    }
+
+    /// Normalize's issues file is counted by code in its manifest entry (read back from `manifest.json`); a stage
+    /// without record issues has no `issues` there.
+    @Test func theManifestCountsEachStagesIssuesByCode() throws {
+        let dir = StoreTempDir()
+        let runner = try Self.runner(dir, "run")
+        try runner.run(through: .dedupe)
+        let manifest = try runner.runDir.readManifest()
+        #expect(manifest.stages[.normalize]?.issues == ["not-a-message": 1])
+        #expect(manifest.stages[.normalize]?.counts["quarantined"] == 1)
+        #expect(manifest.stages[.dedupe]?.issues == [:])
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir.file("run/manifest.json"))), as: UTF8.self)
+        #expect(text.components(separatedBy: "\"issues\"").count == 2)
+    }
+
+    @Test func aRunThroughNormalizeLeavesDedupeToReadItsFileLater() throws {
+        let dir = StoreTempDir()
+        let runner = try Self.runner(dir, "run")
+        try runner.run(through: .normalize)
+        #expect(runner.manifest.stages[.dedupe] == nil)
+        let dedupeDir = dir.file("run/dedupe")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: dedupeDir)) ?? []).isEmpty)
+        try runner.run(.dedupe)
+        let fused = try Self.runner(dir, "fused")
+        try fused.run(through: .dedupe)
+        for file in ["dedupe/messages.ndjson", "dedupe/duplicates.ndjson"] {
+            #expect(try Self.bytes(dir, "run", file) == Self.bytes(dir, "fused", file), "\(file)")
+        }
+    }
+}
