@@ -144,5 +144,9 @@ struct PostgresConnectionTests {
         #expect(throws: MailroomError.self) { try c.copyIn(table: "t", columns: ["k"], rows: [["2"], ["not a number"]]) }
         #expect(c.lastSQLState == "22P02")
         #expect(try c.execute("SELECT count(*) FROM t").scalar == "0")
+        // A row of the wrong width is refused before it is sent, and nothing of that COPY is kept either.
+        let wide = try #require(throws: MailroomError.self) { try c.copyIn(table: "t", columns: ["k"], rows: [["3"], ["4", "5"]]) }
+        #expect(wide.status == .internalError && wide.message.contains("a row of 2 values for 1 columns"))
+        #expect(try c.execute("SELECT count(*) FROM t").scalar == "0")
     }
 }

@@ -63,7 +63,9 @@ public struct PostgresSettings: Sendable, Equatable {
         if let password { out.append(("password", password)) }
         for k in options.keys.sorted() { out.append((k, options[k]!)) }
         if options["sslmode"] == nil, (environment["PGSSLMODE"] ?? "").isEmpty {
-            out.append(("sslmode", PostgresSettings.defaultSSLMode(host: host ?? environment["PGHOST"])))
+            // The host libpq will use: the URI's, else `hostaddr`, else PGHOST / PGHOSTADDR, else the socket.
+            let effective = host ?? options["hostaddr"] ?? environment["PGHOST"] ?? environment["PGHOSTADDR"]
+            out.append(("sslmode", PostgresSettings.defaultSSLMode(host: effective)))
         }
         if options["application_name"] == nil, options["fallback_application_name"] == nil {
             out.append(("fallback_application_name", "mailroom"))

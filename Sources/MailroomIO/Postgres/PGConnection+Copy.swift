@@ -20,8 +20,14 @@ extension PGConnection {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(PGConnection.copyChunk + 4096)
         var sent = true
+        var badRow: Int?
         for row in rows {
-            precondition(row.count == columns.count, "copyIn: a row of \(row.count) values for \(columns.count) columns")
+            guard row.count == columns.count else {
+                // A caller's mistake: abort the COPY (nothing of it is kept) rather than send a shifted row.
+                badRow = row.count
+                sent = false
+                break
+            }
             PostgresCopy.appendRow(row, to: &buffer)
             if buffer.count >= PGConnection.copyChunk {
                 sent = put(buffer)
@@ -30,7 +36,7 @@ extension PGConnection {
             }
         }
         if sent, !buffer.isEmpty { sent = put(buffer) }
-        let sentError = sent ? nil : String(cString: mr_pq_error_message(handle))
+        let sentError = sent || badRow != nil ? nil : String(cString: mr_pq_error_message(handle))
         _ = mr_pq_put_copy_end(handle, sent ? nil : "Mailroom could not send the rows")
         var loaded = 0
         var failed: MailroomError?
@@ -42,6 +48,10 @@ extension PGConnection {
                 }
             }
             mr_pq_clear(r)
+        }
+        if let badRow {
+            throw MailroomError(.internalError, "cannot load \(table): a row of \(badRow) values for \(columns.count) columns (nothing was loaded)",
+                                location: target.location)
         }
         if let sentError, failed == nil || mr_pq_connected(handle) == 0 {
             throw PGErrors.queryFailed(message: sentError, sqlState: "", connectionLost: mr_pq_connected(handle) == 0,
