@@ -150,3 +150,40 @@ struct PostgresConnectionTests {
         #expect(try c.execute("SELECT count(*) FROM t").scalar == "0")
     }
 }
+
+/// A server on loopback that answers libpq's SSLRequest with `N` (no TLS), as a PostgreSQL built without SSL does.
+@Suite struct PostgresTLSRefusedTests {
+    @Test func sslmodeRequireAgainstAServerWithoutTLSFailsAsTLS() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sp in
+                bind(fd, sp, len) == 0 && listen(fd, 1) == 0 && getsockname(fd, sp, &len) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        // Its own thread: accept and read block.
+        let server = Thread {
+            let c = accept(fd, nil, nil)
+            guard c >= 0 else { return }
+            var request = [UInt8](repeating: 0, count: 8) // length 8, code 80877103
+            _ = read(c, &request, 8)
+            _ = write(c, "N", 1)
+            var rest = [UInt8](repeating: 0, count: 64)
+            _ = read(c, &rest, 64) // until libpq gives up and closes
+            close(c)
+        }
+        server.start()
+        let settings = PostgresSettings(host: "127.0.0.1", port: port, database: "crm", user: "loader",
+                                        options: ["sslmode": "require", "connect_timeout": "10"])
+        let e = try #require(throws: MailroomError.self) { try PGConnection.connect(settings, password: nil, environment: [:]) }
+        #expect(e.status == .tls)
+        #expect(e.description.contains("server does not support SSL"))
+        #expect(e.description.contains("host 127.0.0.1, port \(port), database crm, user loader"))
+    }
+}
