@@ -48,6 +48,11 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(r.stderr.contains("postgres://db.example:6432/crm") && r.stderr.contains("not loaded by this build yet"))
+        // So does a command that would load into it, naming the store without its user.
+        let run = try MailroomProcess.run(["run", pipeline.path, "--run-dir", tmp.appendingPathComponent("run").path] + Self.window)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("postgres://db.example:6432/crm: PostgreSQL stores are not loaded by this build yet"), "\(run.stderr)")
+        #expect(!run.stderr.contains("loader"))
 
         try ListCopyMail.pipeline(source: "maildir", path: "mail").write(to: pipeline, atomically: true, encoding: .utf8)
         let missing = try MailroomProcess.run(["store", "dump", pipeline.path])
