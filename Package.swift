@@ -30,6 +30,11 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // libpq (Debian's libpq-dev): the PostgreSQL store's client, COPY included.
+        .target(
+            name: "CPQShim",
+            linkerSettings: [.linkedLibrary("pq")]
+        ),
         // Pure stage functions: values in, values + issues out. No files, sockets, clock or environment.
         .target(
             name: "MailroomCore",
@@ -46,6 +51,7 @@ let package = Package(
             dependencies: [
                 "MailroomCore",
                 "CCurlShim",
+                "CPQShim",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

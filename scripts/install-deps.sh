@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Mailroom builds against and its tests start (Dovecot for IMAP, Chromium for the
-# HTML report, GNU time for the peak-memory tests). Installs only what is missing; needs root (or sudo) when
-# something is.
+# HTML report, GNU time for the peak-memory tests, libpq and PostgreSQL 15 for the PostgreSQL store and its tests).
+# Installs only what is missing; needs root (or sudo) when something is.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium time)
+packages=(libcurl4-openssl-dev libpq-dev postgresql libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,4 +18,5 @@ echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts dovecot as a system service on install where it can; the tests run their own instances.
+# Debian starts dovecot and a PostgreSQL cluster as system services on install where it can; the tests run their
+# own instances.

@@ -20,7 +20,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension PipelineConfig {
     static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
-                          "createContacts", "subjectJoinDays"]
+                          "createContacts", "subjectJoinDays", "secret"]
     static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
                               "auth", "folders", "caFile", "provider", "throttle", "includeFolders"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
@@ -235,22 +235,14 @@ struct ConfigReader {
         }
         let contacts = string(e, "contacts", required: false, context: "the pipeline")
         let days = int(e, "backfillDays", context: "the pipeline", range: 1...36500) ?? 14
-        var store = StoreLocation.sqlite(path: "crm.sqlite")
-        if let s = string(e, "store", required: false, context: "the pipeline") {
-            if s.hasPrefix("sqlite:"), s.count > 7 {
-                store = .sqlite(path: String(s.dropFirst(7)))
-            } else if s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") {
-                store = .postgres(url: s)
-            } else {
-                add(e["store"]?.value, "'store' must be sqlite:PATH or a postgres:// URL")
-            }
-        }
+        let (store, storeSecret) = self.store(e)
         let create = oneOf(e, "createContacts", CreateContacts.self, context: "the pipeline") ?? .never
         let joinDays = int(e, "subjectJoinDays", context: "the pipeline", range: 0...3650)
             ?? ThreadBuilder.defaultSubjectJoinDays
         guard let name, issues.isEmpty else { return nil }
         return PipelineConfig(name: name, mailboxes: mailboxes, ownDomains: ownDomains, contacts: contacts,
-                              backfillDays: days, store: store, createContacts: create, subjectJoinDays: joinDays)
+                              backfillDays: days, store: store, createContacts: create, subjectJoinDays: joinDays,
+                              storeSecret: storeSecret)
     }
 
     mutating func mailbox(_ node: Node, defaultName: String?) -> MailboxConfig? {

@@ -12,6 +12,9 @@ public struct PipelineConfig: Sendable, Equatable {
     public var backfillDays: Int
     /// Where `load` writes. Default `sqlite:crm.sqlite` beside the pipeline file.
     public var store: StoreLocation
+    /// The PostgreSQL store's password (`secret:` beside `store:`); nil leaves it to libpq (`PGPASSWORD`,
+    /// `~/.pgpass`). Only with a `postgres://` store.
+    public var storeSecret: SecretReference?
     /// Whether loading mail may create contacts. Default `never`.
     public var createContacts: CreateContacts
     /// How many days after a thread's last message a reply without thread headers may still join it by subject
@@ -22,7 +25,7 @@ public struct PipelineConfig: Sendable, Equatable {
     public init(name: String, mailboxes: [MailboxConfig], ownDomains: [String], contacts: String?,
                 backfillDays: Int = 14, store: StoreLocation = .sqlite(path: "crm.sqlite"),
                 createContacts: CreateContacts = .never,
-                subjectJoinDays: Int = ThreadBuilder.defaultSubjectJoinDays) {
+                subjectJoinDays: Int = ThreadBuilder.defaultSubjectJoinDays, storeSecret: SecretReference? = nil) {
         self.name = name
         self.mailboxes = mailboxes
         self.ownDomains = ownDomains
@@ -31,6 +34,7 @@ public struct PipelineConfig: Sendable, Equatable {
         self.store = store
         self.createContacts = createContacts
         self.subjectJoinDays = subjectJoinDays
+        self.storeSecret = storeSecret
     }
 
     public func mailbox(named n: String) -> MailboxConfig? { mailboxes.first { $0.name == n } }

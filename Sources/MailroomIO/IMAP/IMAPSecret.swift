@@ -9,10 +9,16 @@ public enum IMAPSecret {
     ///   - environment: the process environment (passed in so tests need not set variables).
     public static func load(_ reference: SecretReference, baseDirectory: String, mailbox: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        try load(reference, baseDirectory: baseDirectory, owner: "mailbox \(mailbox)", environment: environment)
+    }
+
+    /// The same for any owner of a secret (`owner` is how messages name it: "mailbox work", "the PostgreSQL store").
+    public static func load(_ reference: SecretReference, baseDirectory: String, owner: String,
+                            environment: [String: String]) throws -> String {
         switch reference {
         case .env(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw MailroomError(.auth, "the secret of mailbox \(mailbox) comes from the environment variable \(name), which is not set or empty; set it to the app password or token",
+                throw MailroomError(.auth, "the secret of \(owner) comes from the environment variable \(name), which is not set or empty; set it to the app password or token",
                                     location: "env:\(name)")
             }
             return value
@@ -22,21 +28,21 @@ public enum IMAPSecret {
             // its owner and mode are the resolved file's, and nothing can swap it between check and read.
             let fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else {
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read (\(String(cString: strerror(errno)))); check the path in 'secret'",
+                throw MailroomError(.auth, "the secret file of \(owner) cannot be read (\(String(cString: strerror(errno)))); check the path in 'secret'",
                                     location: full)
             }
             let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             var st = stat()
             guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-                throw MailroomError(.auth, "the secret of mailbox \(mailbox) must be a regular file", location: full)
+                throw MailroomError(.auth, "the secret of \(owner) must be a regular file", location: full)
             }
             guard st.st_uid == geteuid() else {
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) belongs to user id \(st.st_uid), not to the user running Mailroom (\(geteuid())); it must be your own file (chown it, mode 600)",
+                throw MailroomError(.auth, "the secret file of \(owner) belongs to user id \(st.st_uid), not to the user running Mailroom (\(geteuid())); it must be your own file (chown it, mode 600)",
                                     location: full)
             }
             guard st.st_mode & 0o077 == 0 else {
                 let mode = String(st.st_mode & 0o777, radix: 8)
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) is readable by others (mode \(mode)); run chmod 600 on it",
+                throw MailroomError(.auth, "the secret file of \(owner) is readable by others (mode \(mode)); run chmod 600 on it",
                                     location: full)
             }
             // At most one byte past the cap is read, whatever the size says: a file under /proc says 0 and may
@@ -44,12 +50,12 @@ public enum IMAPSecret {
             let maxBytes = 64 << 10
             guard st.st_size <= maxBytes, let data = try? handle.read(upToCount: maxBytes + 1) ?? Data(),
                   data.count <= maxBytes else {
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) cannot be read (or is larger than 64 KiB); check it holds only the secret", location: full)
+                throw MailroomError(.auth, "the secret file of \(owner) cannot be read (or is larger than 64 KiB); check it holds only the secret", location: full)
             }
             var bytes = [UInt8](data)
             while let last = bytes.last, last == 10 || last == 13 || last == 32 || last == 9 { bytes.removeLast() }
             guard !bytes.isEmpty else {
-                throw MailroomError(.auth, "the secret file of mailbox \(mailbox) is empty", location: full)
+                throw MailroomError(.auth, "the secret file of \(owner) is empty", location: full)
             }
             return String(decoding: bytes, as: UTF8.self)
         }

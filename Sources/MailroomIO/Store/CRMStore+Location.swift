@@ -21,8 +21,9 @@ extension CRMStore {
         switch pipeline.config.store {
         case .sqlite(let p): return try path(fromLocation: "sqlite:" + p, relativeTo: pipeline.directory)
         case .postgres(let url):
-            throw MailroomError(.usage, "this build writes only SQLite stores (sqlite:PATH)",
-                                location: url.split(separator: "@").last.map(String.init) ?? "postgres")
+            // Named without user or query (PostgresSettings.displayLocation).
+            throw MailroomError(.usage, "PostgreSQL stores are not loaded by this build yet; it writes only SQLite stores (sqlite:PATH)",
+                                location: (try? PostgresSettings.parse(uri: url).get())?.displayLocation ?? "postgres")
         }
     }
 }

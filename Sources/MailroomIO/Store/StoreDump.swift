@@ -45,12 +45,30 @@ public enum StoreDump {
         try store.read("dump the store") { db in try canonical(db, scope: scope) }
     }
 
+    /// A text value on one line, terminal-safe and unambiguous: backslash doubled, `\n` `\r` `\t` for line
+    /// breaks and tabs, `\u{XXXX}` for every other character `TerminalText.isUnsafe` names.
+    static func escaped(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0 == "\\" || TerminalText.isUnsafe($0.value) }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where TerminalText.isUnsafe(u.value): out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     private static func render(_ v: DatabaseValue) -> String {
         switch v.storage {
         case .null: return "NULL"
         case .int64(let i): return String(i)
         case .double(let d): return String(d)
-        case .string(let s): return "'" + s.replacingOccurrences(of: "\n", with: "\\n") + "'"
+        case .string(let s): return "'" + escaped(s) + "'"
         case .blob(let b): return "x'" + b.map { String(format: "%02x", $0) }.joined() + "'"
         }
     }

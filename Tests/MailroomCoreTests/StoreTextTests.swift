@@ -1,0 +1,27 @@
+import Testing
+@testable import MailroomCore
+
+/// What both stores keep of text (no NUL, valid UTF-8) and how it is escaped for PostgreSQL's COPY.
+@Suite struct StoreTextTests {
+    @Test func nulAndInvalidUTF8BecomeReplacementCharacters() {
+        // a NUL b, a lone 0xFF, C3 followed by a non-continuation, a truncated 3-byte sequence, an encoded surrogate.
+        let bytes: [UInt8] = [0x61, 0x00, 0x62, 0xFF, 0xC3, 0x28, 0xE2, 0x82, 0x41, 0xED, 0xA0, 0x80]
+        #expect(StoreText.normalized(bytes) == "a\u{FFFD}b\u{FFFD}\u{FFFD}(\u{FFFD}A\u{FFFD}\u{FFFD}\u{FFFD}")
+        #expect(StoreText.normalized(Array("déjà vu 😀".utf8)) == "déjà vu 😀")
+        #expect(StoreText.normalized("x\u{0}\u{0}y") == "x\u{FFFD}\u{FFFD}y")
+        #expect(!StoreText.needsNormalizing("plain \u{1} text"))
+        #expect(StoreText.needsNormalizing("nul\u{0}"))
+        // The same text from bytes and from a string.
+        #expect(StoreText.normalized(Array("q\u{0}r".utf8)) == StoreText.normalized("q\u{0}r"))
+    }
+
+    @Test func copyTextEscapesBackslashTabNewlineAndCarriageReturn() {
+        var out: [UInt8] = []
+        PostgresCopy.appendRow(["a\tb", "c\nd\re", "back\\slash \\N", nil, "", "x\u{0}y"], to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "a\\tb\tc\\nd\\re\tback\\\\slash \\\\N\t\\N\t\tx\u{FFFD}y\n")
+        out.removeAll()
+        PostgresCopy.appendRow(["😀"], to: &out)
+        PostgresCopy.appendRow([nil], to: &out)
+        #expect(out == Array("😀\n\\N\n".utf8))
+    }
+}
