@@ -65,7 +65,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try MailroomProcess.run(["run", file.path, "--dry-run"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("bad.yml:6: 'secret' in mailbox 'default' must be env:NAME or file:PATH"))
+        #expect(r.stderr.contains("bad.yml:6: 'secret' in mailbox 'default' must be env:NAME, file:PATH or cmd:PROGRAM ARG…"))
         #expect(!r.stderr.contains("hunter2"))
     }
 

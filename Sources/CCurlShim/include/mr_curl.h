@@ -4,6 +4,9 @@
    Only mr_curl.c includes <curl/curl.h>; Swift sees the mr_* names and the small enums below. */
 #include <stddef.h>
 #include <stdint.h>
+/* Spawning a `secret: cmd:` program lives beside libcurl's shim (mr_spawn.h); included here so that a build
+   whose module cache predates that header still sees it. */
+#include "mr_spawn.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -108,11 +108,15 @@ public enum IMAPProvider: String, Sendable, CaseIterable {
 public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
     case env(String)
     case file(String)
+    /// `cmd:PROGRAM ARG…`: the program's standard output, trimmed (split by `SecretCommandLine`, never by a shell).
+    case command([String])
 
+    /// `env:NAME`, `file:PATH` or `cmd:PROGRAM`: a command's arguments are left out (they may carry a secret).
     public var description: String {
         switch self {
         case .env(let n): return "env:\(n)"
         case .file(let p): return "file:\(p)"
+        case .command(let argv): return "cmd:\(argv.first ?? "")"
         }
     }
 }

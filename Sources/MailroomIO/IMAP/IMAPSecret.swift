@@ -1,21 +1,30 @@
 import Foundation
 import MailroomCore
 
-/// Reads the password or token a pipeline names (`env:NAME` or `file:PATH`). The value is returned to the
-/// caller only; errors name where it was looked for, never what it is.
+/// Reads the password or token a pipeline names (`env:NAME`, `file:PATH` or `cmd:PROGRAM ARG…`). The value is
+/// returned to the caller only; errors name where it was looked for, never what it is.
 public enum IMAPSecret {
     /// - Parameters:
-    ///   - baseDirectory: folder relative `file:` paths are resolved against (the pipeline file's folder).
-    ///   - environment: the process environment (passed in so tests need not set variables).
+    ///   - baseDirectory: folder relative `file:` paths and `cmd:` programs are resolved against (the pipeline
+    ///     file's folder).
+    ///   - environment: the process environment (passed in so tests need not set variables); a `cmd:` program
+    ///     gets it as its environment.
+    ///   - commandTimeout: seconds a `cmd:` program may take (`SecretCommand.defaultTimeoutSeconds`).
     public static func load(_ reference: SecretReference, baseDirectory: String, mailbox: String,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        try load(reference, baseDirectory: baseDirectory, owner: "mailbox \(mailbox)", environment: environment)
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            commandTimeout: Double = SecretCommand.defaultTimeoutSeconds) throws -> String {
+        try load(reference, baseDirectory: baseDirectory, owner: "mailbox \(mailbox)", environment: environment,
+                 commandTimeout: commandTimeout)
     }
 
     /// The same for any owner of a secret (`owner` is how messages name it: "mailbox work", "the PostgreSQL store").
     public static func load(_ reference: SecretReference, baseDirectory: String, owner: String,
-                            environment: [String: String]) throws -> String {
+                            environment: [String: String],
+                            commandTimeout: Double = SecretCommand.defaultTimeoutSeconds) throws -> String {
         switch reference {
+        case .command(let argv):
+            return try command(argv, baseDirectory: baseDirectory, owner: owner, environment: environment,
+                               timeout: commandTimeout)
         case .env(let name):
             guard let value = environment[name], !value.isEmpty else {
                 throw MailroomError(.auth, "the secret of \(owner) comes from the environment variable \(name), which is not set or empty; set it to the app password or token",

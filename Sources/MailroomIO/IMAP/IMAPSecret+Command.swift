@@ -1,0 +1,36 @@
+import Foundation
+import MailroomCore
+
+extension IMAPSecret {
+    /// Runs a `cmd:` secret. Errors name the mailbox and the program only: never its arguments (they may carry
+    /// a secret), never its output, never its standard error (which is not even read).
+    static func command(_ argv: [String], baseDirectory: String, owner: String, environment: [String: String],
+                        timeout: Double) throws -> String {
+        let program = TerminalText.escaped(argv.first ?? "")
+        let at = "cmd:\(program)"
+        let whose = "for \(owner) (program \(program))"
+        do {
+            return try SecretCommand.run(argv, baseDirectory: baseDirectory, environment: environment, timeoutSeconds: timeout)
+        } catch {
+            let message: String
+            switch error {
+            case .exit(let code):
+                message = "the secret command failed (exit \(code)) \(whose); run it yourself to see why: its error output is never shown"
+            case .signal(let sig):
+                message = "the secret command was killed by signal \(sig) \(whose)"
+            case .timedOut(let t):
+                let seconds = t == t.rounded() ? String(Int(t)) : String(t)
+                message = "the secret command timed out after \(seconds) s \(whose); it was stopped, with every process it started"
+            case .cannotStart(let why):
+                message = "the secret command could not be started: \(why) \(whose); check the program in 'secret: cmd:'"
+            case .tooMuchOutput:
+                message = "the secret command printed more than \(SecretCommand.maxOutputBytes >> 10) KiB \(whose); it must print only the password or token"
+            case .emptyOutput:
+                message = "the secret command printed nothing \(whose); it must print the password or token"
+            case .severalLines:
+                message = "the secret command printed more than one line \(whose); it must print only the password or token, on one line"
+            }
+            throw MailroomError(.auth, message, location: at)
+        }
+    }
+}
