@@ -15,7 +15,10 @@ public struct IMAPEndpoint: Sendable, CustomStringConvertible {
     public var connectTimeoutMs: Int
     /// A read or write that makes no progress for this long fails (and is retried).
     public var ioTimeoutMs: Int
-    let secret: String
+    var secret: String
+    /// With `secret: cmd:`, runs the command again for a fresh secret after the server rejected this one
+    /// (`IMAPConnection.open`); nil for `env:` and `file:`.
+    var rereadSecret: (@Sendable () throws -> String)?
 
     public init(host: String, port: Int, security: IMAPSecurity, username: String, secret: String,
                 auth: IMAPAuth = .password, caFile: String? = nil, provider: IMAPProvider = .generic,

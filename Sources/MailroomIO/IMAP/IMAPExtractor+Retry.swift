@@ -14,6 +14,7 @@ extension IMAPExtractor {
                 let s: IMAPSession
                 if let existing = session { s = existing } else {
                     s = try IMAPSession(endpoint)
+                    endpoint = s.endpoint
                     if logger.logLevel <= .trace {
                         let l = logger
                         s.connection.trace = { line in l.trace("\(line)") }

@@ -65,7 +65,8 @@ public struct IMAPExtractResult: Sendable {
 /// Synchronous (blocking libcurl): call it from a thread of its own, not from an async task.
 public final class IMAPExtractor {
     public let mailbox: String
-    public let endpoint: IMAPEndpoint
+    /// After a `cmd:` secret was read again on a rejected login, holds the fresh one for later reconnects.
+    public internal(set) var endpoint: IMAPEndpoint
     /// Folder names from the pipeline (empty: INBOX and the Sent folder).
     public let requestedFolders: [String]
     /// Drafts, junk, trash or outbox folders to read anyway (`includeFolders`); the others are left out.

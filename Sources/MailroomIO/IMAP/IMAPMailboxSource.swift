@@ -13,8 +13,7 @@ public enum IMAPMailboxSource {
         guard let s = config.imap else {
             throw MailroomError(.usage, "mailbox \(config.name) is not an IMAP mailbox", location: config.name)
         }
-        let secret = try IMAPSecret.load(s.secret, baseDirectory: pipelineDirectory, mailbox: config.name, environment: environment)
-        let endpoint = IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory)
+        let endpoint = try IMAPSecret.endpoint(s, mailbox: config.name, pipelineDirectory: pipelineDirectory, environment: environment)
         let ex = IMAPExtractor(mailbox: config.name, endpoint: endpoint, folders: s.folders, runDirectory: runDirectory,
                                options: IMAPExtractOptions(s.throttle), logger: logger)
         ex.includeFolders = config.includeFolders

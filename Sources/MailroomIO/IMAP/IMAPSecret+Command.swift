@@ -2,6 +2,21 @@ import Foundation
 import MailroomCore
 
 extension IMAPSecret {
+    /// The endpoint for `s` with its secret read; with `cmd:`, it also knows how to run the command again when
+    /// the server rejects what it printed (an expired token, a rotated password): `IMAPConnection.open`.
+    public static func endpoint(_ s: IMAPSettings, mailbox: String, pipelineDirectory: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IMAPEndpoint {
+        let secret = try load(s.secret, baseDirectory: pipelineDirectory, mailbox: mailbox, environment: environment)
+        var endpoint = IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory)
+        if case .command = s.secret {
+            let reference = s.secret
+            endpoint.rereadSecret = {
+                try load(reference, baseDirectory: pipelineDirectory, mailbox: mailbox, environment: environment)
+            }
+        }
+        return endpoint
+    }
+
     /// Runs a `cmd:` secret. Errors name the mailbox and the program only: never its arguments (they may carry
     /// a secret), never its output, never its standard error (which is not even read).
     static func command(_ argv: [String], baseDirectory: String, owner: String, environment: [String: String],

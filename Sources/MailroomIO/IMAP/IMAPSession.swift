@@ -14,7 +14,7 @@ public final class IMAPSession {
     public private(set) var capabilities: Set<String> = []
 
     public init(_ endpoint: IMAPEndpoint) throws {
-        connection = try IMAPConnection(endpoint)
+        connection = try IMAPConnection.open(endpoint)
         try refreshCapabilities()
     }
 

@@ -41,15 +41,14 @@ extension MailboxProbe {
         }
         pass(.tcp, "connected to \(reached.text) port \(s.port)")
         // Secret, then TLS + certificate + login through the IMAP connection (libcurl does all three at once).
-        let secret: String
+        var endpoint: IMAPEndpoint
         do {
-            secret = try IMAPSecret.load(s.secret, baseDirectory: pipelineDirectory, mailbox: name, environment: environment)
+            endpoint = try IMAPSecret.endpoint(s, mailbox: name, pipelineDirectory: pipelineDirectory, environment: environment)
         } catch let e as MailroomError {
             return fail(.login, e)
         } catch {
             return fail(.login, MailroomError(.auth, "the secret of mailbox \(name) cannot be read", location: s.secret.description))
         }
-        var endpoint = IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory)
         endpoint.connectTimeoutMs = connectTimeoutMs
         endpoint.ioTimeoutMs = max(connectTimeoutMs, 10_000)
         let session: IMAPSession

@@ -9,9 +9,9 @@ enum MailboxServerNewest {
     static func newest(_ config: MailboxConfig, pipelineDirectory: String,
                        environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         guard let s = config.imap,
-              let secret = try? IMAPSecret.load(s.secret, baseDirectory: pipelineDirectory, mailbox: config.name,
-                                                environment: environment),
-              let session = try? IMAPSession(IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory))
+              let endpoint = try? IMAPSecret.endpoint(s, mailbox: config.name, pipelineDirectory: pipelineDirectory,
+                                                      environment: environment),
+              let session = try? IMAPSession(endpoint)
         else { return nil }
         defer { session.logout() }
         guard let listed = try? session.listFolders() else { return nil }
