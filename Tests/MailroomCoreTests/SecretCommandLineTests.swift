@@ -67,9 +67,11 @@ struct SecretCommandLineTests {
         }
         #expect(e.issues.count == 1)
         #expect(e.issues.first?.line == 9)
-        #expect(e.issues.first?.detail.contains("'secret: cmd:' in mailbox 'work' has a single quote that is not closed") == true)
+        #expect(e.issues.first?.detail.contains("'secret' in mailbox 'work' is a cmd: whose command line has a single quote that is not closed") == true)
         #expect(!e.description.contains("canary-arg-7f3"))
         let empty = try #require(throws: ConfigError.self) { try PipelineConfig.parse(yaml: Self.pipeline(secret: "\"cmd:  \""), file: "p.yml") }
-        #expect(empty.issues.first?.detail.contains("names no program") == true)
+        #expect(empty.issues.first?.detail.contains("command line names no program") == true)
+        #expect(SecretReference.parse("env:") == .failure(.notAReference))
+        #expect(SecretReference.parse("file:pw") == .success(.file("pw")))
     }
 }

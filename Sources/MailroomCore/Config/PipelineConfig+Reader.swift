@@ -314,18 +314,10 @@ struct ConfigReader {
         let username = string(e, "username", required: true, context: ctx)
         var secret: SecretReference?
         if let s = string(e, "secret", required: true, context: ctx) {
-            if s.hasPrefix("env:"), s.count > 4 {
-                secret = .env(String(s.dropFirst(4)))
-            } else if s.hasPrefix("file:"), s.count > 5 {
-                secret = .file(String(s.dropFirst(5)))
-            } else if s.hasPrefix("cmd:") {
-                switch SecretCommandLine.split(String(s.dropFirst(4))) {
-                case .success(let argv): secret = .command(argv)
-                case .failure(let p): add(e["secret"]?.value, "'secret: cmd:' in \(ctx) \(p) (PROGRAM ARG…, split on spaces, quotes as in a shell, no shell run)")
-                }
-            } else {
-                // Never echo the value: it may be the password itself.
-                add(e["secret"]?.value, "'secret' in \(ctx) must be env:NAME, file:PATH or cmd:PROGRAM ARG… (the secret itself never goes in the pipeline file)")
+            switch SecretReference.parse(s) {
+            case .success(let r): secret = r
+            // Never echo the value: it may be the password itself.
+            case .failure(let p): add(e["secret"]?.value, "'secret' in \(ctx) \(p)")
             }
         }
         let auth = oneOf(e, "auth", IMAPAuth.self, context: ctx) ?? .password
