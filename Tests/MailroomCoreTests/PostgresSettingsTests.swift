@@ -114,7 +114,7 @@ import Testing
         let literal = #expect(throws: ConfigError.self) {
             try PipelineConfig.parse(yaml: Self.yaml("store: postgres://db/crm\nsecret: hunter2\n"), file: "p.yaml")
         }
-        #expect(literal?.description.contains("env:NAME or file:PATH") == true)
+        #expect(literal?.description.contains("env:NAME, file:PATH or cmd:PROGRAM ARG…") == true)
         #expect(literal?.description.contains("hunter2") == false)
     }
 }

@@ -74,4 +74,14 @@ struct SecretCommandLineTests {
         #expect(SecretReference.parse("env:") == .failure(.notAReference))
         #expect(SecretReference.parse("file:pw") == .success(.file("pw")))
     }
+
+    /// The PostgreSQL store's `secret:` is read by the same rule (its password from a vault CLI).
+    @Test func theStoresSecretMayBeACommandToo() throws {
+        let yaml = "name: p\nmailbox: {source: mbox, path: m.mbox, owner: a@x.example}\nownDomains: [x.example]\nstore: postgres:///crm\n"
+        let c = try PipelineConfig.parse(yaml: yaml + "secret: cmd:vault kv get -field=password db/crm\n", file: "p.yml")
+        #expect(c.storeSecret == .command(["vault", "kv", "get", "-field=password", "db/crm"]))
+        let e = try #require(throws: ConfigError.self) { try PipelineConfig.parse(yaml: yaml + "secret: hunter2\n", file: "p.yml") }
+        #expect(e.issues.first?.detail.contains("'secret' of the store must be env:NAME, file:PATH or cmd:PROGRAM ARG…") == true)
+        #expect(!e.description.contains("hunter2"))
+    }
 }

@@ -21,9 +21,12 @@ extension ConfigReader {
             return (store, nil)
         }
         guard let s = string(e, "secret", required: false, context: "the pipeline") else { return (store, nil) }
-        if s.hasPrefix("env:"), s.count > 4 { return (store, .env(String(s.dropFirst(4)))) }
-        if s.hasPrefix("file:"), s.count > 5 { return (store, .file(String(s.dropFirst(5)))) }
-        add(e["secret"]?.value, "'secret' of the store must be env:NAME or file:PATH (the password itself never goes in the pipeline file)")
-        return (store, nil)
+        switch SecretReference.parse(s) {
+        case .success(let r): return (store, r)
+        // Never echo the value: it may be the password itself.
+        case .failure(let p):
+            add(e["secret"]?.value, "'secret' of the store \(p)")
+            return (store, nil)
+        }
     }
 }
