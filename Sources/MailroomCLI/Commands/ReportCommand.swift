@@ -31,10 +31,11 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let runner = try PipelineRunner.resume(runDirectory: URL(fileURLWithPath: runDirectory))
-        runner.showProgress(quiet: quiet)
-        let report = try runner.report()
-        try ReportOutput.emit(ReportOutput.bytes(report, format: json ? .json : format), out: out)
-        if let unmatchedCsv { try ReportOutput.writeUnmatchedCSV(runner, to: unmatchedCsv) }
+        let outcome = try ReportWorkflow.run(runDirectory: runDirectory, quiet: quiet)
+        try ReportOutput.emit(ReportOutput.bytes(outcome.report, format: json ? .json : format), out: out)
+        if let unmatchedCsv {
+            let csv = CSVExport.unmatchedAddresses(try outcome.unmatchedAddresses())
+            try ReportOutput.emit(Array(csv.utf8), out: unmatchedCsv, what: "unmatched addresses CSV")
+        }
     }
 }

@@ -27,10 +27,4 @@ enum ReportOutput {
         case .html: return Array(report.html(dryRun: dryRun).utf8)
         }
     }
-
-    /// `--unmatched-csv FILE`: every unmatched address of the run, as CSV.
-    static func writeUnmatchedCSV(_ runner: PipelineRunner, to path: String) throws {
-        let csv = CSVExport.unmatchedAddresses(try runner.allUnmatchedAddresses())
-        try emit(Array(csv.utf8), out: path, what: "unmatched addresses CSV")
-    }
 }
