@@ -32,3 +32,14 @@ public struct MailboxDependent: Sendable, Equatable {
     /// `email-flow "Renewal reminders"`, for lists.
     public var label: String { "\(kind.rawValue) \"\(name)\"" }
 }
+
+extension MailboxDependent: JSONWritable {
+    /// `{"kind": …, "name": …, "addedAt": …}`, as the JSON documents that list dependents show one.
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("kind", kind.rawValue)
+        w.field("name", name)
+        w.field("addedAt", addedAt)
+        w.endObject()
+    }
+}

@@ -18,11 +18,7 @@ public struct MailboxDependents: JSONWritable, Equatable {
         w.key("dependents")
         w.beginArray()
         for d in dependents {
-            w.beginObject()
-            w.field("kind", d.kind.rawValue)
-            w.field("name", d.name)
-            w.field("addedAt", d.addedAt)
-            w.endObject()
+            d.writeJSON(&w)
         }
         w.endArray()
         w.endObject()

@@ -131,11 +131,7 @@ extension MailboxOverview {
             w.key("dependents")
             w.beginArray()
             for d in m.dependents {
-                w.beginObject()
-                w.field("kind", d.kind.rawValue)
-                w.field("name", d.name)
-                w.field("addedAt", d.addedAt)
-                w.endObject()
+                d.writeJSON(&w)
             }
             w.endArray()
             w.endObject()

@@ -16,17 +16,7 @@ public enum BackfillWorkflow {
         return try Workflow.recordingFailure(pipeline, runDirectory: dir, kind: .backfill,
                                              mailboxes: Workflow.mailboxNames(request, pipeline),
                                              window: Workflow.window(request, pipeline), fault: fault, warn: warn) {
-            let runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: dir,
-                                                  options: Workflow.options(request, pipeline))
-            let cursorsBefore = RunLogRecorder.cursors(pipeline, mailboxes: runner.manifest.mailboxes.map(\.name))
-            runner.showProgress(quiet: request.quiet)
-            try runner.run(through: .match)
-            let report = try runner.report()
-            let load = try runner.run(.load)
-            Workflow.completeRunLog(runner, warn: warn) {
-                try RunLogRecorder.finished(runner, kind: .backfill, cursorBefore: cursorsBefore)
-            }
-            return try Workflow.outcome(runner, report: report, load: load)
+            try Workflow.stagesThroughLoad(pipeline, dir, request, kind: .backfill, warn: warn)
         }
     }
 

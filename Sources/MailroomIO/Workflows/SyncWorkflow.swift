@@ -14,18 +14,7 @@ public enum SyncWorkflow {
         return try Workflow.recordingFailure(pipeline, runDirectory: dir, kind: .sync,
                                              mailboxes: Workflow.mailboxNames(request, pipeline), window: nil,
                                              fault: fault, warn: warn) {
-            let runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: dir,
-                                                  options: Workflow.options(request, pipeline))
-            let cursorsBefore = RunLogRecorder.cursors(pipeline, mailboxes: runner.manifest.mailboxes.map(\.name))
-            try runner.markIMAPSync()
-            runner.showProgress(quiet: request.quiet)
-            try runner.run(through: .match)
-            let report = try runner.report()
-            let load = try runner.run(.load)
-            Workflow.completeRunLog(runner, warn: warn) {
-                try RunLogRecorder.finished(runner, kind: .sync, cursorBefore: cursorsBefore)
-            }
-            return try Workflow.outcome(runner, report: report, load: load)
+            try Workflow.stagesThroughLoad(pipeline, dir, request, kind: .sync, warn: warn) { try $0.markIMAPSync() }
         }
     }
 }

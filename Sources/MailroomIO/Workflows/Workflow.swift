@@ -108,6 +108,25 @@ enum Workflow {
     }
 
     /// A run's outcome once its stages are done.
+    /// Backfill's and sync's run inside their failure path: every stage through the load, then the run log row
+    /// becomes a `kind` row with the folder cursors before and after. `prepare` runs once the run directory is
+    /// started, before any stage (sync marks its IMAP folders to fetch above their cursors).
+    static func stagesThroughLoad(_ pipeline: LoadedPipeline, _ dir: URL, _ request: RunRequest,
+                                  kind: RunLogEntry.Kind, warn: WarningSink,
+                                  prepare: (PipelineRunner) throws -> Void = { _ in }) throws -> RunOutcome {
+        let runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: dir, options: options(request, pipeline))
+        let cursorsBefore = RunLogRecorder.cursors(pipeline, mailboxes: runner.manifest.mailboxes.map(\.name))
+        try prepare(runner)
+        runner.showProgress(quiet: request.quiet)
+        try runner.run(through: .match)
+        let report = try runner.report()
+        let load = try runner.run(.load)
+        completeRunLog(runner, warn: warn) {
+            try RunLogRecorder.finished(runner, kind: kind, cursorBefore: cursorsBefore)
+        }
+        return try outcome(runner, report: report, load: load)
+    }
+
     static func outcome(_ runner: PipelineRunner, report: DryRunReport, load: StageRecord?) throws -> RunOutcome {
         RunOutcome(report: report, load: load, runDirectory: runner.runDir.display(""),
                    partial: try runner.imapPartialError())
