@@ -7,7 +7,8 @@ extension PGLoadBatch {
     /// The batch's messages and contacts are read in one statement each.
     func writeLinks(_ links: [ParticipantLink]) throws {
         linkMessages.removeAll(keepingCapacity: true)
-        let wanted = Set(links.map(\.messageKey))
+        // Lookups by the values as stored (`StoreText`).
+        let wanted = Set(links.map { StoreText.normalized($0.messageKey) })
         if !wanted.isEmpty {
             let rows = try c.execute("""
                 SELECT m.key, m.direction, m.thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
@@ -17,7 +18,7 @@ extension PGLoadBatch {
                 linkMessages[r[0] ?? ""] = (r[1] ?? "", r[2] ?? "", r[3] == "internal")
             }
         }
-        let contactIds = Set(links.compactMap(\.contactId)).subtracting(contactsKnown)
+        let contactIds = Set(links.compactMap { $0.contactId.map(StoreText.normalized) }).subtracting(contactsKnown)
         if !contactIds.isEmpty {
             let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(contactIds)]).rows
             contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
@@ -26,14 +27,14 @@ extension PGLoadBatch {
         participants.reserveCapacity(links.count)
         var created: [[String?]] = []
         for l in links {
-            guard let m = linkMessages[l.messageKey] else {
+            guard let m = linkMessages[StoreText.normalized(l.messageKey)] else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
                                     + "dedupe/messages.ndjson does not have: rerun the match stage")
             }
             var contactId = l.contactId
             var rule = l.rule?.rawValue
             if m.internal { contactId = nil; rule = nil }
-            if let id = contactId, !contactsKnown.contains(id) { contactId = nil; rule = nil }
+            if let id = contactId, !contactsKnown.contains(StoreText.normalized(id)) { contactId = nil; rule = nil }
             if contactId == nil, !m.internal, state.options.createContacts == .sent, !l.isInternal,
                l.ambiguous.isEmpty, l.role == "to" || l.role == "cc" || l.role == "bcc", m.direction == "sent",
                let id = try createdContact(address: l.address) {
@@ -57,7 +58,7 @@ extension PGLoadBatch {
         if let known = createdFor[address] { return known }
         let id = try lookUpOrCreate(address: address)
         createdFor[address] = .some(id)
-        if let id { contactsKnown.insert(id) }
+        if let id { contactsKnown.insert(StoreText.normalized(id)) }
         return id
     }
 

@@ -44,16 +44,18 @@ final class PGLoadBatch {
 
     // MARK: keys a batch holds once
 
+    /// Keys as stored (`StoreText`): two values that differ only by a NUL and U+FFFD are one row.
     static func keys(_ t: ThreadRecord) -> [String] {
-        ["t:" + t.threadId] + t.contacts.map { "tc:\(t.threadId)\u{1}\($0.contactId)\u{1}\($0.address)" }
+        (["t:" + t.threadId] + t.contacts.map { "tc:\(t.threadId)\u{1}\($0.contactId)\u{1}\($0.address)" })
+            .map(StoreText.normalized)
     }
 
     static func keys(_ m: DedupedMessage) -> [String] {
-        ["m:" + m.key] + m.copies.map { "c:" + $0.copyId }
+        (["m:" + m.key] + m.copies.map { "c:" + $0.copyId }).map(StoreText.normalized)
     }
 
     static func keys(_ l: ParticipantLink) -> [String] {
-        ["p:\(l.messageKey)\u{1}\(l.role)\u{1}\(l.address)"]
+        [StoreText.normalized("p:\(l.messageKey)\u{1}\(l.role)\u{1}\(l.address)")]
     }
 
     // MARK: writers
@@ -70,7 +72,7 @@ final class PGLoadBatch {
             var seen: [String: Int] = [:]
             for tc in t.contacts {
                 let row: [String?] = [t.threadId, tc.contactId, tc.address, tc.rule.rawValue]
-                let k = "\(tc.contactId)\u{1}\(tc.address)"
+                let k = StoreText.normalized("\(tc.contactId)\u{1}\(tc.address)")
                 if let i = seen[k] { contactRows[i] = row } else { seen[k] = contactRows.count; contactRows.append(row) }
             }
         }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import MailroomCore
 
 /// One of GRDB's cached statements, its parameters bound by index and stepped through SQLite's C API, reused
 /// for every row of the load's per-row upserts:
@@ -18,8 +19,14 @@ struct IndexBoundStatement {
         connection = db.sqliteConnection!
     }
 
+    /// Text is stored as `StoreText` normalizes it (a NUL becomes U+FFFD, as PostgreSQL stores it; bound with
+    /// length -1 it would cut the value short): a scan for a zero byte, then the value as it is.
     func bind(_ index: Int32, _ value: String?) {
         if let value {
+            if StoreText.needsNormalizing(value) {
+                sqlite3_bind_text(handle, index, StoreText.normalized(value), -1, SQLITE_TRANSIENT_FAST)
+                return
+            }
             sqlite3_bind_text(handle, index, value, -1, SQLITE_TRANSIENT_FAST)
         } else {
             sqlite3_bind_null(handle, index)
