@@ -91,6 +91,11 @@ extension PipelineRunner {
     /// mailboxes. A cursor never moves back: under the same UIDVALIDITY the higher of stored and proposed wins.
     public func imapCursorsForLoad() throws -> [FolderUIDCursor] {
         var out: [FolderUIDCursor] = []
+        if CRMStore.isPostgres(pipeline) {
+            // Extract refuses IMAP mailboxes for a PostgreSQL store (`imapCursorStore`): no cursor to save.
+            guard try imapCursorFiles().isEmpty else { _ = try CRMStore.path(for: pipeline); return [] }
+            return []
+        }
         let path = try CRMStore.path(for: pipeline)
         let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
         for (mailbox, entries) in try imapCursorFiles() {
