@@ -92,8 +92,9 @@ extension PipelineRunner {
     public func imapCursorsForLoad() throws -> [FolderUIDCursor] {
         var out: [FolderUIDCursor] = []
         if CRMStore.isPostgres(pipeline) {
-            // Extract refuses IMAP mailboxes for a PostgreSQL store (`imapCursorStore`): no cursor to save.
-            guard try imapCursorFiles().isEmpty else { _ = try CRMStore.path(for: pipeline); return [] }
+            // Extract refuses IMAP mailboxes for a PostgreSQL store (`imapCursorStore`), so there is no cursor to
+            // save; a run directory that has some is refused the same way.
+            if try !imapCursorFiles().isEmpty { _ = try CRMStore.path(for: pipeline) }
             return []
         }
         let path = try CRMStore.path(for: pipeline)
