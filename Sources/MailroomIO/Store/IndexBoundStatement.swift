@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import MailroomCore
@@ -20,10 +21,13 @@ struct IndexBoundStatement {
     }
 
     /// Text is stored as `StoreText` normalizes it (a NUL becomes U+FFFD, as PostgreSQL stores it; bound with
-    /// length -1 it would cut the value short): a scan for a zero byte, then the value as it is.
+    /// length -1 it would cut the value short): a `memchr` for a zero byte, then the value as it is.
     func bind(_ index: Int32, _ value: String?) {
         if let value {
-            if StoreText.needsNormalizing(value) {
+            let hasNUL = value.utf8.withContiguousStorageIfAvailable { b in
+                b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false
+            } ?? StoreText.needsNormalizing(value)
+            if hasNUL {
                 sqlite3_bind_text(handle, index, StoreText.normalized(value), -1, SQLITE_TRANSIENT_FAST)
                 return
             }
