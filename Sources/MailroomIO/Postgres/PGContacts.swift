@@ -54,7 +54,7 @@ enum PGContacts {
 
     /// Moves the links of a contact created from sent mail to `newId`, then deletes it (SQLite's
     /// `UPDATE OR IGNORE` keeps a row whose new key is taken: it is then deleted with the old contact).
-    private static func replaceCreated(_ c: PGConnection, _ oldId: String, with newId: String) throws {
+    static func replaceCreated(_ c: PGConnection, _ oldId: String, with newId: String) throws {
         try c.execute("UPDATE participants SET contact_id = $1 WHERE contact_id = $2", [newId, oldId])
         try c.execute("""
             UPDATE thread_contacts o SET contact_id = $1 WHERE o.contact_id = $2 AND NOT EXISTS (

@@ -20,6 +20,8 @@ final class PGLoadBatch {
 
     static let text = "TEXT COLLATE \"C\""
     static let staging: [(name: String, columns: [String])] = [
+        ("in_contacts", ["id", "name"]),
+        ("in_contact_emails", ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"]),
         ("in_threads", ["id", "class", "subject", "first_date", "last_date"]),
         ("in_thread_contacts", ["thread_id", "contact_id", "address", "rule"]),
         ("in_messages", ["key", "message_id", "content_hash", "thread_id", "mailbox", "direction", "date", "subject",
@@ -27,7 +29,7 @@ final class PGLoadBatch {
         ("in_copies", ["copy_id", "message_key", "mailbox", "folder", "flags"]),
         ("in_participants", ["message_key", "role", "address", "is_internal", "contact_id", "rule"]),
     ]
-    static let integers: Set<String> = ["bulk", "joined_by_subject", "is_internal"]
+    static let integers: Set<String> = ["bulk", "joined_by_subject", "is_internal", "position"]
 
     /// The session's staging tables (`ON COMMIT DELETE ROWS`), created once per connection.
     static func createStaging(_ c: PGConnection) throws {
@@ -61,7 +63,7 @@ final class PGLoadBatch {
     // MARK: writers
 
     func writeContacts(_ contacts: [Contact]) throws {
-        _ = try PGContacts.upsert(c, contacts)
+        try PGContacts.upsertBatch(c, contacts)
     }
 
     /// `LoadState.applyThread`: visibility fixed when first stored; class and proposed class only move up; dates
