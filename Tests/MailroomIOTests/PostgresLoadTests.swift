@@ -31,7 +31,9 @@ struct PostgresLoadTests {
         let m4 = F.message("m4", from: "stranger@other.net", to: [F.owner], cc: ["bob@client.org"], subject: "Offer",
                            date: "2024-05-03T10:00:00Z")
         let m0 = F.message("m0", from: "alice@customer.com", to: [F.owner], subject: "Before", date: "2024-04-30T09:00:00Z")
-        let contacts = F.contacts + [F.contact("c3", "New Person Imported", ["new.person@prospect.io"], line: 4)]
+        // c4 repeats an address of its own and names one c1 holds (kept without a match key, `held-by:c1`).
+        let contacts = F.contacts + [F.contact("c3", "New Person Imported", ["new.person@prospect.io"], line: 4),
+                                     F.contact("c4", "Alias", ["x@y.org", "alice@customer.com", "X@y.org"], line: 5)]
         return F.input([m0, m1, m4], threads: ["mid:m0": "t1", "mid:m1": "t1", "mid:m4": "t3"], contacts: contacts)
     }
     static let laterRun = LoadRunInfo(runId: "run-2", windowStart: nil, windowEnd: nil, mailboxes: ["main", "list"],
@@ -73,6 +75,8 @@ struct PostgresLoadTests {
         #expect(pg.contains("threads|id='t1'|visibility='customer'|class='matched'|proposed_class='matched'|subject='Before'"))
         #expect(!pg.contains("auto:new.person@prospect.io") && pg.contains("contact_id='c3'"))
         #expect(pg.contains("cursors|mailbox='main'|folder='INBOX'|uidvalidity=7|highest_uid=42"))
+        #expect(pg.contains("contact_emails|contact_id='c4'|position=1|raw='alice@customer.com'|address='alice@customer.com'|key=NULL|folded_key=NULL|issue='held-by:c1'"))
+        #expect(pg.contains("contact_emails|contact_id='c4'|position=2|raw='X@y.org'|address='X@y.org'|key=NULL|folded_key=NULL|issue='repeated'"))
     }
 
     @Test func loadingTheSameRunTwiceChangesNothing() throws {
