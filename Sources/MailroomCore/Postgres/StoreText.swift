@@ -17,7 +17,8 @@ public enum StoreText {
 
     /// Whether `normalized(s)` differs from `s`.
     public static func needsNormalizing(_ s: String) -> Bool {
-        s.utf8.contains(0)
+        // Over the contiguous UTF-8 of a native string (the SQLite load binds every text value through this).
+        s.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? s.utf8.contains(0)
     }
 
     private static func replacingNUL(_ s: String) -> String {

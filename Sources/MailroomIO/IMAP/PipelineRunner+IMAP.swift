@@ -91,6 +91,12 @@ extension PipelineRunner {
     /// mailboxes. A cursor never moves back: under the same UIDVALIDITY the higher of stored and proposed wins.
     public func imapCursorsForLoad() throws -> [FolderUIDCursor] {
         var out: [FolderUIDCursor] = []
+        if CRMStore.isPostgres(pipeline) {
+            // Extract refuses IMAP mailboxes for a PostgreSQL store (`imapCursorStore`), so there is no cursor to
+            // save; a run directory that has some is refused the same way.
+            if try !imapCursorFiles().isEmpty { _ = try CRMStore.path(for: pipeline) }
+            return []
+        }
         let path = try CRMStore.path(for: pipeline)
         let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
         for (mailbox, entries) in try imapCursorFiles() {

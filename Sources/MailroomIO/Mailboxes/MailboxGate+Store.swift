@@ -8,6 +8,8 @@ extension MailboxGate {
     public static func check(_ pipeline: LoadedPipeline, only: String?, purpose: Purpose)
         throws -> (mailboxes: [MailboxConfig], skipped: [String], warnings: [String]) {
         let wanted = try only.map { [try pipeline.config.requireMailbox(named: $0)] } ?? pipeline.config.mailboxes
+        // A PostgreSQL store has no disconnected mailbox yet (`mailbox disconnect` refuses it).
+        if CRMStore.isPostgres(pipeline) { return (wanted, [], []) }
         let path = try CRMStore.path(for: pipeline)
         // Read-only: a dry run never writes the store. A store not migrated to v2 has no disconnected mailbox.
         guard FileManager.default.fileExists(atPath: path),

@@ -134,6 +134,8 @@ extension RunLogRecorder {
     /// For a run that loaded without `finished` (`mailroom run`): adds the IMAP notes to its run log row.
     public static func noteIMAP(_ runner: PipelineRunner) throws {
         try FaultHook.process.hit("runlog.after-load")
+        // A PostgreSQL store loads file mailboxes only: no IMAP notes; its row is the loader's.
+        if CRMStore.isPostgres(runner.pipeline) { return }
         let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
         guard var entry = try store.run(id: runner.manifest.runId) else { return }
         let before = entry

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MailroomCore
 
 extension CRMStore {
     /// Imports contacts (`mailroom contacts import`): each is inserted or updated by id, never duplicated. Contacts
@@ -57,7 +58,7 @@ extension CRMStore {
             try db.cachedStatement(sql: """
                 INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
-                """).execute(arguments: [c.id, c.name])
+                """).execute(arguments: [c.id, StoreText.normalized(c.name)])
             if before != nil {
                 try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
             }
@@ -83,7 +84,8 @@ extension CRMStore {
                 try db.cachedStatement(sql: """
                     INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [c.id, i, e.raw, e.address, key, folded, issue])
+                    """).execute(arguments: [c.id, i, StoreText.normalized(e.raw), e.address.map(StoreText.normalized),
+                                             key, folded, issue])
                 newEmails.append([e.raw, e.address, key, folded, issue])
             }
             if before == nil {

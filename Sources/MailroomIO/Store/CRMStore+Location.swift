@@ -22,8 +22,14 @@ extension CRMStore {
         case .sqlite(let p): return try path(fromLocation: "sqlite:" + p, relativeTo: pipeline.directory)
         case .postgres(let url):
             // Named without user or query (PostgresSettings.displayLocation).
-            throw MailroomError(.usage, "PostgreSQL stores are not loaded by this build yet; it writes only SQLite stores (sqlite:PATH)",
+            throw MailroomError(.usage, "this command does not work on PostgreSQL stores yet (mailroom run and stage load of file mailboxes, and store dump, do); use an SQLite store (sqlite:PATH)",
                                 location: (try? PostgresSettings.parse(uri: url).get())?.displayLocation ?? "postgres")
         }
+    }
+
+    /// Whether the pipeline's store is PostgreSQL (`store: postgres://…`): loaded by `PGStoreLoader`.
+    public static func isPostgres(_ pipeline: LoadedPipeline) -> Bool {
+        if case .postgres = pipeline.config.store { return true }
+        return false
     }
 }

@@ -1,5 +1,7 @@
+import Foundation
 import GRDB
 import GRDBSQLite
+import MailroomCore
 
 /// One of GRDB's cached statements, its parameters bound by index and stepped through SQLite's C API, reused
 /// for every row of the load's per-row upserts:
@@ -18,8 +20,17 @@ struct IndexBoundStatement {
         connection = db.sqliteConnection!
     }
 
+    /// Text is stored as `StoreText` normalizes it (a NUL becomes U+FFFD, as PostgreSQL stores it; bound with
+    /// length -1 it would cut the value short): a `memchr` for a zero byte, then the value as it is.
     func bind(_ index: Int32, _ value: String?) {
         if let value {
+            let hasNUL = value.utf8.withContiguousStorageIfAvailable { b in
+                b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false
+            } ?? StoreText.needsNormalizing(value)
+            if hasNUL {
+                sqlite3_bind_text(handle, index, StoreText.normalized(value), -1, SQLITE_TRANSIENT_FAST)
+                return
+            }
             sqlite3_bind_text(handle, index, value, -1, SQLITE_TRANSIENT_FAST)
         } else {
             sqlite3_bind_null(handle, index)

@@ -51,7 +51,9 @@ final class LoadState {
     /// Threads: visibility is fixed when a thread is first stored; an internal thread stays internal and is
     /// never linked to a contact. Class and proposed class only move up (internal-only < unmatched < matched),
     /// dates widen, and the subject is the earliest message's: the same rows whatever order runs load in.
-    func applyThread(_ db: Database, _ t: ThreadRecord) throws {
+    func applyThread(_ db: Database, _ t0: ThreadRecord) throws {
+        var t = t0
+        t.subject = StoreText.normalized(t.subject)  // as PostgreSQL stores it (a NUL becomes U+FFFD)
         let newClass = t.classification.rawValue
         let visibility: String
         if let old = try Row.fetchOne(db.cachedStatement(sql: """
@@ -88,7 +90,7 @@ final class LoadState {
             try db.cachedStatement(sql: """
                 INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
                 ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
-                """).execute(arguments: [t.threadId, c.contactId, c.address, c.rule.rawValue])
+                """).execute(arguments: [t.threadId, c.contactId, StoreText.normalized(c.address), c.rule.rawValue])
         }
     }
 
@@ -192,7 +194,7 @@ final class LoadState {
                 rule = Self.createdRule
                 try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [m.threadId, created, l.address, Self.createdRule])
+                    """).execute(arguments: [m.threadId, created, StoreText.normalized(l.address), Self.createdRule])
             }
             upsertParticipant.bind(1, l.messageKey)
             upsertParticipant.bind(2, l.role)
@@ -218,11 +220,13 @@ final class LoadState {
         let id = "auto:" + a.key
         try db.cachedStatement(sql: """
             INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-            """).execute(arguments: [id, names[address] ?? a.address, Self.createdRule, runId])
+            """).execute(arguments: [StoreText.normalized(id), StoreText.normalized(names[address] ?? a.address),
+                                     Self.createdRule, runId])
         try db.cachedStatement(sql: """
             INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
             VALUES (?, 0, ?, ?, ?, ?, NULL)
-            """).execute(arguments: [id, address, a.address, a.key, folded])
+            """).execute(arguments: [StoreText.normalized(id), StoreText.normalized(address), StoreText.normalized(a.address),
+                                     StoreText.normalized(a.key), StoreText.normalized(folded)])
         return id
     }
 

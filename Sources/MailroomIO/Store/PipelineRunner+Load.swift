@@ -19,7 +19,6 @@ extension PipelineRunner {
         func source<R: JSONRecord>(_: R.Type, _ file: FileSummary) -> RecordSource<R> {
             RecordSource { body in try dir.read(R.self, file) { record, _ in try body(record) } }
         }
-        let loader = try StoreLoader.forPipeline(pipeline, logger: logger)
         let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
                               cursors: try imapCursorsForLoad(),
@@ -27,9 +26,21 @@ extension PipelineRunner {
         let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),
                               messages: source(DedupedMessage.self, messages),
                               links: source(ParticipantLink.self, links))
-        let summary = try loader.load(run, input)
-        result.settings = ["store": .string("sqlite:" + loader.store.path),
-                           "createContacts": .string(pipeline.config.createContacts.rawValue)]
+        let summary: LoadSummary
+        let store: String
+        if CRMStore.isPostgres(pipeline) {
+            let connection = try PGConnection.open(for: pipeline)
+            defer { connection.close() }
+            summary = try PGStoreLoader(connection: connection,
+                                        options: LoadOptions(createContacts: pipeline.config.createContacts),
+                                        logger: logger).load(run, input)
+            store = connection.target.location
+        } else {
+            let loader = try StoreLoader.forPipeline(pipeline, logger: logger)
+            summary = try loader.load(run, input)
+            store = "sqlite:" + loader.store.path
+        }
+        result.settings = ["store": .string(store), "createContacts": .string(pipeline.config.createContacts.rawValue)]
         result.counts = summary.counts
         logger.info("load finished", metadata: ["run.id": "\(manifest.runId)", "stage.name": "load",
                                                 "resumed.from": "\(summary.resumedFrom ?? "-")"])

@@ -20,9 +20,12 @@ public enum RunWorkflow {
 
     static func stages(_ pipeline: LoadedPipeline, _ dir: URL, _ request: RunRequest,
                        warn: WarningSink) throws -> RunOutcome {
-        let storeLock = request.dryRun ? nil : try FileLock.acquire(
+        // A PostgreSQL store is held by the loader's advisory lock instead (`PGStoreLoader`).
+        let storeLock = request.dryRun || CRMStore.isPostgres(pipeline) ? nil : try FileLock.acquire(
             path: CRMStore.lockPath(for: try CRMStore.path(for: pipeline)), what: "store \(try CRMStore.path(for: pipeline))")
         defer { storeLock?.release() }
+        // Reach the PostgreSQL store (secret, host, login) before the first stage rather than after the last.
+        if !request.dryRun && CRMStore.isPostgres(pipeline) { try PGConnection.open(for: pipeline).close() }
         let runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: dir,
                                               options: Workflow.options(request, pipeline))
         runner.showProgress(quiet: request.quiet)

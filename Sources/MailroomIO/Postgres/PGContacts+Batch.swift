@@ -1,0 +1,69 @@
+import MailroomCore
+
+extension PGContacts {
+    /// The load's contacts phase for a batch (each id once): the same rows as `upsert` contact by contact, in a few
+    /// statements. Who holds each match key is read once for the batch, then `upsert`'s decisions (repeated,
+    /// held by another contact, taking over from a contact created from sent mail) are replayed in memory in
+    /// order, and the rows are written with `COPY`. A batch where a contact created from sent mail would be
+    /// replaced by one and then imported again itself goes contact by contact (`upsert`).
+    static func upsertBatch(_ c: PGConnection, _ contacts: [Contact]) throws {
+        let ids = contacts.map { StoreText.normalized($0.id) }
+        let keys = Set(contacts.flatMap { $0.emails.compactMap { $0.key.map(StoreText.normalized) } })
+        var holder: [String: String] = [:]
+        var held: [String: Set<String>] = [:]  // contact id → the keys of `holder` it holds
+        var origin: [String: String] = [:]
+        if !keys.isEmpty {
+            for r in try c.execute("""
+                SELECT e.key, e.contact_id, c.origin FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+                WHERE e.key = ANY($1::text[])
+                """, [PGLoadBatch.arrayLiteral(keys)]).rows {
+                holder[r[0] ?? ""] = r[1] ?? ""
+                held[r[1] ?? "", default: []].insert(r[0] ?? "")
+                origin[r[1] ?? ""] = r[2] ?? ""
+            }
+        }
+        var emails: [[String?]] = []
+        var replaced: [(old: String, new: String)] = []
+        for (contact, id) in zip(contacts, ids) {
+            origin[id] = "import"
+            for k in held.removeValue(forKey: id) ?? [] { holder[k] = nil }  // its emails are replaced
+            for (i, e) in contact.emails.enumerated() {
+                var (key, folded, issue) = (e.key, e.foldedKey, e.issue)
+                if let k = e.key.map(StoreText.normalized), let h = holder[k] {
+                    if h == id {
+                        (key, folded, issue) = (nil, nil, "repeated")
+                    } else if origin[h] == LoadState.createdRule {
+                        replaced.append((h, id))
+                        for k2 in held.removeValue(forKey: h) ?? [] { holder[k2] = nil }
+                        origin[h] = nil
+                        holder[k] = id
+                        held[id, default: []].insert(k)
+                    } else {
+                        (key, folded, issue) = (nil, nil, CRMStore.heldByPrefix + h)
+                    }
+                } else if let k = e.key.map(StoreText.normalized) {
+                    holder[k] = id
+                    held[id, default: []].insert(k)
+                }
+                emails.append([contact.id, String(i), e.raw, e.address, key, folded, issue])
+            }
+        }
+        if replaced.contains(where: { r in ids.contains(r.old) }) {
+            _ = try upsert(c, contacts)
+            return
+        }
+        try c.copyIn(table: "in_contacts", columns: ["id", "name"], rows: contacts.map { [$0.id, $0.name] })
+        try c.execute("""
+            INSERT INTO contacts(id, name, origin, created_run) SELECT id, name, 'import', NULL FROM in_contacts
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
+            """)
+        try c.execute("DELETE FROM contact_emails WHERE contact_id IN (SELECT id FROM in_contacts)")
+        for r in replaced { try replaceCreated(c, r.old, with: r.new) }
+        try c.copyIn(table: "in_contact_emails", columns: ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"],
+                     rows: emails)
+        try c.execute("""
+            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
+            SELECT contact_id, position, raw, address, key, folded_key, issue FROM in_contact_emails
+            """)
+    }
+}

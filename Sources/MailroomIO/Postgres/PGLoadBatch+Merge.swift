@@ -1,0 +1,77 @@
+/// The merges of the staging tables into the store: `LoadState`'s upserts, row for row, as set statements.
+extension PGLoadBatch {
+    /// `LoadState.classRank` in SQL.
+    private static func rank(_ x: String) -> String {
+        "(CASE \(x) WHEN 'matched' THEN 2 WHEN 'unmatched' THEN 1 ELSE 0 END)"
+    }
+
+    /// `LoadState.higher(a, b)`.
+    private static func higher(_ a: String, _ b: String) -> String {
+        "(CASE WHEN \(rank(a)) >= \(rank(b)) THEN \(a) ELSE \(b) END)"
+    }
+
+    static let mergeThreads = """
+        INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
+        SELECT id, CASE WHEN class = 'internal-only' THEN 'internal' ELSE 'customer' END, class, class, subject,
+               first_date, last_date FROM in_threads
+        ON CONFLICT (id) DO UPDATE SET
+            class = CASE WHEN threads.visibility = 'internal' THEN 'internal-only'
+                         WHEN excluded.class = 'internal-only' THEN threads.class
+                         ELSE \(higher("threads.class", "excluded.class")) END,
+            proposed_class = \(higher("threads.proposed_class", "excluded.class")),
+            subject = CASE WHEN excluded.first_date IS NOT NULL
+                                AND (threads.first_date IS NULL OR excluded.first_date < threads.first_date)
+                           THEN excluded.subject
+                           WHEN excluded.first_date IS NOT DISTINCT FROM threads.first_date
+                           THEN LEAST(threads.subject, excluded.subject)
+                           ELSE threads.subject END,
+            first_date = LEAST(threads.first_date, excluded.first_date),
+            last_date = GREATEST(threads.last_date, excluded.last_date)
+        """
+
+    static let mergeThreadContacts = """
+        INSERT INTO thread_contacts(thread_id, contact_id, address, rule)
+        SELECT i.thread_id, i.contact_id, i.address, i.rule FROM in_thread_contacts i
+        JOIN threads t ON t.id = i.thread_id AND t.visibility = 'customer'
+        WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.id = i.contact_id)
+        ON CONFLICT (thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
+        """
+
+    /// `LoadState.upsertMessage`: a bulk copy never replaces a direct copy's subject and snippet.
+    static let mergeMessages = """
+        INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
+                             snippet, bulk, joined_by_subject)
+        SELECT key, message_id, content_hash, thread_id, mailbox, direction, date, subject, snippet, bulk,
+               joined_by_subject FROM in_messages
+        ON CONFLICT (key) DO UPDATE SET message_id = excluded.message_id,
+            content_hash = LEAST(messages.content_hash, excluded.content_hash), thread_id = excluded.thread_id,
+            mailbox = LEAST(messages.mailbox, excluded.mailbox),
+            direction = CASE WHEN messages.direction = 'sent' OR excluded.direction = 'sent' THEN 'sent'
+                             ELSE 'received' END,
+            date = excluded.date,
+            subject = CASE WHEN excluded.bulk > messages.bulk THEN messages.subject ELSE excluded.subject END,
+            snippet = CASE WHEN excluded.bulk > messages.bulk THEN messages.snippet ELSE excluded.snippet END,
+            bulk = LEAST(messages.bulk, excluded.bulk), joined_by_subject = excluded.joined_by_subject
+        """
+
+    static let mergeCopies = """
+        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags)
+        SELECT copy_id, message_key, mailbox, folder, flags FROM in_copies
+        ON CONFLICT (copy_id) DO UPDATE SET message_key = excluded.message_key,
+            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
+        """
+
+    static let mergeParticipants = """
+        INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
+        SELECT message_key, role, address, is_internal, contact_id, rule FROM in_participants
+        ON CONFLICT (message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
+            contact_id = excluded.contact_id, rule = excluded.rule
+        """
+
+    /// `LoadState.linkWriter`'s thread link of a contact created from sent mail (`INSERT OR IGNORE`).
+    static let addCreatedThreadContacts = """
+        INSERT INTO thread_contacts(thread_id, contact_id, address, rule)
+        SELECT thread_id, contact_id, address, rule FROM in_thread_contacts
+        ON CONFLICT (thread_id, contact_id, address) DO NOTHING
+        """
+}

@@ -1,0 +1,119 @@
+import MailroomCore
+
+/// The batch writers of `PGStoreLoader`: each copies a batch into its staging tables (temporary, emptied at
+/// commit) and merges them with `LoadState`'s rules written as SQL. Callers guarantee each key once per batch.
+final class PGLoadBatch {
+    let c: PGConnection
+    let state: LoadState
+    /// Contact ids seen to exist (as `LoadState.contactsKnown`).
+    var contactsKnown: Set<String> = []
+    /// Address → the contact created from sent mail for it, or nil when an imported contact holds it (the answer
+    /// never changes during the links phase: only this load creates contacts then).
+    var createdFor: [String: String?] = [:]
+    /// Message key → (direction, thread id, thread internal), for the links of the open batch.
+    var linkMessages: [String: (direction: String, threadId: String, internal: Bool)] = [:]
+
+    init(connection: PGConnection, state: LoadState) {
+        c = connection
+        self.state = state
+    }
+
+    static let text = "TEXT COLLATE \"C\""
+    static let staging: [(name: String, columns: [String])] = [
+        ("in_contacts", ["id", "name"]),
+        ("in_contact_emails", ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"]),
+        ("in_threads", ["id", "class", "subject", "first_date", "last_date"]),
+        ("in_thread_contacts", ["thread_id", "contact_id", "address", "rule"]),
+        ("in_messages", ["key", "message_id", "content_hash", "thread_id", "mailbox", "direction", "date", "subject",
+                         "snippet", "bulk", "joined_by_subject"]),
+        ("in_copies", ["copy_id", "message_key", "mailbox", "folder", "flags"]),
+        ("in_participants", ["message_key", "role", "address", "is_internal", "contact_id", "rule"]),
+    ]
+    static let integers: Set<String> = ["bulk", "joined_by_subject", "is_internal", "position"]
+
+    /// The session's staging tables (`ON COMMIT DELETE ROWS`), created once per connection.
+    static func createStaging(_ c: PGConnection) throws {
+        for t in staging {
+            let cols = t.columns.map { "\($0) \(integers.contains($0) ? "BIGINT" : text)" }.joined(separator: ", ")
+            try c.execute("CREATE TEMP TABLE IF NOT EXISTS \(t.name) (\(cols)) ON COMMIT DELETE ROWS")
+        }
+    }
+
+    func copy(_ table: String, _ rows: [[String?]]) throws {
+        guard !rows.isEmpty, let t = Self.staging.first(where: { $0.name == table }) else { return }
+        try c.copyIn(table: table, columns: t.columns, rows: rows)
+    }
+
+    // MARK: keys a batch holds once
+
+    /// Keys as stored (`StoreText`): two values that differ only by a NUL and U+FFFD are one row.
+    static func keys(_ t: ThreadRecord) -> [String] {
+        (["t:" + t.threadId] + t.contacts.map { "tc:\(t.threadId)\u{1}\($0.contactId)\u{1}\($0.address)" })
+            .map(StoreText.normalized)
+    }
+
+    static func keys(_ m: DedupedMessage) -> [String] {
+        (["m:" + m.key] + m.copies.map { "c:" + $0.copyId }).map(StoreText.normalized)
+    }
+
+    static func keys(_ l: ParticipantLink) -> [String] {
+        [StoreText.normalized("p:\(l.messageKey)\u{1}\(l.role)\u{1}\(l.address)")]
+    }
+
+    // MARK: writers
+
+    func writeContacts(_ contacts: [Contact]) throws {
+        try PGContacts.upsertBatch(c, contacts)
+    }
+
+    /// `LoadState.applyThread`: visibility fixed when first stored; class and proposed class only move up; dates
+    /// widen; the subject is the earliest message's. Thread contacts only on customer threads, existing contacts.
+    func writeThreads(_ threads: [ThreadRecord]) throws {
+        var contactRows: [[String?]] = []
+        for t in threads {
+            var seen: [String: Int] = [:]
+            for tc in t.contacts {
+                let row: [String?] = [t.threadId, tc.contactId, tc.address, tc.rule.rawValue]
+                let k = StoreText.normalized("\(tc.contactId)\u{1}\(tc.address)")
+                if let i = seen[k] { contactRows[i] = row } else { seen[k] = contactRows.count; contactRows.append(row) }
+            }
+        }
+        try copy("in_threads", threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] })
+        try copy("in_thread_contacts", contactRows)
+        try c.execute(Self.mergeThreads)
+        if !contactRows.isEmpty { try c.execute(Self.mergeThreadContacts) }
+    }
+
+    /// `LoadState.messageWriter`: the message's mailbox is the least among its copies; mailboxes first.
+    func writeMessages(_ messages: [DedupedMessage]) throws {
+        var rows: [[String?]] = []
+        var copies: [[String?]] = []
+        rows.reserveCapacity(messages.count)
+        for d in messages {
+            let m = d.message
+            guard let threadId = state.threadOf.threadId(for: d.key) else {
+                throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
+                                    + "match/threads.ndjson: rerun the match stage")
+            }
+            var mailbox = m.mailbox
+            for cp in d.copies where cp.mailbox < mailbox { mailbox = cp.mailbox }
+            rows.append([d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue, m.date, m.subject,
+                         m.snippet, m.bulk.isEmpty ? "0" : "1", state.joinedBySubject.contains(d.key) ? "1" : "0"])
+            for cp in d.copies {
+                var w = JSONWriter()
+                w.beginArray()
+                for f in cp.flags.sorted() { w.string(f) }
+                w.endArray()
+                copies.append([cp.copyId, d.key, cp.mailbox, cp.folder, String(decoding: w.bytes, as: UTF8.self)])
+            }
+        }
+        try copy("in_messages", rows)
+        try copy("in_copies", copies)
+        try c.execute("""
+            INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies
+            ON CONFLICT (name) DO NOTHING
+            """)
+        try c.execute(Self.mergeMessages)
+        if !copies.isEmpty { try c.execute(Self.mergeCopies) }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import MailroomCore
+
+/// Loads a run's records into a PostgreSQL store, with `StoreLoader`'s phases, checkpoints and upsert semantics
+/// (the same rows for the same input, so both stores' dumps agree). Each batch is copied (`COPY`) into temporary
+/// staging tables and merged by `INSERT … SELECT … ON CONFLICT (natural key) DO UPDATE`, in one transaction with the
+/// run's checkpoint. A record whose key is already in the open batch commits the batch first, so every merge sees
+/// each key once and the result is the one of upserting the records in order, as SQLite does.
+///
+/// One load at a time per store: a session advisory lock (`loadLockKey`) is held for the load; another process
+/// is refused at once (`.locked`). The server drops it when the connection dies.
+public struct PGStoreLoader {
+    public let connection: PGConnection
+    public var options: LoadOptions
+    public var fault: FaultHook
+    public var now: @Sendable () -> Date
+    public var logger: Logger
+
+    static let loadLockKey = String(Int64(StoreSchema.applicationID) + 1)
+
+    public init(connection: PGConnection, options: LoadOptions = LoadOptions(), fault: FaultHook = .process,
+                now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "mailroom.store")) {
+        self.connection = connection
+        self.options = options
+        self.fault = fault
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Migrates the store when needed, then loads `input` as run `run.runId` holding the load lock.
+    public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
+        try connection.execute("SET client_min_messages = warning")  // no NOTICE for staging tables that exist
+        try PGSchema.migrate(connection)
+        guard try connection.execute("SELECT pg_try_advisory_lock($1::bigint)", [Self.loadLockKey]).scalar == "t" else {
+            throw MailroomError(.locked, "another mailroom process is loading into this PostgreSQL store; wait for it to finish",
+                                location: connection.target.location)
+        }
+        defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1::bigint)", [Self.loadLockKey]) }
+        do {
+            return try loadLocked(run, input)
+        } catch let crash as SimulatedCrash {
+            throw crash
+        } catch {
+            markFailed(run.runId, error)
+            throw error
+        }
+    }
+
+    private func loadLocked(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
+        let c = connection
+        try PGLoadBatch.createStaging(c)
+        let hadCopies = try c.execute("SELECT EXISTS(SELECT 1 FROM message_copies)").scalar == "t"
+        var supersedes = false
+        let resume = try begin(run)
+        try fault.hit("load.start")
+        var s = LoadSummary(runId: run.runId)
+        if resume != (.contacts, 0) {
+            s.resumedFrom = "\(resume.phase.rawValue):\(resume.position)"
+            logger.info("load resumed from its checkpoint", metadata: ["run.id": "\(run.runId)",
+                                                                     "load.checkpoint": "\(s.resumedFrom!)"])
+        }
+        let state = LoadState(runId: run.runId, options: options)
+        let batch = PGLoadBatch(connection: c, state: state)
+
+        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in },
+                                  keys: { ["c:" + $0.id] }, write: batch.writeContacts)
+        s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
+            if resume.phase <= .messages {
+                state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
+                state.joinedBySubject.formUnion(t.subjectJoins)
+            }
+        }, keys: PGLoadBatch.keys, write: batch.writeThreads)
+        s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
+            s.copies += m.copies.count
+            if hadCopies && !supersedes {
+                supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
+            }
+            state.observe(m)
+        }, keys: PGLoadBatch.keys, write: batch.writeMessages)
+        state.threadOf = ThreadOfKey()
+        s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
+            if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
+        }, keys: PGLoadBatch.keys, write: batch.writeLinks)
+
+        s = try finish(run, s, legacyCopies: supersedes)
+        try fault.hit("load.finish.afterCommit")
+        return s
+    }
+
+    /// Starts the run, or picks up its checkpoint (as `StoreLoader.begin`).
+    private func begin(_ run: LoadRunInfo) throws -> (phase: StoreLoader.Phase, position: Int) {
+        let stamp = FileLock.isoUTC(now())
+        return try connection.transaction { c in
+            try c.execute("""
+                UPDATE runs SET status = 'failed',
+                    message = 'interrupted before it finished; rerun its load to finish it, or load a new run'
+                WHERE status = 'running' AND id <> $1
+                """, [run.runId])
+            let r = try c.execute("SELECT phase, position, input FROM checkpoints WHERE run_id = $1", [run.runId]).rows
+            if let row = r.first, let p = StoreLoader.Phase(rawValue: row[0] ?? ""), p != .done, row[2] == run.inputFingerprint {
+                try c.execute("UPDATE runs SET status = 'running', finished_at = NULL, error_code = NULL WHERE id = $1", [run.runId])
+                return (p, Int(row[1] ?? "") ?? 0)
+            }
+            var w = JSONWriter()
+            w.beginArray()
+            for m in run.mailboxes { w.string(m) }
+            w.endArray()
+            try c.execute("""
+                INSERT INTO runs(id, kind, window_start, window_end, mailboxes, started_at, finished_at, status,
+                                 counts, message)
+                VALUES ($1, 'load', $2, $3, $4, $5, NULL, 'running', '{}', 'loading')
+                ON CONFLICT(id) DO UPDATE SET kind = 'load', window_start = excluded.window_start,
+                    window_end = excluded.window_end, mailboxes = excluded.mailboxes,
+                    started_at = excluded.started_at, finished_at = NULL, status = 'running',
+                    counts = '{}', message = 'loading'
+                """, [run.runId, run.windowStart, run.windowEnd, String(decoding: w.bytes, as: UTF8.self), stamp])
+            for m in run.mailboxes {
+                try c.execute("INSERT INTO mailboxes(name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [m])
+            }
+            try c.execute("""
+                INSERT INTO checkpoints(run_id, phase, position, input, updated_at) VALUES ($1, 'contacts', 0, $2, $3)
+                ON CONFLICT(run_id) DO UPDATE SET phase = 'contacts', position = 0, input = excluded.input,
+                    updated_at = excluded.updated_at
+                """, [run.runId, run.inputFingerprint, stamp])
+            return (.contacts, 0)
+        }
+    }
+
+    /// Reads every record of a phase, skips those an earlier attempt committed, and commits the rest in batches
+    /// of `batchSize` records (fewer when a record's key is already in the batch) with the checkpoint.
+    private func runPhase<R>(_ runId: String, _ phase: StoreLoader.Phase, _ source: RecordSource<R>,
+                             _ resume: (phase: StoreLoader.Phase, position: Int),
+                             observe: (R) throws -> Void, keys: (R) -> [String],
+                             write: ([R]) throws -> Void) throws -> Int {
+        let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
+        var count = 0
+        var batch: [R] = []
+        var batchKeys: Set<String> = []
+        func commit(position: Int, phaseDone: Bool) throws {
+            let moveOn = phaseDone && phase.next != .done
+            try connection.transaction { c in
+                if !batch.isEmpty { try write(batch) }
+                try saveCheckpoint(runId, moveOn ? phase.next : phase, moveOn ? 0 : position)
+                try fault.hit("load.batch.beforeCommit")
+            }
+            try fault.hit("load.batch.afterCommit")
+            try Interrupt.check(.load)
+            logger.debug("load batch committed", metadata: ["run.id": "\(runId)", "load.phase": "\(phase.rawValue)",
+                                                            "load.position": "\(position)", "load.batch": "\(batch.count)"])
+            batch.removeAll(keepingCapacity: true)
+            batchKeys.removeAll(keepingCapacity: true)
+        }
+        try source.forEachPrefetched { r in
+            try observe(r)
+            count += 1
+            if count <= skip { return }
+            let k = keys(r)
+            if k.contains(where: batchKeys.contains) { try commit(position: count - 1, phaseDone: false) }
+            batchKeys.formUnion(k)
+            batch.append(r)
+            if batch.count == options.batchSize { try commit(position: count, phaseDone: false) }
+        }
+        if skip != Int.max { try commit(position: count, phaseDone: true) }
+        return count
+    }
+
+    private func finish(_ run: LoadRunInfo, _ s0: LoadSummary, legacyCopies: Bool) throws -> LoadSummary {
+        var s = s0
+        let stamp = FileLock.isoUTC(now())
+        return try connection.transaction { c in
+            s.contactsCreated = Int(try c.execute("SELECT count(*) FROM contacts WHERE created_run = $1", [run.runId]).scalar ?? "") ?? 0
+            s.threadsHeldInternal = Int(try c.execute("""
+                SELECT count(*) FROM threads WHERE visibility = 'internal' AND proposed_class <> 'internal-only'
+                """).scalar ?? "") ?? 0
+            try c.execute("""
+                UPDATE runs SET status = 'ok', finished_at = $1, counts = $2, message = $3, error_code = NULL WHERE id = $4
+                """, [stamp, s.countsJSON, s.message, run.runId])
+            if legacyCopies { try c.execute(Self.removeSupersededOffsetCopies) }
+            try saveCheckpoint(run.runId, .done, 0)
+            for cur in run.cursors {
+                try c.execute("""
+                    INSERT INTO cursors(mailbox, folder, uidvalidity, highest_uid, updated_at, authoritative)
+                    VALUES ($1, $2, $3, $4, $5, 1)
+                    ON CONFLICT(mailbox, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+                        highest_uid = excluded.highest_uid, updated_at = excluded.updated_at, authoritative = 1
+                    """, [cur.mailbox, cur.folder, String(Int64(cur.uidValidity)), String(Int64(cur.highestUID)),
+                          FileLock.isoUTC(now())])
+            }
+            try fault.hit("load.finish")
+            return s
+        }
+    }
+
+    private func saveCheckpoint(_ runId: String, _ phase: StoreLoader.Phase, _ position: Int) throws {
+        try connection.execute("UPDATE checkpoints SET phase = $1, position = $2, updated_at = $3 WHERE run_id = $4",
+                               [phase.rawValue, String(position), FileLock.isoUTC(now()), runId])
+    }
+
+    /// Records a failed load (as `StoreLoader.markFailed`); the checkpoint stays, so a rerun continues.
+    private func markFailed(_ runId: String, _ error: Error) {
+        let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        do {
+            try connection.execute("UPDATE runs SET status = 'failed', finished_at = $1, message = $2 WHERE id = $3",
+                                   [FileLock.isoUTC(now()), "failed: \(line)", runId])
+        } catch let markError {
+            logger.warning("the failed load's run log row could not be marked failed: \(markError)",
+                           metadata: ["run.id": "\(runId)"])
+        }
+    }
+
+    /// `StoreLoader.removeSupersededOffsetCopies` in PostgreSQL (`GLOB` classes as regular expressions).
+    static let removeSupersededOffsetCopies = """
+        DELETE FROM message_copies
+        WHERE length(copy_id) > length(mailbox) + length(folder) + 2
+          AND length(copy_id) < length(mailbox) + length(folder) + 18
+          AND substr(copy_id, 1, length(mailbox) + length(folder) + 2) = mailbox || '/' || folder || '/'
+          AND substr(copy_id, length(mailbox) + length(folder) + 3) !~ '[^0-9]'
+          AND EXISTS (
+            SELECT 1 FROM message_copies n
+            WHERE n.message_key = message_copies.message_key AND n.mailbox = message_copies.mailbox
+              AND n.folder = message_copies.folder AND n.copy_id <> message_copies.copy_id
+              AND length(n.copy_id) >= length(n.mailbox) + length(n.folder) + 18
+              AND substr(n.copy_id, length(n.mailbox) + length(n.folder) + 3, 16) !~ '[^0-9a-f]')
+        """
+}

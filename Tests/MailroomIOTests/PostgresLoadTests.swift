@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MailroomIO
+import MailroomCore
+
+/// `PGStoreLoader` against a real PostgreSQL (`PostgresServer`): the same input loaded into SQLite (`StoreLoader`)
+/// and into PostgreSQL leaves stores whose canonical dumps are the same bytes.
+@Suite("PostgreSQL load", .enabled(if: PostgresServer.isAvailable, PostgresServer.skipReason))
+struct PostgresLoadTests {
+    typealias F = StoreFixture
+
+    static let options = LoadOptions(createContacts: .sent, batchSize: 4)
+
+    /// The fixture's customers, internal and unmatched threads and a sent message to a newcomer, plus 20 more.
+    static var input: LoadInput {
+        let (ms, ts) = F.many(20)
+        var threads = ts
+        for (k, t) in F.threads { threads[k] = t }
+        return F.input(F.messages + ms, threads: threads, contacts: F.contacts)
+    }
+
+    /// A second run over overlapping mail: a list copy (bulk) of m1 with another subject and a lower content hash,
+    /// m4 now from a contact (the thread's class moves up), a new contact holding the newcomer's address
+    /// (replacing the contact created from sent mail), and an earlier message in t1.
+    static var laterInput: LoadInput {
+        var m1 = F.message("m1", from: "alice@customer.com", to: [F.owner], subject: "[list] Order",
+                           date: "2024-05-01T09:00:00Z", mailbox: "list", folder: "Lists", copyId: "list/Lists/1")
+        m1.message.bulk = ["list-id"]
+        m1.message.contentHash = "hash-a"
+        let m4 = F.message("m4", from: "stranger@other.net", to: [F.owner], cc: ["bob@client.org"], subject: "Offer",
+                           date: "2024-05-03T10:00:00Z")
+        let m0 = F.message("m0", from: "alice@customer.com", to: [F.owner], subject: "Before", date: "2024-04-30T09:00:00Z")
+        // c4 repeats an address of its own and names one c1 holds (kept without a match key, `held-by:c1`).
+        let contacts = F.contacts + [F.contact("c3", "New Person Imported", ["new.person@prospect.io"], line: 4),
+                                     F.contact("c4", "Alias", ["x@y.org", "alice@customer.com", "X@y.org"], line: 5)]
+        return F.input([m0, m1, m4], threads: ["mid:m0": "t1", "mid:m1": "t1", "mid:m4": "t3"], contacts: contacts)
+    }
+    static let laterRun = LoadRunInfo(runId: "run-2", windowStart: nil, windowEnd: nil, mailboxes: ["main", "list"],
+                                      cursors: [FolderUIDCursor(mailbox: "main", folder: "INBOX", uidValidity: 7, highestUID: 42)])
+
+    static func newDatabase() throws -> PGConnection {
+        let server = try PostgresServer.get()
+        return try server.connect(database: try server.createDatabase())
+    }
+
+    @discardableResult
+    static func pgLoad(_ c: PGConnection, _ input: LoadInput, run: LoadRunInfo = F.run,
+                       options: LoadOptions = options, fault: FaultHook = .none) throws -> LoadSummary {
+        try PGStoreLoader(connection: c, options: options, fault: fault).load(run, input)
+    }
+
+    static func sqliteDump(_ loads: [(LoadRunInfo, LoadInput)], options: LoadOptions = options,
+                           scope: StoreDump.Scope = .all) throws -> (String, [LoadSummary]) {
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        let summaries = try loads.map { try F.load(store, $0.1, run: $0.0, options: options) }
+        return (try StoreDump.canonical(store, scope: scope), summaries)
+    }
+
+    @Test func twoRunsLoadIntoTheSameRowsAsSQLite() throws {
+        let (lite, liteSummaries) = try Self.sqliteDump([(F.run, Self.input), (Self.laterRun, Self.laterInput)])
+        let c = try Self.newDatabase()
+        let first = try Self.pgLoad(c, Self.input)
+        #expect(first == liteSummaries[0])
+        #expect(first.contactsCreated > 0 && first.messages == 26)
+        let second = try Self.pgLoad(c, Self.laterInput, run: Self.laterRun)
+        #expect(second == liteSummaries[1])
+        let pg = try StoreDump.canonical(c)
+        #expect(pg == lite)
+        // The merges did happen: the direct copy's subject kept over the list copy's, the least hash, t1's
+        // subject from its new earliest message, the imported contact replacing the created one.
+        #expect(pg.contains("messages|key='mid:m1'|message_id='m1@mail'|content_hash='hash-a'"))
+        #expect(pg.contains("|subject='Order'|snippet='snippet of m1'|bulk=0|"))
+        #expect(pg.contains("threads|id='t1'|visibility='customer'|class='matched'|proposed_class='matched'|subject='Before'"))
+        #expect(!pg.contains("auto:new.person@prospect.io") && pg.contains("contact_id='c3'"))
+        #expect(pg.contains("cursors|mailbox='main'|folder='INBOX'|uidvalidity=7|highest_uid=42"))
+        #expect(pg.contains("contact_emails|contact_id='c4'|position=1|raw='alice@customer.com'|address='alice@customer.com'|key=NULL|folded_key=NULL|issue='held-by:c1'"))
+        #expect(pg.contains("contact_emails|contact_id='c4'|position=2|raw='X@y.org'|address='X@y.org'|key=NULL|folded_key=NULL|issue='repeated'"))
+    }
+
+    @Test func loadingTheSameRunTwiceChangesNothing() throws {
+        let c = try Self.newDatabase()
+        try Self.pgLoad(c, Self.input)
+        let once = try StoreDump.canonical(c)
+        let again = try Self.pgLoad(c, Self.input)
+        #expect(again.resumedFrom == nil)
+        #expect(try StoreDump.canonical(c) == once)
+        // Another run id over the same mail: the same CRM data.
+        try Self.pgLoad(c, Self.input, run: LoadRunInfo(runId: "run-1b", windowStart: nil, windowEnd: nil, mailboxes: ["main"]))
+        let (liteData, _) = try Self.sqliteDump([(F.run, Self.input)], scope: .data)
+        #expect(try StoreDump.canonical(c, scope: .data) == liteData)
+    }
+
+    /// A load stopped at a commit point (the thrown `SimulatedCrash` skips every later statement, and the open
+    /// transaction is rolled back), then rerun: the same dump as an uninterrupted load, and as SQLite's.
+    @Test(arguments: FaultHook.loadPoints)
+    func aLoadStoppedAtACommitPointThenRerunEqualsAnUninterruptedOne(point: String) throws {
+        let (lite, _) = try Self.sqliteDump([(F.run, Self.input)])
+        let counter = Counter()
+        try Self.pgLoad(try Self.newDatabase(), Self.input, fault: FaultHook { p in if p == point { counter.add() } })
+        let n = counter.value
+        #expect(n > 0)
+        for occurrence in Set([1, (n + 1) / 2, n]).sorted() {
+            let c = try Self.newDatabase()
+            #expect(throws: SimulatedCrash.self, "\(point):\(occurrence)") {
+                try Self.pgLoad(c, Self.input, fault: .throwing(at: point, occurrence: occurrence))
+            }
+            let s = try Self.pgLoad(c, Self.input)
+            #expect(s.messages == 26)
+            #expect(try StoreDump.canonical(c) == lite, "\(point):\(occurrence)")
+        }
+    }
+
+    /// Header values with NUL bytes (kept by the parser as U+0000) and invalid UTF-8 (decoded as U+FFFD): both
+    /// stores keep them as `StoreText` normalizes them, so their dumps are the same bytes (SQLite used to cut a
+    /// value at its first NUL; PostgreSQL refuses a NUL in text).
+    @Test func nulBytesAndInvalidUTF8InHeadersLoadTheSameIntoBothStores() throws {
+        let invalid = StoreText.normalized([0x52, 0x65, 0x3A, 0x20, 0x63, 0x61, 0x66, 0xC3, 0x28, 0xFF, 0x21] as [UInt8])
+        var a = F.message("nul\u{0}id", from: "alice@customer.com", to: [F.owner], subject: "Invoice\u{0}Q3",
+                          date: "2024-05-01T09:00:00Z", folder: "IN\u{0}BOX")
+        a.message.snippet = "line one\u{0}\u{0}line two"
+        let b = F.message("inv", from: F.owner, to: ["new.person@prospect.io"], subject: invalid,
+                          date: "2024-05-02T09:00:00Z", folder: "Sent", toNames: ["new.person@prospect.io": "New\u{0}Person"])
+        let input = F.input([a, b], threads: ["mid:nul\u{0}id": "t1", "mid:inv": "t2"], contacts: F.contacts)
+        let (lite, _) = try Self.sqliteDump([(F.run, input)])
+        let c = try Self.newDatabase()
+        try Self.pgLoad(c, input)
+        let pg = try StoreDump.canonical(c)
+        #expect(pg == lite)
+        #expect(pg.contains("subject='Invoice\u{FFFD}Q3'") && pg.contains("snippet='line one\u{FFFD}\u{FFFD}line two'"))
+        #expect(pg.contains("key='mid:nul\u{FFFD}id'") && pg.contains("folder='IN\u{FFFD}BOX'"))
+        #expect(pg.contains("subject='Re: caf\u{FFFD}(\u{FFFD}!'") && pg.contains("name='New\u{FFFD}Person'"))
+        // Loading it again changes nothing.
+        try Self.pgLoad(c, input)
+        #expect(try StoreDump.canonical(c) == pg)
+    }
+
+    @Test func aSecondLoaderIsRefusedWhileOneHoldsTheStore() throws {
+        let server = try PostgresServer.get()
+        let db = try server.createDatabase()
+        let holder = try server.connect(database: db)
+        try PGSchema.migrate(holder)
+        try holder.execute("SELECT pg_advisory_lock($1::bigint)", [PGStoreLoader.loadLockKey])
+        let c = try server.connect(database: db)
+        let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, Self.input) }
+        #expect(e.status == .locked)
+        holder.close()
+        #expect(try Self.pgLoad(c, Self.input).messages == 26)
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int { lock.withLock { n } }
+    func add() { lock.withLock { n += 1 } }
+}
