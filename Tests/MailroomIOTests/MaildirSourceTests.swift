@@ -98,6 +98,34 @@ struct MaildirSourceTests {
         #expect(summary.skipped.map(\.location) == [RecordIssue.Location(mailbox: "box", file: "cur/1700000000.a:2,S")])
     }
 
+    /// Files are opened `MessageFile.readAheadFiles` ahead of the one read, and read through the descriptor
+    /// opened then: past the first window, each copy must still get its own file's header and length, with a
+    /// mid-rename pair and files in both cur/ and new/ among them.
+    @Test func moreFilesThanAreOpenedAheadAreEachDatedFromTheirOwnFile() throws {
+        let d = try TempDir()
+        let count = MessageFile.readAheadFiles * 2 + 17
+        var expected: [String: (date: String, length: Int)] = [:]
+        for i in 0..<count {
+            let epoch = 1_700_000_000 + i * 3_600
+            let date = ExtractFixtures.iso(Int64(epoch + 60))  // not the name's time: the header must be read
+            let body = Self.message("m\(i)" + String(repeating: "x", count: i), date: date)
+            let unique = "\(epoch).M\(i).host"
+            try d.write(i % 3 == 0 ? "new/\(unique)" : "cur/\(unique):2,S", body)
+            expected["box/INBOX/\(unique)"] = (date, body.utf8.count)
+        }
+        // File 99 (in new/) again in cur/ with flags, far past the first window: caught mid-rename, left out.
+        let repeated = "\(1_700_000_000 + 99 * 3_600).M99.host"
+        try d.write("cur/\(repeated):2,S", Self.message("again", date: "2001-01-01T00:00:00Z"))
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.count == count)
+        #expect(summary.skipped.map(\.code) == [.maildirRepeatedName])
+        for copy in copies {
+            let want = try #require(expected[copy.copyId])
+            #expect(copy.date == want.date, "\(copy.copyId)")
+            #expect(copy.locator.length == want.length, "\(copy.copyId)")
+        }
+    }
+
     @Test func anEmptyMaildirHasNoCopies() throws {
         let d = try TempDir()
         try d.mkdir("cur")

@@ -61,10 +61,13 @@ enum FileTree {
         names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var result: [Entry] = []
         result.reserveCapacity(names.count)
+        let fd = dirfd(d)
         for name in names {
+            // Relative to the open directory (`lstat` semantics): no path is built and walked again per entry.
             // An entry that vanished between readdir and lstat is simply not there any more.
-            guard let k = try? kind(join(dir, name)) else { continue }
-            result.append(Entry(name: name, kind: k.kind, size: k.size))
+            var st = stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            result.append(Entry(name: name, kind: kind(mode: st.st_mode), size: Int(st.st_size)))
         }
         return result
     }

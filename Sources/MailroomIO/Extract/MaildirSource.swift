@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailroomCore
 
 /// The Maildir source: one Maildir, or a tree of Maildir folders.
@@ -25,31 +32,41 @@ enum MaildirSource {
         var buffer: [UInt8] = []
         for folder in folders {
             let dir = FileTree.join(rootPath, folder.relative)
-            var files: [(name: String, sub: String, size: Int)] = []
+            var files: [(name: String, sub: Int, size: Int)] = []
+            // cur/ and new/ stay open: their files are opened relative to them, without walking the path again.
+            var subs: [(name: String, fd: Int32)] = []
+            defer { for s in subs { close(s.fd) } }
             for sub in ["cur", "new"] where FileTree.isDirectory(FileTree.join(dir, sub)) {
-                for e in try FileTree.entries(FileTree.join(dir, sub), invalidNames: &skipped)
+                let subPath = FileTree.join(dir, sub)
+                for e in try FileTree.entries(subPath, invalidNames: &skipped)
                 where e.kind == .regular && !isMarker(e.name) {
-                    files.append((e.name, sub, e.size))
+                    files.append((e.name, subs.count, e.size))
                 }
+                let fd = open(subPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                guard fd >= 0 else { throw FileError(path: subPath, errno: errno) }
+                subs.append((sub, fd))
             }
             files.sort { a, b in
-                a.name == b.name ? a.sub < b.sub : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+                a.name == b.name ? subs[a.sub].name < subs[b.sub].name
+                    : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
             }
             var seen = Set<String>()
-            func readAhead(_ k: Int) {
-                if k < files.count {
-                    MessageFile.readAhead(FileTree.join(FileTree.join(dir, files[k].sub), files[k].name), size: files[k].size)
-                }
+            let ahead = OpenAhead(count: MessageFile.readAheadFiles)
+            func openAhead(_ k: Int) {
+                if k < files.count { ahead.open(k, directory: subs[files[k].sub].fd, name: files[k].name, size: files[k].size) }
             }
-            for k in 0..<min(MessageFile.readAheadFiles, files.count) { readAhead(k) }
+            for k in 0..<min(MessageFile.readAheadFiles, files.count) { openAhead(k) }
             for (k, f) in files.enumerated() {
-                readAhead(k + MessageFile.readAheadFiles)
+                let fd = ahead.take(k)  // before its slot is reused for the file ahead
+                openAhead(k + MessageFile.readAheadFiles)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
-                let relative = FileTree.join(FileTree.join(folder.relative, f.sub), f.name)
+                let sub = subs[f.sub]
+                let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
                 let path = FileTree.join(rootPath, relative)
                 guard seen.insert(info.unique).inserted else {
+                    if fd >= 0 { close(fd) }
                     skipped.add(.maildirRepeatedName, path: path,
                                 "another file of folder \"\(folder.name)\" has the unique name \(info.unique) (caught mid-rename): the first is kept")
                     continue
@@ -57,8 +74,11 @@ enum MaildirSource {
                 let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
                                      locator: Locator(file: relative, offset: 0, length: f.size),
                                      flags: info.flags, fallbackEpoch: info.deliveryEpoch)
-                if let failure = try MessageFile.readHeader(path: path, size: f.size, into: &buffer, copy: copy,
-                                                            found: found) {
+                // Opened ahead; when that failed, opened again here for the reason.
+                if let failure = try MessageFile.readHeader(open: {
+                    fd >= 0 ? ReadOnlyFile(adopting: fd, path: path)
+                        : try ReadOnlyFile(directory: sub.fd, name: f.name, path: path)
+                }, size: f.size, into: &buffer, copy: copy, found: found) {
                     skipped.unreadable(path, failure)
                 }
             }

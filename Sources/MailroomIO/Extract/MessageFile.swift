@@ -27,9 +27,16 @@ enum MessageFile {
     /// nil when it was read; symbolic links are not followed.
     static func readHeader(path: String, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
                            found: FoundCopyHandler) throws -> FileError? {
+        try readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: size, into: &buffer, copy: copy,
+                       found: found)
+    }
+
+    /// As `readHeader(path:…)`, with the file opened by `open` (which throws `FileError`).
+    static func readHeader(open: () throws -> ReadOnlyFile, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
+                           found: FoundCopyHandler) throws -> FileError? {
         var copy = copy
         do {
-            let file = try ReadOnlyFile(path: path, noFollow: true)
+            let file = try open()
             try HeaderSection.read(file, offset: 0, length: size, into: &buffer)
             if let envelope = HeaderSection.envelopeLine(buffer) {
                 if let e = MboxFromLine.epochSeconds(envelope.line) { copy.fallbackEpoch = e }

@@ -24,6 +24,21 @@ final class ReadOnlyFile {
         self.path = path
     }
 
+    /// Opens `name` in the directory open as `directory` (never following a symlink in `name`), without
+    /// walking the directory's path again. `path` is the full path, for error locations.
+    init(directory: Int32, name: String, path: String) throws {
+        let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileError(path: path, errno: errno) }
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Takes over `fd`, an open descriptor of the file at `path` (closed on deinit).
+    init(adopting fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
     deinit { close(fd) }
 
     /// Reads up to `count` bytes at `offset` into `buffer` (retrying short reads); returns the bytes read,
