@@ -125,26 +125,53 @@ final class DovecotServer: @unchecked Sendable {
         throw HarnessError("Dovecot did not start: \((try? String(contentsOfFile: root.path + "/dovecot.log", encoding: .utf8)) ?? "")")
     }
 
-    /// Stops the master and waits until the ports refuse connections.
+    /// Stops the master and waits until it has exited and the ports refuse connections.
     /// Mail processes still serving a connection are killed too (by id: the master's children), so a client
-    /// sees its connection drop as it would when a server goes down.
+    /// sees its connection drop as it would when a server goes down. On a loaded machine the master can take
+    /// seconds to exit, and while it lives its listening sockets take connections nobody answers: a restart
+    /// before then would fail to bind while `start` saw the old sockets accept. So this waits for the master
+    /// (killing it after 10 s) and fails when the ports still accept.
     func stop() throws {
+        let master = masterPid()
         let children = masterChildren()
         try DovecotServer.sh("doveadm -c '\(config)' stop")
         for pid in children { kill(pid, SIGKILL) }
-        for _ in 0..<100 {
+        if let master, !DovecotServer.waitForExit(master, seconds: 10) {
+            kill(master, SIGKILL)
+            _ = DovecotServer.waitForExit(master, seconds: 5)
+        }
+        for _ in 0..<200 {
             if !DovecotServer.accepts(plainPort) && !DovecotServer.accepts(tlsPort) {
                 usleep(100_000)
                 return
             }
             usleep(50_000)
         }
+        throw HarnessError("Dovecot still accepts connections 10 s after it was stopped")
+    }
+
+    /// The master's process id, from its pid file.
+    func masterPid() -> pid_t? {
+        guard let text = try? String(contentsOfFile: root.path + "/run/master.pid", encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Waits until `pid` has exited (gone, or a zombie nobody reaps yet), at most `seconds`; whether it did.
+    static func waitForExit(_ pid: pid_t, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return true }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.first == "Z" { return true }
+            usleep(20_000)
+        }
+        return false
     }
 
     /// Process ids whose parent is this server's master.
     func masterChildren() -> [pid_t] {
-        guard let text = try? String(contentsOfFile: root.path + "/run/master.pid", encoding: .utf8),
-              let master = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return [] }
+        guard let master = masterPid() else { return [] }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         var out: [pid_t] = []
         for e in entries {
