@@ -147,6 +147,36 @@ struct MaildirSourceTests {
         #expect(!called)
     }
 
+    /// A FIFO put in place of a listed message file (between the listing and the open, or as an .eml named on
+    /// the command line) fails to be read instead of blocking the open for a writer that never comes.
+    @Test func aFIFOWhereAMessageFileWasIsReportedNotWaitedOn() throws {
+        let d = try TempDir()
+        try d.mkdir("cur")
+        let fifo = d.url.appendingPathComponent("cur/1700000000.a:2,S").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        var buffer: [UInt8] = []
+        var called = false
+        let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 10))
+        let failure = try MessageFile.readHeader(path: fifo, size: 10, into: &buffer, copy: copy) { _, _ in called = true }
+        #expect(failure?.errno == ESPIPE)
+        MessageFile.readAhead(fifo, size: 10)
+
+        let cur = open(d.url.appendingPathComponent("cur").path, O_RDONLY | O_DIRECTORY)
+        #expect(cur >= 0)
+        defer { close(cur) }
+        let ahead = OpenAhead(count: 2)
+        ahead.open(0, directory: cur, name: "1700000000.a:2,S", size: 10)
+        let fd = ahead.take(0)
+        #expect(fd >= 0)
+        let aheadFailure = try MessageFile.readHeader(open: { ReadOnlyFile(adopting: fd, path: fifo) }, size: 10,
+                                                      into: &buffer, copy: copy) { _, _ in called = true }
+        #expect(aheadFailure?.errno == ESPIPE)
+        let again = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
+                                               size: 10, into: &buffer, copy: copy) { _, _ in called = true }
+        #expect(again?.errno == ESPIPE)
+        #expect(!called)
+    }
+
     @Test(.enabled(if: getuid() != 0, "root reads files whatever their mode"))
     func anUnreadableFileIsSkippedAndCounted() throws {
         let d = try TempDir()

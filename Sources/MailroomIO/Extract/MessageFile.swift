@@ -13,7 +13,7 @@ enum MessageFile {
     /// file, or only its header section when it is over the message size limit (normalize reads no more of it).
     static func readAhead(_ path: String, size: Int) {
         #if canImport(Glibc)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return }
         let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0
         _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED)

@@ -22,11 +22,12 @@ final class OpenAhead {
 
     /// Opens file number `k`, `name` in the directory open as `directory`, never following a symlink, and asks
     /// for its `size` bytes to be read in: the whole file, or only its header section when it is over the
-    /// message size limit (normalize reads no more of it). A file that cannot be opened is left for `take`.
+    /// message size limit (normalize reads no more of it). A file that cannot be opened is left for `take`;
+    /// opened non-blocking, so a FIFO that replaced the listed file cannot hang the scan (its read fails).
     func open(_ k: Int, directory: Int32, name: String, size: Int) {
         let slot = k % ring.count
         if ring[slot] >= 0 { close(ring[slot]) }
-        let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         ring[slot] = fd
         #if canImport(Glibc)
         if fd >= 0 {

@@ -14,9 +14,10 @@ final class ReadOnlyFile {
     let path: String
 
     /// Opens `path` for reading without following a symlink in its last component when `noFollow` is set.
-    /// Throws `FileError` with the `errno` when the file cannot be opened.
+    /// Throws `FileError` with the `errno` when the file cannot be opened. Opened non-blocking, so that a FIFO
+    /// put where a file was listed cannot hang the run: reading it then fails (`ESPIPE`) instead.
     init(path: String, noFollow: Bool = false) throws {
-        var flags = O_RDONLY | O_CLOEXEC
+        var flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
         if noFollow { flags |= O_NOFOLLOW }
         let fd = open(path, flags)
         guard fd >= 0 else { throw FileError(path: path, errno: errno) }
@@ -27,7 +28,7 @@ final class ReadOnlyFile {
     /// Opens `name` in the directory open as `directory` (never following a symlink in `name`), without
     /// walking the directory's path again. `path` is the full path, for error locations.
     init(directory: Int32, name: String, path: String) throws {
-        let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = openat(directory, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(path: path, errno: errno) }
         self.fd = fd
         self.path = path
