@@ -8,7 +8,7 @@ final class IssuesWriter {
     /// Lines written per issue code.
     private(set) var countsByCode: [String: Int] = [:]
     /// Lines written.
-    private(set) var count = 0
+    var count: Int { countsByCode.values.reduce(0, +) }
 
     init(_ writer: NDJSONWriter) { self.writer = writer }
 
@@ -16,14 +16,12 @@ final class IssuesWriter {
     func writeLine(_ line: [UInt8], code: IssueCode) throws {
         try writer.writeLine(line)
         countsByCode[code.rawValue, default: 0] += 1
-        count += 1
     }
 
     /// Writes one issue under its code.
     func write(_ issue: RecordIssue) throws {
         try writer.write(issue)
         countsByCode[issue.code.rawValue, default: 0] += 1
-        count += 1
     }
 
     /// Puts the file in place.
