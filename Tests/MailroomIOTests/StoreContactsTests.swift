@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import MailroomCore
 @testable import MailroomIO
 
 @Suite struct StoreContactsTests {
@@ -94,5 +95,28 @@ import Testing
         let e = try #require(throws: MailroomError.self) { try store.cursor(mailbox: "main", folder: "INBOX") }
         #expect(e.status == .store)
         #expect(e.message.contains("folder \"INBOX\"") && e.message.contains("damaged"))
+    }
+
+    /// A NUL in a contacts file's id, name or email (the JSON escape \u0000) is stored as U+FFFD, as the PostgreSQL
+    /// loader stores it, not cut short at the NUL; importing the same file again changes nothing.
+    @Test func aNULInAContactIsStoredAsReplacementAndReimportIsUnchanged() throws {
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        let c = Contact(id: "c\u{0}1", name: "Ali\u{0}ce", emails: [
+            ContactEmail(raw: "bad\u{0}addr", address: nil, key: nil, foldedKey: nil, issue: "no\u{0}at-sign"),
+        ], line: 1)
+        #expect(try store.importContacts([c], runId: "i1").created == 1)
+        try store.read("t") { (db: Database) throws in
+            let row = try #require(try Row.fetchOne(db, sql: """
+                SELECT c.id, c.name, e.raw, e.issue FROM contacts c JOIN contact_emails e ON e.contact_id = c.id
+                """))
+            #expect(row["id"] == "c\u{FFFD}1")
+            #expect(row["name"] == "Ali\u{FFFD}ce")
+            #expect(row["raw"] == "bad\u{FFFD}addr")
+            #expect(row["issue"] == "no\u{FFFD}at-sign")
+        }
+        let again = try store.importContacts([c], runId: "i2")
+        #expect(again.unchanged == 1)
+        #expect(again.updated == 0)
     }
 }

@@ -42,7 +42,7 @@ extension CRMStore {
     /// Upserts contacts by id inside the caller's transaction (contacts import and the load's contacts phase).
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
         var s = ContactImportSummary()
-        for c in contacts {
+        for c in contacts.lazy.map(storeNormalized) {
             let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin FROM contacts WHERE id = ?"),
                                           arguments: [c.id])
             // A contact's emails go with it (foreign key, ON DELETE CASCADE): a new contact has none to read or delete.
@@ -58,7 +58,7 @@ extension CRMStore {
             try db.cachedStatement(sql: """
                 INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
-                """).execute(arguments: [c.id, StoreText.normalized(c.name)])
+                """).execute(arguments: [c.id, c.name])
             if before != nil {
                 try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
             }
@@ -84,8 +84,7 @@ extension CRMStore {
                 try db.cachedStatement(sql: """
                     INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [c.id, i, StoreText.normalized(e.raw), e.address.map(StoreText.normalized),
-                                             key, folded, issue])
+                    """).execute(arguments: [c.id, i, e.raw, e.address, key, folded, issue])
                 newEmails.append([e.raw, e.address, key, folded, issue])
             }
             if before == nil {
@@ -97,6 +96,17 @@ extension CRMStore {
             }
         }
         return s
+    }
+
+    /// The contact with every text as the store keeps it (`StoreText`: a NUL becomes U+FFFD, as PostgreSQL's
+    /// loader stores it), so the rows written, the lookups by id and key and the unchanged/updated comparison with
+    /// the stored rows all see the same values (GRDB binds text up to its first NUL).
+    private static func storeNormalized(_ c: Contact) -> Contact {
+        let n = StoreText.normalized as (String) -> String
+        return Contact(id: n(c.id), name: n(c.name), emails: c.emails.map {
+            ContactEmail(raw: n($0.raw), address: $0.address.map(n), key: $0.key.map(n),
+                         foldedKey: $0.foldedKey.map(n), issue: $0.issue.map(n))
+        }, line: c.line)
     }
 
     /// Moves the links of a contact created from sent mail to `newId`, then deletes it.
