@@ -23,6 +23,11 @@ struct SecretCommandRereadTests {
         IMAPSettings(host: "127.0.0.1", port: port, security: .none, username: "dana@example.com", secret: secret, auth: .xoauth2)
     }
 
+    /// The endpoint of mailbox `work` on `server`, its secret from `./tok.sh` in `dir`.
+    static func commandEndpoint(_ server: FakeIMAPServer, in dir: String) throws -> IMAPEndpoint {
+        try IMAPSecret.endpoint(settings(server.port, secret: .command(["./tok.sh"])), mailbox: "work", pipelineDirectory: dir)
+    }
+
     static func runs(_ dir: String) -> Int {
         Int((try? String(contentsOfFile: dir + "/runs", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
     }
@@ -32,8 +37,7 @@ struct SecretCommandRereadTests {
         defer { s.close() }
         let d = try SecretCommandTests.script(Self.countingScript)
         defer { try? FileManager.default.removeItem(atPath: d) }
-        let endpoint = try IMAPSecret.endpoint(Self.settings(s.port, secret: .command(["./tok.sh"])), mailbox: "work",
-                                               pipelineDirectory: d)
+        let endpoint = try Self.commandEndpoint(s, in: d)
         #expect(endpoint.secret == "token-1")
         let session = try IMAPSession(endpoint)
         defer { session.logout() }
@@ -47,8 +51,7 @@ struct SecretCommandRereadTests {
         defer { s.close() }
         let d = try SecretCommandTests.script(Self.countingScript)
         defer { try? FileManager.default.removeItem(atPath: d) }
-        let endpoint = try IMAPSecret.endpoint(Self.settings(s.port, secret: .command(["./tok.sh"])), mailbox: "work",
-                                               pipelineDirectory: d)
+        let endpoint = try Self.commandEndpoint(s, in: d)
         let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint) }
         #expect(e.status == .auth)
         #expect(e.message.contains("rejected the login; check the username and the OAuth2 access token"), "\(e)")
@@ -73,8 +76,7 @@ struct SecretCommandRereadTests {
         defer { s.close() }
         let d = try SecretCommandTests.script("if [ -e ran ]; then exit 4; fi\ntouch ran\necho token-1")
         defer { try? FileManager.default.removeItem(atPath: d) }
-        let endpoint = try IMAPSecret.endpoint(Self.settings(s.port, secret: .command(["./tok.sh"])), mailbox: "work",
-                                               pipelineDirectory: d)
+        let endpoint = try Self.commandEndpoint(s, in: d)
         let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint) }
         #expect(e.status == .auth)
         #expect(e.message.hasPrefix("the secret command failed (exit 4) for mailbox work"), "\(e)")
@@ -87,8 +89,7 @@ struct SecretCommandRereadTests {
         defer { s.close() }
         let d = try SecretCommandTests.script(Self.countingScript)
         defer { try? FileManager.default.removeItem(atPath: d) }
-        let endpoint = try IMAPSecret.endpoint(Self.settings(s.port, secret: .command(["./tok.sh"])), mailbox: "work",
-                                               pipelineDirectory: d)
+        let endpoint = try Self.commandEndpoint(s, in: d)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let ex = IMAPExtractor(mailbox: "work", endpoint: endpoint, folders: ["INBOX"], runDirectory: d + "/run", logger: quiet)

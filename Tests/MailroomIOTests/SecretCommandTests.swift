@@ -121,6 +121,27 @@ struct SecretCommandTests {
         #expect(!e.description.contains("token-canary-4"))
     }
 
+    /// A NUL or bytes that are not UTF-8 would reach the server as another secret (U+FFFD in place of each bad
+    /// byte, or a password cut at the NUL): refused, without the bytes.
+    @Test(arguments: ["printf 'token-canary-5\\377\\376x'", "printf 'token-canary-5\\000x'"])
+    func aProgramPrintingANulOrBytesThatAreNotUTF8IsRefused(body: String) throws {
+        let d = try Self.script(body)
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let e = try Self.failure(["./tok.sh"], in: d)
+        #expect(e.message.hasPrefix("the secret command printed a NUL byte or bytes that are not UTF-8 text for mailbox work"), "\(e)")
+        #expect(!e.description.contains("token-canary-5"))
+    }
+
+    /// A program that closes its output but goes on running is stopped at the timeout with everything it
+    /// started, not waited for without end.
+    @Test func aProgramThatClosesItsOutputButKeepsRunningIsStoppedAtTheTimeout() throws {
+        let d = try Self.script("printf token-canary-6\nexec >&-\nsleep 60")
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let e = try Self.failure(["./tok.sh"], in: d, timeout: 1)
+        #expect(e.message.hasPrefix("the secret command timed out after 1 s for mailbox work"), "\(e)")
+        #expect(!e.description.contains("token-canary-6"))
+    }
+
     @Test func aProgramThatCannotBeFoundOrRunIsNamed() throws {
         let d = try Self.script("echo never", name: "not-executable.sh")
         defer { try? FileManager.default.removeItem(atPath: d) }

@@ -44,6 +44,8 @@ extension IMAPSecret {
                 message = "the secret command printed nothing \(whose); it must print the password or token"
             case .severalLines:
                 message = "the secret command printed more than one line \(whose); it must print only the password or token, on one line"
+            case .notText:
+                message = "the secret command printed a NUL byte or bytes that are not UTF-8 text \(whose); it must print the password or token as text"
             }
             throw MailroomError(.auth, message, location: at)
         }

@@ -38,6 +38,8 @@ public enum SecretCommand {
         case emptyOutput
         /// More than one line once trimmed (a password or token is one line).
         case severalLines
+        /// A NUL byte or bytes that are not UTF-8: sent as they are decoded, they would be a different secret.
+        case notText
     }
 
     /// Runs `argv` and returns its standard output without surrounding spaces, tabs, CR and LF.
@@ -78,8 +80,10 @@ public enum SecretCommand {
         guard let first = output.firstIndex(where: { !isSpace($0) }),
               let last = output.lastIndex(where: { !isSpace($0) }) else { throw .emptyOutput }
         let value = output[first...last]
-        if value.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) { throw .severalLines }
-        return String(decoding: value, as: UTF8.self)
+        if value.contains(where: { $0 == 10 || $0 == 13 }) { throw .severalLines }
+        if value.contains(0) { throw .notText }
+        guard let text = String(validating: value, as: UTF8.self) else { throw .notText }
+        return text
     }
 
     static func absolute(_ path: String) -> String {
