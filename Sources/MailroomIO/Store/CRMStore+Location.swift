@@ -27,6 +27,11 @@ extension CRMStore {
         }
     }
 
+    /// The SQLite file of the pipeline's store, or nil when its store is PostgreSQL (`StoreAccess`).
+    public static func sqlitePath(for pipeline: LoadedPipeline) throws -> String? {
+        isPostgres(pipeline) ? nil : try path(for: pipeline)
+    }
+
     /// Whether the pipeline's store is PostgreSQL (`store: postgres://…`): loaded by `PGStoreLoader`.
     public static func isPostgres(_ pipeline: LoadedPipeline) -> Bool {
         if case .postgres = pipeline.config.store { return true }

@@ -8,9 +8,10 @@ public enum ContactsImportWorkflow {
     /// problems is refused whole (`FileIssuesError`, every problem with its line); the others are warned about
     /// (`warn`), one line each, before the import.
     public static func run(file: String, pipeline: String?, store: String?, warn: WarningSink) throws -> ContactsImportResult {
-        let path: String
-        if let pipeline {
-            path = try CRMStore.path(for: try LoadedPipeline.load(path: pipeline))
+        let path: String?
+        let loaded = try pipeline.map { try LoadedPipeline.load(path: $0) }
+        if let loaded {
+            path = try CRMStore.sqlitePath(for: loaded)
         } else {
             path = try CRMStore.path(fromLocation: store ?? "", relativeTo: nil)
         }
@@ -24,7 +25,16 @@ public enum ContactsImportWorkflow {
                                   issues: fatal)
         }
         for i in issues where !i.fatal { warn("mailroom: warning: \(file):\(i.line ?? 0): \(i.detail)") }
-        let summary = try CRMStore.open(path: path).importContacts(contacts, runId: "contacts-" + WallClock.timestamp())
-        return ContactsImportResult(store: path, contacts: contacts.count, summary: summary, issues: issues.count)
+        let runId = "contacts-" + WallClock.timestamp()
+        if let path {
+            let summary = try CRMStore.open(path: path).importContacts(contacts, runId: runId)
+            return ContactsImportResult(store: path, contacts: contacts.count, summary: summary, issues: issues.count)
+        }
+        // No SQLite path: the pipeline's store is PostgreSQL (`store: postgres://…`).
+        guard let loaded, let pg = try PGStore.open(for: loaded, create: true) else {
+            throw MailroomError(.internalError, "contacts import has no store to write")
+        }
+        let summary = try pg.importContacts(contacts, runId: runId)
+        return ContactsImportResult(store: pg.location, contacts: contacts.count, summary: summary, issues: issues.count)
     }
 }
