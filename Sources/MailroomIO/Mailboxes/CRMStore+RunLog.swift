@@ -32,9 +32,10 @@ extension CRMStore {
         """
 
     /// Newest first. Runs started in the same second: SQLite's last inserted first (`rowid`); PostgreSQL has no
-    /// insertion order, so by id, last first.
+    /// rowid, so the last written first (`xmin`, the transaction that wrote the row's current version: a row
+    /// rewritten later, as a run the run log completes, counts from then).
     static func newestFirst(_ db: any StoreSQL) -> String {
-        db.isPostgres ? "ORDER BY started_at DESC, id DESC" : "ORDER BY started_at DESC, rowid DESC"
+        db.isPostgres ? "ORDER BY started_at DESC, xmin::text::bigint DESC, id DESC" : "ORDER BY started_at DESC, rowid DESC"
     }
 
     /// One run by id, inside the caller's transaction.
