@@ -8,7 +8,8 @@ extension CRMStore {
         if p.hasPrefix("sqlite:") {
             p = String(p.dropFirst("sqlite:".count))
         } else if p.hasPrefix("postgres:") || p.hasPrefix("postgresql:") {
-            throw MailroomError(.usage, "this build writes only SQLite stores (sqlite:PATH)", location: location)
+            throw MailroomError(.usage, "--store takes an SQLite store (sqlite:PATH); for a PostgreSQL store give the pipeline whose store: names it (with its secret:)",
+                                location: location)
         }
         guard !p.isEmpty else { throw MailroomError(.usage, "the store path is empty", location: location) }
         if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL.path }
@@ -16,13 +17,14 @@ extension CRMStore {
         return dir.appendingPathComponent(p).standardizedFileURL.path
     }
 
-    /// The SQLite file a pipeline's `store:` names (default `crm.sqlite` beside the pipeline file).
+    /// The SQLite file a pipeline's `store:` names (default `crm.sqlite` beside the pipeline file); refuses a
+    /// PostgreSQL store (`StoreAccess` opens either).
     public static func path(for pipeline: LoadedPipeline) throws -> String {
         switch pipeline.config.store {
         case .sqlite(let p): return try path(fromLocation: "sqlite:" + p, relativeTo: pipeline.directory)
         case .postgres(let url):
             // Named without user or query (PostgresSettings.displayLocation).
-            throw MailroomError(.usage, "this command does not work on PostgreSQL stores yet (mailroom run and stage load of file mailboxes, and store dump, do); use an SQLite store (sqlite:PATH)",
+            throw MailroomError(.usage, "this needs an SQLite store (sqlite:PATH), and the pipeline's store is PostgreSQL",
                                 location: (try? PostgresSettings.parse(uri: url).get())?.displayLocation ?? "postgres")
         }
     }

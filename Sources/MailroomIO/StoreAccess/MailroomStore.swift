@@ -41,7 +41,7 @@ public enum StoreAccess {
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             return try CRMStore.open(path: path, readOnly: readOnly)
         }
-        return try PGStore.open(for: pipeline, create: false)
+        return try PGStore.open(for: pipeline, create: false, readOnly: readOnly)
     }
 
     /// The pipeline's store for a reader that needs one: a store that does not exist yet is refused (`.store`,
@@ -63,33 +63,47 @@ public final class PGStore: MailroomStore {
 
     public var location: String { connection.target.location }
 
-    /// Connects to the pipeline's PostgreSQL store. `create`: migrate it when needed (always returns a store);
-    /// else nil when the database holds no Mailroom store yet, and a store that needs migrating or is newer
-    /// than this binary is refused (`.store`).
-    public static func open(for pipeline: LoadedPipeline, create: Bool) throws -> PGStore? {
+    /// Connects to the pipeline's PostgreSQL store, migrated when needed. `create`: always returns a store; else
+    /// nil when the database holds no Mailroom store yet. A store newer than this binary is refused (`.store`).
+    /// `readOnly` (without `create`): a store that needs migrating is refused rather than migrated.
+    public static func open(for pipeline: LoadedPipeline, create: Bool, readOnly: Bool = false) throws -> PGStore? {
         let c = try PGConnection.open(for: pipeline)
         try c.execute("SET client_min_messages = warning")
-        if create {
-            try PGSchema.migrate(c)
-        } else {
-            if try PGSchema.applied(c).isEmpty {
-                c.close()
-                return nil
-            }
+        if try !create && PGSchema.applied(c).isEmpty {
+            c.close()
+            return nil
+        }
+        if readOnly && !create {
             try PGSchema.requireMigrated(c)
+        } else {
+            try PGSchema.migrate(c)
         }
         return PGStore(connection: c)
     }
 
     public func readSQL<T>(_ doing: String, _ body: (any StoreSQL) throws -> T) throws -> T {
-        try connection.transaction { c in
-            try c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return try body(c)
+        try naming(doing) {
+            try connection.transaction { c in
+                try c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return try body(c)
+            }
         }
     }
 
     public func writeSQL<T>(_ doing: String, _ body: (any StoreSQL) throws -> T) throws -> T {
-        try connection.transaction { c in try body(c) }
+        try naming(doing) { try connection.transaction { c in try body(c) } }
+    }
+
+    /// A statement's failure says what the command was doing ("cannot record the run in PostgreSQL (…)"), as
+    /// SQLite's do.
+    private func naming<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var e as MailroomError {
+            let generic = "cannot run a statement"
+            if e.message.hasPrefix(generic) { e.message = "cannot \(doing)" + e.message.dropFirst(generic.count) }
+            throw e
+        }
     }
 }
 

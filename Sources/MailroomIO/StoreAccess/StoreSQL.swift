@@ -70,7 +70,8 @@ public enum StoreRow {
 
 extension Database: StoreSQL {
     public func rows(_ sql: String, _ arguments: [(any StoreArgument)?]) throws -> [[String?]] {
-        try Row.fetchAll(self, sql: sql, arguments: Self.bound(arguments)).map { row in
+        // Cached: a statement run once per row of another query (the review's) is prepared once.
+        try Row.fetchAll(cachedStatement(sql: sql), arguments: Self.bound(arguments)).map { row in
             row.databaseValues.map(Self.text)
         }
     }
