@@ -82,9 +82,13 @@ struct PostgresCommandsTests {
         let env = ["MR_LC_SHARED": shared.password, "MR_LC_PERSONAL": personal.password]
         let s = try Pair(pipeline: MailboxDovecotCLITests.pipeline(server.plainPort, shared.name, personal.name), env: env)
 
-        // Before any store: the run log is empty, every mailbox connected and never synced.
+        // Before any store: the run log is empty, every mailbox connected and never synced; review and dump say
+        // there is no store yet (exit 4).
         try s.step(["runs", "P"])
+        try s.step(["runs", "P", "--json"])
         try s.step(["mailbox", "list", "P", "--json"])
+        #expect(try s.step(["review", "P"]).status == 4)
+        #expect(try s.step(["store", "dump", "P"]).stderr.contains("no store here yet"))
         // A first load of the shared mailbox, 25 days ago (its cursors saved with the rows).
         let asOf = MailboxDovecotCLITests.dayString(now - 25 * Self.day)
         #expect(try s.step(["run", "P", "--mailbox", "shared", "--as-of", asOf, "--days", "20", "--quiet",
@@ -145,7 +149,7 @@ struct PostgresCommandsTests {
             .write(toFile: s.lite.file("contacts.csv"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: s.lite.file("contacts.csv"), toPath: s.pg.file("contacts.csv"))
         #expect(try s.step(["contacts", "import", "DIR/contacts.csv", "--pipeline", "P"]).status == 0)
-        try s.step(["contacts", "import", "DIR/contacts.csv", "--pipeline", "P"])
+        try s.step(["contacts", "import", "DIR/contacts.csv", "--pipeline", "P", "--json"])
         try s.step(["runs", "P", "--limit", "2"])
         #expect(try s.step(["sync", "P", "--quiet", "--run-dir", "DIR/sync-matched"]).status == 0)
         try s.step(["review", "P", "--json"])
