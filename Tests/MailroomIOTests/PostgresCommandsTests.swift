@@ -229,4 +229,22 @@ struct PostgresCommandsTests {
         #expect(dumps[1].stdout == dumps[0].stdout)
         #expect(dumps[1].stdout.contains("cursors|mailbox='default'|folder='INBOX'"))
     }
+
+    /// The run log's order on both stores: newest first, and runs started in the same second (a disconnect
+    /// and the run it refuses) last written first, whatever their ids.
+    @Test func runsStartedInTheSameSecondAreListedLastWrittenFirstOnBothStores() throws {
+        let s = try Pair(pipeline: "name: order\nownDomains: [example.com]\nmailbox: {source: maildir, path: mail, owner: [me@example.com]}\n", env: [:])
+        let stores: [any MailroomStore] = try [s.lite, s.pg].map { try StoreAccess.open(try LoadedPipeline.load(path: $0.file("p.yml"))) }
+        #expect(stores[1] is PGStore && stores[0] is CRMStore)
+        for store in stores {
+            for (id, at) in [("zz-first", "2026-12-01T10:00:00Z"), ("mm-second", "2026-12-01T10:00:00Z"),
+                             ("aa-third", "2026-12-01T10:00:00Z"), ("older", "2026-12-01T09:59:59Z")] {
+                try store.recordRun(RunLogEntry(id: id, kind: .load, mailboxes: ["default"], startedAt: at,
+                                                finishedAt: at, status: .ok, message: id))
+            }
+            #expect(try store.runs().map(\.id) == ["aa-third", "mm-second", "zz-first", "older"])
+            #expect(try store.runs(mailbox: "default", limit: 2).map(\.id) == ["aa-third", "mm-second"])
+            #expect(try store.runs(mailbox: "other").isEmpty)
+        }
+    }
 }
