@@ -30,9 +30,14 @@ struct PostgresCommandsTests {
             try ("store: \(pgStore)\n" + pipeline).write(toFile: pg.file("p.yml"), atomically: true, encoding: .utf8)
         }
 
-        /// `args` with `P` for the pipeline file and `DIR/…` for a path in the store's folder.
+        /// `args` with `P` for the pipeline file, `STORE` for the store's location (as `--store` takes it) and
+        /// `DIR/…` for a path in the store's folder.
         func args(_ a: [String], _ dir: StoreTempDir) -> [String] {
-            a.map { $0 == "P" ? dir.file("p.yml") : ($0.hasPrefix("DIR/") ? dir.file(String($0.dropFirst(4))) : $0) }
+            a.map {
+                if $0 == "P" { return dir.file("p.yml") }
+                if $0 == "STORE" { return dir === pg ? pgStore : "sqlite:" + dir.file("crm.sqlite") }
+                return $0.hasPrefix("DIR/") ? dir.file(String($0.dropFirst(4))) : $0
+            }
         }
 
         /// Runs the command on both stores; expects the same outcome; returns the SQLite one (masked).
@@ -153,6 +158,9 @@ struct PostgresCommandsTests {
         try s.step(["runs", "P", "--limit", "2"])
         #expect(try s.step(["sync", "P", "--quiet", "--run-dir", "DIR/sync-matched"]).status == 0)
         try s.step(["review", "P", "--json"])
+        // `--store` names either store without a pipeline (PostgreSQL's password from libpq's own sources).
+        try s.step(["review", "P", "--store", "STORE", "--json"])
+        try s.step(["contacts", "import", "DIR/contacts.csv", "--store", "STORE"])
         let dump = try s.step(["store", "dump", "P", "--data"])
         #expect(dump.stdout.contains("\ncursors|mailbox='shared'|folder='INBOX'|uidvalidity=4242|"))
         #expect(dump.stdout.hasPrefix("contacts|id='c1'"))

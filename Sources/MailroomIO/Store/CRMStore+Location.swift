@@ -8,8 +8,7 @@ extension CRMStore {
         if p.hasPrefix("sqlite:") {
             p = String(p.dropFirst("sqlite:".count))
         } else if p.hasPrefix("postgres:") || p.hasPrefix("postgresql:") {
-            throw MailroomError(.usage, "--store takes an SQLite store (sqlite:PATH); for a PostgreSQL store give the pipeline whose store: names it (with its secret:)",
-                                location: location)
+            throw MailroomError(.usage, "a PostgreSQL store is not an SQLite file (sqlite:PATH)", location: location)
         }
         guard !p.isEmpty else { throw MailroomError(.usage, "the store path is empty", location: location) }
         if p.hasPrefix("/") { return URL(fileURLWithPath: p).standardizedFileURL.path }
@@ -32,6 +31,11 @@ extension CRMStore {
     /// The SQLite file of the pipeline's store, or nil when its store is PostgreSQL (`StoreAccess`).
     public static func sqlitePath(for pipeline: LoadedPipeline) throws -> String? {
         isPostgres(pipeline) ? nil : try path(for: pipeline)
+    }
+
+    /// Whether a `--store` value names a PostgreSQL store (`postgres://…` or `postgresql://…`).
+    public static func isPostgres(location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
     }
 
     /// Whether the pipeline's store is PostgreSQL (`store: postgres://…`): loaded by `PGStoreLoader`.

@@ -67,7 +67,31 @@ public final class PGStore: MailroomStore {
     /// nil when the database holds no Mailroom store yet. A store newer than this binary is refused (`.store`).
     /// `readOnly` (without `create`): a store that needs migrating is refused rather than migrated.
     public static func open(for pipeline: LoadedPipeline, create: Bool, readOnly: Bool = false) throws -> PGStore? {
-        let c = try PGConnection.open(for: pipeline)
+        try open(try PGConnection.open(for: pipeline), create: create, readOnly: readOnly)
+    }
+
+    /// The store a `--store postgres://…` option names: no pipeline, so no `secret:`; libpq's `PGPASSWORD` or
+    /// `~/.pgpass` gives the password (a password in the URI is refused, `.usage`).
+    public static func open(uri: String, create: Bool, readOnly: Bool = false) throws -> PGStore? {
+        try open(try connect(uri: uri), create: create, readOnly: readOnly)
+    }
+
+    /// The store `uri` names, for a reader that needs one: none yet, or one not fully migrated, is refused
+    /// (`.store`, as `StoreAccess.reading`).
+    public static func reading(uri: String) throws -> PGStore {
+        let c = try connect(uri: uri)
+        try PGSchema.requireMigrated(c)
+        return PGStore(connection: c)
+    }
+
+    private static func connect(uri: String) throws -> PGConnection {
+        switch PostgresSettings.parse(uri: uri) {
+        case .success(let settings): return try PGConnection.connect(settings, password: nil)
+        case .failure(let problem): throw MailroomError(.usage, problem.message, location: "--store")
+        }
+    }
+
+    private static func open(_ c: PGConnection, create: Bool, readOnly: Bool) throws -> PGStore? {
         try c.execute("SET client_min_messages = warning")
         if try !create && PGSchema.applied(c).isEmpty {
             c.close()

@@ -1,7 +1,7 @@
 import Foundation
 import MailroomCore
 
-/// `mailroom contacts import FILE.csv (--pipeline PIPELINE | --store sqlite:PATH)`: contacts are inserted or
+/// `mailroom contacts import FILE.csv (--pipeline PIPELINE | --store sqlite:PATH|postgres://…)`: contacts are inserted or
 /// updated by id, never duplicated; an address already on another contact is not saved twice.
 public enum ContactsImportWorkflow {
     /// Imports `file` into the pipeline's store (`pipeline`) or the store `store` names. A file with fatal
@@ -12,6 +12,8 @@ public enum ContactsImportWorkflow {
         let loaded = try pipeline.map { try LoadedPipeline.load(path: $0) }
         if let loaded {
             path = try CRMStore.sqlitePath(for: loaded)
+        } else if let store, CRMStore.isPostgres(location: store) {
+            path = nil
         } else {
             path = try CRMStore.path(fromLocation: store ?? "", relativeTo: nil)
         }
@@ -30,8 +32,9 @@ public enum ContactsImportWorkflow {
             let summary = try CRMStore.open(path: path).importContacts(contacts, runId: runId)
             return ContactsImportResult(store: path, contacts: contacts.count, summary: summary, issues: issues.count)
         }
-        // No SQLite path: the pipeline's store is PostgreSQL (`store: postgres://…`).
-        guard let loaded, let pg = try PGStore.open(for: loaded, create: true) else {
+        // No SQLite path: the pipeline's store is PostgreSQL (`store: postgres://…`), or `--store postgres://…`.
+        guard let pg = try loaded.map({ try PGStore.open(for: $0, create: true) })
+                ?? store.map({ try PGStore.open(uri: $0, create: true) }) ?? nil else {
             throw MailroomError(.internalError, "contacts import has no store to write")
         }
         let summary = try pg.importContacts(contacts, runId: runId)
