@@ -36,9 +36,9 @@ import Testing
         #expect(!data.stdout.contains("\nruns|") && !data.stdout.hasPrefix("runs|"))
     }
 
-    /// `store dump` and `run` use a PostgreSQL store (its password from `secret:`; unset here, so refused before
-    /// any connection, naming the variable); `runs` does not work on one yet.
-    @Test func aPostgresStoreNeedsItsSecretOtherCommandsRefuseItAndAMissingStoreIsStore() throws {
+    /// `store dump`, `run` and `runs` use a PostgreSQL store (its password from `secret:`; unset here, so refused
+    /// before any connection, naming the variable).
+    @Test func aPostgresStoreNeedsItsSecretForRunDumpAndRunsAndAMissingStoreIsStore() throws {
         let tmp = MailroomProcess.tempDir("dump-pg")
         defer { try? FileManager.default.removeItem(at: tmp) }
         let pipeline = tmp.appendingPathComponent("pipeline.yaml")
@@ -50,14 +50,13 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         #expect(r.stderr.contains("the PostgreSQL store") && r.stderr.contains("PG_PASSWORD"), "\(r.stderr)")
-        // A run loads into it (and needs the secret too); a command that does not work on PostgreSQL yet says so,
-        // naming the store without its user.
+        // A run loads into it, and `runs` reads its run log: both need the secret too, and name it, never the user.
         let run = try MailroomProcess.run(["run", pipeline.path, "--run-dir", tmp.appendingPathComponent("run").path] + Self.window)
         #expect(run.status == 13, "\(run.stderr)")
         #expect(run.stderr.contains("PG_PASSWORD"), "\(run.stderr)")
         let runs = try MailroomProcess.run(["runs", pipeline.path])
-        #expect(runs.status == 2)
-        #expect(runs.stderr.contains("postgres://db.example:6432/crm: this command does not work on PostgreSQL stores yet"), "\(runs.stderr)")
+        #expect(runs.status == 13, "\(runs.stderr)")
+        #expect(runs.stdout.isEmpty && runs.stderr.contains("PG_PASSWORD"), "\(runs.stderr)")
         #expect(!runs.stderr.contains("loader"))
         #expect(!run.stderr.contains("loader"))
 

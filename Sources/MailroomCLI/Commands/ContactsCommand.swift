@@ -25,7 +25,7 @@ struct ContactsImportCommand: ParsableCommand {
     @Option(help: "The pipeline file whose `store:` to import into.")
     var pipeline: String?
 
-    @Option(help: "The store to import into (sqlite:PATH or a path), instead of --pipeline.")
+    @Option(help: "The store to import into (sqlite:PATH, a path, or postgres://… with its password from PGPASSWORD or ~/.pgpass), instead of --pipeline.")
     var store: String?
 
     @Flag(help: "Print one JSON document instead of text.")

@@ -19,7 +19,7 @@ struct ReviewCommand: ParsableCommand {
     @Argument(help: "The pipeline file (YAML); its `store:` names the store.")
     var pipeline: String
 
-    @Option(help: "Review this store instead of the pipeline's (sqlite:PATH or a path).")
+    @Option(help: "Review this store instead of the pipeline's (sqlite:PATH, a path, or postgres://… with its password from PGPASSWORD or ~/.pgpass).")
     var store: String?
 
     @Flag(help: "Print one JSON document (with schemaVersion) instead of text (same as --format json).")

@@ -49,13 +49,13 @@ extension PipelineRunner {
         return summary
     }
 
-    /// The pipeline's store as a cursor store (read-only); an empty one when the store does not exist yet.
+    /// The pipeline's store (SQLite read-only, or PostgreSQL) as a cursor store; an empty one when the store does
+    /// not exist yet.
     func imapCursorStore() throws -> IMAPCursorStore {
-        let path = try CRMStore.path(for: pipeline)
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard let store = try StoreAccess.existing(pipeline, readOnly: true) else {
             return try IMAPFileCursorStore(path: runDir.fileURL("extract/no-store-cursors.json").path)
         }
-        return try CRMStore.open(path: path, readOnly: true)
+        return store
     }
 
     /// Writes the cursors, with each folder's undelivered UIDs (`missingUIDs`) and why its cursor was held back
@@ -91,15 +91,10 @@ extension PipelineRunner {
     /// mailboxes. A cursor never moves back: under the same UIDVALIDITY the higher of stored and proposed wins.
     public func imapCursorsForLoad() throws -> [FolderUIDCursor] {
         var out: [FolderUIDCursor] = []
-        if CRMStore.isPostgres(pipeline) {
-            // Extract refuses IMAP mailboxes for a PostgreSQL store (`imapCursorStore`), so there is no cursor to
-            // save; a run directory that has some is refused the same way.
-            if try !imapCursorFiles().isEmpty { _ = try CRMStore.path(for: pipeline) }
-            return []
-        }
-        let path = try CRMStore.path(for: pipeline)
-        let store = FileManager.default.fileExists(atPath: path) ? try CRMStore.open(path: path, readOnly: true) : nil
-        for (mailbox, entries) in try imapCursorFiles() {
+        let files = try imapCursorFiles()
+        guard !files.isEmpty else { return [] }
+        let store = try StoreAccess.existing(pipeline, readOnly: true)
+        for (mailbox, entries) in files {
             for e in entries {
                 let stored: FolderUIDCursor? = try store?.cursor(mailbox: mailbox, folder: e.folder)
                 let highest = IMAPCursorDecision.kept(UInt64(e.highestUID), uidValidity: UInt64(e.uidValidity),

@@ -1,8 +1,8 @@
 import Foundation
-import GRDB
 import MailroomCore
 
-extension CRMStore {
+/// Disconnecting and reconnecting mailboxes, in either store.
+extension MailroomStore {
     /// Disconnects a mailbox: sync and sending stop (state `disconnected`, with time and reason), the credentials
     /// reference is removed, folder cursors are kept but no longer authoritative, and every loaded message, thread
     /// and link stays. Refused (`.usage`) while anything relies on the mailbox, unless `replaceWith` (a connected
@@ -11,7 +11,7 @@ extension CRMStore {
                            reason: String? = nil, now: Date = Date()) throws -> DisconnectOutcome {
         let stamp = FileLock.isoUTC(now)
         let runId = "disconnect-\(mailbox)-\(Int(now.timeIntervalSince1970 * 1000))"
-        return try write("disconnect the mailbox") { db in
+        return try writeSQL("disconnect the mailbox") { db in
             try CRMStore.ensureMailbox(db, mailbox)
             let before = try CRMStore.mailboxStatus(db, mailbox)
             let deps = try CRMStore.dependents(db, of: mailbox)
@@ -34,28 +34,29 @@ extension CRMStore {
             if let other = replaceWith {
                 try CRMStore.ensureMailbox(db, other)
                 for d in deps where d.kind.movesOnReplace {
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO mailbox_dependents(mailbox, kind, name, added_at) VALUES (?, ?, ?, ?)
-                        """, arguments: [other, d.kind.rawValue, d.name, stamp])
-                    try db.execute(sql: "DELETE FROM mailbox_dependents WHERE mailbox = ? AND kind = ? AND name = ?",
-                                   arguments: [mailbox, d.kind.rawValue, d.name])
+                    try db.exec("""
+                        INSERT INTO mailbox_dependents(mailbox, kind, name, added_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (mailbox, kind, name) DO NOTHING
+                        """, [other, d.kind.rawValue, d.name, stamp])
+                    try db.exec("DELETE FROM mailbox_dependents WHERE mailbox = ? AND kind = ? AND name = ?",
+                                [mailbox, d.kind.rawValue, d.name])
                     moved.append(MailboxDependent(mailbox: other, kind: d.kind, name: d.name, addedAt: stamp))
                 }
             }
             let why = reason ?? "disconnected by mailroom mailbox disconnect"
-            try db.execute(sql: """
+            try db.exec("""
                 UPDATE mailboxes SET state = 'disconnected', state_changed_at = ?, state_reason = ?,
                     credentials_ref = NULL, sync_pending = 0 WHERE name = ?
-                """, arguments: [stamp, why, mailbox])
-            try db.execute(sql: "UPDATE cursors SET authoritative = 0 WHERE mailbox = ?", arguments: [mailbox])
+                """, [stamp, why, mailbox])
+            try db.exec("UPDATE cursors SET authoritative = 0 WHERE mailbox = ?", [mailbox])
             let cursors = try CRMStore.runCursors(db, mailbox: mailbox)
-            let messages = try Int.fetchOne(db, sql: """
+            let messages = try db.int("""
                 SELECT count(DISTINCT message_key) FROM message_copies WHERE mailbox = ?
-                """, arguments: [mailbox]) ?? 0
-            let threads = try Int.fetchOne(db, sql: """
+                """, [mailbox])
+            let threads = try db.int("""
                 SELECT count(DISTINCT m.thread_id) FROM messages m JOIN message_copies c ON c.message_key = m.key
                 WHERE c.mailbox = ?
-                """, arguments: [mailbox]) ?? 0
+                """, [mailbox])
             var message = "disconnected \(mailbox) (\(why)); kept \(NumberText.grouped(messages)) messages in "
                 + "\(NumberText.grouped(threads)) threads and \(cursors.count) folder cursors (not authoritative until a sync confirms UIDVALIDITY)"
             if let other = replaceWith { message += "; moved \(moved.count) dependents to \(other)" }
@@ -78,13 +79,13 @@ extension CRMStore {
     @discardableResult
     public func reconnect(_ mailbox: String, credentialsRef: String?, now: Date = Date()) throws -> MailboxStatus {
         let stamp = FileLock.isoUTC(now)
-        return try write("reconnect the mailbox") { db in
+        return try writeSQL("reconnect the mailbox") { db in
             try CRMStore.ensureMailbox(db, mailbox)
             let before = try CRMStore.mailboxStatus(db, mailbox)
-            try db.execute(sql: """
+            try db.exec("""
                 UPDATE mailboxes SET state = 'connected', state_changed_at = ?, state_reason = 'reconnected',
                     credentials_ref = ?, sync_pending = 1 WHERE name = ?
-                """, arguments: [stamp, credentialsRef, mailbox])
+                """, [stamp, credentialsRef, mailbox])
             let was = before.state == .disconnected ? "disconnected since \(before.changedAt ?? "?")" : "connected"
             try CRMStore.recordRun(db, RunLogEntry(
                 id: "reconnect-\(mailbox)-\(Int(now.timeIntervalSince1970 * 1000))", kind: .reconnect, mailboxes: [mailbox],
@@ -97,16 +98,16 @@ extension CRMStore {
 
     /// Records where a connected mailbox's secret comes from (`env:NAME` or `file:PATH`, never the secret).
     public func setCredentialsRef(_ mailbox: String, _ ref: String) throws {
-        try write("record the credentials reference") { db in
-            try db.execute(sql: "UPDATE mailboxes SET credentials_ref = ? WHERE name = ? AND state = 'connected'",
-                           arguments: [ref, mailbox])
+        try writeSQL("record the credentials reference") { db in
+            _ = try db.exec("UPDATE mailboxes SET credentials_ref = ? WHERE name = ? AND state = 'connected'",
+                        [ref, mailbox])
         }
     }
 
     /// A sync of the mailbox succeeded: a backfill no longer warns.
     public func markSynced(_ mailbox: String) throws {
-        try write("record the sync") { db in
-            try db.execute(sql: "UPDATE mailboxes SET sync_pending = 0 WHERE name = ?", arguments: [mailbox])
+        try writeSQL("record the sync") { db in
+            _ = try db.exec("UPDATE mailboxes SET sync_pending = 0 WHERE name = ?", [mailbox])
         }
     }
 }

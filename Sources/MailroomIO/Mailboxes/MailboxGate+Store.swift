@@ -8,12 +8,9 @@ extension MailboxGate {
     public static func check(_ pipeline: LoadedPipeline, only: String?, purpose: Purpose)
         throws -> (mailboxes: [MailboxConfig], skipped: [String], warnings: [String]) {
         let wanted = try only.map { [try pipeline.config.requireMailbox(named: $0)] } ?? pipeline.config.mailboxes
-        // A PostgreSQL store has no disconnected mailbox yet (`mailbox disconnect` refuses it).
-        if CRMStore.isPostgres(pipeline) { return (wanted, [], []) }
-        let path = try CRMStore.path(for: pipeline)
+        _ = try CRMStore.sqlitePath(for: pipeline)  // an SQLite location that is not usable is refused here
         // Read-only: a dry run never writes the store. A store not migrated to v2 has no disconnected mailbox.
-        guard FileManager.default.fileExists(atPath: path),
-              let store = try? CRMStore.open(path: path, readOnly: true) else { return (wanted, [], []) }
+        guard let store = try? StoreAccess.existing(pipeline, readOnly: true) else { return (wanted, [], []) }
         return try decide(try wanted.map { ($0, try store.mailboxStatus($0.name)) }, only: only, purpose: purpose,
                           pipelineFile: pipeline.url.lastPathComponent, pipelinePath: pipeline.url.path)
     }

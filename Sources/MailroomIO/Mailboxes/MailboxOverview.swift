@@ -33,31 +33,29 @@ public struct MailboxOverview: Sendable, Equatable {
     /// Every mailbox of the pipeline, in pipeline order. Without a store, every mailbox is connected and never
     /// synced (no store is created).
     public static func all(_ pipeline: LoadedPipeline) throws -> [MailboxOverview] {
-        let path = try CRMStore.path(for: pipeline)
         let blank = pipeline.config.mailboxes.map {
             MailboxOverview(name: $0.name, source: $0.source.rawValue, state: .connected, syncPending: false,
                             messages: 0, folders: [], dependents: [])
         }
-        guard FileManager.default.fileExists(atPath: path) else { return blank }
-        let store = try CRMStore.open(path: path)
-        return try store.read("read the mailboxes") { db in
+        guard let store = try StoreAccess.existing(pipeline, readOnly: false) else { return blank }
+        return try store.readSQL("read the mailboxes") { db in
             try pipeline.config.mailboxes.map { m in try overview(db, name: m.name, source: m.source.rawValue) }
         }
     }
 
-    static func overview(_ db: Database, name: String, source: String) throws -> MailboxOverview {
+    static func overview(_ db: any StoreSQL, name: String, source: String) throws -> MailboxOverview {
         let s = try CRMStore.mailboxStatus(db, name)
         let last = try CRMStore.lastSync(db, mailbox: name)
         var state: State = s.state == .disconnected ? .disconnected : .connected
         if state == .connected, let last, last.status == .failed { state = .failing }
-        let messages = try Int.fetchOne(db, sql: """
+        let messages = try db.int("""
             SELECT count(DISTINCT message_key) FROM message_copies WHERE mailbox = ?
-            """, arguments: [name]) ?? 0
-        let folders = try Row.fetchAll(db, sql: """
+            """, [name])
+        let folders = try db.rows("""
             SELECT c.folder AS folder, count(DISTINCT c.message_key) AS n, max(m.date) AS newest
             FROM message_copies c JOIN messages m ON m.key = c.message_key
             WHERE c.mailbox = ? GROUP BY c.folder ORDER BY c.folder
-            """, arguments: [name]).map { Folder(folder: $0["folder"], messages: $0["n"], newest: $0["newest"]) }
+            """, [name]).map { Folder(folder: $0[0] ?? "", messages: StoreRow.int($0[1]), newest: $0[2]) }
         return MailboxOverview(name: name, source: source, state: state, stateChangedAt: s.changedAt,
                                stateReason: s.reason, syncPending: s.syncPending, lastSync: last,
                                messages: messages, folders: folders,

@@ -33,11 +33,24 @@ public enum RunLogRecorder {
                             throttled: Int = 0, createIfMissing: Bool, now: Date, fault: FaultHook) throws {
         // A store that is not there, is locked by another process, or cannot be locked or opened (not SQLite, a
         // folder that refuses files) is what the run failed on or never reached; its error says so already.
-        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
-              let lock = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-        else { return }
-        defer { lock.release() }
-        guard let store = try? CRMStore.open(path: path) else { return }
+        // A PostgreSQL store has no lock file: its rows are written by id in their own transaction.
+        let store: any MailroomStore
+        var lock: FileLock?
+        if CRMStore.isPostgres(pipeline) {
+            guard let pg = try? StoreAccess.existing(pipeline, readOnly: false) else { return }
+            store = pg
+        } else {
+            guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
+                  let l = try? FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
+            else { return }
+            lock = l
+            guard let lite = try? CRMStore.open(path: path) else {
+                l.release()
+                return
+            }
+            store = lite
+        }
+        defer { lock?.release() }
         try fault.hit("runlog.record-end")
         let stamp = FileLock.isoUTC(now)
         let id = runId ?? "\(kind.rawValue)-\(status.rawValue)-\(Int(now.timeIntervalSince1970 * 1000))"
@@ -74,9 +87,8 @@ extension RunLogRecorder {
 
     /// The folder cursors of `mailboxes` before a run (empty when there is no store yet), for `finished`.
     public static func cursors(_ pipeline: LoadedPipeline, mailboxes: [String]) -> [RunLogEntry.Cursor] {
-        guard let path = try? CRMStore.path(for: pipeline), FileManager.default.fileExists(atPath: path),
-              let store = try? CRMStore.open(path: path, readOnly: true) else { return [] }
-        return (try? store.read("read the folder cursors") { db in
+        guard let store = try? StoreAccess.existing(pipeline, readOnly: true) else { return [] }
+        return (try? store.readSQL("read the folder cursors") { db in
             try mailboxes.flatMap { m in
                 try CRMStore.runCursors(db, mailbox: m).map {
                     RunLogEntry.Cursor(folder: mailboxes.count > 1 ? "\(m)/\($0.folder)" : $0.folder,
@@ -95,7 +107,7 @@ extension RunLogRecorder {
                                 cursorBefore: [RunLogEntry.Cursor]) throws -> RunLogEntry? {
         try FaultHook.process.hit("runlog.after-load")
         let names = runner.manifest.mailboxes.map(\.name)
-        let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
+        let store = try StoreAccess.open(runner.pipeline)
         guard var entry = try store.run(id: runner.manifest.runId) else { return nil }
         entry.kind = kind
         entry.cursorBefore = cursorBefore
@@ -134,9 +146,7 @@ extension RunLogRecorder {
     /// For a run that loaded without `finished` (`mailroom run`): adds the IMAP notes to its run log row.
     public static func noteIMAP(_ runner: PipelineRunner) throws {
         try FaultHook.process.hit("runlog.after-load")
-        // A PostgreSQL store loads file mailboxes only: no IMAP notes; its row is the loader's.
-        if CRMStore.isPostgres(runner.pipeline) { return }
-        let store = try CRMStore.open(path: try CRMStore.path(for: runner.pipeline))
+        let store = try StoreAccess.open(runner.pipeline)
         guard var entry = try store.run(id: runner.manifest.runId) else { return }
         let before = entry
         try annotateIMAP(&entry, runner)

@@ -14,19 +14,25 @@ extension CRMStore {
         defer { lock.release() }
         return try write("import contacts") { db in
             let summary = try CRMStore.upsertContacts(db, contacts)
-            let counts = "{\"contacts\":\(contacts.count),\"created\":\(summary.created),\"updated\":"
-                + "\(summary.updated),\"unchanged\":\(summary.unchanged),\"replacedCreated\":"
-                + "\(summary.replacedCreated),\"emailsSkipped\":\(summary.emailsSkipped.count)}"
-            let stamp = FileLock.isoUTC(now)
-            try db.execute(sql: """
-                INSERT INTO runs(id, kind, window_start, window_end, mailboxes, started_at, finished_at, status,
-                                 counts, message)
-                VALUES (?, 'contacts-import', NULL, NULL, '[]', ?, ?, 'ok', ?, ?)
-                ON CONFLICT(id) DO UPDATE SET finished_at = excluded.finished_at, status = 'ok',
-                    counts = excluded.counts, message = excluded.message
-                """, arguments: [runId, stamp, stamp, counts, CRMStore.importMessage(contacts.count, summary)])
+            try CRMStore.recordImport(db, runId: runId, contacts: contacts.count, summary, now: now)
             return summary
         }
+    }
+
+    /// The `contacts-import` run of an import, inside its transaction.
+    static func recordImport(_ db: any StoreSQL, runId: String, contacts: Int, _ summary: ContactImportSummary,
+                             now: Date) throws {
+        let counts = "{\"contacts\":\(contacts),\"created\":\(summary.created),\"updated\":"
+            + "\(summary.updated),\"unchanged\":\(summary.unchanged),\"replacedCreated\":"
+            + "\(summary.replacedCreated),\"emailsSkipped\":\(summary.emailsSkipped.count)}"
+        let stamp = FileLock.isoUTC(now)
+        try db.exec("""
+            INSERT INTO runs(id, kind, window_start, window_end, mailboxes, started_at, finished_at, status,
+                             counts, message)
+            VALUES (?, 'contacts-import', NULL, NULL, '[]', ?, ?, 'ok', ?, ?)
+            ON CONFLICT(id) DO UPDATE SET finished_at = excluded.finished_at, status = 'ok',
+                counts = excluded.counts, message = excluded.message
+            """, [runId, stamp, stamp, counts, CRMStore.importMessage(contacts, summary)])
     }
 
     public static func importMessage(_ n: Int, _ s: ContactImportSummary) -> String {
@@ -101,7 +107,7 @@ extension CRMStore {
     /// The contact with every text as the store keeps it (`StoreText`: a NUL becomes U+FFFD, as PostgreSQL's
     /// loader stores it), so the rows written, the lookups by id and key and the unchanged/updated comparison with
     /// the stored rows all see the same values (GRDB binds text up to its first NUL).
-    private static func storeNormalized(_ c: Contact) -> Contact {
+    static func storeNormalized(_ c: Contact) -> Contact {
         let n = StoreText.normalized as (String) -> String
         return Contact(id: n(c.id), name: n(c.name), emails: c.emails.map {
             ContactEmail(raw: n($0.raw), address: $0.address.map(n), key: $0.key.map(n),

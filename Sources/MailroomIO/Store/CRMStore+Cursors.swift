@@ -5,11 +5,11 @@ import MailroomCore
 extension CRMStore {
     /// The cursor of a mailbox's folder, inside the caller's transaction (nil when never saved). A row with a
     /// negative number (the store was edited by hand) is refused as a damaged store, never trapped on.
-    public static func cursor(_ db: Database, mailbox: String, folder: String) throws -> FolderUIDCursor? {
-        guard let r = try Row.fetchOne(db, sql: """
+    public static func cursor(_ db: any StoreSQL, mailbox: String, folder: String) throws -> FolderUIDCursor? {
+        guard let r = try db.rows("""
             SELECT uidvalidity, highest_uid FROM cursors WHERE mailbox = ? AND folder = ?
-            """, arguments: [mailbox, folder]) else { return nil }
-        let v: Int64 = r["uidvalidity"], h: Int64 = r["highest_uid"]
+            """, [mailbox, folder]).first else { return nil }
+        let v = Int64(r[0] ?? "") ?? -1, h = Int64(r[1] ?? "") ?? -1
         guard let uidValidity = UInt64(exactly: v), let highestUID = UInt64(exactly: h) else {
             throw MailroomError(.store, "the folder cursor of mailbox \(mailbox), folder \"\(folder)\" holds a negative "
                                 + "number (UIDVALIDITY \(v), UID \(h)): the store is damaged")
@@ -29,13 +29,15 @@ extension CRMStore {
                                     FileLock.isoUTC(now)])
     }
 
-    /// The cursor of a mailbox's folder (its own read transaction).
-    public func cursor(mailbox: String, folder: String) throws -> FolderUIDCursor? {
-        try read("read the folder cursor") { db in try CRMStore.cursor(db, mailbox: mailbox, folder: folder) }
-    }
-
     /// Saves a folder's cursor in its own transaction.
     public func saveCursor(_ c: FolderUIDCursor, now: Date = Date()) throws {
         try write("save the folder cursor") { db in try CRMStore.saveCursor(db, c, now: now) }
+    }
+}
+
+extension MailroomStore {
+    /// The cursor of a mailbox's folder (its own read transaction).
+    public func cursor(mailbox: String, folder: String) throws -> FolderUIDCursor? {
+        try readSQL("read the folder cursor") { db in try CRMStore.cursor(db, mailbox: mailbox, folder: folder) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension ReviewChecks {
     static let duplicateMessageCheck = ReviewReport.duplicateMessageCheck
@@ -9,24 +8,24 @@ extension ReviewChecks {
     /// subject tag or footer included), so a row pair like this is a dedupe or load bug, or a hand edit; each
     /// row may sit in its own thread on the customer's timeline. Rows without a date are not compared. One
     /// failure names how many emails are affected and the first one (by Message-ID): its messages and threads.
-    static func duplicateMessage(_ db: Database) throws -> [ReviewFinding] {
-        let rows = try Row.fetchAll(db, sql: """
+    static func duplicateMessage(_ db: any StoreSQL) throws -> [ReviewFinding] {
+        let rows = try db.rows("""
             SELECT m.message_id, m.date, m.key, m.thread_id,
-                   (SELECT group_concat(p.address, char(10)) FROM participants p
+                   (SELECT \(db.lines("p.address")) FROM participants p
                     WHERE p.message_key = m.key AND p.role = 'from') AS senders
             FROM messages m
             WHERE m.message_id IS NOT NULL AND m.date IS NOT NULL AND (m.message_id, m.date) IN (
                 SELECT message_id, date FROM messages WHERE message_id IS NOT NULL AND date IS NOT NULL
                 GROUP BY message_id, date HAVING count(*) > 1)
             ORDER BY m.message_id, m.date, m.key
-            """)
+            """, [])
         // (Message-ID, date, sender keys) → its rows (key, thread), in key order.
         var groups: [[String]: [(key: String, thread: String)]] = [:]
         var order: [[String]] = []
         for r in rows {
-            let id: [String] = [r["message_id"], r["date"], CRMStore.sender(storedFrom: r["senders"])]
+            let id: [String] = [r[0] ?? "", r[1] ?? "", CRMStore.sender(storedFrom: r[4])]
             if groups[id] == nil { order.append(id) }
-            groups[id, default: []].append((r["key"], r["thread_id"]))
+            groups[id, default: []].append((r[2] ?? "", r[3] ?? ""))
         }
         let twice = order.filter { groups[$0]!.count > 1 }
         guard let first = twice.first, let rowsOfFirst = groups[first] else { return [] }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension ReviewChecks {
     static let subjectJoinCheck = ReviewReport.subjectJoinCheck
@@ -8,23 +7,23 @@ extension ReviewChecks {
     /// participant (by match key, re-normalized here) with another message of its thread; otherwise two
     /// customers' conversations were merged on a subject alone. One failure per failing store, naming the first
     /// such thread (by id) and how many there are.
-    static func subjectJoinStrangers(_ db: Database) throws -> [ReviewFinding] {
-        let joined = try Row.fetchAll(db, sql: """
+    static func subjectJoinStrangers(_ db: any StoreSQL) throws -> [ReviewFinding] {
+        let joined = try db.rows("""
             SELECT key, thread_id FROM messages WHERE joined_by_subject = 1 ORDER BY thread_id, key
-            """)
+            """, [])
         guard !joined.isEmpty else { return [] }
-        let externalOf = try db.makeStatement(sql: """
+        let externalOf = """
             SELECT address FROM participants WHERE message_key = ? AND is_internal = 0
-            """)
-        let othersOf = try db.makeStatement(sql: """
+            """
+        let othersOf = """
             SELECT p.address FROM messages m JOIN participants p ON p.message_key = m.key
             WHERE m.thread_id = ? AND m.key <> ? AND p.is_internal = 0
-            """)
+            """
         var strangers: [(thread: String, message: String)] = []
         for r in joined {
-            let (key, thread): (String, String) = (r["key"], r["thread_id"])
-            let own = Set(try String.fetchAll(externalOf, arguments: [key]).compactMap { keys($0)?.key })
-            let others = Set(try String.fetchAll(othersOf, arguments: [thread, key]).compactMap { keys($0)?.key })
+            let (key, thread) = (r[0] ?? "", r[1] ?? "")
+            let own = Set(try db.rows(externalOf, [key]).compactMap { $0[0].flatMap { keys($0)?.key } })
+            let others = Set(try db.rows(othersOf, [thread, key]).compactMap { $0[0].flatMap { keys($0)?.key } })
             if own.isDisjoint(with: others), strangers.last?.thread != thread {
                 strangers.append((thread, key))
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The post-load review: the checks the CRM team would otherwise do by hand, over the loaded store. Addresses are
 /// re-normalized here (with `AddressNormalizer`) rather than trusting the stored keys, so a row written wrong by
@@ -11,8 +10,8 @@ public enum ReviewChecks {
     public static let sampleSize = 5
 
     /// Runs every check. Reads only (the store may be open read-only).
-    public static func run(_ store: CRMStore) throws -> ReviewReport {
-        try store.read("review the store") { db in
+    public static func run(_ store: any MailroomStore) throws -> ReviewReport {
+        try store.readSQL("review the store") { db in
             var findings: [ReviewFinding] = []
             let emails = try contactKeys(db)
             findings += try linkedAddress(db, emails)
@@ -21,7 +20,7 @@ public enum ReviewChecks {
             findings += try recentSent(db)
             findings += try subjectJoinStrangers(db)
             findings += try duplicateMessage(db)
-            return ReviewReport(store: store.path, findings: findings, sample: try sample(db))
+            return ReviewReport(store: store.location, findings: findings, sample: try sample(db))
         }
     }
 
@@ -35,12 +34,12 @@ public enum ReviewChecks {
     }
 
     /// Contact id → every match key and folded key of its saved addresses.
-    private static func contactKeys(_ db: Database) throws -> [String: Set<String>] {
+    private static func contactKeys(_ db: any StoreSQL) throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails \(usable)") {
-            let addr: String = (r["address"] as String?) ?? r["raw"]
+        for r in try db.rows("SELECT contact_id, raw, address FROM contact_emails \(usable)", []) {
+            let addr = r[2] ?? r[1] ?? ""
             guard let k = keys(addr) else { continue }
-            out[r["contact_id"], default: []].formUnion([k.key, k.folded])
+            out[r[0] ?? "", default: []].formUnion([k.key, k.folded])
         }
         return out
     }
@@ -50,14 +49,13 @@ public enum ReviewChecks {
         return held.contains(k.key) || held.contains(k.folded)
     }
 
-    private static func linkedAddress(_ db: Database, _ emails: [String: Set<String>]) throws -> [ReviewFinding] {
+    private static func linkedAddress(_ db: any StoreSQL, _ emails: [String: Set<String>]) throws -> [ReviewFinding] {
         var out: [ReviewFinding] = []
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT message_key, role, address, contact_id FROM participants WHERE contact_id IS NOT NULL
             ORDER BY message_key, role, address
-            """) {
-            let (key, role, address, contact): (String, String, String, String) =
-                (r["message_key"], r["role"], r["address"], r["contact_id"])
+            """, []) {
+            let (key, role, address, contact) = (r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "")
             if !holds(emails, contact, address) {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "message \(key) is linked to contact \(contact) through its \(role) "
@@ -65,19 +63,19 @@ public enum ReviewChecks {
                                          contactId: contact, messageKey: key, address: address))
             }
         }
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT tc.thread_id, tc.contact_id, tc.address,
                    EXISTS(SELECT 1 FROM participants p JOIN messages m ON m.key = p.message_key
                           WHERE m.thread_id = tc.thread_id AND p.address = tc.address) AS present
             FROM thread_contacts tc ORDER BY tc.thread_id, tc.contact_id, tc.address
-            """) {
-            let (thread, contact, address): (String, String, String) = (r["thread_id"], r["contact_id"], r["address"])
+            """, []) {
+            let (thread, contact, address) = (r[0] ?? "", r[1] ?? "", r[2] ?? "")
             if !holds(emails, contact, address) {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "thread \(thread) is linked to contact \(contact) through \(address), "
                                             + "which is not one of that contact's addresses",
                                          contactId: contact, threadId: thread, address: address))
-            } else if !(r["present"] as Bool) {
+            } else if !StoreRow.flag(r[3]) {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "thread \(thread) is linked to contact \(contact) through \(address), "
                                             + "but no message of the thread has that participant",
@@ -87,22 +85,22 @@ public enum ReviewChecks {
         return out
     }
 
-    private static func duplicateAddress(_ db: Database) throws -> [ReviewFinding] {
+    private static func duplicateAddress(_ db: any StoreSQL) throws -> [ReviewFinding] {
         var byKey: [String: Set<String>] = [:]
         var byFolded: [String: Set<String>] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT contact_id, raw, address FROM contact_emails \(usable)") {
-            let addr: String = (r["address"] as String?) ?? r["raw"]
+        for r in try db.rows("SELECT contact_id, raw, address FROM contact_emails \(usable)", []) {
+            let addr = r[2] ?? r[1] ?? ""
             guard let k = keys(addr) else { continue }
-            byKey[k.key, default: []].insert(r["contact_id"])
-            byFolded[k.folded, default: []].insert(r["contact_id"])
+            byKey[k.key, default: []].insert(r[0] ?? "")
+            byFolded[k.folded, default: []].insert(r[0] ?? "")
         }
         var out: [ReviewFinding] = []
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT contact_id, address, issue FROM contact_emails WHERE issue LIKE '\(CRMStore.heldByPrefix)%'
             ORDER BY contact_id, position
-            """) {
-            let (contact, issue): (String, String) = (r["contact_id"], r["issue"])
-            let address: String? = r["address"]
+            """, []) {
+            let (contact, issue) = (r[0] ?? "", r[2] ?? "")
+            let address: String? = r[1]
             let holder = String(issue.dropFirst(CRMStore.heldByPrefix.count))
             out.append(ReviewFinding(check: "duplicate-address", severity: .warning,
                                      detail: "contact \(contact) lists \(address ?? "an address"), which contact "
@@ -132,9 +130,9 @@ public enum ReviewChecks {
                        WHERE m2.thread_id = t.id AND p2.is_internal = 0))
         """
 
-    private static func internalLinked(_ db: Database) throws -> [ReviewFinding] {
+    private static func internalLinked(_ db: any StoreSQL) throws -> [ReviewFinding] {
         var out: [ReviewFinding] = []
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT t.id, tc.contact_id FROM threads t JOIN thread_contacts tc ON tc.thread_id = t.id
             WHERE \(internalOnly)
             UNION
@@ -142,17 +140,17 @@ public enum ReviewChecks {
                 JOIN participants p ON p.message_key = m.key
             WHERE p.contact_id IS NOT NULL AND \(internalOnly)
             ORDER BY 1, 2
-            """) {
-            let (thread, contact): (String, String) = (r[0], r[1])
+            """, []) {
+            let (thread, contact) = (r[0] ?? "", r[1] ?? "")
             out.append(ReviewFinding(check: "internal-linked", severity: .failure,
                                      detail: "internal-only thread \(thread) is linked to contact \(contact)",
                                      contactId: contact, threadId: thread))
         }
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT id, proposed_class FROM threads WHERE visibility = 'internal' AND proposed_class <> 'internal-only'
             ORDER BY id
-            """) {
-            let (thread, proposed): (String, String) = (r[0], r[1])
+            """, []) {
+            let (thread, proposed) = (r[0] ?? "", r[1] ?? "")
             out.append(ReviewFinding(check: "internal-linked", severity: .warning,
                                      detail: "internal thread \(thread) was kept internal although a later load saw "
                                         + "it as \(proposed) (external participants joined): check it by hand",

@@ -11,7 +11,6 @@ public enum BackfillWorkflow {
     public static func run(_ request: RunRequest, fault: FaultHook = .process,
                            warn: WarningSink) throws -> RunOutcome {
         let pipeline = try LoadedPipeline.load(path: request.pipeline)
-        _ = try CRMStore.path(for: pipeline)  // refuses a PostgreSQL store (its run log is not kept there yet)
         for w in try MailboxGate.check(pipeline, only: request.mailbox, purpose: .backfill).warnings { warn(w) }
         let dir = try Workflow.runDirectory(request.runDirectory, pipeline)
         return try Workflow.recordingFailure(pipeline, runDirectory: dir, kind: .backfill,

@@ -20,7 +20,7 @@ public enum MailboxWorkflow {
     public static func depend(pipeline path: String, mailbox: String, change: DependChange?) throws -> DependOutcome {
         let pipeline = try LoadedPipeline.load(path: path)
         _ = try pipeline.config.requireMailbox(named: mailbox)
-        let store = try CRMStore.open(path: try CRMStore.path(for: pipeline))
+        let store = try StoreAccess.open(pipeline)
         var note: String?
         switch change {
         case .add(let kind, let name):
@@ -46,9 +46,11 @@ public enum MailboxWorkflow {
         let pipeline = try LoadedPipeline.load(path: path)
         _ = try pipeline.config.requireMailbox(named: mailbox)
         if let other = replaceWith { _ = try pipeline.config.requireMailbox(named: other) }
-        let storePath = try CRMStore.path(for: pipeline)
-        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: storePath), what: "store \(storePath)")
-        defer { lock.release() }
-        return try CRMStore.open(path: storePath).disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
+        // PostgreSQL: one transaction, its row locks are the store's.
+        let lock = try CRMStore.sqlitePath(for: pipeline).map {
+            try FileLock.acquire(path: CRMStore.lockPath(for: $0), what: "store \($0)")
+        }
+        defer { lock?.release() }
+        return try StoreAccess.open(pipeline).disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
     }
 }

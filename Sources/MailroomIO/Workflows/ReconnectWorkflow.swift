@@ -49,11 +49,13 @@ public enum ReconnectWorkflow {
         let quiet = request.quiet
         // A directory `RunDirectory.reserve` made for this run is removed when the run wrote nothing in it.
         defer { RunDirectory.releaseIfReservedAndEmpty(runDirectory) }
-        let path = try CRMStore.path(for: pipeline)
-        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: "store \(path)")
-        defer { lock.release() }
-        let store = try CRMStore.open(path: path)
-        let (newestBefore, cursorsBefore) = try store.read("read the mailbox") { db in
+        // A PostgreSQL store has no lock file: the sync's load takes the loader's advisory lock.
+        let lock = try CRMStore.sqlitePath(for: pipeline).map {
+            try FileLock.acquire(path: CRMStore.lockPath(for: $0), what: "store \($0)")
+        }
+        defer { lock?.release() }
+        let store = try StoreAccess.open(pipeline)
+        let (newestBefore, cursorsBefore) = try store.readSQL("read the mailbox") { db in
             (try CRMStore.newestLoaded(db, mailbox: name), try CRMStore.runCursors(db, mailbox: name))
         }
         let before = try store.reconnect(name, credentialsRef: config.imap?.secret.description)
@@ -92,8 +94,8 @@ public enum ReconnectWorkflow {
         report.syncRunId = entry?.id
         report.syncMessage = entry?.message
         report.partial = try runner.imapPartialError()
-        let cursorsAfter = try store.read("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
-        report.newestLoadedAfter = try store.read("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
+        let cursorsAfter = try store.readSQL("read the mailbox") { db in try CRMStore.runCursors(db, mailbox: name) }
+        report.newestLoadedAfter = try store.readSQL("read the mailbox") { db in try CRMStore.newestLoaded(db, mailbox: name) }
         if config.source == .imap {
             report.newestOnServer = MailboxServerNewest.newest(config, pipelineDirectory: pipeline.directory.path)
         }

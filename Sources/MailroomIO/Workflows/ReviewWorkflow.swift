@@ -1,12 +1,20 @@
 import Foundation
 import MailroomCore
 
-/// `mailroom review PIPELINE [--store sqlite:PATH]`: the post-load checks over a CRM store, opened read-only.
+/// `mailroom review PIPELINE [--store sqlite:PATH|postgres://…]`: the post-load checks over a CRM store (SQLite or
+/// PostgreSQL), opened read-only.
 public enum ReviewWorkflow {
-    /// Reviews the pipeline's store, or the one `store` names (sqlite:PATH or a path).
+    /// Reviews the pipeline's store, or the one `store` names (sqlite:PATH, a path, or postgres://…: its password
+    /// from libpq's `PGPASSWORD` or `~/.pgpass`).
     public static func run(pipeline path: String, store: String?) throws -> ReviewReport {
         let pipeline = try LoadedPipeline.load(path: path)
-        let storePath = try store.map { try CRMStore.path(fromLocation: $0, relativeTo: nil) } ?? CRMStore.path(for: pipeline)
-        return try ReviewChecks.run(try CRMStore.open(path: storePath, readOnly: true))
+        if let store, CRMStore.isPostgres(location: store) {
+            return try ReviewChecks.run(try PGStore.reading(uri: store))
+        }
+        if let store {
+            return try ReviewChecks.run(try CRMStore.open(path: try CRMStore.path(fromLocation: store, relativeTo: nil),
+                                                          readOnly: true))
+        }
+        return try ReviewChecks.run(try StoreAccess.reading(pipeline))
     }
 }

@@ -10,7 +10,6 @@ public enum SyncWorkflow {
     public static func run(_ request: RunRequest, fault: FaultHook = .process,
                            warn: WarningSink) throws -> RunOutcome {
         let pipeline = try LoadedPipeline.load(path: request.pipeline)
-        _ = try CRMStore.path(for: pipeline)  // refuses a PostgreSQL store (its run log is not kept there yet)
         let dir = try Workflow.runDirectory(request.runDirectory, pipeline)
         return try Workflow.recordingFailure(pipeline, runDirectory: dir, kind: .sync,
                                              mailboxes: Workflow.mailboxNames(request, pipeline), window: nil,
