@@ -29,7 +29,18 @@ import Testing
         ] + extra + ["", body, "", ""]).joined(separator: "\n")
     }
 
+    /// Writes the pipeline and the mbox once: the second runner of a test must see the same mailbox file (its
+    /// modification time is in extract's manifest inputs; rewriting it a second later made them differ).
     static func runner(_ dir: StoreTempDir, _ run: String) throws -> PipelineRunner {
+        if !FileManager.default.fileExists(atPath: dir.file("Inbox")) { try writeFiles(dir) }
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        return try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
+                                        runDirectory: URL(fileURLWithPath: dir.file(run)),
+                                        options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
+    }
+
+    static func writeFiles(_ dir: StoreTempDir) throws {
         try """
         name: plan
         mailbox:
@@ -41,11 +52,6 @@ import Testing
 
         """.write(toFile: dir.file("p.yml"), atomically: true, encoding: .utf8)
         try Self.mbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        return try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
-                                        runDirectory: URL(fileURLWithPath: dir.file(run)),
-                                        options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
     }
 
     static let files = ["extract/messages.ndjson", "normalize/messages.ndjson", "normalize/quarantine.ndjson",
