@@ -59,7 +59,10 @@ public enum ContactsCSV {
                 record = r
             }
             if isBlank(record.fields) { continue }
-            func field(_ i: Int) -> String { i < record.fields.count ? record.fields[i] : "" }
+            // A cell `ContactsExportCSV` neutralized (a leading `'` before a formula character) reads back as it was.
+            func field(_ i: Int) -> String {
+                ContactsExportCSV.restored(i < record.fields.count ? record.fields[i].trimmingASCIISpaces() : "")
+            }
 
             let id = field(idCol).trimmingASCIISpaces()
             if id.isEmpty {

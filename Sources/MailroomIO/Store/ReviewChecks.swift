@@ -52,12 +52,27 @@ public enum ReviewChecks {
 
     private static func linkedAddress(_ db: Database, _ emails: [String: Set<String>]) throws -> [ReviewFinding] {
         var out: [ReviewFinding] = []
+        // Thread links by thread and contact: the match keys of their addresses.
+        var threadLinks: [String: Set<String>] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT thread_id, contact_id, address FROM thread_contacts") {
+            let address: String = r["address"]
+            threadLinks[(r["thread_id"] as String) + "\u{0}" + (r["contact_id"] as String), default: []]
+                .insert(keys(address)?.key ?? address)
+        }
         for r in try Row.fetchAll(db, sql: """
-            SELECT message_key, role, address, contact_id FROM participants WHERE contact_id IS NOT NULL
-            ORDER BY message_key, role, address
+            SELECT p.message_key, p.role, p.address, p.contact_id, m.thread_id FROM participants p
+            JOIN messages m ON m.key = p.message_key WHERE p.contact_id IS NOT NULL
+            ORDER BY p.message_key, p.role, p.address
             """) {
-            let (key, role, address, contact): (String, String, String, String) =
-                (r["message_key"], r["role"], r["address"], r["contact_id"])
+            let (key, role, address, contact, thread): (String, String, String, String, String) =
+                (r["message_key"], r["role"], r["address"], r["contact_id"], r["thread_id"])
+            if threadLinks[thread + "\u{0}" + contact]?.contains(keys(address)?.key ?? address) != true {
+                out.append(ReviewFinding(check: "linked-address", severity: .failure,
+                                         detail: "message \(key) is linked to contact \(contact) through its \(role) "
+                                            + "\(address), but its thread \(thread) has no link to that contact through "
+                                            + "that address (thread_contacts disagrees with participants)",
+                                         contactId: contact, messageKey: key, threadId: thread, address: address))
+            }
             if !holds(emails, contact, address) {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "message \(key) is linked to contact \(contact) through its \(role) "
@@ -68,7 +83,10 @@ public enum ReviewChecks {
         for r in try Row.fetchAll(db, sql: """
             SELECT tc.thread_id, tc.contact_id, tc.address,
                    EXISTS(SELECT 1 FROM participants p JOIN messages m ON m.key = p.message_key
-                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address) AS present
+                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address) AS present,
+                   EXISTS(SELECT 1 FROM participants p JOIN messages m ON m.key = p.message_key
+                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address
+                            AND p.contact_id = tc.contact_id) AS linked
             FROM thread_contacts tc ORDER BY tc.thread_id, tc.contact_id, tc.address
             """) {
             let (thread, contact, address): (String, String, String) = (r["thread_id"], r["contact_id"], r["address"])
@@ -81,6 +99,12 @@ public enum ReviewChecks {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "thread \(thread) is linked to contact \(contact) through \(address), "
                                             + "but no message of the thread has that participant",
+                                         contactId: contact, threadId: thread, address: address))
+            } else if !(r["linked"] as Bool) {
+                out.append(ReviewFinding(check: "linked-address", severity: .failure,
+                                         detail: "thread \(thread) is linked to contact \(contact) through \(address), "
+                                            + "but no participant of the thread with that address is linked to that "
+                                            + "contact (thread_contacts disagrees with participants)",
                                          contactId: contact, threadId: thread, address: address))
             }
         }
