@@ -130,6 +130,37 @@ import Testing
         try s.reviewPasses()
     }
 
+    /// The walk-through's order: merge and add an address, then a larger load with the same contacts file. The
+    /// file's rows, unchanged since they were imported, leave the edits alone (the merged contact is not made
+    /// again); a row changed in the file wins, and the links through an address it dropped go with it.
+    @Test func aReloadKeepsWhatContactsCommandsChangedUntilTheFileRowChanges() throws {
+        let s = try Sample()
+        defer { try? FileManager.default.removeItem(at: s.tmp) }
+        // The first load matched against the file alone (an address on two rows linked to neither); from the
+        // second on, the store's contacts decide (the first row holds it).
+        try s.load("r1b")
+        #expect(try s.mailroom(["merge", "--keep", "C001", "C017"]).status == 0)
+        #expect(try s.mailroom(["add-email", "C002", "laura.bianchi@contoso.example"]).status == 0)
+        let edited = try s.dump()
+        try s.load("r2")
+        #expect(try s.dump() == edited)
+        try s.reviewPasses()
+
+        // C002's row changes in the file (a new name, still without laura): the file wins.
+        let text = try String(contentsOf: s.csv, encoding: .utf8)
+        try text.replacingOccurrences(of: "C002,Samuel Okonkwo,", with: "C002,Samuel O. Okonkwo,")
+            .write(to: s.csv, atomically: true, encoding: .utf8)
+        try s.load("r3")
+        let store = try CRMStore.open(path: s.store, readOnly: true)
+        try store.read("t") { (db: Database) throws in
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM contacts WHERE id = 'C002'") == "Samuel O. Okonkwo")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM contact_emails WHERE raw LIKE 'laura%'") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM participants WHERE address LIKE 'laura%' AND contact_id IS NOT NULL") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts WHERE id = 'C017'") == 0)
+        }
+        try s.reviewPasses()
+    }
+
     @Test func badInputIsOneLineAndExitTwo() throws {
         let s = try Sample()
         defer { try? FileManager.default.removeItem(at: s.tmp) }

@@ -33,6 +33,22 @@ import Testing
         #expect(ContactOverlay.asImported(b).emails.map(\.key) == ["shared@x.io", "own@x.io", "own@x.io"])
     }
 
+    @Test func aRowImportedBeforeOrAMergedAwayContactLeavesTheStoreAsItIs() {
+        // The store's b was edited (an address added) after its row was imported; a was merged away.
+        let row = Self.contact("b", ["b@x.io"], line: 2)
+        let store = [Self.contact("b", ["b@x.io", "b2@x.io"])]
+        let file = [row, Self.contact("a", ["a@x.io"], line: 3)]
+        let out = ContactOverlay.apply(store: store, imports: file, fileRows: ["b": ContactOverlay.fileRow(row)],
+                                       mergedAway: ["a"])
+        #expect(out.map(\.id) == ["b"])
+        #expect(out[0].emails.map(\.raw) == ["b@x.io", "b2@x.io"] && out[0].line == 0)
+        // The row changed in the file: it wins.
+        var changed = row
+        changed.name = "Bea"
+        let again = ContactOverlay.apply(store: store, imports: [changed], fileRows: ["b": ContactOverlay.fileRow(row)])
+        #expect(again[0].name == "Bea" && again[0].emails.map(\.raw) == ["b@x.io"] && again[0].line == 2)
+    }
+
     @Test func exportNeutralizesFormulaCellsAndImportReadsThemBack() {
         let names = ["=SUM(A1)", "+1 555", "-dash", "@at", "\tTab", "'=quoted", "''+two", "'plain", "'", "plain",
                      "Ünïcode"]

@@ -2,7 +2,9 @@
 /// a store, without writing it (a dry run writes nothing). The rules are those of the store's import
 /// (`CRMStore.upsertContacts`), so a load that imports the file afterwards leaves the same contacts:
 ///
-/// - a contact of the file replaces the store's contact of the same id (name and emails), or is added;
+/// - a contact of the file replaces the store's contact of the same id (name and emails), or is added, unless
+///   the row is the one last imported into it (a contacts command may have changed the contact since) or a merge
+///   deleted the contact (`skipsImport`);
 ///   contacts of the store that the file does not name are kept as they are (a missing row never deletes);
 /// - an email whose match key another contact already holds is kept without a key, its issue `held-by:<id>`
 ///   (never matched twice); one the same contact repeats is kept with the issue `repeated`;
@@ -13,7 +15,11 @@
 /// with `line` 0, which marks a contact the load does not import (it is in the store already).
 public enum ContactOverlay {
     /// `store`: the store's imported contacts, emails as stored. `imports`: the file's contacts as parsed.
-    public static func apply(store: [Contact], imports: [Contact]) -> [Contact] {
+    /// `fileRows`: each stored contact's `contacts.file_row`; `mergedAway`: ids a standing merge deleted. A row
+    /// `skipsImport` leaves out is not imported (the store's contact, edited by a contacts command, stays).
+    public static func apply(store: [Contact], imports all: [Contact], fileRows: [String: String] = [:],
+                             mergedAway: Set<String> = []) -> [Contact] {
+        let imports = all.filter { !skipsImport($0, fileRows: fileRows, mergedAway: mergedAway) }
         var byId: [String: Int] = [:]
         var current = store.map { c -> Contact in
             var c = c
@@ -51,6 +57,22 @@ public enum ContactOverlay {
         }
         let fileIds = Set(fromFile.map(\.id))
         return fromFile + current.filter { !fileIds.contains($0.id) }
+    }
+
+    /// The contacts file's row as the store remembers it (`contacts.file_row`): name and emails as written.
+    public static func fileRow(_ c: Contact) -> String {
+        let n = StoreText.normalized(c)
+        return ([n.name] + n.emails.map(\.raw)).joined(separator: "\u{1F}")
+    }
+
+    /// Whether importing the row leaves the store's contact as it is: the row is the one last imported into it
+    /// (`fileRows`), so whatever a contacts command changed since stays; or a merge that stands deleted the
+    /// contact (its addresses live on the kept one; `contacts unmerge` brings it back). A row that changed is
+    /// imported: the file's newer word wins.
+    public static func skipsImport(_ c: Contact, fileRows: [String: String], mergedAway: Set<String>) -> Bool {
+        let id = StoreText.normalized(c.id)
+        if mergedAway.contains(id) { return true }
+        return fileRows[id] == fileRow(c)
     }
 
     /// `contact_emails.issue` prefix of an address another contact holds (as `CRMStore.heldByPrefix`).

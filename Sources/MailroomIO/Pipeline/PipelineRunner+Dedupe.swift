@@ -42,7 +42,8 @@ extension PipelineRunner {
         var inputs: [StageInput] = []
         if let sha { inputs.append(StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\(sha)")) }
         if let stored = try CRMStore.storedContacts(for: pipeline) {
-            contacts = ContactOverlay.apply(store: stored.contacts, imports: fileContacts)
+            contacts = ContactOverlay.apply(store: stored.contacts, imports: fileContacts, fileRows: stored.fileRows,
+                                            mergedAway: stored.mergedAway)
             inputs.append(StageInput(name: Self.storeContactsInput, fingerprint: stored.fingerprint))
         }
         let groups = ContactDuplicates.groups(ContactOverlay.writtenKeys(contacts))

@@ -25,6 +25,7 @@ public enum PGSchema {
             "ALTER TABLE runs DROP CONSTRAINT runs_kind_check",
             "ALTER TABLE runs ADD CONSTRAINT runs_kind_check CHECK (kind IN ('" + StoreSchema.runKindsV6.joined(separator: "', '") + "'))",
             pg(StoreSchema.contactMergesTable),
+            pg(StoreSchema.contactsFileRow),
             version(6),
         ]),
     ]

@@ -40,6 +40,13 @@ extension CRMStore {
         return Contact(id: id, name: name, emails: emails, line: 0)
     }
 
+    /// Sets the contact's `file_row`, when the store has none yet, to the row its state before a command's change
+    /// came from (`ContactOverlay.fileRow`): an import of that row again then leaves the change in place.
+    static func rememberFileRow(_ db: Database, _ c: Contact) throws {
+        try db.execute(sql: "UPDATE contacts SET file_row = ? WHERE id = ? AND file_row IS NULL AND origin = 'import'",
+                       arguments: [ContactOverlay.fileRow(c), c.id])
+    }
+
     /// Replaces every email of `contactId` with `emails`, at positions 0, 1, ….
     static func writeEmails(_ db: Database, _ contactId: String, _ emails: [ContactEmail]) throws {
         try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [contactId])

@@ -20,6 +20,7 @@ extension CRMStore {
                     : "\(TerminalText.clean(email.address ?? address)) is already held by contact \(TerminalText.clean(holder)): "
                         + "merge the two contacts, or remove it from \(TerminalText.clean(holder)) first")
             }
+            try CRMStore.rememberFileRow(db, contact)
             try CRMStore.writeEmails(db, id, contact.emails + [email])
             var relinker = ContactRelinker()
             try relinker.relink(db, keys: CRMStore.matchKeys([email]), edited: [id])
@@ -50,6 +51,7 @@ extension CRMStore {
             }
             var emails = contact.emails
             let removed = emails.remove(at: index)
+            try CRMStore.rememberFileRow(db, contact)
             try CRMStore.writeEmails(db, id, emails)
             var relinker = ContactRelinker()
             try relinker.relink(db, keys: CRMStore.matchKeys([ContactsCSV.contactEmail(removed.raw)]), edited: [id])

@@ -18,10 +18,10 @@ extension CRMStore {
             let kept = try CRMStore.requireContact(db, keep)
             let merged = try ids.map { try CRMStore.requireContact(db, $0) }
             var relinker = ContactRelinker()
-            for id in ids {
-                relinker.undo.contacts += try Row.fetchAll(db, sql: "SELECT id, name, origin, created_run FROM contacts WHERE id = ?",
-                                                           arguments: [id]).map(ContactUndoRows.strings)
-            }
+            for id in [keep] + ids { try relinker.undo.saveContact(db, id) }
+            // The kept contact is changed by a command from now on: its contacts file row, when the store has none
+            // yet, is the one that made it, so an import of the same row leaves the merge in place.
+            try CRMStore.rememberFileRow(db, kept)
             // Emails: the kept contact's, then the merged ones'; other contacts' emails held by a merged one are now
             // held by the kept one.
             for id in [keep] + ids { try relinker.undo.saveEmails(db, of: id) }
@@ -102,18 +102,19 @@ extension CRMStore {
                 throw MailroomError(.usage, "contact \(TerminalText.clean(keep)) changed since merge \(mergeId) (a later load, "
                                     + "merge or email change): unmerging would lose that change; undo later merges first")
             }
-            for c in undo.contacts {
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)", arguments: [c[0]]) == true {
-                    throw MailroomError(.usage, "contact \(TerminalText.clean(c[0] ?? "")) exists again (imported since merge "
+            let merged = (try? JSONParser.parse(Array((r["merged"] as String).utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+            for id in merged {
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM contacts WHERE id = ?)", arguments: [id]) == true {
+                    throw MailroomError(.usage, "contact \(TerminalText.clean(id)) exists again (created since merge "
                                         + "\(mergeId)?): merge it into \(TerminalText.clean(keep)) first")
                 }
             }
             try undo.restore(db)
             try db.execute(sql: "UPDATE contact_merges SET undone_run = ? WHERE id = ?", arguments: [runId, mergeId])
-            let counts = ["contactsRestored": undo.contacts.count, "emailsRestored": undo.emails.count,
+            let counts = ["contactsRestored": merged.count, "emailsRestored": undo.emails.count,
                           "participantsRestored": undo.participants.count, "threadLinksRestored": undo.threadContacts.count,
                           "threadsRestored": undo.threads.count]
-            let names = undo.contacts.compactMap { $0.first ?? nil }.map(TerminalText.clean).joined(separator: ", ")
+            let names = merged.map(TerminalText.clean).joined(separator: ", ")
             return ((), counts, "unmerged merge \(mergeId): \(names) restored beside \(TerminalText.clean(keep)) with "
                     + "\(undo.participants.count) participant links and \(undo.threadContacts.count) thread links as they were")
         }

@@ -39,22 +39,44 @@ extension CRMStore {
     /// The imported contacts of the pipeline's SQLite store, read without writing anything (no migration, no
     /// lock: a dry run writes nothing); nil when there is no store yet or the store is PostgreSQL (match then reads
     /// the contacts file alone). A file that is not a Mailroom store is refused as when opened.
-    public static func storedContacts(for pipeline: LoadedPipeline) throws -> (contacts: [Contact], fingerprint: String)? {
+    public static func storedContacts(for pipeline: LoadedPipeline) throws -> StoredContacts? {
         if isPostgres(pipeline) { return nil }
         let path = try path(for: pipeline)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let store = try CRMStore.openForReading(path: path)
-        let contacts = try store.read("read the store's contacts") { db -> [Contact]? in
+        return try store.read("read the store's contacts") { db -> StoredContacts? in
             guard try db.tableExists("contacts") else { return nil }
-            return try importedContacts(db)
+            let contacts = try importedContacts(db)
+            let v6 = try db.tableExists("contact_merges")
+            var fileRows: [String: String] = [:]
+            if v6 {
+                for r in try Row.fetchAll(db, sql: "SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL") {
+                    fileRows[r["id"]] = r["file_row"]
+                }
+            }
+            let merged = v6 ? try mergedAway(db) : []
+            var extra = fileRows.keys.sorted().map { [$0, fileRows[$0]!] } + merged.sorted().map { [$0] }
+            extra.append([])
+            return StoredContacts(contacts: contacts, fileRows: fileRows, mergedAway: merged,
+                                  fingerprint: fingerprint(contacts, extra.map { $0.joined(separator: "\u{1F}") }))
         }
-        guard let contacts else { return nil }
-        return (contacts, fingerprint(contacts))
+    }
+
+    /// What match needs of the store's contacts.
+    public struct StoredContacts: Sendable {
+        public var contacts: [Contact]
+        /// `contacts.file_row` by id, where set.
+        public var fileRows: [String: String]
+        /// Ids a standing merge deleted.
+        public var mergedAway: Set<String>
+        /// Changes when any of the above does.
+        public var fingerprint: String
     }
 
     /// `sha256:` of the contacts as NDJSON lines: whether the store's contacts changed since a stage read them.
-    public static func fingerprint(_ contacts: [Contact]) -> String {
+    public static func fingerprint(_ contacts: [Contact], _ extra: [String] = []) -> String {
         var h = SHA256()
+        for e in extra { h.update(data: Array(e.utf8) + [0x0A]) }
         for c in contacts {
             var w = JSONWriter()
             c.writeJSON(&w)

@@ -16,15 +16,16 @@ struct ContactRelinker {
 
     /// Relinks the customer threads' participants whose address has a match key or folded key in `keys`; `edited`:
     /// the contacts whose addresses changed (a link to one of them that the contacts no longer give is removed).
-    mutating func relink(_ db: Database, keys: Set<String>, edited: Set<String>) throws {
+    /// `linkedTo`: only the participants linked to that contact (an import that took addresses off it).
+    mutating func relink(_ db: Database, keys: Set<String>, edited: Set<String>, linkedTo: String? = nil) throws {
         let index = ContactIndex(contacts: try CRMStore.allContacts(db))
         var parsed: [String: Bool] = [:]  // address → concerned
         var threadsTouched: Set<String> = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT p.message_key, p.role, p.address, p.contact_id, p.rule, m.thread_id, t.visibility
             FROM participants p JOIN messages m ON m.key = p.message_key JOIN threads t ON t.id = m.thread_id
-            WHERE p.is_internal = 0
-            """)
+            WHERE p.is_internal = 0 \(linkedTo == nil ? "" : "AND p.contact_id = ?")
+            """, arguments: linkedTo.map { [$0] } ?? [])
         var changes: [(key: String, role: String, address: String, contact: String?, rule: String?)] = []
         while let r = try rows.next() {
             let address: String = r["address"]

@@ -6,7 +6,7 @@ import MailroomCore
 /// them gives back the store as it was. Each list holds rows in the order they were saved; a row saved twice (a
 /// participant moved, then relinked) is restored to its first, earliest values.
 struct ContactUndoRows {
-    /// `contacts`: id, name, origin, created_run (contacts the command deleted).
+    /// `contacts`: id, name, origin, created_run, file_row (contacts the command deleted or changed).
     var contacts: [[String?]] = []
     /// Contacts whose every email is replaced on restore.
     var emailOwners: [String] = []
@@ -60,6 +60,12 @@ struct ContactUndoRows {
         threads = try rows("threads")
     }
 
+    /// Saves the contact's row (put back as it is now on restore).
+    mutating func saveContact(_ db: Database, _ id: String) throws {
+        contacts += try Row.fetchAll(db, sql: "SELECT id, name, origin, created_run, file_row FROM contacts WHERE id = ?",
+                                     arguments: [id]).map(Self.strings)
+    }
+
     /// Saves every email of `contactId` (all its rows are replaced on restore).
     mutating func saveEmails(_ db: Database, of contactId: String) throws {
         emailOwners.append(contactId)
@@ -85,8 +91,11 @@ struct ContactUndoRows {
     /// Puts every saved row back, in the order foreign keys need.
     func restore(_ db: Database) throws {
         for c in contacts {
-            try db.execute(sql: "INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?)",
-                           arguments: StatementArguments(c))
+            try db.execute(sql: """
+                INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = excluded.origin,
+                    created_run = excluded.created_run, file_row = excluded.file_row
+                """, arguments: StatementArguments(c))
         }
         for owner in emailOwners {
             try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [owner])

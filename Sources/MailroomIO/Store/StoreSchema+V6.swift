@@ -1,7 +1,8 @@
 import GRDB
 
 /// Migration `v6-contact-commands`: the run log's `kind` also takes the contacts commands and `relink`
-/// (`runKindsV6`), and `contact_merges` keeps each `contacts merge` as an undo record. SQLite cannot widen a CHECK
+/// (`runKindsV6`), `contact_merges` keeps each `contacts merge` as an undo record, and `contacts.file_row` the
+/// contacts file's row last imported into each contact. SQLite cannot widen a CHECK
 /// constraint in place, so `runs` is copied into a new table with every row and column. PostgreSQL applies the same
 /// migration under the same name (`PGSchema`). Applied after `v5-run-interrupted`; never edit it once released,
 /// add a `v7` instead.
@@ -33,6 +34,10 @@ extension StoreSchema {
     )
     """
 
+    /// `contacts.file_row`: the contacts file's row last imported into the contact (`ContactOverlay.fileRow`);
+    /// an import of the same row again leaves the contact as a contacts command may have changed it.
+    static let contactsFileRow = "ALTER TABLE contacts ADD COLUMN file_row TEXT"
+
     static var v6: String {
         """
         CREATE TABLE runs_v6 (
@@ -59,6 +64,7 @@ extension StoreSchema {
         ALTER TABLE runs_v6 RENAME TO runs;
         CREATE INDEX runs_started ON runs(started_at);
         \(contactMergesTable);
+        \(contactsFileRow);
         """
     }
 }
