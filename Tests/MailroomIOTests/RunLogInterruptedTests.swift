@@ -37,7 +37,7 @@ import MailroomCore
         try store.recordRun(row)
         #expect(try store.run(id: "s1")?.status == .interrupted)
         try store.read("t") { (db: Database) throws in
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 5)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL") == ["runs_started"])
         }
     }

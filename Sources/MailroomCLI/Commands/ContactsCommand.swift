@@ -2,12 +2,15 @@ import ArgumentParser
 import Foundation
 import MailroomIO
 
-/// `mailroom contacts import FILE.csv (--pipeline PIPELINE | --store sqlite:PATH) [--json]`.
+/// `mailroom contacts import FILE.csv (--pipeline PIPELINE | --store sqlite:PATH) [--json]`, and the commands on a
+/// pipeline's store (`ContactsEditCommands.swift`).
 struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contacts",
         abstract: "Manage the CRM store's contacts.",
-        subcommands: [ContactsImportCommand.self]
+        subcommands: [ContactsImportCommand.self, ContactsDuplicatesCommand.self, ContactsMergeCommand.self,
+                      ContactsUnmergeCommand.self, ContactsAddEmailCommand.self, ContactsRemoveEmailCommand.self,
+                      ContactsExportCommand.self]
     )
 }
 

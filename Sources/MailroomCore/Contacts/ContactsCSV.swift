@@ -1,6 +1,7 @@
 /// Reads the CRM contacts export: a CSV file with a header row naming at least `id`, `name` and `emails`
 /// (case-insensitive, any order, other columns ignored). RFC 4180 quoting, optional UTF-8 BOM, CRLF or LF.
 /// `emails` holds one or more addresses separated by `;`; the first usable one is the contact's primary email.
+/// A cell that `ContactsExportCSV` neutralized (a `'` before a formula character) reads back without that `'`.
 ///
 /// Grain of the result: one `Contact` per non-blank data row, in file order. Fatal issues: a required column is
 /// missing, a quote is never closed, an id is empty or repeats. Non-fatal: an email that is not an address (kept,
@@ -59,7 +60,10 @@ public enum ContactsCSV {
                 record = r
             }
             if isBlank(record.fields) { continue }
-            func field(_ i: Int) -> String { i < record.fields.count ? record.fields[i] : "" }
+            // A cell `ContactsExportCSV` neutralized (a leading `'` before a formula character) reads back as it was.
+            func field(_ i: Int) -> String {
+                ContactsExportCSV.restored(i < record.fields.count ? record.fields[i].trimmingASCIISpaces() : "")
+            }
 
             let id = field(idCol).trimmingASCIISpaces()
             if id.isEmpty {

@@ -4,6 +4,14 @@ public struct RunLogEntry: Sendable, Equatable {
         case load, sync, backfill, review, disconnect, reconnect
         case contactsImport = "contacts-import"
         case dryRun = "dry-run"
+        // Since store schema 6 (`v6-contact-commands`).
+        case contactsDuplicates = "contacts-duplicates"
+        case contactsMerge = "contacts-merge"
+        case contactsUnmerge = "contacts-unmerge"
+        case contactsAddEmail = "contacts-add-email"
+        case contactsRemoveEmail = "contacts-remove-email"
+        case contactsExport = "contacts-export"
+        case relink
     }
 
     public enum Status: String, Sendable {

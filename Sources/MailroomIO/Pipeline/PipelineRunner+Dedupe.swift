@@ -25,7 +25,7 @@ extension PipelineRunner {
     /// Dedupe's contact files, written to temporary files: `finish()` puts them in place.
     struct ContactFiles {
         let writers: [NDJSONWriter]
-        let input: StageInput?
+        let inputs: [StageInput]
         let counts: [String: Int]
 
         func finish() throws -> [FileSummary] { try writers.map { try $0.finish() } }
@@ -33,22 +33,34 @@ extension PipelineRunner {
         func abandon() { writers.forEach { $0.abandon() } }
     }
 
-    /// Writes dedupe's contact files from the contacts file, without putting them in place yet.
+    /// Writes dedupe's contact files without putting them in place yet: the contacts match links against. Without
+    /// a store, the contacts file's; once there is one, the store's contacts with the file imported onto them in
+    /// memory (`ContactOverlay`: the store is not written), recorded as the input `store-contacts:<path>`.
     func prepareContacts() throws -> ContactFiles {
-        let (contacts, sha) = try readContacts()
-        let groups = ContactDuplicates.groups(contacts)
+        let (fileContacts, sha) = try readContacts()
+        var contacts = fileContacts
+        var inputs: [StageInput] = []
+        if let sha { inputs.append(StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\(sha)")) }
+        if let stored = try CRMStore.storedContacts(for: pipeline) {
+            contacts = ContactOverlay.apply(store: stored.contacts, imports: fileContacts, fileRows: stored.fileRows,
+                                            mergedAway: stored.mergedAway)
+            inputs.append(StageInput(name: Self.storeContactsInput, fingerprint: stored.fingerprint))
+        }
+        let groups = ContactDuplicates.groups(ContactOverlay.writtenKeys(contacts))
         let cw = try runDir.writer("dedupe/contacts.ndjson", schema: Contact.schema)
         for c in contacts { try cw.write(c) }
         let gw = try runDir.writer("dedupe/contact-groups.ndjson", schema: ContactGroup.schema)
         for g in groups { try gw.write(g) }
-        let input = sha.map { StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\($0)") }
-        return ContactFiles(writers: [cw, gw], input: input, counts: ["contacts": contacts.count, "contactGroups": groups.count])
+        return ContactFiles(writers: [cw, gw], inputs: inputs, counts: ["contacts": contacts.count, "contactGroups": groups.count])
     }
 
+    /// Dedupe's manifest input naming the store's contacts it read (their fingerprint), when there is a store.
+    static let storeContactsInput = "store-contacts"
+
     /// Writes dedupe's contact files from the contacts file and puts them in place.
-    func writeContacts() throws -> (outputs: [FileSummary], input: StageInput?, counts: [String: Int]) {
+    func writeContacts() throws -> (outputs: [FileSummary], inputs: [StageInput], counts: [String: Int]) {
         let files = try prepareContacts()
-        return (try files.finish(), files.input, files.counts)
+        return (try files.finish(), files.inputs, files.counts)
     }
 
     /// Dedupe's wiring: pass 1 feeds `DedupeScan` (MailroomCore) normalize's identity fields and writes the
@@ -98,7 +110,7 @@ extension PipelineRunner {
         let contacts = try contactsTask.wait()
         result.outputs = [try out.finish(), try dropped.finish()] + (try contacts.finish())
         placed = true
-        if let i = contacts.input { result.inputs.append(i) }
+        result.inputs += contacts.inputs
         result.counts = ["unique": unique, "duplicates": scan.duplicates, "mergedCopies": scan.mergedCopies]
             .merging(contacts.counts) { a, _ in a }
         return result

@@ -104,10 +104,14 @@ extension PipelineRunner {
                    cpuMs: max(0, totalCPU - extracted.cpuMs))
     }
 
-    /// Whether dedupe's contact files were made from another contacts file than the pipeline's as it is now.
+    /// Whether dedupe's contact files were made from another contacts file than the pipeline's as it is now, or
+    /// from other store contacts than the store holds now (a contacts command or a load since dedupe ran).
     func dedupeContactsAreStale() throws -> Bool {
-        let recorded = manifest.stages[.dedupe]?.inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
-        return try contactsFileSHA().map { "sha256:\($0)" } != recorded
+        let inputs = manifest.stages[.dedupe]?.inputs ?? []
+        let recorded = inputs.first { $0.name.hasPrefix("contacts:") }?.fingerprint
+        if try contactsFileSHA().map({ "sha256:\($0)" }) != recorded { return true }
+        let recordedStore = inputs.first { $0.name == Self.storeContactsInput }?.fingerprint
+        return try CRMStore.storedContacts(for: pipeline)?.fingerprint != recordedStore
     }
 
     /// Match's part of dedupe: writes dedupe's contact files again from the contacts file and records them in
@@ -116,12 +120,13 @@ extension PipelineRunner {
         let refreshed = try writeContacts()
         if var d = manifest.stages[.dedupe] {
             d.outputs = d.outputs.filter { !$0.file.hasPrefix("dedupe/contact") } + refreshed.outputs
-            d.inputs = d.inputs.filter { !$0.name.hasPrefix("contacts:") } + (refreshed.input.map { [$0] } ?? [])
+            d.inputs = d.inputs.filter { !$0.name.hasPrefix("contacts:") && $0.name != Self.storeContactsInput }
+                + refreshed.inputs
             d.counts.merge(refreshed.counts) { _, b in b }
             d.note = "contacts refreshed by match at \(WallClock.timestamp())"
             manifest.stages[.dedupe] = d
         }
-        logger.info("contacts file changed since dedupe: contact files refreshed")
+        logger.info("contacts file or store contacts changed since dedupe: contact files refreshed")
         return refreshed.outputs[0]
     }
 }

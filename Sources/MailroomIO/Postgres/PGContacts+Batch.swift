@@ -67,3 +67,31 @@ extension PGContacts {
             """)
     }
 }
+
+extension PGContacts {
+    /// The contacts an import writes: not those whose row is the one last imported into the contact, nor those a
+    /// standing merge deleted (`ContactOverlay.skipsImport`, as `CRMStore.upsertContacts` decides).
+    static func notSkipped(_ c: PGConnection, _ contacts: [Contact]) throws -> [Contact] {
+        guard !contacts.isEmpty else { return [] }
+        var fileRows: [String: String] = [:]
+        for r in try c.execute("SELECT id, file_row FROM contacts WHERE id = ANY($1::text[]) AND file_row IS NOT NULL",
+                               [PGLoadBatch.arrayLiteral(Set(contacts.map { StoreText.normalized($0.id) }))]).rows {
+            if let id = r[0] ?? nil, let row = r[1] ?? nil { fileRows[id] = row }
+        }
+        var merged: Set<String> = []
+        for r in try c.execute("SELECT merged FROM contact_merges WHERE undone_run IS NULL").rows {
+            for v in (try? JSONParser.parse(Array((r[0] ?? "[]")?.utf8 ?? "[]".utf8)))?.arrayValue ?? [] {
+                if let s = v.stringValue { merged.insert(s) }
+            }
+        }
+        return contacts.filter { !ContactOverlay.skipsImport($0, fileRows: fileRows, mergedAway: merged) }
+    }
+
+    /// Records each imported contact's row (`contacts.file_row`).
+    static func saveFileRows(_ c: PGConnection, _ contacts: [Contact]) throws {
+        for contact in contacts {
+            try c.execute("UPDATE contacts SET file_row = $1 WHERE id = $2",
+                          [ContactOverlay.fileRow(contact), StoreText.normalized(contact.id)])
+        }
+    }
+}

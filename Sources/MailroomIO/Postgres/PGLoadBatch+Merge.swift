@@ -65,7 +65,8 @@ extension PGLoadBatch {
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
         SELECT message_key, role, address, is_internal, contact_id, rule FROM in_participants
         ON CONFLICT (message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
-            contact_id = excluded.contact_id, rule = excluded.rule
+            contact_id = coalesce(excluded.contact_id, participants.contact_id),
+            rule = CASE WHEN excluded.contact_id IS NULL THEN participants.rule ELSE excluded.rule END
         """
 
     /// `LoadState.linkWriter`'s thread link of a contact created from sent mail (`INSERT OR IGNORE`).

@@ -63,7 +63,10 @@ final class PGLoadBatch {
     // MARK: writers
 
     func writeContacts(_ contacts: [Contact]) throws {
-        try PGContacts.upsertBatch(c, contacts)
+        let todo = try PGContacts.notSkipped(c, contacts)
+        guard !todo.isEmpty else { return }
+        try PGContacts.upsertBatch(c, todo)
+        try PGContacts.saveFileRows(c, todo)
     }
 
     /// `LoadState.applyThread`: visibility fixed when first stored; class and proposed class only move up; dates

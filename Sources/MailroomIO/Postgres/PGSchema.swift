@@ -1,5 +1,5 @@
 /// The CRM store's schema in PostgreSQL: the same tables, columns (in the same order), keys, checks and
-/// semantics as SQLite's (`StoreSchema`), applied by migrations of the same names (`v1-core` … `v5-run-interrupted`),
+/// semantics as SQLite's (`StoreSchema`), applied by migrations of the same names (`v1-core` … `v6-contact-commands`),
 /// recorded in `schema_migrations(identifier)` as GRDB records them in SQLite's `grdb_migrations`.
 ///
 /// Types: SQLite's `INTEGER` is `BIGINT`; every `TEXT` column is `TEXT COLLATE "C"`, so comparisons, `LEAST`, sort
@@ -20,6 +20,13 @@ public enum PGSchema {
             "ALTER TABLE runs DROP CONSTRAINT runs_status_check",
             "ALTER TABLE runs ADD CONSTRAINT runs_status_check CHECK (status IN ('running', 'ok', 'failed', 'partial', 'interrupted'))",
             version(5),
+        ]),
+        ("v6-contact-commands", [
+            "ALTER TABLE runs DROP CONSTRAINT runs_kind_check",
+            "ALTER TABLE runs ADD CONSTRAINT runs_kind_check CHECK (kind IN ('" + StoreSchema.runKindsV6.joined(separator: "', '") + "'))",
+            pg(StoreSchema.contactMergesTable),
+            pg(StoreSchema.contactsFileRow),
+            version(6),
         ]),
     ]
 

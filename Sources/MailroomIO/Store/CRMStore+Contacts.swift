@@ -4,7 +4,8 @@ import MailroomCore
 
 extension CRMStore {
     /// Imports contacts (`mailroom contacts import`): each is inserted or updated by id, never duplicated. Contacts
-    /// missing from `contacts` are kept (they may carry links). An email already saved on another contact is kept
+    /// missing from `contacts` are kept (they may carry links). A row already imported into its contact as it is
+    /// now, or of a contact a standing merge deleted, is left out (`ContactOverlay.skipsImport`). An email already saved on another contact is kept
     /// without a match key, so it never matches twice (reported in `emailsSkipped`), except that an imported
     /// contact takes over an address from a contact that loading created from sent mail (its links move).
     /// Takes the store's lock for the duration; records a `contacts-import` run.
@@ -49,8 +50,19 @@ extension CRMStore {
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
         var s = ContactImportSummary()
         for c in contacts.lazy.map(storeNormalized) {
-            let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin FROM contacts WHERE id = ?"),
+            let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin, file_row FROM contacts WHERE id = ?"),
                                           arguments: [c.id])
+            // The row last imported into the contact, again: whatever a contacts command changed since stays. A
+            // contact a standing merge deleted is not imported again (`ContactOverlay.skipsImport`).
+            let fileRow = ContactOverlay.fileRow(c)
+            if let before, (before["file_row"] as String?) == fileRow {
+                s.unchanged += 1
+                continue
+            }
+            if before == nil, try mergedAway(db, c.id) {
+                s.unchanged += 1
+                continue
+            }
             // A contact's emails go with it (foreign key, ON DELETE CASCADE): a new contact has none to read or delete.
             var oldEmails: [[String?]] = []
             if before != nil {
@@ -62,9 +74,10 @@ extension CRMStore {
                 }
             }
             try db.cachedStatement(sql: """
-                INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, 'import', NULL)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
-                """).execute(arguments: [c.id, c.name])
+                INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, 'import', NULL, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
+                    file_row = excluded.file_row
+                """).execute(arguments: [c.id, c.name, fileRow])
             if before != nil {
                 try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
             }
@@ -93,6 +106,14 @@ extension CRMStore {
                     """).execute(arguments: [c.id, i, e.raw, e.address, key, folded, issue])
                 newEmails.append([e.raw, e.address, key, folded, issue])
             }
+            // Addresses the row no longer has: the participants linked through them are relinked (unlinked, or
+            // linked where the contacts now say), with their thread links and classes, as `remove-email` does.
+            let keysOf = { (rows: [[String?]]) in Set(rows.flatMap { [$0[2], $0[3]] }.compactMap { $0 }) }
+            let removed = keysOf(oldEmails).subtracting(keysOf(newEmails))
+            if !removed.isEmpty {
+                var relinker = ContactRelinker()
+                try relinker.relink(db, keys: removed, edited: [c.id], linkedTo: c.id)
+            }
             if before == nil {
                 s.created += 1
             } else if before?["name"] != c.name || before?["origin"] != "import" || oldEmails != newEmails {
@@ -102,6 +123,22 @@ extension CRMStore {
             }
         }
         return s
+    }
+
+    /// Whether a merge that stands (not undone) deleted contact `id`.
+    static func mergedAway(_ db: Database, _ id: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM contact_merges WHERE undone_run IS NULL AND instr(merged, json_quote(?)) > 0)
+            """), arguments: [id]) ?? false
+    }
+
+    /// Every id a standing merge deleted.
+    static func mergedAway(_ db: Database) throws -> Set<String> {
+        var out: Set<String> = []
+        for m in try String.fetchAll(db, sql: "SELECT merged FROM contact_merges WHERE undone_run IS NULL") {
+            for v in (try? JSONParser.parse(Array(m.utf8)))?.arrayValue ?? [] { if let s = v.stringValue { out.insert(s) } }
+        }
+        return out
     }
 
     /// The contact with every text as the store keeps it (`StoreText`: a NUL becomes U+FFFD, as PostgreSQL's

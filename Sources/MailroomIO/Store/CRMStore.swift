@@ -23,6 +23,16 @@ public final class CRMStore: Sendable {
     /// Opens (creating and migrating when needed) the store at `path`.
     /// - Parameter readOnly: open without writing anything: the file must exist and be fully migrated.
     public static func open(path: String, readOnly: Bool = false) throws -> CRMStore {
+        try open(path: path, readOnly: readOnly, requireMigrated: true)
+    }
+
+    /// Opens an existing store read-only, whatever migrations it still lacks (the tables every version has can be
+    /// read): a stage that only reads contacts must not fail on a store the next load migrates.
+    static func openForReading(path: String) throws -> CRMStore {
+        try open(path: path, readOnly: true, requireMigrated: false)
+    }
+
+    private static func open(path: String, readOnly: Bool, requireMigrated: Bool) throws -> CRMStore {
         try precheck(path: path, readOnly: readOnly)
         if !readOnly { makePrivate(path: path) }
         var config = Configuration()
@@ -56,7 +66,7 @@ public final class CRMStore: Sendable {
             throw StoreErrors.map(error, path: path, doing: "open the store")
         }
         let store = CRMStore(path: path, queue: queue)
-        try store.checkAndMigrate(readOnly: readOnly)
+        try store.checkAndMigrate(readOnly: readOnly, requireMigrated: requireMigrated)
         return store
     }
 
@@ -135,7 +145,7 @@ public final class CRMStore: Sendable {
     }
 
     /// Refuses foreign or newer stores, then applies pending migrations.
-    private func checkAndMigrate(readOnly: Bool) throws {
+    private func checkAndMigrate(readOnly: Bool, requireMigrated: Bool) throws {
         let migrator = StoreSchema.migrator
         let state: (appID: Int32, version: Int, tables: Int, superseded: Bool, complete: Bool)
         do {
@@ -161,6 +171,7 @@ public final class CRMStore: Sendable {
                                 + "(\(StoreSchema.version)): upgrade mailroom", location: path)
         }
         if !state.complete {
+            if readOnly && !requireMigrated { return }
             if readOnly {
                 throw MailroomError(.store, "store schema version \(state.version) needs migrating: run a load or "
                                     + "contacts import first", location: path)

@@ -164,14 +164,17 @@ final class LoadState {
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
         VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT(message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
-            contact_id = excluded.contact_id, rule = excluded.rule
+            contact_id = coalesce(excluded.contact_id, contact_id),
+            rule = CASE WHEN excluded.contact_id IS NULL THEN rule ELSE excluded.rule END
         """
     static let insertParticipant = """
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule) VALUES (?, ?, ?, ?, ?, ?)
         """
     static let selectLinkMessage = "SELECT direction, thread_id FROM messages WHERE key = ?"
 
-    /// Participants, linked as match decided, except on internal threads (never linked). With
+    /// Participants, linked as match decided, except on internal threads (never linked). A load never unlinks: a
+    /// participant stored linked keeps its contact when match links it to none (a contacts file row went
+    /// missing, the address became ambiguous); removing a link is an explicit contacts command. With
     /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
     /// key or folded key) gets a contact `auto:<key>`. The writer's statements are prepared once for the phase;
     /// into an empty store (no `participants_key` yet: the load builds it last) each link is a plain insert.

@@ -23,7 +23,12 @@ extension PipelineRunner {
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
                               cursors: try imapCursorsForLoad(),
                               inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","))
-        let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),
+        // The contacts the load imports are the contacts file's rows (`line` > 0), as the file gave them: the
+        // others in `dedupe/contacts.ndjson` are the store's own, read for match (see `ContactOverlay`).
+        let imported = RecordSource<Contact> { body in
+            try dir.read(Contact.self, contacts) { c, _ in if c.line > 0 { try body(ContactOverlay.asImported(c)) } }
+        }
+        let input = LoadInput(contacts: imported, threads: source(ThreadRecord.self, threads),
                               messages: source(DedupedMessage.self, messages),
                               links: source(ParticipantLink.self, links))
         let summary: LoadSummary

@@ -51,11 +51,25 @@ public enum ReviewChecks {
 
     private static func linkedAddress(_ db: any StoreSQL, _ emails: [String: Set<String>]) throws -> [ReviewFinding] {
         var out: [ReviewFinding] = []
+        // Thread links by thread and contact: the match keys of their addresses.
+        var threadLinks: [String: Set<String>] = [:]
+        for r in try db.rows("SELECT thread_id, contact_id, address FROM thread_contacts", []) {
+            let address = r[2] ?? ""
+            threadLinks[(r[0] ?? "") + "\u{0}" + (r[1] ?? ""), default: []].insert(keys(address)?.key ?? address)
+        }
         for r in try db.rows("""
-            SELECT message_key, role, address, contact_id FROM participants WHERE contact_id IS NOT NULL
-            ORDER BY message_key, role, address
+            SELECT p.message_key, p.role, p.address, p.contact_id, m.thread_id FROM participants p
+            JOIN messages m ON m.key = p.message_key WHERE p.contact_id IS NOT NULL
+            ORDER BY p.message_key, p.role, p.address
             """, []) {
-            let (key, role, address, contact) = (r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "")
+            let (key, role, address, contact, thread) = (r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "")
+            if threadLinks[thread + "\u{0}" + contact]?.contains(keys(address)?.key ?? address) != true {
+                out.append(ReviewFinding(check: "linked-address", severity: .failure,
+                                         detail: "message \(key) is linked to contact \(contact) through its \(role) "
+                                            + "\(address), but its thread \(thread) has no link to that contact through "
+                                            + "that address (thread_contacts disagrees with participants)",
+                                         contactId: contact, messageKey: key, threadId: thread, address: address))
+            }
             if !holds(emails, contact, address) {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "message \(key) is linked to contact \(contact) through its \(role) "
@@ -66,7 +80,10 @@ public enum ReviewChecks {
         for r in try db.rows("""
             SELECT tc.thread_id, tc.contact_id, tc.address,
                    EXISTS(SELECT 1 FROM participants p JOIN messages m ON m.key = p.message_key
-                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address) AS present
+                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address) AS present,
+                   EXISTS(SELECT 1 FROM participants p JOIN messages m ON m.key = p.message_key
+                          WHERE m.thread_id = tc.thread_id AND p.address = tc.address
+                            AND p.contact_id = tc.contact_id) AS linked
             FROM thread_contacts tc ORDER BY tc.thread_id, tc.contact_id, tc.address
             """, []) {
             let (thread, contact, address) = (r[0] ?? "", r[1] ?? "", r[2] ?? "")
@@ -79,6 +96,12 @@ public enum ReviewChecks {
                 out.append(ReviewFinding(check: "linked-address", severity: .failure,
                                          detail: "thread \(thread) is linked to contact \(contact) through \(address), "
                                             + "but no message of the thread has that participant",
+                                         contactId: contact, threadId: thread, address: address))
+            } else if !StoreRow.flag(r[4]) {
+                out.append(ReviewFinding(check: "linked-address", severity: .failure,
+                                         detail: "thread \(thread) is linked to contact \(contact) through \(address), "
+                                            + "but no participant of the thread with that address is linked to that "
+                                            + "contact (thread_contacts disagrees with participants)",
                                          contactId: contact, threadId: thread, address: address))
             }
         }

@@ -7,7 +7,7 @@ public enum StoreDump {
     public enum Scope: Sendable {
         /// Every table, run bookkeeping included: two loads of the same run ids compare equal.
         case all
-        /// The CRM data only (no `runs`, `checkpoints`, `schema_info`; which run created a contact masked):
+        /// The CRM data only (no `runs`, `checkpoints`, `schema_info`, `contact_merges`; which run created a contact masked):
         /// loads of different runs covering the same mail compare equal.
         case data
     }
@@ -17,7 +17,8 @@ public enum StoreDump {
                                         "cursors.updated_at", "mailboxes.state_changed_at",
                                         "mailbox_dependents.added_at"]
     static let volatileInData: Set<String> = ["contacts.created_run"]
-    static let bookkeeping: Set<String> = ["runs", "checkpoints", "schema_info"]
+    /// Not CRM data: the run log, load checkpoints, the schema, and the undo records of `contacts merge`.
+    static let bookkeeping: Set<String> = ["runs", "checkpoints", "schema_info", "contact_merges"]
 
     /// One line per row: `table|column=value|...`.
     public static func canonical(_ db: Database, scope: Scope = .all) throws -> String {

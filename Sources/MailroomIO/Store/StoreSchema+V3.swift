@@ -58,7 +58,8 @@ extension StoreSchema {
     }
 
     /// Builds the deferred indexes that are missing. Rows inserted without the participants' unique key repeat
-    /// a key only when the input did: then the last one inserted is kept, as the upsert would have left it.
+    /// a key only when the input did: then the last one inserted is kept, with the last contact any of them
+    /// named, as the upsert would have left it.
     /// SQLite sizes its sorter by `cache_size`: the page cache is lowered to `sortCacheKiB` meanwhile, so that
     /// the sort reuses the cache's memory instead of adding as much again.
     static func createMissingIndexes(_ db: Database) throws {
@@ -71,9 +72,22 @@ extension StoreSchema {
             do {
                 try db.execute(sql: index.sql)
             } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && index.name == "participants_key" {
+                // As the upsert leaves it: the last row, linked to the last contact any of the rows named (a load
+                // never unlinks). A temporary index keeps this rare path linear.
                 try db.execute(sql: """
+                    CREATE INDEX participants_repeats ON participants(message_key, role, address);
+                    UPDATE participants AS p SET
+                        contact_id = (SELECT q.contact_id FROM participants q WHERE q.message_key = p.message_key
+                                      AND q.role = p.role AND q.address = p.address AND q.contact_id IS NOT NULL
+                                      ORDER BY q.rowid DESC LIMIT 1),
+                        rule = (SELECT q.rule FROM participants q WHERE q.message_key = p.message_key
+                                AND q.role = p.role AND q.address = p.address AND q.contact_id IS NOT NULL
+                                ORDER BY q.rowid DESC LIMIT 1)
+                    WHERE p.contact_id IS NULL AND p.rowid IN
+                        (SELECT max(rowid) FROM participants GROUP BY message_key, role, address HAVING count(*) > 1);
                     DELETE FROM participants WHERE rowid NOT IN
-                        (SELECT max(rowid) FROM participants GROUP BY message_key, role, address)
+                        (SELECT max(rowid) FROM participants GROUP BY message_key, role, address);
+                    DROP INDEX participants_repeats;
                     """)
                 try db.execute(sql: index.sql)
             }

@@ -2,8 +2,9 @@ import GRDB
 
 /// The CRM store's SQLite schema, applied by named migrations.
 ///
-/// ## Store schema (version 1, migration `v1-core`; `v2-lifecycle`, `v3-load-indexes`, `v4-subject-joins` and
-/// `v5-run-interrupted` change it, see `MailboxSchema` and `StoreSchema+V3.swift` to `StoreSchema+V5.swift`)
+/// ## Store schema (version 1, migration `v1-core`; `v2-lifecycle`, `v3-load-indexes`, `v4-subject-joins`,
+/// `v5-run-interrupted` and `v6-contact-commands` change it, see `MailboxSchema` and `StoreSchema+V3.swift` to
+/// `StoreSchema+V6.swift`)
 ///
 /// The store is one SQLite file (WAL journal, foreign keys on). `PRAGMA application_id` is `0x4D524F4D` ("MROM")
 /// and `PRAGMA user_version` is the schema version; a file with a newer version than the binary knows is refused
@@ -12,7 +13,7 @@ import GRDB
 /// | table | one row per | key | columns |
 /// | --- | --- | --- | --- |
 /// | `schema_info` | store | `key` | `schema_version`, `created_by` (Mailroom version that created the file) |
-/// | `contacts` | contact | `id` (from the contacts file; `auto:<address key>` when created from sent mail) | `name`, `origin` (`import` or `created-from-sent`), `created_run` |
+/// | `contacts` | contact | `id` (from the contacts file; `auto:<address key>` when created from sent mail) | `name`, `origin` (`import` or `created-from-sent`), `created_run`, `file_row` (since v6) |
 /// | `contact_emails` | address saved on a contact | `(contact_id, position)`; `key` unique | `raw`, `address`, `key` (match key), `folded_key` (`+tag`/Gmail folding), `issue` (why unusable) |
 /// | `mailboxes` | mailbox of the pipeline | `name` | |
 /// | `threads` | thread | `id` (`t` + 16 hex) | `visibility` (`customer` or `internal`), `class` (`matched`, `unmatched`, `internal-only`: the class when first stored, upgraded unmatched → matched), `proposed_class` (the latest load's class: differs when an internal thread was kept internal), `subject`, `first_date`, `last_date` |
@@ -30,7 +31,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 5
+    public static let version = 6
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -47,6 +48,7 @@ public enum StoreSchema {
         m.registerMigration("v3-load-indexes") { db in try migrateV3(db) }
         m.registerMigration("v4-subject-joins") { db in try migrateV4(db) }
         m.registerMigration("v5-run-interrupted") { db in try migrateV5(db) }
+        m.registerMigration("v6-contact-commands") { db in try migrateV6(db) }
         return m
     }
 
@@ -156,5 +158,5 @@ public enum StoreSchema {
     /// Tables in dependency order (parents first): the order of the canonical dump.
     public static let tables = ["schema_info", "contacts", "contact_emails", "mailboxes", "threads", "messages",
                                 "message_copies", "participants", "thread_contacts", "runs", "checkpoints",
-                                "cursors", "mailbox_dependents"]
+                                "cursors", "mailbox_dependents", "contact_merges"]
 }

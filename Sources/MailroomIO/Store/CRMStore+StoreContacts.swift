@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+import GRDB
+import MailroomCore
+
+extension CRMStore {
+    /// The store's imported contacts (not those created from sent mail), by id, each with its emails as stored in
+    /// position order. `line` is 0: they come from the store, not from a file.
+    static func importedContacts(_ db: Database) throws -> [Contact] {
+        var emails: [String: [ContactEmail]] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT e.contact_id, e.raw, e.address, e.key, e.folded_key, e.issue FROM contact_emails e
+            JOIN contacts c ON c.id = e.contact_id WHERE c.origin = 'import' ORDER BY e.contact_id, e.position
+            """) {
+            emails[r["contact_id"], default: []].append(ContactEmail(raw: r["raw"], address: r["address"],
+                                                                     key: r["key"], foldedKey: r["folded_key"],
+                                                                     issue: r["issue"]))
+        }
+        return try Row.fetchAll(db, sql: "SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id").map {
+            Contact(id: $0["id"], name: $0["name"], emails: emails[$0["id"]] ?? [], line: 0)
+        }
+    }
+
+    /// Every contact of the store (imported and created from sent mail), by id, emails in position order.
+    static func allContacts(_ db: Database) throws -> [Contact] {
+        var emails: [String: [ContactEmail]] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT contact_id, raw, address, key, folded_key, issue FROM contact_emails ORDER BY contact_id, position
+            """) {
+            emails[r["contact_id"], default: []].append(ContactEmail(raw: r["raw"], address: r["address"],
+                                                                     key: r["key"], foldedKey: r["folded_key"],
+                                                                     issue: r["issue"]))
+        }
+        return try Row.fetchAll(db, sql: "SELECT id, name FROM contacts ORDER BY id").map {
+            Contact(id: $0["id"], name: $0["name"], emails: emails[$0["id"]] ?? [], line: 0)
+        }
+    }
+
+    /// The imported contacts of the pipeline's SQLite store, read without writing anything (no migration, no
+    /// lock: a dry run writes nothing); nil when there is no store yet or the store is PostgreSQL (match then reads
+    /// the contacts file alone). A file that is not a Mailroom store is refused as when opened.
+    public static func storedContacts(for pipeline: LoadedPipeline) throws -> StoredContacts? {
+        if isPostgres(pipeline) { return nil }
+        let path = try path(for: pipeline)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let store = try CRMStore.openForReading(path: path)
+        return try store.read("read the store's contacts") { db -> StoredContacts? in
+            guard try db.tableExists("contacts") else { return nil }
+            let contacts = try importedContacts(db)
+            let v6 = try db.tableExists("contact_merges")
+            var fileRows: [String: String] = [:]
+            if v6 {
+                for r in try Row.fetchAll(db, sql: "SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL") {
+                    fileRows[r["id"]] = r["file_row"]
+                }
+            }
+            let merged = v6 ? try mergedAway(db) : []
+            var extra = fileRows.keys.sorted().map { [$0, fileRows[$0]!] } + merged.sorted().map { [$0] }
+            extra.append([])
+            return StoredContacts(contacts: contacts, fileRows: fileRows, mergedAway: merged,
+                                  fingerprint: fingerprint(contacts, extra.map { $0.joined(separator: "\u{1F}") }))
+        }
+    }
+
+    /// What match needs of the store's contacts.
+    public struct StoredContacts: Sendable {
+        public var contacts: [Contact]
+        /// `contacts.file_row` by id, where set.
+        public var fileRows: [String: String]
+        /// Ids a standing merge deleted.
+        public var mergedAway: Set<String>
+        /// Changes when any of the above does.
+        public var fingerprint: String
+    }
+
+    /// `sha256:` of the contacts as NDJSON lines: whether the store's contacts changed since a stage read them.
+    public static func fingerprint(_ contacts: [Contact], _ extra: [String] = []) -> String {
+        var h = SHA256()
+        for e in extra { h.update(data: Array(e.utf8) + [0x0A]) }
+        for c in contacts {
+            var w = JSONWriter()
+            c.writeJSON(&w)
+            h.update(data: w.bytes)
+            h.update(data: [0x0A])
+        }
+        return "sha256:" + NDJSONReader.hex(h.finalize())
+    }
+}
