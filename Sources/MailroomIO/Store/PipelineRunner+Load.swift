@@ -22,15 +22,17 @@ extension PipelineRunner {
         let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
                               cursors: try imapCursorsForLoad(),
-                              inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","))
+                              inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","),
+                              shard: manifest.mailboxes.count == 1 ? manifest.mailboxes[0].shard : nil)
         let input = LoadInput(contacts: source(Contact.self, contacts), threads: source(ThreadRecord.self, threads),
                               messages: source(DedupedMessage.self, messages),
                               links: source(ParticipantLink.self, links))
         let summary: LoadSummary
         let store: String
         if CRMStore.isPostgres(pipeline) {
-            let connection = try PGConnection.open(for: pipeline)
-            defer { connection.close() }
+            // The session that took the run's locks before its first stage, when there is one (`RunWorkflow`).
+            let connection = try heldStoreSession ?? PGConnection.open(for: pipeline)
+            defer { if heldStoreSession == nil { connection.close() } }
             summary = try PGStoreLoader(connection: connection,
                                         options: LoadOptions(createContacts: pipeline.config.createContacts),
                                         logger: logger).load(run, input)
