@@ -163,6 +163,43 @@ struct PostgresLoadTests {
         #expect(try Self.pgLoad(c, Self.input).messages == 26)
     }
 
+    /// Six loaders of the same mail (contacts, sent mail to new addresses) through six mailboxes at once, batches of
+    /// 4 records so that their transactions interleave: no contact created twice, no row twice, the same CRM data
+    /// as one SQLite load, and every run `ok` (collisions retried, none left failed).
+    @Test func loadersOfTheSameMailAtOnceCreateEachContactOnceAndTheSameRows() throws {
+        let server = try PostgresServer.get()
+        let db = try server.createDatabase()
+        try PGSchema.migrate(try server.connect(database: db))
+        let (lite, _) = try Self.sqliteDump([(F.run, Self.input)], scope: .data)
+        let loaders = try (0..<6).map { i in
+            LoadRacer(try server.connect(database: db),
+                      LoadRunInfo(runId: "run-\(i)", windowStart: nil, windowEnd: nil, mailboxes: ["main-\(i)"]))
+        }
+        let failures = Failures()
+        let start = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        for r in loaders {
+            group.enter()
+            Thread.detachNewThread {
+                start.wait()
+                do { try Self.pgLoad(r.c, Self.input, run: r.run) } catch { failures.add("\(r.run.runId): \(error)") }
+                group.leave()
+            }
+        }
+        for _ in loaders { start.signal() }
+        group.wait()
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        let c = try server.connect(database: db)
+        // The mailboxes table lists every loader's run mailbox too; the rest is the single load's data.
+        let data = try StoreDump.canonical(c, scope: .data).split(separator: "\n")
+            .filter { !$0.hasPrefix("mailboxes|name='main-") }.joined(separator: "\n")
+        let liteData = lite
+        let (got, want) = (Set(data.split(separator: "\n")), Set(liteData.split(separator: "\n")))
+        #expect(data == liteData, "only here: \(got.subtracting(want).sorted()); missing: \(want.subtracting(got).sorted())")
+        #expect(try c.execute("SELECT count(*) FROM contacts WHERE origin = 'created-from-sent'").scalar == "6")
+        #expect(try c.execute("SELECT count(*) FROM runs WHERE status = 'ok'").scalar == "6")
+    }
+
     /// Shards of one mailbox load at once; the same shard twice, or the whole mailbox during a shard, is refused.
     @Test func shardsOfAMailboxLockApartAndExcludeTheWholeMailbox() throws {
         let server = try PostgresServer.get()
@@ -201,6 +238,23 @@ struct PostgresLoadTests {
         let rows = try c.execute("SELECT id, status FROM runs ORDER BY id").rows
         #expect(rows == [["alive", "running"], ["dead", "failed"], ["run-1", "ok"]])
     }
+}
+
+/// A connection handed to one thread (used by it alone).
+private final class LoadRacer: @unchecked Sendable {
+    let c: PGConnection
+    let run: LoadRunInfo
+    init(_ c: PGConnection, _ run: LoadRunInfo) {
+        self.c = c
+        self.run = run
+    }
+}
+
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    var all: [String] { lock.withLock { list } }
+    func add(_ s: String) { lock.withLock { list.append(s) } }
 }
 
 private final class Counter: @unchecked Sendable {

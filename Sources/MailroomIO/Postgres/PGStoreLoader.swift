@@ -202,7 +202,14 @@ public struct PGStoreLoader {
     }
 
     /// Records a failed load (as `StoreLoader.markFailed`); the checkpoint stays, so a rerun continues.
+    /// When the connection itself was lost, nothing can be written: the row stays `running` until the next load
+    /// finds its run lock free and marks it failed (`begin`), and the command's own error is the one line said.
     private func markFailed(_ runId: String, _ error: Error) {
+        if let e = error as? MailroomError, e.status == .network, e.cause is PGServerError {
+            logger.debug("the failed load's run log row is left to the next load: the connection was lost",
+                         metadata: ["run.id": "\(runId)"])
+            return
+        }
         let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
         do {
             try connection.execute("UPDATE runs SET status = 'failed', finished_at = $1, message = $2 WHERE id = $3",
