@@ -44,6 +44,28 @@ struct PostgresWorkersTests {
         #expect(try c.execute("SELECT count(*) FROM runs WHERE status = 'ok'").scalar == "4")
     }
 
+    /// Mailbox `a` in three shards (`--shard 1/3` … `3/3`, three workers at once) with `b` whole: every copy loaded
+    /// once, the same copies and messages as one process loading both.
+    @Test func shardsOfAMailboxLoadAtOnceAndTogetherLoadItAll() throws {
+        let single = try WorkerFleet()
+        let one = try PostgresPipelineTests.mailroom(["run", single.pipeline, "--quiet", "--mailbox", "a"] + WorkerFleet.runOptions)
+        #expect(one.status == 0, "\(one.stderr)")
+        let fleet = try WorkerFleet()
+        let r = try fleet.runRunner(["a"], jobs: 3, shards: 3)
+        #expect(r.status == 0, "\(r.output)")
+        for i in 1...3 { #expect(r.output.contains("task a#\(i)of3 exit 0 ("), "\(r.output)") }
+        func rows(_ dump: String, _ table: String) -> [Substring] {
+            dump.split(separator: "\n").filter { $0.hasPrefix(table + "|") }
+        }
+        let (want, got) = (try single.dump(), try fleet.dump())
+        #expect(!rows(want, "message_copies").isEmpty)
+        #expect(rows(got, "message_copies") == rows(want, "message_copies"))
+        #expect(rows(got, "messages").count == rows(want, "messages").count)
+        #expect(rows(got, "contacts") == rows(want, "contacts"))
+        let c = try fleet.connect()
+        #expect(try c.execute("SELECT count(*) FROM runs WHERE status = 'ok'").scalar == "3")
+    }
+
     /// Several processes migrating a new database at once (before any load), as workers started together do:
     /// one schema, each migration recorded once, and every process ends well.
     @Test func processesMigratingANewDatabaseAtOnceLeaveOneSchema() throws {

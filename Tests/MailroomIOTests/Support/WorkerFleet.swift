@@ -56,12 +56,12 @@ final class WorkerFleet {
     static let runOptions = ["--as-of", "2026-11-20"]
 
     /// `scripts/workers.sh PIPELINE -j N MAILBOX… -- --as-of …`, started; stdout and stderr to files.
-    func startRunner(_ mailboxes: [String], jobs: Int = 4, env: [String: String] = [:]) throws -> Runner {
+    func startRunner(_ mailboxes: [String], jobs: Int = 4, shards: Int = 0, env: [String: String] = [:]) throws -> Runner {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         let logs = dir.file("logs-\(UUID().uuidString.prefix(8))")
         p.arguments = [PostgresPipelineTests.repoRoot.appendingPathComponent("scripts/workers.sh").path, pipeline,
-                       "-j", String(jobs), "--logs", logs] + mailboxes + ["--"] + Self.runOptions
+                       "-j", String(jobs), "--shards", String(shards), "--logs", logs] + mailboxes + ["--"] + Self.runOptions
         p.environment = ProcessInfo.processInfo.environment
             .merging(["MAILROOM": PostgresPipelineTests.binary.path]) { _, b in b }
             .merging(env) { _, b in b }
@@ -74,8 +74,9 @@ final class WorkerFleet {
         return Runner(process: p, output: out, logs: logs)
     }
 
-    func runRunner(_ mailboxes: [String], jobs: Int = 4, env: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let r = try startRunner(mailboxes, jobs: jobs, env: env)
+    func runRunner(_ mailboxes: [String], jobs: Int = 4, shards: Int = 0,
+                   env: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let r = try startRunner(mailboxes, jobs: jobs, shards: shards, env: env)
         return r.wait()
     }
 
