@@ -99,6 +99,7 @@ cat > "$wrapper" <<SH
 label=all
 prev=
 for a in "\$@"; do [ "\$prev" = --mailbox ] && label=\$a; prev=\$a; done
+cd "$work"
 exec /usr/bin/time -f "%e %M" -o "$times/\$label.time" "$bin" "\$@"
 SH
 chmod +x "$wrapper"

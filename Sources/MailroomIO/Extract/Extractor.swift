@@ -110,7 +110,8 @@ public enum Extractor {
                 guard rootKind == .directory else {
                     throw MailroomError(.input, "not a Maildir: the path is a file", location: rootPath)
                 }
-                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, skipped: &skipped, found: handle)
+                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, shard: shard, skipped: &skipped,
+                                       found: handle)
             case .eml:
                 try EmlSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
                                    skipped: &skipped, found: handle)

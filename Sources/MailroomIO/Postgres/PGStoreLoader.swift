@@ -13,7 +13,7 @@ import MailroomCore
 /// are upserts on natural keys, so the same message through two mailboxes is one row with two copies; a batch that
 /// loses a race with another worker's transaction (deadlock, serialization failure, a unique key inserted meanwhile)
 /// is rolled back whole and retried, a bounded number of times (`PGRetry`). Contacts are written under transaction
-/// advisory locks (`PGLoadBatch.lockContacts`, `lockCreatedAddresses`), so no contact is ever created twice.
+/// advisory locks (`PGLoadBatch.writeContacts`, `lockCreatedAddresses`), so no contact is ever created twice.
 public struct PGStoreLoader {
     public let connection: PGConnection
     public var options: LoadOptions
@@ -51,7 +51,7 @@ public struct PGStoreLoader {
         try PGLoadBatch.createStaging(c)
         let hadCopies = try c.execute("SELECT EXISTS(SELECT 1 FROM message_copies)").scalar == "t"
         var supersedes = false
-        let resume = try begin(run)
+        let resume = try PGRetry.batch("start", logger: logger, reset: {}) { try begin(run) }
         try fault.hit("load.start")
         var s = LoadSummary(runId: run.runId)
         if resume != (.contacts, 0) {
@@ -83,7 +83,8 @@ public struct PGStoreLoader {
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, keys: PGLoadBatch.keys, write: batch.writeLinks)
 
-        s = try finish(run, s, legacyCopies: supersedes)
+        let counted = s
+        s = try PGRetry.batch("finish", logger: logger, reset: {}) { try finish(run, counted, legacyCopies: supersedes) }
         try fault.hit("load.finish.afterCommit")
         return s
     }
