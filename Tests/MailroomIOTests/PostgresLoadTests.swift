@@ -159,8 +159,21 @@ struct PostgresLoadTests {
         let shard = LoadRunInfo(runId: "run-s", windowStart: nil, windowEnd: nil, mailboxes: ["main"],
                                 shard: MailboxShard(index: 1, count: 2))
         #expect(throws: MailroomError.self) { try Self.pgLoad(c, Self.input, run: shard) }
-        holder.close()
+        try Self.closeAndWait([holder], watcher: c)
         #expect(try Self.pgLoad(c, Self.input).messages == 26)
+    }
+
+    /// Closes the connections, then waits (up to 10 s) until the server has ended their sessions: their advisory
+    /// locks are released only then.
+    static func closeAndWait(_ connections: [PGConnection], watcher: PGConnection) throws {
+        let pids = try connections.map { try $0.execute("SELECT pg_backend_pid()").scalar ?? "0" }
+        for c in connections { c.close() }
+        for _ in 0..<200 {
+            let left = try watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])",
+                                           ["{" + pids.joined(separator: ",") + "}"]).scalar
+            if left == "0" { return }
+            usleep(50_000)
+        }
     }
 
     /// Six loaders of the same mail (contacts, sent mail to new addresses) through six mailboxes at once, batches of
@@ -214,8 +227,7 @@ struct PostgresLoadTests {
         #expect(again.status == .locked && again.message.hasPrefix("mailbox 'big' shard 1/2 is being loaded by another worker (mailroom run ra on host "))
         let whole = try #require(throws: MailroomError.self) { try PGLoadLock.acquire(w, runId: "rc", mailboxes: ["big"], shard: nil) }
         #expect(whole.status == .locked && whole.message.hasPrefix("mailbox 'big' is being loaded by another worker (mailroom run r"))
-        a.close()
-        b.close()
+        try Self.closeAndWait([a, b], watcher: w)
         _ = try PGLoadLock.acquire(w, runId: "rc", mailboxes: ["big"], shard: nil)
     }
 

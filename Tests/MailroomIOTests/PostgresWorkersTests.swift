@@ -113,6 +113,7 @@ struct PostgresWorkersTests {
         #expect(v.output.contains("workers: 1 tasks, 0 ok, 1 failed"))
         let o = others.wait()
         #expect(o.status == 0, "\(o.output)")
+        try fleet.waitForSessionEnd(stopped.server)
         // Nothing of the killed batch is in the store; the rerun of its task completes it.
         let rerun = try fleet.runRunner(["a"], jobs: 1)
         #expect(rerun.status == 0, "\(rerun.output)")
@@ -139,6 +140,7 @@ struct PostgresWorkersTests {
         let lines = log.split(separator: "\n").filter { !$0.hasPrefix("mailroom: fault injected") }
         #expect(lines.count == 1, "\(log)")
         #expect(log.contains("the connection to PostgreSQL was lost"), "\(log)")
+        try fleet.waitForSessionEnd(stopped.server)
         // The messages batch was not committed: threads are there, no message is.
         #expect(try c.execute("SELECT count(*) FROM threads").scalar != "0")
         #expect(try c.execute("SELECT count(*) FROM messages").scalar == "0")

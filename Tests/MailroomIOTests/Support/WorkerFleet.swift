@@ -117,6 +117,15 @@ final class WorkerFleet {
         return nil
     }
 
+    /// Waits (up to 10 s) until the server has ended session `serverPid` (its locks are released only then).
+    func waitForSessionEnd(_ serverPid: String) throws {
+        let c = try connect()
+        for _ in 0..<200 {
+            if try c.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int", [serverPid]).scalar == "0" { return }
+            usleep(50_000)
+        }
+    }
+
     static func isStopped(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return false }
