@@ -8,6 +8,8 @@
 #   scripts/bench.sh --sizes 10000 --formats mbox
 #   scripts/bench.sh --imap                  # then also IMAP extraction from a loopback Dovecot (scripts/bench_imap.sh)
 #   scripts/bench.sh --python                # also the plain-Python script (scripts/bench_python.py) on each corpus
+#   scripts/bench.sh --scale-out [--messages N] [--workers W] [--compare]
+#                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
 #
 # BENCH_DIR (default /tmp/mailroom-bench) keeps the generated corpora between runs; results go to stdout.
 set -euo pipefail
@@ -16,6 +18,7 @@ sizes="10000,100000"
 formats="mbox,maildir"
 imap=0
 python=0
+if [ "${1:-}" = --scale-out ]; then shift; exec scripts/bench_scaleout.sh "$@"; fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;

@@ -66,9 +66,7 @@ public enum PrivateFiles {
         guard depth < 32, let d = opendir(dir) else { return }
         var names: [String] = []
         while let ent = readdir(d) {
-            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = String(decoding: FileTree.nameBytes(ent), as: UTF8.self)
             if name != "." && name != ".." { names.append(name) }
         }
         closedir(d)

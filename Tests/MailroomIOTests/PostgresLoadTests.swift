@@ -136,18 +136,137 @@ struct PostgresLoadTests {
         #expect(try StoreDump.canonical(c) == pg)
     }
 
-    @Test func aSecondLoaderIsRefusedWhileOneHoldsTheStore() throws {
+    /// One worker per mailbox: while another session holds mailbox `main`'s load lock, a load of `main` is refused
+    /// at once (exit 6) naming the holder (run, host, pid); a load of another mailbox goes on meanwhile; once the
+    /// holder's connection ends (the server drops its locks), the load of `main` succeeds.
+    @Test func aSecondLoaderOfTheSameMailboxIsRefusedNamingTheHolderAndOtherMailboxesLoad() throws {
         let server = try PostgresServer.get()
         let db = try server.createDatabase()
         let holder = try server.connect(database: db)
         try PGSchema.migrate(holder)
-        try holder.execute("SELECT pg_advisory_lock($1::bigint)", [PGStoreLoader.loadLockKey])
+        _ = try PGLoadLock.acquire(holder, runId: "run-holder", mailboxes: ["main"], shard: nil)
         let c = try server.connect(database: db)
         let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, Self.input) }
         #expect(e.status == .locked)
-        holder.close()
+        #expect(e.message.contains("mailbox 'main' is being loaded by another worker (mailroom run run-holder on host "))
+        #expect(e.message.contains("pid \(getpid()), PostgreSQL session "), "\(e.message)")
+        #expect(!e.message.contains("\n"))
+        // Nothing was written by the refused load, and its locks were all given back.
+        #expect(try c.execute("SELECT count(*) FROM runs").scalar == "0")
+        let other = LoadRunInfo(runId: "run-other", windowStart: nil, windowEnd: nil, mailboxes: ["other"])
+        #expect(try Self.pgLoad(c, Self.input, run: other).messages == 26)
+        // A shard of `main` is refused too (it shares the mailbox lock), and so is the holder's run id.
+        let shard = LoadRunInfo(runId: "run-s", windowStart: nil, windowEnd: nil, mailboxes: ["main"],
+                                shard: MailboxShard(index: 1, count: 2))
+        #expect(throws: MailroomError.self) { try Self.pgLoad(c, Self.input, run: shard) }
+        try Self.closeAndWait([holder], watcher: c)
         #expect(try Self.pgLoad(c, Self.input).messages == 26)
     }
+
+    /// Closes the connections, then waits (up to 10 s) until the server has ended their sessions: their advisory
+    /// locks are released only then.
+    static func closeAndWait(_ connections: [PGConnection], watcher: PGConnection) throws {
+        let pids = try connections.map { try $0.execute("SELECT pg_backend_pid()").scalar ?? "0" }
+        for c in connections { c.close() }
+        for _ in 0..<200 {
+            let left = try watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])",
+                                           ["{" + pids.joined(separator: ",") + "}"]).scalar
+            if left == "0" { return }
+            usleep(50_000)
+        }
+    }
+
+    /// Six loaders of the same mail (contacts, sent mail to new addresses) through six mailboxes at once, batches of
+    /// 4 records so that their transactions interleave: no contact created twice, no row twice, the same CRM data
+    /// as one SQLite load, and every run `ok` (collisions retried, none left failed).
+    @Test func loadersOfTheSameMailAtOnceCreateEachContactOnceAndTheSameRows() throws {
+        let server = try PostgresServer.get()
+        let db = try server.createDatabase()
+        try PGSchema.migrate(try server.connect(database: db))
+        let (lite, _) = try Self.sqliteDump([(F.run, Self.input)], scope: .data)
+        let loaders = try (0..<6).map { i in
+            LoadRacer(try server.connect(database: db),
+                      LoadRunInfo(runId: "run-\(i)", windowStart: nil, windowEnd: nil, mailboxes: ["main-\(i)"]))
+        }
+        let failures = Failures()
+        let start = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        for r in loaders {
+            group.enter()
+            Thread.detachNewThread {
+                start.wait()
+                do { try Self.pgLoad(r.c, Self.input, run: r.run) } catch { failures.add("\(r.run.runId): \(error)") }
+                group.leave()
+            }
+        }
+        for _ in loaders { start.signal() }
+        group.wait()
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        let c = try server.connect(database: db)
+        // The mailboxes table lists every loader's run mailbox too; the rest is the single load's data.
+        let data = try StoreDump.canonical(c, scope: .data).split(separator: "\n")
+            .filter { !$0.hasPrefix("mailboxes|name='main-") }.joined(separator: "\n")
+        let liteData = lite
+        let (got, want) = (Set(data.split(separator: "\n")), Set(liteData.split(separator: "\n")))
+        #expect(data == liteData, "only here: \(got.subtracting(want).sorted()); missing: \(want.subtracting(got).sorted())")
+        #expect(try c.execute("SELECT count(*) FROM contacts WHERE origin = 'created-from-sent'").scalar == "6")
+        #expect(try c.execute("SELECT count(*) FROM runs WHERE status = 'ok'").scalar == "6")
+    }
+
+    /// Shards of one mailbox load at once; the same shard twice, or the whole mailbox during a shard, is refused.
+    @Test func shardsOfAMailboxLockApartAndExcludeTheWholeMailbox() throws {
+        let server = try PostgresServer.get()
+        let db = try server.createDatabase()
+        let a = try server.connect(database: db), b = try server.connect(database: db), w = try server.connect(database: db)
+        let one = MailboxShard(index: 1, count: 2), two = MailboxShard(index: 2, count: 2)
+        _ = try PGLoadLock.acquire(a, runId: "ra", mailboxes: ["big"], shard: one)
+        _ = try PGLoadLock.acquire(b, runId: "rb", mailboxes: ["big"], shard: two)
+        let again = try #require(throws: MailroomError.self) {
+            try PGLoadLock.acquire(w, runId: "rc", mailboxes: ["big"], shard: one)
+        }
+        #expect(again.status == .locked && again.message.hasPrefix("mailbox 'big' shard 1/2 is being loaded by another worker (mailroom run ra on host "))
+        let whole = try #require(throws: MailroomError.self) { try PGLoadLock.acquire(w, runId: "rc", mailboxes: ["big"], shard: nil) }
+        #expect(whole.status == .locked && whole.message.hasPrefix("mailbox 'big' is being loaded by another worker (mailroom run r"))
+        try Self.closeAndWait([a, b], watcher: w)
+        _ = try PGLoadLock.acquire(w, runId: "rc", mailboxes: ["big"], shard: nil)
+    }
+
+    /// A run left `running` by a worker that died is marked failed by the next load; a run whose worker is alive
+    /// (its session holds the run's lock) is left running.
+    @Test func theNextLoadMarksOnlyDeadWorkersRunsFailed() throws {
+        let server = try PostgresServer.get()
+        let db = try server.createDatabase()
+        let alive = try server.connect(database: db)
+        try PGSchema.migrate(alive)
+        for id in ["dead", "alive"] {
+            try alive.execute("""
+                INSERT INTO runs(id, kind, mailboxes, started_at, status, counts, message)
+                VALUES ($1, 'load', '["x"]', 'now', 'running', '{}', 'loading')
+                """, [id])
+        }
+        _ = try PGLoadLock.acquire(alive, runId: "alive", mailboxes: ["x"], shard: nil)
+        let c = try server.connect(database: db)
+        try Self.pgLoad(c, Self.input)
+        let rows = try c.execute("SELECT id, status FROM runs ORDER BY id").rows
+        #expect(rows == [["alive", "running"], ["dead", "failed"], ["run-1", "ok"]])
+    }
+}
+
+/// A connection handed to one thread (used by it alone).
+private final class LoadRacer: @unchecked Sendable {
+    let c: PGConnection
+    let run: LoadRunInfo
+    init(_ c: PGConnection, _ run: LoadRunInfo) {
+        self.c = c
+        self.run = run
+    }
+}
+
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    var all: [String] { lock.withLock { list } }
+    func add(_ s: String) { lock.withLock { list.append(s) } }
 }
 
 private final class Counter: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailroomCore
 import MailroomIO
 
 /// Options shared by the commands that start a run (`run`, `backfill`, `sync`): where its directory goes, which
@@ -17,17 +18,25 @@ struct RunWindowOptions: ParsableArguments {
     @Option(help: "Only this mailbox of the pipeline.")
     var mailbox: String?
 
+    @Option(help: ArgumentHelp("Only shard I of N of the --mailbox (a file mailbox too large for one task), I from 1 to N: the N shards together take every message once.",
+                               valueName: "I/N"))
+    var shard: String?
+
     @Flag(help: "No progress line on stderr.")
     var quiet = false
 
     func validate() throws {
         if let days, !(1...36500).contains(days) { throw ValidationError("--days must be between 1 and 36500, not \(days)") }
+        if let shard {
+            if case .failure(let e) = MailboxShard.parse(shard) { throw ValidationError(e.message) }
+            if mailbox == nil { throw ValidationError("--shard \(shard) needs --mailbox NAME: a shard is a part of one mailbox") }
+        }
     }
 
     /// What the workflow is given.
     func request(_ pipeline: String, dryRun: Bool = false) -> RunRequest {
-        RunRequest(pipeline: pipeline, runDirectory: runDir, asOf: asOf, days: days, mailbox: mailbox, dryRun: dryRun,
-                   quiet: quiet)
+        RunRequest(pipeline: pipeline, runDirectory: runDir, asOf: asOf, days: days, mailbox: mailbox,
+                   shard: shard.flatMap { try? MailboxShard.parse($0).get() }, dryRun: dryRun, quiet: quiet)
     }
 }
 

@@ -177,11 +177,14 @@ public struct RunMailbox: JSONRecord, Equatable {
     public var source: SourceKind
     /// Absolute path of the mailbox (file sources) or of its raw folder in the run directory (imap).
     public var root: String
+    /// `--shard I/N`: the run takes only this shard of the mailbox's copies (`"shard": "I/N"`, absent otherwise).
+    public var shard: MailboxShard?
 
-    public init(name: String, source: SourceKind, root: String) {
+    public init(name: String, source: SourceKind, root: String, shard: MailboxShard? = nil) {
         self.name = name
         self.source = source
         self.root = root
+        self.shard = shard
     }
 
     public init(json: JSONValue) throws {
@@ -191,6 +194,12 @@ public struct RunMailbox: JSONRecord, Equatable {
         guard let k = SourceKind(rawValue: s) else { throw JSONError("field \"source\" has unknown value \(s)") }
         source = k
         root = try o.string("root")
+        if let text = try o.optionalString("shard") {
+            switch MailboxShard.parse(text) {
+            case .success(let v): shard = v
+            case .failure(let e): throw JSONError("field \"shard\": \(e.message)")
+            }
+        }
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -198,6 +207,7 @@ public struct RunMailbox: JSONRecord, Equatable {
         w.field("name", name)
         w.field("source", source.rawValue)
         w.field("root", root)
+        if let shard { w.field("shard", shard.description) }
         w.endObject()
     }
 }

@@ -44,10 +44,13 @@ public enum Extractor {
     /// A `dateOf` answer that is not ISO 8601 counts as no answer. Copies come in a fixed order: mbox files and
     /// Maildir folders by name, messages by offset or file name, .eml files by relative path.
     ///
+    /// With `shard`, only the copies of that shard (`MailboxShard.contains(copyId:)`) are seen: counted, emitted or
+    /// left out; the others are passed over as if absent.
+    ///
     /// Throws `MailroomError(.input)` when the path is missing, unreadable or not the configured kind of source;
     /// an unreadable file inside it is skipped and counted. Errors thrown by `emit` are passed on unchanged.
-    public static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, chunkSize: Int = 1 << 20,
-                            dateOf: (UnsafeRawBufferPointer) -> String?, isoFromEpoch: (Int64) -> String,
+    public static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, shard: MailboxShard? = nil,
+                            chunkSize: Int = 1 << 20, dateOf: (UnsafeRawBufferPointer) -> String?, isoFromEpoch: (Int64) -> String,
                             emit: (MessageCopy) throws -> Void) throws -> ExtractSummary {
         let rootPath = root.path
         let rootKind: FileTree.Kind
@@ -68,6 +71,7 @@ public enum Extractor {
         // Copies come folder by folder: the folder's reason is worked out once per run of copies.
         var lastFolder = "", lastFolderReason: LeftOutReason?
         func handle(_ copy: FoundCopy, _ header: UnsafeRawBufferPointer) throws {
+            if let shard, !shard.contains(copyId: copy.copyId) { return }
             summary.found += 1
             var iso = dateOf(header)
             var epoch = iso.flatMap(DateWindow.epochSeconds(iso:))
@@ -106,7 +110,8 @@ public enum Extractor {
                 guard rootKind == .directory else {
                     throw MailroomError(.input, "not a Maildir: the path is a file", location: rootPath)
                 }
-                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, skipped: &skipped, found: handle)
+                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, shard: shard, skipped: &skipped,
+                                       found: handle)
             case .eml:
                 try EmlSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
                                    skipped: &skipped, found: handle)

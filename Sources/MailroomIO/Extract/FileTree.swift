@@ -46,14 +46,9 @@ enum FileTree {
                 if errno != 0 { throw FileError(path: dir, errno: errno) }
                 break
             }
-            let name: String? = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-                let bytes = raw.prefix { $0 != 0 }
-                guard let name = String(validating: bytes, as: UTF8.self) else {
-                    invalidNames.nameNotUTF8(dir: dir, bytes: bytes)
-                    return nil
-                }
-                return name
-            }
+            let bytes = nameBytes(ent)
+            let name: String? = String(validating: bytes, as: UTF8.self)
+            if name == nil { invalidNames.nameNotUTF8(dir: dir, bytes: bytes) }
             guard let name else { continue }
             if name == "." || name == ".." { continue }
             names.append(name)
@@ -70,6 +65,15 @@ enum FileTree {
             result.append(Entry(name: name, kind: kind(mode: st.st_mode), size: Int(st.st_size)))
         }
         return result
+    }
+
+    /// The name of a `readdir` entry, read in place up to its NUL. Never `ent.pointee.d_name`: that copies the
+    /// whole `struct dirent` (280 bytes), but the kernel's record is only as long as its name (`d_reclen`), so the
+    /// copy can read past the end of readdir's buffer and fault when the next page is not mapped (seen as SIGSEGV
+    /// on Maildir folders of 25,000 files).
+    static func nameBytes(_ ent: UnsafeMutablePointer<dirent>) -> UnsafeRawBufferPointer {
+        let start = UnsafeRawPointer(ent) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return UnsafeRawBufferPointer(start: start, count: strlen(start.assumingMemoryBound(to: CChar.self)))
     }
 
     static func join(_ dir: String, _ name: String) -> String {

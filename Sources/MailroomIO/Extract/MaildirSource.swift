@@ -23,7 +23,9 @@ enum MaildirSource {
         var relative: String
     }
 
-    static func scan(rootPath: String, mailbox: String, skipped: inout SkippedFiles, found: FoundCopyHandler) throws {
+    /// With `shard`, a file of another shard is passed over before it is opened (its copy id is known from its name).
+    static func scan(rootPath: String, mailbox: String, shard: MailboxShard? = nil, skipped: inout SkippedFiles,
+                     found: FoundCopyHandler) throws {
         let folders = try self.folders(rootPath: rootPath, skipped: &skipped)
         guard !folders.isEmpty else {
             throw MailroomError(.input, "not a Maildir: no cur/ or new/ folder in it or below it"
@@ -45,6 +47,9 @@ enum MaildirSource {
                 let fd = open(subPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
                 guard fd >= 0 else { throw FileError(path: subPath, errno: errno) }
                 subs.append((sub, fd))
+            }
+            if let shard {
+                files.removeAll { !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName($0.name).unique)") }
             }
             files.sort { a, b in
                 a.name == b.name ? subs[a.sub].name < subs[b.sub].name

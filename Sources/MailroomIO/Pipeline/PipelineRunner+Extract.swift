@@ -37,7 +37,7 @@ extension PipelineRunner {
                 precondition(forward == nil, "IMAP copies are not forwarded: their bytes are written as they arrive")
                 s = try extractIMAPMailbox(config, writer: writer)
             case .mbox, .maildir, .eml:
-                s = try Extractor.scan(mailbox: config, root: root, window: w, dateOf: HeaderScan.isoDate(in:),
+                s = try Extractor.scan(mailbox: config, root: root, window: w, shard: m.shard, dateOf: HeaderScan.isoDate(in:),
                                        isoFromEpoch: MailDate.iso) { copy in
                     try Interrupt.safePoint(.extract)
                     try writer.write(copy)

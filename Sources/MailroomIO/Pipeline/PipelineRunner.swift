@@ -9,11 +9,14 @@ public struct RunOptions: Sendable {
     public var days: Int
     /// Only this mailbox, when given.
     public var mailbox: String?
+    /// Only this shard of `mailbox` (a file mailbox).
+    public var shard: MailboxShard?
 
-    public init(asOf: String, days: Int, mailbox: String? = nil) {
+    public init(asOf: String, days: Int, mailbox: String? = nil, shard: MailboxShard? = nil) {
         self.asOf = asOf
         self.days = days
         self.mailbox = mailbox
+        self.shard = shard
     }
 }
 
@@ -28,6 +31,9 @@ public final class PipelineRunner {
     let logger: Logger
     /// Held while the runner lives: two processes never work in one run directory at once.
     let lock: FileLock
+    /// A PostgreSQL session that already holds this run's load locks (`PGLoadLock`), taken before the first stage;
+    /// the load uses it (and closes nothing). Nil: the load connects and takes them itself.
+    var heldStoreSession: PGConnection?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
@@ -59,6 +65,7 @@ public final class PipelineRunner {
             throw MailroomError(.usage, "--as-of must be a date written YYYY-MM-DD, not '\(options.asOf)'")
         }
         if let only = options.mailbox { _ = try pipeline.config.requireMailbox(named: only) }
+        if let shard = options.shard { try checkShard(shard, pipeline, mailbox: options.mailbox) }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(RunDirectory.manifestName).path) {
             throw MailroomError(.usage, "already holds a run: name a new --run-dir, or rerun a stage with `mailroom stage STAGE --run DIR`", location: url.path)
         }
@@ -73,7 +80,7 @@ public final class PipelineRunner {
                 let root = m.source == .imap
                     ? dir.fileURL("extract/raw/\(m.name)").path
                     : pipeline.resolve(m.path ?? "").path
-                return RunMailbox(name: m.name, source: m.source, root: root)
+                return RunMailbox(name: m.name, source: m.source, root: root, shard: options.shard)
             }
         let manifest = Manifest(runId: url.lastPathComponent, pipelinePath: pipeline.url.path,
                                 pipelineName: pipeline.config.name, pipelineSHA256: pipeline.sha256,
@@ -82,6 +89,18 @@ public final class PipelineRunner {
                                 mailboxes: mailboxes)
         try dir.writeManifest(manifest)
         return PipelineRunner(pipeline: pipeline, runDir: dir, manifest: manifest, logger: logger, lock: lock)
+    }
+
+    /// `--shard` needs `--mailbox`, naming a file mailbox (an IMAP mailbox is split by its folders' cursors, not
+    /// by shards).
+    static func checkShard(_ shard: MailboxShard, _ pipeline: LoadedPipeline, mailbox: String?) throws {
+        guard let mailbox else {
+            throw MailroomError(.usage, "--shard \(shard) needs --mailbox NAME: a shard is a part of one mailbox")
+        }
+        if try pipeline.config.requireMailbox(named: mailbox).source == .imap {
+            throw MailroomError(.usage, "--shard \(shard): mailbox '\(mailbox)' is an IMAP mailbox; only file mailboxes "
+                                + "(mbox, Maildir, .eml) are split into shards")
+        }
     }
 
     /// Opens an existing run directory to rerun stages. The pipeline file is read again from where the run

@@ -14,9 +14,10 @@ enum PGErrors {
                             target: PGTarget) -> MailroomError {
         let line = oneLine(message)
         let state = sqlState.isEmpty ? "" : " (SQLSTATE \(sqlState))"
+        let cause = PGServerError(sqlState: sqlState)
         if connectionLost || sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") {
             return MailroomError(.network, "cannot \(doing): the connection to PostgreSQL was lost (\(target)): \(line)\(state)",
-                                 location: target.location)
+                                 location: target.location, cause: cause)
         }
         let status: ExitStatus = switch sqlState {
         case "55P03", "40P01": .locked          // lock not available, deadlock
@@ -24,7 +25,8 @@ enum PGErrors {
         case let s where s.hasPrefix("42501"): .auth // insufficient privilege
         default: .store
         }
-        return MailroomError(status, "cannot \(doing) in PostgreSQL (\(target)): \(line)\(state)", location: target.location)
+        return MailroomError(status, "cannot \(doing) in PostgreSQL (\(target)): \(line)\(state)", location: target.location,
+                             cause: cause)
     }
 
     /// The exit status for a connection failure, from libpq's message, with what to check.
@@ -58,4 +60,10 @@ enum PGErrors {
         s.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
+}
+
+/// The cause of a statement's failure: the server's SQLSTATE ("" when libpq failed before the server answered).
+/// Retry decisions read it (`PGRetry`).
+public struct PGServerError: Error, Sendable, Equatable {
+    public var sqlState: String
 }

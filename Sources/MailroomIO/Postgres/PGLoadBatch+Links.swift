@@ -23,6 +23,7 @@ extension PGLoadBatch {
             let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(contactIds)]).rows
             contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
         }
+        if state.options.createContacts == .sent { try lockCreatedAddresses(links) }
         var participants: [[String?]] = []
         participants.reserveCapacity(links.count)
         var created: [[String?]] = []
@@ -51,6 +52,28 @@ extension PGLoadBatch {
             try c.execute(Self.addCreatedThreadContacts)
         }
     }
+
+    /// Takes, in the batch's transaction, an advisory lock per folded address (`AddressNormalizer.foldedKey`) for
+    /// which this batch may create a contact, in one order for every worker: a worker about to create a contact for
+    /// an address waits for another that is creating one for it (or for an address folding to it), then finds it.
+    /// The locks cover every candidate of `lookUpOrCreate`'s look-up, which all share the folded key.
+    private func lockCreatedAddresses(_ links: [ParticipantLink]) throws {
+        var folded: Set<String> = []
+        for l in links where !l.isInternal && l.ambiguous.isEmpty && (l.role == "to" || l.role == "cc" || l.role == "bcc")
+            && createdFor[l.address] == nil {
+            if let id = l.contactId, contactsKnown.contains(StoreText.normalized(id)) { continue }
+            guard let m = linkMessages[StoreText.normalized(l.messageKey)], !m.internal, m.direction == "sent",
+                  let a = AddressNormalizer.parse(l.address) else { continue }
+            folded.insert(Self.createdLockPrefix + AddressNormalizer.foldedKey(a))
+        }
+        guard !folded.isEmpty else { return }
+        try c.execute("""
+            SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+            FROM (SELECT k FROM unnest($1::text[]) AS u(k) ORDER BY k COLLATE "C") s
+            """, [Self.arrayLiteral(folded)])
+    }
+
+    static let createdLockPrefix = "mailroom-created-contact\u{1}"
 
     /// `LoadState.createdContact`: an existing contact created from sent mail, a new one, or nil when an imported
     /// contact holds the address by match key or folded key.

@@ -18,6 +18,17 @@ final class PGLoadBatch {
         self.state = state
     }
 
+    /// After a batch's transaction was rolled back (to retry it): what it learnt may not be in the store.
+    func forgetCaches() {
+        contactsKnown.removeAll()
+        createdFor.removeAll()
+        linkMessages.removeAll()
+    }
+
+    /// Transaction advisory lock of the contacts phase: workers importing the same contacts file take turns, each
+    /// reading who holds an address after the previous one committed.
+    static let contactsLockKey = "mailroom-load-contacts"
+
     static let text = "TEXT COLLATE \"C\""
     static let staging: [(name: String, columns: [String])] = [
         ("in_contacts", ["id", "name"]),
@@ -63,6 +74,7 @@ final class PGLoadBatch {
     // MARK: writers
 
     func writeContacts(_ contacts: [Contact]) throws {
+        try c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [Self.contactsLockKey])
         let todo = try PGContacts.notSkipped(c, contacts)
         guard !todo.isEmpty else { return }
         try PGContacts.upsertBatch(c, todo)
@@ -113,7 +125,7 @@ final class PGLoadBatch {
         try copy("in_messages", rows)
         try copy("in_copies", copies)
         try c.execute("""
-            INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies
+            INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies ORDER BY 1
             ON CONFLICT (name) DO NOTHING
             """)
         try c.execute(Self.mergeMessages)

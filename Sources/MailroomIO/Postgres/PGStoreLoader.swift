@@ -8,16 +8,18 @@ import MailroomCore
 /// run's checkpoint. A record whose key is already in the open batch commits the batch first, so every merge sees
 /// each key once and the result is the one of upserting the records in order, as SQLite does.
 ///
-/// One load at a time per store: a session advisory lock (`loadLockKey`) is held for the load; another process
-/// is refused at once (`.locked`). The server drops it when the connection dies.
+/// Many workers load at once (`PGLoadLock`): each holds a session advisory lock per mailbox it loads (per shard
+/// with `--shard`); another worker of the same mailbox is refused at once (`.locked`), naming the holder. Merges
+/// are upserts on natural keys, so the same message through two mailboxes is one row with two copies; a batch that
+/// loses a race with another worker's transaction (deadlock, serialization failure, a unique key inserted meanwhile)
+/// is rolled back whole and retried, a bounded number of times (`PGRetry`). Contacts are written under transaction
+/// advisory locks (`PGLoadBatch.writeContacts`, `lockCreatedAddresses`), so no contact is ever created twice.
 public struct PGStoreLoader {
     public let connection: PGConnection
     public var options: LoadOptions
     public var fault: FaultHook
     public var now: @Sendable () -> Date
     public var logger: Logger
-
-    static let loadLockKey = String(Int64(StoreSchema.applicationID) + 1)
 
     public init(connection: PGConnection, options: LoadOptions = LoadOptions(), fault: FaultHook = .process,
                 now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "mailroom.store")) {
@@ -32,11 +34,8 @@ public struct PGStoreLoader {
     public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
         try connection.execute("SET client_min_messages = warning")  // no NOTICE for staging tables that exist
         try PGSchema.migrate(connection)
-        guard try connection.execute("SELECT pg_try_advisory_lock($1::bigint)", [Self.loadLockKey]).scalar == "t" else {
-            throw MailroomError(.locked, "another mailroom process is loading into this PostgreSQL store; wait for it to finish",
-                                location: connection.target.location)
-        }
-        defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1::bigint)", [Self.loadLockKey]) }
+        let held = try PGLoadLock.acquire(connection, runId: run.runId, mailboxes: run.mailboxes, shard: run.shard)
+        defer { PGLoadLock.release(connection, held) }
         do {
             return try loadLocked(run, input)
         } catch let crash as SimulatedCrash {
@@ -52,7 +51,7 @@ public struct PGStoreLoader {
         try PGLoadBatch.createStaging(c)
         let hadCopies = try c.execute("SELECT EXISTS(SELECT 1 FROM message_copies)").scalar == "t"
         var supersedes = false
-        let resume = try begin(run)
+        let resume = try PGRetry.batch("start", logger: logger, reset: {}) { try begin(run) }
         try fault.hit("load.start")
         var s = LoadSummary(runId: run.runId)
         if resume != (.contacts, 0) {
@@ -63,15 +62,16 @@ public struct PGStoreLoader {
         let state = LoadState(runId: run.runId, options: options)
         let batch = PGLoadBatch(connection: c, state: state)
 
-        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in },
+        let reset = { batch.forgetCaches() }
+        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, reset: reset, observe: { _ in },
                                   keys: { ["c:" + $0.id] }, write: batch.writeContacts)
-        s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
+        s.threads = try runPhase(run.runId, .threads, input.threads, resume, reset: reset, observe: { t in
             if resume.phase <= .messages {
                 state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
                 state.joinedBySubject.formUnion(t.subjectJoins)
             }
         }, keys: PGLoadBatch.keys, write: batch.writeThreads)
-        s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
+        s.messages = try runPhase(run.runId, .messages, input.messages, resume, reset: reset, observe: { m in
             s.copies += m.copies.count
             if hadCopies && !supersedes {
                 supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
@@ -79,24 +79,27 @@ public struct PGStoreLoader {
             state.observe(m)
         }, keys: PGLoadBatch.keys, write: batch.writeMessages)
         state.threadOf = ThreadOfKey()
-        s.links = try runPhase(run.runId, .links, input.links, resume, observe: { l in
+        s.links = try runPhase(run.runId, .links, input.links, resume, reset: reset, observe: { l in
             if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
         }, keys: PGLoadBatch.keys, write: batch.writeLinks)
 
-        s = try finish(run, s, legacyCopies: supersedes)
+        let counted = s
+        s = try PGRetry.batch("finish", logger: logger, reset: {}) { try finish(run, counted, legacyCopies: supersedes) }
         try fault.hit("load.finish.afterCommit")
         return s
     }
 
-    /// Starts the run, or picks up its checkpoint (as `StoreLoader.begin`).
+    /// Starts the run, or picks up its checkpoint (as `StoreLoader.begin`). A `running` row of another run is
+    /// marked failed only when no session holds that run's lock (its worker died); other workers' runs go on.
     private func begin(_ run: LoadRunInfo) throws -> (phase: StoreLoader.Phase, position: Int) {
         let stamp = FileLock.isoUTC(now())
         return try connection.transaction { c in
             try c.execute("""
                 UPDATE runs SET status = 'failed',
                     message = 'interrupted before it finished; rerun its load to finish it, or load a new run'
-                WHERE status = 'running' AND id <> $1
-                """, [run.runId])
+                WHERE status = 'running' AND id <> $1 AND NOT EXISTS (
+                    SELECT 1 FROM pg_locks l WHERE \(PGLoadLock.heldBy) = hashtextextended($2::text || runs.id, 0))
+                """, [run.runId, PGLoadLock.runKey("")])
             let r = try c.execute("SELECT phase, position, input FROM checkpoints WHERE run_id = $1", [run.runId]).rows
             if let row = r.first, let p = StoreLoader.Phase(rawValue: row[0] ?? ""), p != .done, row[2] == run.inputFingerprint {
                 try c.execute("UPDATE runs SET status = 'running', finished_at = NULL, error_code = NULL WHERE id = $1", [run.runId])
@@ -130,7 +133,7 @@ public struct PGStoreLoader {
     /// Reads every record of a phase, skips those an earlier attempt committed, and commits the rest in batches
     /// of `batchSize` records (fewer when a record's key is already in the batch) with the checkpoint.
     private func runPhase<R>(_ runId: String, _ phase: StoreLoader.Phase, _ source: RecordSource<R>,
-                             _ resume: (phase: StoreLoader.Phase, position: Int),
+                             _ resume: (phase: StoreLoader.Phase, position: Int), reset: () -> Void,
                              observe: (R) throws -> Void, keys: (R) -> [String],
                              write: ([R]) throws -> Void) throws -> Int {
         let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
@@ -139,10 +142,12 @@ public struct PGStoreLoader {
         var batchKeys: Set<String> = []
         func commit(position: Int, phaseDone: Bool) throws {
             let moveOn = phaseDone && phase.next != .done
-            try connection.transaction { c in
-                if !batch.isEmpty { try write(batch) }
-                try saveCheckpoint(runId, moveOn ? phase.next : phase, moveOn ? 0 : position)
-                try fault.hit("load.batch.beforeCommit")
+            try PGRetry.batch("\(phase.rawValue) up to \(position)", logger: logger, reset: reset) {
+                try connection.transaction { c in
+                    if !batch.isEmpty { try write(batch) }
+                    try saveCheckpoint(runId, moveOn ? phase.next : phase, moveOn ? 0 : position)
+                    try fault.hit("load.batch.beforeCommit")
+                }
             }
             try fault.hit("load.batch.afterCommit")
             try Interrupt.check(.load)
@@ -198,7 +203,14 @@ public struct PGStoreLoader {
     }
 
     /// Records a failed load (as `StoreLoader.markFailed`); the checkpoint stays, so a rerun continues.
+    /// When the connection itself was lost, nothing can be written: the row stays `running` until the next load
+    /// finds its run lock free and marks it failed (`begin`), and the command's own error is the one line said.
     private func markFailed(_ runId: String, _ error: Error) {
+        if let e = error as? MailroomError, e.status == .network, e.cause is PGServerError {
+            logger.debug("the failed load's run log row is left to the next load: the connection was lost",
+                         metadata: ["run.id": "\(runId)"])
+            return
+        }
         let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
         do {
             try connection.execute("UPDATE runs SET status = 'failed', finished_at = $1, message = $2 WHERE id = $3",

@@ -12,14 +12,17 @@ public struct LoadRunInfo: Sendable, Equatable {
     /// Identifies the input (e.g. the input files' SHA-256s): an interrupted load resumes from its checkpoint only
     /// when this is unchanged, else it starts over.
     public var inputFingerprint: String
+    /// `--shard I/N`: the run holds one shard of its (single) mailbox. A PostgreSQL load locks that shard.
+    public var shard: MailboxShard?
 
     public init(runId: String, windowStart: String?, windowEnd: String?, mailboxes: [String],
-                cursors: [FolderUIDCursor] = [], inputFingerprint: String = "") {
+                cursors: [FolderUIDCursor] = [], inputFingerprint: String = "", shard: MailboxShard? = nil) {
         self.runId = runId
         self.windowStart = windowStart
         self.windowEnd = windowEnd
         self.mailboxes = mailboxes
         self.cursors = cursors
         self.inputFingerprint = inputFingerprint
+        self.shard = shard
     }
 }

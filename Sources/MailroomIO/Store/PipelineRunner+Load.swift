@@ -22,7 +22,8 @@ extension PipelineRunner {
         let run = LoadRunInfo(runId: manifest.runId, windowStart: manifest.windowStart,
                               windowEnd: manifest.windowEnd, mailboxes: manifest.mailboxes.map(\.name),
                               cursors: try imapCursorsForLoad(),
-                              inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","))
+                              inputFingerprint: [contacts, messages, threads, links].map(\.sha256).joined(separator: ","),
+                              shard: manifest.mailboxes.count == 1 ? manifest.mailboxes[0].shard : nil)
         // The contacts the load imports are the contacts file's rows (`line` > 0), as the file gave them: the
         // others in `dedupe/contacts.ndjson` are the store's own, read for match (see `ContactOverlay`).
         let imported = RecordSource<Contact> { body in
@@ -34,8 +35,9 @@ extension PipelineRunner {
         let summary: LoadSummary
         let store: String
         if CRMStore.isPostgres(pipeline) {
-            let connection = try PGConnection.open(for: pipeline)
-            defer { connection.close() }
+            // The session that took the run's locks before its first stage, when there is one (`RunWorkflow`).
+            let connection = try heldStoreSession ?? PGConnection.open(for: pipeline)
+            defer { if heldStoreSession == nil { connection.close() } }
             summary = try PGStoreLoader(connection: connection,
                                         options: LoadOptions(createContacts: pipeline.config.createContacts),
                                         logger: logger).load(run, input)

@@ -24,10 +24,14 @@ public enum RunWorkflow {
         let storeLock = request.dryRun || CRMStore.isPostgres(pipeline) ? nil : try FileLock.acquire(
             path: CRMStore.lockPath(for: try CRMStore.path(for: pipeline)), what: "store \(try CRMStore.path(for: pipeline))")
         defer { storeLock?.release() }
-        // Reach the PostgreSQL store (secret, host, login) before the first stage rather than after the last.
-        if !request.dryRun && CRMStore.isPostgres(pipeline) { try PGConnection.open(for: pipeline).close() }
+        // Reach the PostgreSQL store (secret, host, login) and take the mailboxes' load locks before the first stage
+        // rather than after the last: a second worker for the same mailbox stops at once.
+        let session = request.dryRun || !CRMStore.isPostgres(pipeline) ? nil
+            : try Workflow.postgresLoadSession(pipeline, dir, request)
+        defer { session?.close() }
         let runner = try PipelineRunner.start(pipeline: pipeline, runDirectory: dir,
                                               options: Workflow.options(request, pipeline))
+        runner.heldStoreSession = session
         runner.showProgress(quiet: request.quiet)
         try runner.run(through: .dedupe)
         let prepass = try runner.startReport()

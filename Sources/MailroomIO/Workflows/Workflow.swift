@@ -17,18 +17,21 @@ public struct RunRequest: Sendable {
     public var days: Int?
     /// `--mailbox`: only this mailbox of the pipeline.
     public var mailbox: String?
+    /// `--shard I/N`: only that shard of `mailbox` (a file mailbox).
+    public var shard: MailboxShard?
     /// `--dry-run`: `run` stops after match and loads nothing.
     public var dryRun: Bool
     /// `--quiet`: no progress line.
     public var quiet: Bool
 
     public init(pipeline: String, runDirectory: String? = nil, asOf: String? = nil, days: Int? = nil,
-                mailbox: String? = nil, dryRun: Bool = false, quiet: Bool = true) {
+                mailbox: String? = nil, shard: MailboxShard? = nil, dryRun: Bool = false, quiet: Bool = true) {
         self.pipeline = pipeline
         self.runDirectory = runDirectory
         self.asOf = asOf
         self.days = days
         self.mailbox = mailbox
+        self.shard = shard
         self.dryRun = dryRun
         self.quiet = quiet
     }
@@ -56,7 +59,7 @@ enum Workflow {
     static func days(_ r: RunRequest, _ pipeline: LoadedPipeline) -> Int { r.days ?? pipeline.config.backfillDays }
 
     static func options(_ r: RunRequest, _ pipeline: LoadedPipeline) -> RunOptions {
-        RunOptions(asOf: asOfDay(r), days: days(r, pipeline), mailbox: r.mailbox)
+        RunOptions(asOf: asOfDay(r), days: days(r, pipeline), mailbox: r.mailbox, shard: r.shard)
     }
 
     /// The window the run covers, when the as-of day is valid (the runner reports a bad one).
@@ -67,6 +70,22 @@ enum Workflow {
     /// The mailboxes a run touches, for the run log.
     static func mailboxNames(_ r: RunRequest, _ pipeline: LoadedPipeline) -> [String] {
         r.mailbox.map { [$0] } ?? pipeline.config.mailboxes.map(\.name)
+    }
+
+    /// A session of the pipeline's PostgreSQL store holding the load locks of the run's mailboxes (or shard), for
+    /// the load to use (`PipelineRunner.heldStoreSession`). Migrates a new store first. Refused (`.locked`, exit 6)
+    /// at once when another worker holds one of them; the server drops them if this process dies.
+    static func postgresLoadSession(_ pipeline: LoadedPipeline, _ dir: URL, _ request: RunRequest) throws -> PGConnection {
+        let c = try PGConnection.open(for: pipeline)
+        do {
+            if let shard = request.shard { try PipelineRunner.checkShard(shard, pipeline, mailbox: request.mailbox) }
+            let names = try MailboxGate.check(pipeline, only: request.mailbox, purpose: .run).mailboxes.map(\.name)
+            _ = try PGLoadLock.acquire(c, runId: dir.lastPathComponent, mailboxes: names, shard: request.shard)
+            return c
+        } catch {
+            c.close()
+            throw error
+        }
     }
 
     /// `--run-dir`, else a new directory under `runs/` next to the pipeline file, named for the time and made
