@@ -3,8 +3,10 @@ import MailroomCore
 extension PGLoadBatch {
     /// `LoadState.linkWriter`: participants linked as match decided, except on internal threads; a link to a
     /// contact that does not exist is dropped; with `createContacts: sent`, an external To/Cc/Bcc address of a
-    /// sent message that no contact holds gets a contact `auto:<key>` (created at once, so the next link sees it).
-    /// The batch's messages and contacts are read in one statement each.
+    /// sent message that no contact holds gets a contact `auto:<key>` (`PGCreatedContacts`, resolved for the whole
+    /// batch in the order SQLite creates them). A batch costs a fixed number of statements whatever its size: its
+    /// messages, its contacts and the holders of its new addresses are read in one statement each, and its rows are
+    /// written with `COPY` and one merge per table.
     func writeLinks(_ links: [ParticipantLink]) throws {
         linkMessages.removeAll(keepingCapacity: true)
         // Lookups by the values as stored (`StoreText`).
@@ -23,9 +25,11 @@ extension PGLoadBatch {
             let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(contactIds)]).rows
             contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
         }
-        var participants: [[String?]] = []
-        participants.reserveCapacity(links.count)
-        var created: [[String?]] = []
+        // Each link's message and contact; `nil` contact with `create` when a created contact may link it.
+        var decided: [(m: (direction: String, threadId: String, internal: Bool), contactId: String?, rule: String?, create: Bool)] = []
+        decided.reserveCapacity(links.count)
+        var toResolve: [String] = []
+        var resolving: Set<String> = []
         for l in links {
             guard let m = linkMessages[StoreText.normalized(l.messageKey)] else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
@@ -35,12 +39,27 @@ extension PGLoadBatch {
             var rule = l.rule?.rawValue
             if m.internal { contactId = nil; rule = nil }
             if let id = contactId, !contactsKnown.contains(StoreText.normalized(id)) { contactId = nil; rule = nil }
-            if contactId == nil, !m.internal, state.options.createContacts == .sent, !l.isInternal,
-               l.ambiguous.isEmpty, l.role == "to" || l.role == "cc" || l.role == "bcc", m.direction == "sent",
-               let id = try createdContact(address: l.address) {
+            let create = contactId == nil && !m.internal && state.options.createContacts == .sent && !l.isInternal
+                && l.ambiguous.isEmpty && (l.role == "to" || l.role == "cc" || l.role == "bcc") && m.direction == "sent"
+            if create, createdFor[l.address] == nil, resolving.insert(l.address).inserted { toResolve.append(l.address) }
+            decided.append((m, contactId, rule, create))
+        }
+        if !toResolve.isEmpty {
+            for (address, id) in try PGCreatedContacts.resolve(c, toResolve, names: state.names, runId: state.runId) {
+                createdFor[address] = .some(id)
+                if let id { contactsKnown.insert(id) }
+            }
+        }
+        var participants: [[String?]] = []
+        participants.reserveCapacity(links.count)
+        var created: [[String?]] = []
+        for (l, d) in zip(links, decided) {
+            var contactId = d.contactId
+            var rule = d.rule
+            if d.create, let id = createdFor[l.address] ?? nil {
                 contactId = id
                 rule = LoadState.createdRule
-                created.append([m.threadId, id, l.address, LoadState.createdRule])
+                created.append([d.m.threadId, id, l.address, LoadState.createdRule])
             }
             participants.append([l.messageKey, l.role, l.address, l.isInternal ? "1" : "0", contactId, rule])
         }
@@ -50,37 +69,6 @@ extension PGLoadBatch {
             try copy("in_thread_contacts", created)
             try c.execute(Self.addCreatedThreadContacts)
         }
-    }
-
-    /// `LoadState.createdContact`: an existing contact created from sent mail, a new one, or nil when an imported
-    /// contact holds the address by match key or folded key.
-    private func createdContact(address: String) throws -> String? {
-        if let known = createdFor[address] { return known }
-        let id = try lookUpOrCreate(address: address)
-        createdFor[address] = .some(id)
-        if let id { contactsKnown.insert(StoreText.normalized(id)) }
-        return id
-    }
-
-    private func lookUpOrCreate(address: String) throws -> String? {
-        guard let a = AddressNormalizer.parse(address) else { return nil }
-        let folded = AddressNormalizer.foldedKey(a)
-        // SQLite sorts the NULL of `e.key = ?` first, so last in DESC order.
-        if let holder = try c.execute("""
-            SELECT c.id, c.origin FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
-            WHERE e.key = $1 OR e.folded_key = $2 OR e.key = $2 ORDER BY (e.key = $1) DESC NULLS LAST, c.id LIMIT 1
-            """, [a.key, folded]).rows.first {
-            return holder[1] == LoadState.createdRule ? holder[0] : nil
-        }
-        let id = "auto:" + a.key
-        try c.execute("""
-            INSERT INTO contacts(id, name, origin, created_run) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING
-            """, [id, state.names[address] ?? a.address, LoadState.createdRule, state.runId])
-        try c.execute("""
-            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
-            VALUES ($1, 0, $2, $3, $4, $5, NULL)
-            """, [id, address, a.address, a.key, folded])
-        return id
     }
 
     /// A PostgreSQL array literal of text values (`{"a","b\"c"}`), for `= ANY($1::text[])`.
