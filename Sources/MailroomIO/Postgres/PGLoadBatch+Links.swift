@@ -13,8 +13,8 @@ extension PGLoadBatch {
         let wanted = Set(links.map { StoreText.normalized($0.messageKey) })
         if !wanted.isEmpty {
             let rows = try c.execute("""
-                SELECT m.key, m.direction, m.thread_id, t.visibility FROM messages m JOIN threads t ON t.id = m.thread_id
-                WHERE m.key = ANY($1::text[])
+                SELECT m.key, m.direction, m.thread_id, t.visibility FROM unnest($1::text[]) k(key)
+                JOIN messages m ON m.key = k.key JOIN threads t ON t.id = m.thread_id
                 """, [Self.arrayLiteral(wanted)]).rows
             for r in rows {
                 linkMessages[r[0] ?? ""] = (r[1] ?? "", r[2] ?? "", r[3] == "internal")

@@ -1,4 +1,6 @@
-/// The merges of the staging tables into the store: `LoadState`'s upserts, row for row, as set statements.
+/// The merges of the staging tables into the store: `LoadState`'s upserts, row for row, as set statements. Each
+/// reads its staging rows in key order (a batch holds each key once, so the order changes no row): the inserts then
+/// walk the key's index and the parents' keys in order instead of jumping across them row by row.
 extension PGLoadBatch {
     /// `LoadState.classRank` in SQL.
     private static func rank(_ x: String) -> String {
@@ -13,7 +15,7 @@ extension PGLoadBatch {
     static let mergeThreads = """
         INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
         SELECT id, CASE WHEN class = 'internal-only' THEN 'internal' ELSE 'customer' END, class, class, subject,
-               first_date, last_date FROM in_threads
+               first_date, last_date FROM in_threads ORDER BY id
         ON CONFLICT (id) DO UPDATE SET
             class = CASE WHEN threads.visibility = 'internal' THEN 'internal-only'
                          WHEN excluded.class = 'internal-only' THEN threads.class
@@ -34,6 +36,7 @@ extension PGLoadBatch {
         SELECT i.thread_id, i.contact_id, i.address, i.rule FROM in_thread_contacts i
         JOIN threads t ON t.id = i.thread_id AND t.visibility = 'customer'
         WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.id = i.contact_id)
+        ORDER BY i.thread_id, i.contact_id, i.address
         ON CONFLICT (thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
         """
 
@@ -42,7 +45,7 @@ extension PGLoadBatch {
         INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                              snippet, bulk, joined_by_subject)
         SELECT key, message_id, content_hash, thread_id, mailbox, direction, date, subject, snippet, bulk,
-               joined_by_subject FROM in_messages
+               joined_by_subject FROM in_messages ORDER BY key
         ON CONFLICT (key) DO UPDATE SET message_id = excluded.message_id,
             content_hash = LEAST(messages.content_hash, excluded.content_hash), thread_id = excluded.thread_id,
             mailbox = LEAST(messages.mailbox, excluded.mailbox),
@@ -56,7 +59,7 @@ extension PGLoadBatch {
 
     static let mergeCopies = """
         INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags)
-        SELECT copy_id, message_key, mailbox, folder, flags FROM in_copies
+        SELECT copy_id, message_key, mailbox, folder, flags FROM in_copies ORDER BY copy_id
         ON CONFLICT (copy_id) DO UPDATE SET message_key = excluded.message_key,
             mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
         """
@@ -64,6 +67,7 @@ extension PGLoadBatch {
     static let mergeParticipants = """
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)
         SELECT message_key, role, address, is_internal, contact_id, rule FROM in_participants
+        ORDER BY message_key, role, address
         ON CONFLICT (message_key, role, address) DO UPDATE SET is_internal = excluded.is_internal,
             contact_id = excluded.contact_id, rule = excluded.rule
         """
