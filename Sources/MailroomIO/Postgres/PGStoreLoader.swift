@@ -31,6 +31,7 @@ public struct PGStoreLoader {
     /// Migrates the store when needed, then loads `input` as run `run.runId` holding the load lock.
     public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
         try connection.execute("SET client_min_messages = warning")  // no NOTICE for staging tables that exist
+        try Self.tuneSession(connection)
         try PGSchema.migrate(connection)
         guard try connection.execute("SELECT pg_try_advisory_lock($1::bigint)", [Self.loadLockKey]).scalar == "t" else {
             throw MailroomError(.locked, "another mailroom process is loading into this PostgreSQL store; wait for it to finish",
@@ -44,6 +45,18 @@ public struct PGStoreLoader {
         } catch {
             markFailed(run.runId, error)
             throw error
+        }
+    }
+
+    /// Session settings of a load. `synchronous_commit = off`: a commit does not wait for its WAL flush, as
+    /// SQLite's WAL with `synchronous = NORMAL` does not fsync a commit; a server crash can lose the last batches
+    /// (never part of one), and since each batch commits with its checkpoint, a rerun redoes exactly those.
+    /// `temp_buffers`: a batch's staging rows (5,000 messages with their snippets) stay in memory instead of
+    /// spilling the temporary tables to disk; it can only be set before the session's first temporary table.
+    static func tuneSession(_ c: PGConnection) throws {
+        try c.execute("SET synchronous_commit = off")
+        if try c.execute("SELECT to_regclass('pg_temp.in_messages') IS NULL").scalar == "t" {
+            try c.execute("SET temp_buffers = '128MB'")
         }
     }
 
