@@ -131,6 +131,8 @@ public struct PGStoreLoader {
             for m in run.mailboxes {
                 try c.execute("INSERT INTO mailboxes(name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [m])
             }
+            // Into an empty store, indexes and foreign keys of the large tables come after the rows (`finish`).
+            if try !PGSchema.dropDeferredIfEmpty(c) { try PGSchema.createMissingDeferred(c) }
             try c.execute("""
                 INSERT INTO checkpoints(run_id, phase, position, input, updated_at) VALUES ($1, 'contacts', 0, $2, $3)
                 ON CONFLICT(run_id) DO UPDATE SET phase = 'contacts', position = 0, input = excluded.input,
@@ -189,6 +191,7 @@ public struct PGStoreLoader {
             try c.execute("""
                 UPDATE runs SET status = 'ok', finished_at = $1, counts = $2, message = $3, error_code = NULL WHERE id = $4
                 """, [stamp, s.countsJSON, s.message, run.runId])
+            try PGSchema.createMissingDeferred(c)
             if legacyCopies { try c.execute(Self.removeSupersededOffsetCopies) }
             try saveCheckpoint(run.runId, .done, 0)
             for cur in run.cursors {
