@@ -10,6 +10,13 @@
 #   scripts/bench.sh --python                # also the plain-Python script (scripts/bench_python.py) on each corpus
 #   scripts/bench.sh --scale-out [--messages N] [--workers W] [--compare]
 #                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
+#   scripts/bench.sh --no-postgres           # without the PostgreSQL load run
+#
+# With PostgreSQL 15 installed (Debian's postgresql-15; PG_BIN, default /usr/lib/postgresql/15/bin), each corpus is
+# also loaded into PostgreSQL: a private cluster in a temporary folder (initdb, only a Unix socket,
+# listen_addresses = '', synchronous_commit = off as SQLite's WAL commits without an fsync, shared_buffers 1 GB),
+# one new database per load, stopped and removed at the end. As root, initdb and pg_ctl run through
+# `runuser -u postgres --` on a folder owned by postgres (initdb refuses to run as root).
 #
 # BENCH_DIR (default /tmp/mailroom-bench) keeps the generated corpora between runs; results go to stdout.
 set -euo pipefail
@@ -19,13 +26,15 @@ formats="mbox,maildir"
 imap=0
 python=0
 if [ "${1:-}" = --scale-out ]; then shift; exec scripts/bench_scaleout.sh "$@"; fi
+postgres=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --formats) formats="$2"; shift 2 ;;
     --imap) imap=1; shift ;;
     --python) python=1; shift ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python]" >&2; exit 2 ;;
+    --no-postgres) postgres=0; shift ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres]" >&2; exit 2 ;;
   esac
 done
 work="${BENCH_DIR:-/tmp/mailroom-bench}"
@@ -34,6 +43,20 @@ swift build -c release --product mailroom >&2
 bin="$PWD/.build/release/mailroom"
 results="$work/results.tsv"
 : > "$results"
+pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+[ -x "$pg_bin/initdb" ] || { [ "$postgres" = 1 ] && echo "bench: no PostgreSQL 15 in $pg_bin: PostgreSQL load skipped" >&2; postgres=0; }
+pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$postgres" = 1 ]; then
+  pg_root="$(mktemp -d /tmp/mailroom-bench-pg.XXXXXX)"
+  mkdir -p "$pg_root/sock"
+  chmod 755 "$pg_root"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$pg_root"
+  trap 'pg_as "$pg_bin/pg_ctl" -D "$pg_root/data" -m fast stop >/dev/null 2>&1; rm -rf "$pg_root"' EXIT
+  pg_as "$pg_bin/initdb" -D "$pg_root/data" -U mailroom -A trust -E UTF8 --locale=C > "$pg_root/initdb.log"
+  printf "listen_addresses = ''\nunix_socket_directories = '%s'\nsynchronous_commit = off\nshared_buffers = 1GB\nmax_wal_size = 4GB\n" \
+    "$pg_root/sock" | pg_as tee -a "$pg_root/data/postgresql.conf" > /dev/null
+  pg_as "$pg_bin/pg_ctl" -D "$pg_root/data" -l "$pg_root/server.log" -w start > /dev/null
+fi
 IFS=, read -r -a size_list <<< "$sizes"
 IFS=, read -r -a format_list <<< "$formats"
 for n in "${size_list[@]}"; do
@@ -59,13 +82,24 @@ contacts: $contacts
 backfillDays: 36500
 store: sqlite:$work/crm-$n-$f.sqlite
 YML
-    for mode in dry load; do
+    modes="dry load"
+    if [ "$postgres" = 1 ]; then
+      modes="dry load pgload"
+      db="bench_${n}_$f"
+      sed "s|^store: .*|store: postgres:///$db?host=$pg_root/sock\&user=mailroom|" "$pipeline" > "$work/bench-$n-$f-pg.yml"
+    fi
+    for mode in $modes; do
       run="$work/run-$n-$f-$mode"
       rm -rf "$run" "$work/crm-$n-$f.sqlite"*
-      flag="--dry-run"; [ "$mode" = load ] && flag=""
+      flag="--dry-run"; [ "$mode" != dry ] && flag=""
+      p="$pipeline"
+      if [ "$mode" = pgload ]; then
+        p="$work/bench-$n-$f-pg.yml"
+        "$pg_bin/createdb" -h "$pg_root/sock" -U mailroom "$db"
+      fi
       sync
       /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" \
-        "$bin" run "$pipeline" $flag --as-of 2026-11-20 --run-dir "$run" --json > /dev/null
+        "$bin" run "$p" $flag --as-of 2026-11-20 --run-dir "$run" --json > /dev/null
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$f" "$mode" "$bytes" "$(cat "$work/time.txt")" "$run" >> "$results"
     done
     if [ "$python" = 1 ]; then

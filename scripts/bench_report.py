@@ -12,6 +12,7 @@ def main(path):
     print()
     totals = {}
     python = {}
+    loads = {}  # (n, fmt) -> {mode: load stage wall seconds}
     for n, fmt, mode, size, times, run in rows:
         wall, user, sys_, rss_kb = times.split()
         wall, cpu_s, rss_mb = float(wall), float(user) + float(sys_), int(rss_kb) / 1024
@@ -22,8 +23,10 @@ def main(path):
         msgs = m["stages"]["extract"]["counts"]["found"]
         mb = int(size) / 1e6
         totals[(n, fmt, mode)] = (wall, rss_mb)
-        print(f"{int(n):,} messages, {fmt}, {'dry run' if mode == 'dry' else 'dry run + load'}: "
-              f"{mb:,.0f} MB")
+        label = {"dry": "dry run", "load": "dry run + load", "pgload": "dry run + load into PostgreSQL"}[mode]
+        print(f"{int(n):,} messages, {fmt}, {label}: {mb:,.0f} MB")
+        if "load" in m["stages"]:
+            loads.setdefault((n, fmt), {})[mode] = m["stages"]["load"]["durationMs"] / 1000
         print(f"  {'stage':<10} {'wall s':>8} {'cpu s':>8} {'msg/s':>10} {'MB/s':>8} {'peak MB':>8}")
         # In a new run extract and normalize overlap: extract's row is its own thread's, normalize's row starts
         # with extract and ends when normalize does.
@@ -44,6 +47,12 @@ def main(path):
               f"{cpu_s:.2f} s CPU, peak {rss_mb:.0f} MB{vs}")
     if python:
         print()
+    for (n, fmt), by in sorted(loads.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+        if "load" in by and "pgload" in by:
+            print(f"{int(n):,} messages, {fmt}, load stage: SQLite {by['load']:.2f} s, PostgreSQL {by['pgload']:.2f} s "
+                  f"(PostgreSQL / SQLite x{by['pgload'] / by['load']:.2f})")
+    if any("pgload" in by for by in loads.values()):
+        print()
     sizes = sorted({int(n) for n, *_ in rows})
     if len(sizes) >= 2:
         small, big = str(sizes[0]), str(sizes[-1])
@@ -52,7 +61,8 @@ def main(path):
             if n != big or (small, fmt, mode) not in totals:
                 continue
             w0, r0 = totals[(small, fmt, mode)]
-            print(f"  {fmt:<8} {'dry run' if mode == 'dry' else 'with load':<10} time x{wall / w0:.1f}  memory x{rss / r0:.2f}")
+            label = {"dry": "dry run", "load": "with load", "pgload": "PostgreSQL"}[mode]
+            print(f"  {fmt:<8} {label:<10} time x{wall / w0:.1f}  memory x{rss / r0:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /// The merges of the staging tables into the store: `LoadState`'s upserts, row for row, as set statements. Each
-/// writes its rows in key order, so two workers' batches that share keys lock them in the same order (fewer
-/// deadlocks to retry).
+/// reads its staging rows in key order (a batch holds each key once, so the order changes no row): two workers'
+/// batches that share keys then lock them in the same order (fewer deadlocks to retry), and the inserts walk the
+/// key's index and the parents' keys in order instead of jumping across them row by row.
 extension PGLoadBatch {
     /// `LoadState.classRank` in SQL.
     private static func rank(_ x: String) -> String {

@@ -33,6 +33,7 @@ public struct PGStoreLoader {
     /// Migrates the store when needed, then loads `input` as run `run.runId` holding the load lock.
     public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
         try connection.execute("SET client_min_messages = warning")  // no NOTICE for staging tables that exist
+        try Self.tuneSession(connection)
         try PGSchema.migrate(connection)
         let held = try PGLoadLock.acquire(connection, runId: run.runId, mailboxes: run.mailboxes, shard: run.shard)
         defer { PGLoadLock.release(connection, held) }
@@ -43,6 +44,18 @@ public struct PGStoreLoader {
         } catch {
             markFailed(run.runId, error)
             throw error
+        }
+    }
+
+    /// Session settings of a load. `synchronous_commit = off`: a commit does not wait for its WAL flush, as
+    /// SQLite's WAL with `synchronous = NORMAL` does not fsync a commit; a server crash can lose the last batches
+    /// (never part of one), and since each batch commits with its checkpoint, a rerun redoes exactly those.
+    /// `temp_buffers`: a batch's staging rows (5,000 messages with their snippets) stay in memory instead of
+    /// spilling the temporary tables to disk; it can only be set before the session's first temporary table.
+    static func tuneSession(_ c: PGConnection) throws {
+        try c.execute("SET synchronous_commit = off")
+        if try c.execute("SELECT to_regclass('pg_temp.in_messages') IS NULL").scalar == "t" {
+            try c.execute("SET temp_buffers = '128MB'")
         }
     }
 
@@ -121,6 +134,8 @@ public struct PGStoreLoader {
             for m in run.mailboxes {
                 try c.execute("INSERT INTO mailboxes(name) VALUES ($1) ON CONFLICT (name) DO NOTHING", [m])
             }
+            // Into an empty store, indexes and foreign keys of the large tables come after the rows (`finish`).
+            if try !PGSchema.dropDeferredIfEmpty(c) { try PGSchema.createMissingDeferred(c) }
             try c.execute("""
                 INSERT INTO checkpoints(run_id, phase, position, input, updated_at) VALUES ($1, 'contacts', 0, $2, $3)
                 ON CONFLICT(run_id) DO UPDATE SET phase = 'contacts', position = 0, input = excluded.input,
@@ -181,6 +196,7 @@ public struct PGStoreLoader {
             try c.execute("""
                 UPDATE runs SET status = 'ok', finished_at = $1, counts = $2, message = $3, error_code = NULL WHERE id = $4
                 """, [stamp, s.countsJSON, s.message, run.runId])
+            try PGSchema.createMissingDeferred(c)
             if legacyCopies { try c.execute(Self.removeSupersededOffsetCopies) }
             try saveCheckpoint(run.runId, .done, 0)
             for cur in run.cursors {
