@@ -36,30 +36,60 @@ extension CRMStore {
         }
     }
 
-    /// The imported contacts of the pipeline's SQLite store, read without writing anything (no migration, no
-    /// lock: a dry run writes nothing); nil when there is no store yet or the store is PostgreSQL (match then reads
-    /// the contacts file alone). A file that is not a Mailroom store is refused as when opened.
+    /// The imported contacts of the pipeline's store, read without writing anything (no migration, no lock: a
+    /// dry run writes nothing); nil when there is no store yet (no SQLite file, or a PostgreSQL database without
+    /// Mailroom's schema): match then reads the contacts file alone. A file that is not a Mailroom store is refused
+    /// as when opened; a PostgreSQL store that cannot be reached is the connection's error (exit 10–13).
     public static func storedContacts(for pipeline: LoadedPipeline) throws -> StoredContacts? {
-        if isPostgres(pipeline) { return nil }
+        if isPostgres(pipeline) {
+            let c = try PGConnection.open(for: pipeline)
+            defer { c.close() }
+            try c.execute("SET client_min_messages = warning")
+            guard try !PGSchema.applied(c).isEmpty else { return nil }
+            return try c.transaction { c in
+                try c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let v6 = try c.execute("SELECT to_regclass('contact_merges') IS NOT NULL").scalar == "t"
+                return try storedContacts(c, v6: v6)
+            }
+        }
         let path = try path(for: pipeline)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let store = try CRMStore.openForReading(path: path)
         return try store.read("read the store's contacts") { db -> StoredContacts? in
             guard try db.tableExists("contacts") else { return nil }
-            let contacts = try importedContacts(db)
-            let v6 = try db.tableExists("contact_merges")
-            var fileRows: [String: String] = [:]
-            if v6 {
-                for r in try Row.fetchAll(db, sql: "SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL") {
-                    fileRows[r["id"]] = r["file_row"]
+            return try storedContacts(db, v6: try db.tableExists("contact_merges"))
+        }
+    }
+
+    /// `storedContacts(for:)` over either store; `v6`: the store has `contacts.file_row` and `contact_merges`.
+    static func storedContacts(_ db: any StoreSQL, v6: Bool) throws -> StoredContacts {
+        var emails: [String: [ContactEmail]] = [:]
+        for r in try db.rows("""
+            SELECT e.contact_id, e.raw, e.address, e.key, e.folded_key, e.issue FROM contact_emails e
+            JOIN contacts c ON c.id = e.contact_id WHERE c.origin = 'import' ORDER BY e.contact_id, e.position
+            """, []) {
+            emails[r[0] ?? "", default: []].append(ContactEmail(raw: r[1] ?? "", address: r[2], key: r[3],
+                                                                foldedKey: r[4], issue: r[5]))
+        }
+        let contacts = try db.rows("SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id", []).map {
+            Contact(id: $0[0] ?? "", name: $0[1] ?? "", emails: emails[$0[0] ?? ""] ?? [], line: 0)
+        }
+        var fileRows: [String: String] = [:]
+        var merged: Set<String> = []
+        if v6 {
+            for r in try db.rows("SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL", []) {
+                fileRows[r[0] ?? ""] = r[1] ?? ""
+            }
+            for r in try db.rows("SELECT merged FROM contact_merges WHERE undone_run IS NULL", []) {
+                for v in (try? JSONParser.parse(Array((r[0] ?? "[]").utf8)))?.arrayValue ?? [] {
+                    if let s = v.stringValue { merged.insert(s) }
                 }
             }
-            let merged = v6 ? try mergedAway(db) : []
-            var extra = fileRows.keys.sorted().map { [$0, fileRows[$0]!] } + merged.sorted().map { [$0] }
-            extra.append([])
-            return StoredContacts(contacts: contacts, fileRows: fileRows, mergedAway: merged,
-                                  fingerprint: fingerprint(contacts, extra.map { $0.joined(separator: "\u{1F}") }))
         }
+        var extra = fileRows.keys.sorted().map { [$0, fileRows[$0]!] } + merged.sorted().map { [$0] }
+        extra.append([])
+        return StoredContacts(contacts: contacts, fileRows: fileRows, mergedAway: merged,
+                              fingerprint: fingerprint(contacts, extra.map { $0.joined(separator: "\u{1F}") }))
     }
 
     /// What match needs of the store's contacts.

@@ -133,10 +133,15 @@ public final class PGStore: MailroomStore {
 
 extension PGStore {
     /// `mailroom contacts import` into PostgreSQL: `CRMStore.importContacts`'s rows and `contacts-import` run,
-    /// written by `PGContacts.upsert` in one transaction.
+    /// written by `PGContacts.upsert` in one transaction. As on SQLite, a row already imported into its contact as
+    /// it is now, or of a contact a standing merge deleted, is left out and counted unchanged; each row written is
+    /// saved as its contact's `file_row`.
     public func importContacts(_ contacts: [Contact], runId: String, now: Date = Date()) throws -> ContactImportSummary {
         try connection.transaction { c in
-            let summary = try PGContacts.upsert(c, contacts.lazy.map(CRMStore.storeNormalized))
+            let todo = try PGContacts.notSkipped(c, contacts.map(CRMStore.storeNormalized))
+            var summary = try PGContacts.upsert(c, todo)
+            try PGContacts.saveFileRows(c, todo)
+            summary.unchanged += contacts.count - todo.count
             try CRMStore.recordImport(c, runId: runId, contacts: contacts.count, summary, now: now)
             return summary
         }
