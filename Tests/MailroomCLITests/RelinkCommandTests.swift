@@ -239,3 +239,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("crm.sqlite").path))
     }
 }
+
+/// `mailroom plan` after a first load: review and cleanup pending until a relink or contacts command, and the
+/// store's duplicate contact groups and the busy unmatched addresses named.
+@Suite struct PlanCleanupCommandTests {
+    @Test func afterALoadThePlanSaysCleanupIsPendingUntilARelink() throws {
+        let dir = MailroomProcess.tempDir("plan-cleanup")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try RelinkCommandTests.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        let p = try RelinkCommandTests.pipeline(dir)
+        let run = dir.appendingPathComponent("run1").path
+        let before = try MailroomProcess.run(["plan", p, "--as-of", "2026-11-20", "--run-dir", dir.appendingPathComponent("plan").path, "--quiet"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("Suggested window: 14 days, for a handoff (7–14 days)"), "\(before.stdout)")
+        #expect(!before.stdout.contains("Before a larger window"))
+        try RelinkCommandTests.load(p, dir, "run1")
+        let pending = try MailroomProcess.run(["plan", p, "--from-run", run, "--json"])
+        #expect(pending.status == 0, "\(pending.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(pending.stdoutBytes)) as? [String: Any])
+        let cleanup = try #require(doc["cleanup"] as? [String: Any])
+        #expect(cleanup["pending"] as? Bool == true)
+        #expect(cleanup["cleanedSinceLoad"] as? Bool == false)
+        #expect(cleanup["duplicateGroups"] as? Int == 5)
+        #expect((cleanup["unmatched"] as? [[String: Any]])?.compactMap { $0["address"] as? String }
+                == ["laura.bianchi@contoso.example", "mateus.costa@litware.example"])
+        #expect(try RelinkCommandTests.relink(p).status == 0)
+        let text = try MailroomProcess.run(["plan", p, "--from-run", run, "--purpose", "sales"])
+        #expect(text.stdout.contains("Suggested window: 60 days, for active sales (30–60 days)"), "\(text.stdout)")
+        #expect(text.stdout.contains("Before a larger window"), "\(text.stdout)")
+        #expect(!text.stdout.contains("no relink or contacts change since that load"), "\(text.stdout)")
+        #expect(text.stdout.contains("  - 5 duplicate contact groups in the store"), "\(text.stdout)")
+    }
+}
