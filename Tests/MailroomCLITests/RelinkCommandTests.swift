@@ -263,6 +263,22 @@ import Testing
         #expect(cleanup["duplicateGroups"] as? Int == 5)
         #expect((cleanup["unmatched"] as? [[String: Any]])?.compactMap { $0["address"] as? String }
                 == ["laura.bianchi@contoso.example", "mateus.costa@litware.example"])
+        // The review names the same cleanup as exact commands: a merge per duplicate group, and for the busiest
+        // unlinked addresses an add-email or a one-contact import.
+        let review = try MailroomProcess.run(["review", p, "--json"])
+        #expect(review.status == 0, "\(review.stderr)")
+        let reviewDoc = try #require(try JSONSerialization.jsonObject(with: Data(review.stdoutBytes)) as? [String: Any])
+        let suggested = try #require(reviewDoc["cleanup"] as? [String: Any])
+        #expect((suggested["merges"] as? [[String: Any]])?.compactMap { $0["command"] as? String }.first
+                == "mailroom contacts merge PIPELINE --keep C001 C017")
+        let addresses = (suggested["addresses"] as? [[String: Any]]) ?? []
+        #expect(addresses.first?["address"] as? String == "laura.bianchi@contoso.example")
+        let reviewText = try MailroomProcess.run(["review", p])
+        #expect(reviewText.stdout.contains("g5 (same-address): mailroom contacts merge \(p) --keep C009 C010"), "\(reviewText.stdout)")
+        #expect(reviewText.stdout.contains(" > NEW-1.csv && mailroom contacts import NEW-1.csv --pipeline \(p)"), "\(reviewText.stdout)")
+        let dryText = try MailroomProcess.run(["report", "--run", run])
+        #expect(dryText.stdout.contains("g1 (case-variant): mailroom contacts merge \(p) --keep C001 C017"), "\(dryText.stdout)")
+
         #expect(try RelinkCommandTests.relink(p).status == 0)
         let text = try MailroomProcess.run(["plan", p, "--from-run", run, "--purpose", "sales"])
         #expect(text.stdout.contains("Suggested window: 60 days, for active sales (30–60 days)"), "\(text.stdout)")

@@ -20,7 +20,7 @@ extension CRMStore {
                     """, arguments: [lastLoad]) ?? false
             }
             let contacts = try CRMStore.relinkContacts(db)
-            let groups = ContactDuplicates.groups(contacts.imported + contacts.created)
+            let groups = ContactDuplicates.groups(ContactOverlay.writtenKeys(contacts.imported + contacts.created))
             return PlanCleanup(pipeline: pipeline, lastLoad: lastLoad, cleanedSinceLoad: cleaned,
                                duplicateGroups: groups.count, unmatched: unmatched)
         }
