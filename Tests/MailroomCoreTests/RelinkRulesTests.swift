@@ -24,27 +24,25 @@ import Testing
                                               mailboxes: mailboxes, participants: ps)])
     }
 
-    @Test func anAddressTwoContactsHoldLinksToNeitherEvenWhenTheStoreKeptItOnOne() {
-        // The store keeps the second contact's copy without a key (held-by); relink counts it again, as match
-        // reads the contacts file.
+    @Test func anAddressLinksToTheContactHoldingItAndAFoldedTieLinksToNeither() {
+        // The store keeps the second contact's copy without a key (held-by): the holder gets the link, as match.
         var second = Self.contact("C2", ["buyer@tailspin.example"])
         second.emails[0] = ContactEmail(raw: "buyer@tailspin.example", address: "buyer@tailspin.example", key: nil,
                                         foldedKey: nil, issue: "held-by:C1")
-        let contacts = RelinkRules.matchingContacts([Self.contact("C1", ["buyer@tailspin.example"]), second],
-                                                    heldByPrefix: "held-by:")
-        let r = Self.rules(contacts: contacts).relink(Self.thread([
+        let held = Self.rules(contacts: [Self.contact("C1", ["buyer@tailspin.example"]), second]).relink(Self.thread([
             Self.participant("from", "buyer@tailspin.example"),
             Self.participant("to", "dana@northwind.example", internal: true),
         ]), allowVisibilityChange: false)
-        #expect(r.participants.isEmpty)
-        #expect(r.classification == "unmatched")
-        // Without the held-by copy it would link to C1.
-        let one = Self.rules(contacts: [Self.contact("C1", ["buyer@tailspin.example"])]).relink(Self.thread([
-            Self.participant("from", "buyer@tailspin.example"),
+        #expect(held.participants.map(\.after.contactId) == ["C1"])
+        #expect(held.classification == "matched")
+        #expect(held.contactsAdded == [StoredThreadContact(contactId: "C1", address: "buyer@tailspin.example", rule: "primary-email")])
+        // raj+crm@ and raj+old@ fold alike: raj@ only folds to them, and is held by neither alone.
+        let tie = Self.rules(contacts: [Self.contact("C3", ["raj+crm@fabrikam.example"]),
+                                        Self.contact("C4", ["raj+old@fabrikam.example"])]).relink(Self.thread([
+            Self.participant("from", "raj@fabrikam.example"),
         ]), allowVisibilityChange: false)
-        #expect(one.participants.map(\.after.contactId) == ["C1"])
-        #expect(one.classification == "matched")
-        #expect(one.contactsAdded == [StoredThreadContact(contactId: "C1", address: "buyer@tailspin.example", rule: "primary-email")])
+        #expect(tie.participants.isEmpty)
+        #expect(tie.classification == "unmatched")
     }
 
     @Test func anInternalThreadBecomesVisibleOnlyWithTheFlag() {

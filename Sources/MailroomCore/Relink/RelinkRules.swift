@@ -4,9 +4,10 @@
 ///
 /// - A participant is internal when `InternalAddresses` says so (its address is a mailbox owner's, or its domain is
 ///   one of `ownDomains` or below one). Internal participants and participants of internal threads never link.
-/// - An external participant links to the contact `ContactIndex` finds (exact key first, then the folded key);
-///   an address two contacts hold is linked to neither (ambiguous), as a fresh load's match does (see
-///   `matchingContacts`).
+/// - An external participant links to the contact `ContactIndex` finds over the store's imported contacts, as
+///   match does once there is a store (exact key first, then the folded key; an email the store keeps without a
+///   key because another contact holds it, `held-by:`, does not count; two contacts equal at the folded level
+///   link to neither).
 /// - With `createContacts: sent`, a To/Cc/Bcc recipient of a sent message that no imported contact holds keeps (or
 ///   gets) the link to the contact a load created from sent mail for that address (rule `created-from-sent`).
 ///   Relink never creates a contact.
@@ -41,23 +42,6 @@ public struct RelinkRules: Sendable {
         self.created = created
         self.owners = owners
         self.createContacts = createContacts
-    }
-
-    /// The contacts as a fresh load's match sees them (a first load reads the contacts file, where two contacts
-    /// naming one address make it ambiguous): an email the store keeps without a match key because another
-    /// contact holds it (`issue` `held-by:<id>`) counts for both contacts again, so the address links to neither
-    /// (the store's unique key would otherwise give it to whichever contact was imported first).
-    public static func matchingContacts(_ contacts: [Contact], heldByPrefix: String) -> [Contact] {
-        contacts.map { c in
-            var c = c
-            c.emails = c.emails.map { e in
-                guard e.key == nil, e.issue?.hasPrefix(heldByPrefix) == true,
-                      let a = AddressNormalizer.parse(e.address ?? e.raw) else { return e }
-                return ContactEmail(raw: e.raw, address: a.address, key: a.key,
-                                    foldedKey: AddressNormalizer.foldedKey(a), issue: e.issue)
-            }
-            return c
-        }
     }
 
     /// The address a participant row names, as match read it (the row keeps the canonical spelling).

@@ -75,7 +75,7 @@ extension CRMStore {
             }
         }
         flush()
-        return (RelinkRules.matchingContacts(imported, heldByPrefix: heldByPrefix), created, names)
+        return (imported, created, names)
     }
 
     static func relinkPass(_ db: Database, _ settings: RelinkSettings, apply: Bool) throws -> RelinkSummary {
