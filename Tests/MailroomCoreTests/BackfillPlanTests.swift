@@ -55,22 +55,61 @@ import Testing
         #expect(plan.afterWindowEnd == 1)
     }
 
-    @Test func suggestionIsTheSmallestWindowHoldingNinetyPercentOfTheActiveMatchedThreads() throws {
-        // 10 matched threads in 90 days: 8 within 14 days, one at 20 days, one at 70: 9 of 10 first reached at 30.
+    @Test func aHandoffSuggestsTheSmallestOfSevenAndFourteenDaysHoldingNinetyPercentOfItsActiveThreads() throws {
+        // 8 matched threads within 14 days (7 of them within 7), one at 20 days, one at 70.
         var msgs = (0..<8).map { Self.msg(Double($0) + 0.5, 100, "m\($0)", matched: true) }
         msgs.append(Self.msg(20, 100, "m8", matched: true))
         msgs.append(Self.msg(70, 100, "m9", matched: true))
         msgs.append(Self.msg(2, 100, "u0", matched: false))
         let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion)
-        #expect(s.days == 30)
-        #expect(s.referenceDays == 90)
-        #expect(s.referenceMatchedThreads == 10)
-        #expect(s.targetMatchedThreads == 9)
-        #expect(s.matchedThreads == 9)
-        #expect(s.rule.contains("at least 90% of the threads with contacts active in the last 90 days (9 of 10)"))
+        #expect(s.purpose == .handoff)
+        #expect(s.days == 14)
+        #expect(s.referenceDays == 14)
+        #expect(s.referenceMatchedThreads == 8)
+        #expect(s.targetMatchedThreads == 8)
+        #expect(s.rule == "for a handoff (7–14 days), the smallest window holding at least 90% of the threads with contacts active in the last 14 days (8 of 8)")
 
-        msgs[8] = Self.msg(13, 100, "m8", matched: true)
-        #expect(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion?.days == 14)
+        msgs[7] = Self.msg(6.9, 100, "m7", matched: true)
+        #expect(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion?.days == 7)
+        // Other purposes choose within their own ranges: 30–60 days (9 of 9 active in 60 days by 30), 90–365.
+        let sales = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow, purpose: .sales).suggestion)
+        #expect(sales.days == 30 && sales.referenceDays == 60 && sales.referenceMatchedThreads == 9)
+        #expect(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow, purpose: .support).suggestion?.days == 30)
+        let history = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow, purpose: .history).suggestion)
+        #expect(history.days == 90 && history.referenceDays == 365)
+    }
+
+    @Test func eachLargerWindowShowsWhatItAddsThreadsWithContactsNoiseAndCost() throws {
+        let msgs = [PlanMessage(date: Self.asOf - 86_400, bytes: 100, threadId: "a", matched: true),
+                    PlanMessage(date: Self.asOf - 20 * 86_400, bytes: 300, threadId: "b", matched: true),
+                    PlanMessage(date: Self.asOf - 25 * 86_400, bytes: 50, threadId: "n", matched: false, bulk: true),
+                    PlanMessage(date: Self.asOf - 40 * 86_400, bytes: 70, threadId: "u", matched: false, unmatched: true)]
+        let plan = BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [7, 14, 30, 60], limits: Self.slow)
+        #expect(plan.suggestion?.days == 7)
+        #expect(plan.additions.map(\.days) == [14, 30, 60])
+        let a30 = try #require(plan.additions.first { $0.days == 30 })
+        #expect(a30.matchedThreads == 1 && a30.unmatchedThreads == 0 && a30.bulkMessages == 1 && a30.messages == 2 && a30.bytes == 350)
+        let a60 = try #require(plan.additions.last)
+        #expect(a60.unmatchedThreads == 1 && a60.messages == 3 && a60.estimatedSeconds == 3)
+        #expect(plan.text().contains("  60 days: +1 threads with contacts; noise +1 unmatched threads, +1 bulk messages; +3 messages, +420 B, +3 s at test limits"))
+    }
+
+    @Test func afterALoadThePlanSaysWhichCleanupIsStillPending() {
+        let u = UnmatchedAddress(address: "laura@contoso.example", name: nil, messages: 19, threads: 1, sentTo: 3,
+                                 lastSeen: nil, bulkOnly: false)
+        var plan = BackfillPlan.make(messages: Self.sample, asOf: Self.asOf, limits: Self.slow)
+        #expect(!plan.text().contains("Before a larger window"))
+        plan.cleanup = PlanCleanup(pipeline: "my pipeline.yml", lastLoad: "2026-11-20T10:00:00Z", cleanedSinceLoad: false,
+                                   duplicateGroups: 2, unmatched: [u])
+        let text = plan.text()
+        #expect(text.contains("Before a larger window: the store has a load (2026-11-20T10:00:00Z); review and clean up first:"))
+        #expect(text.contains("  - no relink or contacts change since that load: check it with `mailroom review 'my pipeline.yml'`"))
+        #expect(text.contains("  - 2 duplicate contact groups in the store"))
+        #expect(text.contains("  - 1 unmatched address with 5 or more messages: laura@contoso.example (19)"))
+        plan.cleanup = PlanCleanup(pipeline: "p.yml", lastLoad: "2026-11-20T10:00:00Z", cleanedSinceLoad: true,
+                                   duplicateGroups: 0, unmatched: [])
+        #expect(plan.cleanup?.pending == false)
+        #expect(plan.text().contains("Cleanup: done since the last load"))
     }
 
     @Test func aThreadCountsAsMatchedOnlyFromItsFirstMatchedMessageInTheWindow() {
@@ -84,15 +123,16 @@ import Testing
         let msgs = [Self.msg(3, 10, "a", matched: false), Self.msg(40, 10, "b", matched: false)]
         let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, limits: Self.slow).suggestion)
         #expect(s.days == 7)
-        #expect(s.rule.contains("no thread of the last 90 days has a contact in it"))
+        #expect(s.rule.contains("no thread of the last 14 days has a contact in it"))
     }
 
-    @Test func theReferenceFallsBackToTheWidestWindowUpToNinetyDays() throws {
+    @Test func withoutAPlannedWindowInThePurposesRangeTheNextLongerOneIsSuggested() throws {
         let msgs = (0..<10).map { Self.msg(Double($0 * 5) + 1, 10, "t\($0)", matched: true) }
-        let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [30, 7, 14, 7], limits: Self.slow).suggestion)
+        let s = try #require(BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [30, 90, 30], limits: Self.slow).suggestion)
         #expect(s.referenceDays == 30)
         #expect(s.referenceMatchedThreads == 6)
         #expect(s.days == 30)
+        #expect(BackfillPlan.make(messages: msgs, asOf: Self.asOf, windows: [3, 5], limits: Self.slow).suggestion?.days == 5)
     }
 
     @Test func windowsReachingAYearBackAreWarnedAbout() {
@@ -119,9 +159,10 @@ import Testing
         #expect(lines[0].hasPrefix("Backfill plan: windows ending 2026-11-26 (UTC), at test limits"))
         #expect(lines[2] == "  window    messages     size  threads  with contacts  time at limits")
         #expect(lines[3] == "  7 days           2   1.3 kB        2              1  2 s")
-        #expect(lines[7] == "  90 days          6   8.5 kB        4              3  9 s  <- suggested")
+        #expect(lines[4] == "  14 days          3   1.8 kB        3              2  3 s  <- suggested")
+        #expect(lines[7] == "  90 days          6   8.5 kB        4              3  9 s")
         #expect(lines[8] == "  365 days         7  18.5 kB        5              4  19 s  (reaches back a year)")
-        #expect(text.contains("Suggested window: 90 days, the smallest window holding at least 90% of the threads with contacts active in the last 90 days (3 of 3)."))
+        #expect(text.contains("Suggested window: 14 days, for a handoff (7–14 days), the smallest window holding at least 90% of the threads with contacts active in the last 14 days (2 of 2)."))
         #expect(text.contains("Warning: The 365-day window"))
         #expect(text.contains("1 message has no date and is in no window's figures"))
         #expect(text.contains("Figures: test figures."))
@@ -140,8 +181,9 @@ import Testing
         #expect(w90["matchedThreads"] == .int(3))
         #expect(w90["estimatedSeconds"] == .int(9))
         guard case .object(let s)? = o["suggestion"] else { Issue.record("no suggestion"); return }
-        #expect(s["days"] == .int(90))
-        #expect(s["targetMatchedThreads"] == .int(3))
+        #expect(s["days"] == .int(14))
+        #expect(s["targetMatchedThreads"] == .int(2))
+        #expect(o["purpose"] == .string("handoff"))
         let text = String(decoding: plan.jsonBytes(), as: UTF8.self)
         #expect(text.hasPrefix("{\"schemaVersion\":\"mailroom.plan/1\",\"asOf\":1795737600,\"lastDay\":\"2026-11-26\",\"limits\":{\"name\":\"test\""))
     }

@@ -97,6 +97,35 @@ struct BrowserReportTests {
         #expect(width == 1280 && height == 2000)
     }
 
+    /// The cleanup commands (merge, add-email, a new contact's import) render as text in `<code>` blocks a click
+    /// selects whole, with a hostile pipeline path and address shell-quoted and HTML-escaped: what the page
+    /// shows is exactly the command to paste.
+    @Test func cleanupCommandsAreCopyableCodeBlocksWithTheExactQuotedCommand() throws {
+        let chromium = try #require(Chromium.path)
+        let dir = try Chromium.workDirectory()
+        defer { Chromium.cleanUp(dir) }
+        var report = Self.hostileReport()
+        let contacts = [Contact(id: "c17", name: "Jane Doe", emails: [ContactsCSV.contactEmail("jane.doe@gmail.com")], line: 2),
+                        Contact(id: "c42", name: "Jane D.", emails: [ContactsCSV.contactEmail("janedoe@gmail.com")], line: 3),
+                        Contact(id: "c5", name: "Pat Partner", emails: [ContactsCSV.contactEmail("pat@old-partner.example")], line: 4)]
+        report.cleanup = CleanupSuggestions.make(groups: report.contacts.duplicateGroups, contacts: contacts,
+                                                 unmatched: report.unmatchedAddresses)
+        let pipeline = "/srv/crm/it's <b>sales</b> $(rm -rf).yml"
+        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline, contactsFile: nil)
+        let page = dir.appendingPathComponent("report.html")
+        try Data(report.html().utf8).write(to: page)
+        let dom = try Chromium.run(chromium, ["--dump-dom", page.absoluteString], profile: dir.appendingPathComponent("profile-cmd"))
+        #expect(!dom.lowercased().contains("<script"))
+        #expect(!dom.contains("<b>sales</b>"))
+        let quoted = #"'/srv/crm/it'\''s &lt;b&gt;sales&lt;/b&gt; $(rm -rf).yml'"#
+        #expect(dom.contains(#">mailroom contacts merge "# + quoted + " --keep c17 c42</code>"), "\(dom)")
+        #expect(dom.contains(">mailroom contacts add-email " + quoted + " c5 pat@partner.example</code>"), "\(dom)")
+        // No likely owner: a one-contact CSV (the formula neutralized) imported into the pipeline's store.
+        #expect(dom.contains(#">printf 'id,name,emails\n%s\n' 'NEW-1,"#), "\(dom)")
+        #expect(dom.contains(#",'\''=cmd|'\'' /C calc'\''!A0@evil.example' &gt; NEW-1.csv &amp;&amp; mailroom contacts import NEW-1.csv --pipeline "# + quoted + "</code>"), "\(dom)")
+        #expect(!dom.contains("news@letters.example' &gt;"))
+    }
+
     /// The sample pipeline's dry run, as `mailroom run pipelines/sample.yml --dry-run --format html` renders it.
     @Test func theSampleDataReportRendersWithItsCounts() throws {
         let chromium = try #require(Chromium.path)

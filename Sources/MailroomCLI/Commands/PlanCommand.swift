@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import MailroomCore
 import MailroomIO
+
+extension PlanPurpose: ExpressibleByArgument {}
 
 enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
@@ -36,6 +39,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The windows to plan, in days, comma-separated.")
     var windows = BackfillPlan.defaultWindows.map(String.init).joined(separator: ",")
 
+    @Option(help: "What the backfill is for: handoff (7–14 days), sales or support (30–60), history (longer).")
+    var purpose: PlanPurpose = .handoff
+
     @Flag(help: "Print one JSON document (same as --format json).")
     var json = false
 
@@ -63,7 +69,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let outcome = try PlanWorkflow.run(
             PlanWorkflow.Request(pipeline: pipeline, fromRun: fromRun, runDirectory: runDir, asOf: asOf, mailbox: mailbox,
-                                 provider: provider, windows: windowDays, quiet: quiet),
+                                 provider: provider, windows: windowDays, quiet: quiet, purpose: purpose),
             warn: ErrorReporter.printErr)
         if json || format == .json {
             try ReportOutput.emit(TerminalText.json(outcome.plan.jsonBytes() + [0x0A]), out: out, what: "plan")

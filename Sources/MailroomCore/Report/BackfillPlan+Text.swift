@@ -32,6 +32,24 @@ extension BackfillPlan {
         } else {
             out.append("No window to suggest: no window was planned.")
         }
+        let more = additions
+        if let s = suggestion, !more.isEmpty {
+            out.append("")
+            out.append("What a larger window adds to the suggested \(s.days) days, and what it costs:")
+            for w in more {
+                out.append("  \(w.days) days: +\(NumberText.grouped(w.matchedThreads)) threads with contacts; noise "
+                    + "+\(NumberText.grouped(w.unmatchedThreads)) unmatched threads, +\(NumberText.grouped(w.bulkMessages)) bulk "
+                    + "messages; +\(NumberText.grouped(w.messages)) messages, +\(NumberText.bytes(Int64(w.bytes))), "
+                    + "+\(NumberText.duration(seconds: Double(w.estimatedSeconds))) at \(limits.name) limits")
+            }
+            out.append("Load a larger window only after reviewing the first and cleaning up contacts "
+                + "(purposes: --purpose handoff 7–14, sales or support 30–60, history longer).")
+        }
+        if let cleanup {
+            let lines = cleanup.lines()
+            if !lines.isEmpty { out.append("") }
+            out.append(contentsOf: lines)
+        }
         for w in warnings { out.append("Warning: " + w) }
         if undated > 0 {
             out.append("\(NumberText.grouped(undated)) \(undated == 1 ? "message has no date and is" : "messages have no date and are") in no window's figures "
@@ -69,8 +87,25 @@ extension BackfillPlan {
                     w.field("bytes", win.bytes)
                     w.field("threads", win.threads)
                     w.field("matchedThreads", win.matchedThreads)
+                    w.field("unmatchedThreads", win.unmatchedThreads)
+                    w.field("bulkMessages", win.bulkMessages)
                     w.field("estimatedSeconds", win.estimatedSeconds)
                     w.field("reachesYearsBack", win.reachesYearsBack)
+                }
+            }
+        }
+        w.field("purpose", purpose.rawValue)
+        w.key("additions")
+        w.arrayValue { w in
+            for a in additions {
+                w.objectValue { w in
+                    w.field("days", a.days)
+                    w.field("matchedThreads", a.matchedThreads)
+                    w.field("unmatchedThreads", a.unmatchedThreads)
+                    w.field("bulkMessages", a.bulkMessages)
+                    w.field("messages", a.messages)
+                    w.field("bytes", a.bytes)
+                    w.field("estimatedSeconds", a.estimatedSeconds)
                 }
             }
         }
@@ -88,6 +123,26 @@ extension BackfillPlan {
             w.null()
         }
         w.field("warnings", warnings)
+        w.key("cleanup")
+        if let c = cleanup {
+            w.objectValue { w in
+                w.field("lastLoad", c.lastLoad)
+                w.field("pending", c.pending)
+                w.field("cleanedSinceLoad", c.cleanedSinceLoad)
+                w.field("duplicateGroups", c.duplicateGroups)
+                w.key("unmatched")
+                w.arrayValue { w in
+                    for u in c.unmatched {
+                        w.objectValue { w in
+                            w.field("address", u.address)
+                            w.field("messages", u.messages)
+                        }
+                    }
+                }
+            }
+        } else {
+            w.null()
+        }
         w.field("undated", undated)
         w.field("afterWindowEnd", afterWindowEnd)
         w.endObject()

@@ -7,12 +7,18 @@ public struct PlanMessage: Sendable, Equatable {
     public var threadId: String
     /// A contact takes part in the message's thread.
     public var matched: Bool
+    /// The message's thread has external participants but no contact (noise a larger window brings).
+    public var unmatched: Bool
+    /// Bulk or automated mail (newsletters, notifications).
+    public var bulk: Bool
 
-    public init(date: Int64?, bytes: Int, threadId: String, matched: Bool) {
+    public init(date: Int64?, bytes: Int, threadId: String, matched: Bool, unmatched: Bool = false, bulk: Bool = false) {
         self.date = date
         self.bytes = bytes
         self.threadId = threadId
         self.matched = matched
+        self.unmatched = unmatched
+        self.bulk = bulk
     }
 }
 
@@ -21,8 +27,6 @@ public struct PlanMessage: Sendable, Equatable {
 public struct BackfillPlan: Sendable, Equatable {
     public static let schema = "mailroom.plan/1"
     public static let defaultWindows = [7, 14, 30, 60, 90, 365]
-    /// The window whose matched threads count as "the active conversations".
-    public static let referenceDays = 90
     /// Share of the reference window's matched threads the suggested window must hold, in percent.
     public static let coveragePercent = 90
     /// Windows this long or longer reach years back and are warned about.
@@ -35,6 +39,10 @@ public struct BackfillPlan: Sendable, Equatable {
         public var threads: Int
         /// Threads with a contact in them that have a message in the window.
         public var matchedThreads: Int
+        /// Threads with external participants but no contact that have a message in the window.
+        public var unmatchedThreads = 0
+        /// Bulk or automated messages in the window.
+        public var bulkMessages = 0
         /// max(bytes / the provider's bandwidth, messages / its message rate), rounded up to whole seconds.
         public var estimatedSeconds: Int
         public var reachesYearsBack: Bool
@@ -49,6 +57,7 @@ public struct BackfillPlan: Sendable, Equatable {
         public var matchedThreads: Int
         /// The rule, in a sentence, with this plan's figures.
         public var rule: String
+        public var purpose: PlanPurpose = .handoff
     }
 
     /// Epoch second the windows end at (exclusive): a window of d days is [asOf − d·86,400, asOf).
@@ -62,15 +71,37 @@ public struct BackfillPlan: Sendable, Equatable {
     public var undated: Int
     /// Messages dated at or after `asOf`: in no window's figures.
     public var afterWindowEnd: Int
+    public var purpose: PlanPurpose = .handoff
+    /// After a load: review and cleanup still to do before a larger window (nil without a store).
+    public var cleanup: PlanCleanup?
 
+    /// The windows longer than the suggested one, each with what it adds to it (its figures minus the suggested
+    /// window's): threads with contacts, unmatched threads, bulk messages, messages, bytes and time.
+    public var additions: [Window] {
+        guard let s = suggestion, let base = windows.first(where: { $0.days == s.days }) else { return [] }
+        return windows.filter { $0.days > s.days }.map { w in
+            var d = w
+            d.messages -= base.messages
+            d.bytes -= base.bytes
+            d.threads -= base.threads
+            d.matchedThreads -= base.matchedThreads
+            d.unmatchedThreads -= base.unmatchedThreads
+            d.bulkMessages -= base.bulkMessages
+            d.estimatedSeconds -= base.estimatedSeconds
+            return d
+        }
+    }
+
+    /// - Parameter purpose: the suggestion is the smallest planned window in the purpose's range that holds at
+    ///   least `coveragePercent` of the threads with contacts active over the range's longest planned window.
     public static func make(messages: [PlanMessage], asOf: Int64, windows: [Int] = defaultWindows,
-                            limits: ProviderLimits) -> BackfillPlan {
+                            limits: ProviderLimits, purpose: PlanPurpose = .handoff) -> BackfillPlan {
         let spans = Array(Set(windows.filter { $0 > 0 })).sorted()
         var counts = spans.map { Window(days: $0, messages: 0, bytes: 0, threads: 0, matchedThreads: 0, estimatedSeconds: 0,
                                         reachesYearsBack: $0 >= yearsBackDays) }
         var undated = 0, after = 0
         // Per thread: the age of its newest message, and of its newest message in a matched thread.
-        var newest: [String: (age: Int64, matchedAge: Int64?)] = [:]
+        var newest: [String: (age: Int64, matchedAge: Int64?, unmatched: Bool)] = [:]
         for m in messages {
             guard let date = m.date else { undated += 1; continue }
             guard date < asOf else { after += 1; continue }
@@ -78,8 +109,9 @@ public struct BackfillPlan: Sendable, Equatable {
             for i in counts.indices where age <= Int64(counts[i].days) * 86_400 {
                 counts[i].messages += 1
                 counts[i].bytes += max(m.bytes, 0)
+                if m.bulk { counts[i].bulkMessages += 1 }
             }
-            var t = newest[m.threadId] ?? (age, nil)
+            var t = newest[m.threadId] ?? (age, nil, m.unmatched)
             t.age = min(t.age, age)
             if m.matched { t.matchedAge = min(t.matchedAge ?? age, age) }
             newest[m.threadId] = t
@@ -88,6 +120,7 @@ public struct BackfillPlan: Sendable, Equatable {
             for i in counts.indices {
                 let limit = Int64(counts[i].days) * 86_400
                 if t.age <= limit { counts[i].threads += 1 }
+                if t.age <= limit && t.unmatched { counts[i].unmatchedThreads += 1 }
                 if let a = t.matchedAge, a <= limit { counts[i].matchedThreads += 1 }
             }
         }
@@ -96,30 +129,38 @@ public struct BackfillPlan: Sendable, Equatable {
             let byMessages = Double(counts[i].messages) / max(limits.messagesPerSecond, 0.001)
             counts[i].estimatedSeconds = Int(max(byBytes, byMessages).rounded(.up))
         }
-        var plan = BackfillPlan(asOf: asOf, limits: limits, windows: counts, suggestion: suggest(counts), warnings: [],
-                                undated: undated, afterWindowEnd: after)
+        var plan = BackfillPlan(asOf: asOf, limits: limits, windows: counts,
+                                suggestion: suggest(counts, purpose: purpose), warnings: [],
+                                undated: undated, afterWindowEnd: after, purpose: purpose)
         plan.warnings = plan.makeWarnings()
         return plan
     }
 
-    /// The smallest window holding at least `coveragePercent` of the matched threads of the reference window
-    /// (90 days, or the widest window up to 90 days when 90 is not planned, or else the narrowest window).
-    static func suggest(_ windows: [Window]) -> Suggestion? {
-        guard let smallest = windows.first else { return nil }
-        let reference = windows.first { $0.days == referenceDays } ?? windows.last { $0.days <= referenceDays } ?? smallest
+    /// The smallest planned window in the purpose's range holding at least `coveragePercent` of the threads with
+    /// contacts active in the range's longest planned window (the reference). When no planned window is in the
+    /// range, the smallest planned window past its start is the only candidate (else the longest planned).
+    static func suggest(_ windows: [Window], purpose: PlanPurpose) -> Suggestion? {
+        guard !windows.isEmpty else { return nil }
+        var candidates = windows.filter { purpose.days.contains($0.days) }
+        if candidates.isEmpty {
+            candidates = [windows.first { $0.days >= purpose.days.lowerBound } ?? windows[windows.count - 1]]
+        }
+        let reference = candidates[candidates.count - 1]
         let target = (reference.matchedThreads * coveragePercent + 99) / 100
+        let range = "for \(purpose.label)"
         guard reference.matchedThreads > 0 else {
+            let smallest = candidates[0]
             return Suggestion(days: smallest.days, referenceDays: reference.days, referenceMatchedThreads: 0,
                               targetMatchedThreads: 0, matchedThreads: smallest.matchedThreads,
-                              rule: "no thread of the last \(reference.days) days has a contact in it, so the smallest "
-                                  + "window is enough to start with")
+                              rule: "\(range), no thread of the last \(reference.days) days has a contact in it, so the "
+                                  + "smallest window is enough to start with", purpose: purpose)
         }
-        let pick = windows.first { $0.matchedThreads >= target } ?? reference
+        let pick = candidates.first { $0.matchedThreads >= target } ?? reference
         return Suggestion(days: pick.days, referenceDays: reference.days, referenceMatchedThreads: reference.matchedThreads,
                           targetMatchedThreads: target, matchedThreads: pick.matchedThreads,
-                          rule: "the smallest window holding at least \(coveragePercent)% of the threads with contacts active "
-                              + "in the last \(reference.days) days (\(NumberText.grouped(pick.matchedThreads)) of "
-                              + "\(NumberText.grouped(reference.matchedThreads)))")
+                          rule: "\(range), the smallest window holding at least \(coveragePercent)% of the threads with "
+                              + "contacts active in the last \(reference.days) days (\(NumberText.grouped(pick.matchedThreads)) "
+                              + "of \(NumberText.grouped(reference.matchedThreads)))", purpose: purpose)
     }
 
     func makeWarnings() -> [String] {

@@ -29,6 +29,7 @@ extension DryRunReport {
         h += htmlThreads()
         h += htmlUnmatched()
         h += htmlDuplicates()
+        h += cleanup.html(cleanupPaths)
         h += htmlBulk()
         h += htmlQuarantine()
         h += htmlSpotChecks()

@@ -53,6 +53,9 @@ extension DryRunReport {
     .badge.muted{background:#eceef1;color:var(--muted)}
     details{margin-top:10px}summary{cursor:pointer;color:#0b4a8b}
     footer{color:var(--muted);font-size:13px;padding-bottom:28px}
+    pre.cmd{margin:6px 0 10px;padding:8px 10px;background:#f4f6f8;border:1px solid #d9dee3;border-radius:6px;
+    white-space:pre-wrap;word-break:break-all}code.cmd{user-select:all;-webkit-user-select:all;cursor:text}
+    ul.cmds{padding-left:18px}
     @media (max-width:640px){.wrap{padding:0 12px}.panel{padding:12px;overflow-x:auto}header.top h1{font-size:22px}
     .cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}.card{padding:10px}.card .num{font-size:21px}
     svg.chart{min-width:600px}svg.bars{min-width:520px}}

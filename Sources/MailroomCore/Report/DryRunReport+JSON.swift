@@ -56,6 +56,7 @@ extension DryRunReport {
         w.key("issues"); Self.writeCounts(&w, issues)
         w.field("ambiguousAddresses", ambiguousAddresses)
         w.field("unmatchedAddresses", unmatchedAddresses)
+        w.key("cleanup"); cleanup.writeJSON(&w)
         w.key("perDay")
         w.arrayValue { w in
             for d in perDay {

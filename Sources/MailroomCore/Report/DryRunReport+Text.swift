@@ -82,6 +82,10 @@ extension DryRunReport {
                     + String(repeating: " ", count: max(0, 9 - t.count)) + t + "  " + (u.lastSeen.map { String($0.prefix(10)) } ?? "-"))
             }
         }
+        if !cleanup.isEmpty {
+            out.append("")
+            out.append(contentsOf: cleanup.lines(cleanupPaths))
+        }
         if !imapFolders.isEmpty {
             out.append("")
             out.append("IMAP folders not read in full (the next run fetches the rest)")

@@ -116,6 +116,10 @@ public struct DryRunReport: Sendable, Equatable {
     public var spotChecks: [SpotCheck] = []
     /// IMAP folders whose messages the server did not deliver, or whose cursor was held back (empty otherwise).
     public var imapFolders: [IMAPFolderNote] = []
+    /// Merge and add-email commands for the duplicate groups and the busiest unmatched addresses.
+    public var cleanup = CleanupSuggestions()
+    /// The paths the text and HTML commands name (not in the JSON, which names `PIPELINE`).
+    public var cleanupPaths = CleanupSuggestions.Paths.placeholders
 
     public init(run: RunInfo) { self.run = run }
 }

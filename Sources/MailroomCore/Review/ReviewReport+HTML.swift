@@ -33,7 +33,9 @@ extension ReviewReport {
             h += "<tr><td>\(e(s.date))</td><td class=\"wrap-any\">\(e(s.sender))</td><td class=\"wrap-any\">\(e(s.recipient))</td>"
             h += "<td><bdi>\(e(s.subject))</bdi></td></tr>"
         }
-        h += "</tbody></table></div></section>\n</main>\n</body>\n</html>\n"
+        h += "</tbody></table></div></section>\n"
+        h += cleanup.html(cleanupPaths)
+        h += "</main>\n</body>\n</html>\n"
         return h
     }
 }

@@ -6,6 +6,10 @@ public struct ReviewReport: Sendable, Equatable {
     public var store: String
     public var findings: [ReviewFinding]
     public var sample: [SpotCheck]
+    /// Merge and add-email commands for the store's duplicate contact groups and busiest unlinked addresses.
+    public var cleanup = CleanupSuggestions()
+    /// The paths the text and HTML commands name (the JSON names `PIPELINE`).
+    public var cleanupPaths = CleanupSuggestions.Paths.placeholders
 
     public init(store: String, findings: [ReviewFinding], sample: [SpotCheck]) {
         self.store = store
@@ -66,6 +70,7 @@ public struct ReviewReport: Sendable, Equatable {
             }
         }
         w.endArray()
+        w.key("cleanup"); cleanup.writeJSON(&w)
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
     }
@@ -84,6 +89,7 @@ public struct ReviewReport: Sendable, Equatable {
             out.append("  \(s.threadId)  \(s.date ?? "(no date)")  \(s.sender ?? "?") → \(s.recipient ?? "?")  "
                        + "\"\(s.subject)\"")
         }
+        out.append(contentsOf: cleanup.lines(cleanupPaths))
         let failed = findings.filter { $0.severity == .failure }.count
         let warned = findings.count - failed
         out.append(passed ? "review passed (\(warned) warnings)"

@@ -14,16 +14,26 @@ extension PipelineRunner {
         try runDir.read(DedupedMessage.self, try stageOutput(.dedupe, "dedupe/messages.ndjson")) { d, _ in
             byKey[d.key] = messages.count
             messages.append(PlanMessage(date: d.message.date.flatMap(MailDate.parseISO), bytes: d.message.size * max(1, d.copies.count),
-                                        threadId: "", matched: false))
+                                        threadId: "", matched: false, bulk: !d.message.bulk.isEmpty))
         }
         try runDir.read(ThreadRecord.self, try stageOutput(.match, "match/threads.ndjson")) { t, _ in
             for key in t.messageKeys {
                 guard let i = byKey[key] else { continue }
                 messages[i].threadId = t.threadId
                 messages[i].matched = t.classification == .matched
+                messages[i].unmatched = t.classification == .unmatched
             }
         }
         for i in messages.indices where messages[i].threadId.isEmpty { messages[i].threadId = "unthreaded-\(i)" }
         return messages
+    }
+
+    /// The run's unmatched addresses with `PlanCleanup.unmatchedMessages` or more messages, not bulk-only.
+    public func planUnmatched() throws -> [UnmatchedAddress] {
+        var out: [UnmatchedAddress] = []
+        try runDir.read(UnmatchedAddress.self, try stageOutput(.match, "match/unmatched.ndjson")) { u, _ in
+            if !u.bulkOnly && u.messages >= PlanCleanup.unmatchedMessages { out.append(u) }
+        }
+        return out
     }
 }

@@ -20,16 +20,19 @@ extension PipelineRunner {
             throw MailroomError(.input, "the report needs a complete match stage: run `mailroom stage match --run \(runDir.display(""))`", location: runDir.display(RunDirectory.manifestName))
         }
         var b = try prepass?.task.wait() ?? Self.reportFirstPart(try reportFirstPartInputs(), runDir)
-        var contacts: [ContactReportFields] = []
+        var contacts: [Contact] = []
         var groups: [ContactGroup] = []
-        try runDir.read(ContactReportFields.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
+        try runDir.read(Contact.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
         try runDir.read(ContactGroup.self, try stageOutput(.dedupe, "dedupe/contact-groups.ndjson")) { g, _ in groups.append(g) }
-        b.add(contacts: contacts, groups: groups)
+        b.add(contacts: contacts.map(ContactReportFields.init), groups: groups)
         try runDir.read(ThreadRecord.self, try stageOutput(.match, "match/threads.ndjson")) { t, _ in b.add(thread: t) }
         try runDir.read(LinkReportFields.self, try stageOutput(.match, "match/links.ndjson")) { l, _ in b.add(link: l) }
         try runDir.read(UnmatchedAddress.self, try stageOutput(.match, "match/unmatched.ndjson")) { u, _ in b.add(unmatched: u) }
         var report = b.finish()
         report.imapFolders = try imapFolderNotes()
+        report.cleanup = CleanupSuggestions.make(groups: groups, contacts: contacts, unmatched: report.unmatchedAddresses)
+        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.url.path,
+                                                       contactsFile: pipeline.config.contacts.map { pipeline.resolve($0).path })
         var bytes = report.jsonBytes()
         bytes.append(0x0A)
         try runDir.writeAtomically(bytes, to: "report.json")

@@ -20,7 +20,9 @@ public enum ReviewChecks {
             findings += try recentSent(db)
             findings += try subjectJoinStrangers(db)
             findings += try duplicateMessage(db)
-            return ReviewReport(store: store.location, findings: findings, sample: try sample(db))
+            var report = ReviewReport(store: store.location, findings: findings, sample: try sample(db))
+            report.cleanup = try cleanupSuggestions(db)
+            return report
         }
     }
 

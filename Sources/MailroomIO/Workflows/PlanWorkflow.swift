@@ -20,10 +20,13 @@ public enum PlanWorkflow {
         /// The windows to plan, in days.
         public var windows: [Int]
         public var quiet: Bool
+        /// `--purpose`: the range of windows to suggest from.
+        public var purpose: PlanPurpose
 
         public init(pipeline: String, fromRun: String? = nil, runDirectory: String? = nil, asOf: String? = nil,
                     mailbox: String? = nil, provider: String? = nil, windows: [Int] = BackfillPlan.defaultWindows,
-                    quiet: Bool = true) {
+                    quiet: Bool = true, purpose: PlanPurpose = .handoff) {
+            self.purpose = purpose
             self.pipeline = pipeline
             self.fromRun = fromRun
             self.runDirectory = runDirectory
@@ -66,8 +69,17 @@ public enum PlanWorkflow {
             try runner.run(through: .match)
         }
         let limits = ProviderLimits.forPlan(pipeline.config, mailbox: request.mailbox, named: request.provider)
-        let plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,
-                                     limits: limits)
+        var plan = BackfillPlan.make(messages: try runner.planMessages(), asOf: runner.window.end, windows: planned,
+                                     limits: limits, purpose: request.purpose)
+        plan.cleanup = try cleanup(pipeline, shown: request.pipeline, runner)
         return Outcome(plan: plan, runDirectory: runner.runDir.display(""))
+    }
+
+    /// After a load into the pipeline's SQLite store: review and cleanup still to do. Nil without a store (or
+    /// with a PostgreSQL one, which `plan` does not read yet).
+    static func cleanup(_ pipeline: LoadedPipeline, shown: String, _ runner: PipelineRunner) throws -> PlanCleanup? {
+        guard !CRMStore.isPostgres(pipeline), let path = try? CRMStore.path(for: pipeline),
+              FileManager.default.fileExists(atPath: path) else { return nil }
+        return try CRMStore.open(path: path, readOnly: true).planCleanup(pipeline: shown, unmatched: try runner.planUnmatched())
     }
 }

@@ -8,6 +8,12 @@ public enum ReviewWorkflow {
     /// from libpq's `PGPASSWORD` or `~/.pgpass`).
     public static func run(pipeline path: String, store: String?) throws -> ReviewReport {
         let pipeline = try LoadedPipeline.load(path: path)
+        var report = try review(pipeline, store: store)
+        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.url.path, contactsFile: nil)
+        return report
+    }
+
+    private static func review(_ pipeline: LoadedPipeline, store: String?) throws -> ReviewReport {
         if let store, CRMStore.isPostgres(location: store) {
             return try ReviewChecks.run(try PGStore.reading(uri: store))
         }

@@ -1,0 +1,52 @@
+import Testing
+@testable import MailroomCore
+
+/// `CleanupSuggestions`: which command each duplicate group and unmatched address gets, quoted for a shell.
+@Suite struct CleanupSuggestionsTests {
+    static func contact(_ id: String, _ name: String, _ emails: [String]) -> Contact {
+        Contact(id: id, name: name, emails: emails.map(ContactsCSV.contactEmail), line: 0)
+    }
+
+    static func unmatched(_ address: String, _ name: String?, _ messages: Int, bulk: Bool = false) -> UnmatchedAddress {
+        UnmatchedAddress(address: address, name: name, messages: messages, threads: 1, sentTo: 0, lastSeen: nil, bulkOnly: bulk)
+    }
+
+    @Test func aLikelyOwnerByNameOrLocalPartGetsAddEmailOthersAOneContactImport() {
+        let contacts = [Self.contact("C2", "Samuel Okonkwo", ["samuel.okonkwo@contoso.example"]),
+                        Self.contact("NEW-1", "Taken", ["taken@x.example"]),
+                        Self.contact("C7", "Raj Patel", ["raj@fabrikam.example"]),
+                        Self.contact("C8", "Raj Patel", ["r.patel@fabrikam.example"])]
+        let s = CleanupSuggestions.make(groups: [], contacts: contacts, unmatched: [
+            Self.unmatched("samuel.okonkwo@contso.example", nil, 9),       // same local part
+            Self.unmatched("sam@okonkwo.example", "samuel  OKONKWO", 8),   // same name, spelled otherwise
+            Self.unmatched("raj.p@gmail.com", "Raj Patel", 7),              // two contacts of that name: neither
+            Self.unmatched("news@letters.example", nil, 50, bulk: true),    // bulk-only: skipped
+        ])
+        #expect(s.addresses.map(\.address) == ["samuel.okonkwo@contso.example", "sam@okonkwo.example", "raj.p@gmail.com"])
+        #expect(s.addresses.map(\.contactId) == ["C2", "C2", nil])
+        #expect(s.addresses.map(\.why) == ["same local part", "same name", nil])
+        let p = CleanupSuggestions.Paths(pipeline: "pipelines/my sales.yml", contactsFile: nil)
+        #expect(s.command(s.addresses[0], p) == "mailroom contacts add-email 'pipelines/my sales.yml' C2 samuel.okonkwo@contso.example")
+        // NEW-1 is taken: the new contact is NEW-2.
+        #expect(s.addresses[2].csvLine == "NEW-2,Raj Patel,raj.p@gmail.com")
+        #expect(s.command(s.addresses[2], p) == "printf 'id,name,emails\\n%s\\n' 'NEW-2,Raj Patel,raj.p@gmail.com' > NEW-2.csv && mailroom contacts import NEW-2.csv --pipeline 'pipelines/my sales.yml'")
+    }
+
+    @Test func eachDuplicateGroupKeepsItsFirstContact() {
+        let g = ContactGroup(groupId: "g1", contactIds: ["C001", "C017", "C030"],
+                             reasons: [ContactGroupReason(reason: "case-variant", key: "mia@x.example", addresses: [])])
+        let s = CleanupSuggestions.make(groups: [g], contacts: [], unmatched: [])
+        #expect(s.merges.map(\.keep) == ["C001"])
+        #expect(s.command(s.merges[0], .placeholders) == "mailroom contacts merge PIPELINE --keep C001 C017 C030")
+        #expect(s.lines(.placeholders).first == "Clean up before a larger window (then `mailroom relink PIPELINE`)")
+    }
+
+    @Test func shellQuotingLeavesSafeWordsAndQuotesTheRest() {
+        #expect(ShellQuote.word("C-01_x.y@z.example") == "C-01_x.y@z.example")
+        #expect(ShellQuote.word("") == "''")
+        #expect(ShellQuote.word("a b") == "'a b'")
+        #expect(ShellQuote.word("it's") == #"'it'\''s'"#)
+        #expect(ShellQuote.word("$(rm -rf /)") == "'$(rm -rf /)'")
+        #expect(ShellQuote.word("x;y`z`") == "'x;y`z`'")
+    }
+}
