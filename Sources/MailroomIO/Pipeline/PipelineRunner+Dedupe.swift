@@ -41,10 +41,17 @@ extension PipelineRunner {
         var contacts = fileContacts
         var inputs: [StageInput] = []
         if let sha { inputs.append(StageInput(name: "contacts:\(pipeline.config.contacts ?? "")", fingerprint: "sha256:\(sha)")) }
-        if let stored = try CRMStore.storedContacts(for: pipeline) {
+        let stored = try CRMStore.storedContacts(for: pipeline) { e in
+            logger.warning("the store cannot be reached: matching against the contacts file alone (\(e.message))")
+        }
+        if let stored {
             contacts = ContactOverlay.apply(store: stored.contacts, imports: fileContacts, fileRows: stored.fileRows,
                                             mergedAway: stored.mergedAway)
             inputs.append(StageInput(name: Self.storeContactsInput, fingerprint: stored.fingerprint))
+        } else {
+            // No store yet: the file as its import into an empty store leaves it (an address on two rows is the
+            // first row's), so the first load links as every later load, which reads the store, does.
+            contacts = ContactOverlay.apply(store: [], imports: fileContacts)
         }
         let groups = ContactDuplicates.groups(ContactOverlay.writtenKeys(contacts))
         let cw = try runDir.writer("dedupe/contacts.ndjson", schema: Contact.schema)

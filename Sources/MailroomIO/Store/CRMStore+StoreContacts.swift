@@ -39,10 +39,19 @@ extension CRMStore {
     /// The imported contacts of the pipeline's store, read without writing anything (no migration, no lock: a
     /// dry run writes nothing); nil when there is no store yet (no SQLite file, or a PostgreSQL database without
     /// Mailroom's schema): match then reads the contacts file alone. A file that is not a Mailroom store is refused
-    /// as when opened; a PostgreSQL store that cannot be reached is the connection's error (exit 10–13).
-    public static func storedContacts(for pipeline: LoadedPipeline) throws -> StoredContacts? {
+    /// as when opened. A PostgreSQL store that cannot be reached (host, port, TLS or login: exit 10–13) is given to
+    /// `unreachable` and read as no store: a dry run reports without a database (a load connects before its first
+    /// stage, so it fails there instead, with that error).
+    public static func storedContacts(for pipeline: LoadedPipeline,
+                                      unreachable: (MailroomError) -> Void = { _ in }) throws -> StoredContacts? {
         if isPostgres(pipeline) {
-            let c = try PGConnection.open(for: pipeline)
+            let c: PGConnection
+            do {
+                c = try PGConnection.open(for: pipeline)
+            } catch let e as MailroomError where [.host, .port, .tls, .auth].contains(e.status) {
+                unreachable(e)
+                return nil
+            }
             defer { c.close() }
             try c.execute("SET client_min_messages = warning")
             guard try !PGSchema.applied(c).isEmpty else { return nil }
