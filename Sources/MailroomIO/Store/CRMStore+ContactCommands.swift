@@ -2,59 +2,80 @@ import Foundation
 import GRDB
 import MailroomCore
 
-extension CRMStore {
-    /// Runs one contacts command holding the store's lock, in one transaction with its run-log row (kind `kind`,
-    /// id `<kind>-<timestamp>`). A dry run does the same work and rolls it back: nothing is written, no run is
-    /// logged. `body` returns its counts and one line; bad input throws `.usage` before anything is kept.
+extension MailroomStore {
+    /// Runs one contacts command holding the store's lock (SQLite: its lock file; PostgreSQL: `PGCommandLock`), in
+    /// one transaction with its run-log row (kind `kind`, id `<kind>-<timestamp>`). A dry run does the same work and
+    /// rolls it back: nothing is written, no run is logged. `body` returns its counts and one line; bad input throws
+    /// `.usage` before anything is kept.
     func contactCommand<T>(_ kind: RunLogEntry.Kind, dryRun: Bool, now: Date = Date(),
-                           _ body: (Database, String) throws -> (T, counts: [String: Int], message: String))
+                           _ body: (any StoreSQL, String) throws -> (T, counts: [String: Int], message: String))
         throws -> (T, runId: String?, counts: [String: Int], message: String) {
-        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: path, now: now)
-        defer { lock.release() }
         let runId = kind.rawValue + "-" + WallClock.timestamp()
-        return try writeInTransactions("run contacts \(kind.rawValue)") { db in
-            try db.beginTransaction(.immediate)
+        func finish(_ db: any StoreSQL) throws -> (T, runId: String?, counts: [String: Int], message: String) {
             let (value, counts, message) = try body(db, runId)
-            if dryRun {
-                try db.rollback()
-                return (value, nil, counts, message)
-            }
+            if dryRun { return (value, nil, counts, message) }
             let stamp = FileLock.isoUTC(now)
             try CRMStore.recordRun(db, RunLogEntry(id: runId, kind: kind, mailboxes: [], startedAt: stamp,
                                                    finishedAt: stamp, status: .ok, counts: counts, message: message))
-            try db.commit()
             return (value, runId, counts, message)
         }
+        if let pg = self as? PGStore {
+            let c = pg.connection
+            let held = try PGCommandLock.acquire(c, runId: runId, mailboxes: pg.commandMailboxes)
+            defer { PGCommandLock.release(c, held) }
+            return try pg.naming("run contacts \(kind.rawValue)") {
+                try c.execute("BEGIN")
+                do {
+                    let out = try finish(c)
+                    try c.execute(dryRun ? "ROLLBACK" : "COMMIT")
+                    return out
+                } catch {
+                    _ = try? c.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        }
+        let store = self as! CRMStore
+        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: store.path), what: store.path, now: now)
+        defer { lock.release() }
+        return try store.writeInTransactions("run contacts \(kind.rawValue)") { db in
+            try db.beginTransaction(.immediate)
+            let out = try finish(db)
+            if dryRun { try db.rollback() } else { try db.commit() }
+            return out
+        }
     }
+}
 
+extension CRMStore {
     /// The contact `id` with its emails in position order; `.usage` when the store has none of that id.
-    static func requireContact(_ db: Database, _ id: String) throws -> Contact {
-        guard let name = try String.fetchOne(db, sql: "SELECT name FROM contacts WHERE id = ?", arguments: [id]) else {
+    static func requireContact(_ db: any StoreSQL, _ id: String) throws -> Contact {
+        guard let name = try db.rows("SELECT name FROM contacts WHERE id = ?", [id]).first?.first ?? nil else {
             throw MailroomError(.usage, "no contact \(TerminalText.clean(id)) in the store (see `mailroom contacts export` for the ids)")
         }
-        let emails = try Row.fetchAll(db, sql: """
+        let emails = try db.rows("""
             SELECT raw, address, key, folded_key, issue FROM contact_emails WHERE contact_id = ? ORDER BY position
-            """, arguments: [id]).map {
-            ContactEmail(raw: $0["raw"], address: $0["address"], key: $0["key"], foldedKey: $0["folded_key"], issue: $0["issue"])
+            """, [id]).map {
+            ContactEmail(raw: $0[0] ?? "", address: $0[1], key: $0[2], foldedKey: $0[3], issue: $0[4])
         }
         return Contact(id: id, name: name, emails: emails, line: 0)
     }
 
     /// Sets the contact's `file_row`, when the store has none yet, to the row its state before a command's change
     /// came from (`ContactOverlay.fileRow`): an import of that row again then leaves the change in place.
-    static func rememberFileRow(_ db: Database, _ c: Contact) throws {
-        try db.execute(sql: "UPDATE contacts SET file_row = ? WHERE id = ? AND file_row IS NULL AND origin = 'import'",
-                       arguments: [ContactOverlay.fileRow(c), c.id])
+    static func rememberFileRow(_ db: any StoreSQL, _ c: Contact) throws {
+        try db.exec("UPDATE contacts SET file_row = ? WHERE id = ? AND file_row IS NULL AND origin = 'import'",
+                    [ContactOverlay.fileRow(c), c.id])
     }
 
     /// Replaces every email of `contactId` with `emails`, at positions 0, 1, ….
-    static func writeEmails(_ db: Database, _ contactId: String, _ emails: [ContactEmail]) throws {
-        try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [contactId])
+    static func writeEmails(_ db: any StoreSQL, _ contactId: String, _ emails: [ContactEmail]) throws {
+        try db.exec("DELETE FROM contact_emails WHERE contact_id = ?", [contactId])
         for (i, e) in emails.enumerated() {
-            try db.execute(sql: """
+            try db.exec("""
                 INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [contactId, i, e.raw, e.address, e.key, e.foldedKey, e.issue])
+                """, [contactId, i, e.raw, e.address, e.key, e.foldedKey, e.issue])
         }
     }
 
@@ -67,7 +88,9 @@ extension CRMStore {
         }
         return keys
     }
+}
 
+extension MailroomStore {
     /// `contacts duplicates`: contacts that look like one person (`ContactDuplicates`, on every address as
     /// written, whether or not another contact holds it), with the reasons.
     public func contactDuplicates(dryRun: Bool) throws -> ContactCommandResult {
@@ -77,7 +100,7 @@ extension CRMStore {
             let m = "\(groups.count) likely duplicate group\(groups.count == 1 ? "" : "s") among \(contacts.count) contacts"
             return (groups, ["contacts": contacts.count, "groups": groups.count], m)
         }
-        return ContactCommandResult(command: "duplicates", store: path, dryRun: dryRun, runId: runId, counts: counts,
+        return ContactCommandResult(command: "duplicates", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message, groups: groups)
     }
 
@@ -91,7 +114,7 @@ extension CRMStore {
             return ((), ["contacts": contacts.count, "emails": emails],
                     "exported \(contacts.count) contacts with \(emails) emails")
         }
-        return ContactCommandResult(command: "export", store: path, dryRun: dryRun, runId: runId, counts: counts,
+        return ContactCommandResult(command: "export", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message)
     }
 }

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import MailroomCore
 
-extension CRMStore {
+extension MailroomStore {
     /// `contacts add-email ID ADDRESS`: the address is saved last on the contact and the messages carrying it are
     /// relinked in the same transaction (participants with that address, or one that folds to it, link as the
     /// contacts now say; thread links and thread classes follow). Refused (`.usage`): an unknown contact, a text
@@ -13,8 +12,7 @@ extension CRMStore {
         }
         let (_, runId, counts, message) = try contactCommand(.contactsAddEmail, dryRun: dryRun) { db, _ in
             let contact = try CRMStore.requireContact(db, id)
-            if let holder = try String.fetchOne(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?",
-                                                arguments: [email.key]) {
+            if let holder = try db.value("SELECT contact_id FROM contact_emails WHERE key = ?", [email.key]) {
                 throw MailroomError(.usage, holder == id
                     ? "contact \(TerminalText.clean(id)) already has \(TerminalText.clean(email.address ?? address))"
                     : "\(TerminalText.clean(email.address ?? address)) is already held by contact \(TerminalText.clean(holder)): "
@@ -29,7 +27,7 @@ extension CRMStore {
                     + "\(c.linksAdded) participant links added, \(c.linksChanged) changed on \(c.messages) messages; "
                     + "\(c.threadsMatched) threads now matched")
         }
-        return ContactCommandResult(command: "add-email", store: path, dryRun: dryRun, runId: runId, counts: counts,
+        return ContactCommandResult(command: "add-email", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message)
     }
 
@@ -60,7 +58,7 @@ extension CRMStore {
                     + "\(c.linksRemoved) participant links removed, \(c.linksChanged) changed on \(c.messages) messages; "
                     + "\(c.threadsUnmatched) threads now unmatched")
         }
-        return ContactCommandResult(command: "remove-email", store: path, dryRun: dryRun, runId: runId, counts: counts,
+        return ContactCommandResult(command: "remove-email", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message)
     }
 }

@@ -49,7 +49,7 @@ extension CRMStore {
     }
 
     /// The store's contacts: imported ones and those a load created from sent mail, with their emails by position.
-    static func relinkContacts(_ db: Database) throws -> (imported: [Contact], created: [Contact], names: [String: String]) {
+    static func relinkContacts(_ db: any StoreSQL) throws -> (imported: [Contact], created: [Contact], names: [String: String]) {
         var imported: [Contact] = []
         var created: [Contact] = []
         var names: [String: String] = [:]
@@ -58,19 +58,18 @@ extension CRMStore {
             guard let c = current else { return }
             if c.created { created.append(c.contact) } else { imported.append(c.contact) }
         }
-        let rows = try Row.fetchCursor(db, sql: """
+        try db.eachRow("""
             SELECT c.id, c.name, c.origin, e.raw, e.address, e.key, e.folded_key, e.issue
             FROM contacts c LEFT JOIN contact_emails e ON e.contact_id = c.id ORDER BY c.id, e.position
-            """)
-        while let r = try rows.next() {
-            let id: String = r[0]
+            """) { r in
+            let id = r[0] ?? ""
             if current?.contact.id != id {
                 flush()
-                let name: String = r[1]
+                let name = r[1] ?? ""
                 names[id] = name
-                current = (Contact(id: id, name: name, emails: [], line: 0), (r[2] as String) == "created-from-sent")
+                current = (Contact(id: id, name: name, emails: [], line: 0), r[2] == "created-from-sent")
             }
-            if let raw: String = r[3] {
+            if let raw = r[3] {
                 current!.contact.emails.append(ContactEmail(raw: raw, address: r[4], key: r[5], foldedKey: r[6], issue: r[7]))
             }
         }
@@ -78,7 +77,7 @@ extension CRMStore {
         return (imported, created, names)
     }
 
-    static func relinkPass(_ db: Database, _ settings: RelinkSettings, apply: Bool) throws -> RelinkSummary {
+    static func relinkPass(_ db: any StoreSQL, _ settings: RelinkSettings, apply: Bool) throws -> RelinkSummary {
         let (imported, created, names) = try relinkContacts(db)
         let rules = RelinkRules(ownDomains: settings.ownDomains, owners: settings.owners, contacts: imported,
                                 createdContacts: created, createContacts: settings.createContacts)
@@ -86,23 +85,22 @@ extension CRMStore {
         summary.contactNames = names
 
         var threadRows: [String: (subject: String, visibility: String, cls: String, proposed: String)] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT id, subject, visibility, class, proposed_class FROM threads") {
-            threadRows[r[0]] = (r[1], r[2], r[3], r[4])
+        try db.eachRow("SELECT id, subject, visibility, class, proposed_class FROM threads") { r in
+            threadRows[r[0] ?? ""] = (r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "")
         }
         var threadContacts: [String: [StoredThreadContact]] = [:]
-        let tc = try Row.fetchCursor(db, sql: "SELECT thread_id, contact_id, address, rule FROM thread_contacts")
-        while let r = try tc.next() {
-            threadContacts[r[0], default: []].append(StoredThreadContact(contactId: r[1], address: r[2], rule: r[3]))
+        try db.eachRow("SELECT thread_id, contact_id, address, rule FROM thread_contacts") { r in
+            threadContacts[r[0] ?? "", default: []].append(StoredThreadContact(contactId: r[1] ?? "", address: r[2] ?? "",
+                                                                               rule: r[3] ?? ""))
         }
         // A message's copies can sit in several mailboxes; only when their owners differ does it matter which.
         let ownerSets = Set(settings.owners.values)
         var otherMailboxes: [String: [String]] = [:]
         if ownerSets.count > 1 {
-            let copies = try Row.fetchCursor(db, sql: """
+            try db.eachRow("""
                 SELECT DISTINCT c.message_key, c.mailbox FROM message_copies c JOIN messages m ON m.key = c.message_key
-                WHERE c.mailbox <> m.mailbox
-                """)
-            while let r = try copies.next() { otherMailboxes[r[0], default: []].append(r[1]) }
+                WHERE c.mailbox <> m.mailbox ORDER BY 1, 2
+                """) { r in otherMailboxes[r[0] ?? "", default: []].append(r[1] ?? "") }
         }
 
         var changes: [ThreadRelink] = []
@@ -114,14 +112,13 @@ extension CRMStore {
             if apply && r.changesAnything { changes.append(r) }
             thread = nil
         }
-        let rows = try Row.fetchCursor(db, sql: """
+        try db.eachRow("""
             SELECT m.thread_id, m.key, m.subject, m.date, m.direction, m.mailbox, m.joined_by_subject,
                    p.role, p.address, p.is_internal, p.contact_id, p.rule
             FROM messages m LEFT JOIN participants p ON p.message_key = m.key
             ORDER BY m.thread_id, m.key
-            """)
-        while let r = try rows.next() {
-            let threadId: String = r[0]
+            """) { r in
+            let threadId = r[0] ?? ""
             if thread?.id != threadId {
                 finishThread()
                 let row = threadRows[threadId] ?? ("", "customer", "unmatched", "unmatched")
@@ -129,20 +126,22 @@ extension CRMStore {
                                       classification: row.cls, proposedClass: row.proposed,
                                       contacts: (threadContacts.removeValue(forKey: threadId) ?? []).sorted())
             }
-            let key: String = r[1]
+            let key = r[1] ?? ""
             if thread!.messages.last?.key != key {
-                let mailbox: String = r[5]
+                let mailbox = r[5] ?? ""
                 thread!.messages.append(StoredMessage(
-                    key: key, subject: r[2], date: r[3], direction: r[4],
-                    mailboxes: [mailbox] + (otherMailboxes[key] ?? []), joinedBySubject: (r[6] as Int) != 0))
+                    key: key, subject: r[2] ?? "", date: r[3], direction: r[4] ?? "",
+                    mailboxes: [mailbox] + (otherMailboxes[key] ?? []), joinedBySubject: StoreRow.flag(r[6])))
             }
-            if let role: String = r[7] {
+            if let role = r[7] {
                 thread!.messages[thread!.messages.count - 1].participants.append(StoredParticipant(
-                    role: role, address: r[8], isInternal: (r[9] as Int) != 0, contactId: r[10], rule: r[11]))
+                    role: role, address: r[8] ?? "", isInternal: StoreRow.flag(r[9]), contactId: r[10], rule: r[11]))
             }
         }
         finishThread()
-        if apply { try applyRelink(db, changes) }
+        if apply {
+            if let sqlite = db as? Database { try applyRelink(sqlite, changes) } else { try applyRelink(sql: db, changes) }
+        }
         return summary
     }
 
@@ -170,6 +169,29 @@ extension CRMStore {
             }
             for x in c.contactsRemoved { try removeContact.execute(arguments: [c.threadId, x.contactId, x.address]) }
             for x in c.contactsAdded { try addContact.execute(arguments: [c.threadId, x.contactId, x.address, x.rule]) }
+        }
+    }
+
+    /// `applyRelink` over `StoreSQL` (PostgreSQL): the same statements, one at a time.
+    private static func applyRelink(sql db: any StoreSQL, _ changes: [ThreadRelink]) throws {
+        for c in changes {
+            for p in c.participants {
+                try db.exec("UPDATE participants SET is_internal = ?, contact_id = ?, rule = ? WHERE message_key = ? AND role = ? AND address = ?",
+                            [p.after.isInternal ? 1 : 0, p.after.contactId, p.after.rule, p.messageKey, p.after.role, p.after.address])
+            }
+            for d in c.directions { try db.exec("UPDATE messages SET direction = ? WHERE key = ?", [d.after, d.messageKey]) }
+            if c.threadRowChanged {
+                try db.exec("UPDATE threads SET visibility = ?, class = ?, proposed_class = ? WHERE id = ?",
+                            [c.visibility, c.classification, c.proposedClass, c.threadId])
+            }
+            for x in c.contactsRemoved {
+                try db.exec("DELETE FROM thread_contacts WHERE thread_id = ? AND contact_id = ? AND address = ?",
+                            [c.threadId, x.contactId, x.address])
+            }
+            for x in c.contactsAdded {
+                try db.exec("INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)",
+                            [c.threadId, x.contactId, x.address, x.rule])
+            }
         }
     }
 }

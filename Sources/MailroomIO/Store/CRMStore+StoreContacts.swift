@@ -6,33 +6,31 @@ import MailroomCore
 extension CRMStore {
     /// The store's imported contacts (not those created from sent mail), by id, each with its emails as stored in
     /// position order. `line` is 0: they come from the store, not from a file.
-    static func importedContacts(_ db: Database) throws -> [Contact] {
+    static func importedContacts(_ db: any StoreSQL) throws -> [Contact] {
         var emails: [String: [ContactEmail]] = [:]
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT e.contact_id, e.raw, e.address, e.key, e.folded_key, e.issue FROM contact_emails e
             JOIN contacts c ON c.id = e.contact_id WHERE c.origin = 'import' ORDER BY e.contact_id, e.position
-            """) {
-            emails[r["contact_id"], default: []].append(ContactEmail(raw: r["raw"], address: r["address"],
-                                                                     key: r["key"], foldedKey: r["folded_key"],
-                                                                     issue: r["issue"]))
+            """, []) {
+            emails[r[0] ?? "", default: []].append(ContactEmail(raw: r[1] ?? "", address: r[2], key: r[3],
+                                                                foldedKey: r[4], issue: r[5]))
         }
-        return try Row.fetchAll(db, sql: "SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id").map {
-            Contact(id: $0["id"], name: $0["name"], emails: emails[$0["id"]] ?? [], line: 0)
+        return try db.rows("SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id", []).map {
+            Contact(id: $0[0] ?? "", name: $0[1] ?? "", emails: emails[$0[0] ?? ""] ?? [], line: 0)
         }
     }
 
     /// Every contact of the store (imported and created from sent mail), by id, emails in position order.
-    static func allContacts(_ db: Database) throws -> [Contact] {
+    static func allContacts(_ db: any StoreSQL) throws -> [Contact] {
         var emails: [String: [ContactEmail]] = [:]
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.rows("""
             SELECT contact_id, raw, address, key, folded_key, issue FROM contact_emails ORDER BY contact_id, position
-            """) {
-            emails[r["contact_id"], default: []].append(ContactEmail(raw: r["raw"], address: r["address"],
-                                                                     key: r["key"], foldedKey: r["folded_key"],
-                                                                     issue: r["issue"]))
+            """, []) {
+            emails[r[0] ?? "", default: []].append(ContactEmail(raw: r[1] ?? "", address: r[2], key: r[3],
+                                                                foldedKey: r[4], issue: r[5]))
         }
-        return try Row.fetchAll(db, sql: "SELECT id, name FROM contacts ORDER BY id").map {
-            Contact(id: $0["id"], name: $0["name"], emails: emails[$0["id"]] ?? [], line: 0)
+        return try db.rows("SELECT id, name FROM contacts ORDER BY id", []).map {
+            Contact(id: $0[0] ?? "", name: $0[1] ?? "", emails: emails[$0[0] ?? ""] ?? [], line: 0)
         }
     }
 

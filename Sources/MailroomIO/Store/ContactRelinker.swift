@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MailroomCore
 
 /// Relinks the loaded messages a contacts command affects, inside its transaction: participants whose address has
@@ -17,18 +16,17 @@ struct ContactRelinker {
     /// Relinks the customer threads' participants whose address has a match key or folded key in `keys`; `edited`:
     /// the contacts whose addresses changed (a link to one of them that the contacts no longer give is removed).
     /// `linkedTo`: only the participants linked to that contact (an import that took addresses off it).
-    mutating func relink(_ db: Database, keys: Set<String>, edited: Set<String>, linkedTo: String? = nil) throws {
+    mutating func relink(_ db: any StoreSQL, keys: Set<String>, edited: Set<String>, linkedTo: String? = nil) throws {
         let index = ContactIndex(contacts: try CRMStore.allContacts(db))
         var parsed: [String: Bool] = [:]  // address → concerned
         var threadsTouched: Set<String> = []
-        let rows = try Row.fetchCursor(db, sql: """
+        var changes: [(key: String, role: String, address: String, contact: String?, rule: String?)] = []
+        try db.eachRow("""
             SELECT p.message_key, p.role, p.address, p.contact_id, p.rule, m.thread_id, t.visibility
             FROM participants p JOIN messages m ON m.key = p.message_key JOIN threads t ON t.id = m.thread_id
             WHERE p.is_internal = 0 \(linkedTo == nil ? "" : "AND p.contact_id = ?")
-            """, arguments: linkedTo.map { [$0] } ?? [])
-        var changes: [(key: String, role: String, address: String, contact: String?, rule: String?)] = []
-        while let r = try rows.next() {
-            let address: String = r["address"]
+            """, linkedTo.map { [$0] } ?? []) { r in
+            let (messageKey, role, address) = (r[0] ?? "", r[1] ?? "", r[2] ?? "")
             let concerned: Bool
             if let known = parsed[address] {
                 concerned = known
@@ -37,15 +35,13 @@ struct ContactRelinker {
                 concerned = a.map { keys.contains($0.key) || keys.contains(AddressNormalizer.foldedKey($0)) } ?? false
                 parsed[address] = concerned
             }
-            guard concerned, (r["visibility"] as String) == "customer", let a = AddressNormalizer.parse(address) else {
-                continue
-            }
-            let (oldContact, oldRule): (String?, String?) = (r["contact_id"], r["rule"])
+            guard concerned, r[6] == "customer", let a = AddressNormalizer.parse(address) else { return }
+            let (oldContact, oldRule) = (r[3], r[4])
             let new = ContactEdit.relinked(contactId: oldContact, rule: oldRule, lookup: index.lookup(a), edited: edited)
-            guard new.contactId != oldContact || new.rule != oldRule else { continue }
-            let thread: String = r["thread_id"]
-            changes.append((r["message_key"], r["role"], address, new.contactId, new.rule))
-            undo.participants.append([r["message_key"], r["role"], address, oldContact, oldRule])
+            guard new.contactId != oldContact || new.rule != oldRule else { return }
+            let thread = r[5] ?? ""
+            changes.append((messageKey, role, address, new.contactId, new.rule))
+            undo.participants.append([messageKey, role, address, oldContact, oldRule])
             threadsTouched.insert(thread)
             if let c = oldContact { pairs.insert(ThreadContactPair(thread: thread, contact: c)) }
             if let c = new.contactId { pairs.insert(ThreadContactPair(thread: thread, contact: c)) }
@@ -56,8 +52,8 @@ struct ContactRelinker {
             }
         }
         for c in changes {
-            try db.execute(sql: "UPDATE participants SET contact_id = ?, rule = ? WHERE message_key = ? AND role = ? AND address = ?",
-                           arguments: [c.contact, c.rule, c.key, c.role, c.address])
+            try db.exec("UPDATE participants SET contact_id = ?, rule = ? WHERE message_key = ? AND role = ? AND address = ?",
+                        [c.contact, c.rule, c.key, c.role, c.address])
         }
         counts.messages = Set(changes.map(\.key)).count
         try rebuildThreadContacts(db)
@@ -66,53 +62,52 @@ struct ContactRelinker {
 
     /// The thread links of every pair in `pairs`, made again from the participants: one row per contact and
     /// address key in the thread (its least address, with that participant's rule).
-    mutating func rebuildThreadContacts(_ db: Database) throws {
+    mutating func rebuildThreadContacts(_ db: any StoreSQL) throws {
         for p in pairs.sorted() {
             if saved.insert(p).inserted { try save(db, p) }
-            try db.execute(sql: "DELETE FROM thread_contacts WHERE thread_id = ? AND contact_id = ?",
-                           arguments: [p.thread, p.contact])
+            try db.exec("DELETE FROM thread_contacts WHERE thread_id = ? AND contact_id = ?", [p.thread, p.contact])
             var byKey: [String: (address: String, rule: String)] = [:]
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.rows("""
                 SELECT p.address, p.rule FROM participants p JOIN messages m ON m.key = p.message_key
                 WHERE m.thread_id = ? AND p.contact_id = ?
-                """, arguments: [p.thread, p.contact]) {
-                let address: String = r["address"]
+                """, [p.thread, p.contact]) {
+                let address = r[0] ?? ""
                 let key = AddressNormalizer.parse(address)?.key ?? address
-                let rule: String = (r["rule"] as String?) ?? MatchRule.otherEmail.rawValue
+                let rule = r[1] ?? MatchRule.otherEmail.rawValue
                 if let old = byKey[key], old.address <= address { continue }
                 byKey[key] = (address, rule)
             }
             for (_, v) in byKey {
-                try db.execute(sql: "INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)",
-                               arguments: [p.thread, p.contact, v.address, v.rule])
+                try db.exec("INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)",
+                            [p.thread, p.contact, v.address, v.rule])
             }
         }
     }
 
     /// Keeps the pair's thread links in `undo` as they are now.
-    private mutating func save(_ db: Database, _ p: ThreadContactPair) throws {
-        for r in try Row.fetchAll(db, sql: "SELECT address, rule FROM thread_contacts WHERE thread_id = ? AND contact_id = ?",
-                                  arguments: [p.thread, p.contact]) {
-            undo.threadContacts.append([p.thread, p.contact, r["address"], r["rule"]])
+    private mutating func save(_ db: any StoreSQL, _ p: ThreadContactPair) throws {
+        for r in try db.rows("SELECT address, rule FROM thread_contacts WHERE thread_id = ? AND contact_id = ?",
+                             [p.thread, p.contact]) {
+            undo.threadContacts.append([p.thread, p.contact, r[0], r[1]])
         }
         undo.pairs.append([p.thread, p.contact])
     }
 
     /// Customer threads among `threads` become matched when a participant is linked, unmatched when none is.
-    mutating func updateClasses(_ db: Database, _ threads: Set<String>) throws {
+    mutating func updateClasses(_ db: any StoreSQL, _ threads: Set<String>) throws {
         for t in threads.sorted() {
-            guard let r = try Row.fetchOne(db, sql: "SELECT visibility, class, proposed_class FROM threads WHERE id = ?",
-                                           arguments: [t]) else { continue }
-            let (visibility, cls, proposed): (String, String, String) = (r["visibility"], r["class"], r["proposed_class"])
-            let linked = try Bool.fetchOne(db, sql: """
+            guard let r = try db.rows("SELECT visibility, class, proposed_class FROM threads WHERE id = ?", [t]).first
+            else { continue }
+            let (visibility, cls, proposed) = (r[0] ?? "", r[1] ?? "", r[2] ?? "")
+            let linked = StoreRow.flag(try db.value("""
                 SELECT EXISTS(SELECT 1 FROM messages m JOIN participants p ON p.message_key = m.key
                               WHERE m.thread_id = ? AND p.contact_id IS NOT NULL)
-                """, arguments: [t]) ?? false
+                """, [t]))
             let new = ContactEdit.threadClass(current: cls, visibility: visibility, linked: linked)
             guard new != cls else { continue }
             undo.threads.append([t, cls, proposed])
-            try db.execute(sql: "UPDATE threads SET class = ?, proposed_class = ? WHERE id = ?",
-                           arguments: [new, proposed == cls ? new : proposed, t])
+            try db.exec("UPDATE threads SET class = ?, proposed_class = ? WHERE id = ?",
+                        [new, proposed == cls ? new : proposed, t])
             if new == "matched" { counts.threadsMatched += 1 } else { counts.threadsUnmatched += 1 }
         }
     }

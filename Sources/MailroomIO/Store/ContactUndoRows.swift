@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MailroomCore
 
 /// The exact rows a contacts command changed or deleted, as they were before (`contact_merges.before`): restoring
@@ -61,68 +60,54 @@ struct ContactUndoRows {
     }
 
     /// Saves the contact's row (put back as it is now on restore).
-    mutating func saveContact(_ db: Database, _ id: String) throws {
-        contacts += try Row.fetchAll(db, sql: "SELECT id, name, origin, created_run, file_row FROM contacts WHERE id = ?",
-                                     arguments: [id]).map(Self.strings)
+    mutating func saveContact(_ db: any StoreSQL, _ id: String) throws {
+        contacts += try db.rows("SELECT id, name, origin, created_run, file_row FROM contacts WHERE id = ?", [id])
     }
 
     /// Saves every email of `contactId` (all its rows are replaced on restore).
-    mutating func saveEmails(_ db: Database, of contactId: String) throws {
+    mutating func saveEmails(_ db: any StoreSQL, of contactId: String) throws {
         emailOwners.append(contactId)
-        for r in try Row.fetchAll(db, sql: """
+        emails += try db.rows("""
             SELECT contact_id, position, raw, address, key, folded_key, issue FROM contact_emails WHERE contact_id = ?
-            """, arguments: [contactId]) {
-            emails.append(Self.strings(r))
-        }
-    }
-
-    static func strings(_ r: Row) -> [String?] {
-        r.databaseValues.map { v -> String? in
-            switch v.storage {
-            case .null: return nil
-            case .int64(let i): return String(i)
-            case .double(let d): return String(d)
-            case .string(let s): return s
-            case .blob(let b): return String(decoding: b, as: UTF8.self)
-            }
-        }
+            ORDER BY position
+            """, [contactId])
     }
 
     /// Puts every saved row back, in the order foreign keys need.
-    func restore(_ db: Database) throws {
+    func restore(_ db: any StoreSQL) throws {
         for c in contacts {
-            try db.execute(sql: """
+            try db.exec("""
                 INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = excluded.origin,
                     created_run = excluded.created_run, file_row = excluded.file_row
-                """, arguments: StatementArguments(c))
+                """, c.map { $0 })
         }
         for owner in emailOwners {
-            try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ?", arguments: [owner])
+            try db.exec("DELETE FROM contact_emails WHERE contact_id = ?", [owner])
         }
         for e in emails {
-            try db.execute(sql: "DELETE FROM contact_emails WHERE contact_id = ? AND position = ?",
-                           arguments: [e[0], Int(e[1] ?? "") ?? 0])
+            try db.exec("DELETE FROM contact_emails WHERE contact_id = ? AND position = ?", [e[0], Int(e[1] ?? "") ?? 0])
         }
         for e in emails {
-            try db.execute(sql: """
+            try db.exec("""
                 INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [e[0], Int(e[1] ?? "") ?? 0, e[2], e[3], e[4], e[5], e[6]])
+                """, [e[0], Int(e[1] ?? "") ?? 0, e[2], e[3], e[4], e[5], e[6]])
         }
         for p in participants.reversed() {
-            try db.execute(sql: "UPDATE participants SET contact_id = ?, rule = ? WHERE message_key = ? AND role = ? AND address = ?",
-                           arguments: [p[3], p[4], p[0], p[1], p[2]])
+            try db.exec("UPDATE participants SET contact_id = ?, rule = ? WHERE message_key = ? AND role = ? AND address = ?",
+                        [p[3], p[4], p[0], p[1], p[2]])
         }
         for p in pairs {
-            try db.execute(sql: "DELETE FROM thread_contacts WHERE thread_id = ? AND contact_id = ?", arguments: [p[0], p[1]])
+            try db.exec("DELETE FROM thread_contacts WHERE thread_id = ? AND contact_id = ?", [p[0], p[1]])
         }
         for t in threadContacts {
-            try db.execute(sql: "INSERT OR IGNORE INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)",
-                           arguments: StatementArguments(t))
+            try db.exec("""
+                INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, t.map { $0 })
         }
         for t in threads.reversed() {
-            try db.execute(sql: "UPDATE threads SET class = ?, proposed_class = ? WHERE id = ?", arguments: [t[1], t[2], t[0]])
+            try db.exec("UPDATE threads SET class = ?, proposed_class = ? WHERE id = ?", [t[1], t[2], t[0]])
         }
     }
 }

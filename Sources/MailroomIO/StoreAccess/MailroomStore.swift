@@ -58,6 +58,8 @@ public enum StoreAccess {
 /// (which is `PGStoreLoader`'s) read and write it through `StoreSQL`, each operation in one transaction.
 public final class PGStore: MailroomStore {
     public let connection: PGConnection
+    /// Mailboxes a command's lock (`PGCommandLock`) covers besides those the store knows: the pipeline's.
+    public var commandMailboxes: [String] = []
 
     init(connection: PGConnection) { self.connection = connection }
 
@@ -120,7 +122,7 @@ public final class PGStore: MailroomStore {
 
     /// A statement's failure says what the command was doing ("cannot record the run in PostgreSQL (…)"), as
     /// SQLite's do.
-    private func naming<T>(_ doing: String, _ body: () throws -> T) throws -> T {
+    func naming<T>(_ doing: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch var e as MailroomError {

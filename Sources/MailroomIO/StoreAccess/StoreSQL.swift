@@ -50,6 +50,17 @@ extension StoreSQL {
         Int(try value(sql, arguments) ?? "") ?? 0
     }
 
+    /// Calls `body` with each row of a query, in order: SQLite steps a cursor (no row is kept), PostgreSQL reads the
+    /// rows first.
+    public func eachRow(_ sql: String, _ arguments: [(any StoreArgument)?] = [], _ body: ([String?]) throws -> Void) throws {
+        if let db = self as? Database {
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Database.bound(arguments))
+            while let r = try cursor.next() { try body(r.databaseValues.map(Database.text)) }
+        } else {
+            for r in try rows(sql, arguments) { try body(r) }
+        }
+    }
+
     /// `group_concat(x, char(10))` in SQLite, `string_agg(x, chr(10))` in PostgreSQL.
     public func lines(_ expression: String) -> String {
         isPostgres ? "string_agg(\(expression), chr(10))" : "group_concat(\(expression), char(10))"

@@ -2,9 +2,8 @@ import Foundation
 import MailroomCore
 
 /// `mailroom contacts duplicates|merge|unmerge|add-email|remove-email|export PIPELINE …`: each works on the
-/// pipeline's SQLite store in one transaction with its run-log row (`--dry-run`: the same work rolled back, nothing
-/// written, nothing logged). A PostgreSQL store is refused with one line (exit 2); a store that does not exist yet
-/// is exit 4.
+/// pipeline's store (SQLite or PostgreSQL) in one transaction with its run-log row (`--dry-run`: the same work rolled
+/// back, nothing written, nothing logged). A store that does not exist yet is exit 4.
 public enum ContactsCommandsWorkflow {
     public enum Command: Sendable {
         case duplicates
@@ -17,11 +16,7 @@ public enum ContactsCommandsWorkflow {
 
     public static func run(_ command: Command, pipeline: String, dryRun: Bool) throws -> ContactCommandResult {
         let loaded = try LoadedPipeline.load(path: pipeline)
-        let path = try CRMStore.path(for: loaded)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw MailroomError(.store, "no store here yet: load a run or import contacts first", location: path)
-        }
-        let store = try CRMStore.open(path: path)
+        let store = try store(loaded, missing: "no store here yet: load a run or import contacts first")
         switch command {
         case .duplicates:
             return try store.contactDuplicates(dryRun: dryRun)
@@ -47,5 +42,23 @@ public enum ContactsCommandsWorkflow {
             result.message += dryRun ? " (not written: dry run)" : " to \(file)"
             return result
         }
+    }
+
+    /// The pipeline's existing store, opened for writing (an SQLite file is migrated, a PostgreSQL store too); a
+    /// store that does not exist yet is refused (`.store`, `missing`). A PostgreSQL store's command lock also
+    /// covers the pipeline's mailboxes (`PGCommandLock`).
+    static func store(_ pipeline: LoadedPipeline, missing: String) throws -> any MailroomStore {
+        if let path = try CRMStore.sqlitePath(for: pipeline) {
+            guard FileManager.default.fileExists(atPath: path) else { throw MailroomError(.store, missing, location: path) }
+            return try CRMStore.open(path: path)
+        }
+        guard let pg = try PGStore.open(for: pipeline, create: false) else {
+            var location = "postgres"
+            if case .postgres(let url) = pipeline.config.store,
+               let settings = try? PostgresSettings.parse(uri: url).get() { location = settings.displayLocation }
+            throw MailroomError(.store, missing, location: location)
+        }
+        pg.commandMailboxes = pipeline.config.mailboxes.map(\.name)
+        return pg
     }
 }
