@@ -16,6 +16,12 @@ public enum ContactsCommandsWorkflow {
     }
 
     public static func run(_ command: Command, pipeline: String, dryRun: Bool) throws -> ContactCommandResult {
+        var result = try result(command, pipeline: pipeline, dryRun: dryRun)
+        result.pipeline = pipeline
+        return result
+    }
+
+    private static func result(_ command: Command, pipeline: String, dryRun: Bool) throws -> ContactCommandResult {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let path = try CRMStore.path(for: loaded)
         guard FileManager.default.fileExists(atPath: path) else {
