@@ -110,6 +110,13 @@ import Testing
                                    duplicateGroups: 0, unmatched: [])
         #expect(plan.cleanup?.pending == false)
         #expect(plan.text().contains("Cleanup: done since the last load"))
+        #expect(!plan.text().contains("Still in the store"))
+        // Groups left after a cleanup (two people sharing an address) are named, but do not keep it pending.
+        plan.cleanup = PlanCleanup(pipeline: "p.yml", lastLoad: "2026-11-20T10:00:00Z", cleanedSinceLoad: true,
+                                   duplicateGroups: 1, unmatched: [u])
+        #expect(plan.cleanup?.pending == false)
+        #expect(!plan.text().contains("Before a larger window"))
+        #expect(plan.text().contains("  Still in the store, if not meant: 1 duplicate contact group, 1 unmatched address with 5 or more messages (`mailroom review p.yml` lists them)."))
     }
 
     @Test func aThreadCountsAsMatchedOnlyFromItsFirstMatchedMessageInTheWindow() {

@@ -15,6 +15,8 @@ public struct ContactCommandResult: JSONWritable, Equatable {
     public var message: String
     /// `duplicates`: the groups found.
     public var groups: [ContactGroup]
+    /// The pipeline file as the person typed it, for the commands the text shows (the JSON says `PIPELINE`).
+    public var pipeline: String?
 
     public init(command: String, store: String, dryRun: Bool, runId: String? = nil, mergeId: Int? = nil,
                 counts: [String: Int] = [:], message: String, groups: [ContactGroup] = []) {
@@ -47,14 +49,24 @@ public struct ContactCommandResult: JSONWritable, Equatable {
 
     /// The text `mailroom contacts …` prints (terminal text is cleaned by the caller).
     public var text: String {
-        var out = (dryRun ? "Dry run (nothing written): " : "") + message + "\n"
+        let p = pipeline.map(ShellQuote.word) ?? "PIPELINE"
+        var shown = message
+        if pipeline != nil, let id = mergeId, shown.hasSuffix("`mailroom contacts unmerge PIPELINE \(id)`") {
+            shown = String(shown.dropLast("`mailroom contacts unmerge PIPELINE \(id)`".count))
+                + "`" + ShellQuote.command(["mailroom", "contacts", "unmerge", p, String(id)]) + "`"
+        }
+        var out = (dryRun ? "Dry run (nothing written): " : "") + shown + "\n"
         for g in groups {
             let reasons = g.reasons.map { "\($0.reason) \($0.addresses.joined(separator: " / "))" }
             out += "  \(g.groupId): \(g.contactIds.joined(separator: ", ")) — \(reasons.joined(separator: "; "))\n"
-            out += "    mailroom contacts merge PIPELINE --keep \(g.contactIds[0]) "
-                + g.contactIds.dropFirst().joined(separator: " ") + "\n"
+            out += "    " + ShellQuote.command(["mailroom", "contacts", "merge", p, "--keep"] + g.contactIds) + "\n"
         }
         out += "Store: \(store)\n"
         return out
     }
+}
+
+extension ContactCommandResult {
+    /// "1 message", "3 messages": `count(n, "message")`.
+    public static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

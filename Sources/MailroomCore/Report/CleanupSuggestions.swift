@@ -118,6 +118,9 @@ public struct CleanupSuggestions: Sendable, Equatable {
         return out
     }
 
+    /// "1 message", "3 messages".
+    static func messages(_ n: Int) -> String { n == 1 ? "1 message" : "\(n) messages" }
+
     public func command(_ m: Merge, _ p: Paths) -> String {
         ShellQuote.command(["mailroom", "contacts", "merge", p.pipeline, "--keep", m.keep] + m.merged)
     }
@@ -144,7 +147,7 @@ public struct CleanupSuggestions: Sendable, Equatable {
         for a in addresses {
             let owner = a.contactId.map { " — likely \($0)\(a.contactName.map { " (\($0))" } ?? "") by \(a.why ?? "")" }
                 ?? " — no likely contact: a new one"
-            out.append("  \(TerminalText.clean(a.address)) (\(a.messages) messages)\(TerminalText.clean(owner)):")
+            out.append("  \(TerminalText.clean(a.address)) (\(Self.messages(a.messages)))\(TerminalText.clean(owner)):")
             out.append("    \(TerminalText.clean(command(a, p)))")
         }
         return out
@@ -205,7 +208,7 @@ extension CleanupSuggestions {
             for a in addresses {
                 let owner = a.contactId.map { "likely \(e($0))\(a.contactName.map { " (\(e($0)))" } ?? "") by \(e(a.why ?? ""))" }
                     ?? "no likely contact: a new one"
-                h += "<li>\(e(a.address)) · \(a.messages) messages · \(owner)"
+                h += "<li>\(e(a.address)) · \(Self.messages(a.messages)) · \(owner)"
                 h += "<pre class=\"cmd\"><code class=\"cmd\" data-command=\"\(e(command(a, p)))\">\(e(command(a, p)))</code></pre></li>"
             }
             h += "</ul>"

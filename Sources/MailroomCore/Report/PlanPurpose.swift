@@ -54,18 +54,33 @@ public struct PlanCleanup: Sendable, Equatable {
         self.unmatched = unmatched
     }
 
-    /// A load exists and review or cleanup is still to do.
+    /// A load exists and no relink or contacts command followed it. Duplicate groups or unmatched addresses left
+    /// after a cleanup do not keep it pending: two contacts sharing an address may be two people, a busy address
+    /// may be nobody's; the person looked and chose (`lines()` still names what is left).
     public var pending: Bool {
-        lastLoad != nil && (!cleanedSinceLoad || duplicateGroups > 0 || !unmatched.isEmpty)
+        lastLoad != nil && !cleanedSinceLoad
     }
 
     /// The lines `mailroom plan` prints (empty before any load).
     public func lines() -> [String] {
         guard let lastLoad else { return [] }
-        guard pending else {
-            return ["Cleanup: done since the last load (\(lastLoad)): a larger window can follow."]
-        }
         let q = ShellQuote.word(pipeline)
+        guard pending else {
+            var out = ["Cleanup: done since the last load (\(lastLoad)): a larger window can follow."]
+            if duplicateGroups > 0 || !unmatched.isEmpty {
+                var left: [String] = []
+                if duplicateGroups > 0 {
+                    left.append("\(duplicateGroups) duplicate contact group\(duplicateGroups == 1 ? "" : "s")")
+                }
+                if !unmatched.isEmpty {
+                    left.append("\(unmatched.count) unmatched address\(unmatched.count == 1 ? "" : "es") with "
+                        + "\(Self.unmatchedMessages) or more messages")
+                }
+                out.append("  Still in the store, if not meant: \(left.joined(separator: ", ")) "
+                    + "(`mailroom review \(q)` lists them).")
+            }
+            return out
+        }
         var out = ["Before a larger window: the store has a load (\(lastLoad)); review and clean up first:"]
         if !cleanedSinceLoad {
             out.append("  - no relink or contacts change since that load: check it with `mailroom review \(q)`")

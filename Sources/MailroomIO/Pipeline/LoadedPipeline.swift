@@ -8,6 +8,11 @@ public struct LoadedPipeline: Sendable {
     /// Absolute URL of the pipeline file.
     public let url: URL
     public let sha256: String
+    /// The path as the person typed it on the command line (nil when built otherwise), for the commands a report
+    /// suggests: `mailroom run sample.yml` suggests `mailroom relink sample.yml`, not an absolute path.
+    public var typedPath: String?
+    /// `typedPath`, or the absolute path.
+    public var displayPath: String { typedPath ?? url.path }
 
     public var directory: URL { url.deletingLastPathComponent() }
 
@@ -39,7 +44,9 @@ public struct LoadedPipeline: Sendable {
         }
         let config = try PipelineConfig.parse(yaml: text, file: path)
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        return LoadedPipeline(config: config, url: url, sha256: digest)
+        var loaded = LoadedPipeline(config: config, url: url, sha256: digest)
+        loaded.typedPath = path
+        return loaded
     }
 
     /// The store location, resolved.

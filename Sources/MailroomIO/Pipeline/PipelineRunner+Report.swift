@@ -31,7 +31,7 @@ extension PipelineRunner {
         var report = b.finish()
         report.imapFolders = try imapFolderNotes()
         report.cleanup = CleanupSuggestions.make(groups: groups, contacts: contacts, unmatched: report.unmatchedAddresses)
-        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.url.path,
+        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.displayPath,
                                                        contactsFile: pipeline.config.contacts.map { pipeline.resolve($0).path })
         var bytes = report.jsonBytes()
         bytes.append(0x0A)

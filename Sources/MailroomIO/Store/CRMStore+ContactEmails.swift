@@ -24,8 +24,9 @@ extension MailroomStore {
             try relinker.relink(db, keys: CRMStore.matchKeys([email]), edited: [id])
             let c = relinker.counts
             return ((), c.dictionary, "added \(TerminalText.clean(email.address ?? address)) to contact \(TerminalText.clean(id)): "
-                    + "\(c.linksAdded) participant links added, \(c.linksChanged) changed on \(c.messages) messages; "
-                    + "\(c.threadsMatched) threads now matched")
+                    + "\(ContactCommandResult.count(c.linksAdded, "participant link")) added, \(c.linksChanged) changed on "
+                    + "\(ContactCommandResult.count(c.messages, "message")); "
+                    + "\(ContactCommandResult.count(c.threadsMatched, "thread")) now matched")
         }
         return ContactCommandResult(command: "add-email", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message)
@@ -55,8 +56,9 @@ extension MailroomStore {
             try relinker.relink(db, keys: CRMStore.matchKeys([ContactsCSV.contactEmail(removed.raw)]), edited: [id])
             let c = relinker.counts
             return ((), c.dictionary, "removed \(TerminalText.clean(removed.raw)) from contact \(TerminalText.clean(id)): "
-                    + "\(c.linksRemoved) participant links removed, \(c.linksChanged) changed on \(c.messages) messages; "
-                    + "\(c.threadsUnmatched) threads now unmatched")
+                    + "\(ContactCommandResult.count(c.linksRemoved, "participant link")) removed, \(c.linksChanged) changed on "
+                    + "\(ContactCommandResult.count(c.messages, "message")); "
+                    + "\(ContactCommandResult.count(c.threadsUnmatched, "thread")) now unmatched")
         }
         return ContactCommandResult(command: "remove-email", store: location, dryRun: dryRun, runId: runId, counts: counts,
                                     message: message)

@@ -75,7 +75,8 @@ extension MailroomStore {
             counts["emailsMoved"] = merged.reduce(0) { $0 + $1.emails.count }
             counts["participantsMoved"] = moved
             let line = "merged \(ids.map(TerminalText.clean).joined(separator: ", ")) into \(TerminalText.clean(keep)) "
-                + "(merge \(mergeId)): \(counts["emailsMoved"]!) emails and \(moved) participant links moved, "
+                + "(merge \(mergeId)): \(ContactCommandResult.count(counts["emailsMoved"]!, "email")) and "
+                + "\(ContactCommandResult.count(moved, "participant link")) moved, "
                 + "\(relinker.counts.linksAdded) links added, \(relinker.counts.linksRemoved) removed; undo with "
                 + "`mailroom contacts unmerge PIPELINE \(mergeId)`"
             return (mergeId, counts, line)

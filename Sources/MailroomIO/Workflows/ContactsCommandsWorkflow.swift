@@ -15,6 +15,12 @@ public enum ContactsCommandsWorkflow {
     }
 
     public static func run(_ command: Command, pipeline: String, dryRun: Bool) throws -> ContactCommandResult {
+        var result = try result(command, pipeline: pipeline, dryRun: dryRun)
+        result.pipeline = pipeline
+        return result
+    }
+
+    private static func result(_ command: Command, pipeline: String, dryRun: Bool) throws -> ContactCommandResult {
         let loaded = try LoadedPipeline.load(path: pipeline)
         let store = try store(loaded, missing: "no store here yet: load a run or import contacts first")
         switch command {

@@ -9,7 +9,7 @@ public enum ReviewWorkflow {
     public static func run(pipeline path: String, store: String?) throws -> ReviewReport {
         let pipeline = try LoadedPipeline.load(path: path)
         var report = try review(pipeline, store: store)
-        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.url.path, contactsFile: nil)
+        report.cleanupPaths = CleanupSuggestions.Paths(pipeline: pipeline.displayPath, contactsFile: nil)
         return report
     }
 
