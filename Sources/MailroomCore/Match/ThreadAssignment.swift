@@ -11,8 +11,15 @@ public struct ThreadAssignment: Sendable {
     private let joinedInputs: Set<Int32>
     private let joinedKeys: Set<String>
 
+    /// The ids every thread covers, and a thread number by packed id to find them.
+    private let coverage: ThreadCoverage
+    private var threadOfDigest: [UInt64: Int32] = [:]
+
     init(threadIds: [UInt64], threadOfInput: [Int32], keys: [(String, Int32)], joinedBySubject: Set<Int32> = [],
-         joinedKeys: Set<String> = [], subjectJoins: Int = 0) {
+         coverage: ThreadCoverage = .empty, joinedKeys: Set<String> = [], subjectJoins: Int = 0) {
+        self.coverage = coverage
+        threadOfDigest.reserveCapacity(threadIds.count)
+        for (t, d) in threadIds.enumerated() where threadOfDigest[d] == nil { threadOfDigest[d] = Int32(t) }
         self.subjectJoins = subjectJoins
         self.threadIds = threadIds
         self.threadOfInput = threadOfInput
@@ -25,6 +32,13 @@ public struct ThreadAssignment: Sendable {
     /// The thread of a message key (nil when the key was not added, or when keys were not kept).
     public func threadId(for key: String) -> String? {
         threadOfKey.value(for: key).map { ThreadIdDigest.string(threadIds[Int($0)]) }
+    }
+
+    /// The root's id and every id (sorted) the thread covers: the name of each container of its tree (see
+    /// `ThreadRecord.ids`). Nil for an id this assignment did not make.
+    public func ids(ofThread threadId: String) -> (root: String, ids: [String])? {
+        guard let d = ThreadIdDigest.parse(threadId), let t = threadOfDigest[d] else { return nil }
+        return coverage.ids(ofThread: Int(t))
     }
 
     /// The thread of the message given in the `index`-th call of `ThreadBuilder.add` (counting from 0), nil past

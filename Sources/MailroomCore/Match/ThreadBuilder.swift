@@ -18,7 +18,9 @@
 ///   non-empty base subject only when it shares an external participant with that thread and is dated at most
 ///   `subjectJoinDays` after the thread's last message (see `ThreadBuilder+Subject.swift`).
 /// - `threadId` = `t` + 16 hex digits of SHA-256 over the root container's id (Message-ID, placeholder id, or
-///   the key of a container of its own).
+///   the key of a container of its own). The names of every container of a thread are kept too
+///   (`ThreadCoverage`): a worker that saw only part of a conversation may find another root, and the load
+///   merges the threads that share an id (`ThreadRecord.ids`).
 ///
 /// Memory: per message identity one `Entry` (about 40 bytes) and 4 bytes per linked id; every Message-ID, key
 /// and base subject once in a `StringTable`; never whole messages. `finish` adds about 40 bytes per message.
@@ -28,7 +30,7 @@ public struct ThreadBuilder: Sendable {
     var dates = DateTable()
     /// Linked ids of every entry (see `Entry.linkStart`).
     var links: [Int32] = []
-    private var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// The entry of each `add` call, in call order.
     var entryOfInput: [Int32] = []
     /// Entry whose key is `mid:` + the string, by canonical string id (-1 when none).
@@ -161,6 +163,8 @@ public struct ThreadBuilder: Sendable {
         }
         return ThreadAssignment(threadIds: threadIds, threadOfInput: entryOfInput.map { threadOfEntry[Int($0)] },
                                 keys: keys, joinedBySubject: joinedInputs,
+                                coverage: coverage(forest: forest, roots: roots, threadOfRoot: threadOfRoot,
+                                                   threads: threadIds.count),
                                 joinedKeys: keepingKeys ? Set(joined.map { key(entries[Int($0)]) }) : [],
                                 subjectJoins: joined.count)
     }

@@ -74,6 +74,13 @@ public struct ThreadRecord: JSONRecord, Equatable {
     /// Keys of the messages that joined the thread by subject (header-less replies sharing an external participant
     /// with it; see `ThreadBuilder+Subject.swift`), sorted. Written only when there is one; absent means none.
     public var subjectJoins: [String]
+    /// The id of the thread's root container (Message-ID, placeholder id, or the key of a message threaded on its
+    /// own): `threadId` is derived from it. Written with `ids`; absent in run directories made before them.
+    public var root: String?
+    /// Every id the thread covers, sorted: the name of each container in its tree (Message-IDs of its messages
+    /// and of the placeholders they reference, and keys of messages threaded on their own). A load finds through
+    /// them a thread another worker stored under another root, and merges the two (`thread_ids` in the store).
+    public var ids: [String] = []
 
     public init(threadId: String, classification: ThreadClass, subject: String, messageKeys: [String],
                 firstDate: String?, lastDate: String?, sent: Int, received: Int, participants: [String],
@@ -112,6 +119,8 @@ public struct ThreadRecord: JSONRecord, Equatable {
         contacts = try o.array("contacts", ThreadContact.init(json:))
         mailboxes = try o.stringArray("mailboxes")
         subjectJoins = o.has("subjectJoins") ? try o.stringArray("subjectJoins") : []
+        root = try o.optionalString("root")
+        ids = o.has("ids") ? try o.stringArray("ids") : []
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -129,6 +138,10 @@ public struct ThreadRecord: JSONRecord, Equatable {
         w.field("contacts", contacts)
         w.field("mailboxes", mailboxes)
         if !subjectJoins.isEmpty { w.field("subjectJoins", subjectJoins) }
+        if let root, !ids.isEmpty {
+            w.field("root", root)
+            w.field("ids", ids)
+        }
         w.endObject()
     }
 }

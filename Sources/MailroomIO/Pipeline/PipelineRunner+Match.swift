@@ -71,7 +71,8 @@ extension PipelineRunner {
         try matcher.finish(emit: { output in
             switch output {
             case .link: break  // links come with their messages, above
-            case .thread(let t):
+            case .thread(var t):
+                if let c = assignment.ids(ofThread: t.threadId) { (t.root, t.ids) = (c.root, c.ids) }
                 try tw.write(t)
                 byClass[t.classification, default: 0] += 1
                 threadCount += 1

@@ -7,6 +7,9 @@ final class LoadState {
     let options: LoadOptions
     /// Message identity key → thread id, from `match/threads.ndjson`.
     var threadOf = ThreadOfKey()
+    /// Thread id → the stored thread it was merged into (`thread_merges`, read when the messages phase starts).
+    var renamedThreads: [String: String] = [:]
+    private var renamedLoaded = false
     /// Keys of the messages that joined their thread by subject (`ThreadRecord.subjectJoins`; few).
     var joinedBySubject: Set<String> = []
     /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
@@ -100,12 +103,17 @@ final class LoadState {
     func messageWriter(_ db: Database) throws -> (DedupedMessage) throws -> Void {
         let upsertMessage = try IndexBoundStatement(db, sql: Self.upsertMessage)
         let upsertCopy = try IndexBoundStatement(db, sql: Self.upsertCopy)
+        if !renamedLoaded {
+            try loadRenamedThreads(db)
+            renamedLoaded = true
+        }
         return { [self] d in
             let m = d.message
-            guard let threadId = threadOf.threadId(for: d.key) else {
+            guard var threadId = threadOf.threadId(for: d.key) else {
                 throw MailroomError(.input, "a message of dedupe/messages.ndjson is in no thread of "
                                     + "match/threads.ndjson: rerun the match stage")
             }
+            if !renamedThreads.isEmpty, let s = renamedThreads[threadId] { threadId = s }
             // The least mailbox name among the copies: the same whichever copy dedupe saw first.
             var mailbox = m.mailbox
             for c in d.copies where c.mailbox < mailbox { mailbox = c.mailbox }

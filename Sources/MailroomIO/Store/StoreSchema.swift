@@ -31,7 +31,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 6
+    public static let version = 7
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -49,6 +49,7 @@ public enum StoreSchema {
         m.registerMigration("v4-subject-joins") { db in try migrateV4(db) }
         m.registerMigration("v5-run-interrupted") { db in try migrateV5(db) }
         m.registerMigration("v6-contact-commands") { db in try migrateV6(db) }
+        m.registerMigration("v7-thread-ids") { db in try migrateV7(db) }
         return m
     }
 
