@@ -119,7 +119,7 @@ struct PostgresContactCommandsTests {
         try Self.sameRows(s)
     }
 
-    /// On PostgreSQL a contacts command or a relink is refused (exit 6, the lock named) while a load holds a
+    /// On PostgreSQL a contacts command, a relink or a mailbox disconnect is refused (exit 6, the lock named) while a load holds a
     /// mailbox lock of the store, as the SQLite lock file refuses it; nothing is written.
     @Test func aCommandIsRefusedWhileALoadHoldsAMailboxOfTheStore() throws {
         let s = try PostgresCommandsTests.Pair(pipeline: try Self.samplePipeline(), env: [:])
@@ -129,7 +129,8 @@ struct PostgresContactCommandsTests {
         let held = try PGLoadLock.acquire(store.connection, runId: "holder", mailboxes: ["default"], shard: nil)
         let dump = try CLI.run(["store", "dump", p, "--data"], env: [:])
         for a in [["contacts", "merge", p, "--keep", "C001", "C017"], ["relink", p],
-                  ["contacts", "add-email", p, "C026", "laura.bianchi@contoso.example"]] {
+                  ["contacts", "add-email", p, "C026", "laura.bianchi@contoso.example"],
+                  ["mailbox", "disconnect", p, "default", "--force"]] {
             let r = try CLI.run(a, env: [:])
             #expect(r.status == 6, "\(a): \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("mailbox 'default'"), "\(r.stderr)")
@@ -137,5 +138,7 @@ struct PostgresContactCommandsTests {
         #expect(try CLI.run(["store", "dump", p, "--data"], env: [:]).stdout == dump.stdout)
         PGLoadLock.release(store.connection, held)
         #expect(try CLI.run(["contacts", "merge", p, "--keep", "C001", "C017"], env: [:]).status == 0)
+        let d = try CLI.run(["mailbox", "disconnect", p, "default", "--force"], env: [:])
+        #expect(d.status == 0, "\(d.stderr)")
     }
 }

@@ -46,11 +46,20 @@ public enum MailboxWorkflow {
         let pipeline = try LoadedPipeline.load(path: path)
         _ = try pipeline.config.requireMailbox(named: mailbox)
         if let other = replaceWith { _ = try pipeline.config.requireMailbox(named: other) }
-        // PostgreSQL: one transaction, its row locks are the store's.
         let lock = try CRMStore.sqlitePath(for: pipeline).map {
             try FileLock.acquire(path: CRMStore.lockPath(for: $0), what: "store \($0)")
         }
         defer { lock?.release() }
-        return try StoreAccess.open(pipeline).disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
+        let store = try StoreAccess.open(pipeline)
+        // PostgreSQL: the load lock of the mailbox (and of the one taking its dependents), taken without waiting, so
+        // a disconnect is refused (exit 6, naming the worker) while a worker loads either, as the lock file refuses
+        // it on SQLite; the change itself is one transaction.
+        let pg = store as? PGStore
+        let held = try pg.map {
+            try PGLoadLock.acquire($0.connection, runId: "disconnect-\(mailbox)", mailboxes: [mailbox] + (replaceWith.map { [$0] } ?? []),
+                                   shard: nil)
+        }
+        defer { if let pg, let held { PGLoadLock.release(pg.connection, held) } }
+        return try store.disconnect(mailbox, replaceWith: replaceWith, force: force, reason: reason)
     }
 }
