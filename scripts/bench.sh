@@ -11,6 +11,7 @@
 #   scripts/bench.sh --scale-out [--messages N] [--workers W] [--compare]
 #                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
 #   scripts/bench.sh --no-postgres           # without the PostgreSQL load run
+#   scripts/bench.sh --mix heavy             # another corpus mix (gen_corpus.py --mix: heavy, light; default as always)
 #
 # With PostgreSQL 15 installed (Debian's postgresql-15; PG_BIN, default /usr/lib/postgresql/15/bin), each corpus is
 # also loaded into PostgreSQL: a private cluster in a temporary folder (initdb, only a Unix socket,
@@ -25,6 +26,7 @@ sizes="10000,100000"
 formats="mbox,maildir"
 imap=0
 python=0
+mix=default
 if [ "${1:-}" = --scale-out ]; then shift; exec scripts/bench_scaleout.sh "$@"; fi
 postgres=1
 while [ $# -gt 0 ]; do
@@ -34,9 +36,11 @@ while [ $# -gt 0 ]; do
     --imap) imap=1; shift ;;
     --python) python=1; shift ;;
     --no-postgres) postgres=0; shift ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres]" >&2; exit 2 ;;
+    --mix) mix="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres] [--mix default|heavy|light]" >&2; exit 2 ;;
   esac
 done
+case "$mix" in default) tag="" ;; heavy|light) tag="-$mix" ;; *) echo "bench: --mix is default, heavy or light" >&2; exit 2 ;; esac
 work="${BENCH_DIR:-/tmp/mailroom-bench}"
 mkdir -p "$work"
 swift build -c release --product mailroom >&2
@@ -61,12 +65,12 @@ IFS=, read -r -a size_list <<< "$sizes"
 IFS=, read -r -a format_list <<< "$formats"
 for n in "${size_list[@]}"; do
   for f in "${format_list[@]}"; do
-    corpus="$work/corpus-$n.$f"
-    contacts="$work/contacts-$n.csv"
+    corpus="$work/corpus-$n$tag.$f"
+    contacts="$work/contacts-$n$tag.csv"
     if [ ! -e "$corpus.done" ]; then
       rm -rf "$corpus"
       echo "bench: generating $n messages as $f" >&2
-      python3 scripts/gen_corpus.py --messages "$n" --format "$f" --out "$corpus" --contacts-out "$contacts" --seed 1
+      python3 scripts/gen_corpus.py --messages "$n" --format "$f" --out "$corpus" --contacts-out "$contacts" --seed 1 --mix "$mix"
       touch "$corpus.done"
     fi
     bytes=$(du -sb "$corpus" | cut -f1)
@@ -111,6 +115,7 @@ YML
     fi
   done
 done
+[ "$mix" = default ] || echo "corpus mix: $mix (scripts/gen_corpus.py --mix $mix)"
 python3 scripts/bench_report.py "$results"
 if [ "$imap" = 1 ]; then
   echo

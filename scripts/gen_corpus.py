@@ -19,6 +19,16 @@ northwind.example and its subdomain eu.northwind.example), dated over the year b
 received mail, Sent/ for the owner's mail, Archive/ for the duplicate copies). `--contacts-out` writes a contacts
 CSV (`id,name,emails`, emails separated by `;`) of 20,000 contacts of which about 3% duplicate another contact.
 
+Knobs that move cost (defaults reproduce the corpus above byte for byte; `--mix` names a preset of them):
+`--recipients N` adds N Cc recipients to each conversation (colleagues and people of other companies, chosen per
+thread), `--thread-scale F` multiplies thread lengths (so deeper References chains), `--references-keep N` trims
+every client's References to its first and last N-1 ids (0: as each client does, Outlook 10), `--encoded-share F`
+is the share of customer threads with an RFC 2047 international subject (0.08), `--nonascii-names F` the share of
+external people with a non-ASCII display name (as drawn: about 0.3), `--attachment-share F` the share of
+conversation messages with a 200 KB attachment (0.0105). Presets: `--mix default`, `--mix heavy` (4 more
+recipients, threads x2.5, untrimmed References, 30% encoded subjects, 60% non-ASCII names, 4% attachments),
+`--mix light` (no Cc, short threads, ASCII only, no attachments).
+
 Output streams to disk (nothing but small per-thread plans is kept in memory) and is byte-identical for the same
 arguments: no clock reads, one seeded random generator. A one-line summary goes to stderr.
 Python 3.11, standard library only.
@@ -361,8 +371,9 @@ class Thread:
 class Plan:
     """Threads and the time-ordered list of (time, thread, index) for every message."""
 
-    def __init__(self, rng: random.Random, pop: Population, n: int):
+    def __init__(self, rng: random.Random, pop: Population, n: int, knobs: "Knobs"):
         r = rng
+        extra = random.Random(knobs.seed + 3)   # the knobs' own draws: the default corpus keeps its bytes
         self.dups = round(n * 0.02)
         originals = n - self.dups
         newsletters = round(originals * 0.10)
@@ -371,7 +382,7 @@ class Plan:
         stubs = []
         total = 0
         while total < conv_target:
-            size = min(r.choice(SIZES), conv_target - total)
+            size = min(max(1, round(r.choice(SIZES) * knobs.thread_scale)), conv_target - total)
             t = Thread()
             internal = r.random() < 0.15
             t.kind = "internal" if internal else "customer"
@@ -388,11 +399,15 @@ class Plan:
                     ext = r.sample(comp, min(len(comp), r.choice([1, 1, 1, 2, 2, 3, 4])))
                 cols = r.sample(range(1, len(pop.internal)), r.choice([0, 0, 1, 1, 2]))
                 t.people = [("i", 0)] + [("i", x) for x in cols] + [("e", x) for x in ext]
-                if r.random() < 0.08:
+                if r.random() < knobs.encoded_share:
                     subj, cs, mode = r.choice(INTL_SUBJECTS)
                     subj, cs = fill(r, subj), (cs, mode)
                 else:
                     subj, cs = fill(r, r.choice(TOPICS)), None
+            if knobs.recipients and not internal:
+                more = [("i", x) for x in extra.sample(range(1, len(pop.internal)), knobs.recipients // 2)]
+                more += [("e", extra.randrange(len(pop.external))) for _ in range(knobs.recipients - len(more))]
+                t.people += [x for x in more if x not in t.people]
             t.subject = subj
             t.encoded = encoded_words(subj, *cs) if cs else subj
             # alternate between the owner's side and the other side, first sender either
@@ -438,6 +453,63 @@ def fill(r: random.Random, template: str) -> str:
                                                                  "October", "November"]))
 
 
+class Knobs:
+    """What `--mix` and the knob options set (defaults: the corpus as it always was)."""
+    MIXES = {
+        "default": {},
+        "heavy": {"recipients": 4, "thread_scale": 2.5, "references_keep": 1000, "encoded_share": 0.30,
+                  "nonascii_names": 0.60, "attachment_share": 0.04},
+        "light": {"recipients": 0, "thread_scale": 0.5, "encoded_share": 0.0, "nonascii_names": 0.0,
+                  "attachment_share": 0.0},
+    }
+
+    def __init__(self, args):
+        self.seed = args.seed
+        preset = self.MIXES[args.mix]
+        def pick(name, default):
+            v = getattr(args, name)
+            return v if v is not None else preset.get(name, default)
+        self.recipients = pick("recipients", 0)
+        self.thread_scale = pick("thread_scale", 1.0)
+        self.references_keep = pick("references_keep", 0)
+        self.encoded_share = pick("encoded_share", 0.08)
+        self.nonascii_names = pick("nonascii_names", None)
+        self.attachment_share = pick("attachment_share", 0.0105)
+        if self.recipients < 0 or self.thread_scale <= 0 or self.references_keep < 0:
+            raise ValueError("--recipients and --references-keep must be >= 0, --thread-scale > 0")
+
+    def label(self) -> str:
+        return (f"recipients +{self.recipients}, threads x{self.thread_scale:g}, References "
+                f"{'as clients write them' if not self.references_keep else f'kept to {self.references_keep}'}, "
+                f"encoded subjects {self.encoded_share:g}, non-ASCII names "
+                f"{'as drawn' if self.nonascii_names is None else f'{self.nonascii_names:g}'}, "
+                f"attachments {self.attachment_share:g}")
+
+
+NONASCII_FIRST = [n for n in FIRST_NAMES if not n.isascii()]
+NONASCII_LAST = [n for n in LAST_NAMES if not n.isascii()]
+
+
+def reshape_names(pop: "Population", share: float, seed: int) -> None:
+    """Makes about `share` of the external people's display names non-ASCII (and the rest ASCII), keeping their
+    addresses: a name drawn non-ASCII stays, an ASCII one gets non-ASCII first and last names; a non-ASCII name
+    beyond the share is transliterated."""
+    r = random.Random(seed + 4)
+    for k, p in enumerate(pop.external):
+        want = r.random() < share
+        name = p.name
+        if want and name.isascii():
+            name = f"{r.choice(NONASCII_FIRST)} {r.choice(NONASCII_LAST)}"
+        elif not want and not name.isascii():
+            name = " ".join(ascii_word(w).capitalize() for w in name.split(" ")) or "Customer"
+        if name != p.name:
+            codec = {"UTF-8": "utf-8", "ISO-8859-1": "latin-1", "ISO-2022-JP": "iso2022_jp"}[p.charset[0]]
+            cs = p.charset if encodable(name, codec) else ("UTF-8", p.charset[1])
+            q = Person(name, p.local, p.udomain, p.client, p.lang, p.tz, cs)
+            q.internal = p.internal
+            pop.external[k] = q
+
+
 # ------------------------------------------------------------------------------------------------ rendering
 
 class Writer:
@@ -447,6 +519,7 @@ class Writer:
         self.pools = pools
         self.plan = plan
         self.seed = args.seed
+        self.knobs = args.knobs
         self.bytes = 0
         self.attachments = 0
         self.html = 0
@@ -482,7 +555,10 @@ class Writer:
             chain.append(j)
             j = t.parents[j]
         refs = [self.msgid(tid, j) for j in reversed(chain)]
-        if client == "outlook" and len(refs) > 10:
+        keep = self.knobs.references_keep
+        if keep and len(refs) > keep:
+            refs = refs[:1] + refs[-(keep - 1):] if keep > 1 else refs[-1:]
+        elif not keep and client == "outlook" and len(refs) > 10:
             refs = refs[:1] + refs[-9:]
         return refs
 
@@ -642,7 +718,7 @@ class Writer:
         cc_h = ("CC: " if c == "outlook" else "Cc: ") + ",\n ".join(p.header for p in cc) if cc else None
         text = self.body_text(t, i, sender, to[0], ts)
         ctype, body = self.content(t, sender, text)
-        if r.random() < 0.0105:
+        if r.random() < self.knobs.attachment_share:
             ctype, body = self.with_attachment(ctype, body)
         h = [] if sender is self.pop.owner else [self.received(sender, ts)]   # the owner's copy is in Sent
         if c == "outlook":
@@ -749,7 +825,19 @@ def main() -> int:
     ap.add_argument("--out", required=True, help="mbox file or Maildir root to create")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--contacts-out", help="also write a contacts CSV of 20,000 contacts here")
+    ap.add_argument("--mix", choices=sorted(Knobs.MIXES), default="default",
+                    help="a preset of the knobs below (default: the corpus as it always was)")
+    ap.add_argument("--recipients", type=int, help="extra Cc recipients per conversation (default 0)")
+    ap.add_argument("--thread-scale", type=float, help="multiplies thread lengths (default 1)")
+    ap.add_argument("--references-keep", type=int, help="References kept per message, all clients (0: as each client)")
+    ap.add_argument("--encoded-share", type=float, help="share of customer threads with RFC 2047 subjects (0.08)")
+    ap.add_argument("--nonascii-names", type=float, help="share of external people with non-ASCII names (as drawn)")
+    ap.add_argument("--attachment-share", type=float, help="share of messages with a 200 KB attachment (0.0105)")
     args = ap.parse_args()
+    try:
+        args.knobs = Knobs(args)
+    except ValueError as e:
+        ap.error(str(e))
     if args.messages < 1:
         ap.error("--messages must be at least 1")
     if args.format == "maildir" and os.path.isdir(args.out) and os.listdir(args.out):
@@ -757,7 +845,9 @@ def main() -> int:
     rng = random.Random(args.seed)
     pop = Population(rng)
     pools = Pools(rng)
-    plan = Plan(rng, pop, args.messages)
+    if args.knobs.nonascii_names is not None:
+        reshape_names(pop, args.knobs.nonascii_names, args.seed)
+    plan = Plan(rng, pop, args.messages, args.knobs)
     w = Writer(args, rng, pop, pools, plan)
     sink = MboxSink(args.out) if args.format == "mbox" else MaildirSink(args.out)
     pending: list[tuple[int, bytes, Person, int]] = []   # duplicate copies waiting for their place in the mbox
@@ -796,6 +886,9 @@ def main() -> int:
     summary = (f"gen_corpus: {written} messages ({conversations} conversation threads, {internal_threads} "
                f"internal-only; {newsletters} newsletters; {dups} duplicate copies; {w.attachments} with a 200 KB "
                f"attachment; {w.html} with HTML) = {w.bytes / 1e6:.1f} MB of mail as {args.format} at {args.out}")
+    if args.mix != "default" or any(getattr(args, k) is not None for k in ("recipients", "thread_scale",
+                                    "references_keep", "encoded_share", "nonascii_names", "attachment_share")):
+        summary += f" [mix {args.mix}: {args.knobs.label()}]"
     if args.contacts_out:
         cd = write_contacts(args.contacts_out, random.Random(args.seed + 1), pop)
         summary += f"; {CONTACTS} contacts ({cd} duplicates) at {args.contacts_out}"
