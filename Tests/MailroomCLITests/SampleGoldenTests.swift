@@ -165,7 +165,7 @@ import Testing
             "quarantined 1 (could not be read, see below)", "duplicate copies dropped 12", "unique messages 198",
             "sent 76", "received 122", "bulk or automated 30",
             "total 62", "matched to contacts 17", "unmatched 27", "internal-only 18 (never shown on contacts)",
-            "in the contacts file 41", "likely duplicate groups 5",
+            "to match against 41", "likely duplicate groups 5",
             "laura.bianchi@contoso.example 19 1 2026-11-06",
         ] {
             #expect(lines.contains(expected), "missing line: \(expected)")

@@ -75,7 +75,7 @@ extension DryRunReport {
             + (messages.mergedCopies > 0 ? ", \(n(messages.mergedCopies)) of them list or transport copies merged" : ""))
         b += card(messages.received, "received", "\(n(messages.sent)) sent")
         b += card(threads.total, "threads", "\(n(threads.matched)) matched to contacts (\(NumberText.percent(threads.matched, of: threads.total)))")
-        b += card(contacts.matched, "contacts linked", "of \(n(contacts.total)) in the contacts file")
+        b += card(contacts.matched, "contacts linked", "of \(n(contacts.total)) to match against")
         b += card(contacts.duplicateGroups.count, "likely duplicate contact groups", "nothing is merged")
         b += card(messages.bulk, "bulk or automated", "newsletters, notifications, reports")
         if messages.leftOutTotal > 0 {

@@ -43,7 +43,7 @@ extension DryRunReport {
         row("internal-only", threads.internalOnly, "(never shown on contacts)")
         out.append("")
         out.append("Contacts")
-        row("in the contacts file", contacts.total)
+        row("to match against", contacts.total)
         row("linked to threads", contacts.matched)
         row("without a usable email", contacts.withoutAddress)
         row("likely duplicate groups", contacts.duplicateGroups.count)
