@@ -2,6 +2,9 @@
 #include <curl/curl.h>
 #include <poll.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char *mr_curl_version(void) {
     return curl_version_info(CURLVERSION_NOW)->version;
@@ -139,4 +142,109 @@ mr_curl_kind mr_curl_kind_of(int code) {
         return MR_KIND_NETWORK;
     default: return MR_KIND_OTHER;
     }
+}
+
+/* The response body of mr_curl_http_post, bounded. */
+struct mr_reply {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+    int too_large;
+};
+
+static size_t mr_reply_write(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    struct mr_reply *r = (struct mr_reply *)userdata;
+    size_t n = size * nmemb;
+    if (n == 0) return 0;
+    if (r->len + n > r->max) { r->too_large = 1; return 0; }
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n) cap *= 2;
+        if (cap > r->max) cap = r->max;
+        char *grown = malloc(cap);
+        if (!grown) return 0;
+        if (r->data) {
+            memcpy(grown, r->data, r->len);
+            memset(r->data, 0, r->cap);
+            free(r->data);
+        }
+        r->data = grown;
+        r->cap = cap;
+    }
+    memcpy(r->data + r->len, ptr, n);
+    r->len += n;
+    return n;
+}
+
+int mr_curl_http_post(const char *url, const void *body, size_t body_len, const char *ca_file,
+                      const char *resolve_entry, long timeout_ms, long *http_status, char **reply,
+                      size_t *reply_len, size_t max_reply, char *error_buffer) {
+    *http_status = 0;
+    *reply = NULL;
+    *reply_len = 0;
+    if (error_buffer) error_buffer[0] = 0;
+    CURL *h = curl_easy_init();
+    if (!h) return (int)CURLE_FAILED_INIT;
+    struct mr_reply r = {NULL, 0, 0, max_reply, 0};
+    struct curl_slist *headers = NULL, *resolve = NULL;
+    CURLcode rc = CURLE_OK;
+#define MR_SET(opt, val) do { rc = curl_easy_setopt(h, opt, val); if (rc != CURLE_OK) goto done; } while (0)
+    if (error_buffer) MR_SET(CURLOPT_ERRORBUFFER, error_buffer);
+    MR_SET(CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    MR_SET(CURLOPT_PROTOCOLS_STR, "https,http");
+    MR_SET(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#endif
+    MR_SET(CURLOPT_FOLLOWLOCATION, 0L);
+    MR_SET(CURLOPT_PROXY, "");
+    MR_SET(CURLOPT_NOSIGNAL, 1L);
+    MR_SET(CURLOPT_VERBOSE, 0L);
+    MR_SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    MR_SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    MR_SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (ca_file) MR_SET(CURLOPT_CAINFO, ca_file);
+    MR_SET(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    MR_SET(CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (resolve_entry) {
+        resolve = curl_slist_append(NULL, resolve_entry);
+        if (!resolve) { rc = CURLE_OUT_OF_MEMORY; goto done; }
+        MR_SET(CURLOPT_RESOLVE, resolve);
+    }
+    headers = curl_slist_append(NULL, "Content-Type: application/x-www-form-urlencoded");
+    if (headers) headers = curl_slist_append(headers, "Accept: application/json");
+    if (!headers) { rc = CURLE_OUT_OF_MEMORY; goto done; }
+    MR_SET(CURLOPT_HTTPHEADER, headers);
+    MR_SET(CURLOPT_POST, 1L);
+    MR_SET(CURLOPT_POSTFIELDSIZE, (long)body_len);
+    MR_SET(CURLOPT_POSTFIELDS, body);
+    MR_SET(CURLOPT_WRITEFUNCTION, mr_reply_write);
+    MR_SET(CURLOPT_WRITEDATA, &r);
+    rc = curl_easy_perform(h);
+    {
+        long status = 0;
+        if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK) *http_status = status;
+    }
+    if (rc == CURLE_WRITE_ERROR && r.too_large && error_buffer) {
+        snprintf(error_buffer, MR_CURL_ERROR_SIZE, "the reply is larger than %zu bytes", max_reply);
+    }
+done:
+#undef MR_SET
+    curl_easy_cleanup(h);
+    curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
+    if (rc == CURLE_OK) {
+        *reply = r.data;
+        *reply_len = r.len;
+    } else if (r.data) {
+        memset(r.data, 0, r.cap);
+        free(r.data);
+    }
+    return (int)rc;
+}
+
+void mr_curl_free_reply(char *reply, size_t reply_len) {
+    if (!reply) return;
+    memset(reply, 0, reply_len);
+    free(reply);
 }

@@ -78,6 +78,21 @@ long long mr_curl_active_socket(void *handle);
 /* Wait until the socket is readable (events 1) or writable (events 2): 1 ready, 0 timeout, -1 error. */
 int mr_curl_wait_socket(long long socket, int events, int timeout_ms);
 
+/* One HTTP(S) POST of a form body (application/x-www-form-urlencoded, Accept: application/json), for the OAuth2
+   token endpoint. TLS 1.2 or newer with peer and host verification always on; ca_file (NULL: the system CAs)
+   replaces the trusted CAs. Only https:// and http:// URLs, no redirects followed, no proxy from the environment
+   (Mailroom never sends secrets to a host it was not told about). resolve_entry (NULL: none) pins the host to
+   checked addresses (CURLOPT_RESOLVE, as plain IMAP does). timeout_ms bounds the whole exchange.
+   On return: *http_status the response's status (0 when none), *reply a malloc'ed copy of at most max_reply bytes
+   of the response body (free it with mr_curl_free_reply, which wipes it first; NULL when empty), *reply_len its
+   length; error_buffer (MR_CURL_ERROR_SIZE bytes) libcurl's words on failure. Returns the CURLcode; a body over
+   max_reply is CURLE_WRITE_ERROR. Blocking: call it from a thread of its own, never from the async pool. */
+int mr_curl_http_post(const char *url, const void *body, size_t body_len, const char *ca_file,
+                      const char *resolve_entry, long timeout_ms, long *http_status, char **reply,
+                      size_t *reply_len, size_t max_reply, char *error_buffer);
+/* Overwrites the reply's bytes with zeros, then frees it. */
+void mr_curl_free_reply(char *reply, size_t reply_len);
+
 const char *mr_curl_strerror(int code);
 mr_curl_kind mr_curl_kind_of(int code);
 

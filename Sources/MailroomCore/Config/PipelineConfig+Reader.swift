@@ -22,9 +22,9 @@ extension PipelineConfig {
     static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
                           "createContacts", "subjectJoinDays", "secret"]
     static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
-                              "auth", "folders", "caFile", "provider", "throttle", "includeFolders"]
+                              "auth", "folders", "caFile", "provider", "throttle", "includeFolders", "oauth"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
-                                            "caFile", "provider", "throttle"]
+                                            "caFile", "provider", "throttle", "oauth"]
     static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
     /// A mailbox name is a folder name in the run directory: bounded well within 255 bytes.
     public static let maxMailboxNameBytes = 64
@@ -313,7 +313,7 @@ struct ConfigReader {
         let port = int(e, "port", context: ctx, range: 1...65535) ?? (security == .tls ? 993 : 143)
         let username = string(e, "username", required: true, context: ctx)
         var secret: SecretReference?
-        if let s = string(e, "secret", required: true, context: ctx) {
+        if let s = string(e, "secret", required: e["oauth"] == nil, context: ctx) {
             switch SecretReference.parse(s) {
             case .success(let r): secret = r
             // Never echo the value: it may be the password itself.
@@ -344,8 +344,20 @@ struct ConfigReader {
         if let list = e["folders"]?.value, folders.contains(where: IMAPCommand.hasLineBreakOrNUL) {
             add(list, "'folders' in \(ctx) names a folder with a line break or NUL character, which cannot be sent to an IMAP server")
         }
+        var oauth: OAuthSettings?
+        if let o = e["oauth"] {
+            if let s = e["secret"] {
+                add(s.key, "use either 'secret' (an access token or password) or 'oauth' (a refresh token Mailroom exchanges for access tokens) in \(ctx), not both", code: .keyRepeated)
+            }
+            if auth != .xoauth2 {
+                add(o.key, "'oauth' in \(ctx) needs 'auth: xoauth2'")
+            }
+            oauth = oauthSettings(o.value, provider: provider, context: ctx)
+            if oauth != nil, secret == nil { secret = oauth?.refreshToken }
+        }
         guard let host, let username, let secret else { return nil }
         return IMAPSettings(host: host, port: port, security: security, username: username, secret: secret,
-                            auth: auth, folders: folders, caFile: caFile, provider: provider, throttle: throttle)
+                            auth: auth, folders: folders, caFile: caFile, provider: provider, throttle: throttle,
+                            oauth: oauth)
     }
 }

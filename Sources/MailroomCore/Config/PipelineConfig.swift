@@ -148,10 +148,14 @@ public struct IMAPSettings: Sendable, Equatable {
     public var caFile: String?
     public var provider: IMAPProvider
     public var throttle: IMAPThrottle
+    /// `oauth:` (with `auth: xoauth2`): Mailroom gets access tokens itself by the refresh-token grant. `secret`
+    /// is then the refresh token's reference (what the store's `credentials_ref` names).
+    public var oauth: OAuthSettings?
 
     public init(host: String, port: Int, security: IMAPSecurity, username: String, secret: SecretReference,
                 auth: IMAPAuth = .password, folders: [String] = [], caFile: String? = nil,
-                provider: IMAPProvider = .generic, throttle: IMAPThrottle = IMAPThrottle()) {
+                provider: IMAPProvider = .generic, throttle: IMAPThrottle = IMAPThrottle(), oauth: OAuthSettings? = nil) {
+        self.oauth = oauth
         self.host = host
         self.port = port
         self.security = security

@@ -33,6 +33,15 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case sourceChanged = 15
     /// The server or network kept failing after the allowed retries (timeouts, throttling, BYE).
     case network = 16
+    /// OAuth2: the token endpoint refused the refresh token (`invalid_grant`): revoked or expired, reconnect the account.
+    case oauthGrant = 17
+    /// OAuth2: the token endpoint refused the client (`invalid_client`, `unauthorized_client`): the client id or secret.
+    case oauthClient = 18
+    /// OAuth2: the scope or consent (`invalid_scope`, `consent_required`, `interaction_required`, `access_denied`).
+    case oauthScope = 19
+    /// OAuth2: the token endpoint answered with an HTTP status or a reply that is not a token (another OAuth error,
+    /// not JSON, no access token), or kept failing (5xx, 429, timeouts) after the retries.
+    case tokenEndpoint = 20
     /// Stopped by SIGINT (Ctrl-C) at the next safe point: nothing half-written kept, the run log says so.
     case interrupted = 130
     /// Stopped by SIGTERM at the next safe point, as for SIGINT.
@@ -58,6 +67,10 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .folder: return "folder"
         case .sourceChanged: return "source-changed"
         case .network: return "network"
+        case .oauthGrant: return "oauth-grant"
+        case .oauthClient: return "oauth-client"
+        case .oauthScope: return "oauth-scope"
+        case .tokenEndpoint: return "token-endpoint"
         case .interrupted: return "interrupted"
         case .terminated: return "terminated"
         }

@@ -37,6 +37,10 @@ public enum RunLogText {
         case .auth: step = "login (username, app password)"
         case .folder: step = "folder listing"
         case .network: step = "network (retries exhausted)"
+        case .oauthGrant: step = "OAuth2 grant (refresh token)"
+        case .oauthClient: step = "OAuth2 grant (client id or secret)"
+        case .oauthScope: step = "OAuth2 grant (scope or consent)"
+        case .tokenEndpoint: step = "OAuth2 token endpoint"
         case .sourceChanged: step = "UIDVALIDITY check"
         case .locked: step = "store lock"
         default: step = e.status.name

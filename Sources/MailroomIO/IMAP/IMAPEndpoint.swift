@@ -19,6 +19,9 @@ public struct IMAPEndpoint: Sendable, CustomStringConvertible {
     /// With `secret: cmd:`, runs the command again for a fresh secret after the server rejected this one
     /// (`IMAPConnection.open`); nil for `env:` and `file:`.
     var rereadSecret: (@Sendable () throws -> String)?
+    /// With `oauth:`, where access tokens come from: `IMAPConnection.open` logs in with its current token, and
+    /// with a renewed one after a rejection; the extract reconnects before it expires.
+    public var tokenSource: OAuthTokenSource?
 
     public init(host: String, port: Int, security: IMAPSecurity, username: String, secret: String,
                 auth: IMAPAuth = .password, caFile: String? = nil, provider: IMAPProvider = .generic,

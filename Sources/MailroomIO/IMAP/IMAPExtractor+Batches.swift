@@ -69,6 +69,8 @@ extension IMAPExtractor {
     /// the server left out.
     func fetchBodies(_ s: IMAPSession, folder: String, uidValidity: UInt64, raw: IMAPRawFolder, _ batch: [IMAPFetchResult],
                      copies: inout [MessageCopy], report r: inout IMAPFolderReport) throws -> [IMAPFetchResult] {
+        // A session whose OAuth2 token is about to expire is reopened with a new one first (`withSession`).
+        if endpoint.tokenSource?.needsRenewal == true { throw OAuthRenewalDue() }
         var byUID: [UInt64: IMAPFetchResult] = [:]
         var needBodies: [UInt64] = []
         for f in batch {
@@ -120,6 +122,17 @@ extension IMAPExtractor {
                     byUID[uid] = nil
                     batchBytes += body.count
                 }
+            } catch let e as MailroomError where isRetriable(e) && endpoint.tokenSource?.hasExpired == true {
+                // The server ended the session when the OAuth2 access token expired: the bodies that arrived whole
+                // are committed, and the retry (with a new token) asks only for the rest, so none is fetched twice.
+                copies += received
+                r.fetched += received.count
+                r.bytes += batchBytes
+                checkpoint.update(try raw.commit(highestUID: nil))
+                try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
+                if !received.isEmpty { committedBatches += 1 }
+                r.copies = copies.count
+                throw e
             } catch let e as MailroomError where isRetriable(e) {
                 // The connection dropped during this FETCH (or a body had the wrong size): the retry asks for what
                 // did not arrive one UID at a time, and a suspect that fails again on its own is left out (reported
@@ -148,6 +161,7 @@ extension IMAPExtractor {
         r.bytes += batchBytes
         checkpoint.update(try raw.commit(highestUID: nil))
         try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
+        committedBatches += 1
         r.copies = copies.count
         try afterBatch?(r)
         try Interrupt.safePoint(.extract)  // the batch is checkpointed: a rerun resumes after it

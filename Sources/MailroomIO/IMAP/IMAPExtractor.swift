@@ -90,6 +90,12 @@ public final class IMAPExtractor {
     /// such as Dovecot's `BYE FETCH failed: Internal error`): not asked for again in this run, reported missing.
     var poisoned: [String: Set<UInt64>] = [:]
     var checkpoint = IMAPCheckpoint(windowStart: 0, windowEnd: 0)
+    /// Batches committed so far: a reconnect for a new OAuth2 token is free (no retry counted, no backoff) when
+    /// work was committed since the previous one.
+    var committedBatches = 0
+    /// How many times the session was reopened for a new OAuth2 access token (before expiry, or after the
+    /// server dropped it when the token expired).
+    public internal(set) var tokenReconnects = 0
     var rateStart = DispatchTime.now()
     var rateMessages = 0
     var rateBytes = 0

@@ -5,7 +5,16 @@ extension IMAPSecret {
     /// The endpoint for `s` with its secret read; with `cmd:`, it also knows how to run the command again when
     /// the server rejects what it printed (an expired token, a rotated password): `IMAPConnection.open`.
     public static func endpoint(_ s: IMAPSettings, mailbox: String, pipelineDirectory: String,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IMAPEndpoint {
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                tokenSource: OAuthTokenSource? = nil) throws -> IMAPEndpoint {
+        if let oauth = s.oauth {
+            // Access tokens from the refresh-token grant: the first one now (so a refused grant stops here).
+            let source = try tokenSource ?? OAuthTokenSource.shared(oauth, mailbox: mailbox, baseDirectory: pipelineDirectory,
+                                                                     environment: environment)
+            var endpoint = IMAPEndpoint(s, secret: try source.currentToken(), baseDirectory: pipelineDirectory)
+            endpoint.tokenSource = source
+            return endpoint
+        }
         let secret = try load(s.secret, baseDirectory: pipelineDirectory, mailbox: mailbox, environment: environment)
         var endpoint = IMAPEndpoint(s, secret: secret, baseDirectory: pipelineDirectory)
         if case .command = s.secret {

@@ -40,10 +40,26 @@ extension MailboxProbe {
             return fail(.tcp, MailroomError(.port, "nothing accepts connections at \(at) (\(lastError)); check the host and the port (993 for security: tls, 143 for starttls)", location: at))
         }
         pass(.tcp, "connected to \(reached.text) port \(s.port)")
+        // OAuth2: the token endpoint (DNS, TCP, TLS, HTTP status) and the refresh-token grant.
+        var tokenSource: OAuthTokenSource?
+        if let oauth = s.oauth {
+            let source: OAuthTokenSource
+            do {
+                source = try OAuthTokenSource(oauth, mailbox: name, baseDirectory: pipelineDirectory, environment: environment,
+                                              timeoutMs: max(connectTimeoutMs, 10_000))
+            } catch let e as MailroomError {
+                return fail(.tokenEndpoint, e)
+            } catch {
+                return fail(.tokenEndpoint, MailroomError(.internalError, "\(error)"))
+            }
+            if let failed = grantSteps(source, &r) { return failed }
+            tokenSource = source
+        }
         // Secret, then TLS + certificate + login through the IMAP connection (libcurl does all three at once).
         var endpoint: IMAPEndpoint
         do {
-            endpoint = try IMAPSecret.endpoint(s, mailbox: name, pipelineDirectory: pipelineDirectory, environment: environment)
+            endpoint = try IMAPSecret.endpoint(s, mailbox: name, pipelineDirectory: pipelineDirectory, environment: environment,
+                                               tokenSource: tokenSource)
         } catch let e as MailroomError {
             return fail(.login, e)
         } catch {

@@ -5,11 +5,12 @@ import Glibc
 #endif
 
 /// `mailroom mailbox test`: checks a mailbox one step at a time and stops at the first failure, saying what to
-/// check. IMAP: DNS, TCP port, TLS or STARTTLS, certificate, login, folder listing, Sent folder. File sources:
+/// check. IMAP: DNS, TCP port, (with `oauth:`) the token endpoint and the refresh-token grant, TLS or STARTTLS,
+/// certificate, login, folder listing, Sent folder. File sources:
 /// path exists, readable, what kind it is. The secret is read to log in and never appears in any result.
 public enum MailboxProbe {
     public enum Step: String, Sendable, CaseIterable {
-        case dns, tcp, tls, certificate, login, folders, sent
+        case dns, tcp, tokenEndpoint = "token-endpoint", grant, tls, certificate, login, folders, sent
         case path, readable, kind
 
         /// Shown in the ✓/✗ list.
@@ -17,6 +18,8 @@ public enum MailboxProbe {
             switch self {
             case .dns: return "DNS"
             case .tcp: return "TCP port"
+            case .tokenEndpoint: return "token endpoint"
+            case .grant: return "OAuth2 grant"
             case .tls: return "TLS"
             case .certificate: return "certificate"
             case .login: return "login"
@@ -33,6 +36,8 @@ public enum MailboxProbe {
             switch self {
             case .dns: return "host"
             case .tcp: return "host and port"
+            case .tokenEndpoint: return "token endpoint ('oauth.tokenUrl', 'oauth.caFile') and the network to it"
+            case .grant: return "OAuth2 settings ('oauth.refreshToken', 'oauth.clientId', 'oauth.clientSecret')"
             case .tls, .certificate: return "encryption (security, caFile) and port"
             case .login: return auth == .xoauth2 ? "username and OAuth2 access token" : "username and app password"
             case .folders, .sent: return "folders"

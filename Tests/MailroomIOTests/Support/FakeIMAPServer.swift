@@ -39,6 +39,19 @@ final class FakeIMAPServer: @unchecked Sendable {
     var gmail: Bool
     /// When set, the server offers only `AUTH=XOAUTH2` (with SASL-IR) and accepts this user and bearer token.
     var xoauth2: (user: String, token: String)?
+    /// OAuth2 with expiring tokens (issue 16): when set, the server offers only `AUTH=XOAUTH2` and accepts
+    /// `oauthUser` with a bearer token for which this returns an expiry (monotonic seconds, `TokenEndpointServer.now()`)
+    /// still ahead; once that moment passes the session is dropped (`* BYE`), between commands or in the middle
+    /// of a `UID FETCH` answer, before the next message.
+    var tokenExpiry: ((String) -> Double?)?
+    var oauthUser = "u"
+    /// Seconds to wait before sending each body of a `UID FETCH` (a slow server, so a token expires mid-fetch).
+    var bodyDelay = 0.0
+    /// Per `folder/UID`, how many times its body was sent whole.
+    private(set) var bodiesSent: [String: Int] = [:]
+    /// Sessions dropped because their token expired (of which in the middle of a FETCH answer).
+    private(set) var expiryDrops = 0
+    private(set) var expiryDropsMidFetch = 0
     /// Decides a fault for (connection number from 1, command verb such as "UID FETCH" or "EXAMINE").
     var fault: (Int, String) -> Fault? = { _, _ in nil }
     /// Decides, for (connection number from 1, UID, whether the FETCH asks for the body), to leave the message
@@ -98,6 +111,11 @@ final class FakeIMAPServer: @unchecked Sendable {
     func close() { shutdown(listener, Int32(SHUT_RDWR)) }
 
     var log: [String] { lock.lock(); defer { lock.unlock() }; return commands }
+    /// `bodiesSent`, `expiryDrops` and `expiryDropsMidFetch` read under the lock.
+    var oauthCounts: (bodies: [String: Int], drops: Int, midFetch: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (bodiesSent, expiryDrops, expiryDropsMidFetch)
+    }
 
     private func serve() {
         while true {
@@ -131,6 +149,13 @@ final class FakeIMAPServer: @unchecked Sendable {
         }
         send(greeting ?? Array("* OK fake IMAP ready\r\n".utf8))
         var selected: Folder?
+        var sessionExpiry: Double?
+        func expired(midFetch: Bool) -> Bool {
+            guard let e = sessionExpiry, TokenEndpointServer.now() >= e else { return false }
+            lock.lock(); expiryDrops += 1; if midFetch { expiryDropsMidFetch += 1 }; lock.unlock()
+            send("* BYE session expired: the access token is no longer valid\r\n")
+            return true
+        }
         while let line = readLine() {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
@@ -138,6 +163,7 @@ final class FakeIMAPServer: @unchecked Sendable {
             let words = rest.split(separator: " ").map(String.init)
             let verb = (words.first?.uppercased() == "UID" ? "UID " + (words.dropFirst().first ?? "") : words.first ?? "").uppercased()
             lock.lock(); commands.append(verb); lock.unlock()
+            if expired(midFetch: false) { return }
             if let f = fault(connection, verb) {
                 switch f {
                 case .throttled: send("\(tag) NO [THROTTLED] too many requests\r\n"); continue
@@ -148,7 +174,7 @@ final class FakeIMAPServer: @unchecked Sendable {
             }
             switch verb {
             case "CAPABILITY":
-                let auth = xoauth2 != nil ? " SASL-IR AUTH=XOAUTH2 LOGINDISABLED" : ""
+                let auth = xoauth2 != nil || tokenExpiry != nil ? " SASL-IR AUTH=XOAUTH2 LOGINDISABLED" : ""
                 send("* CAPABILITY IMAP4rev1 SPECIAL-USE\(gmail ? " X-GM-EXT-1" : "")\(auth)\r\n\(tag) OK done\r\n")
             case "AUTHENTICATE":
                 var payload = words.count > 2 ? words[2] : ""
@@ -157,7 +183,17 @@ final class FakeIMAPServer: @unchecked Sendable {
                     payload = readLine() ?? ""
                 }
                 let decoded = Data(base64Encoded: payload).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                if let x = xoauth2, words.count > 1, words[1].uppercased() == "XOAUTH2",
+                if let check = tokenExpiry, words.count > 1, words[1].uppercased() == "XOAUTH2" {
+                    let prefix = "user=\(oauthUser)\u{1}auth=Bearer ", suffix = "\u{1}\u{1}"
+                    if decoded.hasPrefix(prefix), decoded.hasSuffix(suffix),
+                       let until = check(String(decoded.dropFirst(prefix.count).dropLast(suffix.count))),
+                       until > TokenEndpointServer.now() {
+                        sessionExpiry = until
+                        send("\(tag) OK authenticated\r\n")
+                    } else {
+                        send("\(tag) NO [AUTHENTICATIONFAILED] invalid credentials\r\n")
+                    }
+                } else if let x = xoauth2, words.count > 1, words[1].uppercased() == "XOAUTH2",
                    decoded == "user=\(x.user)\u{1}auth=Bearer \(x.token)\u{1}\u{1}" {
                     send("\(tag) OK authenticated\r\n")
                 } else {
@@ -195,9 +231,12 @@ final class FakeIMAPServer: @unchecked Sendable {
                     if omit {
                         send(head + " BODY[] NIL)\r\n")
                     } else if wantBody {
+                        if bodyDelay > 0 { Thread.sleep(forTimeInterval: bodyDelay) }
+                        if expired(midFetch: true) { return }
                         send(head + " BODY[] {\(m.body.count)}\r\n")
                         send(m.body)
                         send(")\r\n")
+                        lock.lock(); bodiesSent["\(selected?.name ?? "")/\(m.uid)", default: 0] += 1; lock.unlock()
                     } else {
                         send(head + ")\r\n")
                     }
