@@ -41,12 +41,14 @@ extension PGLoadBatch {
         ON CONFLICT (thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
         """
 
-    /// `LoadState.upsertMessage`: a bulk copy never replaces a direct copy's subject and snippet.
+    /// `LoadState.upsertMessage`: a bulk copy never replaces a direct copy's subject and snippet. A merged
+    /// thread's messages go to its survivor (`LoadState.renamedThreads`).
     static let mergeMessages = """
         INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                              snippet, bulk, joined_by_subject)
-        SELECT key, message_id, content_hash, thread_id, mailbox, direction, date, subject, snippet, bulk,
-               joined_by_subject FROM in_messages ORDER BY key
+        SELECT i.key, i.message_id, i.content_hash, coalesce(r.survivor, i.thread_id), i.mailbox, i.direction, i.date,
+               i.subject, i.snippet, i.bulk, i.joined_by_subject
+        FROM in_messages i LEFT JOIN thread_merges r ON r.loser = i.thread_id ORDER BY i.key
         ON CONFLICT (key) DO UPDATE SET message_id = excluded.message_id,
             content_hash = LEAST(messages.content_hash, excluded.content_hash), thread_id = excluded.thread_id,
             mailbox = LEAST(messages.mailbox, excluded.mailbox),
