@@ -95,21 +95,34 @@ struct PostgresCrossWorkerThreadTests {
         }
     }
 
-    /// One worker stopped (`MAILROOM_FAULT=load.batch.beforeCommit:N:stop`) just before its threads batch (N = 2,
-    /// on a new database) or its messages batch (N = 3, a rerun of its task after a first load, so that its open
-    /// batch writes messages into its own thread, which the other worker's merge must move) commits, holding the
-    /// thread lock; the other worker, started then, waits for the thread lock (seen in
-    /// `pg_stat_activity`) until the first goes on. Both end well, as one SQLite process would.
+    /// One worker stopped (`MAILROOM_FAULT=load.batch.beforeCommit:N:stop`) just before its threads batch (N = 2)
+    /// or its messages batch (N = 3) commits, holding the thread lock; the other worker goes on then and waits for
+    /// the lock (seen in `pg_stat_activity`) until the first goes on. Both end well, as one SQLite process would.
+    /// For N = 3 the other worker is started first and stopped just after its load began (`load.start`), so that
+    /// both began on an empty database: the stopped batch writes new messages into the stopped worker's own
+    /// thread, which the other worker's merge (of `b`'s thread into `a`'s) must then move, not leave behind.
     @Test func aMergeWaitsForTheOtherWorkersOpenBatch() throws {
         let expected = try Self.reference()
         for (victim, batch) in [("a", 2), ("b", 2), ("a", 3), ("b", 3)] {
             let other = victim == "a" ? "b" : "a"
             let f = try Self.postgres()
-            if batch == 3 { try f.run(victim) }
+            var held: Process?
+            if batch == 3 {
+                let p = try Self.start(f, other, env: ["MAILROOM_FAULT": "load.start:1:stop"])
+                try Self.waitUntil("worker \(other) stopped") { WorkerFleet.isStopped(p.processIdentifier) || !p.isRunning }
+                #expect(p.isRunning, "worker \(other) ended before its load began")
+                held = p
+            }
             let first = try Self.start(f, victim, env: ["MAILROOM_FAULT": "load.batch.beforeCommit:\(batch):stop"])
             try Self.waitUntil("worker \(victim) stopped") { WorkerFleet.isStopped(first.processIdentifier) || !first.isRunning }
             #expect(first.isRunning, "worker \(victim) ended before its batch \(batch)")
-            let second = try Self.start(f, other)
+            let second: Process
+            if let held {
+                kill(held.processIdentifier, SIGCONT)
+                second = held
+            } else {
+                second = try Self.start(f, other)
+            }
             let c = try Self.connect(f)
             try Self.waitUntil("worker \(other) waits for the thread lock") {
                 try c.execute("""
