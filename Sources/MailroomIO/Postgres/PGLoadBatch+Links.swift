@@ -67,7 +67,7 @@ extension PGLoadBatch {
             participants.append([l.messageKey, l.role, l.address, l.isInternal ? "1" : "0", contactId, rule])
         }
         try copy("in_participants", participants)
-        try c.execute(Self.mergeParticipants)
+        try merge("participants", Self.mergeParticipants)
         if !created.isEmpty {
             try copy("in_thread_contacts", created)
             try c.execute(Self.addCreatedThreadContacts)

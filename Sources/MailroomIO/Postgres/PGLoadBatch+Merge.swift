@@ -83,3 +83,27 @@ extension PGLoadBatch {
         ON CONFLICT (thread_id, contact_id, address) DO NOTHING
         """
 }
+
+extension PGLoadBatch {
+    /// Runs a merge of `table` (`INSERT … SELECT … ON CONFLICT …`). Into a store that has none of the batch's keys
+    /// (a first load, new mail) the upsert's speculative insertion is work for nothing, so the merge is first tried
+    /// as the same `INSERT … SELECT` without its `ON CONFLICT` clause, under a savepoint: with no key stored, both
+    /// write the same rows. When a key is stored (`23505`, also when another worker committed it meanwhile), the
+    /// savepoint is rolled back and the upsert runs, and does so for the rest of the load (`upsertOnly`), so a
+    /// reload pays for at most one wasted try per table.
+    func merge(_ table: String, _ upsert: String) throws {
+        guard !upsertOnly.contains(table), let cut = upsert.range(of: "ON CONFLICT") else {
+            try c.execute(upsert)
+            return
+        }
+        try c.execute("SAVEPOINT fresh_rows")
+        do {
+            try c.execute(String(upsert[..<cut.lowerBound]))
+        } catch where PGRetry.sqlState(error) == "23505" {
+            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
+            upsertOnly.insert(table)
+            try c.execute(upsert)
+        }
+        try c.execute("RELEASE SAVEPOINT fresh_rows")
+    }
+}

@@ -7,6 +7,9 @@ final class PGLoadBatch {
     let state: LoadState
     /// Contact ids seen to exist (as `LoadState.contactsKnown`).
     var contactsKnown: Set<String> = []
+    /// Tables where a batch's plain `INSERT` met a key already stored: their merges are upserts for the rest of
+    /// the load (`merge`).
+    var upsertOnly: Set<String> = []
     /// Address → the contact created from sent mail for it, or nil when an imported contact holds it (the answer
     /// never changes during the links phase: only this load creates contacts then).
     var createdFor: [String: String?] = [:]
@@ -103,7 +106,7 @@ final class PGLoadBatch {
         }
         try copy("in_threads", threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] })
         try copy("in_thread_contacts", contactRows)
-        try c.execute(Self.mergeThreads)
+        try merge("threads", Self.mergeThreads)
         if !contactRows.isEmpty { try c.execute(Self.mergeThreadContacts) }
         try writeThreadIds(threads)
     }
@@ -140,7 +143,7 @@ final class PGLoadBatch {
             INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies ORDER BY 1
             ON CONFLICT (name) DO NOTHING
             """)
-        try c.execute(Self.mergeMessages)
-        if !copies.isEmpty { try c.execute(Self.mergeCopies) }
+        try merge("messages", Self.mergeMessages)
+        if !copies.isEmpty { try merge("message_copies", Self.mergeCopies) }
     }
 }
