@@ -27,13 +27,15 @@ struct CrossWorkerThreadTests {
         return h.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
     }
 
-    /// Two Maildir mailboxes and a pipeline with an SQLite store.
+    /// Two Maildir mailboxes and a pipeline with the store given (SQLite unless told).
     final class Fixture {
         let dir = StoreTempDir()
         let pipeline: String
+        let store: String
         private var runs = 0
 
-        init() throws {
+        init(store: String = "sqlite:crm.sqlite") throws {
+            self.store = store
             let fm = FileManager.default
             let mia = "Mia Chen <Mia.Chen@contoso.example>"
             let dana = "Dana Reyes <dana.reyes@northwind.example>"
@@ -81,18 +83,22 @@ struct CrossWorkerThreadTests {
                 ownDomains: [northwind.example]
                 contacts: contacts.csv
                 backfillDays: 60
-                store: sqlite:crm.sqlite
+                store: \(store)
 
                 """.write(toFile: pipeline, atomically: true, encoding: .utf8)
         }
 
         /// `mailroom run PIPELINE [--mailbox NAME]`, into a run directory of its own.
         func run(_ mailbox: String?) throws {
-            runs += 1
-            let r = try PostgresPipelineTests.mailroom(["run", pipeline, "--as-of", "2026-11-20", "--quiet",
-                                                        "--run-dir", dir.file("run\(runs)")]
-                                                       + (mailbox.map { ["--mailbox", $0] } ?? []))
+            let r = try PostgresPipelineTests.mailroom(arguments(mailbox))
             #expect(r.status == 0, "\(r.stderr)")
+        }
+
+        /// The arguments of the next run, with a run directory of its own.
+        func arguments(_ mailbox: String?) -> [String] {
+            runs += 1
+            return ["run", pipeline, "--as-of", "2026-11-20", "--quiet", "--run-dir", dir.file("run\(runs)")]
+                + (mailbox.map { ["--mailbox", $0] } ?? [])
         }
 
         func dump() throws -> String { try PostgresPipelineTests.dump(pipeline) }

@@ -7,7 +7,9 @@ extension PGLoadBatch {
     /// batch in the order SQLite creates them). A batch costs a fixed number of statements whatever its size: its
     /// messages, its contacts and the holders of its new addresses are read in one statement each, and its rows are
     /// written with `COPY` and one merge per table.
+    /// The messages' threads are read under the shared thread lock (no merge moves them until the batch commits).
     func writeLinks(_ links: [ParticipantLink]) throws {
+        try Self.lockThreads(c, shared: true)
         linkMessages.removeAll(keepingCapacity: true)
         // Lookups by the values as stored (`StoreText`).
         let wanted = Set(links.map { StoreText.normalized($0.messageKey) })
@@ -65,7 +67,7 @@ extension PGLoadBatch {
             participants.append([l.messageKey, l.role, l.address, l.isInternal ? "1" : "0", contactId, rule])
         }
         try copy("in_participants", participants)
-        try c.execute(Self.mergeParticipants)
+        try merge("participants", Self.mergeParticipants)
         if !created.isEmpty {
             try copy("in_thread_contacts", created)
             try c.execute(Self.addCreatedThreadContacts)

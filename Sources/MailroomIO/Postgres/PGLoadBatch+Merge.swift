@@ -41,12 +41,14 @@ extension PGLoadBatch {
         ON CONFLICT (thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
         """
 
-    /// `LoadState.upsertMessage`: a bulk copy never replaces a direct copy's subject and snippet.
+    /// `LoadState.upsertMessage`: a bulk copy never replaces a direct copy's subject and snippet. A merged
+    /// thread's messages go to its survivor (`LoadState.renamedThreads`).
     static let mergeMessages = """
         INSERT INTO messages(key, message_id, content_hash, thread_id, mailbox, direction, date, subject,
                              snippet, bulk, joined_by_subject)
-        SELECT key, message_id, content_hash, thread_id, mailbox, direction, date, subject, snippet, bulk,
-               joined_by_subject FROM in_messages ORDER BY key
+        SELECT i.key, i.message_id, i.content_hash, coalesce(r.survivor, i.thread_id), i.mailbox, i.direction, i.date,
+               i.subject, i.snippet, i.bulk, i.joined_by_subject
+        FROM in_messages i LEFT JOIN thread_merges r ON r.loser = i.thread_id ORDER BY i.key
         ON CONFLICT (key) DO UPDATE SET message_id = excluded.message_id,
             content_hash = LEAST(messages.content_hash, excluded.content_hash), thread_id = excluded.thread_id,
             mailbox = LEAST(messages.mailbox, excluded.mailbox),
@@ -80,4 +82,28 @@ extension PGLoadBatch {
         SELECT thread_id, contact_id, address, rule FROM in_thread_contacts ORDER BY thread_id, contact_id, address
         ON CONFLICT (thread_id, contact_id, address) DO NOTHING
         """
+}
+
+extension PGLoadBatch {
+    /// Runs a merge of `table` (`INSERT … SELECT … ON CONFLICT …`). Into a store that has none of the batch's keys
+    /// (a first load, new mail) the upsert's speculative insertion is work for nothing, so the merge is first tried
+    /// as the same `INSERT … SELECT` without its `ON CONFLICT` clause, under a savepoint: with no key stored, both
+    /// write the same rows. When a key is stored (`23505`, also when another worker committed it meanwhile), the
+    /// savepoint is rolled back and the upsert runs, and does so for the rest of the load (`upsertOnly`), so a
+    /// reload pays for at most one wasted try per table.
+    func merge(_ table: String, _ upsert: String) throws {
+        guard !upsertOnly.contains(table), let cut = upsert.range(of: "ON CONFLICT") else {
+            try c.execute(upsert)
+            return
+        }
+        try c.execute("SAVEPOINT fresh_rows")
+        do {
+            try c.execute(String(upsert[..<cut.lowerBound]))
+        } catch where PGRetry.sqlState(error) == "23505" {
+            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
+            upsertOnly.insert(table)
+            try c.execute(upsert)
+        }
+        try c.execute("RELEASE SAVEPOINT fresh_rows")
+    }
 }

@@ -7,6 +7,9 @@ final class PGLoadBatch {
     let state: LoadState
     /// Contact ids seen to exist (as `LoadState.contactsKnown`).
     var contactsKnown: Set<String> = []
+    /// Tables where a batch's plain `INSERT` met a key already stored: their merges are upserts for the rest of
+    /// the load (`merge`).
+    var upsertOnly: Set<String> = []
     /// Address → the contact created from sent mail for it, or nil when an imported contact holds it (the answer
     /// never changes during the links phase: only this load creates contacts then).
     var createdFor: [String: String?] = [:]
@@ -39,8 +42,10 @@ final class PGLoadBatch {
                          "snippet", "bulk", "joined_by_subject"]),
         ("in_copies", ["copy_id", "message_key", "mailbox", "folder", "flags"]),
         ("in_participants", ["message_key", "role", "address", "is_internal", "contact_id", "rule"]),
+        ("in_thread_ids", ["id", "thread_id", "is_root", "has_parent"]),
+        ("in_thread_groups", ["member", "survivor"]),
     ]
-    static let integers: Set<String> = ["bulk", "joined_by_subject", "is_internal", "position"]
+    static let integers: Set<String> = ["bulk", "joined_by_subject", "is_internal", "position", "is_root", "has_parent"]
 
     /// The session's staging tables (`ON COMMIT DELETE ROWS`), created once per connection.
     static func createStaging(_ c: PGConnection) throws {
@@ -73,7 +78,10 @@ final class PGLoadBatch {
 
     // MARK: writers
 
+    /// Holds the thread lock shared too: an imported contact replacing one created from sent mail moves its
+    /// thread links, which no merge of another worker may move meanwhile.
     func writeContacts(_ contacts: [Contact]) throws {
+        try Self.lockThreads(c, shared: true)
         try c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [Self.contactsLockKey])
         let todo = try PGContacts.notSkipped(c, contacts)
         guard !todo.isEmpty else { return }
@@ -83,7 +91,10 @@ final class PGLoadBatch {
 
     /// `LoadState.applyThread`: visibility fixed when first stored; class and proposed class only move up; dates
     /// widen; the subject is the earliest message's. Thread contacts only on customer threads, existing contacts.
+    /// Then `LoadState.applyThreadIds`: the ids the threads cover, and merges with stored threads sharing one
+    /// (`PGLoadBatch+ThreadIds.swift`), under the store's thread lock held until the batch commits.
     func writeThreads(_ threads: [ThreadRecord]) throws {
+        try Self.lockThreads(c, shared: false)
         var contactRows: [[String?]] = []
         for t in threads {
             var seen: [String: Int] = [:]
@@ -95,12 +106,16 @@ final class PGLoadBatch {
         }
         try copy("in_threads", threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] })
         try copy("in_thread_contacts", contactRows)
-        try c.execute(Self.mergeThreads)
+        try merge("threads", Self.mergeThreads)
         if !contactRows.isEmpty { try c.execute(Self.mergeThreadContacts) }
+        try writeThreadIds(threads)
     }
 
-    /// `LoadState.messageWriter`: the message's mailbox is the least among its copies; mailboxes first.
+    /// `LoadState.messageWriter`: the message's mailbox is the least among its copies; mailboxes first. A thread
+    /// some load merged into another (`thread_merges`) stands for its survivor, read under the shared thread lock,
+    /// so no merge of another worker moves threads between the read and the commit.
     func writeMessages(_ messages: [DedupedMessage]) throws {
+        try Self.lockThreads(c, shared: true)
         var rows: [[String?]] = []
         var copies: [[String?]] = []
         rows.reserveCapacity(messages.count)
@@ -128,7 +143,7 @@ final class PGLoadBatch {
             INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies ORDER BY 1
             ON CONFLICT (name) DO NOTHING
             """)
-        try c.execute(Self.mergeMessages)
-        if !copies.isEmpty { try c.execute(Self.mergeCopies) }
+        try merge("messages", Self.mergeMessages)
+        if !copies.isEmpty { try merge("message_copies", Self.mergeCopies) }
     }
 }

@@ -171,7 +171,7 @@ public struct PGStoreLoader {
             batch.removeAll(keepingCapacity: true)
             batchKeys.removeAll(keepingCapacity: true)
         }
-        try source.forEachPrefetched { r in
+        try source.forEachPrefetched(ahead: Self.prefetchChunks(options.batchSize)) { r in
             try observe(r)
             count += 1
             if count <= skip { return }
@@ -184,6 +184,11 @@ public struct PGStoreLoader {
         if skip != Int.max { try commit(position: count, phaseDone: true) }
         return count
     }
+
+    /// Chunks (of 256 records) the reader thread decodes ahead: a whole batch and a little more, so that the next
+    /// batch's records are decoded while the server merges this one, instead of the reader stopping a few thousand
+    /// records ahead and the two taking turns.
+    static func prefetchChunks(_ batchSize: Int) -> Int { batchSize / 256 + 2 }
 
     private func finish(_ run: LoadRunInfo, _ s0: LoadSummary, legacyCopies: Bool) throws -> LoadSummary {
         var s = s0
