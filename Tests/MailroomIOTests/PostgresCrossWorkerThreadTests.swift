@@ -127,7 +127,8 @@ struct PostgresCrossWorkerThreadTests {
             try Self.waitUntil("worker \(other) waits for the thread lock") {
                 try c.execute("""
                     SELECT count(*) FROM pg_stat_activity
-                    WHERE application_name LIKE 'mailroom %' AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+                    WHERE application_name LIKE 'mailroom %' AND datname = current_database()
+                      AND wait_event_type = 'Lock' AND wait_event = 'advisory'
                     """).scalar == "1" || !second.isRunning
             }
             #expect(second.isRunning, "worker \(other) did not wait for \(victim)'s batch \(batch)")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import MailroomIO
 import MailroomCore
 #if canImport(Glibc)
@@ -85,7 +86,18 @@ final class WorkerFleet {
         let output: String
         let logs: String
 
-        func wait() -> (status: Int32, output: String) {
+        /// Waits for the runner, at most `seconds`: a runner still going then is killed (with its workers) and the
+        /// test fails instead of hanging the suite.
+        func wait(seconds: Double = 300, sourceLocation: SourceLocation = #_sourceLocation) -> (status: Int32, output: String) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            if process.isRunning {
+                Issue.record("workers.sh still running after \(Int(seconds)) s: killed", sourceLocation: sourceLocation)
+                let pid = process.processIdentifier
+                _ = try? Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-KILL", "-P", String(pid)])
+                    .waitUntilExit()
+                kill(pid, SIGKILL)
+            }
             process.waitUntilExit()
             return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
         }
@@ -106,7 +118,8 @@ final class WorkerFleet {
         let c = try connect()
         for _ in 0..<600 {
             for r in try c.execute("""
-                SELECT application_name, pid FROM pg_stat_activity WHERE application_name LIKE 'mailroom %'
+                SELECT application_name, pid FROM pg_stat_activity
+                WHERE application_name LIKE 'mailroom %' AND datname = current_database()
                 """).rows {
                 guard let app = r[0], let colon = app.lastIndex(of: ":"),
                       let pid = pid_t(app[app.index(after: colon)...]) else { continue }
