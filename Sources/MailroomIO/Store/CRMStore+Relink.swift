@@ -2,6 +2,33 @@ import Foundation
 import GRDB
 import MailroomCore
 
+extension MailroomStore {
+    /// `mailroom relink` on either store: `CRMStore.relinkPass` over `StoreSQL`. A dry run reads in one read
+    /// transaction and writes nothing; otherwise the store's command lock (`lock`, which returns its release) is
+    /// held and every change, with a `relink` run log row, commits in one transaction.
+    func relinkHolding(_ settings: CRMStore.RelinkSettings, runId: String, now: () -> Date,
+                       lock: () throws -> () -> Void) throws -> RelinkSummary {
+        if settings.dryRun {
+            return try readSQL("read the store for the relink") { db in
+                var s = try CRMStore.relinkPass(db, settings, apply: false)
+                s.runId = nil
+                return s
+            }
+        }
+        let release = try lock()
+        defer { release() }
+        let started = FileLock.isoUTC(now())
+        return try writeSQL("relink the store") { db in
+            var s = try CRMStore.relinkPass(db, settings, apply: true)
+            s.runId = runId
+            try CRMStore.recordRun(db, RunLogEntry(
+                id: runId, kind: .relink, mailboxes: settings.owners.keys.sorted(), startedAt: started,
+                finishedAt: FileLock.isoUTC(now()), status: .ok, counts: s.counts, message: s.message))
+            return s
+        }
+    }
+}
+
 /// `mailroom relink`: recomputes, over the loaded messages, what the contacts and the pipeline file decide
 /// (`RelinkRules`), without reading any mail again. Threads are read one at a time in thread order (messages by
 /// `messages_thread`, their participants by `participants_key`); only the rows that change are kept and written.
@@ -24,27 +51,12 @@ extension CRMStore {
         }
     }
 
-    /// Relinks the store. A dry run reads in one read transaction and writes nothing; otherwise the store's lock
-    /// is held and every change, with a `relink` run log row, commits in one transaction.
+    /// Relinks the store, holding its lock file (`relinkHolding`).
     public func relink(_ settings: RelinkSettings, runId: String, now: @escaping () -> Date = { Date() }) throws
         -> RelinkSummary {
-        if settings.dryRun {
-            return try read("read the store for the relink") { db in
-                var s = try CRMStore.relinkPass(db, settings, apply: false)
-                s.runId = nil
-                return s
-            }
-        }
-        let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: path, now: now())
-        defer { lock.release() }
-        let started = FileLock.isoUTC(now())
-        return try write("relink the store") { db in
-            var s = try CRMStore.relinkPass(db, settings, apply: true)
-            s.runId = runId
-            try CRMStore.recordRun(db, RunLogEntry(
-                id: runId, kind: .relink, mailboxes: settings.owners.keys.sorted(), startedAt: started,
-                finishedAt: FileLock.isoUTC(now()), status: .ok, counts: s.counts, message: s.message))
-            return s
+        try relinkHolding(settings, runId: runId, now: now) {
+            let lock = try FileLock.acquire(path: CRMStore.lockPath(for: path), what: path, now: now())
+            return { lock.release() }
         }
     }
 
