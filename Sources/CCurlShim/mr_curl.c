@@ -80,6 +80,59 @@ void mr_curl_slist_free(void *list) {
     if (list) curl_slist_free_all((struct curl_slist *)list);
 }
 
+static void mr_keep_line(char *dest, const char *data, size_t size) {
+    size_t n = size < MR_SASL_LINE_SIZE - 1 ? size : MR_SASL_LINE_SIZE - 1;
+    while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r')) n--;
+    memcpy(dest, data, n);
+    dest[n] = 0;
+}
+
+/* Is `line` (not NUL-terminated) a tagged NO or BAD: "TAG NO ..." / "TAG BAD ..."? */
+static int mr_is_refusal(const char *line, size_t size) {
+    size_t i = 0;
+    while (i < size && line[i] != ' ') i++;
+    if (i == 0 || line[0] == '*' || line[0] == '+' || i + 3 > size) return 0;
+    i++;
+    if (i + 2 <= size && (line[i] == 'N' || line[i] == 'n') && (line[i + 1] == 'O' || line[i + 1] == 'o')
+        && (i + 2 == size || line[i + 2] == ' ' || line[i + 2] == '\r')) return 1;
+    if (i + 3 <= size && (line[i] == 'B' || line[i] == 'b') && (line[i + 1] == 'A' || line[i + 1] == 'a')
+        && (line[i + 2] == 'D' || line[i + 2] == 'd') && (i + 3 == size || line[i + 3] == ' ' || line[i + 3] == '\r')) return 1;
+    return 0;
+}
+
+static int mr_login_debug(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata) {
+    (void)handle;
+    mr_login_capture *capture = (mr_login_capture *)userdata;
+    /* Only what the server sent; CURLINFO_HEADER_OUT holds the login and is dropped here. */
+    if (type != CURLINFO_HEADER_IN || capture == NULL) return 0;
+    size_t start = 0;
+    while (start < size) {
+        size_t end = start;
+        while (end < size && data[end] != '\n') end++;
+        const char *line = data + start;
+        size_t len = end - start;
+        if (len >= 1 && line[0] == '+') mr_keep_line(capture->continuation, line, len);
+        else if (mr_is_refusal(line, len)) mr_keep_line(capture->refusal, line, len);
+        start = end + 1;
+    }
+    return 0;
+}
+
+int mr_curl_capture_login(void *handle, mr_login_capture *capture) {
+    memset(capture, 0, sizeof *capture);
+    CURLcode rc = curl_easy_setopt((CURL *)handle, CURLOPT_DEBUGFUNCTION, mr_login_debug);
+    if (rc == CURLE_OK) rc = curl_easy_setopt((CURL *)handle, CURLOPT_DEBUGDATA, (void *)capture);
+    if (rc == CURLE_OK) rc = curl_easy_setopt((CURL *)handle, CURLOPT_VERBOSE, 1L);
+    return (int)rc;
+}
+
+int mr_curl_capture_stop(void *handle) {
+    CURLcode rc = curl_easy_setopt((CURL *)handle, CURLOPT_VERBOSE, 0L);
+    if (rc == CURLE_OK) rc = curl_easy_setopt((CURL *)handle, CURLOPT_DEBUGFUNCTION, NULL);
+    if (rc == CURLE_OK) rc = curl_easy_setopt((CURL *)handle, CURLOPT_DEBUGDATA, NULL);
+    return (int)rc;
+}
+
 int mr_curl_perform(void *handle) { return (int)curl_easy_perform((CURL *)handle); }
 
 int mr_curl_send(void *handle, const void *buffer, size_t length, size_t *n) {

@@ -77,6 +77,8 @@ struct IMAPConnectionTests {
         }
         #expect(e.status == .auth)
         #expect(e.message.contains("app password"))
+        // What Dovecot said is kept: its tagged NO with the response code.
+        #expect(e.message.contains("rejected the login ([AUTHENTICATIONFAILED] Authentication failed.); check the username and the app password"), "\(e.message)")
         #expect(!e.description.contains("not-the-password-42"))
     }
 

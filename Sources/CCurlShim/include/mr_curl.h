@@ -69,6 +69,20 @@ int mr_curl_setopt_pointer(void *handle, mr_curl_option option, void *value);
 void *mr_curl_set_resolve(void *handle, const char *entry, int *rc);
 void mr_curl_slist_free(void *list);
 
+/* What the server said while libcurl logged in, kept so a refused login can be explained: the last SASL
+   continuation ("+ ..." line: Gmail and Dovecot send base64 JSON with a status there when they refuse an
+   XOAUTH2 token) and the last tagged NO or BAD line. Only lines the server sent are kept, never what libcurl
+   sent (the login): the debug callback discards everything but CURLINFO_HEADER_IN. */
+#define MR_SASL_LINE_SIZE 1024
+typedef struct {
+    char continuation[MR_SASL_LINE_SIZE];
+    char refusal[MR_SASL_LINE_SIZE];
+} mr_login_capture;
+/* Installs the capture (CURLOPT_DEBUGFUNCTION with CURLOPT_VERBOSE, whose text then goes only to that callback)
+   for the next mr_curl_perform; mr_curl_capture_stop turns both off again. The capture must outlive the perform.
+   Returns the CURLcode. */
+int mr_curl_capture_login(void *handle, mr_login_capture *capture);
+int mr_curl_capture_stop(void *handle);
 int mr_curl_perform(void *handle);
 /* curl_easy_send / curl_easy_recv; the byte count goes to *n. */
 int mr_curl_send(void *handle, const void *buffer, size_t length, size_t *n);

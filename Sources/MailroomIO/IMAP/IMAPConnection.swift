@@ -50,8 +50,16 @@ public final class IMAPConnection {
                 }
             }
             try configure(h)
+            // What the server says during the login is kept (its lines only), so a refusal can be explained.
+            let capture = UnsafeMutablePointer<mr_login_capture>.allocate(capacity: 1)
+            defer { capture.deallocate() }
+            let captured = mr_curl_capture_login(h, capture) == 0
             let rc = mr_curl_perform(h)
-            if rc != 0 { throw IMAPConnection.error(code: rc, detail: lastErrorDetail(), endpoint: endpoint) }
+            let refusal = captured ? IMAPConnection.loginRefusal(capture) : nil
+            if mr_curl_capture_stop(h) != 0 {
+                throw MailroomError(.internalError, "libcurl refused to turn its login capture off")
+            }
+            if rc != 0 { throw IMAPConnection.error(code: rc, detail: lastErrorDetail(), endpoint: endpoint, refusal: refusal) }
         } catch {
             close()
             throw error

@@ -25,7 +25,10 @@ final class DovecotServer: @unchecked Sendable {
     private let lock = NSLock()
     let userCount: Int
 
-    init(users: Int = 12) throws {
+    /// `oauth2Introspection`: instead of passwords, Dovecot checks XOAUTH2 and OAUTHBEARER tokens with its
+    /// `passdb { driver = oauth2 }`, POSTing each token to this introspection URL (RFC 7662; the answer's
+    /// `active` must be true and its `username` the login's user).
+    init(users: Int = 12, oauth2Introspection: String? = nil) throws {
         userCount = users
         root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mailroom-dovecot-\(UUID().uuidString)")
         let fm = FileManager.default
@@ -52,6 +55,22 @@ final class DovecotServer: @unchecked Sendable {
         plainPort = try DovecotServer.freePort()
         tlsPort = try DovecotServer.freePort()
         config = "\(r)/dovecot.conf"
+        let mechanisms: String, passdb: String
+        if let introspection = oauth2Introspection {
+            try """
+                introspection_mode = post
+                introspection_url = \(introspection)
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+
+                """.write(toFile: "\(r)/oauth2.conf.ext", atomically: true, encoding: .utf8)
+            mechanisms = "xoauth2 oauthbearer"
+            passdb = "driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = \(r)/oauth2.conf.ext"
+        } else {
+            mechanisms = "plain login"
+            passdb = "driver = passwd-file\n  args = scheme=PLAIN \(r)/passwd"
+        }
         try """
             base_dir = \(r)/run
             state_dir = \(r)/state
@@ -62,15 +81,14 @@ final class DovecotServer: @unchecked Sendable {
             ssl_cert = <\(r)/server.pem
             ssl_key = <\(r)/server.key
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = \(mechanisms)
             default_internal_user = \(user)
             default_internal_group = \(group)
             default_login_user = \(user)
             first_valid_uid = 0
             mail_location = maildir:\(r)/mail/%u
             passdb {
-              driver = passwd-file
-              args = scheme=PLAIN \(r)/passwd
+              \(passdb)
             }
             userdb {
               driver = static

@@ -44,6 +44,8 @@ final class FakeIMAPServer: @unchecked Sendable {
     /// still ahead; once that moment passes the session is dropped (`* BYE`), between commands or in the middle
     /// of a `UID FETCH` answer, before the next message.
     var tokenExpiry: ((String) -> Double?)?
+    /// The SASL error JSON sent (base64) before refusing an XOAUTH2 token; Gmail's own wording by default.
+    var saslError = "{\"status\":\"401\",\"schemes\":\"bearer mac\",\"scope\":\"https://mail.google.com/\"}\n"
     var oauthUser = "u"
     /// Seconds to wait before sending each body of a `UID FETCH` (a slow server, so a token expires mid-fetch).
     var bodyDelay = 0.0
@@ -177,6 +179,13 @@ final class FakeIMAPServer: @unchecked Sendable {
                 let auth = xoauth2 != nil || tokenExpiry != nil ? " SASL-IR AUTH=XOAUTH2 LOGINDISABLED" : ""
                 send("* CAPABILITY IMAP4rev1 SPECIAL-USE\(gmail ? " X-GM-EXT-1" : "")\(auth)\r\n\(tag) OK done\r\n")
             case "AUTHENTICATE":
+                // As Gmail refuses an XOAUTH2 token: a continuation with base64 JSON (RFC 7628 section 3.2.2),
+                // the client's dummy answer, then the tagged NO.
+                func refuseToken() {
+                    send("+ \(Data(saslError.utf8).base64EncodedString())\r\n")
+                    _ = readLine()
+                    send("\(tag) NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n")
+                }
                 var payload = words.count > 2 ? words[2] : ""
                 if payload.isEmpty {
                     send("+ \r\n")
@@ -191,11 +200,13 @@ final class FakeIMAPServer: @unchecked Sendable {
                         sessionExpiry = until
                         send("\(tag) OK authenticated\r\n")
                     } else {
-                        send("\(tag) NO [AUTHENTICATIONFAILED] invalid credentials\r\n")
+                        refuseToken()
                     }
                 } else if let x = xoauth2, words.count > 1, words[1].uppercased() == "XOAUTH2",
                    decoded == "user=\(x.user)\u{1}auth=Bearer \(x.token)\u{1}\u{1}" {
                     send("\(tag) OK authenticated\r\n")
+                } else if words.count > 1, words[1].uppercased() == "XOAUTH2" {
+                    refuseToken()
                 } else {
                     send("\(tag) NO [AUTHENTICATIONFAILED] invalid credentials\r\n")
                 }

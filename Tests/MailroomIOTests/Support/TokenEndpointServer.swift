@@ -25,6 +25,12 @@ final class TokenEndpointServer: @unchecked Sendable {
     private var counter = 0
     private(set) var grants = 0
     private(set) var lastBody = ""
+    /// The user an active token belongs to, in introspection answers.
+    var introspectionUser = "u"
+    private(set) var introspections = 0
+    var introspectionCount: Int { lock.lock(); defer { lock.unlock() }; return introspections }
+    /// The introspection URL (`POST /introspect`, form field `token`) for Dovecot's oauth2 passdb.
+    var introspectionURL: String { "http://127.0.0.1:\(port)/introspect" }
     private let listener: Int32
     private let lock = NSLock()
 
@@ -109,10 +115,22 @@ final class TokenEndpointServer: @unchecked Sendable {
             let decode = { (s: String) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s }
             form[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
         }
-        let (status, json) = answer(form, body: body)
+        let requestLine = String(decoding: data.prefix(while: { $0 != 13 && $0 != 10 }), as: UTF8.self)
+        let (status, json) = requestLine.hasPrefix("POST /introspect ") ? introspect(form) : answer(form, body: body)
         let bytes = Array(json.utf8)
         let reason = status == 200 ? "OK" : "Error"
         send(fd, Array("HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n".utf8) + bytes)
+    }
+
+    /// Token introspection (RFC 7662) for Dovecot's oauth2 passdb: an access token this endpoint issued and that
+    /// has not expired is active, for `introspectionUser`.
+    private func introspect(_ form: [String: String]) -> (Int, String) {
+        lock.lock(); defer { lock.unlock() }
+        introspections += 1
+        guard let token = form["token"], let until = accessTokens[token], until > Self.now() else {
+            return (200, "{\"active\":false}")
+        }
+        return (200, "{\"active\":true,\"username\":\"\(introspectionUser)\",\"scope\":\"mail\"}")
     }
 
     private func answer(_ form: [String: String], body: String) -> (Int, String) {
