@@ -61,6 +61,27 @@ struct IMAPGmailAllMailTests {
         #expect(s.fetchCounts.bodies == counts.bodies)
     }
 
+    struct Stop: Error {}
+
+    @Test func aReadStoppedAfterItsFirstBatchResumesWithoutFetchingAnythingTwice() throws {
+        let s = try FakeGmail.server()
+        defer { s.close() }
+        let run = Self.tempRun()
+        defer { Self.remove(run) }
+        let stopped = Self.extractor(s, run: run)
+        stopped.afterBatch = { _ in throw Stop() }
+        #expect(throws: Stop.self) { _ = try stopped.backfill(window: Self.window) }
+        stopped.close()  // as a process that stops does: the server serves one connection at a time
+        let prefix = FakeGmail.allMail + "/"
+        #expect(s.fetchCounts.bodies == [prefix + "101": 1, prefix + "102": 1])
+
+        let r = try Self.extractor(s, run: run).backfill(window: Self.window)
+        #expect(r.copies.map { $0.imap?.uid } == [101, 102, 104, 105])
+        #expect(r.copies.map { $0.labels?.first } == ["\\Inbox", "\\Sent", "\\Inbox", nil])
+        #expect(r.folders[0].resumed == 2 && r.folders[0].fetched == 2 && r.folders[0].drafts == 1)
+        #expect(s.fetchCounts.bodies == [prefix + "101": 1, prefix + "102": 1, prefix + "104": 1, prefix + "105": 1])
+    }
+
     @Test func aMissingAllFolderOrMissingLabelsExtensionIsAOneLineFolderError() throws {
         let plain = try FakeGmail.server(allMailAttributes: "\\HasNoChildren")
         defer { plain.close() }
