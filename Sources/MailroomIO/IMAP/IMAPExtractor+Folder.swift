@@ -15,7 +15,8 @@ struct IMAPFolderSelection {
 extension IMAPExtractor {
     typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> IMAPFolderSelection
 
-    /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags, then fetch the bodies not yet committed,
+    /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags (with `allMail`, labels: drafts are left out
+    /// here, counted, and passed by the cursor), then fetch the bodies not yet committed,
     /// batch by batch, each batch committed and checkpointed. UIDs the server leaves out of an answer are asked
     /// for again (bounded retries with the retry policy's backoff); those it never delivers are reported and the
     /// folder's cursor stays below the first of them (`IMAPCursorDecision`). Retried (reconnecting) on network
