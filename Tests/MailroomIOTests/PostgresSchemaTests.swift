@@ -45,7 +45,7 @@ struct PostgresSchemaTests {
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
         #expect(try PGSchema.applied(c) == sqliteMigrations)
-        #expect(sqliteMigrations.count == 7)
+        #expect(sqliteMigrations.count == 8)
         for table in StoreSchema.tables {
             let lite = try store.read("read") { db in
                 try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid",

@@ -22,9 +22,10 @@ extension PipelineConfig {
     static let topKeys = ["name", "mailbox", "mailboxes", "ownDomains", "contacts", "backfillDays", "store",
                           "createContacts", "subjectJoinDays", "secret"]
     static let mailboxKeys = ["name", "source", "path", "owner", "host", "port", "security", "username", "secret",
-                              "auth", "folders", "caFile", "provider", "throttle", "includeFolders", "oauth"]
+                              "auth", "folders", "caFile", "provider", "throttle", "includeFolders", "oauth",
+                              "allMail"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
-                                            "caFile", "provider", "throttle", "oauth"]
+                                            "caFile", "provider", "throttle", "oauth", "allMail"]
     static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
     /// A mailbox name is a folder name in the run directory: bounded well within 255 bytes.
     public static let maxMailboxNameBytes = 64
@@ -122,6 +123,16 @@ struct ConfigReader {
             return nil
         }
         return s.string
+    }
+
+    /// A `true`/`false` value; nil when the key is absent.
+    mutating func bool(_ e: [String: (key: Node, value: Node)], _ k: String, context: String) -> Bool? {
+        guard let (_, v) = e[k] else { return nil }
+        guard case .scalar = v, let b = v.bool else {
+            add(v, "'\(k)' in \(context) must be true or false")
+            return nil
+        }
+        return b
     }
 
     mutating func int(_ e: [String: (key: Node, value: Node)], _ k: String, context: String, range: ClosedRange<Int>)
@@ -322,6 +333,15 @@ struct ConfigReader {
         }
         let auth = oneOf(e, "auth", IMAPAuth.self, context: ctx) ?? .password
         let folders = strings(e, "folders", required: false, context: ctx) ?? []
+        let allMail = bool(e, "allMail", context: ctx) ?? false
+        if allMail, let a = e["allMail"] {
+            if provider != .gmail {
+                add(a.key, "'allMail' in \(ctx) needs 'provider: gmail' (it reads Gmail's All Mail folder with each message's labels)")
+            }
+            if e["folders"] != nil {
+                add(a.key, "'allMail' in \(ctx) reads All Mail only: remove 'folders' (or 'allMail')", code: .keyRepeated)
+            }
+        }
         let caFile = string(e, "caFile", required: false, context: ctx)
         var throttle = IMAPThrottle()
         if let t = e["throttle"] {
@@ -358,6 +378,6 @@ struct ConfigReader {
         guard let host, let username, let secret else { return nil }
         return IMAPSettings(host: host, port: port, security: security, username: username, secret: secret,
                             auth: auth, folders: folders, caFile: caFile, provider: provider, throttle: throttle,
-                            oauth: oauth)
+                            oauth: oauth, allMail: allMail)
     }
 }

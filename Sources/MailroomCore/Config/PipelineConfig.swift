@@ -151,11 +151,16 @@ public struct IMAPSettings: Sendable, Equatable {
     /// `oauth:` (with `auth: xoauth2`): Mailroom gets access tokens itself by the refresh-token grant. `secret`
     /// is then the refresh token's reference (what the store's `credentials_ref` names).
     public var oauth: OAuthSettings?
+    /// `allMail: true` (`provider: gmail` only, without `folders`): read Gmail's All Mail folder (special-use
+    /// `\All`) once instead of INBOX and Sent, keeping each message's labels (X-GM-LABELS) on its copy.
+    public var allMail: Bool
 
     public init(host: String, port: Int, security: IMAPSecurity, username: String, secret: SecretReference,
                 auth: IMAPAuth = .password, folders: [String] = [], caFile: String? = nil,
-                provider: IMAPProvider = .generic, throttle: IMAPThrottle = IMAPThrottle(), oauth: OAuthSettings? = nil) {
+                provider: IMAPProvider = .generic, throttle: IMAPThrottle = IMAPThrottle(), oauth: OAuthSettings? = nil,
+                allMail: Bool = false) {
         self.oauth = oauth
+        self.allMail = allMail
         self.host = host
         self.port = port
         self.security = security

@@ -86,7 +86,7 @@ public struct DedupeScan: Sendable {
 
 extension NormalizedIdentityFields {
     /// Where this copy is.
-    public var copyRef: CopyRef { CopyRef(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags) }
+    public var copyRef: CopyRef { CopyRef(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags, labels: labels) }
 }
 
 extension NormalizedIdentityFields {
@@ -96,6 +96,7 @@ extension NormalizedIdentityFields {
         mailbox = m.mailbox
         folder = m.folder
         flags = m.flags
+        labels = m.labels
         messageId = m.messageId
         contentHash = m.contentHash
     }

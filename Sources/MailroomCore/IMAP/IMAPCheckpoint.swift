@@ -19,6 +19,8 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
         public var complete: Bool
         /// The cursor this read supports (highest UID read, below any UID left out as newer than the window).
         public var highestUID: Int
+        /// Gmail All Mail: drafts (label `\Draft`) this read left out; written only when some were.
+        public var drafts: Int = 0
 
         public init(folder: String, uidValidity: Int, rawFile: String, rawBytes: Int = 0, journalFile: String,
                     journalBytes: Int = 0, copies: Int = 0, complete: Bool = false, highestUID: Int = 0) {
@@ -44,6 +46,7 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
             copies = try o.int("copies")
             complete = try o.bool("complete")
             highestUID = try o.int("highestUID")
+            drafts = try o.optionalInt("drafts") ?? 0
         }
 
         public func writeJSON(_ w: inout JSONWriter) {
@@ -57,6 +60,7 @@ public struct IMAPCheckpoint: JSONRecord, Equatable {
             w.field("copies", copies)
             w.field("complete", complete)
             w.field("highestUID", highestUID)
+            if drafts > 0 { w.field("drafts", drafts) }
             w.endObject()
         }
     }

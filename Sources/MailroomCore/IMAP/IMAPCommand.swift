@@ -62,14 +62,19 @@ public enum IMAPCommand {
     /// Which of `uids` the folder still holds (to tell a message expunged meanwhile from one left out).
     public static func searchUIDs(_ uids: [UInt64]) -> String { "UID SEARCH UID \(uidSet(uids))" }
 
-    /// Listing: size and date without the body.
-    public static func fetchListing(_ uids: [UInt64], gmail: Bool) -> String {
-        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE\(gmail ? " X-GM-MSGID" : ""))"
+    /// Listing: size and date without the body. `labels` (Gmail's All Mail) adds X-GM-LABELS, so drafts are known
+    /// before any body is fetched.
+    public static func fetchListing(_ uids: [UInt64], gmail: Bool, labels: Bool = false) -> String {
+        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE\(gmailItems(gmail, labels)))"
     }
 
-    /// Whole messages without setting \Seen.
-    public static func fetchBodies(_ uids: [UInt64], gmail: Bool) -> String {
-        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE FLAGS\(gmail ? " X-GM-MSGID" : "") BODY.PEEK[])"
+    /// Whole messages without setting \Seen; `labels` adds X-GM-LABELS.
+    public static func fetchBodies(_ uids: [UInt64], gmail: Bool, labels: Bool = false) -> String {
+        "UID FETCH \(uidSet(uids)) (UID RFC822.SIZE INTERNALDATE FLAGS\(gmailItems(gmail, labels)) BODY.PEEK[])"
+    }
+
+    private static func gmailItems(_ gmail: Bool, _ labels: Bool) -> String {
+        (gmail ? " X-GM-MSGID" : "") + (gmail && labels ? " X-GM-LABELS" : "")
     }
 
     /// The Message-ID header and size, to re-identify messages after a UIDVALIDITY change.

@@ -13,9 +13,12 @@ public struct IMAPFetchResult: Sendable, Equatable {
     public var headerFields: [UInt8]?
     /// Gmail's X-GM-MSGID (decimal).
     public var gmMsgId: String?
+    /// Gmail's X-GM-LABELS, decoded (`IMAPGmailLabels`).
+    public var labels: [String]?
 
     public init(sequence: UInt64, uid: UInt64? = nil, size: Int? = nil, internalDate: Int64? = nil,
-                flags: [String]? = nil, body: [UInt8]? = nil, headerFields: [UInt8]? = nil, gmMsgId: String? = nil) {
+                flags: [String]? = nil, body: [UInt8]? = nil, headerFields: [UInt8]? = nil, gmMsgId: String? = nil,
+                labels: [String]? = nil) {
         self.sequence = sequence
         self.uid = uid
         self.size = size
@@ -24,6 +27,7 @@ public struct IMAPFetchResult: Sendable, Equatable {
         self.body = body
         self.headerFields = headerFields
         self.gmMsgId = gmMsgId
+        self.labels = labels
     }
 
     /// Reads the values of an untagged `n FETCH (...)` response; nil when it is not one.
@@ -39,6 +43,7 @@ public struct IMAPFetchResult: Sendable, Equatable {
             case "UID": uid = try v.number64("UID").map { UInt64($0) }
             case "RFC822.SIZE": size = try v.number64("RFC822.SIZE")
             case "X-GM-MSGID": gmMsgId = v.atom
+            case "X-GM-LABELS": labels = try IMAPGmailLabels.parse(v)
             case "FLAGS": flags = v.list?.compactMap { $0.atom }
             case "INTERNALDATE":
                 guard let text = v.text, let epoch = IMAPDate.parseInternalDate(text) else {

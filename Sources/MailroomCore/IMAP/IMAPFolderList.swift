@@ -45,6 +45,13 @@ public enum IMAPFolderChoice {
         return nil
     }
 
+    /// Gmail's All Mail folder: the first selectable folder with the RFC 6154 special-use attribute `\All`. Found by
+    /// the attribute only, as its name is localized (`[Gmail]/All Mail`, `[Google Mail]/All Mail`,
+    /// `[Gmail]/Tous les messages`).
+    public static func allMailFolder(_ listed: [IMAPListedFolder]) -> IMAPListedFolder? {
+        listed.first { $0.has("\\All") && $0.selectable }
+    }
+
     /// Why a listed folder is not correspondence: its SPECIAL-USE attribute (`\Drafts`, `\Junk`, `\Trash`),
     /// else its name (`LeftOutReason.forFolder`), unless it is INBOX or the `\Sent` folder.
     public static func leftOutReason(_ f: IMAPListedFolder) -> LeftOutReason? {

@@ -112,6 +112,6 @@ public enum Normalizer {
             bulk: BulkSignals.reasons(top: top, topType: mime.topType, authors: authors,
                                       deliveryStatusPart: mime.deliveryStatus),
             issues: issueCodes, size: bytes.count, attachments: mime.attachments,
-            snippet: ICU.nfc(mime.snippet))
+            snippet: ICU.nfc(mime.snippet), labels: copy.labels)
     }
 }

@@ -4,12 +4,15 @@ public struct CopyRef: JSONRecord, Equatable {
     public var mailbox: String
     public var folder: String
     public var flags: [String]
+    /// The copy's Gmail labels (`MessageCopy.labels`); written only when set.
+    public var labels: [String]?
 
-    public init(copyId: String, mailbox: String, folder: String, flags: [String]) {
+    public init(copyId: String, mailbox: String, folder: String, flags: [String], labels: [String]? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
         self.folder = folder
         self.flags = flags
+        self.labels = labels
     }
 
     public init(json: JSONValue) throws {
@@ -18,6 +21,7 @@ public struct CopyRef: JSONRecord, Equatable {
         mailbox = try o.string("mailbox")
         folder = try o.string("folder")
         flags = try o.stringArray("flags")
+        labels = o.has("labels") ? try o.stringArray("labels") : nil
     }
 
     public func writeJSON(_ w: inout JSONWriter) {
@@ -26,6 +30,7 @@ public struct CopyRef: JSONRecord, Equatable {
         w.field("mailbox", mailbox)
         w.field("folder", folder)
         w.field("flags", flags)
+        if let labels { w.field("labels", labels) }
         w.endObject()
     }
 }

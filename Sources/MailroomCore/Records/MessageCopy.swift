@@ -89,6 +89,9 @@ public struct MessageCopy: JSONRecord, Equatable {
     /// Flags the source records (Maildir letters or IMAP flags), as lower-case names: seen, replied, flagged,
     /// draft, trashed, passed.
     public var flags: [String]
+    /// IMAP with `allMail` (Gmail): the message's labels (X-GM-LABELS, decoded: `\Inbox`, `\Sent`, `Customers`),
+    /// the folders it shows in. Written only when set (nil for every other source).
+    public var labels: [String]?
     /// The message's own date (Date header, else the mbox From_ line / IMAP INTERNALDATE), ISO 8601 UTC;
     /// nil when none could be read (such copies are kept: normalize flags them).
     public var date: String?
@@ -100,13 +103,15 @@ public struct MessageCopy: JSONRecord, Equatable {
     public var tooLarge: Int?
 
     public init(copyId: String, mailbox: String, source: SourceKind, folder: String, locator: Locator,
-                flags: [String] = [], date: String?, imap: IMAPCoordinates? = nil, tooLarge: Int? = nil) {
+                flags: [String] = [], labels: [String]? = nil, date: String?, imap: IMAPCoordinates? = nil,
+                tooLarge: Int? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
         self.source = source
         self.folder = folder
         self.locator = locator
         self.flags = flags
+        self.labels = labels
         self.date = date
         self.imap = imap
         self.tooLarge = tooLarge
@@ -122,6 +127,7 @@ public struct MessageCopy: JSONRecord, Equatable {
         folder = try o.string("folder")
         locator = try Locator(json: o.fields["locator"] ?? .null)
         flags = try o.stringArray("flags")
+        labels = o.has("labels") ? try o.stringArray("labels") : nil
         date = try o.optionalString("date")
         imap = try o.optionalObject("imap").map { try IMAPCoordinates(json: .object($0.fields)) }
         tooLarge = o.has("tooLarge") ? try o.int("tooLarge") : nil
@@ -135,6 +141,7 @@ public struct MessageCopy: JSONRecord, Equatable {
         w.field("folder", folder)
         w.key("locator"); locator.writeJSON(&w)
         w.field("flags", flags)
+        if let labels { w.field("labels", labels) }
         w.field("date", date)
         w.field("imap", imap)
         if let tooLarge { w.field("tooLarge", tooLarge) }

@@ -84,6 +84,8 @@ public struct NormalizedMessage: JSONRecord, Equatable {
     public var mailbox: String
     public var folder: String
     public var flags: [String]
+    /// The copy's Gmail labels (`MessageCopy.labels`); written only when set.
+    public var labels: [String]?
     /// Normalized Message-ID: without angle brackets, domain part lower-cased; nil when missing or unusable.
     public var messageId: String?
     /// SHA-256 (hex) over the message's identity content: Date, From, To, Cc, Subject and the body with line
@@ -124,11 +126,12 @@ public struct NormalizedMessage: JSONRecord, Equatable {
                 contentHash: String, date: String?, subject: String, baseSubject: String, from: [Address],
                 sender: Address?, replyTo: [Address], to: [Address], cc: [Address], bcc: [Address],
                 inReplyTo: [String], references: [String], direction: Direction, bulk: [String], issues: [String],
-                size: Int, attachments: Int, snippet: String) {
+                size: Int, attachments: Int, snippet: String, labels: [String]? = nil) {
         self.copyId = copyId
         self.mailbox = mailbox
         self.folder = folder
         self.flags = flags
+        self.labels = labels
         self.messageId = messageId
         self.contentHash = contentHash
         self.date = date
@@ -161,6 +164,7 @@ public struct NormalizedMessage: JSONRecord, Equatable {
         mailbox = try o.string("mailbox")
         folder = try o.string("folder")
         flags = try o.stringArray("flags")
+        labels = o.has("labels") ? try o.stringArray("labels") : nil
         messageId = try o.optionalString("messageId")
         contentHash = try o.string("contentHash")
         date = try o.optionalString("date")
@@ -194,6 +198,7 @@ public struct NormalizedMessage: JSONRecord, Equatable {
         w.field("mailbox", mailbox)
         w.field("folder", folder)
         w.field("flags", flags)
+        if let labels { w.field("labels", labels) }
         w.field("messageId", messageId)
         w.field("contentHash", contentHash)
         w.field("date", date)

@@ -44,12 +44,14 @@ public struct DedupedThreadFields: JSONRecord, Equatable {
 /// The fields of a `normalize/messages.ndjson` line that deduplication reads: where the copy is and its identity
 /// (Message-ID, content hash). A read-only view of `NormalizedMessage`: decoding skips the other fields.
 public struct NormalizedIdentityFields: JSONRecord, Equatable {
-    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "messageId", "contentHash"]
+    public static let decodedKeys: Set<String>? = ["copyId", "mailbox", "folder", "flags", "labels", "messageId",
+                                                          "contentHash"]
 
     public var copyId: String
     public var mailbox: String
     public var folder: String
     public var flags: [String]
+    public var labels: [String]?
     public var messageId: String?
     public var contentHash: String
 
@@ -59,6 +61,7 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
         mailbox = try o.string("mailbox")
         folder = try o.string("folder")
         flags = try o.stringArray("flags")
+        labels = o.has("labels") ? try o.stringArray("labels") : nil
         messageId = try o.optionalString("messageId")
         contentHash = try o.string("contentHash")
     }
@@ -77,6 +80,7 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
         w.field("mailbox", mailbox)
         w.field("folder", folder)
         w.field("flags", flags)
+        if let labels { w.field("labels", labels) }
         w.field("messageId", messageId)
         w.field("contentHash", contentHash)
     }

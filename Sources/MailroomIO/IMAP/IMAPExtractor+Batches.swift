@@ -26,7 +26,8 @@ extension IMAPExtractor {
             let asked = Set(pending)
             var answered: Set<UInt64> = []
             for batch in pending.chunked(options.batchSize) {
-                _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: s.isGmail)) { f in
+                let command = IMAPCommand.fetchListing(batch, gmail: s.isGmail, labels: allMail)
+                _ = try s.fetchAllowingOmissions(command) { f in
                     guard let u = f.uid, asked.contains(u), answered.insert(u).inserted else { return }
                     if let window {
                         guard let d = f.internalDate else { return }
@@ -101,7 +102,7 @@ extension IMAPExtractor {
         if !needBodies.isEmpty {
             var received: [MessageCopy] = []
             var located: [String] = []  // X-GM-MSGIDs first located in this batch (forgotten if it is not committed)
-            let command = IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail)
+            let command = IMAPCommand.fetchBodies(needBodies, gmail: s.isGmail, labels: allMail)
             let answer: IMAPResponse
             do {
                 answer = try s.fetchAnswer(command) { f in
@@ -114,6 +115,7 @@ extension IMAPExtractor {
                     let loc = try raw.append(body: body)
                     var merged = listing
                     if let fl = f.flags { merged.flags = fl }
+                    if let l = f.labels { merged.labels = l }
                     let headerDate = body.withUnsafeBytes { HeaderScan.isoDate(in: $0) }
                     let c = makeCopy(folder: folder, uidValidity: uidValidity, listing: merged, locator: loc, headerDate: headerDate)
                     raw.record(c)

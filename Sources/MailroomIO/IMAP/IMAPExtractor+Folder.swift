@@ -15,7 +15,8 @@ struct IMAPFolderSelection {
 extension IMAPExtractor {
     typealias Selection = (IMAPSession, IMAPFolderStatus) throws -> IMAPFolderSelection
 
-    /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags, then fetch the bodies not yet committed,
+    /// Reads one folder: EXAMINE, select UIDs, list sizes/dates/flags (with `allMail`, labels: drafts are left out
+    /// here, counted, and passed by the cursor), then fetch the bodies not yet committed,
     /// batch by batch, each batch committed and checkpointed. UIDs the server leaves out of an answer are asked
     /// for again (bounded retries with the retry policy's backoff); those it never delivers are reported and the
     /// folder's cursor stays below the first of them (`IMAPCursorDecision`). Retried (reconnecting) on network
@@ -31,6 +32,7 @@ extension IMAPExtractor {
             r.copies = copies.count
             r.resumed = copies.count
             r.highestUID = UInt64(done.highestUID)  // the cursor decided when the folder was completed
+            r.drafts = done.drafts
             return (copies, r)
         }
         // Counts of fetched, reused and bytes add up over the attempts of a folder (a retry after a network failure
@@ -48,7 +50,11 @@ extension IMAPExtractor {
             let selection = try select(s, status)
 
             // Listing: size, date, flags (and X-GM-MSGID) of every candidate, to filter before fetching bodies.
-            let listing = try listCandidates(s, selection.uids.filter { !done.contains($0) }, window: selection.window)
+            // Gmail All Mail: drafts are left out before any body is fetched (each attempt lists them all again).
+            var listing = try listCandidates(s, selection.uids.filter { !done.contains($0) }, window: selection.window)
+            let drafts = Set(listing.listed.compactMap { isLeftOutDraft($0) ? $0.uid! : nil })
+            listing.listed.removeAll { drafts.contains($0.uid!) }
+            r.drafts = drafts.count
             var gone = listing.gone
             var pending: [IMAPFetchResult] = []
             let poisoned = self.poisoned[folder.name] ?? [], suspects = self.suspects[folder.name] ?? []
@@ -79,7 +85,8 @@ extension IMAPExtractor {
             // said it does not hold (`gone`): expunged meanwhile, or never there (a server listing UIDs it lacks),
             // which would put the cursor past mail still to come.
             let serverHighest = max(selection.uids.filter { !gone.contains($0) }.max() ?? 0, (status.uidNext ?? 1) - 1)
-            let loaded = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } })
+            // Drafts left out count as read: the cursor passes them.
+            let loaded = Set(copies.compactMap { $0.imap.map { UInt64($0.uid) } }).union(drafts)
             let decision = IMAPCursorDecision.decide(IMAPFolderRead(
                 previous: selection.previous, serverHighest: serverHighest,
                 above: selection.previous == nil ? nil : (selection.above ?? selection.uids),
@@ -91,7 +98,7 @@ extension IMAPExtractor {
                 logger.warning("IMAP cursor held back", metadata: ["mailbox": "\(mailbox)", "note": "\(note)"])
             }
             // A folder with undelivered UIDs is not complete: resuming the run's extract asks for them again.
-            checkpoint.update(try raw.commit(complete: missing.isEmpty, highestUID: decision.highestUID))
+            checkpoint.update(try raw.commit(complete: missing.isEmpty, highestUID: decision.highestUID, drafts: r.drafts))
             try IMAPCheckpointFile.write(checkpoint, to: checkpointPath)
             r.copies = copies.count
             return copies
@@ -108,7 +115,7 @@ extension IMAPExtractor {
         return MessageCopy(
             copyId: IMAPExtractor.copyId(mailbox: mailbox, folder: folder, uidValidity: uidValidity, uid: uid),
             mailbox: mailbox, source: .imap, folder: folder, locator: locator,
-            flags: IMAPFetchResult.mailroomFlags(f.flags ?? []),
+            flags: IMAPFetchResult.mailroomFlags(f.flags ?? []), labels: f.labels,
             date: headerDate ?? f.internalDate.map(MailDate.iso),
             imap: IMAPCoordinates(uidValidity: Int(uidValidity), uid: Int(uid), gmMsgId: f.gmMsgId))
     }

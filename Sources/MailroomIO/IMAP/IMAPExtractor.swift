@@ -42,6 +42,8 @@ public struct IMAPFolderReport: Sendable, Equatable {
     public var bytes: Int = 0
     /// Messages left on the server because their announced size is over the limit (copies marked `tooLarge`).
     public var tooLarge: Int = 0
+    /// Gmail All Mail: drafts (label `\Draft`) left out, neither fetched nor recorded.
+    public var drafts: Int = 0
     /// The cursor to keep after loading (`IMAPCursorDecision`): below the first UID not delivered, not fetched
     /// above the previous cursor, or newer than the window; else the folder's newest UID.
     public var highestUID: UInt64 = 0
@@ -57,6 +59,14 @@ public struct IMAPExtractResult: Sendable {
     public var copies: [MessageCopy]
     public var folders: [IMAPFolderReport]
     public var cursors: [FolderUIDCursor]
+
+    /// The extract counts: copies found and emitted, drafts left out (Gmail All Mail).
+    public var summary: ExtractSummary {
+        let drafts = folders.map(\.drafts).reduce(0, +)
+        var s = ExtractSummary(found: copies.count + drafts, inWindow: copies.count)
+        if drafts > 0 { s.leftOut[.drafts] = drafts }
+        return s
+    }
 }
 
 /// Reads one IMAP mailbox into a run directory: raw bytes and `MessageCopy` journals below
@@ -70,7 +80,11 @@ public final class IMAPExtractor {
     /// Folder names from the pipeline (empty: INBOX and the Sent folder).
     public let requestedFolders: [String]
     /// Drafts, junk, trash or outbox folders to read anyway (`includeFolders`); the others are left out.
+    /// With `allMail`, `drafts` keeps the messages labelled `\Draft`.
     public var includeFolders: Set<LeftOutReason> = []
+    /// Gmail (`allMail: true`): read only the All Mail folder (special-use `\All`), each message once, with its
+    /// labels (X-GM-LABELS) on its copy; drafts are left out and counted. Needs `X-GM-EXT-1`.
+    public var allMail = false
     /// `<runDir>/extract/raw/<mailbox>`.
     public let rawDirectory: String
     public var options: IMAPExtractOptions
@@ -127,6 +141,7 @@ public final class IMAPExtractor {
 
     /// The folders to read; a named folder the server lacks throws `.folder`.
     public func folders() throws -> [IMAPListedFolder] {
+        if allMail { return [try allMailFolder()] }
         let listed = try withSession { try $0.listFolders() }
         let (chosen, missing) = IMAPFolderChoice.choose(listed: listed, requested: requestedFolders,
                                                         include: includeFolders)
@@ -141,6 +156,26 @@ public final class IMAPExtractor {
         return chosen
     }
 
+    /// Gmail's All Mail folder, found by its special-use attribute `\All` (its name is localized). A server
+    /// without Gmail's extensions (`X-GM-EXT-1`: labels) or without a `\All` folder throws `.folder`.
+    func allMailFolder() throws -> IMAPListedFolder {
+        let (listed, gmail) = try withSession { s in (try s.listFolders(), s.isGmail) }
+        guard gmail else {
+            throw MailroomError(.folder, "mailbox \(mailbox): 'allMail' needs Gmail's labels, and the server at \(endpoint.address) does not offer X-GM-EXT-1; remove 'allMail' or check 'host'",
+                                location: mailbox)
+        }
+        guard let folder = IMAPFolderChoice.allMailFolder(listed) else {
+            throw MailroomError(.folder, "mailbox \(mailbox): the server at \(endpoint.address) lists no All Mail folder (no folder with the special-use attribute \\All); tick 'Show in IMAP' for All Mail in Gmail's label settings, or remove 'allMail'",
+                                location: mailbox)
+        }
+        return folder
+    }
+
+    /// Whether a listed message is left out as a draft (Gmail All Mail, unless `includeFolders` has `drafts`).
+    func isLeftOutDraft(_ f: IMAPFetchResult) -> Bool {
+        allMail && !includeFolders.contains(.drafts) && IMAPGmailLabels.isDraft(f.labels ?? [])
+    }
+
     // MARK: listing (dry run)
 
     /// Messages and bytes of the window per folder, from sizes and dates only (no bodies).
@@ -152,8 +187,9 @@ public final class IMAPExtractor {
                 let candidates = try s.uidSearch(IMAPCommand.searchSince(start: window.start))
                 var c = IMAPListingCount(folder: folder.name)
                 for batch in candidates.chunked(options.batchSize) {
-                    _ = try s.fetchAllowingOmissions(IMAPCommand.fetchListing(batch, gmail: false)) { f in
-                        if let d = f.internalDate, window.contains(d) {
+                    let command = IMAPCommand.fetchListing(batch, gmail: allMail && s.isGmail, labels: allMail)
+                    _ = try s.fetchAllowingOmissions(command) { f in
+                        if let d = f.internalDate, window.contains(d), !isLeftOutDraft(f) {
                             c.messages += 1
                             c.bytes = IMAPListingCount.adding(c.bytes, f.size ?? 0)  // saturating
                         }

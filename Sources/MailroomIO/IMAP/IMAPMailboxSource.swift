@@ -17,6 +17,7 @@ public enum IMAPMailboxSource {
         let ex = IMAPExtractor(mailbox: config.name, endpoint: endpoint, folders: s.folders, runDirectory: runDirectory,
                                options: IMAPExtractOptions(s.throttle), logger: logger)
         ex.includeFolders = config.includeFolders
+        ex.allMail = s.allMail
         return ex
     }
 
@@ -32,7 +33,7 @@ public enum IMAPMailboxSource {
                                environment: environment, logger: logger)
         let result = try ex.backfill(window: window, store: store)
         for c in result.copies { try emit(c) }
-        return (ExtractSummary(found: result.copies.count, inWindow: result.copies.count), result)
+        return (result.summary, result)
     }
 
     /// `mailroom sync`: what is new since the stored cursors (a folder without a cursor: `firstWindow`). The caller
@@ -46,7 +47,7 @@ public enum IMAPMailboxSource {
                                environment: environment, logger: logger)
         let result = try ex.sync(store: store, firstWindow: firstWindow)
         for c in result.copies { try emit(c) }
-        return (ExtractSummary(found: result.copies.count, inWindow: result.copies.count), result)
+        return (result.summary, result)
     }
 
     /// Dry run / planner: messages and bytes the window holds per folder, from a listing (no bodies fetched).

@@ -83,9 +83,11 @@ final class IMAPRawFolder {
     }
 
     /// fsyncs the raw bytes, then writes and fsyncs the journal; returns the entry to checkpoint.
-    /// `highestUID` nil keeps the entry's cursor (a batch commit; the folder's cursor is decided at its end).
-    func commit(complete: Bool = false, highestUID: UInt64?) throws -> IMAPCheckpoint.Folder {
+    /// `highestUID` nil keeps the entry's cursor (a batch commit; the folder's cursor is decided at its end), as
+    /// `drafts` nil keeps its count of drafts left out.
+    func commit(complete: Bool = false, highestUID: UInt64?, drafts: Int? = nil) throws -> IMAPCheckpoint.Folder {
         if let highestUID { entry.highestUID = Int(highestUID) }
+        if let drafts { entry.drafts = drafts }
         guard fsync(rawFD) == 0 else { throw IMAPRawFolder.localError("cannot sync", directory + "/" + entry.rawFile) }
         let journalPath = directory + "/" + entry.journalFile
         try IMAPRawFolder.writeAll(journalFD, pendingJournal, path: journalPath)

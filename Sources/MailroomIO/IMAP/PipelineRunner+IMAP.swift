@@ -44,7 +44,7 @@ extension PipelineRunner {
             logger.info("imap folder extracted", metadata: [
                 "run.id": "\(manifest.runId)", "mailbox": "\(config.name)", "folder": "\(f.folder)",
                 "copies": "\(f.copies)", "fetched": "\(f.fetched)", "resumed": "\(f.resumed)", "bytes": "\(f.bytes)",
-                "tooLarge": "\(f.tooLarge)"])
+                "tooLarge": "\(f.tooLarge)", "drafts": "\(f.drafts)"])
         }
         return summary
     }

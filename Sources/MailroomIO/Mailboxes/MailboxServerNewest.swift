@@ -16,7 +16,9 @@ enum MailboxServerNewest {
         defer { session.logout() }
         guard let listed = try? session.listFolders() else { return nil }
         var newest: Int64?
-        for f in IMAPFolderChoice.choose(listed: listed, requested: s.folders, include: config.includeFolders).folders {
+        let folders = s.allMail ? IMAPFolderChoice.allMailFolder(listed).map { [$0] } ?? []
+            : IMAPFolderChoice.choose(listed: listed, requested: s.folders, include: config.includeFolders).folders
+        for f in folders {
             guard let status = try? session.examine(f.wireName), status.exists > 0 else { continue }
             try? session.fetch("UID FETCH * (UID INTERNALDATE)") { r in
                 if let d = r.internalDate { newest = max(newest ?? d, d) }

@@ -61,10 +61,10 @@ extension PGLoadBatch {
         """
 
     static let mergeCopies = """
-        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags)
-        SELECT copy_id, message_key, mailbox, folder, flags FROM in_copies ORDER BY copy_id
+        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags, labels)
+        SELECT copy_id, message_key, mailbox, folder, flags, labels FROM in_copies ORDER BY copy_id
         ON CONFLICT (copy_id) DO UPDATE SET message_key = excluded.message_key,
-            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
+            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags, labels = excluded.labels
         """
 
     static let mergeParticipants = """

@@ -40,7 +40,7 @@ final class PGLoadBatch {
         ("in_thread_contacts", ["thread_id", "contact_id", "address", "rule"]),
         ("in_messages", ["key", "message_id", "content_hash", "thread_id", "mailbox", "direction", "date", "subject",
                          "snippet", "bulk", "joined_by_subject"]),
-        ("in_copies", ["copy_id", "message_key", "mailbox", "folder", "flags"]),
+        ("in_copies", ["copy_id", "message_key", "mailbox", "folder", "flags", "labels"]),
         ("in_participants", ["message_key", "role", "address", "is_internal", "contact_id", "rule"]),
         ("in_thread_ids", ["id", "thread_id", "is_root", "has_parent"]),
         ("in_thread_groups", ["member", "survivor"]),
@@ -134,7 +134,8 @@ final class PGLoadBatch {
                 w.beginArray()
                 for f in cp.flags.sorted() { w.string(f) }
                 w.endArray()
-                copies.append([cp.copyId, d.key, cp.mailbox, cp.folder, String(decoding: w.bytes, as: UTF8.self)])
+                copies.append([cp.copyId, d.key, cp.mailbox, cp.folder, String(decoding: w.bytes, as: UTF8.self),
+                               StoreSchema.labelsColumn(cp.labels)])
             }
         }
         try copy("in_messages", rows)

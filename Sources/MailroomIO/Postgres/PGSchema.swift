@@ -1,5 +1,5 @@
 /// The CRM store's schema in PostgreSQL: the same tables, columns (in the same order), keys, checks and
-/// semantics as SQLite's (`StoreSchema`), applied by migrations of the same names (`v1-core` … `v7-thread-ids`),
+/// semantics as SQLite's (`StoreSchema`), applied by migrations of the same names (`v1-core` … `v8-copy-labels`),
 /// recorded in `schema_migrations(identifier)` as GRDB records them in SQLite's `grdb_migrations`.
 ///
 /// Types: SQLite's `INTEGER` is `BIGINT`; every `TEXT` column is `TEXT COLLATE "C"`, so comparisons, `LEAST`, sort
@@ -29,6 +29,7 @@ public enum PGSchema {
             version(6),
         ]),
         ("v7-thread-ids", StoreSchema.v7.map(pg) + [version(7)]),
+        ("v8-copy-labels", StoreSchema.v8.map(pg) + [version(8)]),
     ]
 
     /// Applies the migrations not yet applied, in one transaction holding the migration lock. Refuses (`.store`) a

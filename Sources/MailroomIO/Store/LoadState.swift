@@ -141,6 +141,7 @@ final class LoadState {
                 upsertCopy.bind(3, c.mailbox)
                 upsertCopy.bind(4, c.folder)
                 upsertCopy.bind(5, String(decoding: w.bytes, as: UTF8.self))
+                upsertCopy.bind(6, StoreSchema.labelsColumn(c.labels))
                 try upsertCopy.execute()
             }
         }
@@ -164,9 +165,9 @@ final class LoadState {
             bulk = min(bulk, excluded.bulk), joined_by_subject = excluded.joined_by_subject
         """
     static let upsertCopy = """
-        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO message_copies(copy_id, message_key, mailbox, folder, flags, labels) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT(copy_id) DO UPDATE SET message_key = excluded.message_key,
-            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags
+            mailbox = excluded.mailbox, folder = excluded.folder, flags = excluded.flags, labels = excluded.labels
         """
     static let upsertParticipant = """
         INSERT INTO participants(message_key, role, address, is_internal, contact_id, rule)

@@ -18,7 +18,7 @@ import GRDB
 /// | `mailboxes` | mailbox of the pipeline | `name` | |
 /// | `threads` | thread | `id` (`t` + 16 hex) | `visibility` (`customer` or `internal`), `class` (`matched`, `unmatched`, `internal-only`: the class when first stored, upgraded unmatched → matched), `proposed_class` (the latest load's class: differs when an internal thread was kept internal), `subject`, `first_date`, `last_date` |
 /// | `messages` | message identity | `key` (dedupe identity key) | `message_id`, `content_hash`, `thread_id`, `mailbox`, `direction` (`sent`/`received`), `date` (ISO 8601 UTC), `subject`, `snippet`, `bulk` |
-/// | `message_copies` | copy of a message in a folder | `copy_id` | `message_key`, `mailbox`, `folder`, `flags` (JSON array) |
+/// | `message_copies` | copy of a message in a folder | `copy_id` | `message_key`, `mailbox`, `folder`, `flags` (JSON array), `labels` (JSON array of Gmail labels or NULL; since v8) |
 /// | `participants` | (message, role, address) | `(message_key, role, address)` (unique index `participants_key` since v3) | `is_internal`, `contact_id` (null unless linked), `rule` (`primary-email`, `other-email`, `dot-plus-folding`, `created-from-sent`) |
 /// | `thread_contacts` | contact linked to a thread through an address | `(thread_id, contact_id, address)` | `rule` |
 /// | `runs` | load or contacts import | `id` (the run id) | `kind` (`load`, `contacts-import`), `window_start`, `window_end`, `mailboxes` (JSON array), `started_at`, `finished_at`, `status` (`running`, `ok`, `failed`), `counts` (JSON object), `message` (one line for a person) |
@@ -31,7 +31,7 @@ import GRDB
 /// sees external participants (the thread's `proposed_class` records that, and `review` warns about it).
 public enum StoreSchema {
     /// The schema version this binary writes (`PRAGMA user_version`).
-    public static let version = 7
+    public static let version = 8
     /// `PRAGMA application_id` of a Mailroom store ("MROM").
     public static let applicationID: Int32 = 0x4D52_4F4D
 
@@ -50,6 +50,7 @@ public enum StoreSchema {
         m.registerMigration("v5-run-interrupted") { db in try migrateV5(db) }
         m.registerMigration("v6-contact-commands") { db in try migrateV6(db) }
         m.registerMigration("v7-thread-ids") { db in try migrateV7(db) }
+        m.registerMigration("v8-copy-labels") { db in try migrateV8(db) }
         return m
     }
 

@@ -14,6 +14,9 @@ final class FakeIMAPServer: @unchecked Sendable {
         var gmMsgId: String?
         /// The RFC822.SIZE the server announces instead of the body's real size (a message too large to send).
         var announcedSize: Int? = nil
+        /// Gmail: the X-GM-LABELS value exactly as sent on the wire (`("\\Inbox" Customers)`, `()`, `NIL`), in
+        /// answers to a FETCH asking for X-GM-LABELS.
+        var labels: String? = nil
     }
     struct Folder {
         var name: String
@@ -51,6 +54,10 @@ final class FakeIMAPServer: @unchecked Sendable {
     var bodyDelay = 0.0
     /// Per `folder/UID`, how many times its body was sent whole.
     private(set) var bodiesSent: [String: Int] = [:]
+    /// Per `folder/UID`, how many times it was in a FETCH answer (listing or body).
+    private(set) var fetchAnswers: [String: Int] = [:]
+    /// Whole `UID FETCH` command lines, in order (what was asked for).
+    private(set) var fetchCommands: [String] = []
     /// Sessions dropped because their token expired (of which in the middle of a FETCH answer).
     private(set) var expiryDrops = 0
     private(set) var expiryDropsMidFetch = 0
@@ -117,6 +124,11 @@ final class FakeIMAPServer: @unchecked Sendable {
     var oauthCounts: (bodies: [String: Int], drops: Int, midFetch: Int) {
         lock.lock(); defer { lock.unlock() }
         return (bodiesSent, expiryDrops, expiryDropsMidFetch)
+    }
+    /// `bodiesSent`, `fetchAnswers` and `fetchCommands` read under the lock.
+    var fetchCounts: (bodies: [String: Int], answers: [String: Int], commands: [String]) {
+        lock.lock(); defer { lock.unlock() }
+        return (bodiesSent, fetchAnswers, fetchCommands)
     }
 
     private func serve() {
@@ -233,12 +245,16 @@ final class FakeIMAPServer: @unchecked Sendable {
             case "UID FETCH":
                 let set = FakeIMAPServer.uids(words.count > 2 ? words[2] : "")
                 let wantBody = rest.contains("BODY.PEEK[]")
+                let wantLabels = gmail && rest.contains("X-GM-LABELS")
+                lock.lock(); fetchCommands.append(rest); lock.unlock()
                 var leftOut = false
                 for (i, m) in (selected?.messages ?? []).enumerated() where set.contains(m.uid) && !expunged.contains(m.uid) {
                     let omit = leaveOut(connection, m.uid, wantBody)
                     if omit && !(omission == .nilBody && wantBody) { leftOut = true; continue }
                     var head = "* \(i + 1) FETCH (UID \(m.uid) RFC822.SIZE \(m.announcedSize ?? m.body.count) INTERNALDATE \"\(m.internalDate)\" FLAGS (\\Seen)"
                     if gmail, let g = m.gmMsgId { head += " X-GM-MSGID \(g)" }
+                    if wantLabels, let l = m.labels { head += " X-GM-LABELS \(l)" }
+                    lock.lock(); fetchAnswers["\(selected?.name ?? "")/\(m.uid)", default: 0] += 1; lock.unlock()
                     if omit {
                         send(head + " BODY[] NIL)\r\n")
                     } else if wantBody {
