@@ -54,6 +54,70 @@ struct IMAPFaultTests {
         #expect(s.connections == 3)
     }
 
+    /// Exchange Online's throttling answers carry no response code: `NO Request is throttled. Suggested Backoff
+    /// Time: N milliseconds` is retried after at least the suggested time, `User is authenticated but not
+    /// connected.` (too many connections) after the policy's backoff. Nothing is fetched twice.
+    @Test func exchangeOnlineThrottlingAnswersAreRetriedAfterTheSuggestedBackoff() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        s.fault = { conn, verb in
+            if verb == "UID FETCH" && conn == 1 {
+                return .reply { Array("\($0) NO Request is throttled. Suggested Backoff Time: 2359 milliseconds\r\n".utf8) }
+            }
+            if verb == "EXAMINE" && conn == 2 { return .reply { Array("\($0) NO User is authenticated but not connected.\r\n".utf8) } }
+            return nil
+        }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let r = try ex.backfill(window: Self.window)
+        #expect(r.copies.count == 5)
+        #expect(sleeps.delays == [2.359, 1.0])
+        #expect(s.connections == 3)
+        #expect(s.fetchCounts.bodies.values.allSatisfy { $0 == 1 }, "\(s.fetchCounts.bodies)")
+    }
+
+    /// Gmail's answer once an account passed its daily limits is not retried in the run (it lasts up to a day):
+    /// one line says so and what to do.
+    @Test func gmailsDailyLimitAnswerStopsTheRunWithoutRetries() throws {
+        let s = try Self.server(gmail: true)
+        defer { s.close() }
+        s.fault = { _, verb in
+            verb == "UID FETCH" ? .reply { Array("\($0) NO [ALERT] Account exceeded command or bandwidth limits. (Failure)\r\n".utf8) } : nil
+        }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        let e = try #require(throws: MailroomError.self) { _ = try ex.backfill(window: Self.window) }
+        #expect(e.status == .network && e.category == .fatal)
+        #expect(e.message.contains("Gmail stops IMAP downloads for up to a day") && e.message.contains("run the same command again tomorrow"), "\(e.message)")
+        #expect(sleeps.delays.isEmpty)
+        #expect(IMAPThrottling.mentionsThrottling(e.message))
+    }
+
+    /// `throttle.bytesPerDay`: once the day's allowance would be passed, the extract waits for the next day of the
+    /// run (the recorded sleep), reopens the session and goes on from its checkpoint; every body once.
+    @Test func aDailyAllowanceWaitsForTheNextDayAndFetchesEachBodyOnce() throws {
+        let s = try Self.server()
+        defer { s.close() }
+        let sleeps = SleepLog()
+        let ex = Self.extractor(s, sleeps: sleeps)
+        defer { Self.remove(ex) }
+        // About two of these messages a day (each is 120-odd bytes), in batches of two.
+        let size = Self.message(1).count
+        ex.options.rateLimit = IMAPRateLimit(bytesPerDay: 2 * size + 10)
+        let r = try ex.backfill(window: Self.window)
+        #expect(r.copies.count == 5)
+        // INBOX's third message waits for day 2 of the run, Sent's two for day 3: two waits, each up to the start
+        // of the next day, together two days.
+        #expect(ex.dailyWaits == 2, "\(ex.dailyWaits) waits")
+        #expect(sleeps.delays.count == 2)
+        #expect(sleeps.delays.allSatisfy { $0 > 86_400 - 60 && $0 <= 86_400 }, "\(sleeps.delays)")
+        #expect(sleeps.delays.reduce(0, +) > 2 * 86_400 - 60)
+        #expect(s.fetchCounts.bodies.values.allSatisfy { $0 == 1 }, "\(s.fetchCounts.bodies)")
+        #expect(s.connections == ex.dailyWaits + 1)
+    }
+
     /// `[SERVERBUG]` is as passing on EXAMINE as on a FETCH: retried, not taken for a wrong folder name.
     @Test func aServerBugOnExamineIsRetriedLikeOnAFetch() throws {
         let s = try Self.server()
@@ -160,9 +224,9 @@ struct IMAPFaultTests {
         let session = try IMAPSession(endpoint("ya29.token"))
         #expect(try session.examine("INBOX").exists == 3)
         session.logout()
-        let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint("expired")) }
+        let e = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint("ya29.wrong-7c1d")) }
         #expect(e.status == .auth)
         #expect(e.message.contains("OAuth2 access token"))
-        #expect(!e.description.contains("expired"))
+        #expect(!e.description.contains("wrong-7c1d"))
     }
 }

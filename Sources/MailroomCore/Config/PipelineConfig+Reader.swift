@@ -26,7 +26,7 @@ extension PipelineConfig {
                               "allMail"]
     static let imapOnlyKeys: Set<String> = ["host", "port", "security", "username", "secret", "auth", "folders",
                                             "caFile", "provider", "throttle", "oauth", "allMail"]
-    static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "connections", "maxRetries"]
+    static let throttleKeys = ["messagesPerSecond", "bytesPerSecond", "bytesPerDay", "connections", "maxRetries"]
     /// A mailbox name is a folder name in the run directory: bounded well within 255 bytes.
     public static let maxMailboxNameBytes = 64
 
@@ -343,11 +343,18 @@ struct ConfigReader {
             }
         }
         let caFile = string(e, "caFile", required: false, context: ctx)
-        var throttle = IMAPThrottle()
+        var throttle = IMAPThrottle(bytesPerDay: IMAPThrottle.presetBytesPerDay(provider))
         if let t = e["throttle"] {
             let te = entries(t.value, allowed: PipelineConfig.throttleKeys, context: "throttle of \(ctx)")
             throttle.messagesPerSecond = number(te, "messagesPerSecond", context: "throttle") ?? 0
             throttle.bytesPerSecond = number(te, "bytesPerSecond", context: "throttle") ?? 0
+            if let perDay = number(te, "bytesPerDay", context: "throttle") {
+                if perDay < 0 || perDay > 1e15 || perDay != perDay.rounded() {
+                    add(te["bytesPerDay"]?.value, "'bytesPerDay' in throttle of \(ctx) must be a whole number of bytes from 0 (no daily allowance) to 10^15")
+                } else {
+                    throttle.bytesPerDay = Int(perDay)
+                }
+            }
             throttle.connections = int(te, "connections", context: "throttle", range: 1...16) ?? 1
             throttle.maxRetries = int(te, "maxRetries", context: "throttle", range: 0...100) ?? 5
         }

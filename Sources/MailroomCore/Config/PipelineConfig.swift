@@ -125,14 +125,26 @@ public struct IMAPThrottle: Sendable, Equatable {
     /// 0 means unlimited.
     public var messagesPerSecond: Double
     public var bytesPerSecond: Double
+    /// A daily download allowance in bytes (0: none): a run fetches at most this much in each 24 hours since it
+    /// started, then waits for the next day. Preset for `provider: gmail` to Gmail's IMAP download limit.
+    public var bytesPerDay: Int
     public var connections: Int
     public var maxRetries: Int
 
-    public init(messagesPerSecond: Double = 0, bytesPerSecond: Double = 0, connections: Int = 1, maxRetries: Int = 5) {
+    public init(messagesPerSecond: Double = 0, bytesPerSecond: Double = 0, bytesPerDay: Int = 0, connections: Int = 1,
+                maxRetries: Int = 5) {
         self.messagesPerSecond = messagesPerSecond
         self.bytesPerSecond = bytesPerSecond
+        self.bytesPerDay = bytesPerDay
         self.connections = connections
         self.maxRetries = maxRetries
+    }
+
+    /// The daily allowance a provider publishes: Gmail's 2,500 MB of IMAP downloads a day per account (Google
+    /// Workspace Admin Help, "Gmail bandwidth limits"); none for the others (Exchange Online throttles by its
+    /// answers instead, which are retried).
+    public static func presetBytesPerDay(_ provider: IMAPProvider) -> Int {
+        provider == .gmail ? 2_500_000_000 : 0
     }
 }
 

@@ -25,14 +25,33 @@ public struct IMAPRetryPolicy: Sendable, Equatable {
 public struct IMAPRateLimit: Sendable, Equatable {
     public var messagesPerSecond: Double
     public var bytesPerSecond: Double
+    /// A daily download allowance (0: none), as `IMAPThrottle.bytesPerDay`.
+    public var bytesPerDay: Int
 
-    public init(messagesPerSecond: Double = 0, bytesPerSecond: Double = 0) {
+    public init(messagesPerSecond: Double = 0, bytesPerSecond: Double = 0, bytesPerDay: Int = 0) {
         self.messagesPerSecond = messagesPerSecond
         self.bytesPerSecond = bytesPerSecond
+        self.bytesPerDay = bytesPerDay
     }
 
     public init(_ t: IMAPThrottle) {
-        self.init(messagesPerSecond: t.messagesPerSecond, bytesPerSecond: t.bytesPerSecond)
+        self.init(messagesPerSecond: t.messagesPerSecond, bytesPerSecond: t.bytesPerSecond, bytesPerDay: t.bytesPerDay)
+    }
+
+    /// Seconds to wait before fetching `next` more bytes after `fetched` bytes in `elapsed` seconds, so that day
+    /// k of the run (k = 0, 1, ... counted from its start) never ends with more than (k + 1) × `bytesPerDay` fetched:
+    /// full speed while the day's allowance lasts, then a wait for the next day. Gmail counts a rolling day, so a
+    /// run that keeps within this keeps within Gmail's limit when it is the account's only IMAP client. 0 when
+    /// there is no allowance, or when even a whole day's allowance cannot hold `next` and nothing was fetched in
+    /// the current day yet (a message larger than the allowance still gets fetched, one per day).
+    public func dailyWait(fetched: Int, next: Int, elapsed: Double) -> Double {
+        guard bytesPerDay > 0, next > 0 else { return 0 }
+        let day = 86_400.0
+        // The first day whose allowance holds everything up to the end of `next`.
+        var needDay = (fetched + next - 1) / bytesPerDay
+        // A batch larger than one day's allowance: it may start the day after the one `fetched` ends in.
+        if next > bytesPerDay { needDay = fetched / bytesPerDay + (fetched % bytesPerDay == 0 ? 0 : 1) }
+        return max(0, Double(needDay) * day - elapsed)
     }
 
     public func pause(messages: Int, bytes: Int, elapsed: Double) -> Double {

@@ -74,6 +74,10 @@ public struct ProviderLimits: Sendable, Equatable {
             l.messagesPerSecond = throttle.messagesPerSecond
             l.source += "; the pipeline's throttle caps messages/s"
         }
+        if throttle.bytesPerDay > 0 && throttle.bytesPerDay < l.bytesPerDay {
+            l.bytesPerDay = throttle.bytesPerDay
+            l.source += "; the pipeline's throttle caps bytes/day"
+        }
         if throttle.bytesPerSecond > 0 && throttle.bytesPerSecond * 86_400 < Double(l.bytesPerDay) {
             l.bytesPerDay = Int(throttle.bytesPerSecond * 86_400)
             l.source += "; the pipeline's throttle caps bytes/s"

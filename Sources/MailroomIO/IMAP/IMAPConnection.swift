@@ -150,7 +150,7 @@ public final class IMAPConnection {
     }
 
     /// Response codes of a refusal that is worth retrying later (the server is busy or briefly broken).
-    public static let transientCodes: Set<String> = ["THROTTLED", "UNAVAILABLE", "LIMIT", "INUSE", "SERVERBUG"]
+    public static var transientCodes: Set<String> { IMAPThrottling.transientCodes }
 
     /// Like `run`, but a `NO` or `BAD` completion throws: `[THROTTLED]`/`[UNAVAILABLE]`/`[LIMIT]` as `.network`
     /// (retried), others as `.network` marked the server's fault (not retried: it would refuse again) naming the
@@ -164,9 +164,14 @@ public final class IMAPConnection {
         guard case .tagged(_, let status, let code, let text) = r, status != .ok else { return }
         let verb = command.split(separator: " ").prefix(2).joined(separator: " ")
         let refusal = IMAPFailure.refused(verb: verb, status: status, code: code, text: text)
-        if let code, Self.transientCodes.contains(code.name) {
-            throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) [\(code.name)] \(text)",
+        let coded = code.map { "[\($0.name)] " } ?? ""
+        if IMAPThrottling.isTransient(code: code?.name, text: text) {
+            throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(coded)\(text)",
                                 location: endpoint.address, cause: refusal)
+        }
+        if IMAPThrottling.isDailyLimit(text: text) {
+            throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(coded)\(text): Gmail stops IMAP downloads for up to a day once an account passed its daily limits (2,500 MB of downloads a day); what was fetched is checkpointed: run the same command again tomorrow, and keep throttle.bytesPerDay at or below the limit",
+                                location: endpoint.address, category: .fatal, cause: refusal)
         }
         throw MailroomError(.network, "the server at \(endpoint.address) answered \(verb) with \(status.rawValue) \(text)",
                             location: endpoint.address, category: .fatal, cause: refusal)

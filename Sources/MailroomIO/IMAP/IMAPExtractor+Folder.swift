@@ -64,6 +64,7 @@ extension IMAPExtractor {
             let batches = toFetch.filter { suspects.contains($0.uid!) }.map { [$0] }
                 + toFetch.filter { !suspects.contains($0.uid!) }.chunked(options.rateLimit.batchSize(default: options.batchSize))
             for batch in batches {
+                try awaitDailyAllowance(batch)
                 pending += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
                                            copies: &copies, report: &r)
             }
@@ -75,6 +76,7 @@ extension IMAPExtractor {
                                                         folder: folder.name, gone: &gone) else { break }
                 var next: [IMAPFetchResult] = []
                 for batch in pending.filter({ still.contains($0.uid!) }).chunked(options.rateLimit.batchSize(default: options.batchSize)) {
+                    try awaitDailyAllowance(batch)
                     next += try fetchBodies(s, folder: folder.name, uidValidity: status.uidValidity, raw: raw, batch,
                                             copies: &copies, report: &r)
                 }
@@ -122,6 +124,26 @@ extension IMAPExtractor {
 
     func rememberGmail(_ copies: [MessageCopy]) {
         for c in copies { if let g = c.imap?.gmMsgId, gmailLocators[g] == nil { gmailLocators[g] = (c.locator, c.date) } }
+    }
+
+    /// Before fetching `batch`: when its announced sizes do not fit in what is left of the day's download allowance
+    /// (`throttle.bytesPerDay`, preset for Gmail), waits for the next day of the run, then drops the session (the
+    /// server has closed it meanwhile) so `withSession` reopens it and the folder resumes from its checkpoint.
+    func awaitDailyAllowance(_ batch: [IMAPFetchResult]) throws {
+        let next = batch.reduce(0) { $0 + max(0, $1.size ?? 0) }
+        // Once a wait for day k ended, the run is in day k even if the clock says otherwise (a wait cut short).
+        let elapsed = max(allowanceClock, Double(DispatchTime.now().uptimeNanoseconds - rateStart.uptimeNanoseconds) / 1e9)
+        let w = options.rateLimit.dailyWait(fetched: rateBytes, next: next, elapsed: elapsed)
+        guard w > 0 else { return }
+        allowanceClock = elapsed + w
+        dailyWaits += 1
+        logger.warning("IMAP daily download allowance used: waiting for the next day of the run", metadata: [
+            "mailbox": "\(mailbox)", "fetched bytes": "\(rateBytes)", "bytesPerDay": "\(options.rateLimit.bytesPerDay)",
+            "wait seconds": "\(Int(w.rounded(.up)))", "note": "Ctrl-C stops at a checkpoint; the same command resumes"])
+        try wait(w)
+        session?.connection.close()
+        session = nil
+        throw SessionReopenDue()
     }
 
     /// Sleeps as long as the rate limit asks after `messages` more messages and `bytes` more bytes.

@@ -30,6 +30,9 @@ extension IMAPExtractor {
                     everConnected = true
                 }
                 return try body(s)
+            } catch is SessionReopenDue {
+                // After a wait for the next day's download allowance: a new session, no retry counted.
+                continue
             } catch let e where isTokenRenewal(e) {
                 session?.logout()
                 session = nil
@@ -51,9 +54,13 @@ extension IMAPExtractor {
                 session?.connection.close()
                 session = nil
                 attempt += 1
-                guard let delay = options.retry.delay(beforeRetry: attempt) else {
+                guard var delay = options.retry.delay(beforeRetry: attempt) else {
                     throw MailroomError(e.status == .tokenEndpoint ? .tokenEndpoint : .network, "mailbox \(mailbox): gave up after \(options.retry.maxRetries) retries: \(e.message); the work done so far is checkpointed, run the command again to resume",
                                         location: e.location ?? endpoint.address, cause: e)
+                }
+                // Exchange Online says how long to back off ("Suggested Backoff Time: N milliseconds"): at least that.
+                if case .refused(_, _, _, let text)? = e.cause as? IMAPFailure, let suggested = IMAPThrottling.suggestedBackoff(text) {
+                    delay = max(delay, min(suggested, options.retry.maxDelay))
                 }
                 logger.warning("IMAP retry", metadata: ["mailbox": "\(mailbox)", "attempt": "\(attempt)",
                                                         "delay": "\(delay)", "error": "\(e.status.name)"])
@@ -85,3 +92,7 @@ extension IMAPExtractor {
 /// Thrown before a command when the session's OAuth2 access token is within its renewal margin: `withSession`
 /// reopens the session with a new token and runs its body again (which resumes from the last committed batch).
 struct OAuthRenewalDue: Error {}
+
+/// Thrown after a long wait (the next day of a download allowance) with the session already closed: `withSession`
+/// opens a new one and runs its body again, which resumes from the last committed batch. Not a retry.
+struct SessionReopenDue: Error {}

@@ -113,6 +113,10 @@ public final class IMAPExtractor {
     var rateStart = DispatchTime.now()
     var rateMessages = 0
     var rateBytes = 0
+    /// How many times the run waited for the next day of its download allowance (`throttle.bytesPerDay`).
+    public internal(set) var dailyWaits = 0
+    /// Seconds since `rateStart` at which the last wait for a day's allowance ended.
+    var allowanceClock = 0.0
 
     public init(mailbox: String, endpoint: IMAPEndpoint, folders: [String], runDirectory: String,
                 options: IMAPExtractOptions = IMAPExtractOptions(), logger: Logger = Logger(label: "mailroom.imap")) {

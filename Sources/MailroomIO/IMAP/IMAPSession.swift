@@ -72,9 +72,9 @@ public final class IMAPSession {
         }
         guard case .tagged(_, let status, let code, let text) = r else { throw MailroomError(.internalError, "no EXAMINE answer") }
         if status != .ok {
-            if let code, IMAPConnection.transientCodes.contains(code.name) {
-                throw MailroomError(.network, "the server at \(endpoint.address) answered EXAMINE with [\(code.name)] \(text)",
-                                    location: endpoint.address)
+            if IMAPThrottling.isTransient(code: code?.name, text: text) {
+                throw MailroomError(.network, "the server at \(endpoint.address) answered EXAMINE with \(code.map { "[\($0.name)] " } ?? "")\(text)",
+                                    location: endpoint.address, cause: IMAPFailure.refused(verb: "EXAMINE", status: status, code: code, text: text))
             }
             throw MailroomError(.folder, "the folder \"\(folder)\" cannot be opened on \(endpoint.address) (\(text)); check the folder name",
                                 location: folder)
@@ -119,7 +119,8 @@ public final class IMAPSession {
 
     /// The text of a plain `NO` completion (nil after `OK`); other refusals throw as `expectOK` does.
     func omission(in r: IMAPResponse, of command: String) throws -> String? {
-        if case .tagged(_, .no, let code, let text) = r, code.map({ !IMAPConnection.transientCodes.contains($0.name) }) ?? true {
+        if case .tagged(_, .no, let code, let text) = r, !IMAPThrottling.isTransient(code: code?.name, text: text),
+           !IMAPThrottling.isDailyLimit(text: text) {
             return text.isEmpty ? "NO" : text
         }
         try connection.checkOK(r, command: command)

@@ -22,7 +22,7 @@ public enum RunLogRecorder {
         guard let e = error as? MailroomError, e.status != .locked, e.status != .usage, e.status != .partial else { return }
         try end(pipeline, runId: runId, kind: kind, mailboxes: mailboxes, window: window, status: .failed,
                 errorCode: e.status.name, message: e.status == .disconnected ? "refused: \(e.message)" : RunLogText.failure(e),
-                throttled: e.message.contains("THROTTLED") ? 1 : 0, createIfMissing: true, now: now, fault: fault)
+                throttled: IMAPThrottling.mentionsThrottling(e.message) ? 1 : 0, createIfMissing: true, now: now, fault: fault)
     }
 
     /// Ends the run's row with `status`, `errorCode` and `message` (a row the loader began keeps the rest), or,

@@ -77,7 +77,7 @@ public enum ReconnectWorkflow {
                     id: runDirectory.lastPathComponent, kind: .sync, mailboxes: [name], startedAt: started,
                     finishedAt: FileLock.isoUTC(Date()), status: .failed, message: RunLogText.failure(e),
                     cursorBefore: cursorsBefore, cursorAfter: cursorsBefore,
-                    throttled: e.message.contains("THROTTLED") ? 1 : 0, errorCode: e.status.name))
+                    throttled: IMAPThrottling.mentionsThrottling(e.message) ? 1 : 0, errorCode: e.status.name))
             } catch {
                 warn(Workflow.failureNotRecorded(runDirectory.lastPathComponent, error))
             }
