@@ -46,6 +46,26 @@ import Testing
         #expect(plan.windows[0].estimatedSeconds == 86_400)
     }
 
+    /// Issue 16: the same window timed at each provider's limits, in the text, the JSON and the additions.
+    @Test func eachWindowIsTimedAtEveryProvidersLimits() throws {
+        let big = (0..<100).map { Self.msg(Double($0) * 0.5 + 0.1, 25_000_000, "t\($0)", matched: $0 % 2 == 0) }
+        let plan = BackfillPlan.make(messages: big, asOf: Self.asOf, windows: [30, 90], limits: .outlook)
+        // 90 days: 2.5 GB in 100 messages. Gmail: a day (2,500 MB/day). Outlook: 2.5 GB at 1 MB/s = 2,500 s (the
+        // 100 messages at 10/s take only 10 s). Generic: 2.5 GB at 2 MB/s = 1,250 s.
+        #expect(plan.windows[1].secondsByProvider == [86_400, 2_500, 1_250])
+        #expect(plan.windows[1].estimatedSeconds == 2_500)
+        let text = plan.text()
+        #expect(text.contains("Time at each provider's limits (gmail 2.5 GB/day, outlook 86.4 GB/day, generic 172.8 GB/day):\n"), "\(text)")
+        #expect(text.contains("  90 days: gmail 1 d, outlook 42 min, generic 21 min\n"), "\(text)")
+        let json = String(decoding: plan.jsonBytes(), as: UTF8.self)
+        #expect(json.contains("\"secondsByProvider\":{\"gmail\":86400,\"outlook\":2500,\"generic\":1250}"), "\(json)")
+        // The pipeline's throttle lowers its own provider's figure only.
+        let throttled = BackfillPlan.make(messages: big, asOf: Self.asOf, windows: [90],
+                                          limits: ProviderLimits.gmail.applying(IMAPThrottle(bytesPerDay: 1_250_000_000)))
+        #expect(throttled.windows[0].secondsByProvider == [172_800, 2_500, 1_250])
+        #expect(plan.additions.first?.secondsByProvider.count == 3)
+    }
+
     @Test func boundariesAreInclusiveAtTheStartAndExclusiveAtTheEnd() {
         let edge = [PlanMessage(date: Self.asOf - 7 * 86_400, bytes: 1, threadId: "a", matched: true),
                     PlanMessage(date: Self.asOf - 7 * 86_400 - 1, bytes: 1, threadId: "b", matched: true),

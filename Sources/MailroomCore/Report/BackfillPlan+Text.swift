@@ -27,6 +27,8 @@ extension BackfillPlan {
         out.append(line(header))
         for r in rows { out.append(line(r)) }
         out.append("")
+        out.append(contentsOf: providerLines())
+        out.append("")
         if let s = suggestion {
             out.append("Suggested window: \(s.days) days, \(s.rule).")
         } else {
@@ -90,6 +92,10 @@ extension BackfillPlan {
                     w.field("unmatchedThreads", win.unmatchedThreads)
                     w.field("bulkMessages", win.bulkMessages)
                     w.field("estimatedSeconds", win.estimatedSeconds)
+                    w.key("secondsByProvider")
+                    w.objectValue { w in
+                        for (name, seconds) in zip(ProviderLimits.presets.map(\.name), win.secondsByProvider) { w.field(name, seconds) }
+                    }
                     w.field("reachesYearsBack", win.reachesYearsBack)
                 }
             }
@@ -147,5 +153,18 @@ extension BackfillPlan {
         w.field("afterWindowEnd", afterWindowEnd)
         w.endObject()
         return w.bytes
+    }
+
+    /// Time per window at each provider's limits, beside the plan's own provider's.
+    func providerLines() -> [String] {
+        let names = ProviderLimits.presets.map(\.name)
+        var out = ["Time at each provider's limits ("
+            + ProviderLimits.presets.map { p in "\(p.name) \(NumberText.bytes(Int64(p.name == limits.name ? limits.bytesPerDay : p.bytesPerDay)))/day" }
+                .joined(separator: ", ") + "):"]
+        for w in windows where w.secondsByProvider.count == names.count {
+            out.append("  \(w.days) days: " + zip(names, w.secondsByProvider)
+                .map { "\($0) \(NumberText.duration(seconds: Double($1)))" }.joined(separator: ", "))
+        }
+        return out
     }
 }

@@ -46,6 +46,9 @@ public struct BackfillPlan: Sendable, Equatable {
         /// max(bytes / the provider's bandwidth, messages / its message rate), rounded up to whole seconds.
         public var estimatedSeconds: Int
         public var reachesYearsBack: Bool
+        /// The same estimate at each provider preset's limits (`ProviderLimits.presets`, in that order; the plan's
+        /// own provider with the pipeline's throttle applied), so providers can be compared.
+        public var secondsByProvider: [Int] = []
     }
 
     public struct Suggestion: Sendable, Equatable {
@@ -88,6 +91,7 @@ public struct BackfillPlan: Sendable, Equatable {
             d.unmatchedThreads -= base.unmatchedThreads
             d.bulkMessages -= base.bulkMessages
             d.estimatedSeconds -= base.estimatedSeconds
+            d.secondsByProvider = zip(w.secondsByProvider, base.secondsByProvider).map { $0 - $1 }
             return d
         }
     }
@@ -124,16 +128,23 @@ public struct BackfillPlan: Sendable, Equatable {
                 if let a = t.matchedAge, a <= limit { counts[i].matchedThreads += 1 }
             }
         }
+        let each = ProviderLimits.presets.map { $0.name == limits.name ? limits : $0 }
         for i in counts.indices {
-            let byBytes = Double(counts[i].bytes) * 86_400 / Double(max(limits.bytesPerDay, 1))
-            let byMessages = Double(counts[i].messages) / max(limits.messagesPerSecond, 0.001)
-            counts[i].estimatedSeconds = Int(max(byBytes, byMessages).rounded(.up))
+            counts[i].estimatedSeconds = estimate(counts[i], limits)
+            counts[i].secondsByProvider = each.map { estimate(counts[i], $0) }
         }
         var plan = BackfillPlan(asOf: asOf, limits: limits, windows: counts,
                                 suggestion: suggest(counts, purpose: purpose), warnings: [],
                                 undated: undated, afterWindowEnd: after, purpose: purpose)
         plan.warnings = plan.makeWarnings()
         return plan
+    }
+
+    /// max(bytes / the daily allowance, messages / the message rate), rounded up to whole seconds.
+    static func estimate(_ w: Window, _ limits: ProviderLimits) -> Int {
+        let byBytes = Double(w.bytes) * 86_400 / Double(max(limits.bytesPerDay, 1))
+        let byMessages = Double(w.messages) / max(limits.messagesPerSecond, 0.001)
+        return Int(max(byBytes, byMessages).rounded(.up))
     }
 
     /// The smallest planned window in the purpose's range holding at least `coveragePercent` of the threads with
