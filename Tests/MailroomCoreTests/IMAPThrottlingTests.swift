@@ -46,6 +46,8 @@ import Testing
         // A batch larger than a whole day's allowance starts at the next fresh day, once.
         #expect(limit.dailyWait(fetched: 0, next: 5_000, elapsed: 0) == 0)
         #expect(limit.dailyWait(fetched: 10, next: 5_000, elapsed: 3) == day - 3)
+        // Sizes near Int.max (a hostile listing) saturate instead of trapping.
+        #expect(limit.dailyWait(fetched: Int.max - 5, next: Int.max, elapsed: 0) > 0)
         // No allowance: never a wait.
         #expect(IMAPRateLimit().dailyWait(fetched: .max / 2, next: 1_000, elapsed: 0) == 0)
     }
