@@ -57,19 +57,5 @@ import Testing
         #expect((long.text ?? "").count == 201)
     }
 
-    private func base64(_ s: String) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        let b = Array(s.utf8)
-        var out = ""
-        var i = 0
-        while i < b.count {
-            let n = min(3, b.count - i)
-            var v = UInt32(b[i]) << 16
-            if n > 1 { v |= UInt32(b[i + 1]) << 8 }
-            if n > 2 { v |= UInt32(b[i + 2]) }
-            for k in 0..<4 { out.append(k <= n ? table[Int(v >> UInt32(18 - 6 * k) & 63)] : "=") }
-            i += 3
-        }
-        return out
-    }
+    private func base64(_ s: String) -> String { NormalizeMessages.base64(s) }
 }
