@@ -4,19 +4,10 @@ import MailroomCore
 /// `allMail: true` in an IMAP mailbox (issue 16, Gmail): only with `provider: gmail`, never with `folders`; each
 /// mistake one line naming the key, at its line.
 struct AllMailConfigTests {
-    static func yaml(_ mailbox: [String]) -> String {
-        (["name: p", "ownDomains: [example.com]", "mailbox:", "  source: imap", "  username: dana@example.com",
-          "  secret: env:T"] + mailbox.map { "  " + $0 }).joined(separator: "\n") + "\n"
-    }
+    /// `OAuthConfigTests`' pipeline with a password secret first (same lines: the secret is line 6).
+    static func yaml(_ mailbox: [String]) -> String { OAuthConfigTests.yaml(["secret: env:T"] + mailbox) }
 
-    static func problems(_ mailbox: [String]) -> String {
-        do {
-            _ = try PipelineConfig.parse(yaml: yaml(mailbox), file: "p.yml")
-            return ""
-        } catch {
-            return error.description
-        }
-    }
+    static func problems(_ mailbox: [String]) -> String { OAuthConfigTests.problems(["secret: env:T"] + mailbox) }
 
     @Test func allMailIsOffByDefaultAndOnForGmail() throws {
         let off = try PipelineConfig.parse(yaml: Self.yaml(["provider: gmail"]), file: "p.yml").mailboxes[0].imap

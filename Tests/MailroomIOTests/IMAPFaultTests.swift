@@ -228,5 +228,10 @@ struct IMAPFaultTests {
         #expect(e.status == .auth)
         #expect(e.message.contains("OAuth2 access token"))
         #expect(!e.description.contains("wrong-7c1d"))
+        // A refusal for a missing scope (RFC 6750's name) points at the scope too.
+        s.saslError = #"{"status":"insufficient_scope","schemes":"bearer","scope":"https://mail.google.com/"}"#
+        let scope = try #require(throws: MailroomError.self) { _ = try IMAPSession(endpoint("ya29.narrow-9e2f")) }
+        #expect(scope.status == .auth)
+        #expect(scope.message.hasSuffix("rejected the login (SASL error status insufficient_scope, scope https://mail.google.com/); the token lacks the scope the server needs (https://mail.google.com/); check the username and the OAuth2 access token and the scope the token was granted ('oauth.scope')"), "\(scope.message)")
     }
 }

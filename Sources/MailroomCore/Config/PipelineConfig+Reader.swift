@@ -349,7 +349,7 @@ struct ConfigReader {
             throttle.messagesPerSecond = number(te, "messagesPerSecond", context: "throttle") ?? 0
             throttle.bytesPerSecond = number(te, "bytesPerSecond", context: "throttle") ?? 0
             if let perDay = number(te, "bytesPerDay", context: "throttle") {
-                if perDay < 0 || perDay > 1e15 || perDay != perDay.rounded() {
+                if perDay > 1e15 || perDay != perDay.rounded() {  // `number` already refused a negative
                     add(te["bytesPerDay"]?.value, "'bytesPerDay' in throttle of \(ctx) must be a whole number of bytes from 0 (no daily allowance) to 10^15")
                 } else {
                     throttle.bytesPerDay = Int(perDay)

@@ -88,12 +88,15 @@ public struct IMAPLoginRefusal: Sendable, Equatable {
             return "the access token is invalid or expired"
         case "400", "invalid_request":
             return "the token does not belong to this username (for Microsoft 365: the mailbox address; a shared mailbox takes a delegate's token with the shared address as username), or the request was malformed"
-        case "403", "insufficient_scope":
+        case _ where isScopeError:
             return "the token lacks the scope the server needs" + (saslScope.map { " (\($0))" } ?? "")
         default:
             return nil
         }
     }
+
+    /// The SASL status says the token lacks a scope (403, `insufficient_scope`).
+    public var isScopeError: Bool { ["403", "insufficient_scope"].contains(saslStatus?.lowercased() ?? "") }
 
     /// `[ALERT]` text is meant for the user (Gmail: "Application-specific password required: https://…").
     public var isAlert: Bool { code == "ALERT" }

@@ -49,8 +49,7 @@ public struct IMAPRateLimit: Sendable, Equatable {
         let day = 86_400.0
         // The first day whose allowance holds everything up to the end of `next` (saturating: sizes are the
         // server's word).
-        let (end, overflow) = max(0, fetched).addingReportingOverflow(next - 1)
-        var needDay = (overflow ? Int.max : end) / bytesPerDay
+        var needDay = IMAPListingCount.adding(max(0, fetched), next - 1) / bytesPerDay
         // A batch larger than one day's allowance: it may start the day after the one `fetched` ends in.
         if next > bytesPerDay { needDay = fetched / bytesPerDay + (fetched % bytesPerDay == 0 ? 0 : 1) }
         return max(0, Double(needDay) * day - elapsed)

@@ -46,6 +46,6 @@ public enum IMAPThrottling {
     /// Whether a run error's text tells of provider throttling (for the run log's `throttled` count).
     public static func mentionsThrottling(_ message: String) -> Bool {
         let m = message.lowercased()
-        return m.contains("throttled") || m.contains("bandwidth limits") || m.contains("daily allowance")
+        return m.contains("throttled") || m.contains("bandwidth limits")
     }
 }

@@ -42,7 +42,7 @@ extension IMAPConnection {
     static func loginRefused(at: String, auth: IMAPAuth, refusal: IMAPLoginRefusal?, cause: IMAPFailure) -> MailroomError {
         var check = auth == .xoauth2 ? "the username and the OAuth2 access token" : "the username and the app password"
         if let meaning = refusal?.saslMeaning { check = "\(meaning); check \(check)" } else { check = "check \(check)" }
-        if auth == .xoauth2, refusal?.saslStatus.map({ ["403", "insufficient_scope"].contains($0.lowercased()) }) == true {
+        if auth == .xoauth2, refusal?.isScopeError == true {
             check += " and the scope the token was granted ('oauth.scope')"
         }
         let said = refusal.map { " (\($0.said))" } ?? ""

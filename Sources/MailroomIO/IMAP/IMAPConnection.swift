@@ -149,9 +149,6 @@ public final class IMAPConnection {
         }
     }
 
-    /// Response codes of a refusal that is worth retrying later (the server is busy or briefly broken).
-    public static var transientCodes: Set<String> { IMAPThrottling.transientCodes }
-
     /// Like `run`, but a `NO` or `BAD` completion throws: `[THROTTLED]`/`[UNAVAILABLE]`/`[LIMIT]` as `.network`
     /// (retried), others as `.network` marked the server's fault (not retried: it would refuse again) naming the
     /// command verb. A refusal of a command Mailroom sends is the server failing, not a bug in Mailroom.

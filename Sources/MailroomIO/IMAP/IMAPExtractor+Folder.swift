@@ -132,10 +132,7 @@ extension IMAPExtractor {
     func awaitDailyAllowance(_ batch: [IMAPFetchResult]) throws {
         guard options.rateLimit.bytesPerDay > 0 else { return }
         // Saturating: a hostile listing may announce sizes near Int.max.
-        let next = batch.reduce(0) { sum, f in
-            let (v, overflow) = sum.addingReportingOverflow(max(0, f.size ?? 0))
-            return overflow ? Int.max : v
-        }
+        let next = batch.reduce(0) { IMAPListingCount.adding($0, max(0, $1.size ?? 0)) }
         // Once a wait for day k ended, the run is in day k even if the clock says otherwise (a wait cut short).
         let elapsed = max(allowanceClock, Double(DispatchTime.now().uptimeNanoseconds - rateStart.uptimeNanoseconds) / 1e9)
         let w = options.rateLimit.dailyWait(fetched: rateBytes, next: next, elapsed: elapsed)
