@@ -119,7 +119,10 @@ extension Matcher {
     /// The thread's record, from its state and its messages (in `add` order).
     func record(_ t: Int, threadId: String, messages: ArraySlice<Int32>) -> ThreadRecord {
         let s = threads[t]
-        let ordered = messages.sorted { isOlder($0, than: $1) }
+        // The sorts' closures use the tables alone: a closure that names `self` copies the whole matcher (a
+        // retain and a release of each of its tables) at every comparison.
+        let (strings, messageDate, dates, messageKeys) = (self.strings, self.messageDate, self.dates, self.messageKeys)
+        let ordered = messages.sorted { Self.isOlder($0, than: $1, messageDate: messageDate, dates: dates, messageKeys: messageKeys) }
         var first: Int64?
         var last: Int64?
         for m in messages where messageDate[Int(m)] != DateTable.none {
@@ -145,22 +148,27 @@ extension Matcher {
         return ThreadRecord(threadId: threadId, classification: classification, subject: s.subject < 0 ? "" : strings.string(s.subject),
                             messageKeys: ordered.map { messageKeys.string($0) },
                             firstDate: first.flatMap(dates.string), lastDate: last.flatMap(dates.string),
-                            sent: Int(s.sent), received: Int(s.received), participants: sortedStrings(participants),
-                            external: sortedStrings(external),
+                            sent: Int(s.sent), received: Int(s.received), participants: Self.sortedStrings(participants, strings),
+                            external: Self.sortedStrings(external, strings),
                             contacts: linked.map {
                                 ThreadContact(contactId: strings.string($0.contactId),
                                               address: strings.string($0.address), rule: $0.rule)
                             },
-                            mailboxes: sortedStrings(mailboxes(of: t)),
+                            mailboxes: Self.sortedStrings(mailboxes(of: t), strings),
                             subjectJoins: (joinedBySubject[Int32(t)] ?? []).map { messageKeys.string($0) }.sorted())
     }
 
-    private func sortedStrings(_ ids: [Int32]) -> [String] {
+    private static func sortedStrings(_ ids: [Int32], _ strings: StringTable) -> [String] {
         ids.sorted { strings.less($0, $1) }.map { strings.string($0) }
     }
 
     /// `isOlder` for two messages added.
     func isOlder(_ a: Int32, than b: Int32) -> Bool {
+        Self.isOlder(a, than: b, messageDate: messageDate, dates: dates, messageKeys: messageKeys)
+    }
+
+    private static func isOlder(_ a: Int32, than b: Int32, messageDate: [Int64], dates: DateTable,
+                                messageKeys: MessageKeyList) -> Bool {
         let da = messageDate[Int(a)]
         let db = messageDate[Int(b)]
         switch (da == DateTable.none, db == DateTable.none) {

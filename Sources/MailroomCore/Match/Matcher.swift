@@ -205,7 +205,8 @@ public struct Matcher: Sendable {
             fill[Int(t)] += 1
         }
         fill = []
-        let byId = otherThreadIds.isEmpty ? threads.indices.sorted { threadDigests[$0] < threadDigests[$1] }
+        let digests = threadDigests  // not `self` in the closure: that copies the matcher at each comparison
+        let byId = otherThreadIds.isEmpty ? threads.indices.sorted { digests[$0] < digests[$1] }
             : threads.indices.sorted { threadId($0) < threadId($1) }
         for t in byId {
             try body(record(t, threadId: threadId(t), messages: members[Int(start[t])..<Int(start[t + 1])]))
