@@ -6,7 +6,14 @@ enum AddressList {
     /// Parses an address header value. `pipermailAt` accepts `user at host` when the value has no `@` at all
     /// (list archives write From that way). Duplicate addresses (same key) are kept once.
     static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<IssueCode>) -> [Address] {
-        // ASCII bytes are their own text.
+        // ASCII bytes are their own text; most are a list of plain shapes, read in one pass (`parseSimple`).
+        let ascii = raw.withUnsafeBufferPointer(ASCIIBytes.isASCII)
+        if ascii, let simple = raw.withUnsafeBufferPointer({ parseSimple($0, issues: &issues) }) { return simple }
+        return parseTokens(raw, pipermailAt: pipermailAt, issues: &issues)
+    }
+
+    /// `parse` through tokens: every shape.
+    static func parseTokens(_ raw: [UInt8], pipermailAt: Bool, issues: inout Set<IssueCode>) -> [Address] {
         let text = raw.withUnsafeBufferPointer(ASCIIBytes.isASCII) ? raw : Array(HeaderText.string(raw).utf8)
         let toks = AddressToken.tokenize(text)
         var out: [Address] = []
