@@ -22,6 +22,12 @@ public struct JSONParser {
     /// building them; escapes and UTF-8 inside skipped strings are not checked. For readers of the run's own
     /// files (already checked against the manifest's SHA-256) that need a few fields of large records.
     public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: Set<String>) throws -> JSONValue {
+        try parse(buffer: buffer, keeping: JSONKeys(keys))
+    }
+
+    /// `parse(buffer:keeping:)` with the names prepared once (`JSONKeys`), for a reader of many lines: a member's
+    /// name is compared as bytes, and a String is made only for the names kept.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: JSONKeys) throws -> JSONValue {
         var p = JSONParser(buf: buffer)
         p.skipSpace()
         let v = try p.object(depth: 0, keeping: keys)
@@ -30,19 +36,19 @@ public struct JSONParser {
         return v
     }
 
-    private let buf: UnsafeBufferPointer<UInt8>
-    private var i = 0
+    let buf: UnsafeBufferPointer<UInt8>
+    var i = 0
 
-    private init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
+    init(buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < buf.count {
             let c = buf[i]
             if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
         }
     }
 
-    private mutating func value(depth: Int) throws -> JSONValue {
+    mutating func value(depth: Int) throws -> JSONValue {
         guard depth < JSONParser.maxDepth else { throw JSONError("JSON nested too deeply", offset: i) }
         guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
         switch buf[i] {
@@ -57,7 +63,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    mutating func literal(_ word: StaticString) throws {
         let n = word.utf8CodeUnitCount
         guard i + n <= buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
         let p = word.utf8Start
@@ -65,25 +71,38 @@ public struct JSONParser {
         i += n
     }
 
-    private mutating func object(depth: Int, keeping keys: Set<String>? = nil) throws -> JSONValue {
+    private mutating func object(depth: Int, keeping keys: JSONKeys? = nil) throws -> JSONValue {
         guard i < buf.count, buf[i] == UInt8(ascii: "{") else { throw JSONError("expected an object", offset: i) }
         i += 1
-        // Room for a record's fields up front: growing a dictionary rehashes every key at each doubling.
-        var out = [String: JSONValue](minimumCapacity: 32)
+        // Room for the fields up front: growing a dictionary rehashes every key at each doubling. A record has
+        // about 30 fields; a nested object (an address, a copy) fewer than 8.
+        var out = [String: JSONValue](minimumCapacity: keys?.count ?? (depth == 0 ? 32 : 8))
         skipSpace()
         if i < buf.count && buf[i] == UInt8(ascii: "}") { i += 1; return .object(out) }
         while true {
             skipSpace()
             guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw JSONError("expected a key", offset: i) }
-            let k = try string()
+            let k: String?
+            if let keys {
+                // The name as bytes first; only a name with an escape is decoded to be looked up.
+                let open = i
+                try skipString()
+                if let name = keys.name(buf, open + 1..<i - 1) {
+                    k = name
+                } else {
+                    k = keys.mayBeEscaped(buf, open + 1..<i - 1) ? try decodedName(at: open, in: keys) : nil
+                }
+            } else {
+                k = try string()
+            }
             skipSpace()
             guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw JSONError("expected ':'", offset: i) }
             i += 1
             skipSpace()
-            if let keys, !keys.contains(k) {
-                try skipValue(depth: depth + 1)
-            } else {
+            if let k {
                 out[k] = try value(depth: depth + 1)
+            } else {
+                try skipValue(depth: depth + 1)
             }
             skipSpace()
             guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
@@ -93,8 +112,18 @@ public struct JSONParser {
         }
     }
 
+    /// The name of the member whose quoted name starts at `open` (it has an escape), decoded as `string()` does,
+    /// when `keys` has it. The parser's place is left after the name.
+    private mutating func decodedName(at open: Int, in keys: JSONKeys) throws -> String? {
+        let end = i
+        i = open
+        let name = try string()
+        i = end
+        return keys.contains(name) ? name : nil
+    }
+
     /// Moves past one value, checking it as `value` would, without building it.
-    private mutating func skipValue(depth: Int) throws {
+    mutating func skipValue(depth: Int) throws {
         guard depth < JSONParser.maxDepth else { throw JSONError("JSON nested too deeply", offset: i) }
         guard i < buf.count else { throw JSONError("unexpected end of JSON", offset: i) }
         switch buf[i] {
@@ -128,7 +157,7 @@ public struct JSONParser {
     }
 
     /// Moves past a string; escapes and UTF-8 are checked by `string()` only for strings that are kept.
-    private mutating func skipString() throws {
+    mutating func skipString() throws {
         let open = i
         i += 1
         skipPlainBytes()
@@ -205,13 +234,19 @@ public struct JSONParser {
             while i < buf.count, buf[i] >= 0x30, buf[i] <= 0x39 { i += 1; exp += 1 }
             guard exp > 0 else { throw JSONError("invalid number", offset: start) }
         }
+        if isInt, digits <= 18 {
+            // At most 18 digits cannot overflow an Int: no text to make.
+            var v = 0
+            for k in (buf[start] == UInt8(ascii: "-") ? start + 1 : start)..<i { v = v &* 10 &+ Int(buf[k] &- 0x30) }
+            return .int(buf[start] == UInt8(ascii: "-") ? -v : v)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
         if isInt, let v = Int(text) { return .int(v) }
         guard let d = Double(text) else { throw JSONError("invalid number", offset: start) }
         return .double(d)
     }
 
-    private mutating func string() throws -> String {
+    mutating func string() throws -> String {
         let open = i
         i += 1
         let start = i

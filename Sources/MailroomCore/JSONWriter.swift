@@ -195,10 +195,17 @@ public protocol JSONRecord: JSONWritable {
     /// The top-level keys `init(json:)` reads, when it reads only some of a line's: readers then skip the
     /// others' values without building them. Nil (the default): every key.
     static var decodedKeys: Set<String>? { get }
+    /// One line of an NDJSON file as this record, `keys` being `decodedKeys` prepared once by the reader. By
+    /// default through `JSONParser`; a `JSONCursorRecord` reads it through `JSONCursor`.
+    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, keys: JSONKeys?) throws -> Self
 }
 
 extension JSONRecord {
     public static var decodedKeys: Set<String>? { nil }
+
+    public static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, keys: JSONKeys?) throws -> Self {
+        try Self(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+    }
 }
 
 extension JSONRecord {

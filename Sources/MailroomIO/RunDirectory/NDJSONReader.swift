@@ -43,7 +43,7 @@ public enum NDJSONReader {
                                               _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
         let decoder = ParallelBatchMapper<Void, Range<Int>, Result<R, Error>>(makeContext: {})
-        let keys = R.decodedKeys
+        let keys = R.decodedKeys.map(JSONKeys.init)
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var firstLine = 1
@@ -53,7 +53,7 @@ public enum NDJSONReader {
                 try decoder.map(ranges) { _, r in
                     Result {
                         let line = UnsafeBufferPointer(rebasing: buf[r])
-                        return try R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+                        return try R.decodeLine(line, keys: keys)
                     }
                 }
             }

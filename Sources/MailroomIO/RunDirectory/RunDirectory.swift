@@ -169,7 +169,7 @@ public struct RunDirectory: Sendable {
                                     _ body: (R) throws -> Void) throws {
         let shown = display(summary.file)
         try checkSize(summary)
-        let keys = R.decodedKeys
+        let keys = R.decodedKeys.map(JSONKeys.init)
         do {
             let file = try ReadOnlyFile(path: fileURL(summary.file).path)
             var bytes: [UInt8] = []
@@ -180,7 +180,7 @@ public struct RunDirectory: Sendable {
                 }
                 let record = try bytes.withUnsafeBufferPointer { b in
                     let line = UnsafeBufferPointer(rebasing: b.dropLast())
-                    return try R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+                    return try R.decodeLine(line, keys: keys)
                 }
                 try body(record)
             }

@@ -1,0 +1,217 @@
+// Readers over `JSONCursor` of the records read most (every line of dedupe's and normalize's message files, the
+// report's links): the same values and refusals as their `init(json:)`, which `CursorRecordTests` compares.
+
+extension Address: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var address: String?, key: String?, local: String?, domain: String?, domainUnicode: String?
+        var name: String?
+        try c.beginObject(what: "address")
+        while let k = try c.nextKey() {
+            switch k {
+            case "address": address = try c.string(k)
+            case "key": key = try c.string(k)
+            case "local": local = try c.string(k)
+            case "domain": domain = try c.string(k)
+            case "domainUnicode": domainUnicode = try c.string(k)
+            case "name": name = try c.optionalString(k)
+            default: try c.skip()
+            }
+        }
+        guard let address else { throw missingField("address") }
+        guard let key else { throw missingField("key") }
+        guard let local else { throw missingField("local") }
+        guard let domain else { throw missingField("domain") }
+        guard let domainUnicode else { throw missingField("domainUnicode") }
+        self.init(address: address, key: key, local: local, domain: domain, domainUnicode: domainUnicode, name: name)
+    }
+}
+
+extension JSONCursor {
+    /// A `Direction` field.
+    mutating func direction(_ key: Key) throws -> Direction {
+        let d = try string(key)
+        guard let dir = Direction(rawValue: d) else { throw JSONError("field \"\(key.name)\" has unknown value \(d)") }
+        return dir
+    }
+
+    /// An array of addresses; null is empty.
+    mutating func addresses(_ key: Key) throws -> [Address] {
+        var out: [Address] = []
+        try array(key) { out.append(try Address(cursor: &$0)) }
+        return out
+    }
+
+    /// One string member of each object of an array (`what` names the objects).
+    mutating func eachObject(_ key: Key, what: String, _ member: (inout JSONCursor, Key) throws -> Void) throws {
+        try array(key) { try $0.object(what: what, member) }
+    }
+}
+
+extension DedupedThreadFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var key: String?, subject: String?, baseSubject: String?
+        var messageId: String?, date: String?
+        var inReplyTo: [String] = [], references: [String] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "key": key = try c.string(k)
+            case "messageId": messageId = try c.optionalString(k)
+            case "date": date = try c.optionalString(k)
+            case "subject": subject = try c.string(k)
+            case "baseSubject": baseSubject = try c.string(k)
+            case "inReplyTo": inReplyTo = try c.stringArray(k)
+            case "references": references = try c.stringArray(k)
+            default: try c.skip()
+            }
+        }
+        guard let key else { throw missingField("key") }
+        guard let subject else { throw missingField("subject") }
+        guard let baseSubject else { throw missingField("baseSubject") }
+        self.key = key
+        self.messageId = messageId
+        self.date = date
+        self.subject = subject
+        self.baseSubject = baseSubject
+        self.inReplyTo = inReplyTo
+        self.references = references
+    }
+}
+
+extension DedupedMatchFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var key: String?, mailbox: String?, subject: String?, direction: Direction?
+        var date: String?, sender: Address?
+        var from: [Address] = [], replyTo: [Address] = [], to: [Address] = [], cc: [Address] = [], bcc: [Address] = []
+        var bulk: [String] = [], copyMailboxes: [String] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "key": key = try c.string(k)
+            case "mailbox": mailbox = try c.string(k)
+            case "date": date = try c.optionalString(k)
+            case "subject": subject = try c.string(k)
+            case "from": from = try c.addresses(k)
+            case "sender": sender = try c.null() ? nil : try Address(cursor: &c)
+            case "replyTo": replyTo = try c.addresses(k)
+            case "to": to = try c.addresses(k)
+            case "cc": cc = try c.addresses(k)
+            case "bcc": bcc = try c.addresses(k)
+            case "direction": direction = try c.direction(k)
+            case "bulk": bulk = try c.stringArray(k)
+            case "copies":
+                copyMailboxes = []
+                try c.array(k) { e in
+                    var m: String?
+                    try e.object(what: "copy") { o, f in
+                        if case "mailbox" = f { m = try o.string(f) } else { try o.skip() }
+                    }
+                    guard let m else { throw missingField("mailbox") }
+                    copyMailboxes.append(m)
+                }
+            default: try c.skip()
+            }
+        }
+        guard let key else { throw missingField("key") }
+        guard let mailbox else { throw missingField("mailbox") }
+        guard let subject else { throw missingField("subject") }
+        guard let direction else { throw missingField("direction") }
+        self.key = key
+        self.mailbox = mailbox
+        self.date = date
+        self.subject = subject
+        self.from = from
+        self.sender = sender
+        self.replyTo = replyTo
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.direction = direction
+        self.bulk = bulk
+        self.copyMailboxes = copyMailboxes
+    }
+}
+
+extension DedupedReportFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var date: String?, direction: Direction?
+        var bulk: [String] = [], issues: [String] = [], copies: [CopyPlace] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "date": date = try c.optionalString(k)
+            case "direction": direction = try c.direction(k)
+            case "bulk": bulk = try c.stringArray(k)
+            case "issues": issues = try c.stringArray(k)
+            case "copies":
+                copies = []
+                try c.array(k) { e in
+                    var mailbox: String?, folder: String?
+                    try e.object(what: "copy") { o, f in
+                        switch f {
+                        case "mailbox": mailbox = try o.string(f)
+                        case "folder": folder = try o.string(f)
+                        default: try o.skip()
+                        }
+                    }
+                    guard let mailbox else { throw missingField("mailbox") }
+                    guard let folder else { throw missingField("folder") }
+                    copies.append(CopyPlace(mailbox: mailbox, folder: folder))
+                }
+            default: try c.skip()
+            }
+        }
+        guard let direction else { throw missingField("direction") }
+        self.init(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies)
+    }
+}
+
+extension NormalizedIdentityFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var copyId: String?, mailbox: String?, folder: String?, contentHash: String?
+        var messageId: String?, labels: [String]?
+        var flags: [String] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "copyId": copyId = try c.string(k)
+            case "mailbox": mailbox = try c.string(k)
+            case "folder": folder = try c.string(k)
+            case "flags": flags = try c.stringArray(k)
+            // Present and not null: a list (as `JSONObject.has`), else none.
+            case "labels": labels = try c.null() ? nil : try c.stringArray(k)
+            case "messageId": messageId = try c.optionalString(k)
+            case "contentHash": contentHash = try c.string(k)
+            default: try c.skip()
+            }
+        }
+        guard let copyId else { throw missingField("copyId") }
+        guard let mailbox else { throw missingField("mailbox") }
+        guard let folder else { throw missingField("folder") }
+        guard let contentHash else { throw missingField("contentHash") }
+        self.copyId = copyId
+        self.mailbox = mailbox
+        self.folder = folder
+        self.flags = flags
+        self.labels = labels
+        self.messageId = messageId
+        self.contentHash = contentHash
+    }
+}
+
+extension LinkReportFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var address: String?
+        var ambiguous: [String] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "address": address = try c.string(k)
+            case "ambiguous": ambiguous = try c.stringArray(k)
+            default: try c.skip()
+            }
+        }
+        guard let address else { throw missingField("address") }
+        self.init(address: address, ambiguous: ambiguous)
+    }
+}

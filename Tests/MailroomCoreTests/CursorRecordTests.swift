@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import MailroomCore
+
+/// The records read through `JSONCursor` read what their `init(json:)` reads, and refuse what it refuses.
+@Suite struct CursorRecordTests {
+    /// Both readers of one line: the cursor's record or error, and `JSONParser` + `init(json:)`'s.
+    static func both<R: JSONCursorRecord & Equatable>(_: R.Type, _ line: [UInt8]) -> (cursor: Result<R, JSONError>, tree: Result<R, JSONError>) {
+        let keys = R.decodedKeys.map(JSONKeys.init)
+        return line.withUnsafeBufferPointer { b in
+            (result { try R.decodeLine(b, keys: keys) },
+             result { try R(json: keys.map { try JSONParser.parse(buffer: b, keeping: $0) } ?? JSONParser.parse(buffer: b)) })
+        }
+    }
+
+    static func result<R>(_ body: () throws -> R) -> Result<R, JSONError> {
+        do {
+            return .success(try body())
+        } catch let e as JSONError {
+            return .failure(e)
+        } catch {
+            return .failure(JSONError("not a JSONError: \(error)"))
+        }
+    }
+
+    static func expectSame<R: JSONCursorRecord & Equatable>(_ type: R.Type, _ text: String, refused: Bool? = nil,
+                                                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let (c, t) = both(type, Array(text.utf8))
+        switch (c, t) {
+        case (.success(let a), .success(let b)):
+            #expect(a == b, "\(R.self): \(text)", sourceLocation: sourceLocation)
+            #expect(refused != true, "\(R.self) should refuse: \(text)", sourceLocation: sourceLocation)
+        case (.failure, .failure):
+            #expect(refused != false, "\(R.self) should read: \(text)", sourceLocation: sourceLocation)
+        default:
+            Issue.record("\(R.self): cursor \(c), tree \(t) for \(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func lines(of m: NormalizedMessage) -> (normalized: String, deduped: String) {
+        var w = JSONWriter()
+        m.writeJSON(&w)
+        let n = String(decoding: w.bytes, as: UTF8.self)
+        w.reset()
+        let copies = [CopyRef(copyId: m.copyId, mailbox: m.mailbox, folder: m.folder, flags: m.flags, labels: m.labels),
+                      CopyRef(copyId: m.copyId + "-2", mailbox: "other", folder: "Archive/\u{e9}t\u{e9}", flags: ["\\Seen"])]
+        DedupedMessage(key: "mid:\(m.messageId ?? m.copyId)", message: m, copies: copies).writeJSON(&w)
+        return (n, String(decoding: w.bytes, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpus records skipped"))
+    func everyCorpusMessageReadsAlikeThroughBothReaders() throws {
+        var read = 0
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            guard case .message(let m) = NormalizeCorpora.outcome(bytes, url.lastPathComponent) else { continue }
+            let (n, d) = Self.lines(of: m)
+            Self.expectSame(NormalizedIdentityFields.self, n, refused: false)
+            Self.expectSame(DedupedThreadFields.self, d, refused: false)
+            Self.expectSame(DedupedMatchFields.self, d, refused: false)
+            Self.expectSame(DedupedReportFields.self, d, refused: false)
+            read += 1
+        }
+        #expect(read > 200)
+    }
+
+    @Test func handWrittenLinesReadAndAreRefusedAlike() {
+        let addr = #"{"address":"a@x.example","key":"a@x.example","local":"a","domain":"x.example","domainUnicode":"x.example","name":null}"#
+        let base = #"{"key":"mid:1","mailbox":"m","date":null,"subject":"S","baseSubject":"s","from":[\#(addr)],"sender":null,"# +
+            #""replyTo":[],"to":[\#(addr)],"cc":null,"bcc":[],"direction":"sent","bulk":["list-id"],"issues":[],"# +
+            #""inReplyTo":["x@y"],"references":null,"copies":[{"copyId":"c","mailbox":"m","folder":"INBOX","flags":[]}]}"#
+        Self.expectSame(DedupedMatchFields.self, base, refused: false)
+        Self.expectSame(DedupedThreadFields.self, base, refused: false)
+        Self.expectSame(DedupedReportFields.self, base, refused: false)
+        // Escaped names, white space, duplicate members (the last one counts), unknown members of any shape.
+        let odd = #"  { "k\u0065y" : "mid:2" , "mailbox":"m", "mailbox":"n","subject":"\u00e9\ud83d\ude00","from":[],"# +
+            #""x":{"deep":[1,2.5e3,-0,true,false,null,{"y":"\"}"}]},"direction":"received","copies":[]} "#
+        Self.expectSame(DedupedMatchFields.self, odd, refused: false)
+        let keyless: String = addr.replacingOccurrences(of: #""key":"a@x.example","#, with: "")
+        let refusals: [String] = [
+            "", "[]", "null", "{", "{}", #"{"key":"a"}"#, base + "x", base + ",",
+            base.replacingOccurrences(of: #""direction":"sent""#, with: #""direction":"up""#),
+            base.replacingOccurrences(of: #""direction":"sent""#, with: #""direction":1"#),
+            base.replacingOccurrences(of: #""subject":"S""#, with: #""subject":null"#),
+            base.replacingOccurrences(of: #""subject":"S""#, with: #""subject":["S"]"#),
+            base.replacingOccurrences(of: #""bulk":["list-id"]"#, with: #""bulk":["list-id",3]"#),
+            base.replacingOccurrences(of: #""bulk":["list-id"]"#, with: #""bulk":"list-id""#),
+            base.replacingOccurrences(of: #""from":[{"#, with: #""from":[3,{"#),
+            base.replacingOccurrences(of: #""sender":null"#, with: #""sender":"a@x""#),
+            base.replacingOccurrences(of: #""sender":null"#, with: "\"sender\":" + keyless),
+            base.replacingOccurrences(of: #""mailbox":"m","folder""#, with: #""folder""#),
+            base.replacingOccurrences(of: #""key":"mid:1","#, with: #""key":"mid:1""#),
+            base.replacingOccurrences(of: #""subject":"S""#, with: "\"subject\":\"S\u{1}\""),
+            base.replacingOccurrences(of: #""subject":"S""#, with: #""subject":"\q""#),
+            base.replacingOccurrences(of: #""bulk":["list-id"]"#, with: #""bulk":[,"list-id"]"#),
+            base.replacingOccurrences(of: #""issues":[]"#, with: #""issues":[1,]"#),
+            base.replacingOccurrences(of: #""issues":[]"#, with: #""issues":{"a":1,}"#),
+            base.replacingOccurrences(of: #""issues":[]"#, with: #""issues":nul"#),
+            base.replacingOccurrences(of: #""issues":[]"#, with: String(repeating: "[", count: 70) + String(repeating: "]", count: 70)),
+        ]
+        for line in refusals {
+            Self.expectSame(DedupedMatchFields.self, line, refused: true)
+        }
+        // Each record refuses what its own fields make wrong, and reads past what it does not read.
+        Self.expectSame(DedupedReportFields.self, base.replacingOccurrences(of: #""subject":"S""#, with: #""subject":null"#), refused: false)
+        Self.expectSame(DedupedThreadFields.self, base.replacingOccurrences(of: #""direction":"sent""#, with: #""direction":"up""#), refused: false)
+        Self.expectSame(DedupedThreadFields.self, base.replacingOccurrences(of: #""inReplyTo":["x@y"]"#, with: #""inReplyTo":[1]"#), refused: true)
+        Self.expectSame(DedupedReportFields.self, base.replacingOccurrences(of: #","folder":"INBOX""#, with: ""), refused: true)
+        Self.expectSame(DedupedMatchFields.self, base.replacingOccurrences(of: #""copyId":"c","#, with: ""), refused: false)
+        let identity = #"{"copyId":"c","mailbox":"m","folder":"f","flags":["\\Seen"],"labels":null,"messageId":null,"contentHash":"h"}"#
+        Self.expectSame(NormalizedIdentityFields.self, identity, refused: false)
+        Self.expectSame(NormalizedIdentityFields.self, identity.replacingOccurrences(of: #""labels":null"#, with: #""labels":["\\Inbox","Kunden/\u00c4"]"#), refused: false)
+        Self.expectSame(NormalizedIdentityFields.self, identity.replacingOccurrences(of: #","contentHash":"h""#, with: ""), refused: true)
+        Self.expectSame(LinkReportFields.self, #"{"messageKey":"k","address":"a@x","ambiguous":["C1","C2"]}"#, refused: false)
+        Self.expectSame(LinkReportFields.self, #"{"messageKey":"k","ambiguous":null}"#, refused: true)
+    }
+
+    @Test func aMissingFieldIsNamedAsTheTreeReaderNamesIt() {
+        let (c, t) = Self.both(DedupedThreadFields.self, Array(#"{"key":"k","subject":"s"}"#.utf8))
+        guard case .failure(let a) = c, case .failure(let b) = t else {
+            Issue.record("both should refuse")
+            return
+        }
+        #expect(a.message == "missing field \"baseSubject\"")
+        #expect(a.message == b.message)
+    }
+}
