@@ -147,17 +147,35 @@ public struct JSONWriter: Sendable {
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     private mutating func appendString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { buf in
+            guard let base = buf.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            let n = buf.count
             var runStart = 0
-            for i in 0..<buf.count {
+            var i = 0
+            while i < n {
+                // Whole 8-byte words with no byte to escape (a quote, a backslash, DEL or a control character)
+                // are passed at once; `(x - ones) & ~x & highs` is non-zero when some byte of `x` is zero.
+                while i + 8 <= n {
+                    let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let quote = w ^ (Self.ones &* 0x22), slash = w ^ (Self.ones &* 0x5C), del = w ^ (Self.ones &* 0x7F)
+                    let stop = ((quote &- Self.ones) & ~quote) | ((slash &- Self.ones) & ~slash)
+                        | ((del &- Self.ones) & ~del) | ((w &- Self.ones &* 0x20) & ~w)
+                    if stop & Self.highs != 0 { break }
+                    i += 8
+                }
+                guard i < n else { break }
                 let c = buf[i]
+                i += 1
                 if c >= 0x20 && c != 0x22 && c != 0x5C && c != 0x7F { continue }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
-                runStart = i + 1
+                if runStart < i - 1 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i - 1])) }
+                runStart = i
                 switch c {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
