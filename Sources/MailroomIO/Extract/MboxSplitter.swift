@@ -151,10 +151,14 @@ final class MboxSplitter {
         return nil
     }
 
+    private static let contentLengthName: [UInt8] = Array("content-length:".utf8)
+
     /// `N` of a `Content-Length: N` header line (any case, spaces allowed), else nil.
     static func contentLengthValue(_ line: [UInt8]) -> Int? {
-        let name = Array("content-length:".utf8)
-        guard line.count > name.count, zip(line, name).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) else {
+        // Called on every header line: most fail at the first byte, without the name's bytes made each time.
+        let name = contentLengthName
+        guard line.count > name.count, line[0] | 0x20 == UInt8(ascii: "c"),
+              zip(line, name).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) else {
             return nil
         }
         var v = 0
