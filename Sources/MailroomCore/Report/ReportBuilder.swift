@@ -7,8 +7,7 @@ public struct ReportBuilder: Sendable {
 
     private var report: DryRunReport
     private var perDay: [String: (sent: Int, received: Int)] = [:]
-    private var ambiguous: Set<String> = []
-    private var matchedContacts: Set<String> = []
+    private var match = MatchPart()
 
     public init(run: DryRunReport.RunInfo) { report = DryRunReport(run: run) }
 
@@ -66,40 +65,24 @@ public struct ReportBuilder: Sendable {
         report.contacts.duplicateGroups = groups
     }
 
-    public mutating func add(thread t: ThreadRecord) {
-        report.threads.total += 1
-        switch t.classification {
-        case .matched:
-            report.threads.matched += 1
-            for c in t.contacts { matchedContacts.insert(c.contactId) }
-            let check = DryRunReport.SpotCheck(threadId: t.threadId, subject: t.subject,
-                                               contacts: Array(Set(t.contacts.map(\.contactId))).sorted(),
-                                               external: t.external, messages: t.messageKeys.count, lastDate: t.lastDate)
-            report.spotChecks.append(check)
-            report.spotChecks.sort { ($0.lastDate ?? "", $1.threadId) > ($1.lastDate ?? "", $0.threadId) }
-            if report.spotChecks.count > Self.maxSpotChecks { report.spotChecks.removeLast() }
-        case .unmatched: report.threads.unmatched += 1
-        case .internalOnly: report.threads.internalOnly += 1
-        }
-    }
+    public mutating func add(thread t: ThreadRecord) { match.add(thread: t) }
 
-    public mutating func add(link l: ParticipantLink) {
-        add(link: LinkReportFields(address: l.address, ambiguous: l.ambiguous))
-    }
+    public mutating func add(link l: ParticipantLink) { match.add(link: l) }
 
-    public mutating func add(link l: LinkReportFields) {
-        if !l.ambiguous.isEmpty { ambiguous.insert(l.address) }
-    }
+    public mutating func add(link l: LinkReportFields) { match.add(link: l) }
 
-    /// Unmatched addresses arrive in their file's order (most messages first): the first ones are kept.
-    public mutating func add(unmatched u: UnmatchedAddress) {
-        if report.unmatchedAddresses.count < Self.maxUnmatched { report.unmatchedAddresses.append(u) }
-    }
+    public mutating func add(unmatched u: UnmatchedAddress) { match.add(unmatched: u) }
+
+    /// Match's part collected as match wrote its files, instead of adding their records here.
+    public mutating func add(matchPart: MatchPart) { match = matchPart }
 
     public func finish() -> DryRunReport {
         var r = report
-        r.contacts.matched = matchedContacts.count
-        r.ambiguousAddresses = ambiguous.sorted()
+        r.threads = match.threads
+        r.spotChecks = match.spotChecks
+        r.unmatchedAddresses = match.unmatchedAddresses
+        r.contacts.matched = match.matchedContacts.count
+        r.ambiguousAddresses = match.ambiguous.sorted()
         r.perDay = perDay.keys.sorted().map { DryRunReport.DayCount(day: $0, sent: perDay[$0]!.sent, received: perDay[$0]!.received) }
         return r
     }

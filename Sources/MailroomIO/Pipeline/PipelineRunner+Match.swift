@@ -42,6 +42,8 @@ extension PipelineRunner {
                            "subjectJoinDays": .int(pipeline.config.subjectJoinDays)]
 
         // Pass 2: participants and contacts.
+        matchReportPart = nil
+        var reportPart = ReportBuilder.MatchPart()
         var matcher = Matcher(insiders: insiders, contacts: try index!.wait())
         matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
         let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
@@ -54,6 +56,7 @@ extension PipelineRunner {
         }, emit: { output in
             guard case .link(let l) = output else { return }  // a message's only outputs are its links
             try links.write(l)
+            reportPart.add(link: l)
             linkCount += 1
         })
         // Each output file is opened only when its records come (a writer holds a megabyte of buffer): the
@@ -74,15 +77,18 @@ extension PipelineRunner {
             case .thread(var t):
                 if let c = assignment.ids(ofThread: t.threadId) { (t.root, t.ids) = (c.root, c.ids) }
                 try tw.write(t)
+                reportPart.add(thread: t)
                 byClass[t.classification, default: 0] += 1
                 threadCount += 1
             case .unmatched(let u):
                 try unmatchedWriter().write(u)
+                reportPart.add(unmatched: u)
                 unmatchedCount += 1
             }
         })
         let unmatchedFile = try unmatchedWriter()
         result.outputs = [try tw.finish(), try links.finish(), try unmatchedFile.finish()]
+        matchReportPart = (reportPart, result.outputs)
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
                          "links": linkCount, "unmatchedAddresses": unmatchedCount,

@@ -25,9 +25,16 @@ extension PipelineRunner {
         try runDir.read(Contact.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
         try runDir.read(ContactGroup.self, try stageOutput(.dedupe, "dedupe/contact-groups.ndjson")) { g, _ in groups.append(g) }
         b.add(contacts: contacts.map(ContactReportFields.init), groups: groups)
-        try runDir.read(ThreadRecord.self, try stageOutput(.match, "match/threads.ndjson")) { t, _ in b.add(thread: t) }
-        try runDir.read(LinkReportFields.self, try stageOutput(.match, "match/links.ndjson")) { l, _ in b.add(link: l) }
-        try runDir.read(UnmatchedAddress.self, try stageOutput(.match, "match/unmatched.ndjson")) { u, _ in b.add(unmatched: u) }
+        let matchFiles = [try stageOutput(.match, "match/threads.ndjson"), try stageOutput(.match, "match/links.ndjson"),
+                          try stageOutput(.match, "match/unmatched.ndjson")]
+        if let held = matchReportPart, held.outputs == matchFiles {
+            // This runner's match wrote them just now: what the report takes from them was collected then.
+            b.add(matchPart: held.part)
+        } else {
+            try runDir.read(ThreadRecord.self, matchFiles[0]) { t, _ in b.add(thread: t) }
+            try runDir.read(LinkReportFields.self, matchFiles[1]) { l, _ in b.add(link: l) }
+            try runDir.read(UnmatchedAddress.self, matchFiles[2]) { u, _ in b.add(unmatched: u) }
+        }
         var report = b.finish()
         report.imapFolders = try imapFolderNotes()
         report.cleanup = CleanupSuggestions.make(groups: groups, contacts: contacts, unmatched: report.unmatchedAddresses)

@@ -34,6 +34,9 @@ public final class PipelineRunner {
     /// A PostgreSQL session that already holds this run's load locks (`PGLoadLock`), taken before the first stage;
     /// the load uses it (and closes nothing). Nil: the load connects and takes them itself.
     var heldStoreSession: PGConnection?
+    /// The report's part of match's output, collected as this runner's match wrote it, with the files it wrote:
+    /// `report(after:)` takes it instead of reading them back when the manifest still names those files.
+    var matchReportPart: (part: ReportBuilder.MatchPart, outputs: [FileSummary])?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
