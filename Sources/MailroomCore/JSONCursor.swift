@@ -1,7 +1,11 @@
 /// A pull reader of one JSON document over its bytes, for records read many times over (`JSONCursorRecord`): a
 /// record walks its object member by member and builds only its own fields, with no `JSONValue` tree and no
 /// dictionary per object. Its checks are `JSONParser`'s (strings, escapes and UTF-8 of what is read, the structure
-/// of what is skipped, depth), and a record names a missing or mistyped field as `JSONObject` does.
+/// of what is skipped, depth), and a record names a missing or mistyped field as `JSONObject` does. Two
+/// differences, on lines Mailroom never writes (its files are checked against the manifest's SHA-256 first): the
+/// members a record does not read are skipped inside the objects it reads too, so their strings' escapes and UTF-8
+/// are not checked; and a member named twice is read each time, so a mistyped first one is refused where
+/// `JSONParser` keeps the last. The fuzz target `json` checks that a line both accept reads the same.
 public struct JSONCursor {
     var p: JSONParser
     private var depth = 0

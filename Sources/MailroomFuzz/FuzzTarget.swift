@@ -49,6 +49,19 @@ enum FuzzTarget: String, CaseIterable {
             ParserProbe.check(false, "json: a parsed value does not parse after writing: \(error)")
         }
         _ = try? JSONParser.parse(buffer: data.bindMemory(to: UInt8.self), keeping: ["copyId", "locator", "date"])
+        let line = data.bindMemory(to: UInt8.self)
+        sameThroughCursor(DedupedMatchFields.self, line)
+        sameThroughCursor(DedupedReportFields.self, line)
+        sameThroughCursor(NormalizedIdentityFields.self, line)
+    }
+
+    /// A line both readers of a record accept reads the same through `JSONCursor` as through `JSONParser`.
+    static func sameThroughCursor<R: JSONCursorRecord & Equatable>(_: R.Type, _ line: UnsafeBufferPointer<UInt8>) {
+        let keys = R.decodedKeys.map(JSONKeys.init)
+        guard let viaCursor = try? R.decodeLine(line, keys: keys),
+              let viaTree = try? R(json: keys.map { try JSONParser.parse(buffer: line, keeping: $0) } ?? JSONParser.parse(buffer: line))
+        else { return }
+        ParserProbe.check(viaCursor == viaTree, "json: \(R.self) reads differently through the cursor")
     }
 
     /// Equal as the writer means it: a double that is a whole number is written as an integer, and one out of
