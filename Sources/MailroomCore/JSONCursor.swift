@@ -60,21 +60,10 @@ public struct JSONCursor {
     /// The next member's name, the cursor then at its value (which the caller reads or skips); nil at the end of
     /// the object.
     public mutating func nextKey() throws -> Key? {
-        p.skipSpace()
-        guard !atEnd else { throw JSONError("unexpected end of JSON", offset: p.i) }
-        if byte == UInt8(ascii: "}") {
-            p.i += 1
-            depth -= 1
-            atOpen = false
+        guard try nextItem(close: UInt8(ascii: "}")) else {
             if depth == 0 { try end() }
             return nil
         }
-        if !atOpen {
-            guard byte == UInt8(ascii: ",") else { throw JSONError("expected ',' or '}'", offset: p.i) }
-            p.i += 1
-            p.skipSpace()
-        }
-        atOpen = false
         guard !atEnd, byte == UInt8(ascii: "\"") else { throw JSONError("expected a key", offset: p.i) }
         let open = p.i
         try p.skipString()
@@ -102,16 +91,23 @@ public struct JSONCursor {
     }
 
     private mutating func nextElement() throws -> Bool {
+        try nextItem(close: UInt8(ascii: "]"))
+    }
+
+    /// Past the comma before the next member or element (none after `{` or `[`): true; past `close`: false.
+    private mutating func nextItem(close: UInt8) throws -> Bool {
         p.skipSpace()
         guard !atEnd else { throw JSONError("unexpected end of JSON", offset: p.i) }
-        if byte == UInt8(ascii: "]") {
+        if byte == close {
             p.i += 1
             depth -= 1
             atOpen = false
             return false
         }
         if !atOpen {
-            guard byte == UInt8(ascii: ",") else { throw JSONError("expected ',' or ']'", offset: p.i) }
+            guard byte == UInt8(ascii: ",") else {
+                throw JSONError(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'", offset: p.i)
+            }
             p.i += 1
             p.skipSpace()
         }

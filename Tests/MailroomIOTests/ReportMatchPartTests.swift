@@ -6,14 +6,20 @@ import Testing
 /// A dry run reports right after its match from what match collected as it wrote its files; a report built again
 /// from the files (`mailroom report --run DIR`) is the same report.
 @Suite struct ReportMatchPartTests {
-    @Test func theReportTakenFromMatchEqualsTheOneReadFromItsFiles() throws {
+    /// The sample pipeline run through match into `dir`; its runner.
+    static func sampleThroughMatch(_ dir: URL) throws -> PipelineRunner {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-matchpart-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         let loaded = try LoadedPipeline.load(path: repo.appendingPathComponent("pipelines/sample.yml").path)
         let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir,
                                               options: RunOptions(asOf: "2026-11-20", days: 60))
         try runner.run(through: .match)
+        return runner
+    }
+
+    @Test func theReportTakenFromMatchEqualsTheOneReadFromItsFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-matchpart-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let runner = try Self.sampleThroughMatch(dir)
         #expect(runner.matchReportPart != nil)
         let taken = try runner.report()
         // The report from the files: the part is dropped, so the three files are read.
@@ -26,13 +32,9 @@ import Testing
     }
 
     @Test func aPartForOtherFilesIsNotTaken() throws {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-matchpart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let loaded = try LoadedPipeline.load(path: repo.appendingPathComponent("pipelines/sample.yml").path)
-        let runner = try PipelineRunner.start(pipeline: loaded, runDirectory: dir,
-                                              options: RunOptions(asOf: "2026-11-20", days: 60))
-        try runner.run(through: .match)
+        let runner = try Self.sampleThroughMatch(dir)
         let read = try runner.report()
         // A part collected for files the manifest no longer names (a match run since by another process) is
         // left: the report reads the files.

@@ -125,12 +125,7 @@ extension AddressList {
                 issues.insert(.addressInvalid)
                 continue
             }
-            if out.count < 16 {
-                if !out.contains(where: { $0.key == a.key }) { out.append(a) }
-                continue
-            }
-            if keys == nil { keys = Set(out.map(\.key)) }
-            if keys!.insert(a.key).inserted { out.append(a) }
+            appendUnique(a, to: &out, keys: &keys)
         }
         return out
     }

@@ -26,14 +26,20 @@ enum AddressList {
                 issues.insert(.addressInvalid)
                 continue
             }
-            if out.count < 16 {
-                if !out.contains(where: { $0.key == a.key }) { out.append(a) }
-                continue
-            }
-            if keys == nil { keys = Set(out.map(\.key)) }
-            if keys!.insert(a.key).inserted { out.append(a) }
+            appendUnique(a, to: &out, keys: &keys)
         }
         return out
+    }
+
+    /// Appends `a` unless an address with its key is already in `out` (short lists are searched; `keys` is made
+    /// for long ones).
+    static func appendUnique(_ a: Address, to out: inout [Address], keys: inout Set<String>?) {
+        if out.count < 16 {
+            if !out.contains(where: { $0.key == a.key }) { out.append(a) }
+            return
+        }
+        if keys == nil { keys = Set(out.map(\.key)) }
+        if keys!.insert(a.key).inserted { out.append(a) }
     }
 
     /// Splits tokens into mailbox entries at top-level commas and group punctuation; group names are dropped.
