@@ -52,6 +52,29 @@ public enum IMAPFolderChoice {
         listed.first { $0.has("\\All") && $0.selectable }
     }
 
+    /// Why `allMail: true` cannot read a server: it lacks Gmail's labels, or lists no `\All` folder.
+    public enum AllMailProblem: Error, Sendable {
+        case noLabels, noAllFolder
+
+        /// The line `mailbox test` and the extract both give, naming the server as `server` ("the server", "the
+        /// server at HOST:PORT").
+        public func message(server: String) -> String {
+            switch self {
+            case .noLabels:
+                return "'allMail' needs Gmail's labels, and \(server) does not offer X-GM-EXT-1; remove 'allMail' or check 'host'"
+            case .noAllFolder:
+                return "\(server) lists no All Mail folder (no folder with the special-use attribute \\All); tick 'Show in IMAP' for All Mail in Gmail's label settings, or remove 'allMail'"
+            }
+        }
+    }
+
+    /// The folder `allMail: true` reads (`allMailFolder`) on a server that offers Gmail's labels (`gmail`), or why
+    /// there is none.
+    public static func allMail(_ listed: [IMAPListedFolder], gmail: Bool) -> Result<IMAPListedFolder, AllMailProblem> {
+        guard gmail else { return .failure(.noLabels) }
+        return allMailFolder(listed).map { .success($0) } ?? .failure(.noAllFolder)
+    }
+
     /// Why a listed folder is not correspondence: its SPECIAL-USE attribute (`\Drafts`, `\Junk`, `\Trash`),
     /// else its name (`LeftOutReason.forFolder`), unless it is INBOX or the `\Sent` folder.
     public static func leftOutReason(_ f: IMAPListedFolder) -> LeftOutReason? {

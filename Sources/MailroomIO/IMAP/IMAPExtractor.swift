@@ -164,15 +164,12 @@ public final class IMAPExtractor {
     /// without Gmail's extensions (`X-GM-EXT-1`: labels) or without a `\All` folder throws `.folder`.
     func allMailFolder() throws -> IMAPListedFolder {
         let (listed, gmail) = try withSession { s in (try s.listFolders(), s.isGmail) }
-        guard gmail else {
-            throw MailroomError(.folder, "mailbox \(mailbox): 'allMail' needs Gmail's labels, and the server at \(endpoint.address) does not offer X-GM-EXT-1; remove 'allMail' or check 'host'",
+        switch IMAPFolderChoice.allMail(listed, gmail: gmail) {
+        case .success(let folder): return folder
+        case .failure(let problem):
+            throw MailroomError(.folder, "mailbox \(mailbox): " + problem.message(server: "the server at \(endpoint.address)"),
                                 location: mailbox)
         }
-        guard let folder = IMAPFolderChoice.allMailFolder(listed) else {
-            throw MailroomError(.folder, "mailbox \(mailbox): the server at \(endpoint.address) lists no All Mail folder (no folder with the special-use attribute \\All); tick 'Show in IMAP' for All Mail in Gmail's label settings, or remove 'allMail'",
-                                location: mailbox)
-        }
-        return folder
     }
 
     /// Whether a listed message is left out as a draft (Gmail All Mail, unless `includeFolders` has `drafts`).

@@ -105,11 +105,11 @@ extension MailboxProbe {
         }
         if s.allMail {
             // Gmail's All Mail, by its special-use attribute (the name is localized), and the labels extension.
-            guard session.isGmail else {
-                return fail(.folders, MailroomError(.folder, "'allMail' needs Gmail's labels, and the server does not offer X-GM-EXT-1; remove 'allMail' or check 'host'", location: at))
-            }
-            guard let all = IMAPFolderChoice.allMailFolder(listed) else {
-                return fail(.folders, MailroomError(.folder, "the server lists no All Mail folder (no folder with the special-use attribute \\All); tick 'Show in IMAP' for All Mail in Gmail's label settings, or remove 'allMail'", location: at))
+            let all: IMAPListedFolder
+            switch IMAPFolderChoice.allMail(listed, gmail: session.isGmail) {
+            case .success(let f): all = f
+            case .failure(let problem):
+                return fail(.folders, MailroomError(.folder, problem.message(server: "the server"), location: at))
             }
             pass(.folders, "\(listed.count) folders; reading \(all.name) (\\All) once, with each message's labels (X-GM-LABELS)")
             r.steps.append(StepResult(step: .sent, ok: nil, detail: "not read on its own: All Mail holds sent mail too"))
