@@ -37,10 +37,11 @@ public struct JSONCursor {
     private var atEnd: Bool { p.i >= p.buf.count }
     private var byte: UInt8 { p.buf[p.i] }
 
-    /// Starts an object; `what` names it when it is something else.
+    /// Starts an object; `what` names it when a member's value is something else (a line that is not an object
+    /// is refused as `JSONParser` refuses it).
     public mutating func beginObject(what: String = "record") throws {
         guard !atEnd, byte == UInt8(ascii: "{") else {
-            if !atEnd, isValueStart { throw JSONError("\(what) is not a JSON object") }
+            if depth > 0, !atEnd, isValueStart { throw JSONError("\(what) is not a JSON object") }
             throw JSONError(atEnd ? "unexpected end of JSON" : "expected an object", offset: p.i)
         }
         guard depth + 1 < JSONParser.maxDepth else { throw JSONError("JSON nested too deeply", offset: p.i) }

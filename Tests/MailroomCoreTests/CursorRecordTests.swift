@@ -123,5 +123,15 @@ import Testing
         }
         #expect(a.message == "missing field \"baseSubject\"")
         #expect(a.message == b.message)
+        // A line that is not an object, and an address that is not one, as the tree reader says them.
+        for (line, said) in [("[1]", "expected an object at byte 1"),
+                             (#"{"key":"k","subject":"s","from":[3],"direction":"sent","mailbox":"m"}"#, "address is not a JSON object")] {
+            let (c2, t2) = Self.both(DedupedMatchFields.self, Array(line.utf8))
+            guard case .failure(let x) = c2, case .failure(let y) = t2 else {
+                Issue.record("both should refuse \(line)")
+                continue
+            }
+            #expect(x.description == said && y.description == said, "\(x) / \(y)")
+        }
     }
 }
