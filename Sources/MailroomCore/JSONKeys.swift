@@ -18,30 +18,10 @@ public struct JSONKeys: Sendable {
 
     /// The kept name whose UTF-8 is exactly `buf[range]`, or nil.
     func name(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
-        let n = range.count
-        guard let base = buf.baseAddress else { return nil }
-        for (k, bytes) in utf8.enumerated() where bytes.count == n {
-            let same = bytes.withUnsafeBufferPointer { b in
-                n == 0 || memcmpEqual(b.baseAddress!, base + range.lowerBound, n)
-            }
-            if same { return names[k] }
+        let raw = UnsafeBufferPointer(rebasing: buf[range])
+        for (k, bytes) in utf8.enumerated() where bytes.count == raw.count && bytes.elementsEqual(raw) {
+            return names[k]
         }
         return nil
     }
-
-    /// Whether the raw name holds an escape, so that its bytes are not its text.
-    func mayBeEscaped(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for k in range where buf[k] == UInt8(ascii: "\\") { return true }
-        return false
-    }
-}
-
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k < n {
-        if a[k] != b[k] { return false }
-        k += 1
-    }
-    return true
 }

@@ -90,7 +90,8 @@ public struct JSONParser {
                 if let name = keys.name(buf, open + 1..<i - 1) {
                     k = name
                 } else {
-                    k = keys.mayBeEscaped(buf, open + 1..<i - 1) ? try decodedName(at: open, in: keys) : nil
+                    let escaped = UnsafeBufferPointer(rebasing: buf[open + 1..<i - 1]).contains(UInt8(ascii: "\\"))
+                    k = escaped ? try decodedName(at: open, in: keys) : nil
                 }
             } else {
                 k = try string()
@@ -175,18 +176,12 @@ public struct JSONParser {
     /// The byte loops go on from where it stopped.
     @discardableResult
     private mutating func skipPlainBytes() -> UInt8 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         var seen: UInt64 = 0
         guard let base = buf.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
         while i + 8 <= buf.count {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            // A byte is zero in `x` exactly where the word has the byte looked for; `(x - ones) & ~x & highs` is
-            // non-zero when some byte of `x` is zero. Bytes below 0x20 are found the same way on `w` itself.
-            let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
-            let stop = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | (w &- ones &* 0x20)
-            if stop & ~w & highs != 0 { break }
+            if JSONStringWord.hasStop(w, orDEL: false) { break }
             seen |= w
             i += 8
         }

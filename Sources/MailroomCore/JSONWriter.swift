@@ -147,8 +147,6 @@ public struct JSONWriter: Sendable {
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     private mutating func appendString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
@@ -161,13 +159,10 @@ public struct JSONWriter: Sendable {
             var i = 0
             while i < n {
                 // Whole 8-byte words with no byte to escape (a quote, a backslash, DEL or a control character)
-                // are passed at once; `(x - ones) & ~x & highs` is non-zero when some byte of `x` is zero.
+                // are passed at once.
                 while i + 8 <= n {
                     let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    let quote = w ^ (Self.ones &* 0x22), slash = w ^ (Self.ones &* 0x5C), del = w ^ (Self.ones &* 0x7F)
-                    let stop = ((quote &- Self.ones) & ~quote) | ((slash &- Self.ones) & ~slash)
-                        | ((del &- Self.ones) & ~del) | ((w &- Self.ones &* 0x20) & ~w)
-                    if stop & Self.highs != 0 { break }
+                    if JSONStringWord.hasStop(w, orDEL: true) { break }
                     i += 8
                 }
                 guard i < n else { break }
