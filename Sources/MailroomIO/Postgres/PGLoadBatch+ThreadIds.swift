@@ -82,7 +82,7 @@ extension PGLoadBatch {
         return byRoot.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
-    /// `LoadState.upsertThreadId` for the batch: an id already stored keeps its thread and gains the flags; the
+    /// `LoadState.ThreadIdStatements.record` for the batch: an id already stored keeps its thread and gains the flags; the
     /// answer is each (batch thread, other thread holding one of its ids). An id two threads of the batch share
     /// (it cannot happen within one match) goes to the least, and the pair joins them.
     static let upsertThreadIds = """

@@ -48,6 +48,13 @@ struct IndexBoundStatement {
         sqlite3_reset(handle)
     }
 
+    /// Runs a statement that returns no rows; returns the rows it inserted, updated or deleted (`sqlite3_changes`:
+    /// 0 for an insert its `ON CONFLICT DO NOTHING` skipped).
+    func executeCountingChanges() throws -> Int {
+        try execute()
+        return Int(sqlite3_changes(connection))
+    }
+
     /// Runs a query and calls `row` with the first row's text columns (nil for NULL); false when there is none.
     func first(columns: Int32, _ row: ([String?]) throws -> Void) throws -> Bool {
         let code = sqlite3_step(handle)

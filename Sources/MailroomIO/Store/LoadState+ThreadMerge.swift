@@ -10,25 +10,50 @@ import MailroomCore
 /// rule), and its row combines theirs: internal if any is, otherwise the highest class, the widest dates and the
 /// earliest message's subject. `thread_merges` remembers where each merged id went, for the messages phase.
 extension LoadState {
-    static let upsertThreadId = """
-        INSERT INTO thread_ids(id, thread_id, is_root, has_parent) VALUES (?, ?, ?, ?)
-        ON CONFLICT(id) DO UPDATE SET is_root = max(is_root, excluded.is_root),
-                                      has_parent = max(has_parent, excluded.has_parent)
-        RETURNING thread_id
-        """
+    /// The statements that record a thread's ids, prepared once for the threads phase. An id is inserted; only
+    /// when it is already stored (`changes` 0) is its holder read and its flags raised. One `INSERT … RETURNING`
+    /// did both, but SQLite gathers a RETURNING statement's rows in a temporary table on every execution.
+    struct ThreadIdStatements {
+        let insert: IndexBoundStatement
+        let raise: IndexBoundStatement
+        let holder: IndexBoundStatement
+
+        init(_ db: Database) throws {
+            insert = try IndexBoundStatement(db, sql: """
+                INSERT INTO thread_ids(id, thread_id, is_root, has_parent) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO NOTHING
+                """)
+            raise = try IndexBoundStatement(db, sql: """
+                UPDATE thread_ids SET is_root = max(is_root, ?), has_parent = max(has_parent, ?) WHERE id = ?
+                """)
+            holder = try IndexBoundStatement(db, sql: "SELECT thread_id FROM thread_ids WHERE id = ?")
+        }
+
+        /// Records `id` for `threadId` (or raises the flags of the stored id); returns the thread that holds it.
+        func record(_ id: String, threadId: String, isRoot: Int) throws -> String {
+            insert.bind(1, id)
+            insert.bind(2, threadId)
+            insert.bind(3, isRoot)
+            insert.bind(4, 1 - isRoot)
+            if try insert.executeCountingChanges() == 1 { return threadId }
+            raise.bind(1, isRoot)
+            raise.bind(2, 1 - isRoot)
+            raise.bind(3, id)
+            try raise.execute()
+            var held = threadId
+            holder.bind(1, id)
+            _ = try holder.first(columns: 1) { held = $0[0] ?? threadId }
+            return held
+        }
+    }
 
     /// Records the ids of a thread just upserted, and merges it with every stored thread that holds one of them.
-    /// The insert that records an id answers which thread held it: no look-up of its own.
-    func applyThreadIds(_ db: Database, _ t: ThreadRecord) throws {
+    func applyThreadIds(_ db: Database, _ t: ThreadRecord, _ statements: ThreadIdStatements) throws {
         guard let root = t.root, !t.ids.isEmpty else { return }
-        let upsert = try db.cachedStatement(sql: Self.upsertThreadId)
         var others: Set<String> = []
         for id in t.ids {
-            let isRoot = id == root ? 1 : 0
-            if let holder = try String.fetchOne(upsert, arguments: [id, t.threadId, isRoot, 1 - isRoot]),
-               holder != t.threadId {
-                others.insert(holder)
-            }
+            let holder = try statements.record(id, threadId: t.threadId, isRoot: id == root ? 1 : 0)
+            if holder != t.threadId { others.insert(holder) }
         }
         if !others.isEmpty { try mergeThreads(db, [t.threadId] + others.sorted()) }
     }

@@ -53,49 +53,86 @@ final class LoadState {
 
     /// Threads: visibility is fixed when a thread is first stored; an internal thread stays internal and is
     /// never linked to a contact. Class and proposed class only move up (internal-only < unmatched < matched),
-    /// dates widen, and the subject is the earliest message's: the same rows whatever order runs load in.
-    func applyThread(_ db: Database, _ t0: ThreadRecord) throws {
-        var t = t0
-        t.subject = StoreText.normalized(t.subject)  // as PostgreSQL stores it (a NUL becomes U+FFFD)
-        let newClass = t.classification.rawValue
-        let visibility: String
-        if let old = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
-            """), arguments: [t.threadId]) {
-            visibility = old["visibility"]
-            let oldClass: String = old["class"]
-            let cls = visibility == "internal" ? "internal-only"
-                : (t.classification == .internalOnly ? oldClass : Self.higher(oldClass, newClass))
-            let proposed = Self.higher(old["proposed_class"], newClass)
-            let oldFirst: String? = old["first_date"]
-            let oldSubject: String = old["subject"]
-            var subject = oldSubject
-            if let nf = t.firstDate, oldFirst == nil || nf < oldFirst! {
-                subject = t.subject
-            } else if t.firstDate == oldFirst {
-                subject = min(oldSubject, t.subject)
+    /// dates widen, and the subject is the earliest message's: the same rows whatever order runs load in. Then
+    /// the ids the thread covers (`applyThreadIds`). The writer's statements are prepared once for the phase.
+    func threadWriter(_ db: Database) throws -> (ThreadRecord) throws -> Void {
+        let select = try IndexBoundStatement(db, sql: Self.selectThread)
+        let update = try IndexBoundStatement(db, sql: Self.updateThread)
+        let insert = try IndexBoundStatement(db, sql: Self.insertThread)
+        let upsertContact = try IndexBoundStatement(db, sql: Self.upsertThreadContact)
+        let ids = try ThreadIdStatements(db)
+        return { [self] t in
+            let visibility = try applyThread(t, select: select, update: update, insert: insert)
+            if visibility == "customer" {
+                for c in t.contacts where try contactExists(db, c.contactId) {
+                    upsertContact.bind(1, t.threadId)
+                    upsertContact.bind(2, c.contactId)
+                    upsertContact.bind(3, c.address)
+                    upsertContact.bind(4, c.rule.rawValue)
+                    try upsertContact.execute()
+                }
             }
-            try db.cachedStatement(sql: """
-                UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ?
-                WHERE id = ?
-                """).execute(arguments: [cls, proposed, subject, Self.minDate(oldFirst, t.firstDate),
-                                 Self.maxDate(old["last_date"], t.lastDate), t.threadId])
-        } else {
-            visibility = t.classification == .internalOnly ? "internal" : "customer"
-            try db.cachedStatement(sql: """
-                INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [t.threadId, visibility, newClass, newClass, t.subject, t.firstDate,
-                                         t.lastDate])
-        }
-        guard visibility == "customer" else { return }
-        for c in t.contacts where try contactExists(db, c.contactId) {
-            try db.cachedStatement(sql: """
-                INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
-                ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
-                """).execute(arguments: [t.threadId, c.contactId, StoreText.normalized(c.address), c.rule.rawValue])
+            try applyThreadIds(db, t, ids)
         }
     }
+
+    /// Upserts the thread's row; returns its stored visibility.
+    private func applyThread(_ t: ThreadRecord, select: IndexBoundStatement, update: IndexBoundStatement,
+                             insert: IndexBoundStatement) throws -> String {
+        // As PostgreSQL stores it (a NUL becomes U+FFFD): compared with the stored subject below.
+        let newSubject = StoreText.normalized(t.subject)
+        let newClass = t.classification.rawValue
+        var old: [String?]?
+        select.bind(1, t.threadId)
+        _ = try select.first(columns: 6) { old = $0 }
+        guard let old else {
+            let visibility = t.classification == .internalOnly ? "internal" : "customer"
+            insert.bind(1, t.threadId)
+            insert.bind(2, visibility)
+            insert.bind(3, newClass)
+            insert.bind(4, newClass)
+            insert.bind(5, newSubject)
+            insert.bind(6, t.firstDate)
+            insert.bind(7, t.lastDate)
+            try insert.execute()
+            return visibility
+        }
+        // visibility, class, proposed_class and subject are NOT NULL in the schema.
+        let visibility = old[0] ?? "", oldClass = old[1] ?? "", oldSubject = old[3] ?? ""
+        let oldFirst = old[4], oldLast = old[5]
+        let cls = visibility == "internal" ? "internal-only"
+            : (t.classification == .internalOnly ? oldClass : Self.higher(oldClass, newClass))
+        let proposed = Self.higher(old[2] ?? "", newClass)
+        var subject = oldSubject
+        if let nf = t.firstDate, oldFirst == nil || nf < oldFirst! {
+            subject = newSubject
+        } else if t.firstDate == oldFirst {
+            subject = min(oldSubject, newSubject)
+        }
+        update.bind(1, cls)
+        update.bind(2, proposed)
+        update.bind(3, subject)
+        update.bind(4, Self.minDate(oldFirst, t.firstDate))
+        update.bind(5, Self.maxDate(oldLast, t.lastDate))
+        update.bind(6, t.threadId)
+        try update.execute()
+        return visibility
+    }
+
+    static let selectThread = """
+        SELECT visibility, class, proposed_class, subject, first_date, last_date FROM threads WHERE id = ?
+        """
+    static let updateThread = """
+        UPDATE threads SET class = ?, proposed_class = ?, subject = ?, first_date = ?, last_date = ? WHERE id = ?
+        """
+    static let insertThread = """
+        INSERT INTO threads(id, visibility, class, proposed_class, subject, first_date, last_date)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+    static let upsertThreadContact = """
+        INSERT INTO thread_contacts(thread_id, contact_id, address, rule) VALUES (?, ?, ?, ?)
+        ON CONFLICT(thread_id, contact_id, address) DO UPDATE SET rule = excluded.rule
+        """
 
     /// Messages (one row per identity key) and their copies. Fields that can differ between loads of the same
     /// identity are merged order-free: `sent` wins over `received`, the least mailbox name (over all copies)

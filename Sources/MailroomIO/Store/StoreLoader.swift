@@ -72,7 +72,7 @@ public struct StoreLoader {
                 state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
                 state.joinedBySubject.formUnion(t.subjectJoins)
             }
-        }) { db in { t in try state.applyThread(db, t); try state.applyThreadIds(db, t) } }
+        }, writer: state.threadWriter)
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, observe: { m in
             s.copies += m.copies.count
             if hadCopies && !supersedes {
