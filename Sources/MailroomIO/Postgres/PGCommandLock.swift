@@ -14,8 +14,7 @@ enum PGCommandLock {
     static let storeKey = "mailroom-store-command"
 
     static func acquire(_ c: PGConnection, runId: String, mailboxes: [String]) throws -> PGLoadLock.Held {
-        guard try c.execute("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", [storeKey]).scalar == "t" else {
-            let holder = (try? PGLoadLock.holder(c, key: storeKey)) ?? "another session"
+        if let holder = try PGLoadLock.take(c, key: storeKey, shared: false) {
             throw MailroomError(.locked, "the store is being changed by another command (\(holder)); wait for it to finish",
                                 location: c.target.location)
         }

@@ -60,9 +60,7 @@ public enum PGLoadLock {
         let wanted = locks(mailboxes: mailboxes, shard: shard)
         var taken: [Lock] = []
         for lock in wanted {
-            let fn = lock.shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock"
-            guard try c.execute("SELECT \(fn)(hashtextextended($1, 0))", [lock.key]).scalar == "t" else {
-                let holder = (try? self.holder(c, key: lock.key)) ?? "another session"
+            if let holder = try take(c, key: lock.key, shared: lock.shared) {
                 release(c, taken)
                 throw MailroomError(.locked, "\(lock.what) is being loaded by another worker (\(holder)): one worker per "
                                     + "mailbox at a time; wait for it to finish, or stop it", location: c.target.location)
@@ -70,8 +68,7 @@ public enum PGLoadLock {
             taken.append(lock)
         }
         // The run's own lock; another session holding it is a second process loading the same run directory.
-        guard try c.execute("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", [runKey(runId)]).scalar == "t" else {
-            let holder = (try? self.holder(c, key: runKey(runId))) ?? "another session"
+        if let holder = try take(c, key: runKey(runId), shared: false) {
             release(c, taken)
             throw MailroomError(.locked, "run \(runId) is being loaded by another process (\(holder))", location: c.target.location)
         }
@@ -98,15 +95,41 @@ public enum PGLoadLock {
           AND ((l.classid::bigint << 32) | l.objid::bigint)
         """
 
+    /// Takes the advisory lock `key` without waiting: nil when taken, else who holds it. A holder whose session
+    /// has just ended (its lock is still in `pg_locks`, its session no longer in `pg_stat_activity`: the server
+    /// drops the locks as the backend exits) is waited for, up to `endedSessionWait` seconds, so a task started
+    /// the moment the last one of the same mailbox exited is not refused.
+    static func take(_ c: PGConnection, key: String, shared: Bool) throws -> String? {
+        let fn = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock"
+        let tries = Int(endedSessionWait / endedSessionPoll)
+        for attempt in 0...tries {
+            if try c.execute("SELECT \(fn)(hashtextextended($1, 0))", [key]).scalar == "t" { return nil }
+            let live: String?
+            do { live = try liveHolder(c, key: key) } catch { return "another session" }
+            if let live { return live }
+            if attempt < tries { usleep(useconds_t(endedSessionPoll * 1_000_000)) }
+        }
+        return endedHolder
+    }
+
+    static let endedSessionWait = 2.0
+    static let endedSessionPoll = 0.05
+    static let endedHolder = "a session that has just ended: try again"
+
     /// `mailroom run R on H pid P, PostgreSQL session S since T` for the session that holds `key`.
     static func holder(_ c: PGConnection, key: String) throws -> String {
+        try liveHolder(c, key: key) ?? endedHolder
+    }
+
+    /// As `holder`, nil when no live session holds `key` (its session has just ended).
+    static func liveHolder(_ c: PGConnection, key: String) throws -> String? {
         guard let r = try c.execute("""
             SELECT a.pid, a.application_name,
                    to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE \(heldBy) = hashtextextended($1, 0) AND l.pid <> pg_backend_pid()
             ORDER BY a.backend_start NULLS LAST, a.pid LIMIT 1
-            """, [key]).rows.first else { return "a session that has just ended: try again" }
+            """, [key]).rows.first else { return nil }
         let pid = r[0] ?? "?"
         let since = r[2].map { " since \($0)" } ?? ""
         let app = (r[1] ?? "").split(separator: " ")
