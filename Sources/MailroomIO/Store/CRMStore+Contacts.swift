@@ -49,13 +49,27 @@ extension CRMStore {
     /// Upserts contacts by id inside the caller's transaction (contacts import and the load's contacts phase).
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
         var s = ContactImportSummary()
+        // Bound by index, prepared once per call: the load calls this for every contact of the file.
+        let selectContact = try IndexBoundStatement(db, sql: "SELECT name, origin, file_row FROM contacts WHERE id = ?")
+        let upsertContact = try IndexBoundStatement(db, sql: """
+            INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, 'import', NULL, ?)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
+                file_row = excluded.file_row
+            """)
+        let selectHolder = try IndexBoundStatement(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?")
+        let insertEmail = try IndexBoundStatement(db, sql: """
+            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         for c in contacts.lazy.map(storeNormalized) {
-            let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT name, origin, file_row FROM contacts WHERE id = ?"),
-                                          arguments: [c.id])
+            // name, origin, file_row (name and origin are NOT NULL in the schema).
+            var before: [String?]?
+            selectContact.bind(1, c.id)
+            _ = try selectContact.first(columns: 3) { before = $0 }
             // The row last imported into the contact, again: whatever a contacts command changed since stays. A
             // contact a standing merge deleted is not imported again (`ContactOverlay.skipsImport`).
             let fileRow = ContactOverlay.fileRow(c)
-            if let before, (before["file_row"] as String?) == fileRow {
+            if let before, before[2] == fileRow {
                 s.unchanged += 1
                 continue
             }
@@ -73,20 +87,22 @@ extension CRMStore {
                     [r["raw"], r["address"], r["key"], r["folded_key"], r["issue"]]
                 }
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, 'import', NULL, ?)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
-                    file_row = excluded.file_row
-                """).execute(arguments: [c.id, c.name, fileRow])
+            upsertContact.bind(1, c.id)
+            upsertContact.bind(2, c.name)
+            upsertContact.bind(3, fileRow)
+            try upsertContact.execute()
             if before != nil {
                 try db.cachedStatement(sql: "DELETE FROM contact_emails WHERE contact_id = ?").execute(arguments: [c.id])
             }
             var newEmails: [[String?]] = []
             for (i, e) in c.emails.enumerated() {
                 var (key, folded, issue) = (e.key, e.foldedKey, e.issue)
-                if let k = e.key,
-                   let holder = try String.fetchOne(db.cachedStatement(
-                       sql: "SELECT contact_id FROM contact_emails WHERE key = ?"), arguments: [k]) {
+                var holder: String?
+                if let k = e.key {
+                    selectHolder.bind(1, k)
+                    _ = try selectHolder.first(columns: 1) { holder = $0[0] }
+                }
+                if let holder {
                     let origin = try String.fetchOne(db.cachedStatement(sql: "SELECT origin FROM contacts WHERE id = ?"),
                                                      arguments: [holder])
                     if holder == c.id {
@@ -100,10 +116,14 @@ extension CRMStore {
                         (key, folded, issue) = (nil, nil, heldByPrefix + holder)
                     }
                 }
-                try db.cachedStatement(sql: """
-                    INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [c.id, i, e.raw, e.address, key, folded, issue])
+                insertEmail.bind(1, c.id)
+                insertEmail.bind(2, i)
+                insertEmail.bind(3, e.raw)
+                insertEmail.bind(4, e.address)
+                insertEmail.bind(5, key)
+                insertEmail.bind(6, folded)
+                insertEmail.bind(7, issue)
+                try insertEmail.execute()
                 newEmails.append([e.raw, e.address, key, folded, issue])
             }
             // Addresses the row no longer has: the participants linked through them are relinked (unlinked, or
@@ -116,7 +136,7 @@ extension CRMStore {
             }
             if before == nil {
                 s.created += 1
-            } else if before?["name"] != c.name || before?["origin"] != "import" || oldEmails != newEmails {
+            } else if before?[0] != c.name || before?[1] != "import" || oldEmails != newEmails {
                 s.updated += 1
             } else {
                 s.unchanged += 1

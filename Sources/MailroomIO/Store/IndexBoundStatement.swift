@@ -6,9 +6,10 @@ import MailroomCore
 /// One of GRDB's cached statements, its parameters bound by index and stepped through SQLite's C API, reused
 /// for every row of the load's per-row upserts:
 /// GRDB's `execute(arguments:)` builds an array of `DatabaseValue`s and validates it on every call, which cost
-/// more than SQLite's own work per row. Values are bound exactly as GRDB binds them (text with length -1 and
-/// `SQLITE_TRANSIENT`, integers as 64-bit, nil as NULL), so the stored rows are the same. Only the load uses
-/// these SQL strings, always through this type, and every use binds every parameter.
+/// more than SQLite's own work per row. Values are stored as GRDB stores them (text as the string's UTF-8 with
+/// `SQLITE_TRANSIENT`, integers as 64-bit, nil as NULL), so the stored rows are the same. Only the load and the
+/// contacts import it shares use these SQL strings, always through this type, and every use binds every
+/// parameter.
 struct IndexBoundStatement {
     private let statement: Statement
     private let handle: OpaquePointer
@@ -24,14 +25,23 @@ struct IndexBoundStatement {
     /// length -1 it would cut the value short): a `memchr` for a zero byte, then the value as it is.
     func bind(_ index: Int32, _ value: String?) {
         if let value {
-            let hasNUL = value.utf8.withContiguousStorageIfAvailable { b in
-                b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false
-            } ?? StoreText.needsNormalizing(value)
-            if hasNUL {
+            // Bound from the string's own UTF-8 with its length when it has no NUL (the same text as with
+            // length -1, without making a C string of it first).
+            let bound = value.utf8.withContiguousStorageIfAvailable { b -> Bool in
+                if b.isEmpty {
+                    sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT_FAST)
+                    return true
+                }
+                guard let base = b.baseAddress, b.count <= Int(Int32.max), memchr(base, 0, b.count) == nil else {
+                    return false
+                }
+                sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                  Int32(b.count), SQLITE_TRANSIENT_FAST)
+                return true
+            } ?? false
+            if !bound {
                 sqlite3_bind_text(handle, index, StoreText.normalized(value), -1, SQLITE_TRANSIENT_FAST)
-                return
             }
-            sqlite3_bind_text(handle, index, value, -1, SQLITE_TRANSIENT_FAST)
         } else {
             sqlite3_bind_null(handle, index)
         }
