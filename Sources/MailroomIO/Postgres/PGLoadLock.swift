@@ -105,24 +105,19 @@ public enum PGLoadLock {
         for attempt in 0...tries {
             if try c.execute("SELECT \(fn)(hashtextextended($1, 0))", [key]).scalar == "t" { return nil }
             let live: String?
-            do { live = try liveHolder(c, key: key) } catch { return "another session" }
+            do { live = try holder(c, key: key) } catch { return "another session" }
             if let live { return live }
             if attempt < tries { usleep(useconds_t(endedSessionPoll * 1_000_000)) }
         }
-        return endedHolder
+        return "a session that has just ended: try again"
     }
 
     static let endedSessionWait = 2.0
     static let endedSessionPoll = 0.05
-    static let endedHolder = "a session that has just ended: try again"
 
-    /// `mailroom run R on H pid P, PostgreSQL session S since T` for the session that holds `key`.
-    static func holder(_ c: PGConnection, key: String) throws -> String {
-        try liveHolder(c, key: key) ?? endedHolder
-    }
-
-    /// As `holder`, nil when no live session holds `key` (its session has just ended).
-    static func liveHolder(_ c: PGConnection, key: String) throws -> String? {
+    /// `mailroom run R on H pid P, PostgreSQL session S since T` for the session that holds `key`; nil when no
+    /// live session holds it (its session has just ended).
+    static func holder(_ c: PGConnection, key: String) throws -> String? {
         guard let r = try c.execute("""
             SELECT a.pid, a.application_name,
                    to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')

@@ -49,19 +49,38 @@ extension CRMStore {
     /// Upserts contacts by id inside the caller's transaction (contacts import and the load's contacts phase).
     static func upsertContacts(_ db: Database, _ contacts: some Sequence<Contact>) throws -> ContactImportSummary {
         var s = ContactImportSummary()
-        // Bound by index, prepared once per call: the load calls this for every contact of the file.
-        let selectContact = try IndexBoundStatement(db, sql: "SELECT name, origin, file_row FROM contacts WHERE id = ?")
-        let upsertContact = try IndexBoundStatement(db, sql: """
-            INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, 'import', NULL, ?)
-            ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
-                file_row = excluded.file_row
-            """)
-        let selectHolder = try IndexBoundStatement(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?")
-        let insertEmail = try IndexBoundStatement(db, sql: """
-            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
-        for c in contacts.lazy.map(storeNormalized) {
+        let upserter = try ContactUpserter(db)
+        for c in contacts { try upserter.upsert(c, into: &s) }
+        return s
+    }
+
+    /// `upsertContacts` one contact at a time, its statements bound by index and prepared once: the load's
+    /// contacts phase keeps one for the phase.
+    struct ContactUpserter {
+        let db: Database
+        let selectContact: IndexBoundStatement
+        let upsertContact: IndexBoundStatement
+        let selectHolder: IndexBoundStatement
+        let insertEmail: IndexBoundStatement
+
+        init(_ db: Database) throws {
+            self.db = db
+            selectContact = try IndexBoundStatement(db, sql: "SELECT name, origin, file_row FROM contacts WHERE id = ?")
+            upsertContact = try IndexBoundStatement(db, sql: """
+                INSERT INTO contacts(id, name, origin, created_run, file_row) VALUES (?, ?, 'import', NULL, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
+                    file_row = excluded.file_row
+                """)
+            selectHolder = try IndexBoundStatement(db, sql: "SELECT contact_id FROM contact_emails WHERE key = ?")
+            insertEmail = try IndexBoundStatement(db, sql: """
+                INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+
+        /// Upserts `contact`, counting what it did in `s`.
+        func upsert(_ contact: Contact, into s: inout ContactImportSummary) throws {
+            let c = CRMStore.storeNormalized(contact)
             // name, origin, file_row (name and origin are NOT NULL in the schema).
             var before: [String?]?
             selectContact.bind(1, c.id)
@@ -71,11 +90,11 @@ extension CRMStore {
             let fileRow = ContactOverlay.fileRow(c)
             if let before, before[2] == fileRow {
                 s.unchanged += 1
-                continue
+                return
             }
-            if before == nil, try mergedAway(db, c.id) {
+            if before == nil, try CRMStore.mergedAway(db, c.id) {
                 s.unchanged += 1
-                continue
+                return
             }
             // A contact's emails go with it (foreign key, ON DELETE CASCADE): a new contact has none to read or delete.
             var oldEmails: [[String?]] = []
@@ -108,12 +127,12 @@ extension CRMStore {
                     if holder == c.id {
                         (key, folded, issue) = (nil, nil, "repeated")
                     } else if origin == "created-from-sent" {
-                        try replaceCreatedContact(db, holder, with: c.id)
+                        try CRMStore.replaceCreatedContact(db, holder, with: c.id)
                         s.replacedCreated += 1
                     } else {
                         // Kept on the contact for people to see, but without a match key: never matched twice.
                         s.emailsSkipped.append(.init(contactId: c.id, position: i, heldBy: holder))
-                        (key, folded, issue) = (nil, nil, heldByPrefix + holder)
+                        (key, folded, issue) = (nil, nil, CRMStore.heldByPrefix + holder)
                     }
                 }
                 insertEmail.bind(1, c.id)
@@ -142,7 +161,6 @@ extension CRMStore {
                 s.unchanged += 1
             }
         }
-        return s
     }
 
     /// Whether a merge that stands (not undone) deleted contact `id`.

@@ -28,10 +28,6 @@ struct IndexBoundStatement {
             // Bound from the string's own UTF-8 with its length when it has no NUL (the same text as with
             // length -1, without making a C string of it first).
             let bound = value.utf8.withContiguousStorageIfAvailable { b -> Bool in
-                if b.isEmpty {
-                    sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT_FAST)
-                    return true
-                }
                 guard let base = b.baseAddress, b.count <= Int(Int32.max), memchr(base, 0, b.count) == nil else {
                     return false
                 }

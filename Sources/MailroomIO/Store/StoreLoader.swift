@@ -64,7 +64,11 @@ public struct StoreLoader {
         let state = LoadState(runId: run.runId, options: options)
 
         s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, observe: { _ in }) { db in
-            { c in _ = try CRMStore.upsertContacts(db, CollectionOfOne(c)) }
+            let upserter = try CRMStore.ContactUpserter(db)
+            return { c in
+                var counts = ContactImportSummary()  // the load reports contacts by count of records
+                try upserter.upsert(c, into: &counts)
+            }
         }
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, observe: { t in
             // Only the messages phase reads it: a load resumed past it does not build it.
