@@ -31,9 +31,15 @@ public final class PGConnection {
 
     public var isOpen: Bool { conn != nil }
 
-    /// Ends the session (the server releases its locks and rolls back an open transaction).
+    /// Ends the session (the server releases its locks and rolls back an open transaction). A healthy session's
+    /// advisory locks (the load and command locks, `PGLoadLock`) are released first and at once: the server drops
+    /// them only as its backend exits, some time after the client has gone, and a worker started the moment this
+    /// one ended would be refused meanwhile.
     public func close() {
-        if let c = conn { mr_pq_finish(c) }
+        if let c = conn {
+            if mr_pq_connected(c) != 0 { mr_pq_clear(mr_pq_exec(c, "SELECT pg_advisory_unlock_all()", 0, nil)) }
+            mr_pq_finish(c)
+        }
         conn = nil
     }
 
