@@ -3,7 +3,7 @@ import MailroomCore
 extension PGLoadBatch {
     /// `LoadState.linkWriter`: participants linked as match decided, except on internal threads; a link to a
     /// contact that does not exist is dropped; with `createContacts: sent`, an external To/Cc/Bcc address of a
-    /// sent message that no contact holds gets a contact `auto:<key>` (`PGCreatedContacts`, resolved for the whole
+    /// sent message that no contact holds gets a contact `auto:<folded key>` (`PGCreatedContacts`, resolved for the whole
     /// batch in the order SQLite creates them). A batch costs a fixed number of statements whatever its size: its
     /// messages, its contacts and the holders of its new addresses are read in one statement each, and its rows are
     /// written with `COPY` and one merge per table.

@@ -12,8 +12,11 @@ final class LoadState {
     private var renamedLoaded = false
     /// Keys of the messages that joined their thread by subject (`ThreadRecord.subjectJoins`; few).
     var joinedBySubject: Set<String> = []
-    /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail).
+    /// Canonical address → display name, from To/Cc/Bcc of sent messages (for contacts created from sent mail):
+    /// the best one of the load (`CreatedContactRules.nameRanksBefore`), whatever order its messages come in.
     var names: [String: String] = [:]
+    /// Address → the contact created from sent mail it links to (nil: none), once settled in this load.
+    private var createdSettled: [String: String?] = [:]
     /// Mailboxes this load has already inserted (in a committed batch or the open one: a failed batch ends the
     /// load), so each is inserted once per load instead of once per message and copy.
     private var mailboxesAdded: Set<String> = []
@@ -47,7 +50,9 @@ final class LoadState {
     func observe(_ m: DedupedMessage) {
         guard options.createContacts == .sent, m.message.direction == .sent else { return }
         for a in m.message.to + m.message.cc + m.message.bcc {
-            if let n = a.name, names[a.address] == nil { names[a.address] = n }
+            guard let n = a.name.map(StoreText.normalized), CreatedContactRules.isRealName(n) else { continue }
+            if let have = names[a.address], !CreatedContactRules.nameRanksBefore(n, have) { continue }
+            names[a.address] = n
         }
     }
 
@@ -222,7 +227,7 @@ final class LoadState {
     /// participant stored linked keeps its contact when match links it to none (a contacts file row went
     /// missing, the address became ambiguous); removing a link is an explicit contacts command. With
     /// `createContacts: sent`, an external To/Cc/Bcc address of a sent message that no contact holds (by match
-    /// key or folded key) gets a contact `auto:<key>`. The writer's statements are prepared once for the phase;
+    /// key or folded key) gets a contact `auto:<folded key>` (`CreatedContactRules`). The writer's statements are prepared once for the phase;
     /// into an empty store (no `participants_key` yet: the load builds it last) each link is a plain insert.
     func linkWriter(_ db: Database) throws -> (ParticipantLink) throws -> Void {
         let upsertParticipant = try IndexBoundStatement(
@@ -256,26 +261,49 @@ final class LoadState {
     }
 
     /// The contact created from sent mail for `address`: an existing one, a new one, or nil when another
-    /// (imported) contact already holds the address by match key or folded key.
+    /// (imported) contact already holds the address by match key or folded key. Settled once per address and load;
+    /// an existing created contact takes this load's better name or lesser spelling (`CreatedContactRules`).
     private func createdContact(_ db: Database, address: String) throws -> String? {
+        if let settled = createdSettled[address] { return settled }
+        let id = try settleCreatedContact(db, address: address)
+        createdSettled[address] = .some(id)
+        return id
+    }
+
+    private func settleCreatedContact(_ db: Database, address: String) throws -> String? {
         guard let a = AddressNormalizer.parse(address) else { return nil }
-        let folded = AddressNormalizer.foldedKey(a)
+        let folded = StoreText.normalized(AddressNormalizer.foldedKey(a))
+        let key = StoreText.normalized(a.key), raw = StoreText.normalized(address), display = StoreText.normalized(a.address)
         if let holder = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT c.id, c.origin FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
-            WHERE e.key = ? OR e.folded_key = ? OR e.key = ? ORDER BY e.key = ? DESC, c.id LIMIT 1
-            """), arguments: [a.key, folded, folded, a.key]) {
-            return (holder["origin"] as String) == Self.createdRule ? holder["id"] : nil
+            SELECT c.id, c.origin, c.name, e.position, e.raw, e.key, e.address
+            FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+            WHERE e.key = ? OR e.folded_key = ? OR e.key = ? ORDER BY e.key = ? DESC, c.id, e.position LIMIT 1
+            """), arguments: [key, folded, folded, key]) {
+            guard (holder["origin"] as String) == Self.createdRule else { return nil }
+            let id: String = holder["id"]
+            var shown: String = holder["address"] ?? ""
+            if CreatedContactRules.spellingPrecedes(raw, key: key, holder["raw"], key: holder["key"] ?? "", folded: folded) {
+                try db.cachedStatement(sql: """
+                    UPDATE contact_emails SET raw = ?, address = ?, key = ? WHERE contact_id = ? AND position = ?
+                    """).execute(arguments: [raw, display, key, id, holder["position"] as Int])
+                shown = display
+            }
+            let current: String = holder["name"]
+            let name = CreatedContactRules.name(current: current, candidate: names[address], display: shown)
+            if name != current {
+                try db.cachedStatement(sql: "UPDATE contacts SET name = ? WHERE id = ?").execute(arguments: [name, id])
+            }
+            return id
         }
-        let id = "auto:" + a.key
+        let id = StoreText.normalized(CreatedContactRules.id(folded: folded))
+        let name = CreatedContactRules.name(current: nil, candidate: names[address], display: display)
         try db.cachedStatement(sql: """
             INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-            """).execute(arguments: [StoreText.normalized(id), StoreText.normalized(names[address] ?? a.address),
-                                     Self.createdRule, runId])
+            """).execute(arguments: [id, name, Self.createdRule, runId])
         try db.cachedStatement(sql: """
             INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
             VALUES (?, 0, ?, ?, ?, ?, NULL)
-            """).execute(arguments: [StoreText.normalized(id), StoreText.normalized(address), StoreText.normalized(a.address),
-                                     StoreText.normalized(a.key), StoreText.normalized(folded)])
+            """).execute(arguments: [id, raw, display, key, folded])
         return id
     }
 

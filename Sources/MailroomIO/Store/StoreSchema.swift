@@ -13,7 +13,7 @@ import GRDB
 /// | table | one row per | key | columns |
 /// | --- | --- | --- | --- |
 /// | `schema_info` | store | `key` | `schema_version`, `created_by` (Mailroom version that created the file) |
-/// | `contacts` | contact | `id` (from the contacts file; `auto:<address key>` when created from sent mail) | `name`, `origin` (`import` or `created-from-sent`), `created_run`, `file_row` (since v6) |
+/// | `contacts` | contact | `id` (from the contacts file; `auto:<folded address key>` when created from sent mail) | `name`, `origin` (`import` or `created-from-sent`), `created_run`, `file_row` (since v6) |
 /// | `contact_emails` | address saved on a contact | `(contact_id, position)`; `key` unique | `raw`, `address`, `key` (match key), `folded_key` (`+tag`/Gmail folding), `issue` (why unusable) |
 /// | `mailboxes` | mailbox of the pipeline | `name` | |
 /// | `threads` | thread | `id` (`t` + 16 hex) | `visibility` (`customer` or `internal`), `class` (`matched`, `unmatched`, `internal-only`: the class when first stored, upgraded unmatched → matched), `proposed_class` (the latest load's class: differs when an internal thread was kept internal), `subject`, `first_date`, `last_date` |
