@@ -79,6 +79,17 @@ struct PostgresLoadTests {
         #expect(pg.contains("contact_emails|contact_id='c4'|position=2|raw='X@y.org'|address='X@y.org'|key=NULL|folded_key=NULL|issue='repeated'"))
     }
 
+    /// The array literals the load's set-based statements bind (`= ANY($1::text[])`, `unnest`) come back from the
+    /// server as the same values: quotes, backslashes, commas, braces, the word NULL, empty text, non-ASCII.
+    @Test func arrayLiteralsComeBackFromTheServerUnchanged() throws {
+        let c = try Self.newDatabase()
+        let values = ["plain", "with \"quote\"", "back\\slash\\", "a,b", "{braces}", "NULL", "", " spaced ", "Елена", "x\\\"y"]
+        let rows = try c.execute("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i) ORDER BY i",
+                                 [PGLoadBatch.arrayLiteral(values)]).rows
+        #expect(rows.map { $0[0] ?? "<null>" } == values)
+        #expect(try c.execute("SELECT cardinality($1::text[])", [PGLoadBatch.arrayLiteral([String]())]).scalar == "0")
+    }
+
     @Test func loadingTheSameRunTwiceChangesNothing() throws {
         let c = try Self.newDatabase()
         try Self.pgLoad(c, Self.input)

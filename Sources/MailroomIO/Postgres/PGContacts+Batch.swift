@@ -88,10 +88,13 @@ extension PGContacts {
     }
 
     /// Records each imported contact's row (`contacts.file_row`).
+    /// One statement for the batch (each id once, as the batch guarantees).
     static func saveFileRows(_ c: PGConnection, _ contacts: [Contact]) throws {
-        for contact in contacts {
-            try c.execute("UPDATE contacts SET file_row = $1 WHERE id = $2",
-                          [ContactOverlay.fileRow(contact), StoreText.normalized(contact.id)])
-        }
+        guard !contacts.isEmpty else { return }
+        try c.execute("""
+            UPDATE contacts c SET file_row = u.file_row FROM unnest($1::text[], $2::text[]) AS u(id, file_row)
+            WHERE c.id = u.id
+            """, [PGLoadBatch.arrayLiteral(contacts.map { StoreText.normalized($0.id) }),
+                  PGLoadBatch.arrayLiteral(contacts.map(ContactOverlay.fileRow))])
     }
 }

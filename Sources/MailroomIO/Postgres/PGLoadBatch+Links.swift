@@ -90,9 +90,22 @@ extension PGLoadBatch {
     static let createdLockPrefix = "mailroom-created-contact\u{1}"
 
     /// A PostgreSQL array literal of text values (`{"a","b\"c"}`), for `= ANY($1::text[])`.
+    /// Built byte by byte: Foundation's `replacingOccurrences` cost a tenth of the load's CPU here.
     static func arrayLiteral(_ values: some Collection<String>) -> String {
-        "{" + values.map { v in
-            "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        var out: [UInt8] = [0x7B]
+        out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
+        var first = true
+        for v in values {
+            if !first { out.append(0x2C) }
+            first = false
+            out.append(0x22)
+            for b in v.utf8 {
+                if b == 0x5C || b == 0x22 { out.append(0x5C) }
+                out.append(b)
+            }
+            out.append(0x22)
+        }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 }
