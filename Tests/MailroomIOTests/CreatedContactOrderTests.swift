@@ -81,4 +81,38 @@ struct CreatedContactOrderTests {
             #expect(try StoreDump.canonical(c, scope: .data) == expected, "order \(name)")
         }
     }
+
+    /// Someone moved a created contact to another address (`contacts add-email`, then `remove-email` of the one the
+    /// load gave it): a later load meeting the removed address leaves it unlinked, gives it no email back and
+    /// creates no second contact, on both stores.
+    @Test func anAddressRemovedFromACreatedContactIsNotGivenBack() throws {
+        func pat(_ key: String, _ date: String) -> DedupedMessage {
+            F.message(key, from: F.owner, to: ["pat@shop.example"], subject: "Invoice " + key, date: date,
+                      mailbox: "b", folder: "Sent", toNames: ["pat@shop.example": "Pat Shop"])
+        }
+        let first = (Self.run("run-1", ["b"]), Self.input([pat("p1", "2024-05-01T09:00:00Z")]))
+        let later = (Self.run("run-2", ["b"]), Self.input([pat("p2", "2024-05-02T09:00:00Z")]))
+        func edit(_ store: any MailroomStore) throws {
+            _ = try store.addContactEmail("auto:pat@shop.example", "pat@other.example", dryRun: false)
+            _ = try store.removeContactEmail("auto:pat@shop.example", "pat@shop.example", dryRun: false)
+        }
+        let dir = StoreTempDir()
+        let store = try F.open(dir)
+        try F.load(store, first.1, run: first.0, options: Self.options)
+        try edit(store)
+        try F.load(store, later.1, run: later.0, options: Self.options)
+        let lite = try StoreDump.canonical(store, scope: .data)
+        #expect(Self.rows(lite, "contacts").count == 1, "\(lite)")
+        #expect(Self.rows(lite, "contact_emails") == [
+            "contact_emails|contact_id='auto:pat@shop.example'|position=0|raw='pat@other.example'|address='pat@other.example'|key='pat@other.example'|folded_key='pat@other.example'|issue=NULL",
+        ], "\(lite)")
+        #expect(lite.contains("participants|message_key='mid:p2'|role='to'|address='pat@shop.example'|is_internal=0|contact_id=NULL"), "\(lite)")
+
+        guard PostgresServer.isAvailable else { return }
+        let c = try PostgresLoadTests.newDatabase()
+        try PostgresLoadTests.pgLoad(c, first.1, run: first.0, options: Self.options)
+        try edit(PGStore(connection: c))
+        try PostgresLoadTests.pgLoad(c, later.1, run: later.0, options: Self.options)
+        #expect(try StoreDump.canonical(c, scope: .data) == lite)
+    }
 }

@@ -60,6 +60,11 @@ struct PGCreatedContacts {
                          name: row[4] ?? "", position: Int(row[5] ?? "") ?? 0, raw: row[6] ?? "", folded: row[1],
                          shown: row[7] ?? "", respelled: false, isNew: false))
         }
+        // A contact `auto:<folded key>` that holds none of the addresses had them removed (`contacts remove-email`),
+        // which a load does not undo: those addresses stay unlinked.
+        let ids = Set(parsed.map { StoreText.normalized(CreatedContactRules.id(folded: $0.folded)) })
+        let existing = Set(try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])",
+                                         [PGLoadBatch.arrayLiteral(ids)]).rows.compactMap { $0.first ?? nil })
         for p in parsed {
             if let i = r.best(key: p.key, folded: p.folded) {
                 guard r.holders[i].created else {
@@ -71,6 +76,10 @@ struct PGCreatedContacts {
                 continue
             }
             let id = StoreText.normalized(CreatedContactRules.id(folded: p.folded))
+            if existing.contains(id) {
+                out[p.address] = .some(nil)
+                continue
+            }
             let name = CreatedContactRules.name(current: nil, candidate: names[p.address], display: p.display)
             r.add(Holder(key: p.key, contactId: id, created: true, name: name, position: 0, raw: p.raw, folded: p.folded,
                          shown: p.display, respelled: true, isNew: true))

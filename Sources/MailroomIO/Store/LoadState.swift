@@ -300,6 +300,9 @@ final class LoadState {
         try db.cachedStatement(sql: """
             INSERT INTO contacts(id, name, origin, created_run) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
             """).execute(arguments: [id, name, Self.createdRule, runId])
+        // The contact exists without this address: someone removed it from the contact (`contacts remove-email`),
+        // which a load does not undo. The address stays unlinked.
+        guard db.changesCount > 0 else { return nil }
         try db.cachedStatement(sql: """
             INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
             VALUES (?, 0, ?, ?, ?, ?, NULL)
