@@ -1,6 +1,6 @@
 /// The PostgreSQL side of the SQLite load's deferred indexes (`StoreSchema.deferredIndexes`): a load that starts on
-/// a store with no messages, copies or participants drops the secondary indexes of those tables and of thread
-/// contacts (written in the threads phase, before any message) and their foreign keys, and adds them back when it finishes, each built or checked once over all its rows (`CREATE INDEX`, and
+/// a store with no messages, copies or participants drops the secondary indexes of those tables and their foreign
+/// keys, and adds them back when it finishes, each built or checked once over all its rows (`CREATE INDEX`, and
 /// `ADD CONSTRAINT … FOREIGN KEY`, which checks every row in one join) instead of row by row. The unique keys stay,
 /// so every upsert still finds its row. A load stopped before it finished leaves them missing until a load
 /// finishes (the resumed one, or any later one, which adds them back before its first row). Both run under the
@@ -11,7 +11,6 @@ extension PGSchema {
         ("messages_date", "CREATE INDEX messages_date ON messages(date)"),
         ("message_copies_message", "CREATE INDEX message_copies_message ON message_copies(message_key)"),
         ("participants_contact", "CREATE INDEX participants_contact ON participants(contact_id)"),
-        ("thread_contacts_contact", "CREATE INDEX thread_contacts_contact ON thread_contacts(contact_id)"),
     ]
 
     /// The foreign keys of the large tables, with the names PostgreSQL gave them in `v1-core`.
@@ -22,8 +21,6 @@ extension PGSchema {
         ("message_copies", "message_copies_mailbox_fkey", "FOREIGN KEY (mailbox) REFERENCES mailboxes(name)"),
         ("participants", "participants_message_key_fkey", "FOREIGN KEY (message_key) REFERENCES messages(key)"),
         ("participants", "participants_contact_id_fkey", "FOREIGN KEY (contact_id) REFERENCES contacts(id)"),
-        ("thread_contacts", "thread_contacts_thread_id_fkey", "FOREIGN KEY (thread_id) REFERENCES threads(id)"),
-        ("thread_contacts", "thread_contacts_contact_id_fkey", "FOREIGN KEY (contact_id) REFERENCES contacts(id)"),
     ]
 
     /// Inside the caller's transaction: drops the deferred indexes and foreign keys when messages, copies and
@@ -47,8 +44,7 @@ extension PGSchema {
             """).rows.compactMap { $0.first ?? nil })
         let keys = Set(try c.execute("""
             SELECT conname FROM pg_constraint WHERE contype = 'f'
-               AND conrelid IN ('messages'::regclass, 'message_copies'::regclass, 'participants'::regclass,
-                                'thread_contacts'::regclass)
+               AND conrelid IN ('messages'::regclass, 'message_copies'::regclass, 'participants'::regclass)
             """).rows.compactMap { $0.first ?? nil })
         for i in deferredIndexes where !indexes.contains(i.name) { try c.execute(i.sql) }
         for k in deferredForeignKeys where !keys.contains(k.name) {
