@@ -98,9 +98,9 @@ struct CreatedContactOrderTests {
         }
         let dir = StoreTempDir()
         let store = try F.open(dir)
-        try F.load(store, first.1, run: first.0, options: Self.options)
+        _ = try F.load(store, first.1, run: first.0, options: Self.options)
         try edit(store)
-        try F.load(store, later.1, run: later.0, options: Self.options)
+        _ = try F.load(store, later.1, run: later.0, options: Self.options)
         let lite = try StoreDump.canonical(store, scope: .data)
         #expect(Self.rows(lite, "contacts").count == 1, "\(lite)")
         #expect(Self.rows(lite, "contact_emails") == [
