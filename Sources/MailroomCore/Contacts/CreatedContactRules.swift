@@ -33,6 +33,34 @@ public enum CreatedContactRules {
         return real ?? display
     }
 
+    /// What a created contact shows: its one email (as written, its match key, its display address) and its name.
+    public struct Shown: Equatable, Sendable {
+        public var raw: String
+        public var key: String
+        public var address: String
+        public var name: String
+
+        public init(raw: String, key: String, address: String, name: String) {
+            self.raw = raw
+            self.key = key
+            self.address = address
+            self.name = name
+        }
+    }
+
+    /// A created contact after a load meets one of its addresses (`raw`, its match `key` and display `address`,
+    /// folding to `folded`) with display name `candidate`: the better spelling first, then the name against the
+    /// email that results. Both stores apply exactly this.
+    public static func met(_ s: Shown, raw: String, key: String, address: String, folded: String,
+                           candidate: String?) -> Shown {
+        var out = s
+        if spellingPrecedes(raw, key: key, s.raw, key: s.key, folded: folded) {
+            (out.raw, out.key, out.address) = (raw, key, address)
+        }
+        out.name = name(current: s.name, candidate: candidate, display: out.address)
+        return out
+    }
+
     /// Whether spelling `a` (with match key `aKey`) of an address folding to `folded` ranks before spelling `b`:
     /// the plain address first (its key is the folded key), then one without a `+tag`, then the least key, then
     /// the least spelling.

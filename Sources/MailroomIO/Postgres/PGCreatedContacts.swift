@@ -96,26 +96,22 @@ struct PGCreatedContacts {
         if let f = h.folded { byFolded[f, default: []].append(i) }
     }
 
-    /// A better name or a lesser spelling for holder `i` (a created contact).
+    /// Holder `i` (a created contact) meets an address of the batch (`CreatedContactRules.met`).
     private mutating func improve(_ i: Int, name candidate: String?, raw: String, display: String, key: String,
                                   folded: String) {
-        var changedHere = false
-        if CreatedContactRules.spellingPrecedes(raw, key: key, holders[i].raw, key: holders[i].key ?? "", folded: folded) {
+        let h = holders[i]
+        let before = CreatedContactRules.Shown(raw: h.raw, key: h.key ?? "", address: h.shown, name: h.name)
+        let after = CreatedContactRules.met(before, raw: raw, key: key, address: display, folded: folded,
+                                            candidate: candidate)
+        guard after != before else { return }
+        if after.key != before.key {
             // The key moves with the spelling; the folded key (the look-up's) stays.
-            if let old = holders[i].key, old != key { byKey[old]?.removeAll { $0 == i } }
-            if holders[i].key != key { byKey[key, default: []].append(i) }
-            holders[i].raw = raw
-            holders[i].key = key
-            holders[i].shown = display
-            holders[i].respelled = true
-            changedHere = true
+            if let old = h.key { byKey[old]?.removeAll { $0 == i } }
+            byKey[after.key, default: []].append(i)
         }
-        let name = CreatedContactRules.name(current: holders[i].name, candidate: candidate, display: holders[i].shown)
-        if name != holders[i].name {
-            holders[i].name = name
-            changedHere = true
-        }
-        if changedHere, !holders[i].isNew, changedSet.insert(i).inserted { changed.append(i) }
+        if after.raw != before.raw || after.key != before.key { holders[i].respelled = true }
+        (holders[i].raw, holders[i].key, holders[i].shown, holders[i].name) = (after.raw, after.key, after.address, after.name)
+        if !h.isNew, changedSet.insert(i).inserted { changed.append(i) }
     }
 
     /// SQLite's `WHERE e.key = k OR e.folded_key = f OR e.key = f ORDER BY e.key = k DESC, c.id, e.position LIMIT 1`.

@@ -281,17 +281,17 @@ final class LoadState {
             """), arguments: [key, folded, folded, key]) {
             guard (holder["origin"] as String) == Self.createdRule else { return nil }
             let id: String = holder["id"]
-            var shown: String = holder["address"] ?? ""
-            if CreatedContactRules.spellingPrecedes(raw, key: key, holder["raw"], key: holder["key"] ?? "", folded: folded) {
+            let before = CreatedContactRules.Shown(raw: holder["raw"], key: holder["key"] ?? "",
+                                                   address: holder["address"] ?? "", name: holder["name"])
+            let after = CreatedContactRules.met(before, raw: raw, key: key, address: display, folded: folded,
+                                                candidate: names[address])
+            if after.raw != before.raw || after.key != before.key {
                 try db.cachedStatement(sql: """
                     UPDATE contact_emails SET raw = ?, address = ?, key = ? WHERE contact_id = ? AND position = ?
-                    """).execute(arguments: [raw, display, key, id, holder["position"] as Int])
-                shown = display
+                    """).execute(arguments: [after.raw, after.address, after.key, id, holder["position"] as Int])
             }
-            let current: String = holder["name"]
-            let name = CreatedContactRules.name(current: current, candidate: names[address], display: shown)
-            if name != current {
-                try db.cachedStatement(sql: "UPDATE contacts SET name = ? WHERE id = ?").execute(arguments: [name, id])
+            if after.name != before.name {
+                try db.cachedStatement(sql: "UPDATE contacts SET name = ? WHERE id = ?").execute(arguments: [after.name, id])
             }
             return id
         }
