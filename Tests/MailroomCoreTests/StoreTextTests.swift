@@ -24,4 +24,17 @@ import Testing
         PostgresCopy.appendRow([nil], to: &out)
         #expect(out == Array("😀\n\\N\n".utf8))
     }
+
+    /// Rows are sent in one order of their keys whoever encodes them: bytewise over the encoded lines, a key that is
+    /// a prefix of another first, whatever the fields after the key.
+    @Test func encodedRowsComeInTheBytewiseOrderOfTheirKeys() {
+        let rows: [[String?]] = [["é", "1"], ["z", "2"], ["Z", "3"], ["ab", "4"], ["a", "9"], ["a\tb", "5"], [nil, "6"]]
+        let text = String(decoding: PostgresCopy.encodeSorted(rows), as: UTF8.self)
+        #expect(text == "Z\t3\n\\N\t6\na\t9\na\\tb\t5\nab\t4\nz\t2\né\t1\n")
+        let open = PostgresCopy.encodeLines([["b", "x"], ["a", nil]], open: true)
+        #expect(String(decoding: open.bytes, as: UTF8.self) == "b\tx\ta\t\\N\t")
+        #expect(open.ends == [4, 9])
+        #expect(PostgresCopy.byteOrder(open.bytes, open.ends) == [1, 0])
+        #expect(PostgresCopy.encodeSorted([]).isEmpty)
+    }
 }

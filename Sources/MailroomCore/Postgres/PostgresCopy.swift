@@ -2,6 +2,55 @@
 /// backslash, tab, newline and carriage return escaped as `\\`, `\t`, `\n`, `\r`. Values are normalized by
 /// `StoreText` first (no NUL reaches the server).
 public enum PostgresCopy {
+    /// Rows encoded as one COPY payload, in the bytewise order of their lines. Where the first fields of a row are
+    /// a unique key, two lines differ first within those fields (an encoded field holds no tab), so the lines
+    /// are in one order of the keys whoever encodes them (not quite `COLLATE "C"`'s: a tab sorts after bytes
+    /// below it, and escapes count as their two bytes).
+    public static func encodeSorted(_ rows: [[String?]]) -> [UInt8] {
+        let lines = encodeLines(rows)
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.bytes.count)
+        for i in byteOrder(lines.bytes, lines.ends) {
+            out.append(contentsOf: lines.bytes[(i == 0 ? 0 : lines.ends[i - 1])..<lines.ends[i]])
+        }
+        return out
+    }
+
+    /// Rows encoded one after another; each ends at `ends[i]`. `open`: each row's fields are each followed by a
+    /// tab (more fields of the row are to follow: `appendField`, then the line end); otherwise full lines.
+    public static func encodeLines(_ rows: [[String?]], open: Bool = false) -> (bytes: [UInt8], ends: [Int]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * 64)
+        var ends: [Int] = []
+        ends.reserveCapacity(rows.count)
+        for r in rows {
+            if open {
+                for f in r {
+                    appendField(f, to: &bytes)
+                    bytes.append(0x09)
+                }
+            } else {
+                appendRow(r, to: &bytes)
+            }
+            ends.append(bytes.count)
+        }
+        return (bytes, ends)
+    }
+
+    /// The indexes of the rows of `encodeLines` in the bytewise order of their bytes (a prefix first).
+    public static func byteOrder(_ bytes: [UInt8], _ ends: [Int]) -> [Int] {
+        bytes.withUnsafeBufferPointer { b -> [Int] in
+            guard let base = b.baseAddress else { return Array(ends.indices) }
+            return ends.indices.sorted { i, j in
+                let si = i == 0 ? 0 : ends[i - 1], sj = j == 0 ? 0 : ends[j - 1]
+                let li = ends[i] - si, lj = ends[j] - sj
+                let a = base + si, b = base + sj
+                for k in 0..<min(li, lj) where a[k] != b[k] { return a[k] < b[k] }
+                return li < lj
+            }
+        }
+    }
+
     /// Appends one row (`nil` is NULL) and its line end.
     public static func appendRow(_ fields: [String?], to out: inout [UInt8]) {
         for (i, f) in fields.enumerated() {
@@ -17,6 +66,12 @@ public enum PostgresCopy {
             out.append(0x5C); out.append(0x4E)
             return
         }
+        let plain = field.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x00 { return false }
+            out.append(contentsOf: bytes)  // nothing to escape: the common case, in one copy
+            return true
+        }
+        if plain == true { return }
         for b in field.utf8 {
             switch b {
             case 0x5C: out.append(0x5C); out.append(0x5C)

@@ -10,13 +10,7 @@ extension PGConnection {
     /// then aborted too (the caller rolls it back).
     @discardableResult
     public func copyIn<S: Sequence>(table: String, columns: [String], rows: S) throws -> Int where S.Element == [String?] {
-        let sql = "COPY \(PGConnection.quoted(table)) (\(columns.map(PGConnection.quoted).joined(separator: ", "))) FROM STDIN"
-        let start = try run(sql, [])
-        guard mr_pq_result_status(start) == MR_PQ_COPY_IN else {
-            defer { mr_pq_clear(start) }
-            throw failure(start, doing: "start loading \(table)")
-        }
-        mr_pq_clear(start)
+        try startCopy(table: table, columns: columns)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(PGConnection.copyChunk + 4096)
         var sent = true
@@ -30,13 +24,48 @@ extension PGConnection {
             }
             PostgresCopy.appendRow(row, to: &buffer)
             if buffer.count >= PGConnection.copyChunk {
-                sent = put(buffer)
+                sent = put(buffer[...])
                 buffer.removeAll(keepingCapacity: true)
                 if !sent { break }
             }
         }
-        if sent, !buffer.isEmpty { sent = put(buffer) }
-        let sentError = sent || badRow != nil ? nil : String(cString: mr_pq_error_message(handle))
+        if sent, !buffer.isEmpty { sent = put(buffer[...]) }
+        if let badRow {
+            _ = try? endCopy(table: table, sent: false)
+            throw MailroomError(.internalError, "cannot load \(table): a row of \(badRow) values for \(columns.count) columns (nothing was loaded)",
+                                location: target.location)
+        }
+        return try endCopy(table: table, sent: sent)
+    }
+
+    /// `copyIn` of rows already encoded (`PostgresCopy.encode`), so that one batch's rows can be sent twice (into the
+    /// store's table, then into staging when that meets a stored key) while encoded once.
+    @discardableResult
+    public func copyIn(table: String, columns: [String], encoded: [UInt8]) throws -> Int {
+        try startCopy(table: table, columns: columns)
+        var sent = true
+        var at = 0
+        while sent, at < encoded.count {
+            let end = min(encoded.count, at + PGConnection.copyChunk)
+            sent = put(encoded[at..<end])
+            at = end
+        }
+        return try endCopy(table: table, sent: sent)
+    }
+
+    private func startCopy(table: String, columns: [String]) throws {
+        let sql = "COPY \(PGConnection.quoted(table)) (\(columns.map(PGConnection.quoted).joined(separator: ", "))) FROM STDIN"
+        let start = try run(sql, [])
+        guard mr_pq_result_status(start) == MR_PQ_COPY_IN else {
+            defer { mr_pq_clear(start) }
+            throw failure(start, doing: "start loading \(table)")
+        }
+        mr_pq_clear(start)
+    }
+
+    /// Ends the COPY (aborting it unless every row was `sent`) and returns the rows the server loaded.
+    private func endCopy(table: String, sent: Bool) throws -> Int {
+        let sentError = sent ? nil : String(cString: mr_pq_error_message(handle))
         _ = mr_pq_put_copy_end(handle, sent ? nil : "Mailroom could not send the rows")
         var loaded = 0
         var failed: MailroomError?
@@ -49,10 +78,6 @@ extension PGConnection {
             }
             mr_pq_clear(r)
         }
-        if let badRow {
-            throw MailroomError(.internalError, "cannot load \(table): a row of \(badRow) values for \(columns.count) columns (nothing was loaded)",
-                                location: target.location)
-        }
         if let sentError, failed == nil || mr_pq_connected(handle) == 0 {
             throw PGErrors.queryFailed(message: sentError, sqlState: "", connectionLost: mr_pq_connected(handle) == 0,
                                        doing: "load \(table)", target: target)
@@ -61,7 +86,7 @@ extension PGConnection {
         return loaded
     }
 
-    private func put(_ bytes: [UInt8]) -> Bool {
+    private func put(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { b in
             b.withMemoryRebound(to: CChar.self) { c in mr_pq_put_copy_data(handle, c.baseAddress, Int32(c.count)) == 1 }
         }

@@ -5,7 +5,8 @@ extension PGContacts {
     /// statements. Who holds each match key is read once for the batch, then `upsert`'s decisions (repeated,
     /// held by another contact, taking over from a contact created from sent mail) are replayed in memory in
     /// order, and the rows are written with `COPY`. A batch where a contact created from sent mail would be
-    /// replaced by one and then imported again itself goes contact by contact (`upsert`).
+    /// replaced by one and then imported again itself goes contact by contact (`upsert`). Each contact's row in the
+    /// file (`saveFileRows`) is written with it.
     static func upsertBatch(_ c: PGConnection, _ contacts: [Contact]) throws {
         let ids = contacts.map { StoreText.normalized($0.id) }
         let keys = Set(contacts.flatMap { $0.emails.compactMap { $0.key.map(StoreText.normalized) } })
@@ -50,12 +51,16 @@ extension PGContacts {
         }
         if replaced.contains(where: { r in ids.contains(r.old) }) {
             _ = try upsert(c, contacts)
+            try saveFileRows(c, contacts)
             return
         }
-        try c.copyIn(table: "in_contacts", columns: ["id", "name"], rows: contacts.map { [$0.id, $0.name] })
+        try c.copyIn(table: "in_contacts", columns: ["id", "name", "file_row"],
+                     rows: contacts.map { [$0.id, $0.name, ContactOverlay.fileRow($0)] })
         try c.execute("""
-            INSERT INTO contacts(id, name, origin, created_run) SELECT id, name, 'import', NULL FROM in_contacts
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL
+            INSERT INTO contacts(id, name, origin, created_run, file_row)
+            SELECT id, name, 'import', NULL, file_row FROM in_contacts
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, origin = 'import', created_run = NULL,
+                file_row = excluded.file_row
             """)
         try c.execute("DELETE FROM contact_emails WHERE contact_id IN (SELECT id FROM in_contacts)")
         for r in replaced { try replaceCreated(c, r.old, with: r.new) }

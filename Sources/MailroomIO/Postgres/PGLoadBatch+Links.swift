@@ -1,6 +1,34 @@
 import MailroomCore
 
 extension PGLoadBatch {
+    /// A links batch as far as it goes without the store (`prepareLinks`), ready for `writeLinks`.
+    struct PreparedLinks {
+        var links: [ParticipantLink]
+        /// Each link's message key as stored (`StoreText`).
+        var messageKeys: [String]
+        /// Array literal of the distinct message keys, for the look-up of their messages.
+        var wanted: String
+        /// The contact ids the links name, as stored.
+        var contactIds: Set<String>
+        /// Each link's participant row up to its contact (message key, role, address, internal), encoded for COPY
+        /// (`PostgresCopy.encodeLines(open:)`), and the links in the order of those bytes (their key's order).
+        var heads: [UInt8]
+        var headEnds: [Int]
+        var order: [Int]
+    }
+
+    /// Everything of a links batch that needs not the store: keys as stored and the rows' encoded heads. Runs ahead
+    /// of the batch before, on the loader's batching thread (`PGStoreLoader.runPhase`).
+    static func prepareLinks(_ links: [ParticipantLink]) -> PreparedLinks {
+        let keys = links.map { StoreText.normalized($0.messageKey) }
+        let heads = PostgresCopy.encodeLines(links.map { [$0.messageKey, $0.role, $0.address, $0.isInternal ? "1" : "0"] },
+                                             open: true)
+        return PreparedLinks(links: links, messageKeys: keys, wanted: arrayLiteral(Set(keys)),
+                             contactIds: Set(links.compactMap { $0.contactId.map(StoreText.normalized) }),
+                             heads: heads.bytes, headEnds: heads.ends,
+                             order: PostgresCopy.byteOrder(heads.bytes, heads.ends))
+    }
+
     /// `LoadState.linkWriter`: participants linked as match decided, except on internal threads; a link to a
     /// contact that does not exist is dropped; with `createContacts: sent`, an external To/Cc/Bcc address of a
     /// sent message that no contact holds gets a contact `auto:<folded key>` (`PGCreatedContacts`, resolved for the whole
@@ -8,21 +36,20 @@ extension PGLoadBatch {
     /// messages, its contacts and the holders of its new addresses are read in one statement each, and its rows are
     /// written with `COPY` and one merge per table.
     /// The messages' threads are read under the shared thread lock (no merge moves them until the batch commits).
-    func writeLinks(_ links: [ParticipantLink]) throws {
+    func writeLinks(_ p: PreparedLinks) throws {
         try Self.lockThreads(c, shared: true)
+        let links = p.links
         linkMessages.removeAll(keepingCapacity: true)
-        // Lookups by the values as stored (`StoreText`).
-        let wanted = Set(links.map { StoreText.normalized($0.messageKey) })
-        if !wanted.isEmpty {
+        if !links.isEmpty {
             let rows = try c.execute("""
                 SELECT m.key, m.direction, m.thread_id, t.visibility FROM unnest($1::text[]) k(key)
                 JOIN messages m ON m.key = k.key JOIN threads t ON t.id = m.thread_id
-                """, [Self.arrayLiteral(wanted)]).rows
+                """, [p.wanted]).rows
             for r in rows {
                 linkMessages[r[0] ?? ""] = (r[1] ?? "", r[2] ?? "", r[3] == "internal")
             }
         }
-        let contactIds = Set(links.compactMap { $0.contactId.map(StoreText.normalized) }).subtracting(contactsKnown)
+        let contactIds = p.contactIds.subtracting(contactsKnown)
         if !contactIds.isEmpty {
             let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(contactIds)]).rows
             contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
@@ -32,8 +59,8 @@ extension PGLoadBatch {
         decided.reserveCapacity(links.count)
         var toResolve: [String] = []
         var resolving: Set<String> = []
-        for l in links {
-            guard let m = linkMessages[StoreText.normalized(l.messageKey)] else {
+        for (l, key) in zip(links, p.messageKeys) {
+            guard let m = linkMessages[key] else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
                                     + "dedupe/messages.ndjson does not have: rerun the match stage")
             }
@@ -53,10 +80,11 @@ extension PGLoadBatch {
                 if let id { contactsKnown.insert(id) }
             }
         }
-        var participants: [[String?]] = []
-        participants.reserveCapacity(links.count)
+        var participants: [UInt8] = []
+        participants.reserveCapacity(p.heads.count + links.count * 32)
         var created: [[String?]] = []
-        for (l, d) in zip(links, decided) {
+        for i in p.order {
+            let (l, d) = (links[i], decided[i])
             var contactId = d.contactId
             var rule = d.rule
             if d.create, let id = createdFor[l.address] ?? nil {
@@ -64,10 +92,13 @@ extension PGLoadBatch {
                 rule = LoadState.createdRule
                 created.append([d.m.threadId, id, l.address, LoadState.createdRule])
             }
-            participants.append([l.messageKey, l.role, l.address, l.isInternal ? "1" : "0", contactId, rule])
+            participants.append(contentsOf: p.heads[(i == 0 ? 0 : p.headEnds[i - 1])..<p.headEnds[i]])
+            PostgresCopy.appendField(contactId, to: &participants)
+            participants.append(0x09)
+            PostgresCopy.appendField(rule, to: &participants)
+            participants.append(0x0A)
         }
-        try copy("in_participants", participants)
-        try merge("participants", Self.mergeParticipants)
+        try copyMerge("participants", staging: "in_participants", encoded: participants, upsert: Self.mergeParticipants)
         if !created.isEmpty {
             try copy("in_thread_contacts", created)
             try c.execute(Self.addCreatedThreadContacts)

@@ -106,4 +106,31 @@ extension PGLoadBatch {
         }
         try c.execute("RELEASE SAVEPOINT fresh_rows")
     }
+
+    /// A merge whose upsert reads one staging table alone (`staging`'s columns are `table`'s), of rows encoded
+    /// for COPY in key order (`PostgresCopy.encodeSorted`): two workers inserting the same new keys meet them in
+    /// the same order. While none of `table`'s keys is stored and `direct` holds, the rows are copied straight
+    /// into `table`, under a savepoint. With no key stored that leaves the rows the upsert would, without the
+    /// staging copy and its second pass over the rows (and a batch whose transaction touches no temporary table
+    /// commits without emptying them). When a key is stored (`23505`, also when another worker committed it
+    /// meanwhile), the savepoint is rolled back, the same rows go into staging, and the upsert runs, for the rest
+    /// of the load (`upsertOnly`).
+    func copyMerge(_ table: String, staging: String, encoded: [UInt8], upsert: String, direct: Bool = true,
+                   columns: [String]? = nil) throws {
+        guard !encoded.isEmpty, let columns = columns ?? Self.staging.first(where: { $0.name == staging })?.columns else { return }
+        if direct && !upsertOnly.contains(table) {
+            try c.execute("SAVEPOINT fresh_rows")
+            do {
+                try c.copyIn(table: table, columns: columns, encoded: encoded)
+                try c.execute("RELEASE SAVEPOINT fresh_rows")
+                return
+            } catch where PGRetry.sqlState(error) == "23505" {
+                try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
+                try c.execute("RELEASE SAVEPOINT fresh_rows")
+                upsertOnly.insert(table)
+            }
+        }
+        try c.copyIn(table: staging, columns: columns, encoded: encoded)
+        try merge(table, upsert)
+    }
 }

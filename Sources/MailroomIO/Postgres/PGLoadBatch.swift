@@ -34,7 +34,7 @@ final class PGLoadBatch {
 
     static let text = "TEXT COLLATE \"C\""
     static let staging: [(name: String, columns: [String])] = [
-        ("in_contacts", ["id", "name"]),
+        ("in_contacts", ["id", "name", "file_row"]),
         ("in_contact_emails", ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"]),
         ("in_threads", ["id", "class", "subject", "first_date", "last_date"]),
         ("in_thread_contacts", ["thread_id", "contact_id", "address", "rule"]),
@@ -86,7 +86,6 @@ final class PGLoadBatch {
         let todo = try PGContacts.notSkipped(c, contacts)
         guard !todo.isEmpty else { return }
         try PGContacts.upsertBatch(c, todo)
-        try PGContacts.saveFileRows(c, todo)
     }
 
     /// `LoadState.applyThread`: visibility fixed when first stored; class and proposed class only move up; dates
@@ -111,13 +110,21 @@ final class PGLoadBatch {
         try writeThreadIds(threads)
     }
 
-    /// `LoadState.messageWriter`: the message's mailbox is the least among its copies; mailboxes first. A thread
-    /// some load merged into another (`thread_merges`) stands for its survivor, read under the shared thread lock,
-    /// so no merge of another worker moves threads between the read and the commit.
-    func writeMessages(_ messages: [DedupedMessage]) throws {
-        try Self.lockThreads(c, shared: true)
+    /// A messages batch encoded for COPY (`prepareMessages`), ready for `writeMessages`.
+    struct PreparedMessages {
+        var messages: [UInt8]
+        var copies: [UInt8]
+        /// Array literal of the mailboxes the rows name.
+        var mailboxes: String
+    }
+
+    /// `LoadState.messageWriter`'s rows: the message's mailbox is the least among its copies. Reads only `state`'s
+    /// threads of the load (fixed once the threads phase is read), so it runs ahead of the batch before, on the
+    /// loader's batching thread (`PGStoreLoader.runPhase`).
+    static func prepareMessages(_ messages: [DedupedMessage], state: LoadState) throws -> PreparedMessages {
         var rows: [[String?]] = []
         var copies: [[String?]] = []
+        var mailboxes: Set<String> = []
         rows.reserveCapacity(messages.count)
         for d in messages {
             let m = d.message
@@ -127,6 +134,7 @@ final class PGLoadBatch {
             }
             var mailbox = m.mailbox
             for cp in d.copies where cp.mailbox < mailbox { mailbox = cp.mailbox }
+            mailboxes.insert(StoreText.normalized(mailbox))
             rows.append([d.key, m.messageId, m.contentHash, threadId, mailbox, m.direction.rawValue, m.date, m.subject,
                          m.snippet, m.bulk.isEmpty ? "0" : "1", state.joinedBySubject.contains(d.key) ? "1" : "0"])
             for cp in d.copies {
@@ -134,17 +142,27 @@ final class PGLoadBatch {
                 w.beginArray()
                 for f in cp.flags.sorted() { w.string(f) }
                 w.endArray()
+                mailboxes.insert(StoreText.normalized(cp.mailbox))
                 copies.append([cp.copyId, d.key, cp.mailbox, cp.folder, String(decoding: w.bytes, as: UTF8.self),
                                StoreSchema.labelsColumn(cp.labels)])
             }
         }
-        try copy("in_messages", rows)
-        try copy("in_copies", copies)
+        return PreparedMessages(messages: PostgresCopy.encodeSorted(rows), copies: PostgresCopy.encodeSorted(copies),
+                                mailboxes: arrayLiteral(mailboxes))
+    }
+
+    /// `LoadState.messageWriter`: mailboxes first. A thread some load merged into another (`thread_merges`) stands
+    /// for its survivor, read under the shared thread lock, so no merge of another worker moves threads between
+    /// the read and the commit.
+    func writeMessages(_ p: PreparedMessages) throws {
+        try Self.lockThreads(c, shared: true)
         try c.execute("""
-            INSERT INTO mailboxes(name) SELECT mailbox FROM in_messages UNION SELECT mailbox FROM in_copies ORDER BY 1
+            INSERT INTO mailboxes(name) SELECT n FROM unnest($1::text[]) AS u(n) ORDER BY n COLLATE "C"
             ON CONFLICT (name) DO NOTHING
-            """)
-        try merge("messages", Self.mergeMessages)
-        if !copies.isEmpty { try merge("message_copies", Self.mergeCopies) }
+            """, [p.mailboxes])
+        // `mergeMessages` joins `thread_merges`; while no thread was ever merged, the rows go straight in.
+        let merged = try c.execute("SELECT EXISTS (SELECT 1 FROM thread_merges)").scalar == "t"
+        try copyMerge("messages", staging: "in_messages", encoded: p.messages, upsert: Self.mergeMessages, direct: !merged)
+        try copyMerge("message_copies", staging: "in_copies", encoded: p.copies, upsert: Self.mergeCopies)
     }
 }

@@ -77,24 +77,29 @@ public struct PGStoreLoader {
 
         let reset = { batch.forgetCaches() }
         s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, reset: reset, observe: { _ in },
-                                  keys: { ["c:" + $0.id] }, write: batch.writeContacts)
+                                  keys: { ["c:" + $0.id] }, prepare: { $0 }, write: batch.writeContacts)
         s.threads = try runPhase(run.runId, .threads, input.threads, resume, reset: reset, observe: { t in
             if resume.phase <= .messages {
                 state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
                 state.joinedBySubject.formUnion(t.subjectJoins)
             }
-        }, keys: PGLoadBatch.keys, write: batch.writeThreads)
+        }, keys: PGLoadBatch.keys, prepare: { $0 }, write: batch.writeThreads)
+        var copies = 0
         s.messages = try runPhase(run.runId, .messages, input.messages, resume, reset: reset, observe: { m in
-            s.copies += m.copies.count
+            copies += m.copies.count
             if hadCopies && !supersedes {
                 supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
             }
             state.observe(m)
-        }, keys: PGLoadBatch.keys, write: batch.writeMessages)
+        }, keys: PGLoadBatch.keys, prepare: { try PGLoadBatch.prepareMessages($0, state: state) },
+           write: batch.writeMessages)
+        s.copies = copies
         state.threadOf = ThreadOfKey()
+        var ambiguous = 0
         s.links = try runPhase(run.runId, .links, input.links, resume, reset: reset, observe: { l in
-            if !l.ambiguous.isEmpty { s.ambiguousLinks += 1 }
-        }, keys: PGLoadBatch.keys, write: batch.writeLinks)
+            if !l.ambiguous.isEmpty { ambiguous += 1 }
+        }, keys: PGLoadBatch.keys, prepare: PGLoadBatch.prepareLinks, write: batch.writeLinks)
+        s.ambiguousLinks = ambiguous
 
         let counted = s
         s = try PGRetry.batch("finish", logger: logger, reset: {}) { try finish(run, counted, legacyCopies: supersedes) }
@@ -147,42 +152,85 @@ public struct PGStoreLoader {
 
     /// Reads every record of a phase, skips those an earlier attempt committed, and commits the rest in batches
     /// of `batchSize` records (fewer when a record's key is already in the batch) with the checkpoint.
-    private func runPhase<R>(_ runId: String, _ phase: StoreLoader.Phase, _ source: RecordSource<R>,
-                             _ resume: (phase: StoreLoader.Phase, position: Int), reset: () -> Void,
-                             observe: (R) throws -> Void, keys: (R) -> [String],
-                             write: ([R]) throws -> Void) throws -> Int {
+    ///
+    /// Two threads: a batching thread reads the records (`observe` sees each, in order, on that thread), cuts the
+    /// batches and `prepare`s each (the rows as far as they go without the store, encoded for COPY), one batch
+    /// ahead of this thread, which writes them in order, each in its transaction with the checkpoint. So the
+    /// next batch is built while the server merges this one, instead of the two taking turns. `prepare` and
+    /// `observe` read and change only the load's own state, never the connection; `write` and the checkpoint
+    /// run here, in order, as before, and a batch's retry (`PGRetry`) writes the same prepared rows again.
+    private func runPhase<R, P>(_ runId: String, _ phase: StoreLoader.Phase, _ source: RecordSource<R>,
+                                _ resume: (phase: StoreLoader.Phase, position: Int), reset: () -> Void,
+                                observe: @escaping (R) throws -> Void, keys: @escaping (R) -> [String],
+                                prepare: @escaping ([R]) throws -> P, write: (P) throws -> Void) throws -> Int {
         let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
-        var count = 0
-        var batch: [R] = []
-        var batchKeys: Set<String> = []
-        func commit(position: Int, phaseDone: Bool) throws {
-            let moveOn = phaseDone && phase.next != .done
-            try PGRetry.batch("\(phase.rawValue) up to \(position)", logger: logger, reset: reset) {
-                try connection.transaction { c in
-                    if !batch.isEmpty { try write(batch) }
-                    try saveCheckpoint(runId, moveOn ? phase.next : phase, moveOn ? 0 : position)
-                    try fault.hit("load.batch.beforeCommit")
-                }
+        let ready = BatchChannel<ReadyBatch<P>>(capacity: 1)
+        let batchSize = options.batchSize
+        let ahead = Self.prefetchChunks(batchSize)
+        let batcher = JoinableThread<Int> {
+            var count = 0
+            var batch: [R] = []
+            var batchKeys: Set<String> = []
+            func ship(position: Int, phaseDone: Bool) throws {
+                let prepared = batch.isEmpty ? nil : try prepare(batch)
+                try ready.send([ReadyBatch(prepared: prepared, size: batch.count, position: position, phaseDone: phaseDone)])
+                batch.removeAll(keepingCapacity: true)
+                batchKeys.removeAll(keepingCapacity: true)
             }
-            try fault.hit("load.batch.afterCommit")
-            try Interrupt.check(.load)
-            logger.debug("load batch committed", metadata: ["run.id": "\(runId)", "load.phase": "\(phase.rawValue)",
-                                                            "load.position": "\(position)", "load.batch": "\(batch.count)"])
-            batch.removeAll(keepingCapacity: true)
-            batchKeys.removeAll(keepingCapacity: true)
+            do {
+                try source.forEachPrefetched(ahead: ahead) { r in
+                    try observe(r)
+                    count += 1
+                    if count <= skip { return }
+                    let k = keys(r)
+                    if k.contains(where: batchKeys.contains) { try ship(position: count - 1, phaseDone: false) }
+                    batchKeys.formUnion(k)
+                    batch.append(r)
+                    if batch.count == batchSize { try ship(position: count, phaseDone: false) }
+                }
+                if skip != Int.max { try ship(position: count, phaseDone: true) }
+                ready.finish()
+            } catch is BatchChannel<ReadyBatch<P>>.Cancelled {
+                ready.finish()
+            } catch {
+                ready.finish(error: error)
+            }
+            return count
         }
-        try source.forEachPrefetched(ahead: Self.prefetchChunks(options.batchSize)) { r in
-            try observe(r)
-            count += 1
-            if count <= skip { return }
-            let k = keys(r)
-            if k.contains(where: batchKeys.contains) { try commit(position: count - 1, phaseDone: false) }
-            batchKeys.formUnion(k)
-            batch.append(r)
-            if batch.count == options.batchSize { try commit(position: count, phaseDone: false) }
+        defer {
+            ready.cancel()
+            batcher.waitIgnoringResult()
         }
-        if skip != Int.max { try commit(position: count, phaseDone: true) }
-        return count
+        while let items = try ready.receive() {
+            for b in items { try commit(runId, phase, b, reset: reset, write: write) }
+            ready.giveBack(items)  // freed on the batching thread
+        }
+        return try batcher.wait()
+    }
+
+    /// A batch cut and prepared by `runPhase`'s batching thread: `size` records (none for the phase's last,
+    /// checkpoint-only commit), to commit with the checkpoint at `position`.
+    private struct ReadyBatch<P> {
+        var prepared: P?
+        var size: Int
+        var position: Int
+        var phaseDone: Bool
+    }
+
+    private func commit<P>(_ runId: String, _ phase: StoreLoader.Phase, _ b: ReadyBatch<P>, reset: () -> Void,
+                           write: (P) throws -> Void) throws {
+        let moveOn = b.phaseDone && phase.next != .done
+        try PGRetry.batch("\(phase.rawValue) up to \(b.position)", logger: logger, reset: reset) {
+            try connection.transaction { c in
+                if let p = b.prepared { try write(p) }
+                try saveCheckpoint(runId, moveOn ? phase.next : phase, moveOn ? 0 : b.position)
+                try fault.hit("load.batch.beforeCommit")
+            }
+        }
+        try fault.hit("load.batch.afterCommit")
+        try Interrupt.check(.load)
+        logger.debug("load batch committed", metadata: ["run.id": "\(runId)", "load.phase": "\(phase.rawValue)",
+                                                        "load.position": "\(b.position)", "load.batch": "\(b.size)"])
     }
 
     /// Chunks (of 256 records) the reader thread decodes ahead: a whole batch and a little more, so that the next
