@@ -32,7 +32,7 @@ extension PGLoadBatch {
         }
         guard !rows.isEmpty else { return }
         try copy("in_thread_ids", rows)
-        let pairs = try c.execute(Self.upsertThreadIds).rows.compactMap { r -> (String, String)? in
+        let pairs = try upsertIds().compactMap { r -> (String, String)? in
             guard let a = r[0], let b = r[1] else { return nil }
             return (a, b)
         }
@@ -59,6 +59,26 @@ extension PGLoadBatch {
         guard !moves.isEmpty else { return }
         try copy("in_thread_groups", moves)
         for sql in Self.mergeThreadGroups { try c.execute(sql) }
+    }
+
+    /// Runs `upsertThreadIds` and returns its pairs. As `merge` does, while no id of the batch is stored, the upsert
+    /// runs as the same statement without its `ON CONFLICT` clause, under a savepoint (the same rows and answer
+    /// without the speculative insertion), until one meets a stored id.
+    private func upsertIds() throws -> [[String?]] {
+        let sql = Self.upsertThreadIds
+        guard !upsertOnly.contains("thread_ids"), let cut = sql.range(of: "ON CONFLICT"),
+              let back = sql.range(of: "RETURNING") else { return try c.execute(sql).rows }
+        try c.execute("SAVEPOINT fresh_rows")
+        var rows: [[String?]]
+        do {
+            rows = try c.execute(String(sql[..<cut.lowerBound]) + String(sql[back.lowerBound...])).rows
+        } catch where PGRetry.sqlState(error) == "23505" {
+            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
+            upsertOnly.insert("thread_ids")
+            rows = try c.execute(sql).rows
+        }
+        try c.execute("RELEASE SAVEPOINT fresh_rows")
+        return rows
     }
 
     /// The groups the pairs connect (each sorted, in the order of their least member).

@@ -106,7 +106,7 @@ final class PGLoadBatch {
         try copy("in_threads", threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] })
         try copy("in_thread_contacts", contactRows)
         try merge("threads", Self.mergeThreads)
-        if !contactRows.isEmpty { try c.execute(Self.mergeThreadContacts) }
+        if !contactRows.isEmpty { try merge("thread_contacts", Self.mergeThreadContacts) }
         try writeThreadIds(threads)
     }
 
