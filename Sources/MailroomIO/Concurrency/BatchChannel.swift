@@ -35,6 +35,13 @@ final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable s
         condition.broadcast()
     }
 
+    /// Throws `Cancelled` once the consumer has stopped (a producer about to start work it would throw away).
+    func throwIfCancelled() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled { throw Cancelled() }
+    }
+
     /// No more batches; with an error, the consumer gets it once it has taken the batches sent before.
     func finish(error: Error? = nil) {
         condition.lock()

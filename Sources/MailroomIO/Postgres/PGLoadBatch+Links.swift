@@ -3,9 +3,20 @@ import MailroomCore
 extension PGLoadBatch {
     /// A links batch as far as it goes without the store (`prepareLinks`), ready for `writeLinks`.
     struct PreparedLinks {
-        var links: [ParticipantLink]
-        /// Each link's message key as stored (`StoreText`).
-        var messageKeys: [String]
+        /// What `writeLinks` reads of each link.
+        struct Link {
+            /// The message key as stored (`StoreText`).
+            var messageKey: String
+            var address: String
+            var contactId: String?
+            /// `contactId` as stored.
+            var storedContactId: String?
+            var rule: String?
+            /// An external To/Cc/Bcc address no contact was ambiguous for, with `createContacts: sent`: a contact
+            /// created from sent mail may link it (when its message is sent, on a customer thread).
+            var mayCreate: Bool
+        }
+        var links: [Link]
         /// Array literal of the distinct message keys, for the look-up of their messages.
         var wanted: String
         /// The contact ids the links name, as stored.
@@ -17,14 +28,27 @@ extension PGLoadBatch {
         var order: [Int]
     }
 
-    /// Everything of a links batch that needs not the store: keys as stored and the rows' encoded heads. Runs ahead
-    /// of the batch before, on the loader's batching thread (`PGStoreLoader.runPhase`).
-    static func prepareLinks(_ links: [ParticipantLink]) -> PreparedLinks {
-        let keys = links.map { StoreText.normalized($0.messageKey) }
-        let heads = PostgresCopy.encodeLines(links.map { [$0.messageKey, $0.role, $0.address, $0.isInternal ? "1" : "0"] },
+    /// Everything of a links batch that needs not the store: keys as stored, the rows' encoded heads, and which
+    /// links a created contact may take. Runs ahead of the batch before, on the loader's batching thread
+    /// (`PGStoreLoader.startPhase`), which also frees the records.
+    static func prepareLinks(_ records: [ParticipantLink], createSent: Bool) -> PreparedLinks {
+        var links: [PreparedLinks.Link] = []
+        links.reserveCapacity(records.count)
+        var keys: Set<String> = []
+        var contactIds: Set<String> = []
+        for l in records {
+            let key = StoreText.normalized(l.messageKey)
+            keys.insert(key)
+            let stored = l.contactId.map(StoreText.normalized)
+            if let stored { contactIds.insert(stored) }
+            let mayCreate = createSent && !l.isInternal && l.ambiguous.isEmpty
+                && (l.role == "to" || l.role == "cc" || l.role == "bcc")
+            links.append(.init(messageKey: key, address: l.address, contactId: l.contactId, storedContactId: stored,
+                               rule: l.rule?.rawValue, mayCreate: mayCreate))
+        }
+        let heads = PostgresCopy.encodeLines(records.map { [$0.messageKey, $0.role, $0.address, $0.isInternal ? "1" : "0"] },
                                              open: true)
-        return PreparedLinks(links: links, messageKeys: keys, wanted: arrayLiteral(Set(keys)),
-                             contactIds: Set(links.compactMap { $0.contactId.map(StoreText.normalized) }),
+        return PreparedLinks(links: links, wanted: arrayLiteral(keys), contactIds: contactIds,
                              heads: heads.bytes, headEnds: heads.ends,
                              order: PostgresCopy.byteOrder(heads.bytes, heads.ends))
     }
@@ -59,18 +83,18 @@ extension PGLoadBatch {
         decided.reserveCapacity(links.count)
         var toResolve: [String] = []
         var resolving: Set<String> = []
-        for (l, key) in zip(links, p.messageKeys) {
-            guard let m = linkMessages[key] else {
+        for i in links.indices {
+            guard let m = linkMessages[links[i].messageKey] else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
                                     + "dedupe/messages.ndjson does not have: rerun the match stage")
             }
-            var contactId = l.contactId
-            var rule = l.rule?.rawValue
-            if m.internal { contactId = nil; rule = nil }
-            if let id = contactId, !contactsKnown.contains(StoreText.normalized(id)) { contactId = nil; rule = nil }
-            let create = contactId == nil && !m.internal && state.options.createContacts == .sent && !l.isInternal
-                && l.ambiguous.isEmpty && (l.role == "to" || l.role == "cc" || l.role == "bcc") && m.direction == "sent"
-            if create, createdFor[l.address] == nil, resolving.insert(l.address).inserted { toResolve.append(l.address) }
+            var contactId = links[i].contactId
+            var rule = links[i].rule
+            if m.internal || !(links[i].storedContactId.map(contactsKnown.contains) ?? true) { contactId = nil; rule = nil }
+            let create = contactId == nil && !m.internal && links[i].mayCreate && m.direction == "sent"
+            if create, createdFor[links[i].address] == nil, resolving.insert(links[i].address).inserted {
+                toResolve.append(links[i].address)
+            }
             decided.append((m, contactId, rule, create))
         }
         if !toResolve.isEmpty {
@@ -84,13 +108,13 @@ extension PGLoadBatch {
         participants.reserveCapacity(p.heads.count + links.count * 32)
         var created: [[String?]] = []
         for i in p.order {
-            let (l, d) = (links[i], decided[i])
+            let d = decided[i]
             var contactId = d.contactId
             var rule = d.rule
-            if d.create, let id = createdFor[l.address] ?? nil {
+            if d.create, let id = createdFor[links[i].address] ?? nil {
                 contactId = id
                 rule = LoadState.createdRule
-                created.append([d.m.threadId, id, l.address, LoadState.createdRule])
+                created.append([d.m.threadId, id, links[i].address, LoadState.createdRule])
             }
             participants.append(contentsOf: p.heads[(i == 0 ? 0 : p.headEnds[i - 1])..<p.headEnds[i]])
             PostgresCopy.appendField(contactId, to: &participants)

@@ -120,7 +120,7 @@ final class PGLoadBatch {
 
     /// `LoadState.messageWriter`'s rows: the message's mailbox is the least among its copies. Reads only `state`'s
     /// threads of the load (fixed once the threads phase is read), so it runs ahead of the batch before, on the
-    /// loader's batching thread (`PGStoreLoader.runPhase`).
+    /// loader's batching thread (`PGStoreLoader.startPhase`).
     static func prepareMessages(_ messages: [DedupedMessage], state: LoadState) throws -> PreparedMessages {
         var rows: [[String?]] = []
         var copies: [[String?]] = []

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import MailroomCore
@@ -76,29 +77,42 @@ public struct PGStoreLoader {
         let batch = PGLoadBatch(connection: c, state: state)
 
         let reset = { batch.forgetCaches() }
-        s.contacts = try runPhase(run.runId, .contacts, input.contacts, resume, reset: reset, observe: { _ in },
-                                  keys: { ["c:" + $0.id] }, prepare: { $0 }, write: batch.writeContacts)
-        s.threads = try runPhase(run.runId, .threads, input.threads, resume, reset: reset, observe: { t in
+        // Each phase's batching thread starts reading once the phase before has read all of its records (its
+        // `observe` saw them all), so that phase's last batches commit while the next one's first are built.
+        let contacts = startPhase(.contacts, input.contacts, resume, after: nil, observe: { _ in },
+                                  keys: { ["c:" + $0.id] }, prepare: { $0 })
+        let threads = startPhase(.threads, input.threads, resume, after: contacts.read, observe: { t in
             if resume.phase <= .messages {
                 state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
                 state.joinedBySubject.formUnion(t.subjectJoins)
             }
-        }, keys: PGLoadBatch.keys, prepare: { $0 }, write: batch.writeThreads)
+        }, keys: PGLoadBatch.keys, prepare: { $0 })
         var copies = 0
-        s.messages = try runPhase(run.runId, .messages, input.messages, resume, reset: reset, observe: { m in
+        let messages = startPhase(.messages, input.messages, resume, after: threads.read, observe: { m in
             copies += m.copies.count
             if hadCopies && !supersedes {
                 supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
             }
             state.observe(m)
-        }, keys: PGLoadBatch.keys, prepare: { try PGLoadBatch.prepareMessages($0, state: state) },
-           write: batch.writeMessages)
+        }, keys: PGLoadBatch.keys, prepare: { try PGLoadBatch.prepareMessages($0, state: state) })
+        var ambiguous = 0
+        let links = startPhase(.links, input.links, resume, after: messages.read, observe: { l in
+            if !l.ambiguous.isEmpty { ambiguous += 1 }
+        }, keys: PGLoadBatch.keys, prepare: { [createSent = options.createContacts == .sent] in
+            PGLoadBatch.prepareLinks($0, createSent: createSent)
+        })
+        defer {  // every channel first: a batching thread waiting for the phase before then stops at once
+            contacts.ready.cancel(); threads.ready.cancel(); messages.ready.cancel(); links.ready.cancel()
+            contacts.batcher.waitIgnoringResult(); threads.batcher.waitIgnoringResult()
+            messages.batcher.waitIgnoringResult(); links.batcher.waitIgnoringResult()
+        }
+
+        s.contacts = try drain(run.runId, .contacts, contacts, reset: reset, write: batch.writeContacts)
+        s.threads = try drain(run.runId, .threads, threads, reset: reset, write: batch.writeThreads)
+        s.messages = try drain(run.runId, .messages, messages, reset: reset, write: batch.writeMessages)
         s.copies = copies
         state.threadOf = ThreadOfKey()
-        var ambiguous = 0
-        s.links = try runPhase(run.runId, .links, input.links, resume, reset: reset, observe: { l in
-            if !l.ambiguous.isEmpty { ambiguous += 1 }
-        }, keys: PGLoadBatch.keys, prepare: PGLoadBatch.prepareLinks, write: batch.writeLinks)
+        s.links = try drain(run.runId, .links, links, reset: reset, write: batch.writeLinks)
         s.ambiguousLinks = ambiguous
 
         let counted = s
@@ -150,21 +164,28 @@ public struct PGStoreLoader {
         }
     }
 
-    /// Reads every record of a phase, skips those an earlier attempt committed, and commits the rest in batches
-    /// of `batchSize` records (fewer when a record's key is already in the batch) with the checkpoint.
-    ///
-    /// Two threads: a batching thread reads the records (`observe` sees each, in order, on that thread), cuts the
-    /// batches and `prepare`s each (the rows as far as they go without the store, encoded for COPY), one batch
-    /// ahead of this thread, which writes them in order, each in its transaction with the checkpoint. So the
-    /// next batch is built while the server merges this one, instead of the two taking turns. `prepare` and
-    /// `observe` read and change only the load's own state, never the connection; `write` and the checkpoint
-    /// run here, in order, as before, and a batch's retry (`PGRetry`) writes the same prepared rows again.
-    private func runPhase<R, P>(_ runId: String, _ phase: StoreLoader.Phase, _ source: RecordSource<R>,
-                                _ resume: (phase: StoreLoader.Phase, position: Int), reset: () -> Void,
-                                observe: @escaping (R) throws -> Void, keys: @escaping (R) -> [String],
-                                prepare: @escaping ([R]) throws -> P, write: (P) throws -> Void) throws -> Int {
+    /// A phase's records, read, cut into batches and prepared on a batching thread (`startPhase`), for `drain`
+    /// to commit. `read` is signalled once the thread has read every record, or stopped.
+    private struct PhaseBatches<P> {
+        let ready: BatchChannel<ReadyBatch<P>>
+        let batcher: JoinableThread<Int>
+        let read: DispatchSemaphore
+    }
+
+    /// Starts a phase's batching thread: once `after` is signalled (the phase before has read its records), it
+    /// reads every record of the phase (`observe` sees each, in order, on that thread), skips those an earlier
+    /// attempt committed, cuts the rest into batches of `batchSize` records (fewer when a record's key is already
+    /// in the batch), and `prepare`s each (the rows as far as they go without the store, encoded for COPY), one
+    /// batch ahead of `drain`, which writes them in order on the caller's thread. So the next batch is built while
+    /// the server merges this one, instead of the two taking turns. `prepare` and `observe` read and change only
+    /// the load's own state, never the connection.
+    private func startPhase<R, P>(_ phase: StoreLoader.Phase, _ source: RecordSource<R>,
+                                  _ resume: (phase: StoreLoader.Phase, position: Int), after: DispatchSemaphore?,
+                                  observe: @escaping (R) throws -> Void, keys: @escaping (R) -> [String],
+                                  prepare: @escaping ([R]) throws -> P) -> PhaseBatches<P> {
         let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
         let ready = BatchChannel<ReadyBatch<P>>(capacity: 1)
+        let read = DispatchSemaphore(value: 0)
         let batchSize = options.batchSize
         let ahead = Self.prefetchChunks(batchSize)
         let batcher = JoinableThread<Int> {
@@ -177,7 +198,15 @@ public struct PGStoreLoader {
                 batch.removeAll(keepingCapacity: true)
                 batchKeys.removeAll(keepingCapacity: true)
             }
+            var signalled = false
+            func readAll() {
+                if !signalled { read.signal() }  // the next phase may start reading
+                signalled = true
+            }
+            defer { readAll() }
             do {
+                after?.wait()
+                try ready.throwIfCancelled()
                 try source.forEachPrefetched(ahead: ahead) { r in
                     try observe(r)
                     count += 1
@@ -188,6 +217,7 @@ public struct PGStoreLoader {
                     batch.append(r)
                     if batch.count == batchSize { try ship(position: count, phaseDone: false) }
                 }
+                readAll()
                 if skip != Int.max { try ship(position: count, phaseDone: true) }
                 ready.finish()
             } catch is BatchChannel<ReadyBatch<P>>.Cancelled {
@@ -197,18 +227,21 @@ public struct PGStoreLoader {
             }
             return count
         }
-        defer {
-            ready.cancel()
-            batcher.waitIgnoringResult()
-        }
-        while let items = try ready.receive() {
-            for b in items { try commit(runId, phase, b, reset: reset, write: write) }
-            ready.giveBack(items)  // freed on the batching thread
-        }
-        return try batcher.wait()
+        return PhaseBatches(ready: ready, batcher: batcher, read: read)
     }
 
-    /// A batch cut and prepared by `runPhase`'s batching thread: `size` records (none for the phase's last,
+    /// Commits a phase's batches in order, each in its transaction with the checkpoint (`commit`), and returns
+    /// the phase's record count. A batch's retry (`PGRetry`) writes the same prepared rows again.
+    private func drain<P>(_ runId: String, _ phase: StoreLoader.Phase, _ batches: PhaseBatches<P>,
+                          reset: () -> Void, write: (P) throws -> Void) throws -> Int {
+        while let items = try batches.ready.receive() {
+            for b in items { try commit(runId, phase, b, reset: reset, write: write) }
+            batches.ready.giveBack(items)  // freed on the batching thread
+        }
+        return try batches.batcher.wait()
+    }
+
+    /// A batch cut and prepared by a phase's batching thread (`startPhase`)'s batching thread: `size` records (none for the phase's last,
     /// checkpoint-only commit), to commit with the checkpoint at `position`.
     private struct ReadyBatch<P> {
         var prepared: P?
