@@ -286,3 +286,29 @@ private final class Counter: @unchecked Sendable {
     var value: Int { lock.withLock { n } }
     func add() { lock.withLock { n += 1 } }
 }
+
+extension PostgresLoadTests {
+    /// A bad record that a phase's batching thread meets (a message in no thread) fails the load with one line,
+    /// after the batches before it committed, and leaves the run failed; a rerun over the mended input goes on
+    /// from the checkpoint and ends with the rows of an uninterrupted load.
+    @Test func aMessageInNoThreadFailsTheLoadAfterTheBatchesBeforeAndARerunCompletes() throws {
+        let c = try Self.newDatabase()
+        var ms: [DedupedMessage] = []
+        try Self.input.messages.forEach { ms.append($0) }
+        let good = ms.count
+        ms.append(F.message("orphan", from: F.owner, to: ["x@ext.net"], subject: "No thread", date: "2024-05-09T10:00:00Z"))
+        var bad = Self.input
+        bad.messages = RecordSource(ms)
+        let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, bad) }
+        #expect(e.status == .input)
+        #expect("\(e)".contains("in no thread"))
+        #expect(try c.execute("SELECT phase FROM checkpoints").scalar == "messages")
+        #expect(try c.execute("SELECT count(*) FROM messages").scalar == String(good - good % Self.options.batchSize))
+        #expect(try c.execute("SELECT status FROM runs").scalar == "failed")
+
+        let s = try Self.pgLoad(c, Self.input)
+        #expect(s.resumedFrom == "messages:\(good - good % Self.options.batchSize)")
+        let (lite, _) = try Self.sqliteDump([(F.run, Self.input)])
+        #expect(try StoreDump.canonical(c) == lite)
+    }
+}

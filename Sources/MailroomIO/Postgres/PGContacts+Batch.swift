@@ -64,12 +64,9 @@ extension PGContacts {
             """)
         try c.execute("DELETE FROM contact_emails WHERE contact_id IN (SELECT id FROM in_contacts)")
         for r in replaced { try replaceCreated(c, r.old, with: r.new) }
-        try c.copyIn(table: "in_contact_emails", columns: ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"],
+        // A plain insert (the batch's contacts have no emails left): straight into the table.
+        try c.copyIn(table: "contact_emails", columns: ["contact_id", "position", "raw", "address", "key", "folded_key", "issue"],
                      rows: emails)
-        try c.execute("""
-            INSERT INTO contact_emails(contact_id, position, raw, address, key, folded_key, issue)
-            SELECT contact_id, position, raw, address, key, folded_key, issue FROM in_contact_emails
-            """)
     }
 }
 
