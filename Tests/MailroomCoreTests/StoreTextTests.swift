@@ -31,10 +31,10 @@ import Testing
         let rows: [[String?]] = [["é", "1"], ["z", "2"], ["Z", "3"], ["ab", "4"], ["a", "9"], ["a\tb", "5"], [nil, "6"]]
         let text = String(decoding: PostgresCopy.encodeSorted(rows), as: UTF8.self)
         #expect(text == "Z\t3\n\\N\t6\na\t9\na\\tb\t5\nab\t4\nz\t2\né\t1\n")
-        let open = PostgresCopy.encodeLines([["b", "x"], ["a", nil]], open: true)
-        #expect(String(decoding: open.bytes, as: UTF8.self) == "b\tx\ta\t\\N\t")
-        #expect(open.ends == [4, 9])
-        #expect(PostgresCopy.byteOrder(open.bytes, open.ends) == [1, 0])
+        let lines = PostgresCopy.encodeLines([["b", "x"], ["a", nil]])
+        #expect(String(decoding: lines.bytes, as: UTF8.self) == "b\tx\na\t\\N\n")
+        #expect(lines.ends == [4, 9])
+        #expect(PostgresCopy.byteOrder(lines.bytes, lines.ends) == [1, 0])
         #expect(PostgresCopy.encodeSorted([]).isEmpty)
     }
 }

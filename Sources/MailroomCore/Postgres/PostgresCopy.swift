@@ -16,28 +16,21 @@ public enum PostgresCopy {
         return out
     }
 
-    /// Rows encoded one after another; each ends at `ends[i]`. `open`: each row's fields are each followed by a
-    /// tab (more fields of the row are to follow: `appendField`, then the line end); otherwise full lines.
-    public static func encodeLines(_ rows: [[String?]], open: Bool = false) -> (bytes: [UInt8], ends: [Int]) {
+    /// Rows encoded as lines one after another; row `i` ends at `ends[i]`.
+    public static func encodeLines(_ rows: [[String?]]) -> (bytes: [UInt8], ends: [Int]) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 64)
         var ends: [Int] = []
         ends.reserveCapacity(rows.count)
         for r in rows {
-            if open {
-                for f in r {
-                    appendField(f, to: &bytes)
-                    bytes.append(0x09)
-                }
-            } else {
-                appendRow(r, to: &bytes)
-            }
+            appendRow(r, to: &bytes)
             ends.append(bytes.count)
         }
         return (bytes, ends)
     }
 
-    /// The indexes of the rows of `encodeLines` in the bytewise order of their bytes (a prefix first).
+    /// The indexes of the rows of `encodeLines` (or any bytes cut at `ends`) in the bytewise order of their bytes
+    /// (a prefix first).
     public static func byteOrder(_ bytes: [UInt8], _ ends: [Int]) -> [Int] {
         bytes.withUnsafeBufferPointer { b -> [Int] in
             guard let base = b.baseAddress else { return Array(ends.indices) }

@@ -22,7 +22,8 @@ extension PGLoadBatch {
         /// The contact ids the links name, as stored.
         var contactIds: Set<String>
         /// Each link's participant row up to its contact (message key, role, address, internal), encoded for COPY
-        /// (`PostgresCopy.encodeLines(open:)`), and the links in the order of those bytes (their key's order).
+        /// with a tab after each field (link `i` ends at `headEnds[i]`), and the links in the order of those bytes
+        /// (their key's order).
         var heads: [UInt8]
         var headEnds: [Int]
         var order: [Int]
@@ -36,7 +37,16 @@ extension PGLoadBatch {
         links.reserveCapacity(records.count)
         var keys: Set<String> = []
         var contactIds: Set<String> = []
+        var heads: [UInt8] = []
+        heads.reserveCapacity(records.count * 64)
+        var headEnds: [Int] = []
+        headEnds.reserveCapacity(records.count)
         for l in records {
+            for f in [l.messageKey, l.role, l.address, l.isInternal ? "1" : "0"] {
+                PostgresCopy.appendField(f, to: &heads)
+                heads.append(0x09)
+            }
+            headEnds.append(heads.count)
             let key = StoreText.normalized(l.messageKey)
             keys.insert(key)
             let stored = l.contactId.map(StoreText.normalized)
@@ -46,11 +56,8 @@ extension PGLoadBatch {
             links.append(.init(messageKey: key, address: l.address, contactId: l.contactId, storedContactId: stored,
                                rule: l.rule?.rawValue, mayCreate: mayCreate))
         }
-        let heads = PostgresCopy.encodeLines(records.map { [$0.messageKey, $0.role, $0.address, $0.isInternal ? "1" : "0"] },
-                                             open: true)
         return PreparedLinks(links: links, wanted: arrayLiteral(keys), contactIds: contactIds,
-                             heads: heads.bytes, headEnds: heads.ends,
-                             order: PostgresCopy.byteOrder(heads.bytes, heads.ends))
+                             heads: heads, headEnds: headEnds, order: PostgresCopy.byteOrder(heads, headEnds))
     }
 
     /// `LoadState.linkWriter`: participants linked as match decided, except on internal threads; a link to a

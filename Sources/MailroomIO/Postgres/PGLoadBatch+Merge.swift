@@ -85,52 +85,52 @@ extension PGLoadBatch {
 }
 
 extension PGLoadBatch {
-    /// Runs a merge of `table` (`INSERT … SELECT … ON CONFLICT …`). Into a store that has none of the batch's keys
-    /// (a first load, new mail) the upsert's speculative insertion is work for nothing, so the merge is first tried
-    /// as the same `INSERT … SELECT` without its `ON CONFLICT` clause, under a savepoint: with no key stored, both
-    /// write the same rows. When a key is stored (`23505`, also when another worker committed it meanwhile), the
-    /// savepoint is rolled back and the upsert runs, and does so for the rest of the load (`upsertOnly`), so a
-    /// reload pays for at most one wasted try per table.
+    /// Writes a batch into `table` whose keys the store may not hold yet (a first load, new mail). While no batch
+    /// of this load met a stored key of `table`, `fresh` (a plain insert: the upsert's speculative insertion is
+    /// work for nothing there) runs first, under a savepoint. When it meets a stored key (`23505`, also one another
+    /// worker committed meanwhile), the savepoint is rolled back and `upsert` runs, as it does for the rest of the
+    /// load (`upsertOnly`), so a reload pays for at most one wasted try per table. With no key stored, both leave
+    /// the same rows.
+    func freshFirst<T>(_ table: String, fresh: () throws -> T, upsert: () throws -> T) throws -> T {
+        guard !upsertOnly.contains(table) else { return try upsert() }
+        try c.execute("SAVEPOINT fresh_rows")
+        do {
+            let value = try fresh()
+            try c.execute("RELEASE SAVEPOINT fresh_rows")
+            return value
+        } catch where PGRetry.sqlState(error) == "23505" {
+            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
+            try c.execute("RELEASE SAVEPOINT fresh_rows")
+            upsertOnly.insert(table)
+            return try upsert()
+        }
+    }
+
+    /// Runs a merge of `table` (`INSERT … SELECT … ON CONFLICT …`), tried first as the same statement without its
+    /// `ON CONFLICT` clause (`freshFirst`).
     func merge(_ table: String, _ upsert: String) throws {
-        guard !upsertOnly.contains(table), let cut = upsert.range(of: "ON CONFLICT") else {
+        guard let cut = upsert.range(of: "ON CONFLICT") else {
             try c.execute(upsert)
             return
         }
-        try c.execute("SAVEPOINT fresh_rows")
-        do {
-            try c.execute(String(upsert[..<cut.lowerBound]))
-        } catch where PGRetry.sqlState(error) == "23505" {
-            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
-            upsertOnly.insert(table)
-            try c.execute(upsert)
-        }
-        try c.execute("RELEASE SAVEPOINT fresh_rows")
+        try freshFirst(table, fresh: { _ = try c.execute(String(upsert[..<cut.lowerBound])) },
+                       upsert: { _ = try c.execute(upsert) })
     }
 
     /// A merge whose upsert reads one staging table alone (`staging`'s columns are `table`'s), of rows encoded
     /// for COPY in key order (`PostgresCopy.encodeSorted`): two workers inserting the same new keys meet them in
-    /// the same order. While none of `table`'s keys is stored and `direct` holds, the rows are copied straight
-    /// into `table`, under a savepoint. With no key stored that leaves the rows the upsert would, without the
-    /// staging copy and its second pass over the rows (and a batch whose transaction touches no temporary table
-    /// commits without emptying them). When a key is stored (`23505`, also when another worker committed it
-    /// meanwhile), the savepoint is rolled back, the same rows go into staging, and the upsert runs, for the rest
-    /// of the load (`upsertOnly`).
+    /// the same order. With `direct`, the fresh try (`freshFirst`) copies the rows straight into `table`: the rows
+    /// the upsert would leave, without the staging copy and its second pass over them (and a batch whose
+    /// transaction touches no temporary table commits without emptying them). Otherwise, or once a key is stored,
+    /// the same rows go into staging and `merge` runs.
     func copyMerge(_ table: String, staging: String, encoded: [UInt8], upsert: String, direct: Bool = true,
                    columns: [String]? = nil) throws {
         guard !encoded.isEmpty, let columns = columns ?? Self.staging.first(where: { $0.name == staging })?.columns else { return }
-        if direct && !upsertOnly.contains(table) {
-            try c.execute("SAVEPOINT fresh_rows")
-            do {
-                try c.copyIn(table: table, columns: columns, encoded: encoded)
-                try c.execute("RELEASE SAVEPOINT fresh_rows")
-                return
-            } catch where PGRetry.sqlState(error) == "23505" {
-                try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
-                try c.execute("RELEASE SAVEPOINT fresh_rows")
-                upsertOnly.insert(table)
-            }
+        let staged = {
+            try self.c.copyIn(table: staging, columns: columns, encoded: encoded)
+            try self.merge(table, upsert)
         }
-        try c.copyIn(table: staging, columns: columns, encoded: encoded)
-        try merge(table, upsert)
+        guard direct else { return try staged() }
+        try freshFirst(table, fresh: { _ = try c.copyIn(table: table, columns: columns, encoded: encoded) }, upsert: staged)
     }
 }

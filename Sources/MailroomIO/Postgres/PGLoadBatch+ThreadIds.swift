@@ -61,24 +61,16 @@ extension PGLoadBatch {
         for sql in Self.mergeThreadGroups { try c.execute(sql) }
     }
 
-    /// Runs `upsertThreadIds` and returns its pairs. As `merge` does, while no id of the batch is stored, the upsert
-    /// runs as the same statement without its `ON CONFLICT` clause, under a savepoint (the same rows and answer
-    /// without the speculative insertion), until one meets a stored id.
+    /// Runs `upsertThreadIds` and returns its pairs; while no id of the batch is stored, as the same statement
+    /// without its `ON CONFLICT` clause (`freshFirst`: the same rows and answer).
     private func upsertIds() throws -> [[String?]] {
         let sql = Self.upsertThreadIds
-        guard !upsertOnly.contains("thread_ids"), let cut = sql.range(of: "ON CONFLICT"),
-              let back = sql.range(of: "RETURNING") else { return try c.execute(sql).rows }
-        try c.execute("SAVEPOINT fresh_rows")
-        var rows: [[String?]]
-        do {
-            rows = try c.execute(String(sql[..<cut.lowerBound]) + String(sql[back.lowerBound...])).rows
-        } catch where PGRetry.sqlState(error) == "23505" {
-            try c.execute("ROLLBACK TO SAVEPOINT fresh_rows")
-            upsertOnly.insert("thread_ids")
-            rows = try c.execute(sql).rows
+        guard let cut = sql.range(of: "ON CONFLICT"), let back = sql.range(of: "RETURNING") else {
+            return try c.execute(sql).rows
         }
-        try c.execute("RELEASE SAVEPOINT fresh_rows")
-        return rows
+        return try freshFirst("thread_ids", fresh: {
+            try c.execute(String(sql[..<cut.lowerBound]) + String(sql[back.lowerBound...])).rows
+        }, upsert: { try c.execute(sql).rows })
     }
 
     /// The groups the pairs connect (each sorted, in the order of their least member).
