@@ -21,21 +21,86 @@ extension PGLoadBatch {
         try c.execute("SELECT pg_advisory_xact_lock\(shared ? "_shared" : "")(hashtextextended($1, 0))", [threadsLockKey])
     }
 
-    func writeThreadIds(_ threads: [ThreadRecord]) throws {
+    /// A threads batch's ids (`prepareThreadIds`), ready for `writeThreadIds`.
+    struct PreparedThreadIds {
+        /// One line per (thread, id), for `in_thread_ids`: what `upsertThreadIds` reads.
+        var staged: [UInt8]
+        /// One line per distinct id, in the bytewise order of its id: the rows `upsertThreadIds` leaves while no id
+        /// of the batch is stored (the least thread holding it, the greatest flags).
+        var rows: [UInt8]
+        /// `upsertThreadIds`' answer while no id of the batch is stored: (thread, least thread) for every id two
+        /// threads of the batch share.
+        var pairs: [(String, String)]
+    }
+
+    static let threadIdColumns = ["id", "thread_id", "is_root", "has_parent"]
+
+    /// The ids the batch's threads cover, both as `in_thread_ids` lines and grouped by id as `thread_ids` rows,
+    /// grouped as `upsertThreadIds` groups them: by the id's bytes (not by `String`'s equality, which joins
+    /// canonically equivalent ids the store keeps apart), the least thread by its bytes (`COLLATE "C"`).
+    static func prepareThreadIds(_ threads: [ThreadRecord]) -> PreparedThreadIds {
         var rows: [[String?]] = []
+        var threadOfRow: [String] = []
         for t in threads {
             guard let root = t.root, !t.ids.isEmpty else { continue }
             for id in t.ids {
                 let isRoot = id == root
                 rows.append([id, t.threadId, isRoot ? "1" : "0", isRoot ? "0" : "1"])
+                threadOfRow.append(t.threadId)
             }
         }
-        guard !rows.isEmpty else { return }
-        try copy("in_thread_ids", rows)
-        let pairs = try upsertIds().compactMap { r -> (String, String)? in
-            guard let a = r[0], let b = r[1] else { return nil }
-            return (a, b)
+        let lines = PostgresCopy.encodeLines(rows)
+        let order = PostgresCopy.byteOrder(lines.bytes, lines.ends)
+        var grouped: [UInt8] = []
+        grouped.reserveCapacity(lines.bytes.count)
+        var pairs: Set<[String]> = []
+        lines.bytes.withUnsafeBufferPointer { b in
+            func start(_ i: Int) -> Int { i == 0 ? 0 : lines.ends[i - 1] }
+            var k = 0
+            while k < order.count {
+                // The id's field and its tab: a line holding the same id starts with them, and such lines are
+                // next to each other in byte order.
+                let first = start(order[k])
+                var idEnd = first
+                while b[idEnd] != 0x09 { idEnd += 1 }
+                let idBytes = UnsafeBufferPointer(rebasing: b[first...idEnd])
+                var next = k + 1
+                while next < order.count, lines.ends[order[next]] - start(order[next]) > idBytes.count,
+                      UnsafeBufferPointer(rebasing: b[start(order[next])..<start(order[next]) + idBytes.count])
+                        .elementsEqual(idBytes) {
+                    next += 1
+                }
+                var least = threadOfRow[order[k]]
+                var isRoot = false, hasParent = false
+                for r in order[k..<next] {
+                    if threadOfRow[r].utf8.lexicographicallyPrecedes(least.utf8) { least = threadOfRow[r] }
+                    if rows[r][2] == "1" { isRoot = true }
+                    if rows[r][3] == "1" { hasParent = true }
+                }
+                for r in order[k..<next] where threadOfRow[r] != least { pairs.insert([threadOfRow[r], least]) }
+                grouped.append(contentsOf: idBytes)
+                PostgresCopy.appendRow([least, isRoot ? "1" : "0", hasParent ? "1" : "0"], to: &grouped)
+                k = next
+            }
         }
+        return PreparedThreadIds(staged: lines.bytes, rows: grouped, pairs: pairs.map { ($0[0], $0[1]) })
+    }
+
+    /// `LoadState.applyThreadIds` for a batch: its ids go into `thread_ids`, and threads sharing an id with a
+    /// stored thread (or with another of the batch) are merged. While no id of the batch is stored (`freshFirst`),
+    /// the grouped rows are copied straight into `thread_ids`, and the pairs are the batch's own.
+    func writeThreadIds(_ p: PreparedThreadIds) throws {
+        guard !p.staged.isEmpty else { return }
+        let pairs = try freshFirst("thread_ids", fresh: {
+            _ = try c.copyIn(table: "thread_ids", columns: Self.threadIdColumns, encoded: p.rows)
+            return p.pairs
+        }, upsert: {
+            _ = try c.copyIn(table: "in_thread_ids", columns: Self.threadIdColumns, encoded: p.staged)
+            return try c.execute(Self.upsertThreadIds).rows.compactMap { r -> (String, String)? in
+                guard let a = r[0], let b = r[1] else { return nil }
+                return (a, b)
+            }
+        })
         guard !pairs.isEmpty else { return }
         let groups = Self.groups(pairs)
         let members = groups.flatMap { $0 }
@@ -59,18 +124,6 @@ extension PGLoadBatch {
         guard !moves.isEmpty else { return }
         try copy("in_thread_groups", moves)
         for sql in Self.mergeThreadGroups { try c.execute(sql) }
-    }
-
-    /// Runs `upsertThreadIds` and returns its pairs; while no id of the batch is stored, as the same statement
-    /// without its `ON CONFLICT` clause (`freshFirst`: the same rows and answer).
-    private func upsertIds() throws -> [[String?]] {
-        let sql = Self.upsertThreadIds
-        guard let cut = sql.range(of: "ON CONFLICT"), let back = sql.range(of: "RETURNING") else {
-            return try c.execute(sql).rows
-        }
-        return try freshFirst("thread_ids", fresh: {
-            try c.execute(String(sql[..<cut.lowerBound]) + String(sql[back.lowerBound...])).rows
-        }, upsert: { try c.execute(sql).rows })
     }
 
     /// The groups the pairs connect (each sorted, in the order of their least member).

@@ -92,8 +92,25 @@ final class PGLoadBatch {
     /// widen; the subject is the earliest message's. Thread contacts only on customer threads, existing contacts.
     /// Then `LoadState.applyThreadIds`: the ids the threads cover, and merges with stored threads sharing one
     /// (`PGLoadBatch+ThreadIds.swift`), under the store's thread lock held until the batch commits.
-    func writeThreads(_ threads: [ThreadRecord]) throws {
+    func writeThreads(_ p: PreparedThreads) throws {
         try Self.lockThreads(c, shared: false)
+        try copy("in_threads", p.threads)
+        try copy("in_thread_contacts", p.contacts)
+        try merge("threads", Self.mergeThreads)
+        if !p.contacts.isEmpty { try merge("thread_contacts", Self.mergeThreadContacts) }
+        try writeThreadIds(p.ids)
+    }
+
+    /// A threads batch's rows (`prepareThreads`), ready for `writeThreads`.
+    struct PreparedThreads {
+        var threads: [[String?]]
+        var contacts: [[String?]]
+        var ids: PreparedThreadIds
+    }
+
+    /// Everything of a threads batch that needs not the store, on the loader's batching thread
+    /// (`PGStoreLoader.startPhase`): a thread's contact links, the last one per contact and address; and its ids.
+    static func prepareThreads(_ threads: [ThreadRecord]) -> PreparedThreads {
         var contactRows: [[String?]] = []
         for t in threads {
             var seen: [String: Int] = [:]
@@ -103,11 +120,8 @@ final class PGLoadBatch {
                 if let i = seen[k] { contactRows[i] = row } else { seen[k] = contactRows.count; contactRows.append(row) }
             }
         }
-        try copy("in_threads", threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] })
-        try copy("in_thread_contacts", contactRows)
-        try merge("threads", Self.mergeThreads)
-        if !contactRows.isEmpty { try merge("thread_contacts", Self.mergeThreadContacts) }
-        try writeThreadIds(threads)
+        return PreparedThreads(threads: threads.map { [$0.threadId, $0.classification.rawValue, $0.subject, $0.firstDate, $0.lastDate] },
+                               contacts: contactRows, ids: prepareThreadIds(threads))
     }
 
     /// A messages batch encoded for COPY (`prepareMessages`), ready for `writeMessages`.

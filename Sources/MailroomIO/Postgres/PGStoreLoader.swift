@@ -86,7 +86,7 @@ public struct PGStoreLoader {
                 state.threadOf.add(thread: t.threadId, keys: t.messageKeys)
                 state.joinedBySubject.formUnion(t.subjectJoins)
             }
-        }, keys: PGLoadBatch.keys, prepare: { $0 })
+        }, keys: PGLoadBatch.keys, prepare: PGLoadBatch.prepareThreads)
         var copies = 0
         let messages = startPhase(.messages, input.messages, resume, after: threads.read, observe: { m in
             copies += m.copies.count
