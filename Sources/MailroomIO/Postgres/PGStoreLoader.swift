@@ -94,7 +94,7 @@ public struct PGStoreLoader {
                 supersedes = m.copies.contains { MboxCopyIdentity.digest(copyId: $0.copyId) != nil }
             }
             state.observe(m)
-        }, keys: PGLoadBatch.keys, prepare: { try PGLoadBatch.prepareMessages($0, state: state) })
+        }, keys: PGLoadBatch.keys, waiting: 4, prepare: { try PGLoadBatch.prepareMessages($0, state: state) })
         var ambiguous = 0
         let links = startPhase(.links, input.links, resume, after: messages.read, observe: { l in
             if !l.ambiguous.isEmpty { ambiguous += 1 }
@@ -182,9 +182,9 @@ public struct PGStoreLoader {
     private func startPhase<R, P>(_ phase: StoreLoader.Phase, _ source: RecordSource<R>,
                                   _ resume: (phase: StoreLoader.Phase, position: Int), after: DispatchSemaphore?,
                                   observe: @escaping (R) throws -> Void, keys: @escaping (R) -> [String],
-                                  prepare: @escaping ([R]) throws -> P) -> PhaseBatches<P> {
+                                  waiting: Int = 1, prepare: @escaping ([R]) throws -> P) -> PhaseBatches<P> {
         let skip = phase < resume.phase ? Int.max : (phase == resume.phase ? resume.position : 0)
-        let ready = BatchChannel<ReadyBatch<P>>(capacity: 1)
+        let ready = BatchChannel<ReadyBatch<P>>(capacity: waiting)
         let read = DispatchSemaphore(value: 0)
         let batchSize = options.batchSize
         let ahead = Self.prefetchChunks(batchSize)
