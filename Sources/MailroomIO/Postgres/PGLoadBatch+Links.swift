@@ -3,24 +3,25 @@ import MailroomCore
 extension PGLoadBatch {
     /// A links batch as far as it goes without the store (`prepareLinks`), ready for `writeLinks`.
     struct PreparedLinks {
-        /// What `writeLinks` reads of each link.
+        /// What `writeLinks` reads of each link, besides its encoded head.
         struct Link {
-            /// The message key as stored (`StoreText`).
-            var messageKey: String
-            var address: String
-            var contactId: String?
-            /// `contactId` as stored.
-            var storedContactId: String?
+            /// Its message: an index into `messageKeys`.
+            var message: Int
+            /// Its contact as match decided: an index into `contactIds`, or -1.
+            var contact: Int
             var rule: String?
-            /// An external To/Cc/Bcc address no contact was ambiguous for, with `createContacts: sent`: a contact
-            /// created from sent mail may link it (when its message is sent, on a customer thread).
-            var mayCreate: Bool
+            /// The address, for an external To/Cc/Bcc address no contact was ambiguous for, with
+            /// `createContacts: sent`: a contact created from sent mail may link it (when its message is sent, on
+            /// a customer thread). Nil otherwise.
+            var mayCreate: String?
         }
         var links: [Link]
-        /// Array literal of the distinct message keys, for the look-up of their messages.
+        /// The messages the links name, as stored (`StoreText`), a run of links of one message named once.
+        var messageKeys: [String]
+        /// Array literal of `messageKeys`, for the look-up of their messages.
         var wanted: String
-        /// The contact ids the links name, as stored.
-        var contactIds: Set<String>
+        /// The distinct contact ids the links name, as stored.
+        var contactIds: [String]
         /// Each link's participant row up to its contact (message key, role, address, internal), encoded for COPY
         /// with a tab after each field (link `i` ends at `headEnds[i]`), and the links in the order of those bytes
         /// (their key's order).
@@ -35,29 +36,50 @@ extension PGLoadBatch {
     static func prepareLinks(_ records: [ParticipantLink], createSent: Bool) -> PreparedLinks {
         var links: [PreparedLinks.Link] = []
         links.reserveCapacity(records.count)
-        var keys: Set<String> = []
-        var contactIds: Set<String> = []
+        var messageKeys: [String] = []
+        var contactIds: [String] = []
+        var contactIndex: [String: Int] = [:]
         var heads: [UInt8] = []
         heads.reserveCapacity(records.count * 64)
         var headEnds: [Int] = []
         headEnds.reserveCapacity(records.count)
+        var lastKey: String?
         for l in records {
             for f in [l.messageKey, l.role, l.address, l.isInternal ? "1" : "0"] {
                 PostgresCopy.appendField(f, to: &heads)
                 heads.append(0x09)
             }
             headEnds.append(heads.count)
-            let key = StoreText.normalized(l.messageKey)
-            keys.insert(key)
-            let stored = l.contactId.map(StoreText.normalized)
-            if let stored { contactIds.insert(stored) }
+            // A message's links come together: compared by their bytes, as the store compares keys.
+            if lastKey.map({ !$0.utf8.elementsEqual(l.messageKey.utf8) }) ?? true {
+                messageKeys.append(StoreText.normalized(l.messageKey))
+                lastKey = l.messageKey
+            }
+            var contact = -1
+            if let id = l.contactId.map(StoreText.normalized) {
+                if let i = contactIndex[id] {
+                    contact = i
+                } else {
+                    contact = contactIds.count
+                    contactIndex[id] = contact
+                    contactIds.append(id)
+                }
+            }
             let mayCreate = createSent && !l.isInternal && l.ambiguous.isEmpty
                 && (l.role == "to" || l.role == "cc" || l.role == "bcc")
-            links.append(.init(messageKey: key, address: l.address, contactId: l.contactId, storedContactId: stored,
-                               rule: l.rule?.rawValue, mayCreate: mayCreate))
+            links.append(.init(message: messageKeys.count - 1, contact: contact, rule: l.rule?.rawValue,
+                               mayCreate: mayCreate ? l.address : nil))
         }
-        return PreparedLinks(links: links, wanted: arrayLiteral(keys), contactIds: contactIds,
-                             heads: heads, headEnds: headEnds, order: PostgresCopy.byteOrder(heads, headEnds))
+        return PreparedLinks(links: links, messageKeys: messageKeys, wanted: arrayLiteral(messageKeys),
+                             contactIds: contactIds, heads: heads, headEnds: headEnds,
+                             order: PostgresCopy.byteOrder(heads, headEnds))
+    }
+
+    /// The messages of a links batch as the store holds them, by index into `PreparedLinks.messageKeys`.
+    struct LinkMessages {
+        var sent: [Bool]
+        var threadId: [String]
+        var onInternalThread: [Bool]
     }
 
     /// `LoadState.linkWriter`: participants linked as match decided, except on internal threads; a link to a
@@ -70,39 +92,49 @@ extension PGLoadBatch {
     func writeLinks(_ p: PreparedLinks) throws {
         try Self.lockThreads(c, shared: true)
         let links = p.links
-        linkMessages.removeAll(keepingCapacity: true)
+        let n = p.messageKeys.count
+        var m = LinkMessages(sent: Array(repeating: false, count: n), threadId: Array(repeating: "", count: n),
+                             onInternalThread: Array(repeating: false, count: n))
         if !links.isEmpty {
             let rows = try c.execute("""
-                SELECT m.key, m.direction, m.thread_id, t.visibility FROM unnest($1::text[]) k(key)
+                SELECT k.i, m.direction, m.thread_id, t.visibility FROM unnest($1::text[]) WITH ORDINALITY k(key, i)
                 JOIN messages m ON m.key = k.key JOIN threads t ON t.id = m.thread_id
                 """, [p.wanted]).rows
+            var found = 0
             for r in rows {
-                linkMessages[r[0] ?? ""] = (r[1] ?? "", r[2] ?? "", r[3] == "internal")
+                guard let i = r[0].flatMap({ Int($0) }), i >= 1, i <= n else { continue }
+                m.sent[i - 1] = r[1] == "sent"
+                m.threadId[i - 1] = r[2] ?? ""
+                m.onInternalThread[i - 1] = r[3] == "internal"
+                found += 1
             }
-        }
-        let contactIds = p.contactIds.subtracting(contactsKnown)
-        if !contactIds.isEmpty {
-            let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(contactIds)]).rows
-            contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
-        }
-        // Each link's message and contact; `nil` contact with `create` when a created contact may link it.
-        var decided: [(m: (direction: String, threadId: String, internal: Bool), contactId: String?, rule: String?, create: Bool)] = []
-        decided.reserveCapacity(links.count)
-        var toResolve: [String] = []
-        var resolving: Set<String> = []
-        for i in links.indices {
-            guard let m = linkMessages[links[i].messageKey] else {
+            // Each key names one message at most: fewer rows than keys is a key with none.
+            guard found == n else {
                 throw MailroomError(.input, "a link of match/links.ndjson names a message that "
                                     + "dedupe/messages.ndjson does not have: rerun the match stage")
             }
-            var contactId = links[i].contactId
-            var rule = links[i].rule
-            if m.internal || !(links[i].storedContactId.map(contactsKnown.contains) ?? true) { contactId = nil; rule = nil }
-            let create = contactId == nil && !m.internal && links[i].mayCreate && m.direction == "sent"
-            if create, createdFor[links[i].address] == nil, resolving.insert(links[i].address).inserted {
-                toResolve.append(links[i].address)
+        }
+        let unknown = p.contactIds.filter { !contactsKnown.contains($0) }
+        if !unknown.isEmpty {
+            let rows = try c.execute("SELECT id FROM contacts WHERE id = ANY($1::text[])", [Self.arrayLiteral(unknown)]).rows
+            contactsKnown.formUnion(rows.compactMap { $0.first ?? nil })
+        }
+        let known = p.contactIds.map(contactsKnown.contains)
+        // Match's contact and rule stay, except on an internal thread, or when the contact does not exist; a link
+        // left without a contact may take a created one.
+        func dropped(_ l: PreparedLinks.Link) -> Bool {
+            m.onInternalThread[l.message] || (l.contact >= 0 && !known[l.contact])
+        }
+        func creates(_ l: PreparedLinks.Link) -> Bool {
+            l.mayCreate != nil && !m.onInternalThread[l.message] && m.sent[l.message]
+                && (l.contact < 0 || !known[l.contact])
+        }
+        var toResolve: [String] = []
+        var resolving: Set<String> = []
+        for l in links where creates(l) {
+            if let address = l.mayCreate, createdFor[address] == nil, resolving.insert(address).inserted {
+                toResolve.append(address)
             }
-            decided.append((m, contactId, rule, create))
         }
         if !toResolve.isEmpty {
             try lockCreatedAddresses(toResolve)
@@ -115,13 +147,13 @@ extension PGLoadBatch {
         participants.reserveCapacity(p.heads.count + links.count * 32)
         var created: [[String?]] = []
         for i in p.order {
-            let d = decided[i]
-            var contactId = d.contactId
-            var rule = d.rule
-            if d.create, let id = createdFor[links[i].address] ?? nil {
+            let l = links[i]
+            var contactId = dropped(l) || l.contact < 0 ? nil : p.contactIds[l.contact]
+            var rule = dropped(l) ? nil : l.rule
+            if creates(l), let address = l.mayCreate, let id = createdFor[address] ?? nil {
                 contactId = id
                 rule = LoadState.createdRule
-                created.append([d.m.threadId, id, links[i].address, LoadState.createdRule])
+                created.append([m.threadId[l.message], id, address, LoadState.createdRule])
             }
             participants.append(contentsOf: p.heads[(i == 0 ? 0 : p.headEnds[i - 1])..<p.headEnds[i]])
             PostgresCopy.appendField(contactId, to: &participants)

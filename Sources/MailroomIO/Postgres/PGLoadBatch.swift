@@ -13,8 +13,6 @@ final class PGLoadBatch {
     /// Address → the contact created from sent mail for it, or nil when an imported contact holds it (the answer
     /// never changes during the links phase: only this load creates contacts then).
     var createdFor: [String: String?] = [:]
-    /// Message key → (direction, thread id, thread internal), for the links of the open batch.
-    var linkMessages: [String: (direction: String, threadId: String, internal: Bool)] = [:]
 
     init(connection: PGConnection, state: LoadState) {
         c = connection
@@ -25,7 +23,6 @@ final class PGLoadBatch {
     func forgetCaches() {
         contactsKnown.removeAll()
         createdFor.removeAll()
-        linkMessages.removeAll()
     }
 
     /// Transaction advisory lock of the contacts phase: workers importing the same contacts file take turns, each
