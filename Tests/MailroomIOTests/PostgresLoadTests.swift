@@ -311,4 +311,54 @@ extension PostgresLoadTests {
         let (lite, _) = try Self.sqliteDump([(F.run, Self.input)])
         #expect(try StoreDump.canonical(c) == lite)
     }
+
+    @Test func aLinkToAMessageThatWasNotLoadedIsAnInputError() throws {
+        let c = try Self.newDatabase()
+        var links: [ParticipantLink] = []
+        try Self.input.links.forEach { links.append($0) }
+        // In the middle of a batch, between links of stored messages.
+        links.insert(ParticipantLink(messageKey: "mid:nowhere", threadId: "t1", role: "to", address: "x@y.com",
+                                     isInternal: false, contactId: nil, rule: nil, ambiguous: []), at: 2)
+        var bad = Self.input
+        bad.links = RecordSource(links)
+        let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, bad) }
+        #expect(e.status == .input)
+        #expect("\(e)".contains("names a message that dedupe/messages.ndjson does not have"))
+        #expect(try c.execute("SELECT status FROM runs").scalar == "failed")
+    }
+
+    /// A message's links need not come together: some message is named in two places of one batch, with
+    /// another message between.
+    @Test func linksOfOneMessageApartLoadAsLinksTogether() throws {
+        var links: [ParticipantLink] = []
+        try Self.input.links.forEach { links.append($0) }
+        // Messages taken two at a time, their links alternating: a1 b1 a2 b2 a3 …
+        var byMessage: [[ParticipantLink]] = []
+        for l in links {
+            if byMessage.last?.first?.messageKey == l.messageKey { byMessage[byMessage.count - 1].append(l) } else { byMessage.append([l]) }
+        }
+        links = []
+        for i in stride(from: 0, to: byMessage.count, by: 2) {
+            let a = byMessage[i]
+            let b = i + 1 < byMessage.count ? byMessage[i + 1] : []
+            for k in 0..<max(a.count, b.count) {
+                if k < a.count { links.append(a[k]) }
+                if k < b.count { links.append(b[k]) }
+            }
+        }
+        // Batches of 4 links: some batch names a message, then another, then the first again.
+        let batches = stride(from: 0, to: links.count, by: 4).map { Array(links[$0..<min($0 + 4, links.count)]) }
+        #expect(batches.contains { b in
+            b.indices.contains { i in
+                i + 2 < b.count && b[i + 1].messageKey != b[i].messageKey
+                    && b[(i + 2)...].contains { $0.messageKey == b[i].messageKey }
+            }
+        })
+        var apart = Self.input
+        apart.links = RecordSource(links)
+        let c = try Self.newDatabase()
+        try Self.pgLoad(c, apart)
+        let (lite, _) = try Self.sqliteDump([(F.run, Self.input)])
+        #expect(try StoreDump.canonical(c) == lite)
+    }
 }
