@@ -12,6 +12,8 @@
 #                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
 #   scripts/bench.sh --no-postgres           # without the PostgreSQL load run
 #   scripts/bench.sh --mix heavy             # another corpus mix (gen_corpus.py --mix: heavy, light; default as always)
+#   scripts/bench.sh --load-pairs 5          # then the load stage alone, SQLite against PostgreSQL, in 5 alternating
+#                                            # pairs over the same run directories (the figure the two stores compare by)
 #
 # With PostgreSQL 15 installed (Debian's postgresql-15; PG_BIN, default /usr/lib/postgresql/15/bin), each corpus is
 # also loaded into PostgreSQL: a private cluster in a temporary folder (initdb, only a Unix socket,
@@ -29,6 +31,7 @@ python=0
 mix=default
 if [ "${1:-}" = --scale-out ]; then shift; exec scripts/bench_scaleout.sh "$@"; fi
 postgres=1
+load_pairs=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -37,7 +40,8 @@ while [ $# -gt 0 ]; do
     --python) python=1; shift ;;
     --no-postgres) postgres=0; shift ;;
     --mix) mix="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres] [--mix default|heavy|light]" >&2; exit 2 ;;
+    --load-pairs) load_pairs="$2"; shift 2 ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres] [--mix default|heavy|light] [--load-pairs N]" >&2; exit 2 ;;
   esac
 done
 case "$mix" in default) tag="" ;; heavy|light) tag="-$mix" ;; *) echo "bench: --mix is default, heavy or light" >&2; exit 2 ;; esac
@@ -47,6 +51,7 @@ swift build -c release --product mailroom >&2
 bin="$PWD/.build/release/mailroom"
 results="$work/results.tsv"
 : > "$results"
+: > "$work/load-pairs.tsv"
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 [ -x "$pg_bin/initdb" ] || { [ "$postgres" = 1 ] && echo "bench: no PostgreSQL 15 in $pg_bin: PostgreSQL load skipped" >&2; postgres=0; }
 pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -106,6 +111,24 @@ YML
         "$bin" run "$p" $flag --as-of 2026-11-20 --run-dir "$run" --json > /dev/null
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$f" "$mode" "$bytes" "$(cat "$work/time.txt")" "$run" >> "$results"
     done
+    # The load stage alone, SQLite and PostgreSQL taking turns (which goes first alternates), each over the run
+    # directory its full run left, into a new store. Before each: the other's store removed, a checkpoint of the
+    # server and `sync`, so neither pays for the other's writes still going to disk.
+    if [ "$postgres" = 1 ] && [ "$load_pairs" -gt 0 ]; then
+      for i in $(seq "$load_pairs"); do
+        order="load pgload"; [ $((i % 2)) = 0 ] && order="pgload load"
+        for mode in $order; do
+          rm -f "$work/crm-$n-$f.sqlite"*
+          "$pg_bin/dropdb" -h "$pg_root/sock" -U mailroom --if-exists "$db"
+          "$pg_bin/createdb" -h "$pg_root/sock" -U mailroom "$db"
+          "$pg_bin/psql" -h "$pg_root/sock" -U mailroom -d "$db" -qc CHECKPOINT
+          sync
+          /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" \
+            "$bin" stage load --run "$work/run-$n-$f-$mode" --quiet > /dev/null
+          printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$f" "$i" "$mode" "$(cat "$work/time.txt")" >> "$work/load-pairs.tsv"
+        done
+      done
+    fi
     if [ "$python" = 1 ]; then
       rm -rf "$work/python-$n-$f"
       sync
@@ -116,7 +139,7 @@ YML
   done
 done
 [ "$mix" = default ] || echo "corpus mix: $mix (scripts/gen_corpus.py --mix $mix)"
-python3 scripts/bench_report.py "$results"
+python3 scripts/bench_report.py "$results" "$work/load-pairs.tsv"
 if [ "$imap" = 1 ]; then
   echo
   BENCH_DIR="$work" scripts/bench_imap.sh --no-build

@@ -2,10 +2,37 @@
 import json
 import os
 import platform
+import statistics
 import sys
 
 
-def main(path):
+def load_pairs(path):
+    """The `--load-pairs` runs: per corpus, each pair's SQLite and PostgreSQL load stage, and the medians."""
+    pairs = {}  # (n, fmt) -> {pair: {mode: (wall, cpu, rss MB)}}
+    for line in open(path):
+        if not line.strip():
+            continue
+        n, fmt, i, mode, times = line.rstrip("\n").split("\t")
+        wall, user, sys_, rss_kb = times.split()
+        pairs.setdefault((n, fmt), {}).setdefault(i, {})[mode] = (float(wall), float(user) + float(sys_),
+                                                                  int(rss_kb) / 1024)
+    for (n, fmt), by in sorted(pairs.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])):
+        done = [p for _, p in sorted(by.items(), key=lambda kv: int(kv[0])) if "load" in p and "pgload" in p]
+        if not done:
+            continue
+        print(f"{int(n):,} messages, {fmt}, load stage alone, {len(done)} alternating pairs "
+              f"(wall s, CPU s, peak MB of the process):")
+        for p in done:
+            (sw, sc, sm), (pw, pc, pm) = p["load"], p["pgload"]
+            print(f"  SQLite {sw:6.2f} {sc:6.2f} {sm:5.0f}   PostgreSQL {pw:6.2f} {pc:6.2f} {pm:5.0f}   x{pw / sw:.3f}")
+        ratios = [p["pgload"][0] / p["load"][0] for p in done]
+        print(f"  median: SQLite {statistics.median(p['load'][0] for p in done):.2f} s, "
+              f"PostgreSQL {statistics.median(p['pgload'][0] for p in done):.2f} s; PostgreSQL / SQLite, median of "
+              f"the pairs x{statistics.median(ratios):.3f} (x{min(ratios):.3f} to x{max(ratios):.3f})")
+        print()
+
+
+def main(path, pairs_path=None):
     rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}")
@@ -63,7 +90,10 @@ def main(path):
             w0, r0 = totals[(small, fmt, mode)]
             label = {"dry": "dry run", "load": "with load", "pgload": "PostgreSQL"}[mode]
             print(f"  {fmt:<8} {label:<10} time x{wall / w0:.1f}  memory x{rss / r0:.2f}")
+    if pairs_path and os.path.exists(pairs_path):
+        print()
+        load_pairs(pairs_path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
