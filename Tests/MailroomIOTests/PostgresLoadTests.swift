@@ -293,18 +293,14 @@ extension PostgresLoadTests {
     /// from the checkpoint and ends with the rows of an uninterrupted load.
     @Test func aMessageInNoThreadFailsTheLoadAfterTheBatchesBeforeAndARerunCompletes() throws {
         let c = try Self.newDatabase()
-        var ms: [DedupedMessage] = []
-        try Self.input.messages.forEach { ms.append($0) }
+        var ms = try Self.input.messages.all()
         let good = ms.count
         ms.append(F.message("orphan", from: F.owner, to: ["x@ext.net"], subject: "No thread", date: "2024-05-09T10:00:00Z"))
         var bad = Self.input
         bad.messages = RecordSource(ms)
-        let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, bad) }
-        #expect(e.status == .input)
-        #expect("\(e)".contains("in no thread"))
+        try Self.expectInputError(c, bad, saying: "in no thread")
         #expect(try c.execute("SELECT phase FROM checkpoints").scalar == "messages")
         #expect(try c.execute("SELECT count(*) FROM messages").scalar == String(good - good % Self.options.batchSize))
-        #expect(try c.execute("SELECT status FROM runs").scalar == "failed")
 
         let s = try Self.pgLoad(c, Self.input)
         #expect(s.resumedFrom == "messages:\(good - good % Self.options.batchSize)")
@@ -314,24 +310,27 @@ extension PostgresLoadTests {
 
     @Test func aLinkToAMessageThatWasNotLoadedIsAnInputError() throws {
         let c = try Self.newDatabase()
-        var links: [ParticipantLink] = []
-        try Self.input.links.forEach { links.append($0) }
+        var links = try Self.input.links.all()
         // In the middle of a batch, between links of stored messages.
         links.insert(ParticipantLink(messageKey: "mid:nowhere", threadId: "t1", role: "to", address: "x@y.com",
                                      isInternal: false, contactId: nil, rule: nil, ambiguous: []), at: 2)
         var bad = Self.input
         bad.links = RecordSource(links)
+        try Self.expectInputError(c, bad, saying: "names a message that dedupe/messages.ndjson does not have")
+    }
+
+    /// Loads `bad`, which must fail as an input error saying `saying`, and leave its run failed.
+    static func expectInputError(_ c: PGConnection, _ bad: LoadInput, saying: String) throws {
         let e = try #require(throws: MailroomError.self) { try Self.pgLoad(c, bad) }
         #expect(e.status == .input)
-        #expect("\(e)".contains("names a message that dedupe/messages.ndjson does not have"))
+        #expect("\(e)".contains(saying))
         #expect(try c.execute("SELECT status FROM runs").scalar == "failed")
     }
 
     /// A message's links need not come together: some message is named in two places of one batch, with
     /// another message between.
     @Test func linksOfOneMessageApartLoadAsLinksTogether() throws {
-        var links: [ParticipantLink] = []
-        try Self.input.links.forEach { links.append($0) }
+        var links = try Self.input.links.all()
         // Messages taken two at a time, their links alternating: a1 b1 a2 b2 a3 …
         var byMessage: [[ParticipantLink]] = []
         for l in links {

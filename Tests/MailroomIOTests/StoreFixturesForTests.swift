@@ -154,3 +154,12 @@ enum StoreFixture {
         try StoreLoader(store: store, options: options, fault: fault).load(run, input)
     }
 }
+
+extension RecordSource {
+    /// Every record, in order.
+    func all() throws -> [R] {
+        var out: [R] = []
+        try forEach { out.append($0) }
+        return out
+    }
+}

@@ -48,8 +48,7 @@ import Testing
 
     @Test func aLinkRepeatedInTheInputOfAFirstLoadKeepsItsLastRowAsTheUpsertDoes() throws {
         var input = Self.input
-        var links: [ParticipantLink] = []
-        try input.links.forEach { links.append($0) }
+        let links = try input.links.all()
         var again = try #require(links.first { $0.contactId != nil })
         again.contactId = nil
         again.rule = nil
