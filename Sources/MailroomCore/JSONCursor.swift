@@ -147,6 +147,12 @@ public struct JSONCursor {
         return try p.string()
     }
 
+    /// A `true` or `false` field.
+    public mutating func bool(_ key: Key) throws -> Bool {
+        guard case .bool(let b) = try value() else { throw JSONError("field \"\(key.name)\" is not a boolean") }
+        return b
+    }
+
     public mutating func optionalString(_ key: Key) throws -> String? {
         try null() ? nil : try string(key)
     }

@@ -115,6 +115,34 @@ import Testing
         Self.expectSame(LinkReportFields.self, #"{"messageKey":"k","ambiguous":null}"#, refused: true)
     }
 
+    @Test func linksReadAndAreRefusedAlike() {
+        let link = #"{"messageKey":"mid:a@x","threadId":"t1","role":"cc","address":"b@y.example","internal":false,"contactId":"C1","rule":"primary-email","ambiguous":[]}"#
+        Self.expectSame(ParticipantLink.self, link, refused: false)
+        Self.expectSame(ParticipantLink.self, link.replacingOccurrences(of: #""contactId":"C1","rule":"primary-email","ambiguous":[]"#,
+                                                                        with: #""contactId":null,"rule":null,"ambiguous":["C1","C2"]"#), refused: false)
+        Self.expectSame(ParticipantLink.self, link.replacingOccurrences(of: #","rule":"primary-email","ambiguous":[]"#, with: ""), refused: false)
+        Self.expectSame(ParticipantLink.self, link.replacingOccurrences(of: #""internal":false"#, with: #""internal":true,"x":[{"y":null}]"#), refused: false)
+        Self.expectSame(ParticipantLink.self, #" { "r\u006fle" : "to", "role":"from", "messageKey":"k","threadId":"t","address":"a","internal":true } "#, refused: false)
+        for bad in [link.replacingOccurrences(of: #""internal":false"#, with: #""internal":"false""#),
+                    link.replacingOccurrences(of: #""internal":false"#, with: #""internal":0"#),
+                    link.replacingOccurrences(of: #""internal":false,"#, with: ""),
+                    link.replacingOccurrences(of: #""rule":"primary-email""#, with: #""rule":"guess""#),
+                    link.replacingOccurrences(of: #""rule":"primary-email""#, with: #""rule":1"#),
+                    link.replacingOccurrences(of: #""ambiguous":[]"#, with: #""ambiguous":[1]"#),
+                    link.replacingOccurrences(of: #""threadId":"t1","#, with: ""),
+                    link.replacingOccurrences(of: #""role":"cc""#, with: #""role":null"#),
+                    link.replacingOccurrences(of: #""contactId":"C1""#, with: #""contactId":["C1"]"#),
+                    link + ",", "[]", "{}"] {
+            Self.expectSame(ParticipantLink.self, bad, refused: true)
+        }
+        // A link as match writes it: escapes and non-ASCII in the key.
+        let written = ParticipantLink(messageKey: "mid:\u{e9}\\\"@x", threadId: "t", role: "bcc", address: "a@b",
+                                      isInternal: true, contactId: nil, rule: .folded, ambiguous: ["c"])
+        var w = JSONWriter()
+        written.writeJSON(&w)
+        Self.expectSame(ParticipantLink.self, String(decoding: w.bytes, as: UTF8.self), refused: false)
+    }
+
     @Test func aMissingFieldIsNamedAsTheTreeReaderNamesIt() {
         let (c, t) = Self.both(DedupedThreadFields.self, Array(#"{"key":"k","subject":"s"}"#.utf8))
         guard case .failure(let a) = c, case .failure(let b) = t else {

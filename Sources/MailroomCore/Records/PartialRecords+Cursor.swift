@@ -1,5 +1,5 @@
 // Readers over `JSONCursor` of the records read most (every line of dedupe's and normalize's message files, the
-// report's links): the same values and refusals as their `init(json:)`, which `CursorRecordTests` compares.
+// report's links, the load's links): the same values and refusals as their `init(json:)`, which `CursorRecordTests` compares.
 
 extension Address: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
@@ -213,5 +213,38 @@ extension LinkReportFields: JSONCursorRecord {
         }
         guard let address else { throw missingField("address") }
         self.init(address: address, ambiguous: ambiguous)
+    }
+}
+
+extension ParticipantLink: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var messageKey: String?, threadId: String?, role: String?, address: String?, isInternal: Bool?
+        var contactId: String?, rule: MatchRule?, ambiguous: [String] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "messageKey": messageKey = try c.string(k)
+            case "threadId": threadId = try c.string(k)
+            case "role": role = try c.string(k)
+            case "address": address = try c.string(k)
+            case "internal": isInternal = try c.bool(k)
+            case "contactId": contactId = try c.optionalString(k)
+            case "rule":
+                rule = nil
+                if let r = try c.optionalString(k) {
+                    guard let known = MatchRule(rawValue: r) else { throw JSONError("field \"rule\" has unknown value \(r)") }
+                    rule = known
+                }
+            case "ambiguous": ambiguous = try c.stringArray(k)
+            default: try c.skip()
+            }
+        }
+        guard let messageKey else { throw missingField("messageKey") }
+        guard let threadId else { throw missingField("threadId") }
+        guard let role else { throw missingField("role") }
+        guard let address else { throw missingField("address") }
+        guard let isInternal else { throw missingField("internal") }
+        self.init(messageKey: messageKey, threadId: threadId, role: role, address: address, isInternal: isInternal,
+                  contactId: contactId, rule: rule, ambiguous: ambiguous)
     }
 }
