@@ -37,4 +37,13 @@ import Testing
         #expect(PostgresCopy.byteOrder(lines.bytes, lines.ends) == [1, 0])
         #expect(PostgresCopy.encodeSorted([]).isEmpty)
     }
+
+    @Test func linesAreGroupedByTheirWholeFirstField() {
+        // "a" is a prefix of "ab" and of "a\tb" (escaped), and one line of "a" comes last: three groups, not one.
+        let lines = PostgresCopy.encodeLines([["a", "2"], ["ab", "1"], ["a\tb", "1"], ["b", "1"], ["a", "1"]])
+        let runs = PostgresCopy.runsOfFirstField(lines.bytes, lines.ends)
+        #expect(runs.map { String(decoding: $0.field, as: UTF8.self) } == ["a\t", "a\\tb\t", "ab\t", "b\t"])
+        #expect(runs.map(\.lines) == [[4, 0], [2], [1], [3]])
+        #expect(PostgresCopy.runsOfFirstField([], []).isEmpty)
+    }
 }

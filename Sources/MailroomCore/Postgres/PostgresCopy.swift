@@ -44,6 +44,27 @@ public enum PostgresCopy {
         }
     }
 
+    /// The lines (cut at `ends`) grouped by their first field, in the bytewise order of the lines: each group's
+    /// first field with its tab, and its lines. Lines with the same first field start with the same bytes up to
+    /// that tab (an encoded field holds none), so they are next to each other in that order.
+    public static func runsOfFirstField(_ bytes: [UInt8], _ ends: [Int]) -> [(field: ArraySlice<UInt8>, lines: [Int])] {
+        func start(_ i: Int) -> Int { i == 0 ? 0 : ends[i - 1] }
+        func head(_ i: Int) -> ArraySlice<UInt8> {
+            let line = bytes[start(i)..<ends[i]]
+            return line[..<((line.firstIndex(of: 0x09) ?? line.endIndex - 1) + 1)]
+        }
+        var runs: [(field: ArraySlice<UInt8>, lines: [Int])] = []
+        for i in byteOrder(bytes, ends) {
+            let h = head(i)
+            if let last = runs.last, last.field.elementsEqual(h) {
+                runs[runs.count - 1].lines.append(i)
+            } else {
+                runs.append((h, [i]))
+            }
+        }
+        return runs
+    }
+
     /// Appends one row (`nil` is NULL) and its line end.
     public static func appendRow(_ fields: [String?], to out: inout [UInt8]) {
         for (i, f) in fields.enumerated() {

@@ -39,49 +39,21 @@ extension PGLoadBatch {
     /// grouped as `upsertThreadIds` groups them: by the id's bytes (not by `String`'s equality, which joins
     /// canonically equivalent ids the store keeps apart), the least thread by its bytes (`COLLATE "C"`).
     static func prepareThreadIds(_ threads: [ThreadRecord]) -> PreparedThreadIds {
-        var rows: [[String?]] = []
-        var threadOfRow: [String] = []
+        var rows: [(id: String, thread: String, isRoot: Bool)] = []
         for t in threads {
             guard let root = t.root, !t.ids.isEmpty else { continue }
-            for id in t.ids {
-                let isRoot = id == root
-                rows.append([id, t.threadId, isRoot ? "1" : "0", isRoot ? "0" : "1"])
-                threadOfRow.append(t.threadId)
-            }
+            for id in t.ids { rows.append((id, t.threadId, id == root)) }
         }
-        let lines = PostgresCopy.encodeLines(rows)
-        let order = PostgresCopy.byteOrder(lines.bytes, lines.ends)
+        let lines = PostgresCopy.encodeLines(rows.map { [$0.id, $0.thread, $0.isRoot ? "1" : "0", $0.isRoot ? "0" : "1"] })
         var grouped: [UInt8] = []
         grouped.reserveCapacity(lines.bytes.count)
         var pairs: Set<[String]> = []
-        lines.bytes.withUnsafeBufferPointer { b in
-            func start(_ i: Int) -> Int { i == 0 ? 0 : lines.ends[i - 1] }
-            var k = 0
-            while k < order.count {
-                // The id's field and its tab: a line holding the same id starts with them, and such lines are
-                // next to each other in byte order.
-                let first = start(order[k])
-                var idEnd = first
-                while b[idEnd] != 0x09 { idEnd += 1 }
-                let idBytes = UnsafeBufferPointer(rebasing: b[first...idEnd])
-                var next = k + 1
-                while next < order.count, lines.ends[order[next]] - start(order[next]) > idBytes.count,
-                      UnsafeBufferPointer(rebasing: b[start(order[next])..<start(order[next]) + idBytes.count])
-                        .elementsEqual(idBytes) {
-                    next += 1
-                }
-                var least = threadOfRow[order[k]]
-                var isRoot = false, hasParent = false
-                for r in order[k..<next] {
-                    if threadOfRow[r].utf8.lexicographicallyPrecedes(least.utf8) { least = threadOfRow[r] }
-                    if rows[r][2] == "1" { isRoot = true }
-                    if rows[r][3] == "1" { hasParent = true }
-                }
-                for r in order[k..<next] where threadOfRow[r] != least { pairs.insert([threadOfRow[r], least]) }
-                grouped.append(contentsOf: idBytes)
-                PostgresCopy.appendRow([least, isRoot ? "1" : "0", hasParent ? "1" : "0"], to: &grouped)
-                k = next
-            }
+        for (idField, group) in PostgresCopy.runsOfFirstField(lines.bytes, lines.ends) {
+            let least = group.map { rows[$0].thread }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!
+            for r in group where rows[r].thread != least { pairs.insert([rows[r].thread, least]) }
+            grouped.append(contentsOf: idField)
+            PostgresCopy.appendRow([least, group.contains { rows[$0].isRoot } ? "1" : "0",
+                                    group.contains { !rows[$0].isRoot } ? "1" : "0"], to: &grouped)
         }
         return PreparedThreadIds(staged: lines.bytes, rows: grouped, pairs: pairs.map { ($0[0], $0[1]) })
     }
