@@ -154,4 +154,72 @@ import Testing
         // No temporary file is left beside it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["c.ndjson"])
     }
+
+    /// Enough short records for many decoded batches (`decodeBatchLines` lines each) to be read ahead of `body`.
+    static let many: [Contact] = (0..<(NDJSONReader.decodeBatchLines * 9 + 17)).map { i in
+        Contact(id: "M\(i)", name: "Name \(i) Zoë", emails: [], line: i + 2)
+    }
+
+    @Test func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt() throws {
+        let bad = NDJSONReader.decodeBatchLines * 7 + 3
+        var bytes = fileBytes(Array(Self.many.prefix(bad - 1)))
+        bytes += Array("{\"id\":\"broken\"\n".utf8)
+        bytes += fileBytes(Array(Self.many.suffix(from: bad)))
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var seen: [Int] = []
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson", chunkSize: 4096) { c, n in
+                #expect(c == Self.many[n - 1])
+                seen.append(n)
+            }
+        }
+        #expect(error?.description.hasPrefix("x.ndjson: line \(bad): not a valid record") == true)
+        #expect(seen == Array(1..<bad))
+    }
+
+    struct Stop: Error, Equatable {}
+
+    @Test func anErrorOfTheCallerStopsTheReaderAndComesBackAsItIs() throws {
+        let (dir, file) = try write(fileBytes(Self.many))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var seen = 0
+        #expect(throws: Stop()) {
+            try NDJSONReader.forEach(Contact.self, url: file) { _, n in
+                seen = n
+                if n == 100 { throw Stop() }
+            }
+        }
+        #expect(seen == 100)
+        // Read again, whole: the reader stopped above leaves nothing behind that changes a later read.
+        var count = 0
+        let summary = try NDJSONReader.forEach(Contact.self, url: file) { c, n in
+            #expect(c == Self.many[n - 1])
+            count += 1
+        }
+        #expect(count == Self.many.count && summary.lines == Self.many.count)
+    }
+
+    @Test func theWriterThreadWritesTheFileTheWriterAloneWrites() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndjson-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let records = Self.many + Self.contacts
+        let plain = try NDJSONWriter(url: dir.appendingPathComponent("a.ndjson"), relativePath: "a.ndjson", schema: Contact.schema)
+        for c in records { try plain.write(c) }
+        let a = try plain.finish()
+        let threaded = RecordWriterThread<Contact>(
+            try NDJSONWriter(url: dir.appendingPathComponent("b.ndjson"), relativePath: "a.ndjson", schema: Contact.schema))
+        for c in records { try threaded.write(c) }
+        let b = try threaded.finish()
+        #expect(a == b)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("a.ndjson")) == Data(contentsOf: dir.appendingPathComponent("b.ndjson")))
+        // Dropped before `finish` (a failed stage): its thread stops, and neither the file nor a temporary is left.
+        do {
+            let dropped = RecordWriterThread<Contact>(
+                try NDJSONWriter(url: dir.appendingPathComponent("c.ndjson"), relativePath: "c.ndjson", schema: Contact.schema))
+            for c in records { try dropped.write(c) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.ndjson", "b.ndjson"])
+    }
 }

@@ -46,7 +46,8 @@ extension PipelineRunner {
         var reportPart = ReportBuilder.MatchPart()
         var matcher = Matcher(insiders: insiders, contacts: try index!.wait())
         matcher.reserveCapacity(messages: input.lines, threads: assignment.threadCount)
-        let links = try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema)
+        // Links and threads are encoded and written on threads of their own: this one is busy matching.
+        let links = RecordWriterThread<ParticipantLink>(try runDir.writer("match/links.ndjson", schema: ParticipantLink.schema))
         var linkCount = 0
         try feed(&matcher, from: input, as: DedupedMatchFields.self, interruptible: .match, input: { m, _, line in
             guard let threadId = assignment.threadId(forInput: line - 1) else {
@@ -61,7 +62,7 @@ extension PipelineRunner {
         })
         // Each output file is opened only when its records come (a writer holds a megabyte of buffer): the
         // threads, then the unmatched addresses.
-        let tw = try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema)
+        let tw = RecordWriterThread<ThreadRecord>(try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema))
         var uw: NDJSONWriter?
         var threadCount = 0, unmatchedCount = 0
         var byClass: [ThreadClass: Int] = [:]
