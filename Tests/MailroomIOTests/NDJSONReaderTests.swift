@@ -160,7 +160,8 @@ import Testing
         Contact(id: "M\(i)", name: "Name \(i) Zoë", emails: [], line: i + 2)
     }
 
-    @Test func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt() throws {
+    @Test(arguments: [true, false])
+    func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt(readAhead: Bool) throws {
         let bad = NDJSONReader.decodeBatchLines * 7 + 3
         var bytes = fileBytes(Array(Self.many.prefix(bad - 1)))
         bytes += Array("{\"id\":\"broken\"\n".utf8)
@@ -169,7 +170,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var seen: [Int] = []
         let error = #expect(throws: MailroomError.self) {
-            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson", chunkSize: 4096) { c, n in
+            try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson", chunkSize: 4096,
+                                     readAhead: readAhead) { c, _, n in
                 #expect(c == Self.many[n - 1])
                 seen.append(n)
             }

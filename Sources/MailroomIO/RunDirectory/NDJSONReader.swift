@@ -52,46 +52,54 @@ public enum NDJSONReader {
     /// The same, also giving `body` the line's bytes (valid only during the call). Without `hashing` the
     /// returned SHA-256 is empty.
     ///
-    /// The file is read, hashed and decoded on a reader thread, up to `decodeAhead` batches ahead of `body`, so
-    /// that a caller whose `body` takes one core (match's passes, dedupe, the report) is not also the one that
-    /// reads: `body` sees the same records, lines and errors in the same order as a read on its own thread
-    /// would give them. When `body` throws, the reader is stopped and waited for before the error is rethrown.
-    /// Batches `body` is done with are freed on the reader thread.
+    /// With `readAhead`, the file is read, hashed and decoded on a reader thread, up to `decodeAhead` batches
+    /// ahead of `body`, so that a caller whose `body` takes one core (match's passes, dedupe, the report) is not
+    /// also the one that reads: `body` sees the same records, lines and errors in the same order as a read on
+    /// its own thread would give them. When `body` throws, the reader is stopped and waited for before the error
+    /// is rethrown. Batches `body` is done with are freed on the reader thread. Without it (a caller that is
+    /// itself a reader thread, as the store load's prefetch), everything happens on the calling thread.
     @discardableResult
     public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
                                               chunkSize: Int = defaultChunkSize, hashing: Bool = true,
+                                              readAhead: Bool = true,
                                               _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
-        let channel = BatchChannel<DecodedBatch<R>>(capacity: decodeAhead)
-        let reader = JoinableThread<Scan> {
-            do {
-                let scan = try readDecoded(R.self, url: url, shown: shown, chunkSize: chunkSize, hashing: hashing) {
-                    try channel.send([$0])
+        func consume(_ batch: DecodedBatch<R>) throws {
+            try batch.bytes.withUnsafeBytes { raw in
+                for (k, record) in batch.records.enumerated() {
+                    let no = batch.firstLine + k
+                    let line = UnsafeRawBufferPointer(rebasing: raw[batch.ranges[k]])
+                    try wrappingJSONErrors(line: no, shown) { try body(record.get(), line, no) }
                 }
-                channel.finish()
-                return scan
-            } catch {
-                channel.finish(error: error)
-                throw error
             }
         }
-        defer {
-            channel.cancel()
-            reader.waitIgnoringResult()
-        }
-        while let batches = try channel.receive() {
-            for batch in batches {
-                try batch.bytes.withUnsafeBytes { raw in
-                    for (k, record) in batch.records.enumerated() {
-                        let no = batch.firstLine + k
-                        let line = UnsafeRawBufferPointer(rebasing: raw[batch.ranges[k]])
-                        try wrappingJSONErrors(line: no, shown) { try body(record.get(), line, no) }
+        let scan: Scan
+        if readAhead {
+            let channel = BatchChannel<DecodedBatch<R>>(capacity: decodeAhead)
+            let reader = JoinableThread<Scan> {
+                do {
+                    let scan = try readDecoded(R.self, url: url, shown: shown, chunkSize: chunkSize, hashing: hashing) {
+                        try channel.send([$0])
                     }
+                    channel.finish()
+                    return scan
+                } catch {
+                    channel.finish(error: error)
+                    throw error
                 }
             }
-            channel.giveBack(batches)
+            defer {
+                channel.cancel()
+                reader.waitIgnoringResult()
+            }
+            while let batches = try channel.receive() {
+                for batch in batches { try consume(batch) }
+                channel.giveBack(batches)
+            }
+            scan = try reader.wait()
+        } else {
+            scan = try readDecoded(R.self, url: url, shown: shown, chunkSize: chunkSize, hashing: hashing, send: consume)
         }
-        let scan = try reader.wait()
         try checkComplete(scan, shown)
         return (scan.lines, scan.sha256)
     }

@@ -7,7 +7,7 @@ import MailroomCore
 ///
 /// The file is the same as `writer` alone would write. An error of the thread (a full disk) comes back from the
 /// next `write` or from `finish`. Dropped without `finish` (the stage failed), the thread is stopped and waited
-/// for, and the temporary file goes with `writer`.
+/// for, and the temporary file is removed (`NDJSONWriter.abandon`).
 final class RecordWriterThread<R: JSONRecord> {
     private let writer: NDJSONWriter
     private let channel: BatchChannel<R>
@@ -37,6 +37,7 @@ final class RecordWriterThread<R: JSONRecord> {
         if !finished {
             channel.finish()  // the thread writes what was sent and stops
             thread.waitIgnoringResult()
+            writer.abandon()  // here, not whenever the thread lets go of the writer
         }
     }
 

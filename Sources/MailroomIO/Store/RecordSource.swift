@@ -16,10 +16,13 @@ public struct RecordSource<R: Sendable>: Sendable {
 
 extension RecordSource where R: JSONRecord {
     /// The records of an NDJSON file, one per line (`NDJSONReader`: a bad or missing file is an `.input` error
-    /// naming the file and line).
+    /// naming the file and line). Read on the calling thread: the store load reads a source on a prefetch thread
+    /// of its own (`forEachPrefetched`).
     public static func ndjson(_ url: URL, displayPath: String? = nil) -> RecordSource<R> {
         RecordSource { body in
-            try NDJSONReader.forEach(R.self, url: url, displayPath: displayPath) { record, _ in try body(record) }
+            try NDJSONReader.forEach(R.self, url: url, displayPath: displayPath, readAhead: false) { record, _, _ in
+                try body(record)
+            }
         }
     }
 }
