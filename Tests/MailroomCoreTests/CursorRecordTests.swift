@@ -59,6 +59,7 @@ import Testing
             Self.expectSame(DedupedThreadFields.self, d, refused: false)
             Self.expectSame(DedupedMatchFields.self, d, refused: false)
             Self.expectSame(DedupedReportFields.self, d, refused: false)
+            Self.expectSame(DedupedThreadReportFields.self, d, refused: false)
             read += 1
         }
         #expect(read > 200)
@@ -72,6 +73,7 @@ import Testing
         Self.expectSame(DedupedMatchFields.self, base, refused: false)
         Self.expectSame(DedupedThreadFields.self, base, refused: false)
         Self.expectSame(DedupedReportFields.self, base, refused: false)
+        Self.expectSame(DedupedThreadReportFields.self, base, refused: false)
         // Escaped names, white space, duplicate members (the last one counts), unknown members of any shape.
         let odd = #"  { "k\u0065y" : "mid:2" , "mailbox":"m", "mailbox":"n","subject":"\u00e9\ud83d\ude00","from":[],"# +
             #""x":{"deep":[1,2.5e3,-0,true,false,null,{"y":"\"}"}]},"direction":"received","copies":[]} "#
@@ -100,6 +102,16 @@ import Testing
         ]
         for line in refusals {
             Self.expectSame(DedupedMatchFields.self, line, refused: true)
+        }
+        // The thread and report fields read together refuse what either refuses, and read past the rest.
+        for (line, refused) in [(base.replacingOccurrences(of: #""direction":"sent""#, with: #""direction":"up""#), true),
+                                (base.replacingOccurrences(of: #""inReplyTo":["x@y"]"#, with: #""inReplyTo":[1]"#), true),
+                                (base.replacingOccurrences(of: #","folder":"INBOX""#, with: ""), true),
+                                (base.replacingOccurrences(of: #""key":"mid:1","#, with: ""), true),
+                                (base.replacingOccurrences(of: #""bulk":["list-id"]"#, with: #""bulk":"list-id""#), true),
+                                (base.replacingOccurrences(of: #""mailbox":"m","date""#, with: #""date""#), false),
+                                (base.replacingOccurrences(of: #""from":[{"#, with: #""from":[3,{"#), false)] {
+            Self.expectSame(DedupedThreadReportFields.self, line, refused: refused)
         }
         // Each record refuses what its own fields make wrong, and reads past what it does not read.
         Self.expectSame(DedupedReportFields.self, base.replacingOccurrences(of: #""subject":"S""#, with: #""subject":null"#), refused: false)

@@ -3,8 +3,8 @@ import Testing
 @testable import MailroomCore
 @testable import MailroomIO
 
-/// A dry run reports right after its match from what match collected as it wrote its files; a report built again
-/// from the files (`mailroom report --run DIR`) is the same report.
+/// A dry run reports right after its match from what match collected as it read dedupe's messages and wrote its
+/// files; a report built again from the files (`mailroom report --run DIR`) is the same report.
 @Suite struct ReportMatchPartTests {
     /// The sample pipeline run through match into `dir`; its runner.
     static func sampleThroughMatch(_ dir: URL) throws -> PipelineRunner {
@@ -20,12 +20,15 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-matchpart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let runner = try Self.sampleThroughMatch(dir)
-        #expect(runner.matchReportPart != nil)
+        #expect(runner.matchReportPart != nil && runner.matchMessagePart != nil)
         let taken = try runner.report()
-        // The report from the files: the part is dropped, so the three files are read.
+        // The report from the files: the parts are dropped, so dedupe's messages and match's three files are read.
         runner.matchReportPart = nil
+        runner.matchMessagePart = nil
         let read = try runner.report()
         #expect(taken == read)
+        #expect(read.messages.sent > 0 && read.messages.received > 0 && read.messages.bulk > 0)
+        #expect(!read.bulkByReason.isEmpty && !read.folders.isEmpty && read.perDay.count > 1)
         // The sample's report has every part match feeds it, so the comparison covers them.
         #expect(read.threads.matched > 0 && read.threads.unmatched > 0 && read.threads.internalOnly > 0)
         #expect(!read.spotChecks.isEmpty && !read.unmatchedAddresses.isEmpty && read.contacts.matched > 0)
@@ -42,6 +45,10 @@ import Testing
         stale.outputs[1].sha256 = String(repeating: "0", count: 64)
         stale.part = ReportBuilder.MatchPart()
         runner.matchReportPart = stale
+        var staleMessages = try #require(runner.matchMessagePart)
+        staleMessages.input.sha256 = String(repeating: "0", count: 64)
+        staleMessages.part = ReportBuilder.MessagePart()
+        runner.matchMessagePart = staleMessages
         #expect(try runner.report() == read)
     }
 }

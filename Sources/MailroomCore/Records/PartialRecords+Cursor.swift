@@ -143,26 +143,64 @@ extension DedupedReportFields: JSONCursorRecord {
             case "direction": direction = try c.direction(k)
             case "bulk": bulk = try c.stringArray(k)
             case "issues": issues = try c.stringArray(k)
-            case "copies":
-                copies = []
-                try c.array(k) { e in
-                    var mailbox: String?, folder: String?
-                    try e.object(what: "copy") { o, f in
-                        switch f {
-                        case "mailbox": mailbox = try o.string(f)
-                        case "folder": folder = try o.string(f)
-                        default: try o.skip()
-                        }
-                    }
-                    guard let mailbox else { throw missingField("mailbox") }
-                    guard let folder else { throw missingField("folder") }
-                    copies.append(CopyPlace(mailbox: mailbox, folder: folder))
-                }
+            case "copies": copies = try Self.copyPlaces(&c, k)
             default: try c.skip()
             }
         }
         guard let direction else { throw missingField("direction") }
         self.init(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies)
+    }
+
+    /// The copies' mailboxes and folders (`copies` is the cursor's current key).
+    static func copyPlaces(_ c: inout JSONCursor, _ k: JSONCursor.Key) throws -> [CopyPlace] {
+        var copies: [CopyPlace] = []
+        try c.array(k) { e in
+            var mailbox: String?, folder: String?
+            try e.object(what: "copy") { o, f in
+                switch f {
+                case "mailbox": mailbox = try o.string(f)
+                case "folder": folder = try o.string(f)
+                default: try o.skip()
+                }
+            }
+            guard let mailbox else { throw missingField("mailbox") }
+            guard let folder else { throw missingField("folder") }
+            copies.append(CopyPlace(mailbox: mailbox, folder: folder))
+        }
+        return copies
+    }
+}
+
+extension DedupedThreadReportFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var key: String?, subject: String?, baseSubject: String?, direction: Direction?
+        var messageId: String?, date: String?
+        var inReplyTo: [String] = [], references: [String] = []
+        var bulk: [String] = [], issues: [String] = [], copies: [CopyPlace] = []
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            switch k {
+            case "key": key = try c.string(k)
+            case "messageId": messageId = try c.optionalString(k)
+            case "date": date = try c.optionalString(k)
+            case "subject": subject = try c.string(k)
+            case "baseSubject": baseSubject = try c.string(k)
+            case "inReplyTo": inReplyTo = try c.stringArray(k)
+            case "references": references = try c.stringArray(k)
+            case "direction": direction = try c.direction(k)
+            case "bulk": bulk = try c.stringArray(k)
+            case "issues": issues = try c.stringArray(k)
+            case "copies": copies = try DedupedReportFields.copyPlaces(&c, k)
+            default: try c.skip()
+            }
+        }
+        guard let key else { throw missingField("key") }
+        guard let subject else { throw missingField("subject") }
+        guard let baseSubject else { throw missingField("baseSubject") }
+        guard let direction else { throw missingField("direction") }
+        self.init(thread: DedupedThreadFields(key: key, messageId: messageId, date: date, subject: subject,
+                                              baseSubject: baseSubject, inReplyTo: inReplyTo, references: references),
+                  report: DedupedReportFields(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies))
     }
 }
 

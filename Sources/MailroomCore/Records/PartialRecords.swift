@@ -16,6 +16,17 @@ public struct DedupedThreadFields: JSONRecord, Equatable {
     public var inReplyTo: [String]
     public var references: [String]
 
+    public init(key: String, messageId: String?, date: String?, subject: String, baseSubject: String,
+                inReplyTo: [String], references: [String]) {
+        self.key = key
+        self.messageId = messageId
+        self.date = date
+        self.subject = subject
+        self.baseSubject = baseSubject
+        self.inReplyTo = inReplyTo
+        self.references = references
+    }
+
     public init(json: JSONValue) throws {
         let o = try JSONObject(json)
         key = try o.string("key")
@@ -30,6 +41,11 @@ public struct DedupedThreadFields: JSONRecord, Equatable {
     /// The same fields as `DedupedMessage.writeJSON` writes them, in its order.
     public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
+        writeFields(&w)
+        w.endObject()
+    }
+
+    func writeFields(_ w: inout JSONWriter) {
         w.field("key", key)
         w.field("messageId", messageId)
         w.field("date", date)
@@ -37,7 +53,6 @@ public struct DedupedThreadFields: JSONRecord, Equatable {
         w.field("baseSubject", baseSubject)
         w.field("inReplyTo", inReplyTo)
         w.field("references", references)
-        w.endObject()
     }
 }
 
@@ -138,6 +153,11 @@ public struct DedupedReportFields: JSONRecord, Equatable {
     public func writeJSON(_ w: inout JSONWriter) {
         w.beginObject()
         w.field("date", date)
+        writeFieldsAfterDate(&w)
+        w.endObject()
+    }
+
+    func writeFieldsAfterDate(_ w: inout JSONWriter) {
         w.field("direction", direction.rawValue)
         w.field("bulk", bulk)
         w.field("issues", issues)
@@ -150,6 +170,33 @@ public struct DedupedReportFields: JSONRecord, Equatable {
             w.endObject()
         }
         w.endArray()
+    }
+}
+
+/// What match's first pass reads of a `dedupe/messages.ndjson` line in a run: threading's fields
+/// (`DedupedThreadFields`) and the dry-run report's (`DedupedReportFields`), in one pass over the line, so that
+/// the report does not read the whole file again (see `PipelineRunner.threadAssignment`).
+public struct DedupedThreadReportFields: JSONRecord, Equatable {
+    public static let decodedKeys: Set<String>? = DedupedThreadFields.decodedKeys!.union(DedupedReportFields.decodedKeys!)
+
+    public var thread: DedupedThreadFields
+    public var report: DedupedReportFields
+
+    public init(thread: DedupedThreadFields, report: DedupedReportFields) {
+        self.thread = thread
+        self.report = report
+    }
+
+    public init(json: JSONValue) throws {
+        thread = try DedupedThreadFields(json: json)
+        report = try DedupedReportFields(json: json)
+    }
+
+    /// Both views' fields as `DedupedMessage.writeJSON` writes them, in its order (`date` once).
+    public func writeJSON(_ w: inout JSONWriter) {
+        w.beginObject()
+        thread.writeFields(&w)
+        report.writeFieldsAfterDate(&w)
         w.endObject()
     }
 }

@@ -6,7 +6,7 @@ public struct ReportBuilder: Sendable {
     public static let maxSpotChecks = 5
 
     private var report: DryRunReport
-    private var perDay: [String: (sent: Int, received: Int)] = [:]
+    private var messages = MessagePart()
     private var match = MatchPart()
 
     public init(run: DryRunReport.RunInfo) { report = DryRunReport(run: run) }
@@ -35,25 +35,10 @@ public struct ReportBuilder: Sendable {
     public mutating func add(message d: DedupedMessage) { add(message: DedupedReportFields(d)) }
 
     /// Counts one message identity from the few fields the report reads (see `DedupedReportFields`).
-    public mutating func add(message m: DedupedReportFields) {
-        report.messages.unique += 1
-        switch m.direction {
-        case .sent: report.messages.sent += 1
-        case .received: report.messages.received += 1
-        }
-        if !m.bulk.isEmpty {
-            report.messages.bulk += 1
-            for r in m.bulk { report.bulkByReason[r, default: 0] += 1 }
-        }
-        for i in m.issues { report.issues[i, default: 0] += 1 }
-        for c in m.copies { report.folders[c.mailbox + "/" + c.folder, default: 0] += 1 }
-        if let date = m.date, date.count >= 10 {
-            let day = String(date.prefix(10))
-            var e = perDay[day] ?? (0, 0)
-            if m.direction == .sent { e.sent += 1 } else { e.received += 1 }
-            perDay[day] = e
-        }
-    }
+    public mutating func add(message m: DedupedReportFields) { messages.add(message: m) }
+
+    /// The message identities' part collected as match's first pass read them, instead of adding them here.
+    public mutating func add(messagePart: MessagePart) { messages = messagePart }
 
     public mutating func add(contacts: [Contact], groups: [ContactGroup]) {
         add(contacts: contacts.map(ContactReportFields.init), groups: groups)
@@ -78,6 +63,14 @@ public struct ReportBuilder: Sendable {
 
     public func finish() -> DryRunReport {
         var r = report
+        r.messages.unique = messages.unique
+        r.messages.sent = messages.sent
+        r.messages.received = messages.received
+        r.messages.bulk = messages.bulk
+        r.bulkByReason = messages.bulkByReason
+        r.issues = messages.issues
+        r.folders = messages.folders
+        let perDay = messages.perDay
         r.threads = match.threads
         r.spotChecks = match.spotChecks
         r.unmatchedAddresses = match.unmatchedAddresses

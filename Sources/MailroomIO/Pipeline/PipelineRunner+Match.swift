@@ -97,7 +97,7 @@ extension PipelineRunner {
         return result
     }
 
-    /// Threads every message of `input`. A function of its own so that the builder's inputs (ids and
+    /// Threads every message of `input` (and counts them for the report). A function of its own so that the builder's inputs (ids and
     /// references of every message) are freed before pass 2 builds its own state. Pass 2 reads the same file in
     /// the same order, so the assignment finds threads by line and need not keep the keys. Subject grouping
     /// needs the external participants of a few messages (those of threads sharing a base subject with a reply
@@ -109,11 +109,16 @@ extension PipelineRunner {
         var lineStart: [Int] = []
         lineStart.reserveCapacity(input.lines + 1)
         var position = 0
-        try feed(&builder, from: input, as: DedupedThreadFields.self, input: { m, bytes, _ in
+        // The report's counts of the same messages come with the same read (`matchMessagePart`).
+        matchMessagePart = nil
+        var messagePart = ReportBuilder.MessagePart()
+        try feed(&builder, from: input, as: DedupedThreadReportFields.self, input: { m, bytes, _ in
             lineStart.append(position)
             position += bytes.count + 1
-            return ThreadInput(m)
+            messagePart.add(message: m.report)
+            return ThreadInput(m.thread)
         }, emit: { _ in })
+        matchMessagePart = (messagePart, input)
         lineStart.append(position)
         return try builder.finish(keepingKeys: false) { inputs in
             var keys: [[String]] = []

@@ -19,7 +19,14 @@ extension PipelineRunner {
             prepass?.cancel()
             throw MailroomError(.input, "the report needs a complete match stage: run `mailroom stage match --run \(runDir.display(""))`", location: runDir.display(RunDirectory.manifestName))
         }
-        var b = try prepass?.task.wait() ?? Self.reportFirstPart(try reportFirstPartInputs(), runDir)
+        let inputs = try reportFirstPartInputs()
+        var b = try prepass?.task.wait() ?? Self.reportFirstPart(inputs, runDir)
+        if let held = matchMessagePart, held.input == inputs.messages {
+            // This runner's match read them just now: what the report counts of them was collected then.
+            b.add(messagePart: held.part)
+        } else {
+            try runDir.read(DedupedReportFields.self, inputs.messages) { m, _ in b.add(message: m) }
+        }
         var contacts: [Contact] = []
         var groups: [ContactGroup] = []
         try runDir.read(Contact.self, try stageOutput(.dedupe, "dedupe/contacts.ndjson")) { c, _ in contacts.append(c) }
@@ -46,9 +53,9 @@ extension PipelineRunner {
         return report
     }
 
-    /// Starts reading what the report takes from normalize's and dedupe's message files (dedupe must be
-    /// complete) on another thread, so that it overlaps match, which leaves part of the machine idle. Pass the
-    /// result to `report(after:)`.
+    /// Starts reading what the report takes from normalize's quarantine and dedupe's dropped copies (dedupe must
+    /// be complete) on another thread, so that it overlaps match. Pass the result to `report(after:)`, which
+    /// adds dedupe's messages (counted by match as it read them, or read then).
     public func startReport() throws -> ReportPrepass {
         let inputs = try reportFirstPartInputs()
         var dir = runDir
@@ -74,7 +81,7 @@ extension PipelineRunner {
                               messages: try stageOutput(.dedupe, "dedupe/messages.ndjson"))
     }
 
-    /// The report's counts of copies and message identities.
+    /// The report's counts of copies (message identities are `report(after:)`'s).
     static func reportFirstPart(_ inputs: ReportFirstPartInputs, _ dir: RunDirectory) throws -> ReportBuilder {
         var b = ReportBuilder(run: inputs.run)
         let ex = inputs.extract
@@ -83,7 +90,6 @@ extension PipelineRunner {
                      leftOut: Dictionary(uniqueKeysWithValues: LeftOutReason.allCases.map { ($0, ex[leftOutCount($0)] ?? 0) }))
         try dir.read(QuarantineRecord.self, inputs.quarantine) { q, _ in b.add(quarantine: q) }
         try dir.read(DroppedCopy.self, inputs.duplicates) { d, _ in b.add(duplicate: d) }
-        try dir.read(DedupedReportFields.self, inputs.messages) { m, _ in b.add(message: m) }
         return b
     }
 }

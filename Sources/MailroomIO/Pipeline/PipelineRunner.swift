@@ -37,6 +37,10 @@ public final class PipelineRunner {
     /// The report's part of match's output, collected as this runner's match wrote it, with the files it wrote:
     /// `report(after:)` takes it instead of reading them back when the manifest still names those files.
     var matchReportPart: (part: ReportBuilder.MatchPart, outputs: [FileSummary])?
+    /// The report's count of message identities, collected as this runner's match read dedupe's messages, with
+    /// the file it read: `report(after:)` takes it instead of reading that file again when it is still the one
+    /// the manifest names.
+    var matchMessagePart: (part: ReportBuilder.MessagePart, input: FileSummary)?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline
