@@ -47,34 +47,43 @@ extension JSONCursor {
     }
 }
 
-extension DedupedThreadFields: JSONCursorRecord {
-    public init(cursor c: inout JSONCursor) throws {
-        var key: String?, subject: String?, baseSubject: String?
-        var messageId: String?, date: String?
-        var inReplyTo: [String] = [], references: [String] = []
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            switch k {
-            case "key": key = try c.string(k)
-            case "messageId": messageId = try c.optionalString(k)
-            case "date": date = try c.optionalString(k)
-            case "subject": subject = try c.string(k)
-            case "baseSubject": baseSubject = try c.string(k)
-            case "inReplyTo": inReplyTo = try c.stringArray(k)
-            case "references": references = try c.stringArray(k)
-            default: try c.skip()
-            }
+/// `DedupedThreadFields`' members as a cursor meets them (`read` takes the members it knows); shared by the
+/// records that read them alone and with the report's.
+struct DedupedThreadFieldsReader {
+    var key: String?, subject: String?, baseSubject: String?, messageId: String?, date: String?
+    var inReplyTo: [String] = [], references: [String] = []
+
+    mutating func read(_ k: JSONCursor.Key, _ c: inout JSONCursor) throws -> Bool {
+        switch k {
+        case "key": key = try c.string(k)
+        case "messageId": messageId = try c.optionalString(k)
+        case "date": date = try c.optionalString(k)
+        case "subject": subject = try c.string(k)
+        case "baseSubject": baseSubject = try c.string(k)
+        case "inReplyTo": inReplyTo = try c.stringArray(k)
+        case "references": references = try c.stringArray(k)
+        default: return false
         }
+        return true
+    }
+
+    func fields() throws -> DedupedThreadFields {
         guard let key else { throw missingField("key") }
         guard let subject else { throw missingField("subject") }
         guard let baseSubject else { throw missingField("baseSubject") }
-        self.key = key
-        self.messageId = messageId
-        self.date = date
-        self.subject = subject
-        self.baseSubject = baseSubject
-        self.inReplyTo = inReplyTo
-        self.references = references
+        return DedupedThreadFields(key: key, messageId: messageId, date: date, subject: subject,
+                                   baseSubject: baseSubject, inReplyTo: inReplyTo, references: references)
+    }
+}
+
+extension DedupedThreadFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var r = DedupedThreadFieldsReader()
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            if try !r.read(k, &c) { try c.skip() }
+        }
+        self = try r.fields()
     }
 }
 
@@ -132,75 +141,63 @@ extension DedupedMatchFields: JSONCursorRecord {
     }
 }
 
-extension DedupedReportFields: JSONCursorRecord {
-    public init(cursor c: inout JSONCursor) throws {
-        var date: String?, direction: Direction?
-        var bulk: [String] = [], issues: [String] = [], copies: [CopyPlace] = []
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            switch k {
-            case "date": date = try c.optionalString(k)
-            case "direction": direction = try c.direction(k)
-            case "bulk": bulk = try c.stringArray(k)
-            case "issues": issues = try c.stringArray(k)
-            case "copies": copies = try Self.copyPlaces(&c, k)
-            default: try c.skip()
+/// `DedupedReportFields`' members as a cursor meets them, as `DedupedThreadFieldsReader`.
+struct DedupedReportFieldsReader {
+    var date: String?, direction: Direction?
+    var bulk: [String] = [], issues: [String] = [], copies: [CopyPlace] = []
+
+    mutating func read(_ k: JSONCursor.Key, _ c: inout JSONCursor) throws -> Bool {
+        switch k {
+        case "date": date = try c.optionalString(k)
+        case "direction": direction = try c.direction(k)
+        case "bulk": bulk = try c.stringArray(k)
+        case "issues": issues = try c.stringArray(k)
+        case "copies":
+            copies = []
+            try c.array(k) { e in
+                var mailbox: String?, folder: String?
+                try e.object(what: "copy") { o, f in
+                    switch f {
+                    case "mailbox": mailbox = try o.string(f)
+                    case "folder": folder = try o.string(f)
+                    default: try o.skip()
+                    }
+                }
+                guard let mailbox else { throw missingField("mailbox") }
+                guard let folder else { throw missingField("folder") }
+                copies.append(CopyPlace(mailbox: mailbox, folder: folder))
             }
+        default: return false
         }
-        guard let direction else { throw missingField("direction") }
-        self.init(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies)
+        return true
     }
 
-    /// The copies' mailboxes and folders (`copies` is the cursor's current key).
-    static func copyPlaces(_ c: inout JSONCursor, _ k: JSONCursor.Key) throws -> [CopyPlace] {
-        var copies: [CopyPlace] = []
-        try c.array(k) { e in
-            var mailbox: String?, folder: String?
-            try e.object(what: "copy") { o, f in
-                switch f {
-                case "mailbox": mailbox = try o.string(f)
-                case "folder": folder = try o.string(f)
-                default: try o.skip()
-                }
-            }
-            guard let mailbox else { throw missingField("mailbox") }
-            guard let folder else { throw missingField("folder") }
-            copies.append(CopyPlace(mailbox: mailbox, folder: folder))
+    func fields() throws -> DedupedReportFields {
+        guard let direction else { throw missingField("direction") }
+        return DedupedReportFields(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies)
+    }
+}
+
+extension DedupedReportFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var r = DedupedReportFieldsReader()
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            if try !r.read(k, &c) { try c.skip() }
         }
-        return copies
+        self = try r.fields()
     }
 }
 
 extension DedupedThreadReportFields: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
-        var key: String?, subject: String?, baseSubject: String?, direction: Direction?
-        var messageId: String?, date: String?
-        var inReplyTo: [String] = [], references: [String] = []
-        var bulk: [String] = [], issues: [String] = [], copies: [CopyPlace] = []
+        var t = DedupedThreadFieldsReader(), r = DedupedReportFieldsReader()
         try c.beginObject()
         while let k = try c.nextKey() {
-            switch k {
-            case "key": key = try c.string(k)
-            case "messageId": messageId = try c.optionalString(k)
-            case "date": date = try c.optionalString(k)
-            case "subject": subject = try c.string(k)
-            case "baseSubject": baseSubject = try c.string(k)
-            case "inReplyTo": inReplyTo = try c.stringArray(k)
-            case "references": references = try c.stringArray(k)
-            case "direction": direction = try c.direction(k)
-            case "bulk": bulk = try c.stringArray(k)
-            case "issues": issues = try c.stringArray(k)
-            case "copies": copies = try DedupedReportFields.copyPlaces(&c, k)
-            default: try c.skip()
-            }
+            if try !t.read(k, &c), try !r.read(k, &c) { try c.skip() }
         }
-        guard let key else { throw missingField("key") }
-        guard let subject else { throw missingField("subject") }
-        guard let baseSubject else { throw missingField("baseSubject") }
-        guard let direction else { throw missingField("direction") }
-        self.init(thread: DedupedThreadFields(key: key, messageId: messageId, date: date, subject: subject,
-                                              baseSubject: baseSubject, inReplyTo: inReplyTo, references: references),
-                  report: DedupedReportFields(date: date, direction: direction, bulk: bulk, issues: issues, copies: copies))
+        r.date = t.date  // `date` is both's: the thread reader took it
+        self.init(thread: try t.fields(), report: try r.fields())
     }
 }
 
