@@ -180,6 +180,20 @@ import Testing
         #expect(seen == Array(1..<bad))
     }
 
+    @Test(arguments: [true, false])
+    func aMissingFileIsAnInputErrorWhetherOrNotItIsReadAhead(readAhead: Bool) throws {
+        let (dir, _) = try write([])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var called = false
+        let error = #expect(throws: MailroomError.self) {
+            try NDJSONReader.forEach(Contact.self, url: dir.appendingPathComponent("gone.ndjson"), displayPath: "gone.ndjson",
+                                     readAhead: readAhead) { _, _, _ in called = true }
+        }
+        #expect(error?.status == .input)
+        #expect(error?.location == "gone.ndjson")
+        #expect(!called)
+    }
+
     struct Stop: Error, Equatable {}
 
     @Test func anErrorOfTheCallerStopsTheReaderAndComesBackAsItIs() throws {
