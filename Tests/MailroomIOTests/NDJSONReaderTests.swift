@@ -238,4 +238,21 @@ import Testing
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.ndjson", "b.ndjson"])
     }
+
+    @Test(.enabled(if: StoreTmpfs.available, "needs root and mount(8) for a tmpfs"))
+    func aFullDiskUnderTheWriterThreadIsALocalIOErrorAndLeavesNoFile() throws {
+        let fs = try #require(StoreTmpfs(size: "256k"))
+        let url = URL(fileURLWithPath: fs.path + "/links.ndjson")
+        let error = #expect(throws: MailroomError.self) {
+            let threaded = RecordWriterThread<Contact>(try NDJSONWriter(url: url, relativePath: "links.ndjson", schema: Contact.schema))
+            for _ in 0..<20 {  // about 3 MB: the thread's flushes fill the disk while records are still coming
+                for c in Self.many + Self.contacts { try threaded.write(c) }
+            }
+            _ = try threaded.finish()
+        }
+        #expect(error?.status == .localIO)
+        #expect(error?.location == url.path)
+        #expect(error?.message.hasPrefix("disk full: could not write") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fs.path) == [])
+    }
 }

@@ -13,7 +13,6 @@ final class RecordWriterThread<R: JSONRecord> {
     private let channel: BatchChannel<R>
     private let thread: JoinableThread<Void>
     private var batch: [R] = []
-    private var finished = false
     static var batchSize: Int { 256 }
 
     init(_ writer: NDJSONWriter, ahead: Int = 4) {
@@ -34,11 +33,12 @@ final class RecordWriterThread<R: JSONRecord> {
     }
 
     deinit {
-        if !finished {
-            channel.finish()  // the thread writes what was sent and stops
-            thread.waitIgnoringResult()
-            writer.abandon()  // here, not whenever the thread lets go of the writer
-        }
+        // After `finish` these do nothing. Otherwise (the stage failed, or the thread did) the thread writes what
+        // was sent and stops, and the temporary file is removed here, not whenever the thread lets go of the
+        // writer.
+        channel.finish()
+        thread.waitIgnoringResult()
+        writer.abandon()
     }
 
     func write(_ record: R) throws {
@@ -50,7 +50,6 @@ final class RecordWriterThread<R: JSONRecord> {
         do {
             try channel.send(batch)
         } catch is BatchChannel<R>.Cancelled {
-            finished = true
             try thread.wait()  // rethrows the thread's error
             throw MailroomError(.internalError, "the writer of \(writer.url.path) stopped")
         }
@@ -62,7 +61,6 @@ final class RecordWriterThread<R: JSONRecord> {
     func finish() throws -> FileSummary {
         if !batch.isEmpty { try send() }
         channel.finish()
-        finished = true
         try thread.wait()
         return try writer.finish()
     }
