@@ -134,6 +134,9 @@ struct MboxSplitterTests {
         let messages = try Self.split(input.bytes, chunkSize: chunkSize)
         #expect(messages.count == input.count)
         #expect(messages == reference)
+        // The From_ line's date comes with the message, read where the line was classified: the same as reading
+        // the line again.
+        for m in messages { #expect(m.fromEpoch == MboxFromLine.epochSeconds(m.fromLine)) }
     }
 
     @Test func mboxrdMessagesAreCutAtFromLinesAndUnquotedOnRead() throws {
@@ -176,6 +179,8 @@ struct MboxSplitterTests {
         #expect(m[0].fromLineOffset == 3)
         #expect(Self.text(bytes, m[0]) == "Subject: a\n\nFrom Russia with love\n\ntext\n")
         #expect(MboxFromLine.epochSeconds(m[1].fromLine) == 833_806_227)
+        #expect(m[1].fromEpoch == 833_806_227)
+        #expect(m[0].fromEpoch == nil)  // `From -` without a date
     }
 
     @Test func fromLinesWithoutDatesSeparateOnlyAfterABlankLine() throws {

@@ -9,6 +9,10 @@ import Darwin
 /// Reads a file line by line through one fixed-size buffer of `chunkSize` bytes. A line may be longer than the
 /// buffer: only its first `maxHead` bytes are kept (`head`), which is all the mbox splitter needs to recognise
 /// From_ lines, quoted lines and the headers it reads. Memory is `chunkSize + maxHead` whatever the file's size.
+///
+/// Most lines of an mbox are body text that the splitter only needs the length of: `head` is kept only for a line
+/// that starts with a byte `keepsHead` flags, or for every line while `keepAllHeads` is set. `firstByte` is every
+/// line's first content byte.
 final class ChunkedLineReader {
     /// One line: where it starts, how long it is with its terminator, and its first bytes.
     struct Line {
@@ -33,8 +37,15 @@ final class ChunkedLineReader {
     private var position = 0
     /// The current line (valid after `nextLine()` returned true).
     private(set) var line = Line()
-    /// The first `maxHead` content bytes of the current line (without the `\r` of a `\r\n`).
+    /// The first `maxHead` content bytes of the current line (without the `\r` of a `\r\n`) when it was kept (see
+    /// `headStarts`), else empty.
     private(set) var head: [UInt8] = []
+    /// The current line's first byte; 0 when the line is blank (its terminator is not content).
+    private(set) var firstByte: UInt8 = 0
+    /// First bytes whose lines keep their `head`: 256 flags, indexed by the byte.
+    var keepsHead = [Bool](repeating: false, count: 256)
+    /// Every line keeps its `head` while this is set.
+    var keepAllHeads = true
 
     init(file: ReadOnlyFile, chunkSize: Int, maxHead: Int = 512) {
         self.file = file
@@ -42,6 +53,13 @@ final class ChunkedLineReader {
         self.maxHead = maxHead
         buffer = .allocate(byteCount: self.chunkSize, alignment: 1)
         head.reserveCapacity(maxHead + 1)
+    }
+
+    /// The 256 flags of `keepsHead` that keep the lines starting with one of `bytes`.
+    static func flags(_ bytes: [UInt8]) -> [Bool] {
+        var t = [Bool](repeating: false, count: 256)
+        for b in bytes { t[Int(b)] = true }
+        return t
     }
 
     deinit { buffer.deallocate() }
@@ -53,11 +71,12 @@ final class ChunkedLineReader {
         position = 0
     }
 
-    /// Reads the next line into `line` and `head`; false at end of file.
+    /// Reads the next line into `line`, `firstByte` and (when kept) `head`; false at end of file.
     func nextLine() throws -> Bool {
-        head.removeAll(keepingCapacity: true)
+        if !head.isEmpty { head.removeAll(keepingCapacity: true) }
         var length = 0
         var last: UInt8 = 0
+        var keep = false
         let start = bufferStart + position
         while true {
             if position == bufferCount {
@@ -66,22 +85,27 @@ final class ChunkedLineReader {
                 bufferCount = try file.read(into: buffer.baseAddress!, count: chunkSize, at: bufferStart)
                 if bufferCount == 0 {
                     guard length > 0 else { return false }
-                    finish(start: start, length: length, terminator: 0)
+                    finish(start: start, length: length, terminator: 0, keep: keep)
                     return true
                 }
             }
             let base = buffer.baseAddress! + position
             let available = bufferCount - position
+            if length == 0 {
+                let b = base.load(as: UInt8.self)
+                firstByte = b
+                keep = keepAllHeads || keepsHead[Int(b)]
+            }
             if let nl = memchr(base, 0x0A, available) {
                 let n = UnsafeRawPointer(nl) - UnsafeRawPointer(base)
-                appendHead(base, n)
+                if keep { appendHead(base, n) }
                 if n > 0 { last = base.load(fromByteOffset: n - 1, as: UInt8.self) }
                 length += n + 1
                 position += n + 1
-                finish(start: start, length: length, terminator: last == 0x0D ? 2 : 1)
+                finish(start: start, length: length, terminator: last == 0x0D ? 2 : 1, keep: keep)
                 return true
             }
-            appendHead(base, available)
+            if keep { appendHead(base, available) }
             last = base.load(fromByteOffset: available - 1, as: UInt8.self)
             length += available
             position = bufferCount
@@ -95,9 +119,11 @@ final class ChunkedLineReader {
         head.append(contentsOf: UnsafeRawBufferPointer(start: p, count: min(room, n)))
     }
 
-    private func finish(start: Int, length: Int, terminator: Int) {
+    private func finish(start: Int, length: Int, terminator: Int, keep: Bool) {
         line = Line(start: start, length: length, terminatorLength: terminator)
         let content = length - terminator
+        if content == 0 { firstByte = 0 }
+        guard keep else { return }
         if head.count > content { head.removeLast(head.count - content) }
         if head.count > maxHead { head.removeLast(head.count - maxHead) }
     }

@@ -21,16 +21,20 @@ enum MboxFromLine {
         line.starts(with: prefix)
     }
 
-    static func classify(_ line: [UInt8]) -> Kind {
-        guard hasPrefix(line) else { return .none }
+    static func classify(_ line: [UInt8]) -> Kind { classifyDated(line).kind }
+
+    /// The kind of the line and, when it has one, its date (`epochSeconds`), read once.
+    static func classifyDated(_ line: [UInt8]) -> (kind: Kind, epoch: Int64?) {
+        guard hasPrefix(line) else { return (.none, nil) }
         var rest = line[5...]
         while let f = rest.first, isSpace(f) { rest = rest.dropFirst() }
         while let l = rest.last, isSpace(l) { rest = rest.dropLast() }
-        guard let first = rest.first else { return .none }
-        if first == UInt8(ascii: "-"), rest.count == 1 || isSpace(rest[rest.startIndex + 1]) { return .strong }
-        if epochSeconds(line) != nil { return .strong }
+        guard let first = rest.first else { return (.none, nil) }
+        let epoch = epochSeconds(line)
+        if first == UInt8(ascii: "-"), rest.count == 1 || isSpace(rest[rest.startIndex + 1]) { return (.strong, epoch) }
+        if epoch != nil { return (.strong, epoch) }
         let sender = rest.prefix { !isSpace($0) }
-        return sender.contains(UInt8(ascii: "@")) ? .weak : .none
+        return (sender.contains(UInt8(ascii: "@")) ? .weak : .none, nil)
     }
 
     /// Whether the line is a quoted From line (`>From `, `>>From `, ...): mboxrd/mboxo body text.

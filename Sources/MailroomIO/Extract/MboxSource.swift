@@ -75,7 +75,7 @@ enum MboxSource {
                     var copy = FoundCopy(
                         copyId: "\(mailbox)/\(f.folder)/\(key)", folder: f.folder,
                         locator: Locator(file: f.relative, offset: m.start, length: m.length, unquote: m.unquote),
-                        fallbackEpoch: MboxFromLine.epochSeconds(m.fromLine))
+                        fallbackEpoch: m.fromEpoch)
                     if let at = fields.mozillaStatus,
                        let raw = HeaderScan.firstField("X-Mozilla-Status", in: UnsafeRawBufferPointer(rebasing: h[at...])) {
                         copy.leftOut = LeftOutReason.forMozillaStatus(raw)

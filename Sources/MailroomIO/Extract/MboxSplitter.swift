@@ -24,18 +24,26 @@ final class MboxSplitter {
         var headerLength: Int
         var unquote: Bool
         var contentLengthDelimited: Bool
+        /// The From_ line's date (`MboxFromLine.epochSeconds`), nil when it has none.
+        var fromEpoch: Int64? = nil
     }
+
+    /// The lines whose first bytes the splitter reads: in the header section, From_ lines, quoted From lines and
+    /// Content-Length; in the body, From_ lines and quoted ones. Other lines are only measured.
+    private static let headerHeads = ChunkedLineReader.flags(Array("F>cC".utf8))
+    private static let bodyHeads = ChunkedLineReader.flags(Array("F>".utf8))
 
     private let reader: ChunkedLineReader
     private let file: ReadOnlyFile
     /// A separator line already read (its offset and bytes), starting the next message.
-    private var pendingFrom: (offset: Int, line: [UInt8], start: Int)?
+    private var pendingFrom: (offset: Int, line: [UInt8], start: Int, epoch: Int64?)?
     private var started = false
     private var finished = false
 
     init(file: ReadOnlyFile, chunkSize: Int) {
         self.file = file
         reader = ChunkedLineReader(file: file, chunkSize: chunkSize)
+        reader.keepsHead = Self.headerHeads
     }
 
     /// The next message, or nil at the end of the file.
@@ -47,7 +55,9 @@ final class MboxSplitter {
         }
         if let p = pendingFrom {
             pendingFrom = nil
-            return try readMessage(fromOffset: p.offset, fromLine: p.line, start: p.start, firstLineRead: false)
+            var m = try readMessage(fromOffset: p.offset, fromLine: p.line, start: p.start, firstLineRead: false)
+            m.fromEpoch = p.epoch
+            return m
         }
         // Leading bytes with no From_ line: the current line (already read) is the message's first line.
         return try readMessage(fromOffset: reader.line.start, fromLine: [], start: reader.line.start,
@@ -57,6 +67,8 @@ final class MboxSplitter {
     /// Skips a BOM and blank lines; sets `pendingFrom` when the first line is a `From ` line. False when the
     /// file holds nothing but blank lines.
     private func readFirstSeparator() throws -> Bool {
+        reader.keepAllHeads = true
+        defer { reader.keepAllHeads = false }
         while try reader.nextLine() {
             var head = reader.head
             var offset = reader.line.start
@@ -67,7 +79,7 @@ final class MboxSplitter {
             }
             if reader.line.isBlank { continue }
             if MboxFromLine.hasPrefix(head) {
-                pendingFrom = (offset, head, reader.line.end)
+                pendingFrom = (offset, head, reader.line.end, MboxFromLine.epochSeconds(head))
             }
             return true
         }
@@ -81,17 +93,20 @@ final class MboxSplitter {
         var unquote = false
         var previousBlankLength = 0  // length of the previous line when it was blank, else 0
         var haveLine = firstLineRead
+        reader.keepsHead = Self.headerHeads
         while true {
             if !haveLine {
                 guard try reader.nextLine() else { break }
             }
             haveLine = false
             let line = reader.line
-            let head = reader.head
-            if MboxFromLine.hasPrefix(head) {
-                let kind = MboxFromLine.classify(head)
+            let first = reader.firstByte
+            // Only lines starting with `F`, `>` (and `c`, `C` in the header section) have their first bytes read.
+            if first == UInt8(ascii: "F"), MboxFromLine.hasPrefix(reader.head) {
+                let head = reader.head
+                let (kind, epoch) = MboxFromLine.classifyDated(head)
                 if kind == .strong || (kind == .weak && previousBlankLength > 0) {
-                    pendingFrom = (line.start, head, line.end)
+                    pendingFrom = (line.start, head, line.end, epoch)
                     let end = line.start - previousBlankLength
                     return message(fromOffset, fromLine, start, end, headerEnd, unquote)
                 }
@@ -99,23 +114,27 @@ final class MboxSplitter {
             if inHeader {
                 if line.isBlank {
                     inHeader = false
+                    reader.keepsHead = Self.bodyHeads
                     headerEnd = line.end
                     if let n = contentLength, let next = try contentLengthEnd(bodyStart: line.end, length: n) {
                         var m = message(fromOffset, fromLine, start, line.end + n, headerEnd, false)
                         m.contentLengthDelimited = true
                         reader.seek(to: next)
+                        reader.keepAllHeads = true
+                        defer { reader.keepAllHeads = false }
                         if try reader.nextLine() {
-                            pendingFrom = (reader.line.start, reader.head, reader.line.end)
+                            let head = reader.head
+                            pendingFrom = (reader.line.start, head, reader.line.end, MboxFromLine.epochSeconds(head))
                         } else {
                             finished = true
                         }
                         return m
                     }
-                } else if let n = Self.contentLengthValue(head) {
+                } else if first | 0x20 == UInt8(ascii: "c"), let n = Self.contentLengthValue(reader.head) {
                     contentLength = n
                 }
             }
-            if !unquote, MboxFromLine.isQuoted(head) {
+            if !unquote, first == UInt8(ascii: ">"), MboxFromLine.isQuoted(reader.head) {
                 unquote = true
             }
             previousBlankLength = line.isBlank ? line.length : 0
