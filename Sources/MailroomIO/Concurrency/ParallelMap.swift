@@ -12,9 +12,16 @@ final class ParallelBatchMapper<Context, Input, Output> {
         contexts = (0..<max(1, workers)).map { _ in makeContext() }
     }
 
-    /// Maps `inputs`; the first error (in input order) is rethrown after the batch.
+    /// Maps `inputs`; the first error (in input order) is rethrown (with several workers, after the whole batch).
     func map(_ inputs: [Input], _ transform: (inout Context, Input) throws -> Output) throws -> [Output] {
         if inputs.isEmpty { return [] }
+        if workers == 1 {
+            // One worker: on this thread, without handing the batch to the dispatch pool.
+            var results: [Output] = []
+            results.reserveCapacity(inputs.count)
+            for input in inputs { results.append(try transform(&contexts[0], input)) }
+            return results
+        }
         var results = [Result<Output, Error>?](repeating: nil, count: inputs.count)
         let n = min(workers, inputs.count)
         let queue = WorkQueue(count: inputs.count)
