@@ -45,8 +45,8 @@ public enum ICU {
 
     /// Unicode NFC. ASCII text is returned as is without calling ICU.
     public static func nfc(_ text: String) -> String {
+        if text.isASCII { return text }  // ASCII is its own NFC (the check reads the bytes a word at a time)
         var s = text
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         return s.withUTF8 { input -> String in
             let (n, out) = withBuffer(initial: input.count * 3 + 16) { o, cap in
                 input.withMemoryRebound(to: CChar.self) { mr_nfc($0.baseAddress, Int32($0.count), o, cap) }
