@@ -1,4 +1,5 @@
 import Foundation
+import MailroomCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -92,10 +93,9 @@ public final class FileLock: @unchecked Sendable {  // safe: `held` is read and 
         return s.split(separator: "\n").first.map(String.init) ?? ""
     }
 
+    /// ISO 8601 UTC to the second (a fraction is cut off), as `ISO8601DateFormatter` wrote it, without loading
+    /// Foundation's ICU data (see `WallClock.timestamp`).
     static func isoUTC(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: d)
+        MailDate.iso(Int64(d.timeIntervalSince1970.rounded(.down)))
     }
 }

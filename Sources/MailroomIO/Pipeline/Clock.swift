@@ -1,4 +1,5 @@
 import Foundation
+import MailroomCore
 
 /// The wall clock, read only by the I/O layer.
 public enum WallClock {
@@ -28,20 +29,23 @@ public enum WallClock {
         return Int(u.ru_maxrss)
     }
 
-    /// ISO 8601 UTC with milliseconds, for manifests and run logs.
+    /// ISO 8601 UTC with milliseconds, for manifests and run logs: `2026-11-26T08:15:00.123Z`.
+    ///
+    /// Written from the epoch (`MailDate.iso`), as are `todayUTC` and `FileLock.isoUTC`: Foundation's
+    /// `ISO8601DateFormatter`, `TimeZone` and `Calendar` load ICU's time-zone and calendar data, which stayed in
+    /// the process's resident memory to its end (about 6 MiB of `lib_FoundationICU.so` pages in every run).
     public static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date())
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let seconds = MailDate.iso(Int64(ts.tv_sec))
+        let millis = Int(ts.tv_nsec / 1_000_000)
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return String(seconds.dropLast()) + "." + fraction + "Z"
     }
 
     /// Today's date in UTC, YYYY-MM-DD.
     public static func todayUTC() -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        String(MailDate.iso(nowEpoch()).prefix(10))
     }
 
     /// A run directory name for now, to the microsecond: `20261126T081500.123456Z`. Names sort by start time;
