@@ -74,9 +74,10 @@ struct OAuthRefreshTests {
     }
 
     @Test func aBackfillLongerThanThreeTokenLifetimesFetchesEveryMessageOnceAndLeaksNoSecret() throws {
-        // 90 messages at 60 ms each: about 5.4 s of bodies alone, in batches of 30 (throttle) of which each takes
-        // 1.8 s; tokens live 2 s, so renewals before expiry and drops in the middle of a FETCH both happen.
-        let (imap, tokens) = try Self.servers(messages: 90, bodyDelay: 0.06)
+        // 90 messages at 75 ms each: about 6.75 s of bodies alone, in batches of 30 (throttle) of which each takes
+        // 2.25 s; tokens live 2 s, so renewals before expiry and drops in the middle of a FETCH both happen. (At
+        // 60 ms, 5.4 s of bodies, a fast run took 5.8 s: under the three lifetimes this test is about.)
+        let (imap, tokens) = try Self.servers(messages: 90, bodyDelay: 0.075)
         defer { imap.close(); tokens.close() }
         let dir = StoreTempDir()
         let p = try Self.pipeline(in: dir.path, imap: imap.port, tokenURL: tokens.url,
