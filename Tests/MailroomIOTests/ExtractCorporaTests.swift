@@ -86,6 +86,23 @@ struct ExtractCorporaTests {
         }
     }
 
+    /// The splitter keeps each header section as it reads the lines: on every corpus mbox, at a tiny and at the
+    /// usual read size, the bytes it gives are the file's bytes there.
+    @Test func corpusHeaderSectionsKeptWhileSplittingAreTheFilesBytes() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        for (file, _) in try Self.mboxFiles() {
+            let bytes = try Array(Data(contentsOf: corpora.appendingPathComponent(file)))
+            for chunkSize in [7, 1 << 20] {
+                let split = try MboxSplitterTests.splitWithHeaders(bytes, chunkSize: chunkSize)
+                #expect(!split.isEmpty, "\(file)")
+                for (m, header) in split {
+                    let expected = Array(bytes[m.start..<(m.start + min(m.headerLength, HeaderSection.cap))])
+                    #expect(header == expected, "\(file): message at \(m.start), chunk size \(chunkSize)")
+                }
+            }
+        }
+    }
+
     @Test func theContentLengthMailboxKeepsEachMessageWhole() throws {
         let corpora = try #require(ExtractFixtures.corpora)
         let url = corpora.appendingPathComponent("mimekit/mbox/content-length.mbox.txt")

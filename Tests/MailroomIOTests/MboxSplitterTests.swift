@@ -122,6 +122,16 @@ struct MboxSplitterTests {
         return out
     }
 
+    /// Each message with the header section the splitter gives for it (`withHeader`).
+    static func splitWithHeaders(_ bytes: [UInt8], chunkSize: Int) throws -> [(MboxSplitter.Message, [UInt8])] {
+        let dir = try TempDir()
+        let url = try dir.write("in.mbox", bytes: bytes)
+        let splitter = MboxSplitter(file: try ReadOnlyFile(path: url.path), chunkSize: chunkSize)
+        var out: [(MboxSplitter.Message, [UInt8])] = []
+        while let m = try splitter.next() { out.append((m, try splitter.withHeader(of: m) { Array($0) })) }
+        return out
+    }
+
     static func text(_ bytes: [UInt8], _ m: MboxSplitter.Message) -> String {
         var b = Array(bytes[m.start..<(m.start + m.length)])
         if m.unquote { MboxQuoting.unquote(&b) }
@@ -137,6 +147,30 @@ struct MboxSplitterTests {
         // The From_ line's date comes with the message, read where the line was classified: the same as reading
         // the line again.
         for m in messages { #expect(m.fromEpoch == MboxFromLine.epochSeconds(m.fromLine)) }
+    }
+
+    /// The header section is kept as the lines are split instead of read again: the same bytes as the file holds
+    /// there, for every chunk size (lines cut across reads), with and without a body, a Content-Length, a BOM,
+    /// CR LF, leading text without a From_ line, and the last message without a newline.
+    @Test(arguments: MboxCase.all + [MboxCase(name: "header sections ended by the next From_ line", text: "From a@b Mon Nov 16 10:00:00 2026\nSubject: x\nFrom c@d Mon Nov 16 10:00:00 2026\nSubject: y", count: 2)],
+          [1, 2, 3, 7, 64, 1 << 20])
+    func theHeaderSectionKeptWhileSplittingIsTheFilesBytes(_ input: MboxCase, _ chunkSize: Int) throws {
+        let bytes = input.bytes
+        let split = try Self.splitWithHeaders(bytes, chunkSize: chunkSize)
+        #expect(split.count == input.count)
+        for (m, header) in split {
+            let expected = Array(bytes[m.start..<(m.start + min(m.headerLength, HeaderSection.cap))])
+            #expect(header == expected, "message at \(m.start), chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func aHeaderSectionOverTheCapIsCutAtTheCap() throws {
+        let long = String(repeating: "X-Filler: " + String(repeating: "a", count: 90) + "\n", count: (HeaderSection.cap / 100) + 10)
+        let bytes = Array(("From a@b Mon Nov 16 10:00:00 2026\n" + long + "\nbody\n").utf8)
+        let split = try Self.splitWithHeaders(bytes, chunkSize: 4096)
+        try #require(split.count == 1)
+        #expect(split[0].0.headerLength > HeaderSection.cap)
+        #expect(split[0].1 == Array(bytes[split[0].0.start..<(split[0].0.start + HeaderSection.cap)]))
     }
 
     @Test func mboxrdMessagesAreCutAtFromLinesAndUnquotedOnRead() throws {

@@ -46,6 +46,9 @@ final class ChunkedLineReader {
     var keepsHead = [Bool](repeating: false, count: 256)
     /// Every line keeps its `head` while this is set.
     var keepAllHeads = true
+    /// The bytes of the lines read since `startCapture` (terminators included), at most its `limit` bytes.
+    private(set) var captured: [UInt8] = []
+    private var captureRoom = 0
 
     init(file: ReadOnlyFile, chunkSize: Int, maxHead: Int = 512) {
         self.file = file
@@ -64,8 +67,23 @@ final class ChunkedLineReader {
 
     deinit { buffer.deallocate() }
 
+    /// From the next line on, keeps the bytes of the lines read in `captured`, up to `limit` bytes in all (until
+    /// `stopCapture`).
+    func startCapture(limit: Int) {
+        captured.removeAll(keepingCapacity: true)
+        captureRoom = max(0, limit)
+    }
+
+    func stopCapture() { captureRoom = 0 }
+
+    /// Shortens `captured` to its first `count` bytes.
+    func truncateCaptured(to count: Int) {
+        if captured.count > count { captured.removeLast(captured.count - count) }
+    }
+
     /// Continues reading at `offset` (the next line starts there).
     func seek(to offset: Int) {
+        captureRoom = 0
         bufferStart = offset
         bufferCount = 0
         position = 0
@@ -99,6 +117,7 @@ final class ChunkedLineReader {
             if let nl = memchr(base, 0x0A, available) {
                 let n = UnsafeRawPointer(nl) - UnsafeRawPointer(base)
                 if keep { appendHead(base, n) }
+                if captureRoom > 0 { capture(base, n + 1) }
                 if n > 0 { last = base.load(fromByteOffset: n - 1, as: UInt8.self) }
                 length += n + 1
                 position += n + 1
@@ -106,10 +125,17 @@ final class ChunkedLineReader {
                 return true
             }
             if keep { appendHead(base, available) }
+            if captureRoom > 0 { capture(base, available) }
             last = base.load(fromByteOffset: available - 1, as: UInt8.self)
             length += available
             position = bufferCount
         }
+    }
+
+    private func capture(_ p: UnsafeMutableRawPointer, _ n: Int) {
+        let k = min(n, captureRoom)
+        captured.append(contentsOf: UnsafeRawBufferPointer(start: p, count: k))
+        captureRoom -= k
     }
 
     private func appendHead(_ p: UnsafeMutableRawPointer, _ n: Int) {

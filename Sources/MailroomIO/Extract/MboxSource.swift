@@ -49,7 +49,6 @@ enum MboxSource {
             files[i].folder = files[i].relative
             folderNames.insert(files[i].relative)
         }
-        var header: [UInt8] = []
         // Takeout copies already emitted from an earlier file (a message exported under two labels' files).
         var takeoutSeen = Set<UInt64>()
         for f in files {
@@ -64,8 +63,7 @@ enum MboxSource {
             let splitter = MboxSplitter(file: file, chunkSize: chunkSize)
             var occurrences: [UInt64: Int] = [:]
             while let m = try splitter.next() {
-                try file.readBytes(into: &header, count: min(m.headerLength, HeaderSection.cap), at: m.start)
-                try header.withUnsafeBytes { h in
+                try splitter.withHeader(of: m) { h in
                     var fields = MboxCopyIdentity.Fields()
                     let digest = MboxCopyIdentity.digest(header: h, bodyLength: m.length - m.headerLength,
                                                          fields: &fields)

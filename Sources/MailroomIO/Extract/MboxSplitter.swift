@@ -35,6 +35,10 @@ final class MboxSplitter {
 
     private let reader: ChunkedLineReader
     private let file: ReadOnlyFile
+    /// Whether the reader's `captured` bytes are the header section of the message `next()` returned last.
+    private var headerCaptured = false
+    /// The header section read from the file when it was not captured.
+    private var headerBuffer: [UInt8] = []
     /// A separator line already read (its offset and bytes), starting the next message.
     private var pendingFrom: (offset: Int, line: [UInt8], start: Int, epoch: Int64?)?
     private var started = false
@@ -48,6 +52,7 @@ final class MboxSplitter {
 
     /// The next message, or nil at the end of the file.
     func next() throws -> Message? {
+        headerCaptured = false
         if finished { return nil }
         if !started {
             started = true
@@ -62,6 +67,18 @@ final class MboxSplitter {
         // Leading bytes with no From_ line: the current line (already read) is the message's first line.
         return try readMessage(fromOffset: reader.line.start, fromLine: [], start: reader.line.start,
                                firstLineRead: true)
+    }
+
+    /// Calls `body` with the header section of `m`, the message `next()` returned last: its first
+    /// `min(m.headerLength, HeaderSection.cap)` bytes. They were kept as its lines were split, so the file is read
+    /// again only for a first message without a From_ line.
+    func withHeader<T>(of m: Message, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let count = min(m.headerLength, HeaderSection.cap)
+        if headerCaptured, reader.captured.count == count {
+            return try reader.captured.withUnsafeBytes(body)
+        }
+        try file.readBytes(into: &headerBuffer, count: count, at: m.start)
+        return try headerBuffer.withUnsafeBytes(body)
     }
 
     /// Skips a BOM and blank lines; sets `pendingFrom` when the first line is a `From ` line. False when the
@@ -94,6 +111,8 @@ final class MboxSplitter {
         var previousBlankLength = 0  // length of the previous line when it was blank, else 0
         var haveLine = firstLineRead
         reader.keepsHead = Self.headerHeads
+        // The header section's bytes are kept as its lines are read (not for a first line already read).
+        reader.startCapture(limit: firstLineRead ? 0 : HeaderSection.cap)
         while true {
             if !haveLine {
                 guard try reader.nextLine() else { break }
@@ -114,6 +133,7 @@ final class MboxSplitter {
             if inHeader {
                 if line.isBlank {
                     inHeader = false
+                    reader.stopCapture()
                     reader.keepsHead = Self.bodyHeads
                     headerEnd = line.end
                     if let n = contentLength, let next = try contentLengthEnd(bodyStart: line.end, length: n) {
@@ -148,6 +168,10 @@ final class MboxSplitter {
                          _ unquote: Bool) -> Message {
         let length = max(end - start, 0)
         let header = min(headerEnd.map { $0 - start } ?? length, length)
+        // What was kept may run past the header section (the next From_ line ended a message without a body).
+        reader.stopCapture()
+        reader.truncateCaptured(to: min(header, HeaderSection.cap))
+        headerCaptured = reader.captured.count == min(header, HeaderSection.cap)
         return Message(fromLineOffset: fromOffset, fromLine: fromLine, start: start, length: length,
                        headerLength: header, unquote: unquote, contentLengthDelimited: false)
     }
