@@ -38,7 +38,7 @@ final class ChunkedLineReader {
     /// The current line (valid after `nextLine()` returned true).
     private(set) var line = Line()
     /// The first `maxHead` content bytes of the current line (without the `\r` of a `\r\n`) when it was kept (see
-    /// `headStarts`), else empty.
+    /// `keepsHead`), else empty.
     private(set) var head: [UInt8] = []
     /// The current line's first byte; 0 when the line is blank (its terminator is not content).
     private(set) var firstByte: UInt8 = 0
