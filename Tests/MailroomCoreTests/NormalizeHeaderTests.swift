@@ -115,6 +115,20 @@ import Testing
         #expect(MailDate.parseISO(iso) == epoch)
     }
 
+    /// Years 1000-9999 hold for the instant in UTC, not only as written: a date its zone moves out of them is
+    /// unreadable, so every date read is one `iso` writes and `parseISO` reads back (the fuzzer's `date` target
+    /// found `01 Jan 1000 00:01+0200`, which was 0999-12-31T22:01:00Z and did not read back).
+    @Test(arguments: [
+        ("01 Jan 1000 00:01+0200", nil), ("Fri, 31 Dec 9999 23:59:00 -0100", nil), ("1000-01-01T00:59:59+01:00", nil),
+        ("01 Jan 1000 00:01 -0200", "1000-01-01T02:01:00Z"), ("Fri, 31 Dec 9999 23:59:00 +0100", "9999-12-31T22:59:00Z"),
+        ("1000-01-01T00:00:00Z", "1000-01-01T00:00:00Z"), ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"),
+    ] as [(String, String?)])
+    func datesOutsideYears1000To9999InUTCAreUnreadable(raw: String, iso: String?) {
+        let epoch = MailDate.parse(raw)
+        #expect(epoch.map(MailDate.iso) == iso)
+        if let epoch, let iso { #expect(MailDate.parseISO(iso) == epoch) }
+    }
+
     /// A manifest's stage times carry milliseconds (`startedAt`); normalize reads extract's start with them.
     @Test func isoTimesWithMillisecondsReadAsTheirSecond() {
         #expect(MailDate.parseISO("2026-12-04T20:22:42.758Z") == 1_796_415_762)

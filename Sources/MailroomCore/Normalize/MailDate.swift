@@ -78,8 +78,15 @@ public enum MailDate {
               (0...23).contains(h) || (h == 24 && mi == 0 && s == 0), (0...59).contains(mi), (0...60).contains(s)
         else { return nil }
         let day = days(year: Int64(y), month: Int64(mo), day: Int64(d))
-        return day * 86400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
+        let t = day * 86400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
+        // The instant in UTC must be in years 1000...9999 too: `1 Jan 1000 00:01 +0200` is 0999-12-31T22:01Z,
+        // which `iso` would write and `parseISO` refuse (a date that does not read back the same).
+        return (firstEpoch...lastEpoch).contains(t) ? t : nil
     }
+
+    /// 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    static let firstEpoch: Int64 = days(year: 1000, month: 1, day: 1) * 86400
+    static let lastEpoch: Int64 = days(year: 9999, month: 12, day: 31) * 86400 + 86399
 
     static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
