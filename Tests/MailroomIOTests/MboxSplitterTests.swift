@@ -152,7 +152,11 @@ struct MboxSplitterTests {
     /// The header section is kept as the lines are split instead of read again: the same bytes as the file holds
     /// there, for every chunk size (lines cut across reads), with and without a body, a Content-Length, a BOM,
     /// CR LF, leading text without a From_ line, and the last message without a newline.
-    @Test(arguments: MboxCase.all + [MboxCase(name: "header sections ended by the next From_ line", text: "From a@b Mon Nov 16 10:00:00 2026\nSubject: x\nFrom c@d Mon Nov 16 10:00:00 2026\nSubject: y", count: 2)],
+    @Test(arguments: MboxCase.all + [
+        MboxCase(name: "header sections ended by the next From_ line", text: "From a@b Mon Nov 16 10:00:00 2026\nSubject: x\nFrom c@d Mon Nov 16 10:00:00 2026\nSubject: y", count: 2),
+        // The first message's first line is read before it is known to start a message: its header is read again.
+        MboxCase(name: "text before the first From_ line", text: "\n\nSubject: stray\n\ntext\n\nFrom a@example.com Sat Jan  3 01:05:34 1996\nSubject: b\n\nx\n", count: 2),
+    ],
           [1, 2, 3, 7, 64, 1 << 20])
     func theHeaderSectionKeptWhileSplittingIsTheFilesBytes(_ input: MboxCase, _ chunkSize: Int) throws {
         let bytes = input.bytes

@@ -35,8 +35,6 @@ final class MboxSplitter {
 
     private let reader: ChunkedLineReader
     private let file: ReadOnlyFile
-    /// Whether the reader's `captured` bytes are the header section of the message `next()` returned last.
-    private var headerCaptured = false
     /// The header section read from the file when it was not captured.
     private var headerBuffer: [UInt8] = []
     /// A separator line already read (its offset and bytes), starting the next message.
@@ -52,7 +50,6 @@ final class MboxSplitter {
 
     /// The next message, or nil at the end of the file.
     func next() throws -> Message? {
-        headerCaptured = false
         if finished { return nil }
         if !started {
             started = true
@@ -74,7 +71,9 @@ final class MboxSplitter {
     /// again only for a first message without a From_ line.
     func withHeader<T>(of m: Message, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let count = min(m.headerLength, HeaderSection.cap)
-        if headerCaptured, reader.captured.count == count {
+        // Every message starts a new capture (an empty one for a first line read before it): what it holds is
+        // this message's header section exactly when it has the section's length.
+        if reader.captured.count == count {
             return try reader.captured.withUnsafeBytes(body)
         }
         try file.readBytes(into: &headerBuffer, count: count, at: m.start)
@@ -171,7 +170,6 @@ final class MboxSplitter {
         // What was kept may run past the header section (the next From_ line ended a message without a body).
         reader.stopCapture()
         reader.truncateCaptured(to: min(header, HeaderSection.cap))
-        headerCaptured = reader.captured.count == min(header, HeaderSection.cap)
         return Message(fromLineOffset: fromOffset, fromLine: fromLine, start: start, length: length,
                        headerLength: header, unquote: unquote, contentLengthDelimited: false)
     }
