@@ -37,10 +37,12 @@ public enum WallClock {
     public static func timestamp() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        let seconds = MailDate.iso(Int64(ts.tv_sec))
-        let millis = Int(ts.tv_nsec / 1_000_000)
-        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-        return String(seconds.dropLast()) + "." + fraction + "Z"
+        return timestamp(seconds: Int64(ts.tv_sec), nanoseconds: Int(ts.tv_nsec))
+    }
+
+    /// `timestamp()` of an instant (`nanoseconds` within the second: the milliseconds are cut, not rounded).
+    static func timestamp(seconds: Int64, nanoseconds: Int) -> String {
+        String(MailDate.iso(seconds).dropLast()) + String(format: ".%03dZ", nanoseconds / 1_000_000)
     }
 
     /// Today's date in UTC, YYYY-MM-DD.
