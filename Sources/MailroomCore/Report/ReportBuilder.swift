@@ -37,8 +37,9 @@ public struct ReportBuilder: Sendable {
     /// Counts one message identity from the few fields the report reads (see `DedupedReportFields`).
     public mutating func add(message m: DedupedReportFields) { messages.add(message: m) }
 
-    /// The message identities' part collected as match's first pass read them, instead of adding them here.
-    public mutating func add(messagePart: MessagePart) { messages = messagePart }
+    /// The message identities' part collected as match's first pass read them: it replaces what `add(message:)`
+    /// counted (nothing, in a report built so).
+    public mutating func take(messagePart: MessagePart) { messages = messagePart }
 
     public mutating func add(contacts: [Contact], groups: [ContactGroup]) {
         add(contacts: contacts.map(ContactReportFields.init), groups: groups)

@@ -23,7 +23,7 @@ extension PipelineRunner {
         var b = try prepass?.task.wait() ?? Self.reportFirstPart(inputs, runDir)
         if let held = matchMessagePart, held.input == inputs.messages {
             // This runner's match read them just now: what the report counts of them was collected then.
-            b.add(messagePart: held.part)
+            b.take(messagePart: held.part)
         } else {
             try runDir.read(DedupedReportFields.self, inputs.messages) { m, _ in b.add(message: m) }
         }
