@@ -79,10 +79,7 @@ struct DedupedThreadFieldsReader {
 extension DedupedThreadFields: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
         var r = DedupedThreadFieldsReader()
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            if try !r.read(k, &c) { try c.skip() }
-        }
+        try c.object(what: "record") { c, k in if try !r.read(k, &c) { try c.skip() } }
         self = try r.fields()
     }
 }
@@ -181,10 +178,7 @@ struct DedupedReportFieldsReader {
 extension DedupedReportFields: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
         var r = DedupedReportFieldsReader()
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            if try !r.read(k, &c) { try c.skip() }
-        }
+        try c.object(what: "record") { c, k in if try !r.read(k, &c) { try c.skip() } }
         self = try r.fields()
     }
 }
@@ -192,10 +186,7 @@ extension DedupedReportFields: JSONCursorRecord {
 extension DedupedThreadReportFields: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
         var t = DedupedThreadFieldsReader(), r = DedupedReportFieldsReader()
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            if try !t.read(k, &c), try !r.read(k, &c) { try c.skip() }
-        }
+        try c.object(what: "record") { c, k in if try !t.read(k, &c), try !r.read(k, &c) { try c.skip() } }
         r.date = t.date  // `date` is both's: the thread reader took it
         self.init(thread: try t.fields(), report: try r.fields())
     }
