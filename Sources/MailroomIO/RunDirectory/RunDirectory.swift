@@ -160,6 +160,9 @@ public struct RunDirectory: Sendable {
         }
         progress?.finish()
         if lines != summary.lines || (hashing && sha != summary.sha256) { throw Self.mismatch(lines, summary, shown) }
+        // Checked whole, as `verify` does: the next read of the same file, while it stays exactly as it is, need
+        // not hash it again (a stage run on its own reads its input more than once: match twice).
+        if hashing { written.record(fileURL(summary.file).path, sha256: sha) }
     }
 
     /// Decodes a few lines of a file `read` has already checked in this run, by their byte ranges (each line with
