@@ -25,6 +25,29 @@ import Testing
         #expect(table.isEmpty(ids[0]) && !table.isEmpty(ids[1]))
     }
 
+    /// `compareBytes` orders as the bytes do (the sign `memcmp` gives, then the shorter first), wherever the
+    /// first difference falls: in the first eight bytes, a later word or the tail.
+    @Test func compareBytesOrdersAsTheBytesDo() {
+        var generator = SystemRandomNumberGenerator()
+        func reference(_ p: [UInt8], _ q: [UInt8]) -> Int {
+            for (x, y) in zip(p, q) where x != y { return x < y ? -1 : 1 }
+            return p.count < q.count ? -1 : (p.count > q.count ? 1 : 0)
+        }
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...40, using: &generator)
+            let p = (0..<n).map { _ in UInt8.random(in: 0...3, using: &generator) * 85 }
+            var q = p
+            if Bool.random(using: &generator), !q.isEmpty {
+                let k = Int.random(in: 0..<q.count, using: &generator)
+                q[k] = UInt8.random(in: 0...255, using: &generator)
+            }
+            if Bool.random(using: &generator) { q.append(contentsOf: (0..<Int.random(in: 0...9, using: &generator)).map { _ in 0xFF }) }
+            if Bool.random(using: &generator), !q.isEmpty { q.removeLast(Int.random(in: 1...q.count, using: &generator)) }
+            let got = p.withUnsafeBufferPointer { a in q.withUnsafeBufferPointer { b in StringTable.compareBytes(a, b) } }
+            #expect(got.signum() == reference(p, q), "\(p) \(q)")
+        }
+    }
+
     @Test func stringTableFindsEveryStringAfterGrowing() {
         var table = StringTable()
         let strings = (0..<5_000).map { "m\($0)@host\($0 % 7).example" }

@@ -122,8 +122,24 @@ struct StringTable: Sendable {
         return p.count - q.count
     }
 
+    /// The order of the first `n` bytes at `a` and `b` (as `memcmp`), eight bytes at a time: keys and ids share
+    /// long prefixes, and every probe that finds a string compares its bytes.
     private static func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        for i in 0..<n where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= n {
+            let x = ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let y = rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if x != y {
+                // As big-endian numbers, the words order as their bytes do, first byte first.
+                return UInt64(bigEndian: x) < UInt64(bigEndian: y) ? -1 : 1
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+            i += 1
+        }
         return 0
     }
 
