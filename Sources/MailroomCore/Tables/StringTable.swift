@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Interned strings for the stages that keep state per message (dedupe and match): every distinct byte sequence once, in one paged arena (`StringList`),
 /// named by a dense `Int32` id found through an open-addressing index (exact bytes; a hash only picks the slot to probe).
 ///
@@ -122,25 +130,11 @@ struct StringTable: Sendable {
         return p.count - q.count
     }
 
-    /// The order of the first `n` bytes at `a` and `b` (as `memcmp`), eight bytes at a time: keys and ids share
-    /// long prefixes, and every probe that finds a string compares its bytes.
+    /// The order of the first `n` bytes at `a` and `b`: libc's `memcmp` (as `ByteLines` uses `memchr`), which
+    /// compares a vector at a time; keys and ids share long prefixes, and every probe that finds a string compares
+    /// its bytes.
     private static func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 8 <= n {
-            let x = ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let y = rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if x != y {
-                // As big-endian numbers, the words order as their bytes do, first byte first.
-                return UInt64(bigEndian: x) < UInt64(bigEndian: y) ? -1 : 1
-            }
-            i += 8
-        }
-        while i < n {
-            if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-            i += 1
-        }
-        return 0
+        Int(memcmp(a, b, n))
     }
 
     private func bytesEqual(_ id: Int32, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
