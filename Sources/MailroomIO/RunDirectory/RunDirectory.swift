@@ -147,12 +147,12 @@ public struct RunDirectory: Sendable {
     /// The same, also giving `body` each line's bytes (valid only during the call).
     public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary,
                                     _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
-        let shown = display(summary.file)
+        let (path, shown) = (fileURL(summary.file).path, display(summary.file))
         try checkSize(summary)
         let stage = progressStage.isEmpty ? String(summary.file.prefix { $0 != "/" }) : progressStage
         let progress = self.progress
-        // A file this process wrote and nothing touched since need not be hashed again.
-        let hashing = !written.isUnchanged(fileURL(summary.file).path, sha256: summary.sha256)
+        // A file this process wrote, or read and checked, and nothing touched since need not be hashed again.
+        let hashing = !written.isUnchanged(path, sha256: summary.sha256)
         let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown,
                                                     hashing: hashing) { record, bytes, line in
             try body(record, bytes, line)
@@ -162,7 +162,7 @@ public struct RunDirectory: Sendable {
         if lines != summary.lines || (hashing && sha != summary.sha256) { throw Self.mismatch(lines, summary, shown) }
         // Checked whole, as `verify` does: the next read of the same file, while it stays exactly as it is, need
         // not hash it again (a stage run on its own reads its input more than once: match twice).
-        if hashing { written.record(fileURL(summary.file).path, sha256: sha) }
+        if hashing { written.record(path, sha256: sha) }
     }
 
     /// Decodes a few lines of a file `read` has already checked in this run, by their byte ranges (each line with

@@ -4,10 +4,11 @@ import Glibc
 #endif
 import MailroomCore
 
-/// The files this process wrote into a run directory, each with the SHA-256 it computed while writing and the
-/// file's identity right after (device, inode, size, modification and change times). A later stage of the same
-/// process reading such a file, still with that identity and that hash in the manifest, need not hash it again:
-/// any write, truncation or replacement since changes the identity. Every other read hashes the whole file.
+/// The files this process wrote into a run directory, or read whole and checked against the manifest, each with
+/// the SHA-256 it computed while writing or reading and the file's identity right after (device, inode, size,
+/// modification and change times). A later read in the same process of such a file, still with that identity and
+/// that hash in the manifest, need not hash it again: any write, truncation or replacement since changes the
+/// identity. Every other read hashes the whole file.
 final class WrittenFiles: @unchecked Sendable {  // safe: `stamps` is read and written under `lock` only
     struct Stamp: Equatable {
         var device: UInt64
