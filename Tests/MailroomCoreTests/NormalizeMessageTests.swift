@@ -291,6 +291,32 @@ import Testing
         #expect(m.inReplyTo == ["parent@b.example"])
         #expect(m.references == ["self@b.example"])
     }
+
+    /// A sender whose clock was set to the year 1000 (or 9999), in a message as Thunderbird writes it: a date its
+    /// zone moves out of years 1000-9999 in UTC is unparseable (the message keeps no date, and says so); one its
+    /// zone keeps inside is read as written.
+    @Test(arguments: [
+        ("Mon, 1 Jan 1000 00:01:00 +0200", nil), ("Mon, 1 Jan 1000 00:01:00 +0000", "1000-01-01T00:01:00Z"),
+        ("Fri, 31 Dec 9999 23:30:00 -0100", nil), ("Fri, 31 Dec 9999 23:30:00 +0100", "9999-12-31T22:30:00Z"),
+    ] as [(String, String?)])
+    func aClockSetCenturiesOffKeepsNoDateOnlyWhenItsZoneMovesItOutOfRange(date: String, iso: String?) throws {
+        let m = try Self.message("""
+            Message-ID: <7c1e2a90-5b1d-4f3e-9a77-3c2f0e8d1b42@old-clock.example>
+            Date: \(date)
+            MIME-Version: 1.0
+            User-Agent: Mozilla Thunderbird
+            Content-Language: en-US
+            To: Me <me@example.com>
+            From: Old Clock <clock@old-clock.example>
+            Subject: Meeting notes
+            Content-Type: text/plain; charset=UTF-8; format=flowed
+            Content-Transfer-Encoding: 7bit
+
+            Notes attached below.
+            """)
+        #expect(m.date == iso)
+        #expect(m.issues.contains(IssueCode.dateUnparseable.rawValue) == (iso == nil))
+    }
 }
 
 @Suite struct NormalizeBaseSubjects {
