@@ -30,7 +30,33 @@ public enum AddressNormalizer {
     /// A bare addr-spec (`local@domain`, optionally in angle brackets, surrounding white space ignored), as
     /// contacts files hold them. The local part may be a quoted string. Nil when unusable.
     public static func parse(_ raw: String) -> Address? {
-        var s = raw.trimmingASCIISpaces()
+        let s = raw.trimmingASCIISpaces()
+        return s.isASCII ? parseASCII(s) : parseByCharacter(s)
+    }
+
+    /// `parse` of trimmed ASCII text, by its bytes: in ASCII each Character is one byte but CR LF, and none of the
+    /// bytes looked for (`<`, `>`, `@`, `"`, space, `,`) is part of CR LF, so the result is `parseByCharacter`'s
+    /// (`AddressNormalizerTests` compares the two).
+    static func parseASCII(_ trimmed: String) -> Address? {
+        var s = Substring(trimmed)
+        if s.utf8.count >= 2, s.utf8.first == 0x3C, s.utf8.last == 0x3E { s = s.dropFirst().dropLast() }
+        if s.utf8.count >= 7, s.utf8.prefix(7).elementsEqual("mailto:".utf8, by: { $0 | 0x20 == $1 | 0x20 }) {
+            s = s.dropFirst(7)
+        }
+        guard let at = s.utf8.lastIndex(of: 0x40) else { return nil }
+        var local = String(s[..<at])
+        let domain = String(s[s.utf8.index(after: at)...])
+        if local.utf8.count >= 2, local.utf8.first == 0x22, local.utf8.last == 0x22 {
+            local = unquote(String(local.dropFirst().dropLast()))
+        } else if local.utf8.contains(where: { $0 == 0x20 || $0 == 0x22 || $0 == 0x3C || $0 == 0x3E || $0 == 0x2C }) {
+            return nil
+        }
+        return make(local: local, domain: domain)
+    }
+
+    /// `parse` of trimmed text, by Characters.
+    static func parseByCharacter(_ trimmed: String) -> Address? {
+        var s = trimmed
         if s.hasPrefix("<"), s.hasSuffix(">"), s.count >= 2 { s = String(s.dropFirst().dropLast()) }
         if s.lowercased().hasPrefix("mailto:") { s = String(s.dropFirst(7)) }
         guard let at = s.lastIndex(of: "@") else { return nil }
@@ -48,7 +74,10 @@ public enum AddressNormalizer {
     /// and googlemail.com dots are removed and the domain becomes gmail.com.
     public static func foldedKey(local: String, domain: String) -> String {
         var l = local.lowercased()
-        if let plus = l.firstIndex(of: "+"), plus != l.startIndex { l = String(l[..<plus]) }
+        // In ASCII the byte `+` is the Character `+`.
+        if let plus = l.isASCII ? l.utf8.firstIndex(of: 0x2B) : l.firstIndex(of: "+"), plus != l.startIndex {
+            l = String(l[..<plus])
+        }
         var d = domain
         if d == "gmail.com" || d == "googlemail.com" {
             l.removeAll { $0 == "." }

@@ -47,3 +47,69 @@ import Testing
         if let fast = DomainName.plainASCII(domain) { #expect(fast == DomainName.toASCIIGeneral(domain)) }
     }
 }
+
+/// Contacts files are read by bytes when their text is ASCII (`AddressNormalizer.parseASCII`, the `+` of
+/// `foldedKey`, `ContactsCSV.splitEmails`), by Characters otherwise; on ASCII text both give the same result,
+/// over texts made of the bytes those readers look for, CR LF (one Character of two bytes) among them.
+@Suite struct ASCIIContactReadingTests {
+    static let pieces = ["a", "B", "x.y", "@", "<", ">", "\"", ",", ";", " ", "\t", "\r", "\n", "\r\n", "+", "+tag",
+                         "mailto:", "MAILTO:", "MailTo:", "\\", ".", "..", "example.com", "gmail.com", "xn--bcher-kva.example",
+                         "-", "_", "(", ")"]
+
+    static func texts(_ count: Int, seed: UInt64) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 1...9, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+        }
+    }
+
+    @Test func anASCIIAddressIsParsedByItsBytesAsByItsCharacters() {
+        var parsed = 0
+        // Random texts, and texts shaped as an address with random ends and parts.
+        var rng = SplitMix64(seed: 19)
+        let localPieces = ["a", "B", "x.y", "+tag", "+", "-", "_", ".", "..", "1", "\"", "\\", " ", "MAILTO:"]
+        let shaped = (0..<10_000).map { _ in
+            let local = (0..<Int.random(in: 1...5, using: &rng)).map { _ in localPieces.randomElement(using: &rng)! }.joined()
+            let ends = ["", "<", ">", "mailto:", "MailTo:<", " ", "\"", "\r\n", "\t"]
+            let domains = ["example.com", "gmail.com", "b.example", "xn--bcher-kva.example", "a..b", "-x-.example", ""]
+            return ends.randomElement(using: &rng)! + local + "@" + domains.randomElement(using: &rng)! + ends.randomElement(using: &rng)!
+        }
+        for raw in Self.texts(20_000, seed: 17) + shaped + ["<a@b.example>", "mailto:a@b.example", "\"a b\"@c.example", "<>", "<",
+                                                   "\"@b.example", "a\r\n@b.example", "<mailto:x@y.example>"] {
+            let t = raw.trimmingASCIISpaces()
+            let bytes = AddressNormalizer.parseASCII(t)
+            #expect(bytes == AddressNormalizer.parseByCharacter(t), "\(raw.debugDescription)")
+            #expect(AddressNormalizer.parse(raw) == bytes)
+            if bytes != nil { parsed += 1 }
+        }
+        #expect(parsed > 500)  // the texts reach the parser's end, not only its refusals
+    }
+
+    @Test func anASCIILocalPartLosesItsTagAsByCharacters() {
+        for local in Self.texts(5_000, seed: 23) {
+            for domain in ["example.com", "gmail.com"] {
+                // `foldedKey` as it read the local part by Characters.
+                var l = local.lowercased()
+                if let plus = l.firstIndex(of: "+"), plus != l.startIndex { l = String(l[..<plus]) }
+                var d = domain
+                if d == "gmail.com" { l.removeAll { $0 == "." } }
+                d = domain
+                let expected = (AddressNormalizer.needsQuoting(l) ? AddressNormalizer.quote(l) : l) + "@" + d
+                #expect(AddressNormalizer.foldedKey(local: local, domain: domain) == expected, "\(local.debugDescription)")
+            }
+        }
+    }
+
+    @Test func anASCIIEmailsCellSplitsByItsBytesAsByItsCharacters() {
+        for cell in Self.texts(20_000, seed: 29) + ["", ";", " ; ;", "a@b.example;c@d.example", "a\r\n;b"] {
+            #expect(ContactsCSV.splitEmails(cell) == ContactsCSV.splitEmailsByCharacter(cell), "\(cell.debugDescription)")
+        }
+    }
+
+    @Test func nonASCIITextIsStillReadByCharacters() {
+        // A combining accent after `@` or `;` makes one Character with it: neither is a separator there.
+        #expect(AddressNormalizer.parse("a@\u{301}b@c.example")?.local == "a@\u{301}b")
+        #expect(ContactsCSV.splitEmails("a@b.example;\u{301}c@d.example") == ["a@b.example;\u{301}c@d.example"])
+        #expect(ContactsCSV.splitEmails("é@b.example; c@d.example") == ["é@b.example", "c@d.example"])
+    }
+}

@@ -105,6 +105,19 @@ public enum ContactsCSV {
 
     /// The `;`-separated pieces of an emails cell, trimmed, empty pieces dropped.
     static func splitEmails(_ cell: String) -> [String] {
+        guard cell.isASCII else { return splitEmailsByCharacter(cell) }
+        // In ASCII each Character is one byte but CR LF, which holds no `;`: the bytes split as the Characters do.
+        guard cell.utf8.contains(0x3B) else {
+            let t = cell.trimmingASCIISpaces()
+            return t.isEmpty ? [] : [t]
+        }
+        return cell.utf8.split(separator: 0x3B, omittingEmptySubsequences: false)
+            .map { String(Substring($0)).trimmingASCIISpaces() }
+            .filter { !$0.isEmpty }
+    }
+
+    /// `splitEmails` by Characters, for any text.
+    static func splitEmailsByCharacter(_ cell: String) -> [String] {
         cell.split(separator: ";", omittingEmptySubsequences: false)
             .map { String($0).trimmingASCIISpaces() }
             .filter { !$0.isEmpty }
