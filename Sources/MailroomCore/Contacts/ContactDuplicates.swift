@@ -12,14 +12,15 @@
 public enum ContactDuplicates {
     public static func groups(_ contacts: [Contact]) -> [ContactGroup] {
         var sets = UnionFind(count: contacts.count)
-        // Bucket every usable email by key and by folded key: (contact index, email).
-        var byKey: [String: [(Int, ContactEmail)]] = [:]
-        var byFolded: [String: [(Int, ContactEmail)]] = [:]
+        // Bucket every usable email by key and by folded key: (contact index, email index), not a copy of the
+        // email (its five strings retained and released for every email of the file).
+        var byKey: [String: [(Int, Int)]] = [:]
+        var byFolded: [String: [(Int, Int)]] = [:]
         for (i, c) in contacts.enumerated() {
-            for e in c.emails {
+            for (j, e) in c.emails.enumerated() {
                 guard let key = e.key, let folded = e.foldedKey else { continue }
-                byKey[key, default: []].append((i, e))
-                byFolded[folded, default: []].append((i, e))
+                byKey[key, default: []].append((i, j))
+                byFolded[folded, default: []].append((i, j))
             }
         }
 
@@ -28,12 +29,13 @@ public enum ContactDuplicates {
         // stays linear.
         struct Finding { var contact: Int; var reason: String; var key: String; var addresses: [String] }
         var findings: [Finding] = []
-        for (key, entries) in byKey {
+        // A bucket of one email (most of them) shares nothing: skipped before any set is made for it.
+        for (key, entries) in byKey where entries.count > 1 {
             let contactsInBucket = Set(entries.map(\.0))
             guard contactsInBucket.count > 1, let first = entries.first?.0 else { continue }
             for (c, _) in entries { sets.union(first, c) }
             var byForm: [String: Set<Int>] = [:]
-            for (c, e) in entries { byForm[written(e.raw), default: []].insert(c) }
+            for (c, j) in entries { byForm[written(contacts[c].emails[j].raw), default: []].insert(c) }
             let forms = byForm.keys.sorted()
             for f in forms where byForm[f]!.count > 1 {
                 findings.append(Finding(contact: first, reason: "same-address", key: key, addresses: [f]))
@@ -44,10 +46,11 @@ public enum ContactDuplicates {
                 }
             }
         }
-        for (folded, entries) in byFolded {
+        for (folded, entries) in byFolded where entries.count > 1 {
             var byKeyHere: [String: Set<Int>] = [:]
             var formsOfKey: [String: Set<String>] = [:]
-            for (c, e) in entries {
+            for (c, j) in entries {
+                let e = contacts[c].emails[j]
                 guard let k = e.key else { continue }
                 byKeyHere[k, default: []].insert(c)
                 formsOfKey[k, default: []].insert(written(e.raw))
