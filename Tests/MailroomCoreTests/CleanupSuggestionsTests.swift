@@ -50,3 +50,21 @@ import Testing
         #expect(ShellQuote.word("x;y`z`") == "'x;y`z`'")
     }
 }
+
+/// The report's cleanup suggestions read ASCII names and addresses by bytes (`normalizedASCIIName`, `localPart`),
+/// other text by Characters; on ASCII both give the same result, over every ASCII byte and CR LF.
+@Suite struct CleanupSuggestionsASCIITests {
+    @Test func anASCIINameAndLocalPartAreReadByBytesAsByCharacters() {
+        var rng = SplitMix64(seed: 31)
+        let pieces = (0..<128).map { String(UnicodeScalar(UInt8($0))) } + ["\r\n", "Mia", "CHEN", "o'Neil", "@", "@@", "  "]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(CleanupSuggestions.normalizedASCIIName(text) == CleanupSuggestions.normalizedNameByCharacter(text),
+                    "\(text.debugDescription)")
+            #expect(CleanupSuggestions.localPart(text) == text.lastIndex(of: "@").map { String(text[..<$0]) },
+                    "\(text.debugDescription)")
+        }
+        #expect(CleanupSuggestions.normalizedName("Smith,  JOHN\r\n9") == "smith john 9")
+        #expect(CleanupSuggestions.normalizedName("Zoë  Ärger") == "zoë ärger")  // by Characters
+    }
+}

@@ -68,8 +68,8 @@ public struct CleanupSuggestions: Sendable, Equatable {
             let n = normalizedName(c.name)
             if !n.isEmpty { byName[n, default: []].insert(c.id) }
             for e in c.emails {
-                guard let key = e.key, let at = key.lastIndex(of: "@") else { continue }
-                byLocal[String(key[..<at]), default: []].insert(c.id)
+                guard let key = e.key, let local = localPart(key) else { continue }
+                byLocal[local, default: []].insert(c.id)
             }
         }
         let ids = Set(names.keys)
@@ -77,7 +77,7 @@ public struct CleanupSuggestions: Sendable, Equatable {
         for u in unmatched where !u.bulkOnly {
             guard s.addresses.count < addressesShown else { break }
             var a = Address(address: u.address, name: u.name, messages: u.messages)
-            let local = u.address.lastIndex(of: "@").map { String(u.address[..<$0]).lowercased() } ?? ""
+            let local = localPart(u.address)?.lowercased() ?? ""
             let sameName = u.name.map(normalizedName).flatMap { $0.isEmpty ? nil : byName[$0] } ?? []
             let sameLocal = byLocal[local] ?? []
             if sameName.count == 1 {
@@ -104,6 +104,39 @@ public struct CleanupSuggestions: Sendable, Equatable {
     /// Lower-case letters and digits of a name, words in order: "Smith, John" and "john smith" differ, "Mia Chen"
     /// and "mia  chen" do not.
     static func normalizedName(_ name: String) -> String {
+        name.isASCII ? normalizedASCIIName(name) : normalizedNameByCharacter(name)
+    }
+
+    /// `normalizedName` of ASCII text, by bytes: an ASCII letter or digit is one byte, and so is every other
+    /// ASCII Character but CR LF, which is neither letter nor digit as both its bytes are not.
+    static func normalizedASCIIName(_ name: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count)
+        var space = false
+        for b in name.utf8 {
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                if space && !out.isEmpty { out.append(0x20) }
+                out.append(lower)
+                space = false
+            } else {
+                space = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The part of an address before its last `@` (nil without one): by bytes in ASCII, else by Characters.
+    static func localPart(_ address: String) -> String? {
+        if address.isASCII {
+            guard let at = address.utf8.lastIndex(of: 0x40) else { return nil }
+            return String(address[..<at])
+        }
+        return address.lastIndex(of: "@").map { String(address[..<$0]) }
+    }
+
+    /// `normalizedName` for any text, by Characters.
+    static func normalizedNameByCharacter(_ name: String) -> String {
         var out = ""
         var space = false
         for ch in name.lowercased() {
