@@ -58,7 +58,26 @@ enum HeaderText {
 
     /// Lower-cased charset label without quotes, white space or an RFC 2231 language suffix.
     static func normalizedCharset(_ raw: String?) -> String {
-        guard var s = raw?.trimmingASCIISpaces().lowercased() else { return "" }
+        guard let raw else { return "" }
+        return raw.isASCII ? normalizedASCIICharset(raw) : normalizedCharsetByCharacter(raw)
+    }
+
+    /// `normalizedCharset` of ASCII text, by bytes: lower-cased, quotes dropped, cut at `*`, trimmed (trimming
+    /// first as well changes nothing: the spaces it would take are trimmed at the end, or cut with the rest).
+    static func normalizedASCIICharset(_ raw: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.utf8.count)
+        for b in raw.utf8 {
+            if b == 0x2A { break }
+            if b == 0x22 || b == 0x27 { continue }
+            out.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+        }
+        return String(decoding: out, as: UTF8.self).trimmingASCIISpaces()
+    }
+
+    /// `normalizedCharset` of any text, by Characters.
+    static func normalizedCharsetByCharacter(_ raw: String) -> String {
+        var s = raw.trimmingASCIISpaces().lowercased()
         s.removeAll { $0 == "\"" || $0 == "'" }
         if let star = s.firstIndex(of: "*") { s = String(s[..<star]) }
         return s.trimmingASCIISpaces()
