@@ -16,6 +16,8 @@ public enum ContactDuplicates {
         // email (its five strings retained and released for every email of the file).
         var byKey: [String: [(Int, Int)]] = [:]
         var byFolded: [String: [(Int, Int)]] = [:]
+        byKey.reserveCapacity(contacts.count)  // sized once: about one email per contact
+        byFolded.reserveCapacity(contacts.count)
         for (i, c) in contacts.enumerated() {
             for (j, e) in c.emails.enumerated() {
                 guard let key = e.key, let folded = e.foldedKey else { continue }

@@ -21,6 +21,7 @@ public enum ContactOverlay {
                              mergedAway: Set<String> = []) -> [Contact] {
         let imports = all.filter { !skipsImport($0, fileRows: fileRows, mergedAway: mergedAway) }
         var byId: [String: Int] = [:]
+        byId.reserveCapacity(store.count + imports.count)  // the tables sized once, not doubled as they fill
         var current = store.map { c -> Contact in
             var c = c
             c.line = 0
@@ -28,11 +29,13 @@ public enum ContactOverlay {
         }
         for (i, c) in current.enumerated() { byId[c.id] = i }
         var holder: [String: String] = [:]  // match key → contact id
+        holder.reserveCapacity(store.count + imports.count)
         for c in current {
             for e in c.emails { if let k = e.key { holder[k] = c.id } }
         }
         var fromFile: [Contact] = []
         var seen: Set<String> = []
+        seen.reserveCapacity(imports.count)
         for c0 in imports {
             let c = StoreText.normalized(c0)
             if let i = byId[c.id], i >= 0 {

@@ -50,6 +50,10 @@ public enum ContactsCSV {
         }
 
         var firstLineOfId: [String: Int] = [:]
+        // A row per line at most: the table and the list sized once, not doubled as they fill.
+        let lines = bytes.reduce(into: 1) { n, b in if b == 0x0A { n += 1 } }
+        firstLineOfId.reserveCapacity(lines)
+        contacts.reserveCapacity(lines)
         while let next = reader.next() {
             let record: CSVRecords.Record
             switch next {

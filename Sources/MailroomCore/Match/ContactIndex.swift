@@ -24,6 +24,9 @@ public struct ContactIndex: Sendable {
     private var byFolded: [String: [String]] = [:]
 
     public init(contacts: [Contact]) {
+        // At least one key per contact, most have one: sized once instead of doubling through the file.
+        byKey.reserveCapacity(contacts.count)
+        byFolded.reserveCapacity(contacts.count)
         for c in contacts {
             var first = true
             for e in c.emails {

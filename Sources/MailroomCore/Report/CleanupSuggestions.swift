@@ -63,6 +63,10 @@ public struct CleanupSuggestions: Sendable, Equatable {
         var byName: [String: Set<String>] = [:]
         var byLocal: [String: Set<String>] = [:]
         var names: [String: String] = [:]
+        // Sized once for every contact, not doubled as they fill.
+        byName.reserveCapacity(contacts.count)
+        byLocal.reserveCapacity(contacts.count)
+        names.reserveCapacity(contacts.count)
         for c in contacts {
             names[c.id] = c.name
             let n = normalizedName(c.name)
