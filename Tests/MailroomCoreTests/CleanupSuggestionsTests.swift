@@ -68,3 +68,73 @@ import Testing
         #expect(CleanupSuggestions.normalizedName("Zoë  Ärger") == "zoë ärger")  // by Characters
     }
 }
+
+/// The addresses' suggestions index only the contacts the shown addresses look up; they are those an index of
+/// every contact gives (`reference`, the suggestions as first written), over random contacts and addresses that
+/// share names and local parts, repeat ids and hold `NEW-n` ids.
+@Suite struct CleanupSuggestionsIndexTests {
+    /// The address suggestions from tables of every contact.
+    static func reference(contacts: [Contact], unmatched: [UnmatchedAddress]) -> [CleanupSuggestions.Address] {
+        var byName: [String: Set<String>] = [:], byLocal: [String: Set<String>] = [:], names: [String: String] = [:]
+        for c in contacts {
+            names[c.id] = c.name
+            let n = CleanupSuggestions.normalizedNameByCharacter(c.name)
+            if !n.isEmpty { byName[n, default: []].insert(c.id) }
+            for e in c.emails {
+                guard let key = e.key, let at = key.lastIndex(of: "@") else { continue }
+                byLocal[String(key[..<at]), default: []].insert(c.id)
+            }
+        }
+        let ids = Set(names.keys)
+        var next = 1
+        var out: [CleanupSuggestions.Address] = []
+        for u in unmatched where !u.bulkOnly {
+            guard out.count < CleanupSuggestions.addressesShown else { break }
+            var a = CleanupSuggestions.Address(address: u.address, name: u.name, messages: u.messages)
+            let local = u.address.lastIndex(of: "@").map { String(u.address[..<$0]).lowercased() } ?? ""
+            let sameName = u.name.map(CleanupSuggestions.normalizedNameByCharacter).flatMap { $0.isEmpty ? nil : byName[$0] } ?? []
+            let sameLocal = byLocal[local] ?? []
+            if sameName.count == 1 {
+                (a.contactId, a.why) = (sameName.first, "same name")
+            } else if sameName.isEmpty && sameLocal.count == 1 {
+                (a.contactId, a.why) = (sameLocal.first, "same local part")
+            }
+            if let id = a.contactId {
+                a.contactName = names[id]
+            } else {
+                while ids.contains("NEW-\(next)") { next += 1 }
+                a.csvLine = [CSVExport.field("NEW-\(next)"), CSVExport.field(CSVExport.text(u.name ?? "")),
+                             CSVExport.field(CSVExport.text(u.address))].joined(separator: ",")
+                next += 1
+            }
+            out.append(a)
+        }
+        return out
+    }
+
+    @Test func theShownAddressesGetWhatAnIndexOfEveryContactGives() {
+        var rng = SplitMix64(seed: 53)
+        let first = ["Mia", "mia", "Raj", "Zoë", "Елена", "", " ", "O'Neil"], last = ["Chen", "CHEN", "Patel", "", "Смирнова"]
+        let locals = ["mia", "mia.chen", "raj", "r", "zoe", "elena", "Mia"], domains = ["a.example", "b.example"]
+        var suggested = 0
+        for _ in 0..<300 {
+            let contacts = (0..<Int.random(in: 0...30, using: &rng)).map { i -> Contact in
+                let id = ["C\(i)", "C\(i % 4)", "NEW-\(i % 5)", "NEW-1"].randomElement(using: &rng)!
+                let name = first.randomElement(using: &rng)! + " " + last.randomElement(using: &rng)!
+                let emails = (0..<Int.random(in: 0...2, using: &rng)).map { _ in
+                    locals.randomElement(using: &rng)! + "@" + domains.randomElement(using: &rng)!
+                }
+                return Contact(id: id, name: name, emails: emails.map(ContactsCSV.contactEmail), line: i + 2)
+            }
+            let unmatched = (0..<Int.random(in: 0...16, using: &rng)).map { _ in
+                UnmatchedAddress(address: locals.randomElement(using: &rng)! + "@" + ["c.example", "a.example"].randomElement(using: &rng)!,
+                                 name: Bool.random(using: &rng) ? nil : first.randomElement(using: &rng)! + " " + last.randomElement(using: &rng)!,
+                                 messages: 1, threads: 1, sentTo: 0, lastSeen: nil, bulkOnly: Int.random(in: 0..<5, using: &rng) == 0)
+            }
+            let made = CleanupSuggestions.make(groups: [], contacts: contacts, unmatched: unmatched).addresses
+            #expect(made == Self.reference(contacts: contacts, unmatched: unmatched))
+            suggested += made.filter { $0.contactId != nil }.count
+        }
+        #expect(suggested > 100)  // the cases reach contacts found by name and by local part, not only new ones
+    }
+}

@@ -60,26 +60,32 @@ public struct CleanupSuggestions: Sendable, Equatable {
             s.merges.append(Merge(groupId: g.groupId, keep: g.contactIds[0], merged: Array(g.contactIds.dropFirst()),
                                   reasons: g.reasons.map(\.reason)))
         }
+        // The addresses shown, and what they look up: only contacts with one of their names or local parts are
+        // indexed (not every contact, for ten addresses), and only ids a new contact's `NEW-n` could take kept.
+        let shown = Array(unmatched.lazy.filter { !$0.bulkOnly }.prefix(addressesShown))
+        let wantedNames = Set(shown.compactMap { u in u.name.map(normalizedName).flatMap { $0.isEmpty ? nil : $0 } })
+        let wantedLocals = Set(shown.map { localPart($0.address)?.lowercased() ?? "" })
         var byName: [String: Set<String>] = [:]
         var byLocal: [String: Set<String>] = [:]
-        var names: [String: String] = [:]
-        // Sized once for every contact, not doubled as they fill.
-        byName.reserveCapacity(contacts.count)
-        byLocal.reserveCapacity(contacts.count)
-        names.reserveCapacity(contacts.count)
+        var newIds: Set<String> = []
         for c in contacts {
-            names[c.id] = c.name
-            let n = normalizedName(c.name)
-            if !n.isEmpty { byName[n, default: []].insert(c.id) }
+            if c.id.hasPrefix("NEW-") { newIds.insert(c.id) }
+            if !wantedNames.isEmpty {
+                let n = normalizedName(c.name)
+                if wantedNames.contains(n) { byName[n, default: []].insert(c.id) }
+            }
             for e in c.emails {
-                guard let key = e.key, let local = localPart(key) else { continue }
+                guard let key = e.key, let local = localPart(key), wantedLocals.contains(local) else { continue }
                 byLocal[local, default: []].insert(c.id)
             }
         }
-        let ids = Set(names.keys)
+        // The names of the contacts found (a later row of the same id wins, as it would in a table of all).
+        let found = byName.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+            .union(byLocal.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        var names: [String: String] = [:]
+        for c in contacts where found.contains(c.id) { names[c.id] = c.name }
         var next = 1
-        for u in unmatched where !u.bulkOnly {
-            guard s.addresses.count < addressesShown else { break }
+        for u in shown {
             var a = Address(address: u.address, name: u.name, messages: u.messages)
             let local = localPart(u.address)?.lowercased() ?? ""
             let sameName = u.name.map(normalizedName).flatMap { $0.isEmpty ? nil : byName[$0] } ?? []
@@ -94,7 +100,7 @@ public struct CleanupSuggestions: Sendable, Equatable {
             if let id = a.contactId {
                 a.contactName = names[id]
             } else {
-                while ids.contains("NEW-\(next)") { next += 1 }
+                while newIds.contains("NEW-\(next)") { next += 1 }
                 let name = CSVExport.text(u.name ?? "")
                 a.csvLine = [CSVExport.field("NEW-\(next)"), CSVExport.field(name), CSVExport.field(CSVExport.text(u.address))]
                     .joined(separator: ",")
