@@ -12,6 +12,7 @@
 #                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
 #   scripts/bench.sh --no-postgres           # without the PostgreSQL load run
 #   scripts/bench.sh --mix heavy             # another corpus mix (gen_corpus.py --mix: heavy, light; default as always)
+#   scripts/bench.sh --contacts 200000       # a CRM-sized contacts file (gen_corpus.py --contacts; default 20,000)
 #   scripts/bench.sh --load-pairs 5          # then the load stage alone, SQLite against PostgreSQL, in 5 alternating
 #                                            # pairs over the same run directories (the figure the two stores compare by)
 #
@@ -29,6 +30,7 @@ formats="mbox,maildir"
 imap=0
 python=0
 mix=default
+contacts_count=20000
 if [ "${1:-}" = --scale-out ]; then shift; exec scripts/bench_scaleout.sh "$@"; fi
 postgres=1
 load_pairs=0
@@ -40,8 +42,9 @@ while [ $# -gt 0 ]; do
     --python) python=1; shift ;;
     --no-postgres) postgres=0; shift ;;
     --mix) mix="$2"; shift 2 ;;
+    --contacts) contacts_count="$2"; shift 2 ;;
     --load-pairs) load_pairs="$2"; shift 2 ;;
-    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres] [--mix default|heavy|light] [--load-pairs N]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--sizes N,N] [--formats mbox,maildir] [--imap] [--python] [--no-postgres] [--mix default|heavy|light] [--contacts N] [--load-pairs N]" >&2; exit 2 ;;
   esac
 done
 case "$mix" in default) tag="" ;; heavy|light) tag="-$mix" ;; *) echo "bench: --mix is default, heavy or light" >&2; exit 2 ;; esac
@@ -72,11 +75,18 @@ for n in "${size_list[@]}"; do
   for f in "${format_list[@]}"; do
     corpus="$work/corpus-$n$tag.$f"
     contacts="$work/contacts-$n$tag.csv"
+    [ "$contacts_count" = 20000 ] || contacts="$work/contacts-$n$tag-$contacts_count.csv"
     if [ ! -e "$corpus.done" ]; then
       rm -rf "$corpus"
       echo "bench: generating $n messages as $f" >&2
       python3 scripts/gen_corpus.py --messages "$n" --format "$f" --out "$corpus" --contacts-out "$contacts" --seed 1 --mix "$mix"
       touch "$corpus.done"
+    fi
+    if [ ! -e "$contacts" ]; then
+      echo "bench: generating $contacts_count contacts" >&2
+      python3 scripts/gen_corpus.py --messages "$n" --format "$f" --out "$work/contacts-only.tmp" --contacts-out "$contacts" \
+        --contacts "$contacts_count" --seed 1 --mix "$mix"
+      rm -rf "$work/contacts-only.tmp"
     fi
     bytes=$(du -sb "$corpus" | cut -f1)
     pipeline="$work/bench-$n-$f.yml"
@@ -139,6 +149,7 @@ YML
   done
 done
 [ "$mix" = default ] || echo "corpus mix: $mix (scripts/gen_corpus.py --mix $mix)"
+[ "$contacts_count" = 20000 ] || echo "contacts: $contacts_count rows (scripts/gen_corpus.py --contacts $contacts_count)"
 python3 scripts/bench_report.py "$results" "$work/load-pairs.tsv"
 if [ "$imap" = 1 ]; then
   echo

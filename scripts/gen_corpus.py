@@ -17,7 +17,9 @@ northwind.example and its subdomain eu.northwind.example), dated over the year b
 
 `--format mbox` writes one mboxrd file at PATH; `--format maildir` writes a Maildir tree at PATH (root = INBOX for
 received mail, Sent/ for the owner's mail, Archive/ for the duplicate copies). `--contacts-out` writes a contacts
-CSV (`id,name,emails`, emails separated by `;`) of 20,000 contacts of which about 3% duplicate another contact.
+CSV (`id,name,emails`, emails separated by `;`) of 20,000 contacts of which about 3% duplicate another contact;
+`--contacts N` writes N rows instead, those past the people the mail knows being CRM-only contacts who never write
+in this mailbox (as most of a CRM's), so that a small window can be run against a CRM-sized contacts file.
 
 Knobs that move cost (defaults reproduce the corpus above byte for byte; `--mix` names a preset of them):
 `--recipients N` adds N Cc recipients to each conversation (colleagues and people of other companies, chosen per
@@ -780,14 +782,21 @@ class MaildirSink:
         pass
 
 
-def write_contacts(path: str, rng: random.Random, pop: Population) -> int:
-    """CONTACTS rows: external people plus ~3% rows that duplicate another contact. Returns the duplicate count."""
+def write_contacts(path: str, rng: random.Random, pop: Population, count: int = CONTACTS, seed: int = 0) -> int:
+    """`count` rows: external people plus ~3% rows that duplicate another contact. Returns the duplicate count.
+    Past the people the mail knows, CRM-only contacts who never write in this mailbox (as most of a CRM's), drawn
+    from their own generator so that the default 20,000 rows stay as they always were."""
     r = rng
-    dups = round(CONTACTS * 0.03)
+    dups = round(count * 0.03)
     people = list(range(len(pop.external)))
     r.shuffle(people)
-    base = people[:CONTACTS - dups]
+    base = people[:count - dups]
     rows = []
+    crm_only = random.Random(seed + 2)
+    for k in range(count - dups - len(base)):
+        first, last = crm_only.choice(FIRST_NAMES), crm_only.choice(LAST_NAMES)
+        dom = f"{crm_only.choice(ORG_WORDS)}-{crm_only.choice(ORG_SUFFIX)}{k % 997}.example"
+        rows.append([f"{first} {last}", [f"{ascii_local(first + ' ' + last, k % 4)}.c{k}@{dom}"]])
     for pid in base:
         p = pop.external[pid]
         # IDN domains are written in Unicode on about half of the contacts, as punycode on the rest.
@@ -825,6 +834,9 @@ def main() -> int:
     ap.add_argument("--out", required=True, help="mbox file or Maildir root to create")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--contacts-out", help="also write a contacts CSV of 20,000 contacts here")
+    ap.add_argument("--contacts", type=int, default=CONTACTS,
+                    help="rows of that contacts CSV (default 20,000); past the people the mail knows, contacts "
+                         "who never write in this mailbox, as most of a CRM's")
     ap.add_argument("--mix", choices=sorted(Knobs.MIXES), default="default",
                     help="a preset of the knobs below (default: the corpus as it always was)")
     ap.add_argument("--recipients", type=int, help="extra Cc recipients per conversation (default 0)")
@@ -890,8 +902,8 @@ def main() -> int:
                                     "references_keep", "encoded_share", "nonascii_names", "attachment_share")):
         summary += f" [mix {args.mix}: {args.knobs.label()}]"
     if args.contacts_out:
-        cd = write_contacts(args.contacts_out, random.Random(args.seed + 1), pop)
-        summary += f"; {CONTACTS} contacts ({cd} duplicates) at {args.contacts_out}"
+        cd = write_contacts(args.contacts_out, random.Random(args.seed + 1), pop, args.contacts, args.seed)
+        summary += f"; {args.contacts:,} contacts ({cd} duplicates) at {args.contacts_out}"
     print(summary, file=sys.stderr)
     return 0
 
