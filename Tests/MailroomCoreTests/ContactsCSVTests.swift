@@ -94,3 +94,30 @@ import Testing
         #expect(c.name == "A\u{FFFD}B")
     }
 }
+
+/// A run's preflight reads a contacts file for what would stop it, without its emails
+/// (`ContactsCSV.parse(_:readingEmails: false)`): the same fatal issues, in the same order, as the whole parse,
+/// over random files with empty and repeated ids, unclosed quotes, missing columns, blank rows and bad emails.
+@Suite struct ContactsCSVFatalOnlyTests {
+    @Test func withoutEmailsTheFatalIssuesAreTheWholeParses() {
+        var rng = SplitMix64(seed: 59)
+        let headers = ["id,name,emails", "emails,ID,Name,notes", "id,name", "name,emails", "", "\u{FEFF}id,name,emails"]
+        let cells = ["C1", "C2", "C1", "", " ", "\"C3\"", "\"open", "Mia Chen", "\"Chen, Mia\"", "a@b.example",
+                     "a@b.example;c@d.example", "not an address", "<x@y.example>", "'=cmd", "\"a\"\"b\""]
+        var fatal = 0
+        for _ in 0..<2_000 {
+            var text = headers.randomElement(using: &rng)! + ["\n", "\r\n"].randomElement(using: &rng)!
+            for _ in 0..<Int.random(in: 0...8, using: &rng) {
+                text += (0..<Int.random(in: 0...4, using: &rng)).map { _ in cells.randomElement(using: &rng)! }.joined(separator: ",")
+                text += ["\n", "\r\n", "\r"].randomElement(using: &rng)!
+            }
+            let bytes = Array(text.utf8)
+            let whole = ContactsCSV.parse(bytes).issues.filter(\.fatal)
+            let check = ContactsCSV.parse(bytes, readingEmails: false)
+            #expect(check.issues == whole, "\(text.debugDescription)")
+            #expect(check.contacts.isEmpty)
+            if !whole.isEmpty { fatal += 1 }
+        }
+        #expect(fatal > 500 && fatal < 1_900)  // files that stop and files that do not
+    }
+}

@@ -14,7 +14,9 @@ public enum ContactsCSV {
     /// `ContactEmail.issue` for an email that cannot be read as an address.
     public static let notAnAddress = IssueCode.notAnAddress.rawValue
 
-    public static func parse(_ bytes: [UInt8]) -> (contacts: [Contact], issues: [RecordIssue]) {
+    /// `readingEmails: false` finds the fatal issues only, as a check before a run reads any mail
+    /// (`PipelineRunner.preflight`): no email is read and no contact made (they cannot make an issue fatal).
+    public static func parse(_ bytes: [UInt8], readingEmails: Bool = true) -> (contacts: [Contact], issues: [RecordIssue]) {
         var reader = CSVRecords(bytes)
         var issues: [RecordIssue] = []
         var contacts: [Contact] = []
@@ -53,7 +55,7 @@ public enum ContactsCSV {
         // A row per line at most: the table and the list sized once, not doubled as they fill.
         let lines = bytes.reduce(into: 1) { n, b in if b == 0x0A { n += 1 } }
         firstLineOfId.reserveCapacity(lines)
-        contacts.reserveCapacity(lines)
+        if readingEmails { contacts.reserveCapacity(lines) }
         while let next = reader.next() {
             let record: CSVRecords.Record
             switch next {
@@ -80,6 +82,7 @@ public enum ContactsCSV {
                 continue
             }
             firstLineOfId[id] = record.line
+            guard readingEmails else { continue }
 
             let emails = splitEmails(field(emailsCol)).map(contactEmail)
             for (i, e) in emails.enumerated() where e.issue != nil {

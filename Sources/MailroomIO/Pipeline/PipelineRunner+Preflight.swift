@@ -12,17 +12,19 @@ extension PipelineRunner {
             }
         }
         if let url = pipeline.contactsURL {
-            _ = try parseContactsFile(url, shown: pipeline.config.contacts ?? url.path)
+            // Only what would stop the run: dedupe reads the emails (and warns about them) when it writes contacts.
+            _ = try parseContactsFile(url, shown: pipeline.config.contacts ?? url.path, readingEmails: false)
         }
     }
 
     /// Parses a contacts file; every fatal problem is reported at once with its line.
-    static func parseContactsFile(_ url: URL, shown: String) throws -> (contacts: [Contact], issues: [RecordIssue], bytes: [UInt8]) {
+    static func parseContactsFile(_ url: URL, shown: String,
+                                  readingEmails: Bool = true) throws -> (contacts: [Contact], issues: [RecordIssue], bytes: [UInt8]) {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw MailroomError(.input, "contacts file not found or unreadable", location: url.path)
         }
         let bytes = [UInt8](data)
-        let (contacts, issues) = ContactsCSV.parse(bytes)
+        let (contacts, issues) = ContactsCSV.parse(bytes, readingEmails: readingEmails)
         let fatal = issues.filter(\.fatal)
         if !fatal.isEmpty {
             throw FileIssuesError(status: .input, file: shown,
