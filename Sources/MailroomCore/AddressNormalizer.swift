@@ -40,7 +40,7 @@ public enum AddressNormalizer {
     static func parseASCII(_ trimmed: String) -> Address? {
         var s = Substring(trimmed)
         if s.utf8.count >= 2, s.utf8.first == 0x3C, s.utf8.last == 0x3E { s = s.dropFirst().dropLast() }
-        if s.utf8.count >= 7, s.utf8.prefix(7).elementsEqual("mailto:".utf8, by: { $0 | 0x20 == $1 | 0x20 }) {
+        if s.utf8.count >= 7, s.utf8.prefix(7).elementsEqual("mailto:".utf8, by: { ByteLines.lowerASCII($0) == $1 }) {
             s = s.dropFirst(7)
         }
         guard let at = s.utf8.lastIndex(of: 0x40) else { return nil }

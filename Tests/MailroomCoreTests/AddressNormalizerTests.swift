@@ -54,7 +54,8 @@ import Testing
 @Suite struct ASCIIContactReadingTests {
     static let pieces = ["a", "B", "x.y", "@", "<", ">", "\"", ",", ";", " ", "\t", "\r", "\n", "\r\n", "+", "+tag",
                          "mailto:", "MAILTO:", "MailTo:", "\\", ".", "..", "example.com", "gmail.com", "xn--bcher-kva.example",
-                         "-", "_", "(", ")"]
+                         "-", "_", "(", ")", "mailto\u{1A}", "MAILTO\u{1A}"]
+        + (0..<128).map { String(UnicodeScalar(UInt8($0))) }  // every ASCII byte: `:` is not another byte with 0x20 set
 
     static func texts(_ count: Int, seed: UInt64) -> [String] {
         var rng = SplitMix64(seed: seed)
@@ -75,7 +76,8 @@ import Testing
             return ends.randomElement(using: &rng)! + local + "@" + domains.randomElement(using: &rng)! + ends.randomElement(using: &rng)!
         }
         for raw in Self.texts(20_000, seed: 17) + shaped + ["<a@b.example>", "mailto:a@b.example", "\"a b\"@c.example", "<>", "<",
-                                                   "\"@b.example", "a\r\n@b.example", "<mailto:x@y.example>"] {
+                                                   "\"@b.example", "a\r\n@b.example", "<mailto:x@y.example>",
+                                                   "mailto\u{1A}a@b.example", "MAILTO\u{1A}a@b.example"] {
             let t = raw.trimmingASCIISpaces()
             let bytes = AddressNormalizer.parseASCII(t)
             #expect(bytes == AddressNormalizer.parseByCharacter(t), "\(raw.debugDescription)")
