@@ -74,10 +74,7 @@ public enum AddressNormalizer {
     /// and googlemail.com dots are removed and the domain becomes gmail.com.
     public static func foldedKey(local: String, domain: String) -> String {
         var l = local.lowercased()
-        // In ASCII the byte `+` is the Character `+`.
-        if let plus = l.isASCII ? l.utf8.firstIndex(of: 0x2B) : l.firstIndex(of: "+"), plus != l.startIndex {
-            l = String(l[..<plus])
-        }
+        if let plus = l.firstIndex(ofASCII: 0x2B), plus != l.startIndex { l = String(l[..<plus]) }
         var d = domain
         if d == "gmail.com" || d == "googlemail.com" {
             l.removeAll { $0 == "." }

@@ -2,7 +2,8 @@ import Testing
 @testable import MailroomCore
 
 /// Text read per message by bytes when it is ASCII, by Characters otherwise: a charset name
-/// (`HeaderText.normalizedCharset`) and a copy id's digest (`MboxCopyIdentity.digest(copyId:)`). On ASCII both
+/// (`HeaderText.normalizedCharset`), a copy id's digest (`MboxCopyIdentity.digest(copyId:)`) and the index of an
+/// ASCII byte (`firstIndex(ofASCII:)`, `lastIndex(ofASCII:)`, which they and contacts use). On ASCII both
 /// readings agree, over texts made of every ASCII byte, CR LF (one Character of two bytes) and the pieces each
 /// reader looks for.
 @Suite struct ASCIIFastPathTests {
@@ -49,5 +50,18 @@ import Testing
         #expect(found > 1_000)
         #expect(MboxCopyIdentity.digest(copyId: "m/INBOX/00000000000000ff.3") == 255)
         #expect(MboxCopyIdentity.digest(copyId: "m/Entwürfe/00000000000000ff") == 255)  // by Characters
+    }
+
+    @Test func anASCIIBytesIndexIsItsCharactersIndex() {
+        for text in Self.texts(5_000, seed: 61, pieces: ["@", "/", ".", "+", "a@b", "é", "@\u{301}", "\u{600}@"]) {
+            for byte: UInt8 in [0x40, 0x2F, 0x2E, 0x2B] {
+                let c = Character(Unicode.Scalar(byte))
+                #expect(text.firstIndex(ofASCII: byte) == text.firstIndex(of: c), "\(text.debugDescription)")
+                #expect(text.lastIndex(ofASCII: byte) == text.lastIndex(of: c), "\(text.debugDescription)")
+                let tail = text.dropFirst(text.count / 2)
+                #expect(tail.firstIndex(ofASCII: byte) == tail.firstIndex(of: c), "\(text.debugDescription)")
+            }
+        }
+        #expect("a@\u{301}b".lastIndex(ofASCII: 0x40) == nil)  // `@` and the accent are one Character
     }
 }

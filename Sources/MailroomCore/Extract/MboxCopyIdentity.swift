@@ -98,12 +98,9 @@ public enum MboxCopyIdentity {
     /// The identity an mbox copy id names (its last part: 16 hex digits, then `.N` for a repeat); nil for an id
     /// of another shape (a byte offset, as earlier versions named mbox copies).
     public static func digest(copyId: String) -> UInt64? {
-        // In ASCII the bytes `/` and `.` are those Characters (by Characters otherwise: a combining mark after
-        // either would make another Character).
-        let ascii = copyId.isASCII
-        guard let slash = ascii ? copyId.utf8.lastIndex(of: 0x2F) : copyId.lastIndex(of: "/") else { return nil }
+        guard let slash = copyId.lastIndex(ofASCII: 0x2F) else { return nil }
         var key = copyId[copyId.index(after: slash)...]
-        if let dot = ascii ? key.utf8.firstIndex(of: 0x2E) : key.firstIndex(of: ".") { key = key[..<dot] }
+        if let dot = key.firstIndex(ofASCII: 0x2E) { key = key[..<dot] }
         guard key.utf8.count == 16 else { return nil }
         var v: UInt64 = 0
         for c in key.utf8 {

@@ -70,7 +70,7 @@ enum HeaderText {
         for b in raw.utf8 {
             if b == 0x2A { break }
             if b == 0x22 || b == 0x27 { continue }
-            out.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            out.append(ByteLines.lowerASCII(b))
         }
         return String(decoding: out, as: UTF8.self).trimmingASCIISpaces()
     }

@@ -38,6 +38,26 @@ extension String {
     }
 }
 
+extension StringProtocol {
+    /// `firstIndex(of:)` of the Character that is `byte`, an ASCII byte other than CR and LF: by bytes when the
+    /// text is ASCII (there each Character is one byte but CR LF), by Characters otherwise (a combining mark after
+    /// the byte would make it part of another Character).
+    func firstIndex(ofASCII byte: UInt8) -> Index? {
+        isASCIIText ? utf8.firstIndex(of: byte) : firstIndex(of: Character(Unicode.Scalar(byte)))
+    }
+
+    fileprivate var isASCIIText: Bool {
+        utf8.withContiguousStorageIfAvailable { ASCIIBytes.isASCII($0) } ?? utf8.allSatisfy { $0 < 0x80 }
+    }
+}
+
+extension StringProtocol where UTF8View: BidirectionalCollection {  // String and Substring
+    /// `lastIndex(of:)` of the Character that is `byte`, as `firstIndex(ofASCII:)`.
+    func lastIndex(ofASCII byte: UInt8) -> Index? {
+        isASCIIText ? utf8.lastIndex(of: byte) : lastIndex(of: Character(Unicode.Scalar(byte)))
+    }
+}
+
 /// Helpers over ASCII bytes.
 enum ASCIIBytes {
     static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -62,9 +62,11 @@ public struct CleanupSuggestions: Sendable, Equatable {
         }
         // The addresses shown, and what they look up: only contacts with one of their names or local parts are
         // indexed (not every contact, for ten addresses), and only ids a new contact's `NEW-n` could take kept.
-        let shown = Array(unmatched.lazy.filter { !$0.bulkOnly }.prefix(addressesShown))
-        let wantedNames = Set(shown.compactMap { u in u.name.map(normalizedName).flatMap { $0.isEmpty ? nil : $0 } })
-        let wantedLocals = Set(shown.map { localPart($0.address)?.lowercased() ?? "" })
+        let shown = unmatched.lazy.filter { !$0.bulkOnly }.prefix(addressesShown).map { u in
+            (u, name: u.name.map(normalizedName) ?? "", local: localPart(u.address)?.lowercased() ?? "")
+        }
+        let wantedNames = Set(shown.map(\.name).filter { !$0.isEmpty })
+        let wantedLocals = Set(shown.map(\.local))
         var byName: [String: Set<String>] = [:]
         var byLocal: [String: Set<String>] = [:]
         var newIds: Set<String> = []
@@ -80,15 +82,13 @@ public struct CleanupSuggestions: Sendable, Equatable {
             }
         }
         // The names of the contacts found (a later row of the same id wins, as it would in a table of all).
-        let found = byName.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-            .union(byLocal.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        let found = Set(byName.values.joined()).union(byLocal.values.joined())
         var names: [String: String] = [:]
         for c in contacts where found.contains(c.id) { names[c.id] = c.name }
         var next = 1
-        for u in shown {
+        for (u, name, local) in shown {
             var a = Address(address: u.address, name: u.name, messages: u.messages)
-            let local = localPart(u.address)?.lowercased() ?? ""
-            let sameName = u.name.map(normalizedName).flatMap { $0.isEmpty ? nil : byName[$0] } ?? []
+            let sameName = name.isEmpty ? [] : byName[name] ?? []
             let sameLocal = byLocal[local] ?? []
             if sameName.count == 1 {
                 a.contactId = sameName.first
@@ -124,8 +124,8 @@ public struct CleanupSuggestions: Sendable, Equatable {
         out.reserveCapacity(name.utf8.count)
         var space = false
         for b in name.utf8 {
-            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+            let lower = ByteLines.lowerASCII(b)
+            if ASCIIBytes.isAlphanumeric(lower) {
                 if space && !out.isEmpty { out.append(0x20) }
                 out.append(lower)
                 space = false
@@ -136,13 +136,9 @@ public struct CleanupSuggestions: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The part of an address before its last `@` (nil without one): by bytes in ASCII, else by Characters.
+    /// The part of an address before its last `@` (nil without one).
     static func localPart(_ address: String) -> String? {
-        if address.isASCII {
-            guard let at = address.utf8.lastIndex(of: 0x40) else { return nil }
-            return String(address[..<at])
-        }
-        return address.lastIndex(of: "@").map { String(address[..<$0]) }
+        address.lastIndex(ofASCII: 0x40).map { String(address[..<$0]) }
     }
 
     /// `normalizedName` for any text, by Characters.
