@@ -84,9 +84,7 @@ for n in "${size_list[@]}"; do
     fi
     if [ ! -e "$contacts" ]; then
       echo "bench: generating $contacts_count contacts" >&2
-      python3 scripts/gen_corpus.py --messages "$n" --format "$f" --out "$work/contacts-only.tmp" --contacts-out "$contacts" \
-        --contacts "$contacts_count" --seed 1 --mix "$mix"
-      rm -rf "$work/contacts-only.tmp"
+      python3 scripts/gen_corpus.py --contacts-out "$contacts" --contacts "$contacts_count" --seed 1 --mix "$mix"
     fi
     bytes=$(du -sb "$corpus" | cut -f1)
     pipeline="$work/bench-$n-$f.yml"

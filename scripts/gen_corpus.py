@@ -19,7 +19,8 @@ northwind.example and its subdomain eu.northwind.example), dated over the year b
 received mail, Sent/ for the owner's mail, Archive/ for the duplicate copies). `--contacts-out` writes a contacts
 CSV (`id,name,emails`, emails separated by `;`) of 20,000 contacts of which about 3% duplicate another contact;
 `--contacts N` writes N rows instead, those past the people the mail knows being CRM-only contacts who never write
-in this mailbox (as most of a CRM's), so that a small window can be run against a CRM-sized contacts file.
+in this mailbox (as most of a CRM's), so that a small window can be run against a CRM-sized contacts file. Given
+`--contacts-out` without `--messages`, `--format` and `--out`, only the contacts file is written (the same rows).
 
 Knobs that move cost (defaults reproduce the corpus above byte for byte; `--mix` names a preset of them):
 `--recipients N` adds N Cc recipients to each conversation (colleagues and people of other companies, chosen per
@@ -829,9 +830,9 @@ def write_contacts(path: str, rng: random.Random, pop: Population, count: int = 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="Deterministic synthetic mail corpus for the Mailroom benchmark.")
-    ap.add_argument("--messages", type=int, required=True, help="messages to write, duplicate copies included")
-    ap.add_argument("--format", choices=("mbox", "maildir"), required=True)
-    ap.add_argument("--out", required=True, help="mbox file or Maildir root to create")
+    ap.add_argument("--messages", type=int, help="messages to write, duplicate copies included")
+    ap.add_argument("--format", choices=("mbox", "maildir"))
+    ap.add_argument("--out", help="mbox file or Maildir root to create")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--contacts-out", help="also write a contacts CSV of 20,000 contacts here")
     ap.add_argument("--contacts", type=int, default=CONTACTS,
@@ -850,6 +851,21 @@ def main() -> int:
         args.knobs = Knobs(args)
     except ValueError as e:
         ap.error(str(e))
+    if args.contacts < 1:
+        ap.error("--contacts must be at least 1")
+    if args.messages is None and args.format is None and args.out is None:
+        # The contacts file alone: its rows depend on the people and the seed, not on the mail.
+        if not args.contacts_out:
+            ap.error("--messages, --format and --out are required (or --contacts-out alone, for the contacts file)")
+        rng = random.Random(args.seed)
+        pop = Population(rng)
+        if args.knobs.nonascii_names is not None:
+            reshape_names(pop, args.knobs.nonascii_names, args.seed)
+        cd = write_contacts(args.contacts_out, random.Random(args.seed + 1), pop, args.contacts, args.seed)
+        print(f"gen_corpus: {args.contacts:,} contacts ({cd} duplicates) at {args.contacts_out}", file=sys.stderr)
+        return 0
+    if args.messages is None or args.format is None or args.out is None:
+        ap.error("--messages, --format and --out are required (or --contacts-out alone, for the contacts file)")
     if args.messages < 1:
         ap.error("--messages must be at least 1")
     if args.format == "maildir" and os.path.isdir(args.out) and os.listdir(args.out):
