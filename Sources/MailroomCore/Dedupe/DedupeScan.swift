@@ -36,10 +36,20 @@ public struct DedupeScan: Sendable {
     /// Lines seen.
     public var lines: Int { kinds.count }
     /// Identities kept.
-    public var unique: Int { dedup.keptCount }
+    public var unique: Int { kinds.count - duplicates }
+    /// `endFirstPass()` was called.
+    private var firstPassEnded = false
+
+    /// Ends the first pass: the deduplicator's tables (ids, hashes, senders and dates of every identity) are freed,
+    /// as the second pass reads only what is kept beside them. No `add` after it.
+    public mutating func endFirstPass() {
+        firstPassEnded = true
+        dedup = MessageDeduplicator()
+    }
 
     /// Decides the next line's copy; returns the record of a dropped copy when it repeats a kept identity.
     public mutating func add(_ f: NormalizedDedupeFields) -> DroppedCopy? {
+        precondition(!firstPassEnded, "DedupeScan.add after endFirstPass()")
         let decoration = f.decoration
         let id = f.identity
         switch dedup.observe(messageId: id.messageId, contentHash: id.contentHash,

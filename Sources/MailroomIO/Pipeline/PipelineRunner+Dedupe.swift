@@ -91,12 +91,14 @@ extension PipelineRunner {
         let dropped: NDJSONWriter
         if let firstPass, firstPass.input == input {
             (scan, dropped) = (firstPass.scan, firstPass.dropped)
+            firstPass.scan = DedupeScan()  // held here alone, so that its tables are freed below
         } else {
             scan = DedupeScan()
             let out = try runDir.writer("dedupe/duplicates.ndjson", schema: DroppedCopy.schema)
             try feed(&scan, from: input, as: NormalizedDedupeFields.self, input: { f, _, _ in f }) { try out.write($0) }
             dropped = out
         }
+        scan.endFirstPass()
         // Pass 2: write each identity once, at the copy it shows (its first, unless a later one carries less
         // list decoration), with all its copies. The message's fields are copied from that copy's line as they
         // are (see `DedupedMessage.jsonLine`); only a line that does not look like one normalize wrote is decoded
