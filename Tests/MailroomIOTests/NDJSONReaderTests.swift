@@ -160,8 +160,9 @@ import Testing
         Contact(id: "M\(i)", name: "Name \(i) Zoë", emails: [], line: i + 2)
     }
 
-    @Test(arguments: [true, false])
-    func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt(readAhead: Bool) throws {
+    /// Read ahead or not, decoded on every core (`decodingOnEveryCore`) or on all but the caller's.
+    @Test(arguments: [(true, false), (false, false), (true, true)])
+    func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt(readAhead: Bool, everyCore: Bool) throws {
         let bad = NDJSONReader.decodeBatchLines * 7 + 3
         var bytes = fileBytes(Array(Self.many.prefix(bad - 1)))
         bytes += Array("{\"id\":\"broken\"\n".utf8)
@@ -171,7 +172,7 @@ import Testing
         var seen: [Int] = []
         let error = #expect(throws: MailroomError.self) {
             try NDJSONReader.forEach(Contact.self, url: file, displayPath: "x.ndjson", chunkSize: 4096,
-                                     readAhead: readAhead) { c, _, n in
+                                     readAhead: readAhead, decodingOnEveryCore: everyCore) { c, _, n in
                 #expect(c == Self.many[n - 1])
                 seen.append(n)
             }

@@ -82,6 +82,75 @@ import Testing
         #expect(d["duplicates"] == 2 && d["mergedCopies"] == 1 && d["unique"] == 2)
     }
 
+    /// Three conversations titled alike, among other mail: Ann's order, Bob's order, and our reply to Ann that
+    /// Outlook sent without In-Reply-To or References. Subject grouping must read the reply's and the threads'
+    /// participants again (by their lines' byte offsets in dedupe's file) to join the reply to Ann's thread only.
+    static let subjectMbox = (1...6).map { n in
+        mail("n\(n)", from: "News <news\(n)@lists.example.org>", to: "me@example.com", subject: "Digest \(n)", day: n)
+    }.joined() + [
+        mail("ann1", from: "Ann Lee <ann@customer.example>", to: "me@example.com", subject: "Order 2", day: 10),
+        mail("bob1", from: "Bob Ray <bob@other.example>", to: "me@example.com", subject: "Order 2", day: 11),
+        mail("reply", from: "Me <me@example.com>", to: "Ann Lee <ann@customer.example>", subject: "RE: Order 2", day: 12),
+    ].joined()
+
+    static func mail(_ id: String, from: String, to: String, subject: String, day: Int) -> String {
+        ["From - Mon Nov 16 10:00:00 2026", "Message-ID: <\(id)@mail.example>",
+         "Date: \(day) Nov 2026 10:00:00 +0000", "From: \(from)", "To: \(to)", "Subject: \(subject)",
+         "", "About \(subject).", "", ""].joined(separator: "\n")
+    }
+
+    @Test func dedupeGivesMatchItsFirstPassAsMatchWouldReadItOfDedupesFile() throws {
+        let dir = StoreTempDir()
+        try Self.writeFiles(dir)
+        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        let fused = try Self.runner(dir, "fused")
+        try fused.run(through: .dedupe, matchFollows: true)
+        let pass = try #require(fused.matchFirstPass)
+        #expect(pass.input == fused.manifest.stages[.dedupe]?.outputs.first)
+        #expect(pass.lineStart.count == 10)
+        try fused.run(.match)
+        #expect(fused.matchFirstPass == nil)
+        let apart = try Self.runner(dir, "apart")
+        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
+        #expect(apart.manifest.stages[.match]?.counts["subjectJoins"] == 1)
+        for file in Self.files {
+            #expect(try Self.bytes(dir, "fused", file) == Self.bytes(dir, "apart", file), "\(file)")
+        }
+        #expect(fused.manifest.stages[.match]?.counts == apart.manifest.stages[.match]?.counts)
+        // The reply joined Ann's thread, not Bob's (the most recent of that subject).
+        var thread: [String: String] = [:]
+        try fused.runDir.read(ThreadRecord.self, try #require(fused.manifest.stages[.match]?.outputs.first)) { t, _ in
+            for id in t.ids { thread[id] = t.threadId }
+        }
+        #expect(thread["reply@mail.example"] == thread["ann1@mail.example"])
+        #expect(thread["reply@mail.example"] != thread["bob1@mail.example"])
+        // The report counts the messages alike.
+        var a = try fused.report(), b = try apart.report()
+        (a.run.runId, b.run.runId) = ("", "")
+        #expect(a.jsonBytes() == b.jsonBytes())
+    }
+
+    /// A pass abandoned on a line whose fields could not be had is not handed to match, which then reads
+    /// dedupe's file itself and writes the same.
+    @Test func anAbandonedMatchPassLeavesMatchToReadDedupesFile() throws {
+        let dir = StoreTempDir()
+        try Self.writeFiles(dir)
+        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        let runner = try Self.runner(dir, "run")
+        try runner.run(through: .normalize)
+        let pass = MatchFirstPass(subjectJoinDays: 30)
+        pass.add(nil, lineBytes: 0)
+        _ = try runner.drive(.dedupe) { try runner.runDedupe(feeding: pass) }
+        #expect(pass.abandoned && pass.lineStart.isEmpty)
+        #expect(runner.matchFirstPass == nil)
+        try runner.run(.match)
+        let fused = try Self.runner(dir, "fused")
+        try fused.run(through: .match)
+        for file in Self.files {
+            #expect(try Self.bytes(dir, "run", file) == Self.bytes(dir, "fused", file), "\(file)")
+        }
+    }
+
     /// Normalize's issues file is counted by code in its manifest entry (read back from `manifest.json`); a stage
     /// without record issues has no `issues` there.
     @Test func theManifestCountsEachStagesIssuesByCode() throws {

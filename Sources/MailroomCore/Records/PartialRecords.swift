@@ -70,6 +70,17 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
     public var messageId: String?
     public var contentHash: String
 
+    public init(copyId: String, mailbox: String, folder: String, flags: [String], labels: [String]?,
+                messageId: String?, contentHash: String) {
+        self.copyId = copyId
+        self.mailbox = mailbox
+        self.folder = folder
+        self.flags = flags
+        self.labels = labels
+        self.messageId = messageId
+        self.contentHash = contentHash
+    }
+
     public init(json: JSONValue) throws {
         let o = try JSONObject(json)
         copyId = try o.string("copyId")

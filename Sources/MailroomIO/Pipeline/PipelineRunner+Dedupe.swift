@@ -73,8 +73,10 @@ extension PipelineRunner {
     /// Dedupe's wiring: pass 1 feeds `DedupeScan` (MailroomCore) normalize's identity fields and writes the
     /// copies it drops; pass 2 writes each identity once. `firstPass`: pass 1 already done by normalize as it
     /// wrote its lines, in this process (see `StagePlan.swift`); taken when it was made from the file the
-    /// manifest names, else dropped and pass 1 reads the file.
-    func runDedupe(firstPass: DedupeFirstPass? = nil) throws -> StageResult {
+    /// manifest names, else dropped and pass 1 reads the file. `matchPass`: match runs next in this runner; pass 2
+    /// feeds it each line it writes, and leaves it in `matchFirstPass` for `runMatch()`.
+    func runDedupe(firstPass: DedupeFirstPass? = nil, feeding matchPass: MatchFirstPass? = nil) throws -> StageResult {
+        matchFirstPass = nil
         var result = StageResult()
         let input = try stageOutput(.normalize, "normalize/messages.ndjson")
         result.inputs = [inputRecord(input)]
@@ -106,19 +108,44 @@ extension PipelineRunner {
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
         var unique = 0
         var w = JSONWriter(reserving: 8192)
-        try read(input, as: NormalizedIdentityFields.self, interruptible: .dedupe) { f, bytes, line in
-            guard let (key, refs) = scan.identity(atLine: line - 1, f) else { return }
-            if !DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w) {
+        /// Writes the identity shown at this line, if any: its key and copies, and whether the line was copied.
+        func write(_ f: NormalizedIdentityFields, _ bytes: UnsafeRawBufferPointer,
+                   _ line: Int) throws -> (key: String, copies: [CopyRef], copied: Bool)? {
+            guard let (key, refs) = scan.identity(atLine: line - 1, f) else { return nil }
+            let copied = DedupedMessage.jsonLine(key: key, messageLine: bytes, copies: refs, into: &w)
+            if !copied {
                 let m = try NormalizedMessage(json: JSONParser.parse(buffer: bytes.bindMemory(to: UInt8.self)))
                 w.reset()
                 DedupedMessage(key: key, message: m, copies: refs).writeJSON(&w)
             }
             try out.writeLine(w.bytes)
             unique += 1
+            return (key, refs, copied)
+        }
+        if let matchPass {
+            // Match's fields of the line just written: from normalize's line when it was copied as it is, else
+            // decoded from the written line (as match would read it). Decoding both is most of this pass, and
+            // this thread has little else to do: lines are decoded on every core.
+            matchPass.reserveCapacity(messages: input.lines)
+            try read(input, as: NormalizedIdentityThreadReportFields.self, interruptible: .dedupe,
+                     decodingOnEveryCore: true) { f, bytes, line in
+                guard let written = try write(f.identity, bytes, line) else { return }
+                let fields = (written.copied ? f.threadReport(key: written.key, copies: written.copies) : nil)
+                    ?? w.bytes.withUnsafeBufferPointer { try? DedupedThreadReportFields(cursorBytes: $0) }
+                matchPass.add(fields, lineBytes: w.bytes.count)
+            }
+        } else {
+            try read(input, as: NormalizedIdentityFields.self, interruptible: .dedupe) { f, bytes, line in
+                _ = try write(f, bytes, line)
+            }
         }
         let contacts = try contactsTask.wait()
         result.outputs = [try out.finish(), try dropped.finish()] + (try contacts.finish())
         placed = true
+        if let matchPass, !matchPass.abandoned {
+            matchPass.input = result.outputs[0]
+            matchFirstPass = matchPass
+        }
         result.inputs += contacts.inputs
         result.counts = ["unique": unique, "duplicates": scan.duplicates, "mergedCopies": scan.mergedCopies]
             .merging(contacts.counts) { a, _ in a }

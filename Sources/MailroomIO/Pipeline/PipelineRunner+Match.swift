@@ -103,23 +103,31 @@ extension PipelineRunner {
     /// needs the external participants of a few messages (those of threads sharing a base subject with a reply
     /// that has no thread headers): only when there are any, those lines alone are read again, by their byte
     /// offsets (8 bytes per message, kept during this pass only).
+    ///
+    /// When this runner's dedupe made the pass as it wrote `input` (`MatchFirstPass`), it is taken instead.
     private func threadAssignment(_ input: FileSummary, insiders: InternalAddresses) throws -> ThreadAssignment {
-        var builder = ThreadBuilder(subjectJoinDays: pipeline.config.subjectJoinDays)
-        builder.reserveCapacity(messages: input.lines)
+        var builder: ThreadBuilder
         var lineStart: [Int] = []
-        lineStart.reserveCapacity(input.lines + 1)
-        var position = 0
         // The report's counts of the same messages come with the same read (`matchMessagePart`).
         matchMessagePart = nil
         var messagePart = ReportBuilder.MessagePart()
-        try feed(&builder, from: input, as: DedupedThreadReportFields.self, input: { m, bytes, _ in
+        if let pass = matchFirstPass, pass.input == input {
+            (builder, messagePart, lineStart) = (pass.builder, pass.messagePart, pass.lineStart)
+        } else {
+            builder = ThreadBuilder(subjectJoinDays: pipeline.config.subjectJoinDays)
+            builder.reserveCapacity(messages: input.lines)
+            lineStart.reserveCapacity(input.lines + 1)
+            var position = 0
+            try feed(&builder, from: input, as: DedupedThreadReportFields.self, input: { m, bytes, _ in
+                lineStart.append(position)
+                position += bytes.count + 1
+                messagePart.add(message: m.report)
+                return ThreadInput(m.thread)
+            }, emit: { _ in })
             lineStart.append(position)
-            position += bytes.count + 1
-            messagePart.add(message: m.report)
-            return ThreadInput(m.thread)
-        }, emit: { _ in })
+        }
+        matchFirstPass = nil
         matchMessagePart = (messagePart, input)
-        lineStart.append(position)
         return try builder.finish(keepingKeys: false) { inputs in
             var keys: [[String]] = []
             keys.reserveCapacity(inputs.count)

@@ -41,6 +41,9 @@ public final class PipelineRunner {
     /// the file it read: `report(after:)` takes it instead of reading that file again when it is still the one
     /// the manifest names.
     var matchMessagePart: (part: ReportBuilder.MessagePart, input: FileSummary)?
+    /// Match's first pass, made by this runner's dedupe as it wrote its messages (see `StagePlan.swift`): match
+    /// takes it instead of reading dedupe's messages back when the manifest still names the file it was made from.
+    var matchFirstPass: MatchFirstPass?
 
     init(pipeline: LoadedPipeline, runDir: RunDirectory, manifest: Manifest, logger: Logger, lock: FileLock) {
         self.pipeline = pipeline

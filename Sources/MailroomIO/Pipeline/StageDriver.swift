@@ -87,9 +87,11 @@ extension PipelineRunner {
     /// Reads `file` (checked against the manifest) as `R` records, calling `body` with each record, its line's
     /// bytes (valid during the call only) and its 1-based line number, in order. With `interruptible`, checks
     /// for an interrupt of that stage at the first line and every `safePointLines` after.
+    /// `decodingOnEveryCore`: for a `body` that leaves its core mostly idle (see `NDJSONReader.forEach`).
     func read<R: JSONRecord>(_ file: FileSummary, as _: R.Type, interruptible stage: Stage? = nil,
+                             decodingOnEveryCore: Bool = false,
                              _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
-        try runDir.read(R.self, file) { record, bytes, line in
+        try runDir.read(R.self, file, decodingOnEveryCore: decodingOnEveryCore) { record, bytes, line in
             if let stage, line % Self.safePointLines == 1 { try Interrupt.safePoint(stage) }
             try body(record, bytes, line)
         }

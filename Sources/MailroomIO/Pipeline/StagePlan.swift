@@ -6,16 +6,20 @@ import MailroomCore
 ///
 /// - In a fresh local run, extract feeds normalize (overlapped on a thread), and normalize feeds dedupe's first
 ///   pass: `runExtractAndNormalize(feeding:)` with a `DedupeFirstPass` that `runDedupe(firstPass:)` takes.
+/// - When match follows dedupe in the same runner, dedupe's second pass feeds match's first pass (threading and
+///   the report's message counts) as it writes each message line: `MatchFirstPass`, which `runMatch()` takes.
 /// - Match refreshes dedupe's contact files when the contacts file changed since dedupe ran
 ///   (`refreshDedupeContacts()`), so that fixing contacts and rerunning match alone takes effect.
 /// - The report's first part is read while match runs (`startReport()`, `PipelineRunner+Report.swift`).
 ///
 /// The files, counts and manifest inputs of fused stages are the ones they write when run one after the other.
 extension PipelineRunner {
-    /// Runs stages in order, from `from` through `through`.
-    public func run(from: Stage = .extract, through last: Stage) throws {
+    /// Runs stages in order, from `from` through `through`. `matchFollows`: this runner runs match next (a run
+    /// through dedupe that starts the report's first part before match), so dedupe makes match's first pass.
+    public func run(from: Stage = .extract, through last: Stage, matchFollows: Bool = false) throws {
         var first = from
         var dedupeFirstPass: DedupeFirstPass?
+        let feedMatch = last >= .match || (last == .dedupe && matchFollows)
         if from == .extract, last >= .normalize, manifest.stages.isEmpty,
            manifest.mailboxes.allSatisfy({ $0.source != .imap }) {
             // A fresh local run: extract feeds normalize, and normalize feeds dedupe's first pass when dedupe
@@ -25,8 +29,11 @@ extension PipelineRunner {
             first = .dedupe
         }
         for s in Stage.allCases where s >= first && s <= last {
-            if s == .dedupe, let pass = dedupeFirstPass {
-                try drive(.dedupe) { try runDedupe(firstPass: pass) }
+            if s == .dedupe {
+                try drive(.dedupe) {
+                    try runDedupe(firstPass: dedupeFirstPass,
+                                  feeding: feedMatch ? MatchFirstPass(subjectJoinDays: pipeline.config.subjectJoinDays) : nil)
+                }
             } else {
                 try run(s)
             }
@@ -147,5 +154,46 @@ final class DedupeFirstPass {
     /// Feeds the next message line's identity fields.
     func feed(_ fields: NormalizedDedupeFields) throws {
         try scan.feed(fields) { try dropped.write($0) }
+    }
+}
+
+/// Match's first pass (`ThreadBuilder`, and the report's message counts that come with the same read), fed by
+/// dedupe's second pass as it writes each message line, in the same process, from the fields it read of
+/// normalize's line (`NormalizedIdentityThreadReportFields`): match takes it instead of reading and decoding
+/// dedupe's messages file back. Abandoned (and its memory freed) when a line's fields cannot be had that way;
+/// match then reads the file itself, and names whatever is wrong with it as it always does.
+final class MatchFirstPass {
+    private(set) var builder: ThreadBuilder
+    private(set) var messagePart = ReportBuilder.MessagePart()
+    /// Byte offset of each line of dedupe's messages file, then the end of the last (`ThreadAssignment` reads a
+    /// few lines again by them).
+    private(set) var lineStart: [Int] = [0]
+    private(set) var abandoned = false
+    /// The dedupe messages file it was made from, once dedupe has put it in place.
+    var input: FileSummary?
+
+    init(subjectJoinDays: Int) {
+        builder = ThreadBuilder(subjectJoinDays: subjectJoinDays)
+    }
+
+    func reserveCapacity(messages: Int) {
+        builder.reserveCapacity(messages: messages)
+        lineStart.reserveCapacity(messages + 1)
+    }
+
+    /// The next line dedupe wrote (`lineBytes` long, without its newline) and match's fields of it; nil: they
+    /// could not be had, and the pass is abandoned.
+    func add(_ fields: DedupedThreadReportFields?, lineBytes: Int) {
+        guard !abandoned else { return }
+        guard let fields else {
+            abandoned = true
+            builder = ThreadBuilder()
+            messagePart = ReportBuilder.MessagePart()
+            lineStart = []
+            return
+        }
+        lineStart.append(lineStart[lineStart.count - 1] + lineBytes + 1)
+        messagePart.add(message: fields.report)
+        builder.add(ThreadInput(fields.thread))
     }
 }

@@ -64,10 +64,12 @@ public enum NDJSONReader {
     /// its own thread would give them. When `body` throws, the reader is stopped and waited for before the error
     /// is rethrown. Batches `body` is done with are freed on the reader thread. Without it (a caller that is
     /// itself a reader thread, as the store load's prefetch), everything happens on the calling thread.
+    /// `decodingOnEveryCore`: the reader decodes on every core, not all but `body`'s, for a `body` that leaves its
+    /// core mostly idle (dedupe's second pass, which copies lines out).
     @discardableResult
     public static func forEach<R: JSONRecord>(_: R.Type, url: URL, displayPath: String? = nil,
                                               chunkSize: Int = defaultChunkSize, hashing: Bool = true,
-                                              readAhead: Bool = true,
+                                              readAhead: Bool = true, decodingOnEveryCore: Bool = false,
                                               _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws -> (lines: Int, sha256: String) {
         let shown = displayPath ?? url.path
         func consume(_ batch: DecodedBatch<R>) throws {
@@ -84,8 +86,9 @@ public enum NDJSONReader {
             let channel = BatchChannel<DecodedBatch<R>>(capacity: decodeAhead)
             let reader = JoinableThread<Scan> {
                 do {
+                    let workers = decodingOnEveryCore ? ProcessInfo.processInfo.activeProcessorCount : readAheadDecodeWorkers
                     let scan = try readDecoded(R.self, url: url, shown: shown, chunkSize: chunkSize, hashing: hashing,
-                                               workers: readAheadDecodeWorkers) {
+                                               workers: workers) {
                         try channel.send([$0])
                     }
                     channel.finish()

@@ -144,8 +144,9 @@ public struct RunDirectory: Sendable {
         written.record(path, sha256: sha)
     }
 
-    /// The same, also giving `body` each line's bytes (valid only during the call).
-    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary,
+    /// The same, also giving `body` each line's bytes (valid only during the call). `decodingOnEveryCore`: see
+    /// `NDJSONReader.forEach`.
+    public func read<R: JSONRecord>(_: R.Type, _ summary: FileSummary, decodingOnEveryCore: Bool = false,
                                     _ body: (R, UnsafeRawBufferPointer, Int) throws -> Void) throws {
         let (path, shown) = (fileURL(summary.file).path, display(summary.file))
         try checkSize(summary)
@@ -154,7 +155,7 @@ public struct RunDirectory: Sendable {
         // A file this process wrote, or read and checked, and nothing touched since need not be hashed again.
         let hashing = !written.isUnchanged(path, sha256: summary.sha256)
         let (lines, sha) = try NDJSONReader.forEach(R.self, url: fileURL(summary.file), displayPath: shown,
-                                                    hashing: hashing) { record, bytes, line in
+                                                    hashing: hashing, decodingOnEveryCore: decodingOnEveryCore) { record, bytes, line in
             try body(record, bytes, line)
             progress?.update(stage: stage, done: line, total: summary.lines)
         }

@@ -33,7 +33,7 @@ public enum RunWorkflow {
                                               options: Workflow.options(request, pipeline))
         runner.heldStoreSession = session
         runner.showProgress(quiet: request.quiet)
-        try runner.run(through: .dedupe)
+        try runner.run(through: .dedupe, matchFollows: true)
         let prepass = try runner.startReport()
         do {
             try runner.run(.match)
