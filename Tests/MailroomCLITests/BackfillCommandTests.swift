@@ -17,7 +17,7 @@ struct BackfillCommandTests {
               security: none
               username: someone@example.com
               secret: \(secret)
-            """.write(to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
+            """.write(to: dir.appendingPathComponent("p.yml"), atomically: false, encoding: .utf8)
         return dir
     }
 

@@ -51,7 +51,7 @@ import Testing
             let text = try String(contentsOf: csv, encoding: .utf8)
             let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(id + ",") }
             try #require(kept.count < text.split(separator: "\n", omittingEmptySubsequences: false).count)
-            try kept.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+            try kept.joined(separator: "\n").write(to: csv, atomically: false, encoding: .utf8)
         }
     }
 
@@ -149,7 +149,7 @@ import Testing
         // C002's row changes in the file (a new name, still without laura): the file wins.
         let text = try String(contentsOf: s.csv, encoding: .utf8)
         try text.replacingOccurrences(of: "C002,Samuel Okonkwo,", with: "C002,Samuel O. Okonkwo,")
-            .write(to: s.csv, atomically: true, encoding: .utf8)
+            .write(to: s.csv, atomically: false, encoding: .utf8)
         try s.load("r3")
         let store = try CRMStore.open(path: s.store, readOnly: true)
         try store.read("t") { (db: Database) throws in
@@ -200,7 +200,7 @@ import Testing
         let pipeline = try RunFiles.copySample(to: tmp)
         let text = try String(contentsOf: pipeline, encoding: .utf8)
             .replacingOccurrences(of: "store: sqlite:crm.sqlite", with: "store: postgres://loader@db.example:6432/crm\nsecret: env:PG_PASSWORD")
-        try text.write(to: pipeline, atomically: true, encoding: .utf8)
+        try text.write(to: pipeline, atomically: false, encoding: .utf8)
         let r = try MailroomProcess.run(["contacts", "merge", pipeline.path, "--keep", "C001", "C017"])
         #expect(r.status == 13, "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("PostgreSQL")

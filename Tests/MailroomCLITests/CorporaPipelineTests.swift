@@ -93,7 +93,7 @@ struct CorporaPipelineTests {
         }
         let pipeline = dir.appendingPathComponent("p.yml")
         try ("name: corpus-\(folder)\nmailboxes:\n" + mailboxes.joined() + "ownDomains: [example.invalid]\n")
-            .write(to: pipeline, atomically: true, encoding: .utf8)
+            .write(to: pipeline, atomically: false, encoding: .utf8)
         return (pipeline, expected)
     }
 
@@ -203,7 +203,7 @@ struct CorporaPipelineTests {
           - {name: crlf, source: eml, path: crlf, owner: [owner@example.invalid]}
         ownDomains: [example.invalid]
 
-        """.write(to: pipeline, atomically: true, encoding: .utf8)
+        """.write(to: pipeline, atomically: false, encoding: .utf8)
         let runDir = tmp.appendingPathComponent("run")
         let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
                                          "--run-dir", runDir.path], timeout: 60)

@@ -66,7 +66,7 @@ import Testing
         try String(contentsOf: RunFiles.samplePipeline, encoding: .utf8)
             .replacingOccurrences(of: "../sample-data/", with: sample.appendingPathComponent("../sample-data/").standardized.path + "/")
             .replacingOccurrences(of: "store: sqlite:crm.sqlite", with: "store: sqlite:\(store.path)")
-            .write(to: pipeline, atomically: true, encoding: .utf8)
+            .write(to: pipeline, atomically: false, encoding: .utf8)
         try RunFiles.dryRun(pipeline, runDir: dir)
         for t in Self.targets {
             // Damage one file at a time, on a fresh copy of the run.
@@ -139,7 +139,7 @@ import Testing
         try RunFiles.dryRun(pipeline, runDir: dir)
         let csv = tmp.appendingPathComponent("sample-data/contacts.csv")
         try (try String(contentsOf: csv, encoding: .utf8) + "C999,Laura Bianchi,laura.bianchi@contoso.example\n")
-            .write(to: csv, atomically: true, encoding: .utf8)
+            .write(to: csv, atomically: false, encoding: .utf8)
         try Self.damage(dir.appendingPathComponent("dedupe/messages.ndjson"), .invalidJSONSameLength, line: 4)
         let before = try Self.snapshot(dir)
         let r = try MailroomProcess.run(["stage", "match", "--run", dir.path])
@@ -158,7 +158,7 @@ import Testing
             try FileManager.default.copyItem(at: MailroomProcess.repoRoot.appendingPathComponent("sample-data/mailbox"),
                                              to: dir.appendingPathComponent("mail"))
         }
-        try contacts.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try contacts.write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let url = dir.appendingPathComponent("p.yml")
         try """
         name: bad-inputs
@@ -169,7 +169,7 @@ import Testing
         ownDomains: [northwind.example]
         contacts: contacts.csv
 
-        """.write(to: url, atomically: true, encoding: .utf8)
+        """.write(to: url, atomically: false, encoding: .utf8)
         return url
     }
 

@@ -20,7 +20,7 @@ import Testing
         for (path, text) in files {
             let url = dir.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try text.write(to: url, atomically: false, encoding: .utf8)
         }
         let p = dir.appendingPathComponent("p.yml")
         try """
@@ -32,7 +32,7 @@ import Testing
         \(include.map { "  includeFolders: \($0)" } ?? "")
         ownDomains: example.com
 
-        """.write(to: p, atomically: true, encoding: .utf8)
+        """.write(to: p, atomically: false, encoding: .utf8)
         return p
     }
 

@@ -90,7 +90,7 @@ import Testing
             ownDomains: [northwind.example]
             contacts: \(MailroomProcess.repoRoot.appendingPathComponent("sample-data/contacts.csv").path)
 
-            """.write(to: p, atomically: true, encoding: .utf8)
+            """.write(to: p, atomically: false, encoding: .utf8)
             pipelines.append(p)
         }
         return (pipelines[0], pipelines[1])

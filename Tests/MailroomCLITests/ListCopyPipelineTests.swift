@@ -20,7 +20,7 @@ import Testing
         }
         let pipeline = tmp.appendingPathComponent("p.yml")
         try ListCopyMail.pipeline(source: layout.rawValue, path: layout == .maildir ? "mail" : "all.mbox")
-            .write(to: pipeline, atomically: true, encoding: .utf8)
+            .write(to: pipeline, atomically: false, encoding: .utf8)
         return (tmp, pipeline)
     }
 

@@ -23,7 +23,7 @@ import MailroomIO
             contacts: \(sample.path)/contacts.csv
             backfillDays: 14
 
-            """.write(toFile: p, atomically: true, encoding: .utf8)
+            """.write(toFile: p, atomically: false, encoding: .utf8)
         return p
     }
 

@@ -67,7 +67,7 @@ import Glibc
               owner: [dana@example.com]
             ownDomains: [example.com]
             store: sqlite:crm.sqlite
-            """.write(toFile: p, atomically: true, encoding: .utf8)
+            """.write(toFile: p, atomically: false, encoding: .utf8)
         return p
     }
 

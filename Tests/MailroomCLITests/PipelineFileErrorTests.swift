@@ -6,7 +6,7 @@ import Testing
     func write(_ text: String) throws -> (dir: URL, file: URL) {
         let dir = MailroomProcess.tempDir()
         let file = dir.appendingPathComponent("bad.yml")
-        try text.write(to: file, atomically: true, encoding: .utf8)
+        try text.write(to: file, atomically: false, encoding: .utf8)
         return (dir, file)
     }
 

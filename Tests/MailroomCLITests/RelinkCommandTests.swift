@@ -26,7 +26,7 @@ import Testing
             backfillDays: 60
             store: sqlite:\(store)
             createContacts: never
-            """.write(to: p, atomically: true, encoding: .utf8)
+            """.write(to: p, atomically: false, encoding: .utf8)
         return p.path
     }
 
@@ -68,7 +68,7 @@ import Testing
     @Test func aContactsSecondAddressLinksExactlyTheMessagesCarryingItAndEqualsAFreshLoad() throws {
         let dir = MailroomProcess.tempDir("relink-address")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let p = try Self.pipeline(dir)
         try Self.load(p, dir, "run1")
         let carrying = try Self.query(dir) { db in
@@ -93,7 +93,7 @@ import Testing
         let updated = Self.csv.replacingOccurrences(of: "C012,Inês Duarte,ines.duarte@litware.example",
                                                     with: "C012,Inês Duarte,ines.duarte@litware.example;mateus.costa@litware.example")
         try #require(updated != Self.csv)
-        try updated.write(to: dir.appendingPathComponent("contacts-2.csv"), atomically: true, encoding: .utf8)
+        try updated.write(to: dir.appendingPathComponent("contacts-2.csv"), atomically: false, encoding: .utf8)
         let imported = try MailroomProcess.run(["contacts", "import", dir.appendingPathComponent("contacts-2.csv").path,
                                                 "--pipeline", p])
         try #require(imported.status == 0, "\(imported.stderr)")
@@ -147,7 +147,7 @@ import Testing
     @Test func anOwnDomainTurnsItsThreadsInternalAndTheReverseNeedsTheFlag() throws {
         let dir = MailroomProcess.tempDir("relink-domains")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let p = try Self.pipeline(dir)
         try Self.load(p, dir, "run1")
         let original = try Self.dump(p)
@@ -208,7 +208,7 @@ import Testing
     @Test func anOwnerAddressAddedTurnsItsMessagesSentAsAFreshLoadWould() throws {
         let dir = MailroomProcess.tempDir("relink-owner")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try Self.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let p = try Self.pipeline(dir)
         try Self.load(p, dir, "run1")
         // Someone else at Northwind writes from the shared mailbox: messages from them become sent.
@@ -237,7 +237,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let p = try Self.pipeline(dir, store: "x")
         try String(contentsOfFile: p, encoding: .utf8).replacingOccurrences(of: "store: sqlite:x", with: "store: postgres://db.example/crm")
-            .write(toFile: p, atomically: true, encoding: .utf8)
+            .write(toFile: p, atomically: false, encoding: .utf8)
         let pg = try MailroomProcess.run(["relink", p])
         #expect(pg.status == 10, "\(pg.stderr)")
         #expect(pg.stderr.split(separator: "\n").count == 1, "\(pg.stderr)")
@@ -255,7 +255,7 @@ import Testing
     @Test func afterALoadThePlanSaysCleanupIsPendingUntilARelink() throws {
         let dir = MailroomProcess.tempDir("plan-cleanup")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try RelinkCommandTests.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try RelinkCommandTests.csv.write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let p = try RelinkCommandTests.pipeline(dir)
         let run = dir.appendingPathComponent("run1").path
         let before = try MailroomProcess.run(["plan", p, "--as-of", "2026-11-20", "--run-dir", dir.appendingPathComponent("plan").path, "--quiet"])

@@ -20,8 +20,8 @@ import Testing
         Hello.\r
 
         """
-        try message.write(to: cur.appendingPathComponent("1763373600.1_1.host:2,S"), atomically: true, encoding: .utf8)
-        try "id,name,emails\nC1,Buyer,buyer@customer.example\n".write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        try message.write(to: cur.appendingPathComponent("1763373600.1_1.host:2,S"), atomically: false, encoding: .utf8)
+        try "id,name,emails\nC1,Buyer,buyer@customer.example\n".write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let pipeline = dir.appendingPathComponent("p.yml")
         try """
         name: hostile
@@ -30,7 +30,7 @@ import Testing
         contacts: contacts.csv
         store: sqlite:crm.sqlite
 
-        """.write(to: pipeline, atomically: true, encoding: .utf8)
+        """.write(to: pipeline, atomically: false, encoding: .utf8)
         return pipeline
     }
 

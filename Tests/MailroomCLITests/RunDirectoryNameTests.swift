@@ -12,11 +12,11 @@ import Testing
         try FileManager.default.createDirectory(at: mail, withIntermediateDirectories: true)
         for k in 1...2 {
             try "From: ann@customer.example\nTo: me@example.com\nSubject: m\(k)\nDate: Mon, 16 Nov 2026 10:00:0\(k) +0000\nMessage-ID: <m\(k)@customer.example>\n\nhello\n"
-                .write(to: mail.appendingPathComponent("m\(k).eml"), atomically: true, encoding: .utf8)
+                .write(to: mail.appendingPathComponent("m\(k).eml"), atomically: false, encoding: .utf8)
         }
         let p = dir.appendingPathComponent("p.yml")
         try "name: names\nmailbox: {source: eml, path: mail, owner: me@example.com}\nownDomains: example.com\n"
-            .write(to: p, atomically: true, encoding: .utf8)
+            .write(to: p, atomically: false, encoding: .utf8)
         return p
     }
 

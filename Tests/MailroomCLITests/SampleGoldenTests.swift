@@ -33,7 +33,7 @@ import Testing
             .replacingOccurrences(of: "../sample-data", with: data)
         try #require(text.contains("store: sqlite:crm.sqlite"))
         let copy = dir.appendingPathComponent("sample.yml")
-        try text.write(to: copy, atomically: true, encoding: .utf8)
+        try text.write(to: copy, atomically: false, encoding: .utf8)
         return copy
     }
 

@@ -37,7 +37,7 @@ struct ShardCommandTests {
             ownDomains: [northwind.example]
             backfillDays: 3650
 
-            """.write(to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
+            """.write(to: dir.appendingPathComponent("p.yml"), atomically: false, encoding: .utf8)
         return dir
     }
 

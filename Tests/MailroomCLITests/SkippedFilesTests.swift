@@ -20,10 +20,10 @@ import Testing
 
         hello
 
-        """.write(to: mail.appendingPathComponent("Inbox.mbox"), atomically: true, encoding: .utf8)
+        """.write(to: mail.appendingPathComponent("Inbox.mbox"), atomically: false, encoding: .utf8)
         try "<html><body>Saved from the web mail</body></html>\n"
-            .write(to: mail.appendingPathComponent("Export.mbox"), atomically: true, encoding: .utf8)
-        try "// <!-- <mdb:mork:z v=\"1.4\"/> -->\n".write(to: mail.appendingPathComponent("Inbox.msf"), atomically: true, encoding: .utf8)
+            .write(to: mail.appendingPathComponent("Export.mbox"), atomically: false, encoding: .utf8)
+        try "// <!-- <mdb:mork:z v=\"1.4\"/> -->\n".write(to: mail.appendingPathComponent("Inbox.msf"), atomically: false, encoding: .utf8)
         let p = dir.appendingPathComponent("p.yml")
         try """
         name: skipped
@@ -33,7 +33,7 @@ import Testing
           owner: me@example.com
         ownDomains: example.com
 
-        """.write(to: p, atomically: true, encoding: .utf8)
+        """.write(to: p, atomically: false, encoding: .utf8)
         let runDir = dir.appendingPathComponent("run")
         let r = try MailroomProcess.run(["run", p.path, "--dry-run", "--as-of", "2026-11-20", "--quiet", "--run-dir", runDir.path])
         #expect(r.status == 0, "\(r.stderr)")

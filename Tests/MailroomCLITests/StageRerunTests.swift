@@ -130,7 +130,7 @@ import Testing
         var text = try String(contentsOf: csv, encoding: .utf8)
         if !text.hasSuffix("\n") { text += "\n" }
         text += "C998,Laura Bianchi,\(top)\nC999,Marta García,\(second)\n"
-        try text.write(to: csv, atomically: true, encoding: .utf8)
+        try text.write(to: csv, atomically: false, encoding: .utf8)
 
         let r = try run.stage("match")
         #expect(r.status == 0, "\(r.stderr)")

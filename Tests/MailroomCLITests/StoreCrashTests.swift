@@ -122,11 +122,11 @@ struct StoreCrashTests {
         let first = try StoreProcess.run(["contacts", "import", csv, "--pipeline", ws.pipeline])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.hasPrefix("imported 2 contacts: 2 new, 0 updated, 0 unchanged"))
-        try "id,name,emails\nc1,Alice Renamed,alice@customer.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try "id,name,emails\nc1,Alice Renamed,alice@customer.com\n".write(toFile: csv, atomically: false, encoding: .utf8)
         let second = try StoreProcess.run(["contacts", "import", csv, "--store", "sqlite:" + ws.storePath, "--json"])
         #expect(second.status == 0)
         #expect(second.stdout.contains("\"created\":0,\"updated\":1,\"unchanged\":0"))
-        try "id,name,emails\nc1,Alice,\"alice@customer.com\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        try "id,name,emails\nc1,Alice,\"alice@customer.com\n".write(toFile: csv, atomically: false, encoding: .utf8)
         let broken = try StoreProcess.run(["contacts", "import", csv, "--pipeline", ws.pipeline])
         #expect(broken.status == 3)
         let names = try DatabaseQueue(path: ws.storePath).read { db in
@@ -163,13 +163,13 @@ final class StoreWorkspace {
 
     init(messages: Int, store: String? = nil) throws {
         storePath = store ?? folder.path + "/crm.sqlite"
-        try StoreWorkspace.mbox(messages).write(toFile: folder.path + "/mail.mbox", atomically: true, encoding: .utf8)
+        try StoreWorkspace.mbox(messages).write(toFile: folder.path + "/mail.mbox", atomically: false, encoding: .utf8)
         try """
             id,name,emails
             c1,Alice Customer,alice@customer.com
             c2,Bob Client,bob@client.org;b.client@gmail.com
 
-            """.write(toFile: folder.path + "/contacts.csv", atomically: true, encoding: .utf8)
+            """.write(toFile: folder.path + "/contacts.csv", atomically: false, encoding: .utf8)
         try """
             name: crash-test
             mailbox:
@@ -181,7 +181,7 @@ final class StoreWorkspace {
             store: sqlite:\(storePath)
             createContacts: sent
 
-            """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+            """.write(toFile: pipeline, atomically: false, encoding: .utf8)
     }
 
     func runDir(_ name: String) -> String { folder.path + "/runs/" + name }

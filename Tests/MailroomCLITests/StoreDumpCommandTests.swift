@@ -11,7 +11,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         try ListCopyMail.writeMaildir(tmp.appendingPathComponent("mail"))
         let pipeline = tmp.appendingPathComponent("pipeline.yaml")
-        try ListCopyMail.pipeline(source: "maildir", path: "mail").write(to: pipeline, atomically: true, encoding: .utf8)
+        try ListCopyMail.pipeline(source: "maildir", path: "mail").write(to: pipeline, atomically: false, encoding: .utf8)
         let load = try MailroomProcess.run(["run", pipeline.path, "--run-dir", tmp.appendingPathComponent("run").path, "--quiet"] + Self.window)
         try #require(load.status == 0, "\(load.stderr)")
 
@@ -44,7 +44,7 @@ import Testing
         let pipeline = tmp.appendingPathComponent("pipeline.yaml")
         try ListCopyMail.pipeline(source: "maildir", path: "mail")
             .replacingOccurrences(of: "store: sqlite:crm.sqlite", with: "store: postgres://loader@db.example:6432/crm\nsecret: env:PG_PASSWORD")
-            .write(to: pipeline, atomically: true, encoding: .utf8)
+            .write(to: pipeline, atomically: false, encoding: .utf8)
         let r = try MailroomProcess.run(["store", "dump", pipeline.path])
         #expect(r.status == 13, "\(r.stderr)")
         #expect(r.stdout.isEmpty)
@@ -60,7 +60,7 @@ import Testing
         #expect(!runs.stderr.contains("loader"))
         #expect(!run.stderr.contains("loader"))
 
-        try ListCopyMail.pipeline(source: "maildir", path: "mail").write(to: pipeline, atomically: true, encoding: .utf8)
+        try ListCopyMail.pipeline(source: "maildir", path: "mail").write(to: pipeline, atomically: false, encoding: .utf8)
         let missing = try MailroomProcess.run(["store", "dump", pipeline.path])
         #expect(missing.status == 4)
         #expect(missing.stderr.contains("no store here yet"))

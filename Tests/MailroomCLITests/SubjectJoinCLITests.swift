@@ -40,9 +40,9 @@ import Testing
     ].joined()
 
     static func setUp(_ dir: URL, extraSetting: String = "") throws -> URL {
-        try mbox.write(to: dir.appendingPathComponent("mail.mbox"), atomically: true, encoding: .utf8)
+        try mbox.write(to: dir.appendingPathComponent("mail.mbox"), atomically: false, encoding: .utf8)
         try "id,name,emails\nc1,Mia Chen,mia.chen@contoso.example\nc2,Raj Patel,raj.patel@fabrikam.example\n"
-            .write(to: dir.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+            .write(to: dir.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
         let p = dir.appendingPathComponent("p.yml")
         try """
         name: joins
@@ -54,7 +54,7 @@ import Testing
         contacts: contacts.csv
         backfillDays: 90
         \(extraSetting)
-        """.write(to: p, atomically: true, encoding: .utf8)
+        """.write(to: p, atomically: false, encoding: .utf8)
         return p
     }
 

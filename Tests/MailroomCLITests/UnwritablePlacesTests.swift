@@ -13,7 +13,7 @@ import Glibc
         let dir = p.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("notes.txt")
-        try "my notes\n".write(to: file, atomically: true, encoding: .utf8)
+        try "my notes\n".write(to: file, atomically: false, encoding: .utf8)
         let r = try MailroomProcess.run(["run", p.path, "--dry-run", "--as-of", "2026-11-20", "--run-dir", file.path])
         #expect(r.status == 5, "\(r.stderr)")
         #expect(r.stderr == "mailroom: error: \(file.path): cannot create the run directory: Not a directory\n")
@@ -30,7 +30,7 @@ import Glibc
         let dir = p.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
         let runs = dir.appendingPathComponent("runs")
-        try "not a folder\n".write(to: runs, atomically: true, encoding: .utf8)
+        try "not a folder\n".write(to: runs, atomically: false, encoding: .utf8)
         let r = try MailroomProcess.run(["run", p.path, "--dry-run", "--as-of", "2026-11-20"])
         #expect(r.status == 5, "\(r.stderr)")
         #expect(r.stderr == "mailroom: error: \(runs.path): cannot create the runs folder: Not a directory\n")
@@ -74,7 +74,7 @@ import Glibc
             Self.makeWritable(folder)
             try? FileManager.default.removeItem(at: dir)
         }
-        try (String(contentsOf: p, encoding: .utf8) + "store: sqlite:store/crm.sqlite\n").write(to: p, atomically: true, encoding: .utf8)
+        try (String(contentsOf: p, encoding: .utf8) + "store: sqlite:store/crm.sqlite\n").write(to: p, atomically: false, encoding: .utf8)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         guard Self.makeUnwritable(folder) else { return }
 

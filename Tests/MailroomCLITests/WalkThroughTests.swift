@@ -11,7 +11,7 @@ import Testing
         let yml = try String(contentsOf: root.appendingPathComponent("pipelines/sample.yml"), encoding: .utf8)
         #expect(yml.contains("../sample-data/"))
         try yml.replacingOccurrences(of: "../sample-data/", with: "sample-data/")
-            .write(to: dir.appendingPathComponent("sample.yml"), atomically: true, encoding: .utf8)
+            .write(to: dir.appendingPathComponent("sample.yml"), atomically: false, encoding: .utf8)
         try FileManager.default.copyItem(at: root.appendingPathComponent("sample-data"),
                                          to: dir.appendingPathComponent("sample-data"))
     }

@@ -63,11 +63,11 @@ struct CrossWorkerThreadTests {
                     try fm.createDirectory(at: dir.url.appendingPathComponent("mail/\(folder)/\(sub)"),
                                            withIntermediateDirectories: true)
                 }
-                try text.write(to: dir.url.appendingPathComponent("mail/\(folder)/cur/\(name)"), atomically: true,
+                try text.write(to: dir.url.appendingPathComponent("mail/\(folder)/cur/\(name)"), atomically: false,
                                encoding: .utf8)
             }
             try "id,name,emails\nC001,Mia Chen,Mia.Chen@contoso.example\n"
-                .write(to: dir.url.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+                .write(to: dir.url.appendingPathComponent("contacts.csv"), atomically: false, encoding: .utf8)
             pipeline = dir.file("threads.yml")
             try """
                 name: threads
@@ -85,7 +85,7 @@ struct CrossWorkerThreadTests {
                 backfillDays: 60
                 store: \(store)
 
-                """.write(toFile: pipeline, atomically: true, encoding: .utf8)
+                """.write(toFile: pipeline, atomically: false, encoding: .utf8)
         }
 
         /// `mailroom run PIPELINE [--mailbox NAME]`, into a run directory of its own.

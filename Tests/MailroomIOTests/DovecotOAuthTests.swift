@@ -52,7 +52,7 @@ struct DovecotOAuthTests {
             try OAuthRefreshTests.writeSecretFile(dir + "/token.txt", "\(OAuthRefreshTests.canary)-not-issued")
             lines += ["  secret: file:token.txt"]
         }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/p.yml", atomically: false, encoding: .utf8)
         return dir + "/p.yml"
     }
 

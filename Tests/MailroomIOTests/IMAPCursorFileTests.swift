@@ -41,7 +41,7 @@ struct IMAPCursorFileTests {
         let dir = IMAPOmissionTests.tempRun()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let runner = try Self.matchedRun(s, dir: dir)
-        try damaged.write(toFile: dir + "/" + Self.cursorFile, atomically: true, encoding: .utf8)
+        try damaged.write(toFile: dir + "/" + Self.cursorFile, atomically: false, encoding: .utf8)
         for read in [{ _ = try runner.imapFolderNotes() }, { _ = try runner.imapPartialError() }, { _ = try runner.run(.load) }] {
             let e = try #require(throws: MailroomError.self) { try read() }
             #expect(e.status == .input)
@@ -83,7 +83,7 @@ struct IMAPCursorFileTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = try Self.matchedRun(s, dir: dir)
         try #"{"cursors":[{"folder":"INBOX","uidValidity":5,"highestUID":2,"missingUIDs":[-1]}]}"#
-            .write(toFile: dir + "/" + Self.cursorFile, atomically: true, encoding: .utf8)
+            .write(toFile: dir + "/" + Self.cursorFile, atomically: false, encoding: .utf8)
         let r = try IMAPCommandLineTests.mailroom(["stage", "load", "--run", dir + "/run", "--quiet"],
                                                   env: ["MAILROOM_TEST_CURSOR_FILE_SECRET": "pw"])
         #expect(r.status == 3, "\(r.stderr)")

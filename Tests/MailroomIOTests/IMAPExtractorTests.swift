@@ -150,7 +150,7 @@ struct IMAPExtractorTests {
         try server.addMessage(user: user.name, folder: "Sent Items", bytes: DovecotFixtures.message(501), internalDate: Self.start + 6)
         let dir = try Self.runDirectory()
         try FileManager.default.copyItem(atPath: server.caFile, toPath: dir + "/test-ca.pem")
-        try "\(user.password)\n".write(toFile: dir + "/imap.secret", atomically: true, encoding: .utf8)
+        try "\(user.password)\n".write(toFile: dir + "/imap.secret", atomically: false, encoding: .utf8)
         chmod(dir + "/imap.secret", 0o600)
         let yaml = """
             name: imap-test

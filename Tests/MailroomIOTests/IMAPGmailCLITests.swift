@@ -19,7 +19,7 @@ struct IMAPGmailCLITests {
             "mailbox:", "  name: work", "  source: imap", "  host: 127.0.0.1", "  port: \(port)", "  security: none",
             "  username: \(FakeGmail.owner)", "  secret: env:MAILROOM_TEST_GMAIL_CLI"] + mailbox.map { "  " + $0 }
         let path = dir + "/p.yml"
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 

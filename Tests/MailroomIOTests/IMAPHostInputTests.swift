@@ -43,7 +43,7 @@ struct IMAPHostInputTests {
     @Test func mailboxTestOfAHostThatDoesNotResolveStopsAtTheDNSStep() throws {
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(host: Self.unresolvable).write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(host: Self.unresolvable).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default", "--timeout", "2"], env: ["MR_HOST_PW": "pw-31"])
         #expect(r.status == 10, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("✗ DNS: the host name \(Self.unresolvable) does not resolve"), "\(r.stdout)")
@@ -71,7 +71,7 @@ struct IMAPHostInputTests {
         defer { s.close() }
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(host: "\"::1\"", port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(host: "\"::1\"", port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default", "--timeout", "5"], env: ["MR_HOST_PW": "pw"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("✓ DNS: ::1 → ::1"), "\(r.stdout)")
@@ -92,7 +92,7 @@ struct IMAPHostInputTests {
     @Test func aBracketedIPv6HostIsRefusedSayingToDropTheBrackets() throws {
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(host: "\"[::1]\"").write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(host: "\"[::1]\"").write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default"], env: ["MR_HOST_PW": "pw"])
         #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("p.yml:5"), "\(r.stderr)")

@@ -95,7 +95,7 @@ struct IMAPHostileServerTests {
         s.fault = { _, verb in verb == c.verb ? .reply(c.answer) : nil }
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["backfill", p, "--as-of", "2026-01-12", "--days", "1", "--quiet",
                                                     "--run-dir", dir.file("run")], env: ["MR_HOSTILE_PW": "pw"])
         #expect(r.status == 16, "\(r.stderr)")
@@ -131,7 +131,7 @@ extension IMAPHostileServerTests {
         s.greeting = Array("* OK ".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 17 << 20)
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default", "--timeout", "2"],
                                                    env: ["MR_HOSTILE_PW": "hostile-pw-5"])
         // libcurl gives up on the greeting (7.88: past 300 KiB of response headers): a network error (exit 16).

@@ -28,8 +28,8 @@ struct IMAPInterruptCLITests {
               secret: env:MR_INT_SECRET
               owner: [me@example.com]
 
-            """.write(toFile: p, atomically: true, encoding: .utf8)
-        try "id,name,emails\nc1,Erin,erin@customer.org\n".write(toFile: dir.file("contacts.csv"), atomically: true, encoding: .utf8)
+            """.write(toFile: p, atomically: false, encoding: .utf8)
+        try "id,name,emails\nc1,Erin,erin@customer.org\n".write(toFile: dir.file("contacts.csv"), atomically: false, encoding: .utf8)
         let env = ["MR_INT_SECRET": user.password]
         // The store exists before the sync (as on any sync after the first), so the run log can record it.
         #expect(try MailboxDovecotCLITests.CLI.run(["contacts", "import", dir.file("contacts.csv"), "--pipeline", p], env: env).status == 0)

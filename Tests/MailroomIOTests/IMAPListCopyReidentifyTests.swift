@@ -112,7 +112,7 @@ struct IMAPListCopyReidentifyTests {
         let path = NSTemporaryDirectory() + "cursors-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try #"{"cursors":[{"mailbox":"work","folder":"INBOX","uidValidity":7,"highestUID":2,"known":[{"messageId":"a@x.example","contentHash":"00"}]}]}"#
-            .write(toFile: path, atomically: true, encoding: .utf8)
+            .write(toFile: path, atomically: false, encoding: .utf8)
         let bare = IMAPKnownMessage(messageId: "a@x.example", contentHash: "00")
         let store = try IMAPFileCursorStore(path: path)
         #expect(try store.knownMessages(mailbox: "work", folder: "INBOX") == [bare])

@@ -22,7 +22,7 @@ struct IMAPSecretTests {
     @Test func aFileReadableOnlyByItsOwnerSuppliesTheSecretWithoutTheLineEnd() throws {
         let d = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: d) }
-        try "app-password-1\n".write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        try "app-password-1\n".write(toFile: d + "/pw", atomically: false, encoding: .utf8)
         chmod(d + "/pw", 0o600)
         #expect(try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") == "app-password-1")
     }
@@ -31,7 +31,7 @@ struct IMAPSecretTests {
     func aFileOthersCanReadIsRefusedWithoutShowingIt(mode: mode_t) throws {
         let d = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: d) }
-        try "app-password-2".write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        try "app-password-2".write(toFile: d + "/pw", atomically: false, encoding: .utf8)
         chmod(d + "/pw", mode)
         let e = try #require(throws: MailroomError.self) {
             _ = try IMAPSecret.load(.file(d + "/pw"), baseDirectory: "/", mailbox: "work")
@@ -68,7 +68,7 @@ struct IMAPSecretTests {
         let d = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: d) }
         try FileManager.default.createDirectory(atPath: d + "/..data", withIntermediateDirectories: true)
-        try "app-password-3\n".write(toFile: d + "/..data/pw", atomically: true, encoding: .utf8)
+        try "app-password-3\n".write(toFile: d + "/..data/pw", atomically: false, encoding: .utf8)
         chmod(d + "/..data/pw", 0o600)
         try FileManager.default.createSymbolicLink(atPath: d + "/pw", withDestinationPath: "..data/pw")
         #expect(try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") == "app-password-3")
@@ -84,7 +84,7 @@ struct IMAPSecretTests {
     func aSecretFileOfAnotherUserIsRefused() throws {
         let d = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: d) }
-        try "app-password-4".write(toFile: d + "/target", atomically: true, encoding: .utf8)
+        try "app-password-4".write(toFile: d + "/target", atomically: false, encoding: .utf8)
         chmod(d + "/target", 0o600)
         #expect(chown(d + "/target", 65534, 65534) == 0)
         try FileManager.default.createSymbolicLink(atPath: d + "/pw", withDestinationPath: d + "/target")
@@ -124,10 +124,10 @@ struct IMAPSecretTests {
         let d = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: d) }
         let token = String(repeating: "t", count: 64 << 10)
-        try token.write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        try token.write(toFile: d + "/pw", atomically: false, encoding: .utf8)
         chmod(d + "/pw", 0o600)
         #expect(try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") == token)
-        try (token + "t").write(toFile: d + "/pw", atomically: true, encoding: .utf8)
+        try (token + "t").write(toFile: d + "/pw", atomically: false, encoding: .utf8)
         chmod(d + "/pw", 0o600)
         let e = try #require(throws: MailroomError.self) { _ = try IMAPSecret.load(.file("pw"), baseDirectory: d, mailbox: "work") }
         #expect(e.message.contains("larger than 64 KiB"))

@@ -24,7 +24,7 @@ struct IMAPTerminalOutputTests {
         defer { s.close() }
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default"], env: ["MR_HOSTILE_PW": "pw"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("✓ Sent folder: \\x1B[2J (\\Sent)"), "\(r.stdout)")
@@ -39,7 +39,7 @@ struct IMAPTerminalOutputTests {
         }
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         var r = try MailboxDovecotCLITests.CLI.run(["backfill", p, "--as-of", "2026-01-12", "--days", "1", "--quiet",
                                                    "--run-dir", dir.file("run")],
                                                   env: ["MR_HOSTILE_PW": "pw", "MAILROOM_LOG": "trace"])
@@ -66,7 +66,7 @@ struct IMAPTerminalOutputTests {
         }
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: true, encoding: .utf8)
+        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: p, atomically: false, encoding: .utf8)
         let r = try MailboxDovecotCLITests.CLI.run(["mailbox", "test", p, "default"], env: ["MR_HOSTILE_PW": "pw"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)

@@ -160,7 +160,7 @@ struct IMAPTooLargeTests {
         let dir = IMAPOmissionTests.tempRun()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try IMAPHostileServerTests.pipeline(port: s.port).write(toFile: dir + "/p.yml", atomically: false, encoding: .utf8)
         let r = try IMAPCommandLineTests.mailroom(["run", dir + "/p.yml", "--run-dir", dir + "/run", "--as-of", "2026-01-12",
                                                    "--days", "3", "--quiet"], env: ["MR_HOSTILE_PW": "pw"])
         #expect(r.status == 0, "\(r.stderr)")

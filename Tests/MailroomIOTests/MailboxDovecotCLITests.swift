@@ -26,7 +26,7 @@ struct MailboxDovecotCLITests {
                               internalDate: now - Self.day)
         let dir = StoreTempDir()
         let p = dir.file("p.yml")
-        try Self.pipeline(server.plainPort, shared.name, personal.name).write(toFile: p, atomically: true, encoding: .utf8)
+        try Self.pipeline(server.plainPort, shared.name, personal.name).write(toFile: p, atomically: false, encoding: .utf8)
         let env = ["MR_LC_SHARED": shared.password, "MR_LC_PERSONAL": personal.password]
 
         // A first load of the shared mailbox, 25 days ago: the two old messages.
@@ -64,7 +64,7 @@ struct MailboxDovecotCLITests {
         #expect(!(r.stdout + r.stderr).contains(shared.password))
         // A wrong port is exit 11.
         let wrongPort = dir.file("wrong-port.yml")
-        try Self.pipeline(try MailboxAdviceTests.closedPort(), shared.name, personal.name).write(toFile: wrongPort, atomically: true, encoding: .utf8)
+        try Self.pipeline(try MailboxAdviceTests.closedPort(), shared.name, personal.name).write(toFile: wrongPort, atomically: false, encoding: .utf8)
         r = try CLI.run(["mailbox", "test", wrongPort, "shared", "--json"], env: env)
         #expect(r.status == 11)
         #expect(r.stdout.contains("\"step\":\"tcp\",\"exitCode\":11,\"code\":\"port\",\"check\":\"host and port\""))

@@ -50,7 +50,7 @@ struct OAuthRefreshTests {
                      "    clientSecret: env:MR_OAUTH_CLIENT_SECRET", "    refreshToken: \(refreshFrom)",
                      "    scope: https://mail.example/imap offline_access"] + extra.map { "  " + $0 })
             .joined(separator: "\n") + "\n"
-        try yaml.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try yaml.write(toFile: dir + "/p.yml", atomically: false, encoding: .utf8)
         return dir + "/p.yml"
     }
 

@@ -39,7 +39,7 @@ struct OutlookSharedMailboxTests {
                     "  provider: outlook", "  host: 127.0.0.1", "  port: \(port)", "  security: none",
                     "  username: \(username)", "  auth: xoauth2", "  oauth:", "    tokenUrl: \(tokenURL)",
                     "    clientId: \(OAuthRefreshTests.clientId)", "    refreshToken: file:delegate-refresh.txt"]
-        try (yaml.joined(separator: "\n") + "\n").write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try (yaml.joined(separator: "\n") + "\n").write(toFile: dir + "/p.yml", atomically: false, encoding: .utf8)
         return dir + "/p.yml"
     }
 

@@ -26,8 +26,8 @@ struct PostgresCommandsTests {
             self.env = env
             let server = try PostgresServer.get()
             pgStore = "postgres:///\(try server.createDatabase())?host=\(server.socketDir)&port=\(server.port)&user=\(PostgresServer.admin)"
-            try pipeline.write(toFile: lite.file("p.yml"), atomically: true, encoding: .utf8)
-            try ("store: \(pgStore)\n" + pipeline).write(toFile: pg.file("p.yml"), atomically: true, encoding: .utf8)
+            try pipeline.write(toFile: lite.file("p.yml"), atomically: false, encoding: .utf8)
+            try ("store: \(pgStore)\n" + pipeline).write(toFile: pg.file("p.yml"), atomically: false, encoding: .utf8)
         }
 
         /// `args` with `P` for the pipeline file, `STORE` for the store's location (as `--store` takes it) and
@@ -151,7 +151,7 @@ struct PostgresCommandsTests {
         try s.step(["review", "P", "--json"])
 
         try "id,name,emails\nc1,Carol,carol@customer.org\nc2,Dan,dan@customer.org; carol@customer.org\n"
-            .write(toFile: s.lite.file("contacts.csv"), atomically: true, encoding: .utf8)
+            .write(toFile: s.lite.file("contacts.csv"), atomically: false, encoding: .utf8)
         try FileManager.default.copyItem(atPath: s.lite.file("contacts.csv"), toPath: s.pg.file("contacts.csv"))
         #expect(try s.step(["contacts", "import", "DIR/contacts.csv", "--pipeline", "P"]).status == 0)
         try s.step(["contacts", "import", "DIR/contacts.csv", "--pipeline", "P", "--json"])
@@ -197,7 +197,7 @@ struct PostgresCommandsTests {
         // SIGTERM during extract: nothing loaded, the run log says interrupted.
         let err = s.pg.file("stderr")
         _ = FileManager.default.createFile(atPath: err, contents: nil)
-        try "id,name,emails\nc1,Erin,erin@customer.org\n".write(toFile: s.pg.file("c.csv"), atomically: true, encoding: .utf8)
+        try "id,name,emails\nc1,Erin,erin@customer.org\n".write(toFile: s.pg.file("c.csv"), atomically: false, encoding: .utf8)
         #expect(try CLI.run(["contacts", "import", s.pg.file("c.csv"), "--pipeline", p], env: env).status == 0)
         let child = try IMAPInterruptCLITests.start(["sync", p, "--quiet", "--run-dir", s.pg.file("sync-1")],
                                                     env: env.merging(["MAILROOM_FAULT": "extract.safe-point:1:pause"]) { a, _ in a }, err: err)

@@ -35,7 +35,7 @@ struct PostgresConnectionTests {
             store: postgres:///\(db)?host=\(server.socketDir)&port=\(server.port)&user=\(PostgresServer.passwordUser)
             secret: env:MAILROOM_TEST_PG_PASSWORD
 
-            """.write(to: file, atomically: true, encoding: .utf8)
+            """.write(to: file, atomically: false, encoding: .utf8)
         let pipeline = try LoadedPipeline.load(path: file.path)
         let c = try PGConnection.open(for: pipeline, environment: ["MAILROOM_TEST_PG_PASSWORD": server.password])
         #expect(try c.execute("SELECT current_user").scalar == PostgresServer.passwordUser)

@@ -100,7 +100,7 @@ struct PostgresContactCommandsTests {
             let p = dir.file("p.yml")
             let text = try String(contentsOfFile: p, encoding: .utf8)
             try text.replacingOccurrences(of: "ownDomains: [northwind.example]", with: "ownDomains: [northwind.example, contoso.example]")
-                .write(toFile: p, atomically: true, encoding: .utf8)
+                .write(toFile: p, atomically: false, encoding: .utf8)
         }
         let dry = try Self.step(s, ["relink", "P", "--dry-run"])
         #expect(dry.status == 0, "\(dry.stderr)")

@@ -27,7 +27,7 @@ struct SecretCommandCLITests {
           secret: cmd:./tok.sh \(argument)
 
         """
-        try yaml.write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        try yaml.write(toFile: dir + "/p.yml", atomically: false, encoding: .utf8)
         return dir + "/p.yml"
     }
 

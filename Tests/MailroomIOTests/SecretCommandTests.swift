@@ -15,7 +15,7 @@ struct SecretCommandTests {
     static func script(_ body: String, name: String = "tok.sh", in dir: String? = nil) throws -> String {
         let d = try dir ?? IMAPSecretTests.folder()
         let path = d + "/" + name
-        try ("#!/bin/sh\necho \(stderrCanary) >&2\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try ("#!/bin/sh\necho \(stderrCanary) >&2\n" + body + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         chmod(path, 0o700)
         return d
     }
@@ -55,7 +55,7 @@ struct SecretCommandTests {
         let bin = try Self.script("cat token.txt", name: "mr-test-token")
         let pipelineDir = try IMAPSecretTests.folder()
         defer { for d in [bin, pipelineDir] { try? FileManager.default.removeItem(atPath: d) } }
-        try "from-the-pipeline-folder\n".write(toFile: pipelineDir + "/token.txt", atomically: true, encoding: .utf8)
+        try "from-the-pipeline-folder\n".write(toFile: pipelineDir + "/token.txt", atomically: false, encoding: .utf8)
         let env = ["PATH": "relative/bin::/nonexistent:\(bin):/usr/bin:/bin"]
         #expect(try Self.load(["mr-test-token"], in: pipelineDir, environment: env) == "from-the-pipeline-folder")
     }

@@ -50,8 +50,8 @@ import Testing
         ownDomains: [example.com]
         store: sqlite:crm.sqlite
 
-        """.write(toFile: dir.file("p.yml"), atomically: true, encoding: .utf8)
-        try Self.mbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        """.write(toFile: dir.file("p.yml"), atomically: false, encoding: .utf8)
+        try Self.mbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
     }
 
     static let files = ["extract/messages.ndjson", "normalize/messages.ndjson", "normalize/quarantine.ndjson",
@@ -102,7 +102,7 @@ import Testing
     @Test func dedupeGivesMatchItsFirstPassAsMatchWouldReadItOfDedupesFile() throws {
         let dir = StoreTempDir()
         try Self.writeFiles(dir)
-        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
         let fused = try Self.runner(dir, "fused")
         try fused.run(through: .dedupe, matchFollows: true)
         let pass = try #require(fused.matchFirstPass)
@@ -135,7 +135,7 @@ import Testing
     @Test func anAbandonedMatchPassLeavesMatchToReadDedupesFile() throws {
         let dir = StoreTempDir()
         try Self.writeFiles(dir)
-        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: true, encoding: .utf8)
+        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
         let runner = try Self.runner(dir, "run")
         try runner.run(through: .normalize)
         let pass = MatchFirstPass(subjectJoinDays: 30)

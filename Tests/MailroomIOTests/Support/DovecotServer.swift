@@ -51,7 +51,7 @@ final class DovecotServer: @unchecked Sendable {
         otherCAFile = "\(r)/other.pem"
         var passwd = ""
         for i in 1...users { passwd += "user\(i):{PLAIN}pw-user\(i)\n" }
-        try passwd.write(toFile: "\(r)/passwd", atomically: true, encoding: .utf8)
+        try passwd.write(toFile: "\(r)/passwd", atomically: false, encoding: .utf8)
         plainPort = try DovecotServer.freePort()
         tlsPort = try DovecotServer.freePort()
         config = "\(r)/dovecot.conf"
@@ -64,7 +64,7 @@ final class DovecotServer: @unchecked Sendable {
                 active_attribute = active
                 active_value = true
 
-                """.write(toFile: "\(r)/oauth2.conf.ext", atomically: true, encoding: .utf8)
+                """.write(toFile: "\(r)/oauth2.conf.ext", atomically: false, encoding: .utf8)
             mechanisms = "xoauth2 oauthbearer"
             passdb = "driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = \(r)/oauth2.conf.ext"
         } else {
@@ -123,7 +123,7 @@ final class DovecotServer: @unchecked Sendable {
               }
             }
 
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """.write(toFile: config, atomically: false, encoding: .utf8)
         try start()
         // Watchdog: when this test process ends, stop Dovecot and remove the folder.
         try DovecotServer.detached("""

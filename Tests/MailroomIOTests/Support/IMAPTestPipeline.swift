@@ -16,7 +16,7 @@ enum IMAPTestPipeline {
                      "  host: 127.0.0.1", "  port: \(port)", "  security: none", "  username: \(username)",
                      "  secret: env:\(secretVariable)"] + extra.map { "  " + $0 }
         let path = dir + "/p.yml"
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 

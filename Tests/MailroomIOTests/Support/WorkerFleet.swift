@@ -48,7 +48,7 @@ final class WorkerFleet {
 
             """
         pipeline = dir.file("fleet.yml")
-        try text.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        try text.write(toFile: pipeline, atomically: false, encoding: .utf8)
     }
 
     /// The same pipeline into a new database: the reference a single process loads.
