@@ -30,8 +30,9 @@ extension PipelineRunner {
         for keys in ownerKeys().values { owner.formUnion(keys) }
         let insiders = InternalAddresses(ownDomains: pipeline.config.ownDomains, owner: owner)
 
-        // Pass 1: threads from ids and links only. It comes before any refresh of the contact files because it
-        // reads the whole input and checks it against the manifest: a corrupt input stops the stage first.
+        // Pass 1: threads from ids and links only (made by this runner's dedupe when it ran just before). It comes
+        // before any refresh of the contact files because, when it reads the input, it reads it whole and checks
+        // it against the manifest: a corrupt input stops the stage first.
         let assignment = try threadAssignment(input, insiders: insiders)
 
         let contacts = needsRefresh ? try refreshDedupeContacts() : contactsSummary
