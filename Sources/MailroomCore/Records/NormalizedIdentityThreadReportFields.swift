@@ -36,34 +36,23 @@ public struct NormalizedIdentityThreadReportFields: JSONCursorRecord, Equatable 
 
     /// Both parts in one pass; throws when either cannot be read (`decodeLine` then reads the identity alone).
     public init(cursor c: inout JSONCursor) throws {
-        var copyId: String?, mailbox: String?, folder: String?, contentHash: String?
-        var labels: [String]?, flags: [String] = []
+        var i = NormalizedIdentityFieldsReader()
         var t = DedupedThreadFieldsReader(), r = DedupedReportFieldsReader()
         var ownDedupeMembers = false
         try c.object(what: "record") { c, k in
             switch k {
-            case "copyId": copyId = try c.string(k)
-            case "mailbox": mailbox = try c.string(k)
-            case "folder": folder = try c.string(k)
-            case "flags": flags = try c.stringArray(k)
-            case "labels": labels = try c.null() ? nil : try c.stringArray(k)
-            case "contentHash": contentHash = try c.string(k)
             case "key", "copies":
                 ownDedupeMembers = true
                 try c.skip()
             default:
-                if try !t.read(k, &c), try !r.read(k, &c) { try c.skip() }
+                if try !i.read(k, &c), try !t.read(k, &c), try !r.read(k, &c) { try c.skip() }
             }
         }
-        guard let copyId else { throw missingField("copyId") }
-        guard let mailbox else { throw missingField("mailbox") }
-        guard let folder else { throw missingField("folder") }
-        guard let contentHash else { throw missingField("contentHash") }
+        identity = try i.fields()
         guard !ownDedupeMembers else { throw JSONError("the line has dedupe's members key or copies") }
-        identity = NormalizedIdentityFields(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags,
-                                            labels: labels, messageId: t.messageId, contentHash: contentHash)
         t.key = ""
-        r.date = t.date  // `date` is both's: the thread reader took it
+        t.messageId = i.messageId  // `messageId` is both's: the identity reader took it
+        r.date = t.date  // `date` is thread's and report's: the thread reader took it
         threadReport = DedupedThreadReportFields(thread: try t.fields(), report: try r.fields())
     }
 

@@ -192,36 +192,45 @@ extension DedupedThreadReportFields: JSONCursorRecord {
     }
 }
 
-extension NormalizedIdentityFields: JSONCursorRecord {
-    public init(cursor c: inout JSONCursor) throws {
-        var copyId: String?, mailbox: String?, folder: String?, contentHash: String?
-        var messageId: String?, labels: [String]?
-        var flags: [String] = []
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            switch k {
-            case "copyId": copyId = try c.string(k)
-            case "mailbox": mailbox = try c.string(k)
-            case "folder": folder = try c.string(k)
-            case "flags": flags = try c.stringArray(k)
-            // Present and not null: a list (as `JSONObject.has`), else none.
-            case "labels": labels = try c.null() ? nil : try c.stringArray(k)
-            case "messageId": messageId = try c.optionalString(k)
-            case "contentHash": contentHash = try c.string(k)
-            default: try c.skip()
-            }
+/// `NormalizedIdentityFields`' members as a cursor meets them, as `DedupedThreadFieldsReader`.
+struct NormalizedIdentityFieldsReader {
+    var copyId: String?, mailbox: String?, folder: String?, contentHash: String?
+    var messageId: String?, labels: [String]?
+    var flags: [String] = []
+
+    mutating func read(_ k: JSONCursor.Key, _ c: inout JSONCursor) throws -> Bool {
+        switch k {
+        case "copyId": copyId = try c.string(k)
+        case "mailbox": mailbox = try c.string(k)
+        case "folder": folder = try c.string(k)
+        case "flags": flags = try c.stringArray(k)
+        // Present and not null: a list (as `JSONObject.has`), else none.
+        case "labels": labels = try c.null() ? nil : try c.stringArray(k)
+        case "messageId": messageId = try c.optionalString(k)
+        case "contentHash": contentHash = try c.string(k)
+        default: return false
         }
+        return true
+    }
+
+    func fields() throws -> NormalizedIdentityFields {
         guard let copyId else { throw missingField("copyId") }
         guard let mailbox else { throw missingField("mailbox") }
         guard let folder else { throw missingField("folder") }
         guard let contentHash else { throw missingField("contentHash") }
-        self.copyId = copyId
-        self.mailbox = mailbox
-        self.folder = folder
-        self.flags = flags
-        self.labels = labels
-        self.messageId = messageId
-        self.contentHash = contentHash
+        return NormalizedIdentityFields(copyId: copyId, mailbox: mailbox, folder: folder, flags: flags, labels: labels,
+                                        messageId: messageId, contentHash: contentHash)
+    }
+}
+
+extension NormalizedIdentityFields: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var r = NormalizedIdentityFieldsReader()
+        try c.beginObject()
+        while let k = try c.nextKey() {
+            if try !r.read(k, &c) { try c.skip() }
+        }
+        self = try r.fields()
     }
 }
 
