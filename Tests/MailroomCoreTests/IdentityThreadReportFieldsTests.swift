@@ -45,6 +45,9 @@ import Testing
                 Result { try NormalizedIdentityThreadReportFields(json: JSONParser.parse(buffer: b)) }
             }
             #expect((try? tree.get()) == f, "\(line)", sourceLocation: sourceLocation)
+            // What it writes reads back as itself.
+            #expect((try? decode(NormalizedIdentityThreadReportFields.self, f.jsonBytes()).get()) == f,
+                    "\(line)", sourceLocation: sourceLocation)
         case (.failure(let a), .failure(let b)):
             #expect("\(a)" == "\(b)", sourceLocation: sourceLocation)
         case (let a, let b):

@@ -19,7 +19,7 @@ extension PipelineRunner {
     public func run(from: Stage = .extract, through last: Stage, matchFollows: Bool = false) throws {
         var first = from
         var dedupeFirstPass: DedupeFirstPass?
-        let feedMatch = last >= .match || (last == .dedupe && matchFollows)
+        let feedMatch = last >= .match || matchFollows
         if from == .extract, last >= .normalize, manifest.stages.isEmpty,
            manifest.mailboxes.allSatisfy({ $0.source != .imap }) {
             // A fresh local run: extract feeds normalize, and normalize feeds dedupe's first pass when dedupe
