@@ -130,6 +130,36 @@ import Testing
         #expect(a.jsonBytes() == b.jsonBytes())
     }
 
+    /// Normalize lines that do not start as `NormalizedMessage.writeJSON` writes them (here one leading space, as a
+    /// hand-edited file would have) are decoded and written again by dedupe; match's first pass then takes its
+    /// fields from the line written, and match writes what it writes from normalize's own lines.
+    @Test func linesDedupeWritesAgainGiveMatchTheFieldsOfTheLineWritten() throws {
+        let dir = StoreTempDir()
+        try Self.writeFiles(dir)
+        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
+        let runner = try Self.runner(dir, "run")
+        try runner.run(through: .normalize)
+        let file = dir.file("run/normalize/messages.ndjson")
+        let spaced = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+            .split(separator: "\n").map { " " + $0 + "\n" }.joined()
+        try spaced.write(toFile: file, atomically: false, encoding: .utf8)
+        let (lines, sha) = try NDJSONReader.forEachLine(url: URL(fileURLWithPath: file)) { _, _ in }
+        var normalize = try #require(runner.manifest.stages[.normalize])
+        normalize.outputs[0] = FileSummary(file: normalize.outputs[0].file, schema: normalize.outputs[0].schema,
+                                           lines: lines, bytes: spaced.utf8.count, sha256: sha)
+        runner.manifest.stages[.normalize] = normalize
+        let pass = MatchFirstPass(subjectJoinDays: 30)
+        _ = try runner.drive(.dedupe) { try runner.runDedupe(feeding: pass) }
+        #expect(!pass.abandoned && runner.matchFirstPass === pass)
+        try runner.run(.match)
+        #expect(runner.manifest.stages[.match]?.counts["subjectJoins"] == 1)
+        let fused = try Self.runner(dir, "fused")
+        try fused.run(through: .match)
+        for file in Self.files where !file.hasPrefix("normalize/") {
+            #expect(try Self.bytes(dir, "run", file) == Self.bytes(dir, "fused", file), "\(file)")
+        }
+    }
+
     /// A pass abandoned on a line whose fields could not be had is not handed to match, which then reads
     /// dedupe's file itself and writes the same.
     @Test func anAbandonedMatchPassLeavesMatchToReadDedupesFile() throws {
