@@ -93,6 +93,14 @@ import Testing
         mail("reply", from: "Me <me@example.com>", to: "Ann Lee <ann@customer.example>", subject: "RE: Order 2", day: 12),
     ].joined()
 
+    /// A folder with the pipeline and `subjectMbox` as its mailbox.
+    static func subjectMailDir() throws -> StoreTempDir {
+        let dir = StoreTempDir()
+        try writeFiles(dir)
+        try subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
+        return dir
+    }
+
     static func mail(_ id: String, from: String, to: String, subject: String, day: Int) -> String {
         ["From - Mon Nov 16 10:00:00 2026", "Message-ID: <\(id)@mail.example>",
          "Date: \(day) Nov 2026 10:00:00 +0000", "From: \(from)", "To: \(to)", "Subject: \(subject)",
@@ -100,9 +108,7 @@ import Testing
     }
 
     @Test func dedupeGivesMatchItsFirstPassAsMatchWouldReadItOfDedupesFile() throws {
-        let dir = StoreTempDir()
-        try Self.writeFiles(dir)
-        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
+        let dir = try Self.subjectMailDir()
         let fused = try Self.runner(dir, "fused")
         try fused.run(through: .dedupe, matchFollows: true)
         let pass = try #require(fused.matchFirstPass)
@@ -134,9 +140,7 @@ import Testing
     /// hand-edited file would have) are decoded and written again by dedupe; match's first pass then takes its
     /// fields from the line written, and match writes what it writes from normalize's own lines.
     @Test func linesDedupeWritesAgainGiveMatchTheFieldsOfTheLineWritten() throws {
-        let dir = StoreTempDir()
-        try Self.writeFiles(dir)
-        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
+        let dir = try Self.subjectMailDir()
         let runner = try Self.runner(dir, "run")
         try runner.run(through: .normalize)
         let file = dir.file("run/normalize/messages.ndjson")
@@ -163,9 +167,7 @@ import Testing
     /// A pass abandoned on a line whose fields could not be had is not handed to match, which then reads
     /// dedupe's file itself and writes the same.
     @Test func anAbandonedMatchPassLeavesMatchToReadDedupesFile() throws {
-        let dir = StoreTempDir()
-        try Self.writeFiles(dir)
-        try Self.subjectMbox.write(toFile: dir.file("Inbox"), atomically: false, encoding: .utf8)
+        let dir = try Self.subjectMailDir()
         let runner = try Self.runner(dir, "run")
         try runner.run(through: .normalize)
         let pass = MatchFirstPass(subjectJoinDays: 30)
