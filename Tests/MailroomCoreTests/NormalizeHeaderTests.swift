@@ -163,6 +163,31 @@ import Testing
         #expect(MailDate.iso(-1) == "1969-12-31T23:59:59Z")
     }
 
+    /// `iso` writes fixed-width fields as bytes; `parseISO` (its own parser, years 1000...9999) reads every one back
+    /// to the epoch: both ends and the seconds around them, days around leap years, and 20,000 seeded epochs.
+    /// Years below 1000 (which `parseISO` refuses) are checked by value.
+    @Test func isoReadsBackAsTheEpochEverywhere() {
+        let low = MailDate.firstEpoch, high = MailDate.lastEpoch
+        var epochs: [Int64] = [low, low + 1, high - 1, high, 0, 59, 60, 3599, 3600, 86399, 86400, 951_782_400,
+                               951_868_799, 4_107_456_000, -2_203_891_200, 1_709_164_800]
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20000 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            epochs.append(low + Int64((x >> 1) % UInt64(high - low + 1)))
+        }
+        for e in epochs {
+            let s = MailDate.iso(e)
+            #expect(s.utf8.count == 20 && s.utf8.enumerated().allSatisfy { k, c in
+                [4, 7].contains(k) ? c == 0x2D : k == 10 ? c == 0x54 : [13, 16].contains(k) ? c == 0x3A
+                    : k == 19 ? c == 0x5A : (0x30...0x39).contains(c)
+            }, "\(e): \(s)")
+            #expect(MailDate.parseISO(s) == e, "\(e): \(s)")
+        }
+        #expect(MailDate.iso(low - 1) == "0999-12-31T23:59:59Z")
+        #expect(MailDate.iso(-46_374_377_104) == "0500-06-15T12:34:56Z")
+        #expect(MailDate.iso(-62_135_596_800 + 86400 * 31 + 3661) == "0001-02-01T01:01:01Z")
+    }
+
     @Test(arguments: ["", "yesterday", "Tue, 32 Mar 2024 10:22:01 +0000", "Tue, 30 Feb 2024 10:00 +0000",
                       "Tue, Mar 2024 10:22:01", "25:61:00 5 Mar 2024", "13/13/13", "(only a comment)",
                       "1.99999999999999999999999.2024", "5-99999999999999999999999-2024 10:00"])
