@@ -15,9 +15,11 @@ public enum AddressNormalizer {
         guard local.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
         guard let domain = DomainName.toASCII(rawDomain) else { return nil }
         let shownLocal = needsQuoting(local) ? quote(local) : local
-        let address = shownLocal + "@" + domain
+        let address = joined(shownLocal, domain)
         guard address.utf8.count <= maxAddressBytes else { return nil }
-        let key = shownLocal.lowercased() + "@" + domain
+        // An ASCII local part without capitals is its own lower case: the key is the address (one string for both).
+        let key = shownLocal.isASCII && !shownLocal.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
+            ? address : joined(shownLocal.lowercased(), domain)
         var displayName: String?
         if let name {
             let t = ICU.nfc(name.trimmingASCIISpaces())
@@ -25,6 +27,21 @@ public enum AddressNormalizer {
         }
         return Address(address: address, key: key, local: local, domain: domain,
                        domainUnicode: DomainName.toUnicode(domain), name: displayName)
+    }
+
+    /// `local + "@" + domain`, made in one allocation.
+    static func joined(_ local: String, _ domain: String) -> String {
+        var l = local, d = domain
+        return l.withUTF8 { lb in
+            d.withUTF8 { db in
+                String(unsafeUninitializedCapacity: lb.count + 1 + db.count) { out in
+                    _ = out.initialize(fromContentsOf: lb)
+                    out[lb.count] = 0x40
+                    _ = UnsafeMutableBufferPointer(rebasing: out[(lb.count + 1)...]).initialize(fromContentsOf: db)
+                    return lb.count + 1 + db.count
+                }
+            }
+        }
     }
 
     /// A bare addr-spec (`local@domain`, optionally in angle brackets, surrounding white space ignored), as

@@ -108,6 +108,39 @@ import Testing
         }
     }
 
+    /// `make` writes address and key in one allocation each, and gives a local part without capitals its address
+    /// as key: both equal the concatenations they replace, for ASCII and non-ASCII local parts, quoted ones too.
+    @Test func addressAndKeyEqualTheirConcatenations() {
+        var made = 0
+        for local in Self.texts(20_000, seed: 31) + ["Ünïcode", "ÉLodie", "élodie", "o'neil", "a b", "x\u{301}", "ÄBC+Tag"] {
+            for domain in ["example.com", "Bücher.Example", "gmail.com"] {
+                guard let a = AddressNormalizer.make(local: local, domain: domain) else { continue }
+                made += 1
+                let shown = AddressNormalizer.needsQuoting(a.local) ? AddressNormalizer.quote(a.local) : a.local
+                #expect(a.address == shown + "@" + a.domain, "\(local.debugDescription)")
+                #expect(a.key == shown.lowercased() + "@" + a.domain, "\(local.debugDescription)")
+            }
+        }
+        #expect(made > 1000)
+    }
+
+    /// Display names lose one pair of surrounding quotes, `'` then `"`; ASCII names are looked at by bytes,
+    /// others by Characters (a combining mark after a quote makes one Character with it: not a quote).
+    @Test func quotedNamesAreFoundByBytesAsByCharacters() {
+        let names = Self.texts(20_000, seed: 37).map { "'" + $0 } + Self.texts(5_000, seed: 41).map { "\"" + $0 + "\"" }
+            + ["'", "''", "\"\"", "'\u{301}Bob'", "'Bob\u{301}'", "\u{600}'Bob'", "'Léa'", "\"'Bob'\"", "'\"Bob\"'"]
+        for name in names {
+            for q in ["'", "\""] {
+                let byCharacter = name.hasPrefix(q) && name.hasSuffix(q) && name.count >= 2
+                #expect(AddressList.isQuoted(name, by: q.utf8.first!) == byCharacter, "\(name.debugDescription)")
+            }
+        }
+        #expect(AddressList.cleanName("'Bob'") == "Bob")
+        #expect(AddressList.cleanName("\"' Bob '\"") == "' Bob '")
+        #expect(AddressList.cleanName("'\"Bob\"'") == "Bob")
+        #expect(AddressList.cleanName("'\u{301}Bob'") == "'\u{301}Bob'")
+    }
+
     @Test func nonASCIITextIsStillReadByCharacters() {
         // A combining accent after `@` or `;` makes one Character with it: neither is a separator there.
         #expect(AddressNormalizer.parse("a@\u{301}b@c.example")?.local == "a@\u{301}b")

@@ -165,9 +165,17 @@ enum AddressList {
     /// Controls removed, white space trimmed, one level of stray surrounding quotes removed.
     static func cleanName(_ raw: String) -> String {
         var s = HeaderText.collapsingWhiteSpace(raw)
-        for q in ["'", "\""] where s.hasPrefix(q) && s.hasSuffix(q) && s.count >= 2 {
+        for q in [UInt8(ascii: "'"), UInt8(ascii: "\"")] where isQuoted(s, by: q) {
             s = String(s.dropFirst().dropLast()).trimmingWhiteSpace()
         }
         return s
+    }
+
+    /// Whether `s` has at least two Characters, the first and the last being the ASCII quote `q`. In ASCII text
+    /// each byte is one Character but CR LF, which neither starts nor ends with a quote, so bytes answer it.
+    static func isQuoted(_ s: String, by q: UInt8) -> Bool {
+        if s.isASCII { return s.utf8.count >= 2 && s.utf8.first == q && s.utf8.last == q }
+        let c = String(UnicodeScalar(q))
+        return s.hasPrefix(c) && s.hasSuffix(c) && s.count >= 2
     }
 }
