@@ -21,6 +21,25 @@ import Testing
         }
     }
 
+    /// Field lookups tell names of other lengths apart before comparing them; for the lower-case ASCII names
+    /// looked up, that is `==` against names read from any bytes (the Kelvin sign, which `==` makes equal to
+    /// `K`, and a combining accent among them), and the fields found are those `==` finds.
+    @Test func fieldLookupsFindWhatEqualityFinds() {
+        let looked = ["date", "from", "to", "cc", "bcc", "subject", "message-id", "references", "in-reply-to",
+                      "content-type", "content-transfer-encoding", "list-unsubscribe", "list-id", "sender", "k", "kk"]
+        let read = looked + ["\u{212A}", "\u{212A}k", "k\u{212A}", "fro\u{301}m", "e\u{301}", "\u{E9}", "x-from", "from ",
+                             "d\u{0}ate", "list-unsubscribe-post", ""]
+        for a in read {
+            for b in looked { #expect(HeaderBlock.same(a, b) == (a == b), "\(a.debugDescription) \(b)") }
+        }
+        let block = HeaderBlock(fields: read.enumerated().map { HeaderField(name: $1, value: [UInt8($0)]) })
+        for b in looked {
+            #expect(block.first(b) == block.fields.first { $0.name == b }?.value)
+            #expect(block.all(b) == block.fields.filter { $0.name == b }.map(\.value))
+            #expect(block.has(b) == block.fields.contains { $0.name == b })
+        }
+    }
+
     @Test func mboxEnvelopeLineIsSkipped() {
         NormalizeFixture.withBytes("From someone@example.com Tue Mar  5 10:22:01 2024\nFrom: a@b.example\n\nx") { b in
             let h = HeaderParser.parse(b, range: 0..<b.count, topLevel: true)

@@ -23,14 +23,22 @@ struct HeaderBlock: Sendable {
 
     /// Raw value of the first field with that (lower-case) name.
     func first(_ name: String) -> [UInt8]? {
-        for f in fields where f.name == name { return f.value }
+        for f in fields where Self.same(f.name, name) { return f.value }
         return nil
     }
 
     /// Raw values of every field with that (lower-case) name, in order.
     func all(_ name: String) -> [[UInt8]] {
-        fields.lazy.filter { $0.name == name }.map(\.value)
+        fields.lazy.filter { Self.same($0.name, name) }.map(\.value)
     }
 
-    func has(_ name: String) -> Bool { fields.contains { $0.name == name } }
+    func has(_ name: String) -> Bool { fields.contains { Self.same($0.name, name) } }
+
+    /// `a == b`, with names of other lengths (most fields, for each name looked up) told apart without a call into
+    /// the string comparison. `==` is canonical equivalence, which can join texts of different UTF-8 lengths,
+    /// but names looked up are lower-case ASCII letters and `-`, which no other text is equivalent to (the
+    /// only non-ASCII scalars equivalent to ASCII are the Kelvin sign, `;` and `` ` `` look-alikes).
+    @inline(__always) static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
+    }
 }

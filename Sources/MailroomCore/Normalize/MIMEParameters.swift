@@ -48,7 +48,8 @@ enum MIMEParameters {
                 while let l = v.last, ByteLines.isSpace(l) { v.removeLast() }
             }
             guard !name.isEmpty else { continue }
-            if let star = name.firstIndex(of: "*") {
+            // ASCII names are searched by byte (in ASCII each Character is one byte but CR LF).
+            if let star = name.isASCII ? name.utf8.firstIndex(of: 0x2A) : name.firstIndex(of: "*") {
                 let base = String(name[..<star])
                 var rest = name[name.index(after: star)...]
                 let extended = rest.hasSuffix("*") || rest.isEmpty
