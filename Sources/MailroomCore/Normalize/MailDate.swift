@@ -100,6 +100,4 @@ public enum MailDate {
     /// 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
     static let firstEpoch: Int64 = days(year: 1000, month: 1, day: 1) * 86400
     static let lastEpoch: Int64 = days(year: 9999, month: 12, day: 31) * 86400 + 86399
-
-
 }
