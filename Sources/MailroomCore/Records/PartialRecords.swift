@@ -70,27 +70,7 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
     public var messageId: String?
     public var contentHash: String
 
-    public init(copyId: String, mailbox: String, folder: String, flags: [String], labels: [String]?,
-                messageId: String?, contentHash: String) {
-        self.copyId = copyId
-        self.mailbox = mailbox
-        self.folder = folder
-        self.flags = flags
-        self.labels = labels
-        self.messageId = messageId
-        self.contentHash = contentHash
-    }
-
-    public init(json: JSONValue) throws {
-        let o = try JSONObject(json)
-        copyId = try o.string("copyId")
-        mailbox = try o.string("mailbox")
-        folder = try o.string("folder")
-        flags = try o.stringArray("flags")
-        labels = o.has("labels") ? try o.stringArray("labels") : nil
-        messageId = try o.optionalString("messageId")
-        contentHash = try o.string("contentHash")
-    }
+    // No initializer in the body: the memberwise one is synthesized (for `NormalizedIdentityFieldsReader`).
 
     /// The same fields as `NormalizedMessage.writeJSON` writes them, in its order.
     public func writeJSON(_ w: inout JSONWriter) {
@@ -109,6 +89,15 @@ public struct NormalizedIdentityFields: JSONRecord, Equatable {
         if let labels { w.field("labels", labels) }
         w.field("messageId", messageId)
         w.field("contentHash", contentHash)
+    }
+}
+
+extension NormalizedIdentityFields {
+    public init(json: JSONValue) throws {
+        let o = try JSONObject(json)
+        self.init(copyId: try o.string("copyId"), mailbox: try o.string("mailbox"), folder: try o.string("folder"),
+                  flags: try o.stringArray("flags"), labels: o.has("labels") ? try o.stringArray("labels") : nil,
+                  messageId: try o.optionalString("messageId"), contentHash: try o.string("contentHash"))
     }
 }
 
