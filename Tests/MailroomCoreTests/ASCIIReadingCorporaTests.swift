@@ -72,4 +72,54 @@ import Testing
         }
         #expect(charsets > 200 && addresses > 200 && names > 100, "charsets \(charsets), addresses \(addresses), names \(names)")
     }
+
+    /// Normalize's short cuts, on what real clients, lists and servers wrote: header lookups by length first
+    /// (`HeaderBlock.same`) find what `==` finds; every address's text and key are the concatenations of its parts
+    /// (`AddressNormalizer.make` shares the key with the address when the local part has no capitals); every date
+    /// `MailDate.iso` wrote reads back as itself; display names lose their quotes as the Character test says.
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpora readings skipped"))
+    func realMessagesNormalizeAsTheLongWayDoes() throws {
+        let looked = ["date", "from", "to", "cc", "bcc", "subject", "message-id", "references", "in-reply-to", "sender",
+                      "reply-to", "content-type", "content-transfer-encoding", "list-id", "list-unsubscribe", "precedence"]
+        var fields = 0, addresses = 0, sharedKeys = 0, dates = 0, names = 0, quoted = 0
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let top = bytes.withUnsafeBytes { HeaderParser.parse($0, range: 0..<$0.count, topLevel: true) }
+            for n in looked {
+                #expect(top.first(n) == top.fields.first { $0.name == n }?.value, "\(url.lastPathComponent): \(n)")
+                #expect(top.all(n) == top.fields.filter { $0.name == n }.map(\.value), "\(url.lastPathComponent): \(n)")
+                #expect(top.has(n) == top.fields.contains { $0.name == n }, "\(url.lastPathComponent): \(n)")
+            }
+            fields += top.fields.count
+            for field in Self.headerFields(bytes) {
+                let lower = field.lowercased()
+                guard ["from:", "to:", "cc:", "reply-to:", "sender:"].contains(where: { lower.hasPrefix($0) }),
+                      let colon = field.firstIndex(of: ":") else { continue }
+                for piece in field[field.index(after: colon)...].split(separator: ",") {
+                    guard let lt = piece.firstIndex(of: "<") else { continue }
+                    let name = HeaderText.collapsingWhiteSpace(String(piece[..<lt]))
+                    for q in ["'", "\""] {
+                        let byCharacter = name.hasPrefix(q) && name.hasSuffix(q) && name.count >= 2
+                        #expect(AddressList.isQuoted(name, by: q.utf8.first!) == byCharacter, "\(url.lastPathComponent): \(name.debugDescription)")
+                        if byCharacter { quoted += 1 }
+                    }
+                    names += 1
+                }
+            }
+            guard case .message(let m) = NormalizeCorpora.outcome(bytes, url.lastPathComponent) else { continue }
+            for a in m.from + m.to + m.cc + m.bcc + m.replyTo + (m.sender.map { [$0] } ?? []) {
+                let shown = AddressNormalizer.needsQuoting(a.local) ? AddressNormalizer.quote(a.local) : a.local
+                #expect(a.address == shown + "@" + a.domain, "\(url.lastPathComponent): \(a.address)")
+                #expect(a.key == shown.lowercased() + "@" + a.domain, "\(url.lastPathComponent): \(a.address)")
+                if a.key == a.address { sharedKeys += 1 }
+                addresses += 1
+            }
+            if let d = m.date {
+                #expect(MailDate.parseISO(d).map(MailDate.iso) == d, "\(url.lastPathComponent): \(d)")
+                dates += 1
+            }
+        }
+        #expect(fields > 2000 && addresses > 200 && sharedKeys < addresses && dates > 150 && names > 100 && quoted > 5,
+                "fields \(fields), addresses \(addresses) (\(sharedKeys) own keys), dates \(dates), names \(names) (\(quoted) quoted)")
+    }
 }

@@ -19,6 +19,8 @@ import Testing
         ("Jane <jane@example.org", ["jane@example.org|Jane"], false),
         ("Jane <jane@example.org, bob@example.net", ["jane@example.org|Jane", "bob@example.net|"], false),
         ("'Jane Doe' <jane@example.org>", ["jane@example.org|Jane Doe"], false),
+        // Outlook quotes a display name that was saved with single quotes around it, and keeps the capitals.
+        ("\"'Dana Reyes'\" <Dana.Reyes@Northwind.example>", ["dana.reyes@northwind.example|Dana Reyes"], false),
         ("a@x.example, a@X.EXAMPLE", ["a@x.example|"], false),
         ("john at example.com (John Smith)", ["john@example.com|John Smith"], true),
         ("Jürgen Groß <jürgen@bücher.example>", ["jürgen@xn--bcher-kva.example|Jürgen Groß"], false),
