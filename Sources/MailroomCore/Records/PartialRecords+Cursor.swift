@@ -226,10 +226,7 @@ struct NormalizedIdentityFieldsReader {
 extension NormalizedIdentityFields: JSONCursorRecord {
     public init(cursor c: inout JSONCursor) throws {
         var r = NormalizedIdentityFieldsReader()
-        try c.beginObject()
-        while let k = try c.nextKey() {
-            if try !r.read(k, &c) { try c.skip() }
-        }
+        try c.object(what: "record") { c, k in if try !r.read(k, &c) { try c.skip() } }
         self = try r.fields()
     }
 }
