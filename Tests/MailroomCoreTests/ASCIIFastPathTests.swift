@@ -64,4 +64,45 @@ import Testing
         }
         #expect("a@\u{301}b".lastIndex(ofASCII: 0x40) == nil)  // `@` and the accent are one Character
     }
+
+    /// Subjects made mostly of the pieces the prefix readers look for, with any ASCII byte and CR LF between.
+    static func subjects(_ count: Int, seed: UInt64) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        let words = ["Re", "RE", "re", "rE", "Fwd", "FW", "fw", "AW", "aw", "WG", "SV", "VS", "Antw", "ANTW", "Ref", "TR",
+                     "R", "I", "RIF", "Odp", "Enc", "Res", "RV", "YNT", "Reply", "Rex", "Hello", "list", "x", "Re: ", "RE:",
+                     "Re[2]: ", "AW: ", "Fwd: ", "Sv:", "re(3):", "Re^2:", "Fw.: ", "[list] ", " [a] "]
+        let marks = [":", ":", " :", ".", "[", "]", "(", ")", "^", "2", "12", " ", " ", "  ", "\t", "\r\n", "[team] ",
+                     "[", String(repeating: "x", count: 118), String(repeating: "y ", count: 70)]
+        return (0..<count).map { _ in
+            (0..<Int.random(in: 0...10, using: &rng)).map { _ in
+                switch Int.random(in: 0..<10, using: &rng) {
+                case 0..<4: return words.randomElement(using: &rng)!
+                case 4..<9: return marks.randomElement(using: &rng)!
+                default: return String(UnicodeScalar(UInt8.random(in: 0...0x7F, using: &rng)))
+                }
+            }.joined()
+        }
+    }
+
+    /// The base subject and the reply test of ASCII subjects, by bytes, against the Character readings.
+    @Test func subjectPrefixesAreReadByTheirBytesAsByTheirCharacters() {
+        var replies = 0, stripped = 0
+        let fixed = ["Re: [list] Fwd: Re[2]: Hello  World", "[Fwd: Hello]", "[ Fwd: Hello ]  ", "Re^3 : x", "RE(2):y",
+                     "Re.: a", "Re[]: a", "[" + String(repeating: "x", count: 118) + "] Re: a",
+                     "[" + String(repeating: "x", count: 119) + "] Re: a", "\r\n[a]\r\nRe: b", "re :", "Antwort: x"]
+        for subject in Self.subjects(20_000, seed: 53) + fixed {
+            let collapsed = HeaderText.collapsingWhiteSpace(subject)
+            let base = BaseSubject.of(subject)
+            #expect(base == BaseSubject.ofCollapsed(collapsed), "\(subject.debugDescription)")
+            if base != collapsed.lowercased() { stripped += 1 }
+            let reply = SubjectPrefix.isReply(subject)
+            #expect(reply == SubjectPrefix.isReply(characters: subject), "\(subject.debugDescription)")
+            #expect(SubjectPrefix.isReply(collapsed) == SubjectPrefix.isReply(characters: collapsed), "\(collapsed.debugDescription)")
+            if reply { replies += 1 }
+        }
+        #expect(replies > 1500 && stripped > 3000, "replies \(replies), stripped \(stripped)")
+        #expect(BaseSubject.of("Re: [list] Fwd: Re[2]: Hello  World") == "hello world")
+        #expect(BaseSubject.of("[" + String(repeating: "x", count: 118) + "] Re: a") == "a")
+        #expect(BaseSubject.of("[" + String(repeating: "x", count: 119) + "] Re: a").hasPrefix("[xxx"))
+    }
 }

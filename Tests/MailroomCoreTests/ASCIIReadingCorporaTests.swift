@@ -122,4 +122,28 @@ import Testing
         #expect(fields > 2000 && addresses > 200 && sharedKeys < addresses && dates > 150 && names > 100 && quoted > 5,
                 "fields \(fields), addresses \(addresses) (\(sharedKeys) own keys), dates \(dates), names \(names) (\(quoted) quoted)")
     }
+
+    /// Real subjects (as normalized, and as written with their folds) read for thread grouping by bytes as by
+    /// Characters: the base subject and the reply test.
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpora readings skipped"))
+    func realSubjectsGroupTheSameByBytesAsByCharacters() throws {
+        var subjects = 0, ascii = 0, replies = 0, stripped = 0
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            var texts = Self.headerFields(bytes).filter { $0.lowercased().hasPrefix("subject:") }.map { String($0.dropFirst(8)) }
+            if case .message(let m) = NormalizeCorpora.outcome(bytes, url.lastPathComponent) { texts.append(m.subject) }
+            for t in texts {
+                let collapsed = HeaderText.collapsingWhiteSpace(t)
+                let base = BaseSubject.of(t)
+                #expect(base == BaseSubject.ofCollapsed(collapsed), "\(url.lastPathComponent): \(t.debugDescription)")
+                #expect(SubjectPrefix.isReply(t) == SubjectPrefix.isReply(characters: t), "\(url.lastPathComponent): \(t.debugDescription)")
+                subjects += 1
+                if t.isASCII { ascii += 1 }
+                if SubjectPrefix.isReply(t) { replies += 1 }
+                if base != collapsed.lowercased() { stripped += 1 }
+            }
+        }
+        #expect(subjects > 500 && ascii > 450 && replies > 35 && stripped > 60,
+                "subjects \(subjects) (\(ascii) ASCII), replies \(replies), prefixes stripped \(stripped)")
+    }
 }

@@ -10,6 +10,49 @@ public enum SubjectPrefix {
 
     /// True when the subject starts (after white space and `[list]` tags) with a reply prefix.
     public static func isReply(_ subject: String) -> Bool {
+        var text = subject
+        return text.withUTF8 { ASCIIBytes.isASCII($0) ? isReply(ascii: $0) : isReply(characters: subject) }
+    }
+
+    /// `isReply` of ASCII bytes. Each Character is one byte but CR LF, which is white space like both of its
+    /// bytes and neither a letter, a digit, a space nor a bracket, so byte by byte decides the same.
+    static func isReply(ascii c: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = c.count
+        var i = 0
+        while true {
+            while i < n, c[i] == 0x20 || (c[i] >= 0x09 && c[i] <= 0x0D) { i += 1 }
+            guard i < n, c[i] == 0x5B, let close = (i..<n).first(where: { c[$0] == 0x5D }) else { break }
+            i = close + 1
+        }
+        let start = i
+        while i < n, ASCIIBytes.isLetter(c[i]) { i += 1 }
+        guard i > start, i - start <= longestASCIIWord else { return false }
+        let word = String(unsafeUninitializedCapacity: i - start) { out in
+            for k in start..<i { out[k - start] = c[k] | 0x20 }  // letters only: lower-case
+            return i - start
+        }
+        guard asciiWords.contains(word) else { return false }
+        if i < n, c[i] == 0x5B || c[i] == 0x28 || c[i] == 0x5E {
+            let open = c[i]
+            var d = i + 1
+            while d < n, ASCIIBytes.isDigit(c[d]) { d += 1 }
+            guard d > i + 1 else { return false }
+            i = d
+            if open != 0x5E {
+                guard i < n, c[i] == (open == 0x5B ? 0x5D : 0x29) else { return false }
+                i += 1
+            }
+        }
+        while i < n, c[i] == 0x20 { i += 1 }
+        return i < n && c[i] == 0x3A
+    }
+
+    /// The ASCII reply words, and the longest.
+    private static let asciiWords = words.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+    private static let longestASCIIWord = asciiWords.map(\.utf8.count).max() ?? 0
+
+    /// `isReply` by Characters.
+    static func isReply(characters subject: String) -> Bool {
         var s = Substring(subject)
         while true {
             s = s.drop(while: \.isWhitespace)

@@ -9,7 +9,13 @@ enum BaseSubject {
     ]
 
     static func of(_ subject: String) -> String {
-        var s = Substring(HeaderText.collapsingWhiteSpace(subject))
+        let collapsed = HeaderText.collapsingWhiteSpace(subject)
+        return collapsed.isASCII ? ofCollapsedASCII(collapsed) : ofCollapsed(collapsed)
+    }
+
+    /// `of` after the first collapse, by Characters.
+    static func ofCollapsed(_ collapsed: String) -> String {
+        var s = Substring(collapsed)
         while true {
             s = s.drop { $0 == " " }
             if s.first == "[", let close = s.prefix(120).firstIndex(of: "]") {
@@ -42,6 +48,63 @@ enum BaseSubject {
         rest = rest.drop { $0 == " " }
         guard rest.first == ":" || rest.first == "：" else { return nil }
         return rest.dropFirst()
+    }
+
+    /// `ofCollapsed` of collapsed ASCII text, by bytes: there each Character is one byte (collapsed text holds
+    /// no CR), the only white space is a single space between words, and no prefix word holds a byte above 0x7F.
+    static func ofCollapsedASCII(_ collapsed: String) -> String {
+        var text = collapsed
+        return text.withUTF8 { c -> String in
+            var lo = 0, hi = c.count
+            while true {
+                while lo < hi, c[lo] == 0x20 { lo += 1 }
+                if lo < hi, c[lo] == 0x5B, let close = (lo..<min(hi, lo + 120)).first(where: { c[$0] == 0x5D }) {
+                    // A subject that is only `[...]` is unwrapped instead of dropped, as above.
+                    if (close + 1..<hi).allSatisfy({ c[$0] == 0x20 }) { (lo, hi) = (lo + 1, close) } else { lo = close + 1 }
+                    continue
+                }
+                guard let rest = strippedPrefix(c, lo, hi) else { break }
+                lo = rest
+            }
+            // A slice of collapsed text: collapsing it again trims its ends, then lower-case.
+            while lo < hi, c[lo] == 0x20 { lo += 1 }
+            while hi > lo, c[hi - 1] == 0x20 { hi -= 1 }
+            return String(unsafeUninitializedCapacity: hi - lo) { out in
+                for k in lo..<hi { out[k - lo] = c[k] >= 0x41 && c[k] <= 0x5A ? c[k] | 0x20 : c[k] }
+                return hi - lo
+            }
+        }
+    }
+
+    /// The ASCII prefix words, and the longest.
+    private static let asciiPrefixes = prefixes.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+    private static let longestASCIIPrefix = asciiPrefixes.map(\.utf8.count).max() ?? 0
+
+    /// `strippedPrefix` over ASCII bytes `c[lo..<hi]`: where the rest starts, or nil.
+    static func strippedPrefix(_ c: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int? {
+        var i = lo
+        while i < hi, ASCIIBytes.isLetter(c[i]) { i += 1 }
+        guard i > lo, i - lo <= longestASCIIPrefix else { return nil }
+        let word = String(unsafeUninitializedCapacity: i - lo) { out in
+            for k in lo..<i { out[k - lo] = c[k] | 0x20 }  // letters only: lower-case
+            return i - lo
+        }
+        guard asciiPrefixes.contains(word) else { return nil }
+        if i < hi, c[i] == 0x2E { i += 1 }
+        if i < hi, c[i] == 0x5B || c[i] == 0x28 || c[i] == 0x5E {
+            let open = c[i]
+            var d = i + 1
+            while d < hi, ASCIIBytes.isDigit(c[d]) { d += 1 }
+            guard d > i + 1 else { return nil }
+            i = d
+            if open != 0x5E {
+                guard i < hi, c[i] == (open == 0x5B ? 0x5D : 0x29) else { return nil }
+                i += 1
+            }
+        }
+        while i < hi, c[i] == 0x20 { i += 1 }
+        guard i < hi, c[i] == 0x3A else { return nil }
+        return i + 1
     }
 
     /// `Character.isLetter`, answered for ASCII without the Unicode property lookup.
