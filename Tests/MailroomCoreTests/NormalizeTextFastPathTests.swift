@@ -144,4 +144,18 @@ import Testing
             #expect(BaseSubject.isNumber(c) == c.isNumber, "\(c.unicodeScalars.map(\.value))")
         }
     }
+
+    /// The White_Space set written out equals the property table's over every scalar.
+    @Test func whiteSpaceAboveASCIIIsTheUnicodeProperty() {
+        var found = 0, differ: [UInt32] = []
+        for v in UInt32(0x80)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }  // surrogates
+            let table = u.properties.isWhitespace
+            if HeaderText.isNonASCIIWhiteSpace(v) != table || String.isWhiteSpace(u) != table { differ.append(v) }
+            if table { found += 1 }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(20).map { "U+" + String($0, radix: 16) })")
+        #expect(found == 19)
+        for v in UInt32(0)..<0x80 { #expect(String.isWhiteSpace(Unicode.Scalar(v)!) == Unicode.Scalar(v)!.properties.isWhitespace) }
+    }
 }

@@ -113,6 +113,15 @@ enum HeaderText {
         return s.index(s.startIndex, offsetBy: n, limitedBy: s.endIndex) != nil
     }
 
+    /// Unicode's White_Space above ASCII (`Unicode.Scalar.Properties.isWhitespace`), without the property table:
+    /// the set is small and stable (a test checks it against the table over every scalar).
+    @inline(__always) static func isNonASCIIWhiteSpace(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
     /// The collapsed text, stopping once `maxScalars` scalars are written; `cut` tells whether it stopped early.
     private static func collapsingWhiteSpace(utf8 b: UnsafeBufferPointer<UInt8>,
                                              maxScalars: Int) -> (text: String, cut: Bool) {
@@ -145,7 +154,7 @@ enum HeaderText {
                 for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
                 let start = i
                 i += len
-                if v == 0x200B || v == 0xFEFF || Unicode.Scalar(v)!.properties.isWhitespace {
+                if v == 0x200B || v == 0xFEFF || Self.isNonASCIIWhiteSpace(v) {
                     pendingSpace = n > 0
                     continue
                 }
@@ -174,6 +183,6 @@ extension String {
     @inline(__always) static func isWhiteSpace(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
-        return u.properties.isWhitespace
+        return HeaderText.isNonASCIIWhiteSpace(v)
     }
 }
