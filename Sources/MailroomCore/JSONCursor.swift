@@ -153,6 +153,12 @@ public struct JSONCursor {
         return b
     }
 
+    /// An integer field, as `JSONObject.int` reads one (an integral number).
+    public mutating func int(_ key: Key) throws -> Int {
+        guard let i = try value().intValue else { throw JSONError("field \"\(key.name)\" is not an integer") }
+        return i
+    }
+
     public mutating func optionalString(_ key: Key) throws -> String? {
         try null() ? nil : try string(key)
     }

@@ -174,4 +174,47 @@ import Testing
             #expect(x.description == said && y.description == said, "\(x) / \(y)")
         }
     }
+
+    /// Contacts as dedupe writes them from a contacts file (unusable, folded, non-ASCII and quoted emails), then
+    /// hand-written lines the two readers must read, and refuse, alike.
+    @Test func contactsReadAndAreRefusedAlike() {
+        let csv = "id,name,emails\n" +
+            "C1,Dana Reyes,Dana.Reyes@Northwind.example; dana+crm@northwind.example\n" +
+            "C2,\"Müller, Jörg\",jörg@bücher.example;not an address;;\"\"\"q\"\"\"@x.example\n" +
+            "C3,,first.last@googlemail.com\n" +
+            "C4,\"Tab\there\",\n"
+        let contacts = ContactsCSV.parse(Array(csv.utf8)).contacts
+        #expect(contacts.count == 4 && contacts.contains { $0.emails.contains { $0.issue != nil } })
+        var w = JSONWriter()
+        for c in contacts {
+            w.reset()
+            c.writeJSON(&w)
+            Self.expectSame(Contact.self, String(decoding: w.bytes, as: UTF8.self), refused: false)
+        }
+        let email = #"{"raw":"A@x.example","address":"A@x.example","key":"a@x.example","foldedKey":"a@x.example","issue":null}"#
+        let line = #"{"id":"C1","name":"A","emails":[\#(email)],"line":2}"#
+        func with(_ old: String, _ new: String) -> String { line.replacingOccurrences(of: old, with: new) }
+        let emails = #""emails":[\#(email)]"#
+        var cases: [(String, Bool)] = [(line, false)]
+        cases.append((with(emails, #""emails":null"#), false))
+        cases.append((with(emails + ",", ""), false))
+        cases.append((with(#""line":2"#, #""line":2.0"#), false))
+        cases.append((with(#""line":2"#, #""line":-7e2"#), false))
+        cases.append((with(#""issue":null"#, #""x":[{"y":1}]"#), false))
+        cases += [(#" { "n\u0061me" : "B", "name":"C", "id":"C9", "line":1, "emails":[] } "#, false)]
+        cases.append((with(#""line":2"#, #""line":2.5"#), true))
+        cases.append((with(#""line":2"#, #""line":"2""#), true))
+        cases.append((with(#""line":2"#, #""line":null"#), true))
+        cases.append((with(#","line":2"#, ""), true))
+        cases.append((with(#""id":"C1","#, ""), true))
+        cases.append((with(#""name":"A""#, #""name":null"#), true))
+        cases.append((with(emails, #""emails":[1]"#), true))
+        cases.append((with(emails, #""emails":{}"#), true))
+        cases.append((with(#""raw":"A@x.example","#, ""), true))
+        cases.append((with(#""key":"a@x.example""#, #""key":1"#), true))
+        cases += [(line + ",", true), ("[]", true), ("{}", true), ("", true)]
+        for (text, refused) in cases {
+            Self.expectSame(Contact.self, text, refused: refused)
+        }
+    }
 }

@@ -280,3 +280,45 @@ extension ParticipantLink: JSONCursorRecord {
                   contactId: contactId, rule: rule, ambiguous: ambiguous)
     }
 }
+
+extension ContactEmail: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var raw: String?, address: String?, key: String?, foldedKey: String?, issue: String?
+        try c.object(what: "email") { c, k in
+            switch k {
+            case "raw": raw = try c.string(k)
+            case "address": address = try c.optionalString(k)
+            case "key": key = try c.optionalString(k)
+            case "foldedKey": foldedKey = try c.optionalString(k)
+            case "issue": issue = try c.optionalString(k)
+            default: try c.skip()
+            }
+        }
+        guard let raw else { throw missingField("raw") }
+        self.init(raw: raw, address: address, key: key, foldedKey: foldedKey, issue: issue)
+    }
+}
+
+/// Contacts are read whole by match (its contact index) and the load: without a `JSONValue` tree per line.
+extension Contact: JSONCursorRecord {
+    public init(cursor c: inout JSONCursor) throws {
+        var id: String?, name: String?, line: Int?
+        var emails: [ContactEmail] = []
+        try c.object(what: "record") { c, k in
+            switch k {
+            case "id": id = try c.string(k)
+            case "name": name = try c.string(k)
+            case "emails":
+                var read: [ContactEmail] = []
+                try c.array(k) { read.append(try ContactEmail(cursor: &$0)) }
+                emails = read
+            case "line": line = try c.int(k)
+            default: try c.skip()
+            }
+        }
+        guard let id else { throw missingField("id") }
+        guard let name else { throw missingField("name") }
+        guard let line else { throw missingField("line") }
+        self.init(id: id, name: name, emails: emails, line: line)
+    }
+}
