@@ -149,6 +149,33 @@ struct MboxSplitterTests {
         for m in messages { #expect(m.fromEpoch == MboxFromLine.epochSeconds(m.fromLine)) }
     }
 
+    /// Body lines that start with no byte the splitter looks at are passed by a buffer at a time
+    /// (`ChunkedLineReader.skipLines`): seeded mailboxes whose bodies mix such lines with From_ lines (dated and
+    /// not), quoted ones, blank lines (LF and CR LF), lines starting with CR, and a last line with or without a
+    /// newline split the same at a one-byte read size (every line read alone) as at sizes that hold many lines.
+    @Test(arguments: [11, 12, 13, 14])
+    func bodyLinesPassedByTheBufferSplitAsLinesReadOneByOne(seed: UInt64) throws {
+        var rng = XorShiftLines(seed: seed)
+        let body = ["plain text here", "F", "Fro", "From", "From me", "From someone at work", ">From the list", ">>From x",
+                    "", "\r", "\rx", "x\r", "From a@b.example Thu Nov 20 10:00:00 2026", "Content-Length: 3", "Fx", "  indented"]
+        var text = ""
+        for i in 0..<Int.random(in: 2...14, using: &rng) {
+            text += i == 0 || Bool.random(using: &rng) ? "From a@b.example Mon Nov 17 09:00:00 2026\n" : ""
+            text += "From: a@b.example\nSubject: \(i)\n\n"
+            for _ in 0..<Int.random(in: 0...30, using: &rng) {
+                let line = Int.random(in: 0..<3, using: &rng) == 0 ? body.randomElement(using: &rng)! : "text line \(i)"
+                text += line + (Bool.random(using: &rng) ? "\r\n" : "\n")
+            }
+        }
+        if Bool.random(using: &rng) { text += "last line without newline" }
+        let bytes = Array(text.utf8)
+        let oneByOne = try Self.split(bytes, chunkSize: 1)
+        #expect(oneByOne.count >= 2)
+        for chunkSize in [16, 64, 4096, 1 << 20] {
+            #expect(try Self.split(bytes, chunkSize: chunkSize) == oneByOne, "chunk size \(chunkSize)")
+        }
+    }
+
     /// The header section is kept as the lines are split instead of read again: the same bytes as the file holds
     /// there, for every chunk size (lines cut across reads), with and without a body, a Content-Length, a BOM,
     /// CR LF, leading text without a From_ line, and the last message without a newline.
@@ -278,5 +305,17 @@ struct MboxSplitterTests {
         #expect(MboxSplitter.contentLengthValue(Array("content-length:2579   ".utf8)) == 2579)
         #expect(MboxSplitter.contentLengthValue(Array("Content-Length: abc".utf8)) == nil)
         #expect(MboxSplitter.contentLengthValue(Array("Content-Type: text/plain".utf8)) == nil)
+    }
+}
+
+/// Seeded choices for the generated mailboxes above (xorshift64*).
+private struct XorShiftLines: RandomNumberGenerator {
+    private var x: UInt64
+    init(seed: UInt64) { x = seed | 1 }
+    mutating func next() -> UInt64 {
+        x ^= x >> 12
+        x ^= x << 25
+        x ^= x >> 27
+        return x &* 0x2545_F491_4F6C_DD1D
     }
 }

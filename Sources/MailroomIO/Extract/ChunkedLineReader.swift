@@ -132,6 +132,30 @@ final class ChunkedLineReader {
         }
     }
 
+    /// Moves past the whole lines already in the buffer whose first byte `stops` does not flag and is not a line
+    /// break (so none of them is blank), as `nextLine()` would read them one by one and a caller would pass them
+    /// by; `line` and `firstByte` become the last one's (without a `head`). Never captures, never reads the file:
+    /// a line the buffer does not end is left to `nextLine()`. True when it passed any line.
+    func skipLines(unlessFirstByteIn stops: [Bool]) -> Bool {
+        guard captureRoom == 0, !keepAllHeads, position < bufferCount else { return false }
+        let base = UnsafeRawPointer(buffer.baseAddress!)
+        var last = -1, end = position
+        while end < bufferCount {
+            let b = base.load(fromByteOffset: end, as: UInt8.self)
+            if b == 0x0A || b == 0x0D || stops[Int(b)] { break }
+            guard let nl = memchr(base + end, 0x0A, bufferCount - end) else { break }
+            last = end
+            end = UnsafeRawPointer(nl) - base + 1
+        }
+        guard last >= 0 else { return false }
+        position = end
+        let terminator = end - last >= 2 && base.load(fromByteOffset: end - 2, as: UInt8.self) == 0x0D ? 2 : 1
+        line = Line(start: bufferStart + last, length: end - last, terminatorLength: terminator)
+        firstByte = base.load(fromByteOffset: last, as: UInt8.self)
+        if !head.isEmpty { head.removeAll(keepingCapacity: true) }
+        return true
+    }
+
     private func capture(_ p: UnsafeMutableRawPointer, _ n: Int) {
         let k = min(n, captureRoom)
         captured.append(contentsOf: UnsafeRawBufferPointer(start: p, count: k))

@@ -114,6 +114,8 @@ final class MboxSplitter {
         reader.startCapture(limit: firstLineRead ? 0 : HeaderSection.cap)
         while true {
             if !haveLine {
+                // Body lines that start with no byte of `bodyHeads` are only passed by (none of them is blank).
+                if !inHeader, reader.skipLines(unlessFirstByteIn: Self.bodyHeads) { previousBlankLength = 0 }
                 guard try reader.nextLine() else { break }
             }
             haveLine = false
