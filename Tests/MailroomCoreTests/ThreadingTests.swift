@@ -250,3 +250,47 @@ func permutations<T>(_ items: [T]) -> [[T]] {
     generate(a.count)
     return out
 }
+
+/// The builder's canonical orders, made with short cuts (eight-byte key prefixes, packed dates), against the
+/// comparisons they stand for: keys as `String` orders them, dates then keys as `isOlder` does.
+@Suite struct ThreadBuilderOrders {
+    static func keys(_ count: Int, seed: UInt64) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        let heads = ["mid:", "hash:", "mid", "mi", "m", "", "mid:CA+", "mid:20261120", "mid:\u{e9}", "mid:e\u{301}",
+                     "mid:\u{212A}", "mid:K", "hash:00", "mid:" + String(repeating: "a", count: 9)]
+        let tails = ["", "a", "b", "@x.example", "\u{e9}@x", "e\u{301}@x", "\u{0}", "\u{7F}", "zz", "0", "\u{1F600}"]
+        var seen = Set<String>()
+        var out: [String] = []
+        while out.count < count {
+            let k = heads.randomElement(using: &rng)! + (0..<Int.random(in: 0...4, using: &rng)).map { _ in tails.randomElement(using: &rng)! }.joined()
+            if seen.insert(k).inserted { out.append(k) }  // unique as strings: `==` also joins NFC and NFD spellings
+        }
+        return out
+    }
+
+    @Test(arguments: [61, 62, 63])
+    func keyOrderAndAgeOrderAreTheComparisonsTheyStandFor(seed: UInt64) {
+        var rng = SplitMix64(seed: seed + 100)
+        let dates = [nil, "2026-11-20T10:00:00Z", "2026-11-20T10:00:00Z", "2026-11-21T09:00:00Z", "1999-01-01T00:00:00Z",
+                     "not a date", "2026-11-20T10:00:00+01:00"]
+        var b = ThreadBuilder()
+        var added: [String] = []
+        for k in Self.keys(2_000, seed: seed) where !added.contains(where: { $0 == k }) {
+            added.append(k)
+            b.add(ThreadInput(key: k, messageId: nil, inReplyTo: [], references: [], baseSubject: "", subjectIsReply: false,
+                              date: dates.randomElement(using: &rng)!))
+        }
+        let byKey = b.entriesByKey()
+        let reference = (0..<Int32(b.entries.count)).sorted { b.compareKeys(b.entries[Int($0)], b.entries[Int($1)]) < 0 }
+        #expect(byKey == reference)
+        let asStrings = byKey.map { b.key(b.entries[Int($0)]) }
+        // The bytes of the NFC forms, strictly increasing. (Not `String.<`: in Swift 6.3 it answers false both ways
+        // for `0e\u{301}@x` and `0\u{e9}@x\u{7F}`, which are not equal.)
+        let nfc = asStrings.map { Array(ICU.nfc($0).utf8) }
+        let unordered = zip(nfc, nfc.dropFirst()).filter { !$0.lexicographicallyPrecedes($1) }
+        #expect(unordered.isEmpty, "\(unordered.prefix(3))")
+        let newestFirst = b.entriesNewestFirst(byKey: byKey)
+        #expect(newestFirst == byKey.sorted { b.isOlder(b.entries[Int($1)], than: b.entries[Int($0)]) })
+        #expect(Set(b.entries.map(\.date)).count >= 5 && b.entries.count > 1_000)
+    }
+}

@@ -105,6 +105,44 @@ extension ThreadBuilder {
         }
     }
 
+    /// Entry indices in key order (`compareKeys`). The order is the byte order of each key written in full
+    /// (`mid:` + the id) in its NFC form, so it is decided by the first eight of those bytes (zero-padded: a
+    /// smaller prefix is a smaller key) and by `compareKeys` only when they are equal.
+    func entriesByKey() -> [Int32] {
+        var order: [(prefix: UInt64, entry: Int32)] = []
+        order.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { order.append((keyPrefix(e), Int32(i))) }
+        order.sort { a, b in
+            a.prefix != b.prefix ? a.prefix < b.prefix : compareKeys(entries[Int(a.entry)], entries[Int(b.entry)]) < 0
+        }
+        return order.map(\.entry)
+    }
+
+    /// The first eight bytes of the key in full, big-endian, zero-padded.
+    func keyPrefix(_ e: Entry) -> UInt64 {
+        strings.withBytes(strings.canonical(e.key)) { x in
+            var p: UInt64 = 0, n = 0
+            if e.keyIsMid { for c in Self.midPrefix { p = p << 8 | UInt64(c); n += 1 } }
+            var i = 0
+            while n < 8, i < x.count { p = p << 8 | UInt64(x[i]); n += 1; i += 1 }
+            return n == 0 ? 0 : p << (8 * UInt64(8 - n))
+        }
+    }
+
+    /// `byKey` (the entries in key order) newest first by `isOlder`. Keys are unique, so between two packed dates
+    /// that are equal the order is the keys' order, their places in `byKey`.
+    func entriesNewestFirst(byKey: [Int32]) -> [Int32] {
+        var rank = [Int32](repeating: 0, count: entries.count)
+        for (r, i) in byKey.enumerated() { rank[Int(i)] = Int32(r) }
+        var out = byKey
+        out.sort { x, y in
+            let a = entries[Int(y)].date, b = entries[Int(x)].date
+            if a >= 0, b >= 0 { return a != b ? a < b : rank[Int(y)] < rank[Int(x)] }
+            return isOlder(entries[Int(y)], than: entries[Int(x)])
+        }
+        return out
+    }
+
     /// Message order used throughout: dated before undated, earlier date first, then key.
     func isOlder(_ a: Entry, than b: Entry) -> Bool {
         switch (a.date == DateTable.none, b.date == DateTable.none) {

@@ -99,8 +99,7 @@ public struct ThreadBuilder: Sendable {
     /// The same, with the participants subject grouping asks for.
     public func finish(keepingKeys: Bool = true, participants: ParticipantSource) rethrows -> ThreadAssignment {
         // Canonical order first: nothing below may depend on the order of `add` calls.
-        var byKey = [Int32](0..<Int32(entries.count))
-        byKey.sort { compareKeys(entries[Int($0)], entries[Int($1)]) < 0 }
+        let byKey = entriesByKey()
         var forest = ThreadForest(strings: strings.count, containers: entries.count + entries.count / 2)
         var containerOf = [Int32](repeating: -1, count: entries.count)
         for i in byKey {
@@ -108,8 +107,7 @@ public struct ThreadBuilder: Sendable {
         }
 
         // 1. Authoritative parents, newest first (undated count as newest), so cycles break at the oldest.
-        var newestFirst = byKey
-        newestFirst.sort { isOlder(entries[Int($1)], than: entries[Int($0)]) }
+        var newestFirst = entriesNewestFirst(byKey: byKey)
         let reusing = reusedIdEntries(entries, byKey: byKey)
         for i in newestFirst {
             if let p = parentClaim(entries[Int(i)]) {
