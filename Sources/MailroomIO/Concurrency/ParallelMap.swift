@@ -14,13 +14,23 @@ final class ParallelBatchMapper<Context, Input, Output> {
 
     /// Maps `inputs`; the first error (in input order) is rethrown (with several workers, after the whole batch).
     func map(_ inputs: [Input], _ transform: (inout Context, Input) throws -> Output) throws -> [Output] {
-        if inputs.isEmpty { return [] }
+        var mapped: [Output] = []
+        mapped.reserveCapacity(inputs.count)
+        try map(inputs, transform) { mapped.append($0) }
+        return mapped
+    }
+
+    /// Maps `inputs` and hands each output to `each` in input order, moved, not copied (a copy retains every
+    /// field of a record, and the copies' destruction releases them all again); the first error (in input
+    /// order) is rethrown after `each` had the outputs before it (with several workers, after the whole batch
+    /// was mapped).
+    func map(_ inputs: [Input], _ transform: (inout Context, Input) throws -> Output,
+             each: (Output) throws -> Void) throws {
+        if inputs.isEmpty { return }
         if workers == 1 {
             // One worker: on this thread, without handing the batch to the dispatch pool.
-            var results: [Output] = []
-            results.reserveCapacity(inputs.count)
-            for input in inputs { results.append(try transform(&contexts[0], input)) }
-            return results
+            for input in inputs { try each(try transform(&contexts[0], input)) }
+            return
         }
         var results = [Result<Output, Error>?](repeating: nil, count: inputs.count)
         let n = min(workers, inputs.count)
@@ -42,7 +52,12 @@ final class ParallelBatchMapper<Context, Input, Output> {
                 }
             }
         }
-        return try results.map { try $0!.get() }
+        for i in results.indices {
+            switch results[i].take()! {
+            case .success(let v): try each(v)
+            case .failure(let e): throw e
+            }
+        }
     }
 }
 

@@ -128,9 +128,7 @@ extension PipelineRunner {
             try withoutActuallyEscaping(write) { write in
                 func mapBatch(_ batch: [Item]) throws {
                     try Interrupt.safePoint(stage)
-                    for encoded in try mapper.map(batch, { context, item in try decide(&context, step, item) }) {
-                        try write(encoded)
-                    }
+                    try mapper.map(batch, { context, item in try decide(&context, step, item) }, each: write)
                 }
                 var batch: [Item] = []
                 batch.reserveCapacity(Self.parallelBatchSize)
