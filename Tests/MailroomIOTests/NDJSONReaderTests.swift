@@ -256,4 +256,52 @@ import Testing
         #expect(error?.message.hasPrefix("disk full: could not write") == true, "\(String(describing: error))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: fs.path) == [])
     }
+
+    /// A writer flushing in the background (dedupe's messages) writes the file, and the summary, the writer alone
+    /// writes, over several flushes; dropped before `finish` it leaves neither the file nor a temporary.
+    @Test func theBackgroundFlushWritesTheFileTheWriterAloneWrites() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndjson-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let records = Array(repeating: Self.many + Self.contacts, count: 20).flatMap { $0 }  // about 3 MB
+        let plain = try NDJSONWriter(url: dir.appendingPathComponent("a.ndjson"), relativePath: "a.ndjson", schema: Contact.schema)
+        for c in records { try plain.write(c) }
+        let a = try plain.finish()
+        let background = try NDJSONWriter(url: dir.appendingPathComponent("b.ndjson"), relativePath: "a.ndjson", schema: Contact.schema)
+        background.flushInBackground()
+        for c in records { try background.write(c) }
+        let b = try background.finish()
+        #expect(a == b && a.bytes > 2 << 20)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("a.ndjson")) == Data(contentsOf: dir.appendingPathComponent("b.ndjson")))
+        do {
+            let dropped = try NDJSONWriter(url: dir.appendingPathComponent("c.ndjson"), relativePath: "c.ndjson", schema: Contact.schema)
+            dropped.flushInBackground()
+            for c in records { try dropped.write(c) }
+        }
+        do {
+            let abandoned = try NDJSONWriter(url: dir.appendingPathComponent("d.ndjson"), relativePath: "d.ndjson", schema: Contact.schema)
+            abandoned.flushInBackground()
+            for c in records { try abandoned.write(c) }
+            abandoned.abandon()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.ndjson", "b.ndjson"])
+    }
+
+    @Test(.enabled(if: StoreTmpfs.available, "needs root and mount(8) for a tmpfs"))
+    func aFullDiskUnderTheBackgroundFlushIsALocalIOErrorAndLeavesNoFile() throws {
+        let fs = try #require(StoreTmpfs(size: "256k"))
+        let url = URL(fileURLWithPath: fs.path + "/messages.ndjson")
+        let error = #expect(throws: MailroomError.self) {
+            let w = try NDJSONWriter(url: url, relativePath: "messages.ndjson", schema: Contact.schema)
+            w.flushInBackground()
+            for _ in 0..<20 {
+                for c in Self.many + Self.contacts { try w.write(c) }
+            }
+            _ = try w.finish()
+        }
+        #expect(error?.status == .localIO)
+        #expect(error?.location == url.path)
+        #expect(error?.message.hasPrefix("disk full: could not write") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fs.path) == [])
+    }
 }
