@@ -24,27 +24,10 @@ public enum SubjectPrefix {
             guard i < n, c[i] == 0x5B, let close = (i..<n).first(where: { c[$0] == 0x5D }) else { break }
             i = close + 1
         }
-        let start = i
-        while i < n, ASCIIBytes.isLetter(c[i]) { i += 1 }
-        guard i > start, i - start <= longestASCIIWord else { return false }
-        let word = String(unsafeUninitializedCapacity: i - start) { out in
-            for k in start..<i { out[k - start] = c[k] | 0x20 }  // letters only: lower-case
-            return i - start
-        }
-        guard asciiWords.contains(word) else { return false }
-        if i < n, c[i] == 0x5B || c[i] == 0x28 || c[i] == 0x5E {
-            let open = c[i]
-            var d = i + 1
-            while d < n, ASCIIBytes.isDigit(c[d]) { d += 1 }
-            guard d > i + 1 else { return false }
-            i = d
-            if open != 0x5E {
-                guard i < n, c[i] == (open == 0x5B ? 0x5D : 0x29) else { return false }
-                i += 1
-            }
-        }
-        while i < n, c[i] == 0x20 { i += 1 }
-        return i < n && c[i] == 0x3A
+        guard let (word, wordEnd) = ASCIIBytes.lowercasedWord(c, at: i, end: n, maxLength: longestASCIIWord),
+              asciiWords.contains(word), var r = ASCIIBytes.afterReplyCounter(c, wordEnd, end: n) else { return false }
+        while r < n, c[r] == 0x20 { r += 1 }
+        return r < n && c[r] == 0x3A
     }
 
     /// The ASCII reply words, and the longest.

@@ -82,29 +82,14 @@ enum BaseSubject {
 
     /// `strippedPrefix` over ASCII bytes `c[lo..<hi]`: where the rest starts, or nil.
     static func strippedPrefix(_ c: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Int? {
-        var i = lo
-        while i < hi, ASCIIBytes.isLetter(c[i]) { i += 1 }
-        guard i > lo, i - lo <= longestASCIIPrefix else { return nil }
-        let word = String(unsafeUninitializedCapacity: i - lo) { out in
-            for k in lo..<i { out[k - lo] = c[k] | 0x20 }  // letters only: lower-case
-            return i - lo
-        }
-        guard asciiPrefixes.contains(word) else { return nil }
+        guard let (word, wordEnd) = ASCIIBytes.lowercasedWord(c, at: lo, end: hi, maxLength: longestASCIIPrefix),
+              asciiPrefixes.contains(word) else { return nil }
+        var i = wordEnd
         if i < hi, c[i] == 0x2E { i += 1 }
-        if i < hi, c[i] == 0x5B || c[i] == 0x28 || c[i] == 0x5E {
-            let open = c[i]
-            var d = i + 1
-            while d < hi, ASCIIBytes.isDigit(c[d]) { d += 1 }
-            guard d > i + 1 else { return nil }
-            i = d
-            if open != 0x5E {
-                guard i < hi, c[i] == (open == 0x5B ? 0x5D : 0x29) else { return nil }
-                i += 1
-            }
-        }
-        while i < hi, c[i] == 0x20 { i += 1 }
-        guard i < hi, c[i] == 0x3A else { return nil }
-        return i + 1
+        guard var r = ASCIIBytes.afterReplyCounter(c, i, end: hi) else { return nil }
+        while r < hi, c[r] == 0x20 { r += 1 }
+        guard r < hi, c[r] == 0x3A else { return nil }
+        return r + 1
     }
 
     /// `Character.isLetter`, answered for ASCII without the Unicode property lookup.

@@ -72,6 +72,33 @@ enum ASCIIBytes {
     /// What `Character.isNumber` answers for ASCII.
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// The run of letters at `start` (before `end`), lower-cased, and where it ends: a subject prefix's word as
+    /// `BaseSubject` and `SubjectPrefix` read it. Nil when there is none or it has more than `maxLength` letters.
+    static func lowercasedWord(_ c: UnsafeBufferPointer<UInt8>, at start: Int, end: Int,
+                               maxLength: Int) -> (word: String, end: Int)? {
+        var i = start
+        while i < end, isLetter(c[i]) { i += 1 }
+        guard i > start, i - start <= maxLength else { return nil }
+        let word = String(unsafeUninitializedCapacity: i - start) { out in
+            for k in start..<i { out[k - start] = c[k] | 0x20 }  // letters only: lower-case
+            return i - start
+        }
+        return (word, i)
+    }
+
+    /// A subject prefix's reply counter at `i` (`[2]`, `(2)`, `^2`), as `BaseSubject` and `SubjectPrefix` read
+    /// it: where the text goes on after it, `i` when there is none, nil when one is opened and not well formed.
+    static func afterReplyCounter(_ c: UnsafeBufferPointer<UInt8>, _ i: Int, end: Int) -> Int? {
+        guard i < end, c[i] == 0x5B || c[i] == 0x28 || c[i] == 0x5E else { return i }
+        let open = c[i]
+        var d = i + 1
+        while d < end, isDigit(c[d]) { d += 1 }
+        guard d > i + 1 else { return nil }
+        if open == 0x5E { return d }
+        guard d < end, c[d] == (open == 0x5B ? 0x5D : 0x29) else { return nil }
+        return d + 1
+    }
+
     /// Letters and digits (what `Character.isLetter || isNumber` answers for ASCII).
     @inline(__always) static func isAlphanumeric(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) }
 }
