@@ -265,7 +265,7 @@ public struct JSONParser {
             let c = buf[i]
             if c == UInt8(ascii: "\"") {
                 i += 1
-                guard let s = String(validating: out, as: UTF8.self) else {
+                guard let s = out.withUnsafeBufferPointer(ValidUTF8.string) else {
                     throw JSONError("string is not valid UTF-8", offset: open)
                 }
                 return s
@@ -330,7 +330,7 @@ public struct JSONParser {
     }
 
     private func validated(_ r: Range<Int>, open: Int) throws -> String {
-        guard let s = String(validating: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self) else {
+        guard let s = ValidUTF8.string(UnsafeBufferPointer(rebasing: buf[r])) else {
             throw JSONError("string is not valid UTF-8", offset: open)
         }
         return s

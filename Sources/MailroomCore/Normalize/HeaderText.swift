@@ -7,7 +7,7 @@ enum HeaderText {
 
     /// The bytes as a String when they are valid UTF-8 (ASCII included), else nil: one validating pass.
     static func validUTF8(_ bytes: some Collection<UInt8>) -> String? {
-        String(validating: bytes, as: UTF8.self)
+        bytes.withContiguousStorageIfAvailable(ValidUTF8.string) ?? String(validating: bytes, as: UTF8.self)
     }
 
     /// C1 range of windows-1252 (0x80...0x9F); unassigned bytes map to their Latin-1 code points.
