@@ -109,13 +109,13 @@ extension ThreadBuilder {
     /// (`mid:` + the id) in its NFC form, so it is decided by the first eight of those bytes (zero-padded: a
     /// smaller prefix is a smaller key) and by `compareKeys` only when they are equal.
     func entriesByKey() -> [Int32] {
-        var order: [(prefix: UInt64, entry: Int32)] = []
-        order.reserveCapacity(entries.count)
-        for (i, e) in entries.enumerated() { order.append((keyPrefix(e), Int32(i))) }
+        let prefix = entries.map(keyPrefix)
+        var order = [Int32](0..<Int32(entries.count))
         order.sort { a, b in
-            a.prefix != b.prefix ? a.prefix < b.prefix : compareKeys(entries[Int(a.entry)], entries[Int(b.entry)]) < 0
+            let p = prefix[Int(a)], q = prefix[Int(b)]
+            return p != q ? p < q : compareKeys(entries[Int(a)], entries[Int(b)]) < 0
         }
-        return order.map(\.entry)
+        return order
     }
 
     /// The first eight bytes of the key in full, big-endian, zero-padded.
