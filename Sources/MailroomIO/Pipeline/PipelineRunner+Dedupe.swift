@@ -106,9 +106,6 @@ extension PipelineRunner {
         // are (see `DedupedMessage.jsonLine`); only a line that does not look like one normalize wrote is decoded
         // and encoded again.
         let out = try runDir.writer("dedupe/messages.ndjson", schema: DedupedMessage.schema)
-        // This thread also threads the messages for match as it writes them (`MatchFirstPass`): the file is
-        // hashed and written on another core.
-        out.flushInBackground()
         var unique = 0
         var w = JSONWriter(reserving: 8192)
         /// Writes the identity shown at this line, if any: its key and copies, and whether the line was copied.

@@ -17,8 +17,6 @@ public final class NDJSONWriter {
     private var writer = JSONWriter(reserving: 4096)
     /// Called with the file's summary once it is in place.
     var onFinish: ((FileSummary) -> Void)?
-    /// Set by `flushInBackground()`: full buffers are hashed and written on a thread of its own.
-    private var flusher: BackgroundFlush?
     private static let flushThreshold = 1 << 20
 
     /// - Parameters:
@@ -37,7 +35,6 @@ public final class NDJSONWriter {
     }
 
     deinit {
-        stopFlusher()
         if fd >= 0 {
             close(fd)
             unlink(tempURL.path)
@@ -59,57 +56,28 @@ public final class NDJSONWriter {
         if buffer.count >= NDJSONWriter.flushThreshold { try flush() }
     }
 
-    /// From now on each full buffer is hashed and written on a thread of its own while the caller fills the next
-    /// (at most one more waits): for a writer whose caller is the busy thread of its stage (dedupe's messages).
-    /// The file, its hash and its errors are the same; an error comes from a later `writeLine` or `finish`.
-    func flushInBackground() {
-        guard flusher == nil else { return }
-        flusher = BackgroundFlush(fd: fd, path: url.path)
-    }
-
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        if let flusher {
-            let full = buffer
-            buffer = []
-            buffer.reserveCapacity(NDJSONWriter.flushThreshold + 65536)
-            try flusher.send(full)
-            return
-        }
         hasher.update(data: buffer)
-        try Self.writeAll(fd, buffer, path: url.path)
-        bytes += buffer.count
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        try bytes.withUnsafeBytes { raw in
+        try buffer.withUnsafeBytes { raw in
             var off = 0
             while off < raw.count {
                 let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw IOFailure.from(errno: errno, path: path, doing: "write")
+                    throw IOFailure.from(errno: errno, path: url.path, doing: "write")
                 }
                 off += n
             }
         }
-    }
-
-    /// Lets the flusher write what it was sent and stop (the file is being dropped).
-    private func stopFlusher() {
-        flusher?.stop()
-        flusher = nil
+        bytes += buffer.count
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs and renames the file into place.
     @discardableResult
     public func finish() throws -> FileSummary {
         try flush()
-        if let flusher {
-            (hasher, bytes) = try flusher.finish()
-            self.flusher = nil
-        }
         if fsync(fd) != 0 { throw IOFailure.from(errno: errno, path: url.path, doing: "sync") }
         close(fd)
         fd = -1
@@ -127,58 +95,12 @@ public final class NDJSONWriter {
 
     /// Drops the temporary file without touching the target.
     public func abandon() {
-        stopFlusher()
         if fd >= 0 {
             close(fd)
             fd = -1
             unlink(tempURL.path)
         }
         TempFiles.remove(tempURL.path)
-    }
-}
-
-/// The thread of `NDJSONWriter.flushInBackground()`: hashes and writes the buffers it is sent, in order.
-private final class BackgroundFlush {
-    private let channel = BatchChannel<UInt8>(capacity: 1)
-    private let thread: JoinableThread<(SHA256, Int)>
-
-    init(fd: Int32, path: String) {
-        let channel = self.channel
-        thread = JoinableThread {
-            var hasher = SHA256()
-            var bytes = 0
-            do {
-                while let chunk = try channel.receive() {
-                    hasher.update(data: chunk)
-                    try NDJSONWriter.writeAll(fd, chunk, path: path)
-                    bytes += chunk.count
-                }
-            } catch {
-                channel.cancel()  // the next `send` throws: the writer then takes this error from `wait`
-                throw error
-            }
-            return (hasher, bytes)
-        }
-    }
-
-    func send(_ chunk: [UInt8]) throws {
-        do {
-            try channel.send(chunk)
-        } catch {
-            _ = try thread.wait()  // the thread's own error, when it stopped on one
-            throw error
-        }
-    }
-
-    /// Waits for everything sent to be written: the hash and byte count of it all.
-    func finish() throws -> (SHA256, Int) {
-        channel.finish()
-        return try thread.wait()
-    }
-
-    func stop() {
-        channel.finish()
-        thread.waitIgnoringResult()
     }
 }
 
