@@ -5,7 +5,7 @@ import Testing
 @Suite struct ValidUTF8Tests {
     static func check(_ bytes: [UInt8]) -> Bool {
         let expected = String(validating: bytes, as: UTF8.self)
-        return bytes.withUnsafeBufferPointer { ValidUTF8.string($0) } == expected
+        return bytes.withUnsafeBufferPointer { ValidUTF8.string($0) == expected && ValidUTF8.isValid($0) == (expected != nil) }
     }
 
     /// Every sequence of one and two bytes, and from every lead byte every second byte followed by the edges of
