@@ -11,8 +11,11 @@ import Darwin
 ///
 /// Equality and order follow Swift's `String`, which compares canonically equivalent spellings as equal and
 /// orders by the scalars of their NFC forms. A spelling that is not NFC also interns its NFC form, its
-/// *canonical* id; `equal` and `less` work on canonical ids and bytes, so they agree with `==` and `<` on the
-/// strings. ASCII is NFC, so for the usual ids and addresses nothing extra is stored.
+/// *canonical* id; `equal` and `less` work on canonical ids and bytes, so they agree with `==`, and with `<` where
+/// `<` is a total order: Swift 6.3's `<` answers false both ways for some non-NFC text against an NFC text it
+/// is a prefix of (`"0e\u{301}@x"` and `"0\u{e9}@x\u{7F}"`), which `less` orders by their NFC bytes
+/// (`ThreadBuilderOrders` checks the byte order). ASCII is NFC, so for the usual ids and addresses nothing extra
+/// is stored.
 ///
 /// Memory: the bytes, 8 bytes of place per string and 8 to 16 bytes of index per string.
 struct StringTable: Sendable {
