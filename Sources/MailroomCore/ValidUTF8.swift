@@ -19,7 +19,7 @@ enum ValidUTF8 {
         var i = 0
         while i < n {
             // Eight ASCII bytes at a time.
-            if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & JSONStringWord.highs == 0 {
                 i += 8
                 continue
             }

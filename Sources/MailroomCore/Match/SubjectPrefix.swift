@@ -20,7 +20,7 @@ public enum SubjectPrefix {
         let n = c.count
         var i = 0
         while true {
-            while i < n, c[i] == 0x20 || (c[i] >= 0x09 && c[i] <= 0x0D) { i += 1 }
+            while i < n, ByteLines.isSpace(c[i]) { i += 1 }
             guard i < n, c[i] == 0x5B, let close = (i..<n).first(where: { c[$0] == 0x5D }) else { break }
             i = close + 1
         }

@@ -70,7 +70,7 @@ enum BaseSubject {
             while lo < hi, c[lo] == 0x20 { lo += 1 }
             while hi > lo, c[hi - 1] == 0x20 { hi -= 1 }
             return String(unsafeUninitializedCapacity: hi - lo) { out in
-                for k in lo..<hi { out[k - lo] = c[k] >= 0x41 && c[k] <= 0x5A ? c[k] | 0x20 : c[k] }
+                for k in lo..<hi { out[k - lo] = ByteLines.lowerASCII(c[k]) }
                 return hi - lo
             }
         }

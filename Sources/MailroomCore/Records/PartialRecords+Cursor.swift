@@ -36,8 +36,13 @@ extension JSONCursor {
 
     /// An array of addresses; null is empty.
     mutating func addresses(_ key: Key) throws -> [Address] {
-        var out: [Address] = []
-        try array(key) { out.append(try Address(cursor: &$0)) }
+        try records(key, Address.self)
+    }
+
+    /// An array of records each read by its cursor reader; null is empty.
+    mutating func records<R: JSONCursorRecord>(_ key: Key, _: R.Type) throws -> [R] {
+        var out: [R] = []
+        try array(key) { out.append(try R(cursor: &$0)) }
         return out
     }
 
@@ -308,10 +313,7 @@ extension Contact: JSONCursorRecord {
             switch k {
             case "id": id = try c.string(k)
             case "name": name = try c.string(k)
-            case "emails":
-                var read: [ContactEmail] = []
-                try c.array(k) { read.append(try ContactEmail(cursor: &$0)) }
-                emails = read
+            case "emails": emails = try c.records(k, ContactEmail.self)
             case "line": line = try c.int(k)
             default: try c.skip()
             }
