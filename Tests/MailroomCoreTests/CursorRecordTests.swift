@@ -217,4 +217,35 @@ import Testing
             Self.expectSame(Contact.self, text, refused: refused)
         }
     }
+
+    /// Contacts made from what real clients, lists and servers wrote: each address header of the third-party
+    /// corpora (display names, comments, quoted and encoded words, groups, broken addresses) as one contact's
+    /// emails cell, read back through both readers.
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpus contacts skipped"))
+    func contactsFromRealAddressHeadersReadAlike() throws {
+        func cell(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var rows = ["id,name,emails"]
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            for field in ASCIIReadingCorporaTests.headerFields(bytes) {
+                let lower = field.lowercased()
+                guard ["from:", "to:", "cc:", "reply-to:"].contains(where: { lower.hasPrefix($0) }),
+                      let colon = field.firstIndex(of: ":") else { continue }
+                let value = String(field[field.index(after: colon)...])
+                let name = value.split(separator: "<").first.map(String.init) ?? ""
+                rows.append("C\(rows.count),\(cell(name)),\(cell(value.replacingOccurrences(of: ",", with: ";")))")
+            }
+        }
+        let contacts = ContactsCSV.parse(Array(rows.joined(separator: "\n").utf8)).contacts
+        var w = JSONWriter()
+        for c in contacts {
+            w.reset()
+            c.writeJSON(&w)
+            Self.expectSame(Contact.self, String(decoding: w.bytes, as: UTF8.self), refused: false)
+        }
+        let emails = contacts.flatMap(\.emails)
+        #expect(contacts.count > 400 && emails.contains { $0.issue != nil } && emails.contains { $0.foldedKey != $0.key }
+                && contacts.contains { $0.name.contains("=?") } && contacts.contains { $0.name.contains("\"") },
+                "\(contacts.count) contacts, \(emails.count) emails")
+    }
 }

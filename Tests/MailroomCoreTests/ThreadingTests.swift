@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MailroomCore
 
@@ -292,5 +293,26 @@ func permutations<T>(_ items: [T]) -> [[T]] {
         let newestFirst = b.entriesNewestFirst(byKey: byKey)
         #expect(newestFirst == byKey.sorted { b.isOlder(b.entries[Int($1)], than: b.entries[Int($0)]) })
         #expect(Set(b.entries.map(\.date)).count >= 5 && b.entries.count > 1_000)
+    }
+
+    /// The same over real keys and dates: every normalized single message of the third-party corpora (Message-IDs
+    /// as Gmail, Outlook, Apple Mail, list software and kernel tooling write them, `hash:` keys for those without).
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpus keys skipped"))
+    func realKeysAndDatesAreOrderedAsTheComparisonsOrderThem() throws {
+        var b = ThreadBuilder()
+        var seen = Set<String>()
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            guard case .message(let m) = NormalizeCorpora.outcome(bytes, url.lastPathComponent) else { continue }
+            let key = m.messageId.map { "mid:" + $0 } ?? "hash:" + m.contentHash
+            guard seen.insert(key).inserted else { continue }
+            b.add(ThreadInput(key: key, messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references,
+                              baseSubject: m.baseSubject, subjectIsReply: false, date: m.date))
+        }
+        let byKey = b.entriesByKey()
+        #expect(byKey == (0..<Int32(b.entries.count)).sorted { b.compareKeys(b.entries[Int($0)], b.entries[Int($1)]) < 0 })
+        #expect(b.entriesNewestFirst(byKey: byKey) == byKey.sorted { b.isOlder(b.entries[Int($1)], than: b.entries[Int($0)]) })
+        let dated = b.entries.filter { $0.date != DateTable.none }.count
+        #expect(b.entries.count > 200 && dated > 120 && b.entries.contains { !$0.keyIsMid }, "\(b.entries.count) keys, \(dated) dated")
     }
 }

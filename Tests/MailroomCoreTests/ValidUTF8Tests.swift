@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MailroomCore
 
@@ -54,5 +55,31 @@ import Testing
         #expect(HeaderText.validUTF8(Array("Grüße".utf8)) == "Grüße")
         #expect(HeaderText.validUTF8([0x47, 0xFC, 0x65]) == nil)
         #expect(HeaderText.validUTF8(Array("Grüße".utf8).dropFirst(2)) == "üße")
+    }
+
+    /// Every line of every mail file of the third-party corpora, mboxes included (raw 8-bit headers and bodies in
+    /// koi8-r, iso-8859-2 and latin-1, UTF-8 headers, ISO-2022-JP, base64 and binary parts), as the header reader
+    /// and JSON strings meet them.
+    @Test(.enabled(if: NormalizeCorpora.available, "../shared/corpora is absent: corpus lines skipped"))
+    func realMailLinesAreJudgedAsTheStandardLibraryJudgesThem() throws {
+        var lines = 0, short = 0, invalid = 0
+        var wrong: [String] = []
+        let files = FileManager.default.enumerator(at: NormalizeCorpora.corpora, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }
+            .filter { !$0.hasDirectoryPath && !$0.path.contains("UPSTREAM-LICENSE") && !["md", "tsv"].contains($0.pathExtension) } ?? []
+        for url in files.sorted(by: { $0.path < $1.path }) {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                let expected = String(validating: line, as: UTF8.self)
+                let ok = line.withContiguousStorageIfAvailable { ValidUTF8.string($0) == expected && ValidUTF8.isValid($0) == (expected != nil) }
+                if ok != true { wrong.append("\(url.lastPathComponent): \(Array(line.prefix(40)))") }
+                #expect(HeaderText.validUTF8(line) == expected)
+                lines += 1
+                if line.count <= ValidUTF8.shortText { short += 1 }
+                if expected == nil { invalid += 1 }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(lines > 70_000 && short > 15_000 && invalid >= 10, "lines \(lines), short \(short), invalid \(invalid)")
     }
 }
