@@ -76,9 +76,9 @@ extension Matcher {
         strings.internCanonical(s)
     }
 
-    mutating func addParticipant(_ a: Address, isInternal: Bool, to t: Int) {
-        let key = UInt64(UInt32(canonicalId(a.key))) << 32
-        let address = strings.intern(a.address)
+    /// `key`: the canonical id of the address key; `address`: the id of its spelling.
+    mutating func addParticipant(key keyId: Int32, address: Int32, isInternal: Bool, to t: Int) {
+        let key = UInt64(UInt32(keyId)) << 32
         keepSmallest(key, address, to: t)
         if !isInternal { keepSmallest(key | Self.externalBit, address, to: t) }
     }
@@ -104,10 +104,9 @@ extension Matcher {
         }
     }
 
-    mutating func addContact(_ contactId: String, address a: Address, rule: MatchRule, to t: Int) {
-        let key = canonicalId(a.key)
-        let link = ContactLink(contactId: strings.intern(contactId), key: key, address: strings.intern(a.address),
-                               rule: rule)
+    /// `key`: the canonical id of the address key; `address`: the id of its spelling.
+    mutating func addContact(_ contactId: String, key: Int32, address: Int32, rule: MatchRule, to t: Int) {
+        let link = ContactLink(contactId: strings.intern(contactId), key: key, address: address, rule: rule)
         for (i, c) in threads[t].contacts.enumerated()
         where c.key == link.key && strings.equal(c.contactId, link.contactId) {
             if strings.compare(c.address, link.address) > 0 { threads[t].contacts[i] = link }
@@ -192,15 +191,16 @@ extension Matcher {
         private var lastSeen: String?
         private var bulkOnly = true
 
-        mutating func add(_ a: Address, thread: Int32, date: String?, sentTo isSentTo: Bool, bulk: Bool) {
-            if address.map({ a.address < $0 }) ?? true { address = a.address }
+        /// `a` is read in place (see `Matcher.classify`).
+        mutating func add(_ a: UnsafePointer<Address>, thread: Int32, date: String?, sentTo isSentTo: Bool, bulk: Bool) {
+            if address.map({ a.pointee.address < $0 }) ?? true { address = a.pointee.address }
             messages += 1
             threads.insert(thread)
             if isSentTo { sentTo += 1 }
             if let date, lastSeen.map({ date > $0 }) ?? true { lastSeen = date }
             if !bulk { bulkOnly = false }
             // The most recent display name; undated messages count as oldest, ties keep the larger name.
-            if let n = a.name {
+            if let n = a.pointee.name {
                 let candidate = (date ?? "", n)
                 if name.map({ candidate > ($0.date, $0.name) }) ?? true { name = candidate }
             }

@@ -39,7 +39,8 @@ public struct Matcher: Sendable {
     /// For threads with many participants only (`Matcher.peopleScanLimit` or more): participant entry key →
     /// index in the thread's `people`, so that adding one stays a look-up instead of a scan.
     var largeThreadPeople: [Int: [UInt64: Int]] = [:]
-    private var unmatched: [String: UnmatchedState] = [:]
+    /// By canonical id of the address key.
+    private var unmatched: [Int32: UnmatchedState] = [:]
     /// See `classify`.
     private var classified: [AddressIdentity: (inside: Bool, lookup: ContactLookup)] = [:]
 
@@ -88,56 +89,78 @@ public struct Matcher: Sendable {
         for box in m.copyMailboxes { addMailbox(box, to: Int(t)) }
         addMailbox(m.mailbox, to: Int(t))
 
-        // The roles in the order of `NormalizedMessage.allAddresses`, without copying each address out.
-        let roles: [(role: String, addresses: [Address])] = [("from", m.from), ("sender", m.sender.map { [$0] } ?? []),
-                                                             ("reply-to", m.replyTo), ("to", m.to), ("cc", m.cc),
-                                                             ("bcc", m.bcc)]
-        let count = roles.reduce(0) { $0 + $1.addresses.count }
+        // The roles in the order of `NormalizedMessage.allAddresses`. Addresses are read in place (through each
+        // list's buffer), never copied out whole, and known by the canonical id of their key (`StringTable`), which
+        // is equal exactly for keys `String` holds equal.
+        let lists: [[Address]] = [m.from, m.sender.map { [$0] } ?? [], m.replyTo, m.to, m.cc, m.bcc]
+        let count = lists.reduce(0) { $0 + $1.count }
         var links: [ParticipantLink] = []
         links.reserveCapacity(count)
-        // Unmatched addresses of this message: key → (address, name, appears as a recipient).
-        var seenUnmatched: [String: (address: Address, recipient: Bool)] = [:]
-        var order: [String] = []
-        var emitted: Set<RoleKey> = []  // one link per participant and role
+        var emitted: Set<UInt64> = []  // one link per participant and role: role << 32 | key id
         emitted.reserveCapacity(count)
-        for (role, list) in roles {
-            for a in list {
-                guard emitted.insert(RoleKey(role: role, key: a.key)).inserted else { continue }
-                let (inside, lookup) = classify(a)
-                var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role, address: a.address,
-                                           isInternal: inside, contactId: nil, rule: nil, ambiguous: [])
-                addParticipant(a, isInternal: inside, to: Int(t))
-                if !inside {
-                    switch lookup {
-                    case .match(let contactId, let rule):
-                        link.contactId = contactId
-                        link.rule = rule
-                        addContact(contactId, address: a, rule: rule, to: Int(t))
-                    case .ambiguous(let ids):
-                        link.ambiguous = ids
-                    case .none:
-                        let recipient = role == "to" || role == "cc" || role == "bcc"
-                        if var seen = seenUnmatched[a.key] {
-                            seen.recipient = seen.recipient || recipient
-                            if seen.address.name == nil, a.name != nil { seen.address = a }
-                            seenUnmatched[a.key] = seen
-                        } else {
-                            seenUnmatched[a.key] = (a, recipient)
-                            order.append(a.key)
+        // Unmatched addresses of this message, in order of first appearance: key id, where the address kept is
+        // (role, index: the first with a display name, else the first) and whether it appears as a recipient.
+        var pending: [PendingUnmatched] = []
+        var pendingOfKey: [Int32: Int] = [:]
+        for (r, list) in lists.enumerated() {
+            let role = Self.roles[r]
+            let recipient = r >= 3  // to, cc, bcc
+            list.withUnsafeBufferPointer { list in
+                for i in list.indices {
+                    let key = canonicalId(list[i].key)
+                    guard emitted.insert(UInt64(r) << 32 | UInt64(UInt32(bitPattern: key))).inserted else { continue }
+                    let (inside, lookup) = classify(list.baseAddress! + i, key: key)
+                    var link = ParticipantLink(messageKey: m.key, threadId: threadId, role: role,
+                                               address: list[i].address, isInternal: inside, contactId: nil, rule: nil,
+                                               ambiguous: [])
+                    let address = strings.intern(list[i].address)
+                    addParticipant(key: key, address: address, isInternal: inside, to: Int(t))
+                    if !inside {
+                        switch lookup {
+                        case .match(let contactId, let rule):
+                            link.contactId = contactId
+                            link.rule = rule
+                            addContact(contactId, key: key, address: address, rule: rule, to: Int(t))
+                        case .ambiguous(let ids):
+                            link.ambiguous = ids
+                        case .none:
+                            if let p = pendingOfKey[key] {
+                                pending[p].recipient = pending[p].recipient || recipient
+                                if !pending[p].named, list[i].name != nil {
+                                    (pending[p].role, pending[p].index, pending[p].named) = (Int8(r), Int32(i), true)
+                                }
+                            } else {
+                                pendingOfKey[key] = pending.count
+                                pending.append(PendingUnmatched(key: key, role: Int8(r), index: Int32(i),
+                                                                named: list[i].name != nil, recipient: recipient))
+                            }
                         }
                     }
+                    links.append(link)
                 }
-                links.append(link)
             }
         }
 
-        for key in order {
-            guard let seen = seenUnmatched[key] else { continue }
-            unmatched[key, default: UnmatchedState()].add(
-                seen.address, thread: t, date: m.date,
-                sentTo: m.direction == .sent && seen.recipient, bulk: !m.bulk.isEmpty)
+        for p in pending {
+            lists[Int(p.role)].withUnsafeBufferPointer { list in
+                unmatched[p.key, default: UnmatchedState()].add(
+                    list.baseAddress! + Int(p.index), thread: t, date: m.date,
+                    sentTo: m.direction == .sent && p.recipient, bulk: !m.bulk.isEmpty)
+            }
         }
         return links
+    }
+
+    /// The roles of `add`'s lists, in their order.
+    private static let roles = ["from", "sender", "reply-to", "to", "cc", "bcc"]
+
+    /// An unmatched address of the message being added (see `add`).
+    private struct PendingUnmatched {
+        var key: Int32
+        var role: Int8
+        var index: Int32
+        var named: Bool
+        var recipient: Bool
     }
 
     private mutating func threadNumber(_ id: String) -> Int32 {
@@ -162,11 +185,12 @@ public struct Matcher: Sendable {
 
     /// Whether the address is internal and, when it is not, what the contacts say about it: remembered per
     /// address (both depend only on its key, local part and domain), since the same people write again and again.
-    private mutating func classify(_ a: Address) -> (inside: Bool, lookup: ContactLookup) {
-        let id = AddressIdentity(key: canonicalId(a.key), local: canonicalId(a.local), domain: canonicalId(a.domain))
+    /// `a` is read in place (a copy of the whole address costs a retain and a release of each of its strings).
+    private mutating func classify(_ a: UnsafePointer<Address>, key: Int32) -> (inside: Bool, lookup: ContactLookup) {
+        let id = AddressIdentity(key: key, local: canonicalId(a.pointee.local), domain: canonicalId(a.pointee.domain))
         if let known = classified[id] { return known }
-        let inside = isInternal(a)
-        let result = (inside, inside ? ContactLookup.none : contacts.lookup(a))
+        let inside = isInternal(a.pointee)
+        let result = (inside, inside ? ContactLookup.none : contacts.lookup(a.pointee))
         classified[id] = result
         return result
     }
@@ -176,11 +200,6 @@ public struct Matcher: Sendable {
         var key: Int32
         var local: Int32
         var domain: Int32
-    }
-
-    private struct RoleKey: Hashable {
-        var role: String
-        var key: String
     }
 
     /// Threads sorted by thread id; unmatched addresses by messages (most first), then latest `lastSeen`, then
