@@ -3,6 +3,17 @@
 /// header fields and JSON strings, so short texts are checked here byte by byte; longer ones go to the standard
 /// library, whose vectorized check is faster from about 48 bytes of non-ASCII text on (measured).
 enum ValidUTF8 {
+    /// How many bytes at the end of `b` are the start of a multi-byte character that the end cuts: a lead byte
+    /// followed by fewer continuation bytes than it announces (0 to 3). Other malformed endings count 0.
+    static func incompleteTail(_ b: [UInt8]) -> Int {
+        var i = b.count - 1
+        while i >= 0, b.count - i <= 3, b[i] & 0xC0 == 0x80 { i -= 1 }
+        guard i >= 0 else { return 0 }
+        let lead = b[i]
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        return lead >= 0xC0 && b.count - i < length ? b.count - i : 0
+    }
+
     /// Texts up to this many bytes are checked here.
     static let shortText = 40
 

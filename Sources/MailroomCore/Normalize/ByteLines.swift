@@ -65,4 +65,15 @@ enum ByteLines {
     static func slice(_ b: UnsafeRawBufferPointer, _ r: Range<Int>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: b[r])
     }
+
+    /// The end of `r` moved back to just after its last LF, when that LF is at `notBefore` or later; else
+    /// `r.upperBound`.
+    static func endAfterLastLineBreak(_ b: UnsafeRawBufferPointer, _ r: Range<Int>, notBefore: Int) -> Int {
+        var i = r.upperBound
+        while i > max(notBefore, r.lowerBound) {
+            if b[i - 1] == 0x0A { return i }
+            i -= 1
+        }
+        return r.upperBound
+    }
 }

@@ -20,6 +20,7 @@ struct MIMEWalker {
     private var stopped = false
     private var plain: Leaf?
     private var html: Leaf?
+    private var firstPlainScan = MIMEWalker.firstPlainSnippetScan
 
     struct Leaf {
         var charset: String?
@@ -33,8 +34,11 @@ struct MIMEWalker {
     }
 
     /// Walks the message whose top-level header is `top` and whose bytes end at `end`.
-    static func walk(_ b: UnsafeRawBufferPointer, top: HeaderBlock, end: Int, limits: MessageLimits) -> MIMESummary {
+    /// `firstScan`: the bytes of a plain-text part decoded first for the snippet (tests compare other sizes).
+    static func walk(_ b: UnsafeRawBufferPointer, top: HeaderBlock, end: Int, limits: MessageLimits,
+                     firstScan: Int = MIMEWalker.firstPlainSnippetScan) -> MIMESummary {
         var w = MIMEWalker(b, limits: limits)
+        w.firstPlainScan = firstScan
         w.entity(top, body: top.bodyStart..<max(top.bodyStart, end), depth: 0, defaultType: "text/plain")
         if let leaf = w.plain {
             w.summary.snippet = w.snippet(leaf, html: false)
@@ -132,20 +136,31 @@ struct MIMEWalker {
     /// Most bytes of one part decoded for the snippet.
     static let maxSnippetScan = 1 << 20
 
+    /// The bytes of a plain-text part decoded first (then four times as many, and so on).
+    static let firstPlainSnippetScan = 2048
+
     /// The first characters of a text part, decoding only a growing prefix of it.
     private mutating func snippet(_ leaf: Leaf, html: Bool) -> String {
         let limit = 200
-        var take = html ? 16384 : 2048
+        var take = html ? 16384 : firstPlainScan
         let asciiCompatible = HeaderText.decodesASCIIAsItself(charset: leaf.charset)
+        let utf8 = HeaderText.utf8Labels.contains(HeaderText.normalizedCharset(leaf.charset))
         while true {
-            let r = leaf.body.lowerBound..<min(leaf.body.upperBound, leaf.body.lowerBound + take)
+            let cut = leaf.body.lowerBound..<min(leaf.body.upperBound, leaf.body.lowerBound + take)
+            let whole = cut.upperBound == leaf.body.upperBound
+            // A cut prefix ends after a line break when there is one in its second half, so that it cuts no
+            // quoted-printable escape, base64 quantum or 8-bit character.
+            let r = whole ? cut : cut.lowerBound..<ByteLines.endAfterLastLineBreak(b, cut, notBefore: cut.lowerBound + cut.count / 2)
             let raw = ByteLines.slice(b, r)
-            let bytes: [UInt8]
+            var bytes: [UInt8]
             switch leaf.encoding {
             case "quoted-printable": bytes = TransferEncoding.quotedPrintable(raw)
             case "base64": bytes = TransferEncoding.base64(raw, strict: false) ?? []
             default: bytes = Array(raw)
             }
+            // A character split by the cut (a soft line break, base64, or no line break to cut at) is left out:
+            // UTF-8 with a broken last character would be read as windows-1252 whole.
+            if !whole, utf8 { bytes.removeLast(ValidUTF8.incompleteTail(bytes)) }
             let text: String
             if !html, asciiCompatible, let t = bytes.withUnsafeBufferPointer({
                 ASCIIBytes.isASCII($0) ? HeaderText.collapsingWhiteSpace(utf8: $0, keepingAtLeast: limit + 21) : nil
@@ -157,7 +172,6 @@ struct MIMEWalker {
                 text = HeaderText.collapsingWhiteSpace(html ? HTMLText.plainText(decoded.text) : decoded.text,
                                                        keepingAtLeast: limit + 21)
             }
-            let whole = r.upperBound == leaf.body.upperBound
             // A cut prefix may end in a broken character, tag or entity: keep a margin beyond the limit. Past
             // `maxSnippetScan` bytes (a body of markup or blank lines) take what was found.
             // (The collapse stops soon after `limit + 21` Characters; see `collapsingWhiteSpace(_:keepingAtLeast:)`.)
