@@ -2,7 +2,12 @@
 /// always produces the same bytes. Used for every NDJSON line and JSON document Mailroom writes.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
-    private var needsComma: [Bool] = []
+    /// Per open container, whether a value was written in it (the next one needs a comma): bit 0 is the
+    /// innermost. Containers more than 64 levels out keep their bits in `outerCommas` (an array per level cost
+    /// a uniqueness check and a store at every value).
+    private var commas: UInt64 = 0
+    private var depth = 0
+    private var outerCommas: [Bool] = []
 
     public init(reserving capacity: Int = 1024) {
         bytes = []
@@ -11,7 +16,8 @@ public struct JSONWriter: Sendable {
 
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
-        needsComma.removeAll(keepingCapacity: true)
+        (commas, depth) = (0, 0)
+        outerCommas.removeAll(keepingCapacity: true)
         afterKey = false
     }
 
@@ -20,29 +26,42 @@ public struct JSONWriter: Sendable {
     /// Writes the comma that separates this value (or key) from the previous one in its container.
     private mutating func prefix() {
         if afterKey { afterKey = false; return }
-        guard let last = needsComma.last else { return }
-        if last { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
+        guard depth > 0 else { return }
+        if commas & 1 != 0 { bytes.append(UInt8(ascii: ",")) } else { commas |= 1 }
+    }
+
+    private mutating func open() {
+        if depth >= 64 { outerCommas.append(commas >> 63 != 0) }
+        commas <<= 1
+        depth += 1
+    }
+
+    private mutating func close() {
+        precondition(depth > 0, "JSONWriter: a container closed that was not open")
+        depth -= 1
+        commas >>= 1
+        if depth >= 64, outerCommas.removeLast() { commas |= 1 << 63 }
     }
 
     public mutating func beginObject() {
         prefix()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endObject() {
-        needsComma.removeLast()
+        close()
         bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         prefix()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endArray() {
-        needsComma.removeLast()
+        close()
         bytes.append(UInt8(ascii: "]"))
     }
 
