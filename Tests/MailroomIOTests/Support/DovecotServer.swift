@@ -132,15 +132,20 @@ final class DovecotServer: @unchecked Sendable {
             """, log: root.path + "/watchdog.log")
     }
 
-    /// Starts (or restarts) the master and waits until both ports accept connections.
+    /// Starts (or restarts) the master and waits until both ports accept connections and the plain port greets
+    /// (`* OK`): on a loaded machine the master listens seconds before its first login process answers, and a
+    /// client connecting meanwhile waits out its own timeout (CI saw a test's rerun give up so, 3 x 10 s).
     func start() throws {
         // Dovecot keeps the descriptors it inherits: give it files, not this process's pipes.
         try DovecotServer.detached("\(DovecotServer.binary) -c '\(config)'", log: root.path + "/start.log")
-        for _ in 0..<100 {
-            if DovecotServer.accepts(plainPort) && DovecotServer.accepts(tlsPort) { return }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if DovecotServer.accepts(plainPort) && DovecotServer.accepts(tlsPort) && DovecotServer.greets(plainPort) {
+                return
+            }
             usleep(50_000)
         }
-        throw HarnessError("Dovecot did not start: \((try? String(contentsOfFile: root.path + "/dovecot.log", encoding: .utf8)) ?? "")")
+        throw HarnessError("Dovecot did not start (or did not greet) within 60 s: \((try? String(contentsOfFile: root.path + "/dovecot.log", encoding: .utf8)) ?? "")")
     }
 
     /// Stops the master and waits until it has exited and the ports refuse connections.
@@ -326,6 +331,34 @@ final class DovecotServer: @unchecked Sendable {
         }
         guard ok else { throw HarnessError("no free port") }
         return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Whether a connection to `port` gets an IMAP greeting (`* OK`) within 5 s.
+    static func greets(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else { return false }
+        var got: [UInt8] = []
+        let deadline = Date().addingTimeInterval(5)
+        while got.count < 4, Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 200) >= 0 else { return false }
+            guard p.revents != 0 else { continue }
+            var buf = [UInt8](repeating: 0, count: 256)
+            let n = read(fd, &buf, buf.count)
+            guard n > 0 else { return false }
+            got += buf[0..<n]
+        }
+        return got.starts(with: Array("* OK".utf8))
     }
 
     static func accepts(_ port: Int) -> Bool {
