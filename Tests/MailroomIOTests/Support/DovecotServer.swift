@@ -337,16 +337,7 @@ final class DovecotServer: @unchecked Sendable {
     static func greets(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return false }
+        guard connectToLoopback(fd, port) else { return false }
         var got: [UInt8] = []
         let deadline = Date().addingTimeInterval(5)
         while got.count < 4, Date() < deadline {
@@ -364,6 +355,11 @@ final class DovecotServer: @unchecked Sendable {
     static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
+        return connectToLoopback(fd, port)
+    }
+
+    /// Connects `fd` to 127.0.0.1:`port`; whether it connected.
+    static func connectToLoopback(_ fd: Int32, _ port: Int) -> Bool {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
