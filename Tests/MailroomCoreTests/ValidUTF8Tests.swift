@@ -82,4 +82,26 @@ import Testing
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
         #expect(lines > 70_000 && short > 15_000 && invalid >= 10, "lines \(lines), short \(short), invalid \(invalid)")
     }
+
+    /// `incompleteTail`: a character cut after each of its bytes leaves exactly those bytes to drop; a whole one,
+    /// ASCII, and malformed endings (stray continuation bytes, nothing before them) leave none.
+    @Test func incompleteTailCountsOnlyTheBytesOfACutCharacter() {
+        let scalars: [Unicode.Scalar] = ["a", "\u{7F}", "\u{80}", "é", "\u{7FF}", "\u{800}", "Ж", "語", "\u{FFFF}",
+                                         "\u{10000}", "🙂", "\u{10FFFF}"]
+        for s in scalars {
+            let char = Array(String(s).utf8)
+            for prefix in [[], Array("ab".utf8), Array("é".utf8)] {
+                for k in 0...char.count {
+                    let bytes = prefix + char.prefix(k)
+                    let expected = k == 0 || k == char.count ? 0 : k
+                    #expect(ValidUTF8.incompleteTail(bytes) == expected, "\(s) cut after \(k) bytes, prefix \(prefix)")
+                }
+            }
+        }
+        #expect(ValidUTF8.incompleteTail([]) == 0)
+        #expect(ValidUTF8.incompleteTail([0x80]) == 0)
+        #expect(ValidUTF8.incompleteTail([0x80, 0x80, 0x80, 0x80]) == 0)
+        #expect(ValidUTF8.incompleteTail([0xC3, 0xA9, 0x80]) == 0)  // é and a stray continuation byte
+        #expect(ValidUTF8.incompleteTail([0x61, 0xE8, 0xAA]) == 2)  // the first two bytes of 語
+    }
 }

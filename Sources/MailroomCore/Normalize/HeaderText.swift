@@ -29,8 +29,12 @@ enum HeaderText {
     /// Whether `decode` turns all-ASCII bytes in that charset into the same text without a charset issue (the
     /// UTF-8 and windows-1252 families, and a missing charset).
     static func decodesASCIIAsItself(charset rawCharset: String?) -> Bool {
-        let cs = normalizedCharset(rawCharset)
-        return utf8Labels.contains(cs) || windows1252Labels.contains(cs)
+        decodesASCIIAsItself(label: normalizedCharset(rawCharset))
+    }
+
+    /// The same for a label already normalized (`normalizedCharset`).
+    static func decodesASCIIAsItself(label: String) -> Bool {
+        utf8Labels.contains(label) || windows1252Labels.contains(label)
     }
 
     /// Labels `decode` reads as UTF-8 (a missing charset included).

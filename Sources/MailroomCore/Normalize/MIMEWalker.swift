@@ -147,7 +147,7 @@ struct MIMEWalker {
         var take = html ? 16384 : firstPlainScan
         let charset = HeaderText.normalizedCharset(leaf.charset)
         let utf8 = HeaderText.utf8Labels.contains(charset)
-        let asciiCompatible = utf8 || HeaderText.windows1252Labels.contains(charset)  // `decodesASCIIAsItself`
+        let asciiCompatible = HeaderText.decodesASCIIAsItself(label: charset)
         while true {
             let cut = leaf.body.lowerBound..<min(leaf.body.upperBound, leaf.body.lowerBound + take)
             let whole = cut.upperBound == leaf.body.upperBound
