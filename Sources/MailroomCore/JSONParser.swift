@@ -171,9 +171,10 @@ public struct JSONParser {
         throw JSONError("unterminated string", offset: open)
     }
 
-    /// Moves past whole 8-byte words of string content that hold no quote, backslash or control character (the
-    /// bytes every string loop stops at), and returns the OR of the bytes passed (its high bit says non-ASCII).
-    /// The byte loops go on from where it stopped.
+    /// Moves past string content that holds no quote, backslash or control character (the bytes every string loop
+    /// stops at), 8-byte words at a time, up to the first such byte of the first word that has one (or to the last
+    /// whole word of the buffer), and returns the OR of the bytes passed (its high bit says non-ASCII). The byte
+    /// loops go on from where it stopped.
     @discardableResult
     private mutating func skipPlainBytes() -> UInt8 {
         var seen: UInt64 = 0
@@ -181,7 +182,14 @@ public struct JSONParser {
         let raw = UnsafeRawPointer(base)
         while i + 8 <= buf.count {
             let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            if JSONStringWord.hasStop(w, orDEL: false) { break }
+            let stops = JSONStringWord.stops(w, orDEL: false)
+            if stops != 0 {
+                // Up to the first byte to stop at (the byte loops start at it).
+                let k = JSONStringWord.place(stops)
+                seen |= JSONStringWord.below(k, w)
+                i += k
+                break
+            }
             seen |= w
             i += 8
         }

@@ -177,11 +177,15 @@ public struct JSONWriter: Sendable {
             var runStart = 0
             var i = 0
             while i < n {
-                // Whole 8-byte words with no byte to escape (a quote, a backslash, DEL or a control character)
-                // are passed at once.
+                // Whole 8-byte words with nothing to escape (a quote, a backslash, DEL or a control character)
+                // are passed at once, up to the first byte to escape in a word; the last bytes go one by one.
                 while i + 8 <= n {
                     let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    if JSONStringWord.hasStop(w, orDEL: true) { break }
+                    let stops = JSONStringWord.stops(w, orDEL: true)
+                    if stops != 0 {
+                        i += JSONStringWord.place(stops)
+                        break
+                    }
                     i += 8
                 }
                 guard i < n else { break }

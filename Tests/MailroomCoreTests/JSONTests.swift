@@ -76,6 +76,28 @@ import Testing
         #expect(throws: JSONError.self) { try JSONParser.parse(broken) }
     }
 
+    /// A word holding the closing quote is passed up to the quote at once: a non-ASCII byte just before it (in
+    /// the same word) is still seen, so a broken sequence there is refused and a whole one read.
+    @Test(arguments: 0..<17)
+    func aByteBeforeTheClosingQuoteIsValidatedAtEveryOffset(prefix: Int) throws {
+        let lead = Array(String(repeating: "a", count: prefix).utf8)
+        for (tail, valid) in [([UInt8](), true), ([0xC3], false), ([0xC3, 0xA9], true), ([0xE2, 0x82], false),
+                              ([0xF0, 0x9F, 0x98, 0x80], true), ([0x80], false), ([0x7E], true)] {
+            for key in ["keep", "skip"] {
+                let json = Array(#"{"\#(key)":""#.utf8) + lead + tail + Array(#"","n":1}"#.utf8)
+                let parse = { try json.withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, keeping: ["keep", "n"]) } }
+                if valid || key == "skip" {
+                    // A skipped value is not validated (as before): only its end is found.
+                    let value = try parse()
+                    let text = String(decoding: lead + tail, as: UTF8.self)
+                    #expect(value == .object(key == "keep" ? ["keep": .string(text), "n": .int(1)] : ["n": .int(1)]))
+                } else {
+                    #expect(throws: JSONError.self) { try parse() }
+                }
+            }
+        }
+    }
+
     @Test func anUnterminatedLongStringIsReported() {
         let json = Array(("[\"" + String(repeating: "x", count: 40)).utf8)
         #expect(throws: JSONError.self) { try JSONParser.parse(json) }
