@@ -13,7 +13,8 @@ extension AddressList {
         var domain: Range<Int>
     }
 
-    static func parseSimple(_ b: UnsafeBufferPointer<UInt8>, issues: inout Set<IssueCode>) -> [Address]? {
+    static func parseSimple(_ b: UnsafeBufferPointer<UInt8>, issues: inout Set<IssueCode>,
+                            memo: AddressMemo? = nil) -> [Address]? {
         var entries: [SimpleEntry] = []
         var i = 0
         let n = b.count
@@ -101,31 +102,42 @@ extension AddressList {
         var out: [Address] = []
         var keys: Set<String>?  // only for long lists; short ones are searched
         for e in entries {
-            var text = ""
-            if let r = e.name {
-                if e.quoted {
-                    text = String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
-                } else {
-                    // Words joined by one space, as the token parser renders a phrase.
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity(r.count)
-                    var space = false
-                    for c in b[r] {
-                        if ByteLines.isSpace(c) { space = true; continue }
-                        if space { bytes.append(0x20); space = false }
-                        bytes.append(c)
+            /// The entry's address from its bytes alone (the memo keeps it by them).
+            func make(_ issues: inout Set<IssueCode>) -> Address? {
+                var text = ""
+                if let r = e.name {
+                    if e.quoted {
+                        text = String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+                    } else {
+                        // Words joined by one space, as the token parser renders a phrase.
+                        var bytes: [UInt8] = []
+                        bytes.reserveCapacity(r.count)
+                        var space = false
+                        for c in b[r] {
+                            if ByteLines.isSpace(c) { space = true; continue }
+                            if space { bytes.append(0x20); space = false }
+                            bytes.append(c)
+                        }
+                        text = String(decoding: bytes, as: UTF8.self)
                     }
-                    text = String(decoding: bytes, as: UTF8.self)
                 }
+                let name = cleanName(EncodedWords.decode(text, issues: &issues))
+                guard let a = AddressNormalizer.make(local: String(decoding: UnsafeBufferPointer(rebasing: b[e.local]), as: UTF8.self),
+                                                     domain: String(decoding: UnsafeBufferPointer(rebasing: b[e.domain]), as: UTF8.self),
+                                                     name: name.isEmpty ? nil : name) else {
+                    issues.insert(.addressInvalid)
+                    return nil
+                }
+                return a
             }
-            let name = cleanName(EncodedWords.decode(text, issues: &issues))
-            guard let a = AddressNormalizer.make(local: String(decoding: UnsafeBufferPointer(rebasing: b[e.local]), as: UTF8.self),
-                                                 domain: String(decoding: UnsafeBufferPointer(rebasing: b[e.domain]), as: UTF8.self),
-                                                 name: name.isEmpty ? nil : name) else {
-                issues.insert(.addressInvalid)
-                continue
+            let a: Address?
+            if let memo {
+                a = memo.address(b, name: e.name, quoted: e.quoted, local: e.local, domain: e.domain, issues: &issues,
+                                 make: make)
+            } else {
+                a = make(&issues)
             }
-            appendUnique(a, to: &out, keys: &keys)
+            if let a { appendUnique(a, to: &out, keys: &keys) }
         }
         return out
     }

@@ -5,10 +5,14 @@
 enum AddressList {
     /// Parses an address header value. `pipermailAt` accepts `user at host` when the value has no `@` at all
     /// (list archives write From that way). Duplicate addresses (same key) are kept once.
-    static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<IssueCode>) -> [Address] {
-        // ASCII bytes are their own text; most are a list of plain shapes, read in one pass (`parseSimple`).
+    static func parse(_ raw: [UInt8], pipermailAt: Bool = false, issues: inout Set<IssueCode>,
+                      memo: AddressMemo? = nil) -> [Address] {
+        // ASCII bytes are their own text; most are a list of plain shapes, read in one pass (`parseSimple`), whose
+        // entries `memo` may know already.
         let ascii = raw.withUnsafeBufferPointer(ASCIIBytes.isASCII)
-        if ascii, let simple = raw.withUnsafeBufferPointer({ parseSimple($0, issues: &issues) }) { return simple }
+        if ascii, let simple = raw.withUnsafeBufferPointer({ parseSimple($0, issues: &issues, memo: memo) }) {
+            return simple
+        }
         return parseTokens(raw, pipermailAt: pipermailAt, issues: &issues)
     }
 

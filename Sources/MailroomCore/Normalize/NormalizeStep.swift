@@ -26,11 +26,14 @@ public struct NormalizeStep: IndependentStageStep {
         public var content: Content
         /// `settings[copy.mailbox]`, looked up by the caller (which refuses a copy of a mailbox without them).
         public var settings: NormalizeSettings
+        /// The calling thread's own memo of address entries (see `AddressMemo`), if it keeps one.
+        public var memo: AddressMemo?
 
-        public init(copy: MessageCopy, content: Content, settings: NormalizeSettings) {
+        public init(copy: MessageCopy, content: Content, settings: NormalizeSettings, memo: AddressMemo? = nil) {
             self.copy = copy
             self.content = content
             self.settings = settings
+            self.memo = memo
         }
     }
 
@@ -38,7 +41,7 @@ public struct NormalizeStep: IndependentStageStep {
         let copy = input.copy
         switch input.content {
         case .bytes(let bytes):
-            return Normalizer.normalize(copy: copy, bytes: bytes, settings: input.settings)
+            return Normalizer.normalize(copy: copy, bytes: bytes, settings: input.settings, memo: input.memo)
         case .headerOnly(let header):
             return .quarantined(Normalizer.tooLarge(copy: copy, size: copy.locator.length, header: header,
                                                     settings: input.settings))

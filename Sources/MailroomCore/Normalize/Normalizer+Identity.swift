@@ -13,7 +13,7 @@ extension Normalizer {
 
     /// The From addresses of a header section (pipermail's `x at y` spelling read too), as a normalized message
     /// records them.
-    static func from(_ top: HeaderBlock, issues: inout Set<IssueCode>) -> [Address] {
-        AddressList.parse(top.first("from") ?? [], pipermailAt: true, issues: &issues)
+    static func from(_ top: HeaderBlock, issues: inout Set<IssueCode>, memo: AddressMemo? = nil) -> [Address] {
+        AddressList.parse(top.first("from") ?? [], pipermailAt: true, issues: &issues, memo: memo)
     }
 }

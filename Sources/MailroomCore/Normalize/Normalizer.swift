@@ -9,8 +9,10 @@ public enum Normalizer {
         "authentication-results", "thread-topic", "list-id", "resent-from", "resent-date", "resent-to",
     ]
 
+    /// `memo`: what this thread's earlier messages' address entries gave (see `AddressMemo`); the outcome is the
+    /// same with it or without.
     public static func normalize(copy: MessageCopy, bytes: UnsafeRawBufferPointer,
-                                 settings: NormalizeSettings) -> NormalizeOutcome {
+                                 settings: NormalizeSettings, memo: AddressMemo? = nil) -> NormalizeOutcome {
         let limits = settings.limits
         let n = bytes.count
         func quarantine(_ reason: IssueCode, _ detail: String) -> NormalizeOutcome {
@@ -41,7 +43,7 @@ public enum Normalizer {
             return quarantine(.notAMessage, "none of the \(top.fields.count) header fields is a message field "
                                   + "(From, Date, Subject, Message-ID, Content-Type, ...)")
         }
-        return .message(build(copy: copy, bytes: bytes, top: top, settings: settings))
+        return .message(build(copy: copy, bytes: bytes, top: top, settings: settings, memo: memo))
     }
 
     /// The quarantine record of an IMAP copy extract left unfetched because the server announced it over the
@@ -67,7 +69,7 @@ public enum Normalizer {
     }
 
     static func build(copy: MessageCopy, bytes: UnsafeRawBufferPointer, top: HeaderBlock,
-                      settings: NormalizeSettings) -> NormalizedMessage {
+                      settings: NormalizeSettings, memo: AddressMemo? = nil) -> NormalizedMessage {
         var issues = Set<IssueCode>()
         if top.malformed { issues.insert(.headerMalformed) }
         if top.limitHit { issues.insert(.headerLimit) }
@@ -82,12 +84,12 @@ public enum Normalizer {
         if date == nil { issues.insert(present("date") ? .dateUnparseable : .dateMissing) }
 
         let subject = ICU.nfc(HeaderText.collapsingWhiteSpace(EncodedWords.decode(text("subject") ?? "", issues: &issues)))
-        let from = Self.from(top, issues: &issues)
-        let sender = top.first("sender").flatMap { AddressList.parse($0, issues: &issues).first }
-        let replyTo = AddressList.parse(joined("reply-to"), issues: &issues)
-        let to = AddressList.parse(joined("to"), issues: &issues)
-        let cc = AddressList.parse(joined("cc"), issues: &issues)
-        let bcc = AddressList.parse(joined("bcc"), issues: &issues)
+        let from = Self.from(top, issues: &issues, memo: memo)
+        let sender = top.first("sender").flatMap { AddressList.parse($0, issues: &issues, memo: memo).first }
+        let replyTo = AddressList.parse(joined("reply-to"), issues: &issues, memo: memo)
+        let to = AddressList.parse(joined("to"), issues: &issues, memo: memo)
+        let cc = AddressList.parse(joined("cc"), issues: &issues, memo: memo)
+        let bcc = AddressList.parse(joined("bcc"), issues: &issues, memo: memo)
 
         // The message's own id is kept when named: it can name another message that reused the id (a ticket
         // system's update answering the ticket); threading tells the two apart (see `ThreadBuilder`).

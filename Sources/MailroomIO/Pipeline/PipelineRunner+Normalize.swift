@@ -51,8 +51,9 @@ extension PipelineRunner {
             guard let s = step.settings[copy.mailbox], let root = roots[copy.mailbox] else {
                 throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)
             }
+            let memo = worker.memo
             let outcome = try worker.read(copy, root: root, unchangedBefore: unchangedBefore, maxBytes: s.limits.maxMessageBytes) {
-                step.output(for: NormalizeStep.Input(copy: copy, content: $0, settings: s))
+                step.output(for: NormalizeStep.Input(copy: copy, content: $0, settings: s, memo: memo))
             }
             worker.json.reset()
             switch outcome {
@@ -81,7 +82,7 @@ extension PipelineRunner {
     }
 }
 
-/// What one normalize worker keeps between messages: its open files and its JSON buffer.
+/// What one normalize worker keeps between messages: its open files, its JSON buffer and its address memo.
 struct NormalizeWorker {
     /// One copy's line, its identity fields (when dedupe's first pass is fed), and its issue code when it is a
     /// quarantine record (else a message).
@@ -93,6 +94,8 @@ struct NormalizeWorker {
 
     var readers: [String: MessageBytesReader] = [:]
     var json = JSONWriter(reserving: 8192)
+    /// The address entries this worker's messages had (see `AddressMemo`).
+    let memo = AddressMemo()
 
     /// Reads what there is of `copy` and hands it to `decide`: its bytes; its header section alone when its
     /// locator is over `maxBytes`; nothing when extract left it on the server; or why it cannot be read (its
