@@ -70,24 +70,28 @@ extension CRMStore {
 
     /// `storedContacts(for:)` over either store; `v6`: the store has `contacts.file_row` and `contact_merges`.
     static func storedContacts(_ db: any StoreSQL, v6: Bool) throws -> StoredContacts {
+        // Row by row (`eachRow`): a CRM's contacts are not held twice more as SQLite rows and rows of text while
+        // they are read (20,000 contacts took a 100k dry run against a loaded store from 92 to 99-101 MiB).
         var emails: [String: [ContactEmail]] = [:]
-        for r in try db.rows("""
+        try db.eachRow("""
             SELECT e.contact_id, e.raw, e.address, e.key, e.folded_key, e.issue FROM contact_emails e
             JOIN contacts c ON c.id = e.contact_id WHERE c.origin = 'import' ORDER BY e.contact_id, e.position
-            """, []) {
+            """, []) { r in
             emails[r[0] ?? "", default: []].append(ContactEmail(raw: r[1] ?? "", address: r[2], key: r[3],
                                                                 foldedKey: r[4], issue: r[5]))
         }
-        let contacts = try db.rows("SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id", []).map {
-            Contact(id: $0[0] ?? "", name: $0[1] ?? "", emails: emails[$0[0] ?? ""] ?? [], line: 0)
+        var contacts: [Contact] = []
+        try db.eachRow("SELECT id, name FROM contacts WHERE origin = 'import' ORDER BY id", []) { r in
+            let id = r[0] ?? ""
+            contacts.append(Contact(id: id, name: r[1] ?? "", emails: emails.removeValue(forKey: id) ?? [], line: 0))
         }
         var fileRows: [String: String] = [:]
         var merged: Set<String> = []
         if v6 {
-            for r in try db.rows("SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL", []) {
+            try db.eachRow("SELECT id, file_row FROM contacts WHERE file_row IS NOT NULL", []) { r in
                 fileRows[r[0] ?? ""] = r[1] ?? ""
             }
-            for r in try db.rows("SELECT merged FROM contact_merges WHERE undone_run IS NULL", []) {
+            try db.eachRow("SELECT merged FROM contact_merges WHERE undone_run IS NULL", []) { r in
                 for v in (try? JSONParser.parse(Array((r[0] ?? "[]").utf8)))?.arrayValue ?? [] {
                     if let s = v.stringValue { merged.insert(s) }
                 }
