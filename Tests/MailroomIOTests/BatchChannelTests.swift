@@ -50,9 +50,10 @@ import Testing
 
     final class Tracked {}
 
-    /// A batch the consumer gives back stays alive until the producer's next send, which frees it (on the
-    /// producer's thread, outside the lock); once the producer has finished, a batch given back is dropped at once.
-    @Test func batchesGivenBackAreFreedByTheProducersNextSend() throws {
+    /// A batch the consumer gives back stays alive until the producer's next send, which returns it (to reuse
+    /// or free on the producer's thread, outside the lock); once the producer has finished, a batch given back
+    /// is dropped at once.
+    @Test func batchesGivenBackAreReturnedByTheProducersNextSend() throws {
         let channel = BatchChannel<Tracked>(capacity: 4)
         weak var first: Tracked?
         weak var second: Tracked?
@@ -65,12 +66,17 @@ import Testing
         }
         channel.giveBack(try #require(try channel.receive()))
         #expect(first != nil)  // held for the producer
-        try channel.send([])
+        do {
+            let back = try channel.send([])
+            #expect(back.count == 1 && back.first?.first === first)
+            #expect(try channel.send([]).isEmpty, "returned once")
+        }
         #expect(first == nil)
         channel.finish()
         channel.giveBack(try #require(try channel.receive()))
         #expect(second == nil)
-        #expect(try channel.receive()?.isEmpty == true)  // the empty batch sent above
+        #expect(try channel.receive()?.isEmpty == true)  // the empty batches sent above
+        #expect(try channel.receive()?.isEmpty == true)
         #expect(try channel.receive() == nil)
     }
 

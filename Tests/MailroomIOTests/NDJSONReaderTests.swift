@@ -160,6 +160,31 @@ import Testing
         Contact(id: "M\(i)", name: "Name \(i) Zoë", emails: [], line: i + 2)
     }
 
+    /// Batches of very different sizes one after another (lines of a few bytes, then lines longer than a whole
+    /// batch), so that each batch reuses the buffers of a batch of another size given back: every record and
+    /// every line's bytes are the file's, in order, read ahead or not.
+    @Test(arguments: [(true, false), (false, false), (true, true)])
+    func batchesReusingTheBuffersOfEarlierOnesHoldTheirOwnLines(readAhead: Bool, everyCore: Bool) throws {
+        let records: [Contact] = (0..<(NDJSONReader.decodeBatchLines * 4)).map { i in
+            let long = (600..<640).contains(i) || (1500..<1507).contains(i)
+            let size = long ? NDJSONReader.decodeBatchBytes / 3 + i % 97 : i % 13
+            return Contact(id: "R\(i)", name: String(repeating: i % 2 == 0 ? "a" : "é", count: size), emails: [],
+                           line: i + 2)
+        }
+        let bytes = fileBytes(records)
+        let (dir, file) = try write(bytes)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        var seen = 0
+        try NDJSONReader.forEach(Contact.self, url: file, readAhead: readAhead, decodingOnEveryCore: everyCore) { c, line, n in
+            #expect(c == records[n - 1])
+            #expect(Array(line) == Array(lines[lines.startIndex + n - 1]), "line \(n)")
+            #expect(n == seen + 1)
+            seen = n
+        }
+        #expect(seen == records.count)
+    }
+
     /// Read ahead or not, decoded on every core (`decodingOnEveryCore`) or on all but the caller's.
     @Test(arguments: [(true, false), (false, false), (true, true)])
     func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt(readAhead: Bool, everyCore: Bool) throws {

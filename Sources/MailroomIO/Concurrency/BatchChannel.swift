@@ -5,8 +5,9 @@ import Foundation
 /// other: the producer by `finish(error:)` (the consumer's `receive` then rethrows the error after the batches
 /// already sent), the consumer by `cancel()` (the producer's waiting or next `send` throws `Cancelled`).
 ///
-/// A consumer may hand each batch it is done with back by `giveBack(_:)`: the producer frees them on its next
-/// `send`, outside the lock, so tearing down thousands of decoded values is work for the producer's core.
+/// A consumer may hand each batch it is done with back by `giveBack(_:)`: the producer's next `send` returns them,
+/// so that tearing down thousands of decoded values is work for the producer's core (outside the lock), and the
+/// producer may reuse their buffers.
 /// Used by extract → normalize (`StagePlan.swift`) and the store load's prefetch
 /// (`RecordSource+Prefetch.swift`).
 final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable state is used under `condition` only
@@ -14,7 +15,7 @@ final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable s
 
     private let condition = NSCondition()
     private var queue: [[Element]] = []
-    /// Batches the consumer gave back, freed by the producer on its next `send`.
+    /// Batches the consumer gave back, returned by the producer's next `send`.
     private var returned: [[Element]] = []
     private let capacity: Int
     private var finished = false
@@ -23,9 +24,11 @@ final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable s
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    func send(_ batch: [Element]) throws {
+    /// Queues `batch`; returns the batches the consumer gave back since the last `send`, for the producer to
+    /// reuse or drop (either way on its own thread, after the lock is released).
+    @discardableResult
+    func send(_ batch: [Element]) throws -> [[Element]] {
         var done: [[Element]] = []
-        defer { done.removeAll() }  // after the unlock below (defers run in reverse), on the producer's thread
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity, !cancelled { condition.wait() }
@@ -33,6 +36,7 @@ final class BatchChannel<Element>: @unchecked Sendable {  // safe: all mutable s
         queue.append(batch)
         swap(&done, &returned)
         condition.broadcast()
+        return done
     }
 
     /// Throws `Cancelled` once the consumer has stopped (a producer about to start work it would throw away).

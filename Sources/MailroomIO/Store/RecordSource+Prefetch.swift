@@ -30,7 +30,7 @@ extension RecordSource {
             } catch is BatchChannel<R>.Cancelled {
                 channel.finish()
             } catch {
-                if !buffer.isEmpty { try? channel.send(buffer) }
+                if !buffer.isEmpty { _ = try? channel.send(buffer) }
                 channel.finish(error: error)
             }
         }
