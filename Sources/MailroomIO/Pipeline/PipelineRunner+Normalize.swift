@@ -59,11 +59,11 @@ extension PipelineRunner {
             switch outcome {
             case .message(let m):
                 m.writeJSON(&worker.json)
-                return NormalizeWorker.Output(line: worker.json.bytes, identity: wantIdentity ? NormalizedDedupeFields(m) : nil,
+                return NormalizeWorker.Output(line: worker.line(), identity: wantIdentity ? NormalizedDedupeFields(m) : nil,
                                               issueCode: nil)
             case .quarantined(let q):
                 q.writeJSON(&worker.json)
-                return NormalizeWorker.Output(line: worker.json.bytes, identity: nil, issueCode: q.reason)
+                return NormalizeWorker.Output(line: worker.line(), identity: nil, issueCode: q.reason)
             }
         } write: { outcome in
             if let code = outcome.issueCode {
@@ -94,6 +94,14 @@ struct NormalizeWorker {
 
     var readers: [String: MessageBytesReader] = [:]
     var json = JSONWriter(reserving: 8192)
+
+    /// A copy of the line in `json`, of its own length. Handing out `json`'s own buffer instead made the next
+    /// `reset` allocate another of the whole capacity (the largest line the worker wrote so far) for every line:
+    /// each line then held that much until written, and once the capacity passed glibc's mapping threshold every
+    /// line was a mapping of its own (see `HeapTrim.configureAllocator`).
+    func line() -> [UInt8] {
+        json.bytes.withUnsafeBufferPointer { Array($0) }
+    }
     /// The address entries this worker's messages had (see `AddressMemo`).
     let memo = AddressMemo()
 
