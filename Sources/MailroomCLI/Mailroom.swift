@@ -20,7 +20,7 @@ struct Mailroom: ParsableCommand {
         // Everything Mailroom writes holds private mail: owner-only whatever the caller's umask (the I/O layer
         // also creates its files 0600 and folders 0700 explicitly).
         umask(0o077)
-        HeapTrim.limitArenas()
+        HeapTrim.configureAllocator()
         LoggingSystem.bootstrap { label in
             var h = SanitizedLogHandler(inner: StreamLogHandler.standardError(label: label))
             h.logLevel = ProcessInfo.processInfo.environment["MAILROOM_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
