@@ -70,8 +70,10 @@ import Testing
     }
 
     @Test func aBadAsOfDateIsAUsageError() throws {
+        let dir = MailroomProcess.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try MailroomProcess.run(["run", MailroomProcess.repoRoot.appendingPathComponent("pipelines/sample.yml").path,
-                                         "--dry-run", "--as-of", "20-11-2026", "--run-dir", MailroomProcess.tempDir().path])
+                                         "--dry-run", "--as-of", "20-11-2026", "--run-dir", dir.path])
         #expect(r.status == 2)
         #expect(r.stderr.contains("--as-of must be a date written YYYY-MM-DD"))
     }

@@ -16,6 +16,7 @@ import Testing
 
     @Test func anUntouchedFileWithTheRecordedHashIsUnchanged() throws {
         let (files, path) = try Self.freshFile("{\"a\":1}\n")
+        defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent()) }
         #expect(files.isUnchanged(path, sha256: "abc"))
         #expect(!files.isUnchanged(path, sha256: "abd"), "the manifest names another hash")
         #expect(!files.isUnchanged(path + ".other", sha256: "abc"), "never written here")
@@ -23,6 +24,7 @@ import Testing
 
     @Test func aReplacedFileOfTheSameSizeIsChanged() throws {
         let (files, path) = try Self.freshFile("{\"a\":1}\n")
+        defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent()) }
         let other = path + ".new"
         try Data("{\"a\":2}\n".utf8).write(to: URL(fileURLWithPath: other))
         #expect(rename(other, path) == 0)
@@ -31,6 +33,7 @@ import Testing
 
     @Test func aFileWrittenInPlaceIsChanged() throws {
         let (files, path) = try Self.freshFile("{\"a\":1}\n")
+        defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent()) }
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try h.seek(toOffset: 5)
         try h.write(contentsOf: Data("2".utf8))
@@ -44,6 +47,7 @@ import Testing
 
     @Test func aTruncatedFileIsChanged() throws {
         let (files, path) = try Self.freshFile("{\"a\":1}\n{\"a\":2}\n")
+        defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent()) }
         #expect(truncate(path, 8) == 0)
         #expect(!files.isUnchanged(path, sha256: "abc"))
     }
