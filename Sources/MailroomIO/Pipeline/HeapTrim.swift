@@ -26,20 +26,27 @@ public enum HeapTrim {
     ///   at the same speed once the blocks handed on most often were no longer allocated anew each time (see
     ///   `NDJSONReader.readDecoded` and `NormalizeWorker.line`).
     public static func configureAllocator() {
-        let env = ProcessInfo.processInfo.environment
         guard let mallopt else { return }
-        if env["MALLOC_ARENA_MAX"] == nil {
-            let mArenaMax: Int32 = -8  // <malloc.h>
-            _ = mallopt(mArenaMax, Int32(2 * max(2, ProcessInfo.processInfo.activeProcessorCount)))
-        }
-        if env["MALLOC_MMAP_THRESHOLD_"] == nil {
-            let mMmapThreshold: Int32 = -3  // <malloc.h>
-            _ = mallopt(mMmapThreshold, Int32(mmapThreshold))
+        for (option, value) in settings(environment: ProcessInfo.processInfo.environment,
+                                        cores: ProcessInfo.processInfo.activeProcessorCount) {
+            _ = mallopt(option, value)
         }
     }
 
+    /// `mallopt` options of <malloc.h>.
+    static let mArenaMax: Int32 = -8
+    static let mMmapThreshold: Int32 = -3
+
     /// 128 KiB, glibc's own starting value, kept fixed.
-    static let mmapThreshold = 128 * 1024
+    static let mmapThreshold: Int32 = 128 * 1024
+
+    /// What `configureAllocator` sets, as `mallopt` options and values, for this environment and core count.
+    static func settings(environment: [String: String], cores: Int) -> [(option: Int32, value: Int32)] {
+        var out: [(option: Int32, value: Int32)] = []
+        if environment["MALLOC_ARENA_MAX"] == nil { out.append((mArenaMax, Int32(2 * max(2, cores)))) }
+        if environment["MALLOC_MMAP_THRESHOLD_"] == nil { out.append((mMmapThreshold, mmapThreshold)) }
+        return out
+    }
 
     /// glibc's `malloc_trim`, looked up once (its header is not part of the Glibc module); nil elsewhere.
     private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
