@@ -4,7 +4,7 @@ import Logging
 extension StoreLoader {
     /// A loader for a pipeline's store (`store:`, default `crm.sqlite` beside the pipeline file), created and
     /// migrated on first use, with the pipeline's `createContacts`.
-    public static func forPipeline(_ pipeline: LoadedPipeline, batchSize: Int = LoadOptions.defaultBatchSize,
+    public static func forPipeline(_ pipeline: LoadedPipeline, batchSize: Int = LoadOptions.sqliteBatchSize,
                                    fault: FaultHook = .process,
                                    logger: Logger = Logger(label: "mailroom.store")) throws -> StoreLoader {
         let store = try CRMStore.open(path: CRMStore.path(for: pipeline))
