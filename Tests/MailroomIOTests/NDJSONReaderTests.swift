@@ -160,14 +160,15 @@ import Testing
         Contact(id: "M\(i)", name: "Name \(i) Zoë", emails: [], line: i + 2)
     }
 
-    /// Batches of very different sizes one after another (lines of a few bytes, then lines longer than a whole
-    /// batch), so that each batch reuses the buffers of a batch of another size given back: every record and
-    /// every line's bytes are the file's, in order, read ahead or not.
+    /// Batches of very different sizes one after another (lines of a few bytes, lines of a third of a batch, one
+    /// line of five batches), so that each batch reuses the buffers of a batch of another size given back: every
+    /// record and every line's bytes are the file's, in order, read ahead or not.
     @Test(arguments: [(true, false), (false, false), (true, true)])
     func batchesReusingTheBuffersOfEarlierOnesHoldTheirOwnLines(readAhead: Bool, everyCore: Bool) throws {
         let records: [Contact] = (0..<(NDJSONReader.decodeBatchLines * 4)).map { i in
             let long = (600..<640).contains(i) || (1500..<1507).contains(i)
-            let size = long ? NDJSONReader.decodeBatchBytes / 3 + i % 97 : i % 13
+            // One line far longer than a batch: its buffer is not kept for the batches after it.
+            let size = i == 1700 ? 5 * NDJSONReader.decodeBatchBytes : long ? NDJSONReader.decodeBatchBytes / 3 + i % 97 : i % 13
             return Contact(id: "R\(i)", name: String(repeating: i % 2 == 0 ? "a" : "é", count: size), emails: [],
                            line: i + 2)
         }
@@ -183,6 +184,14 @@ import Testing
             seen = n
         }
         #expect(seen == records.count)
+    }
+
+    /// A buffer a long line grew is freed, not kept for the rest of the file; one of a batch's usual size is kept.
+    @Test func onlyBuffersOfABatchsUsualSizeAreKept() {
+        #expect(NDJSONReader.keepsBuffer(capacity: NDJSONReader.decodeBatchBytes))
+        #expect(NDJSONReader.keepsBuffer(capacity: 2 * NDJSONReader.decodeBatchBytes))
+        #expect(!NDJSONReader.keepsBuffer(capacity: 2 * NDJSONReader.decodeBatchBytes + 1))
+        #expect(!NDJSONReader.keepsBuffer(capacity: 64 << 20))
     }
 
     /// Read ahead or not, decoded on every core (`decodingOnEveryCore`) or on all but the caller's.

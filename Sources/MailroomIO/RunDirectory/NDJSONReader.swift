@@ -146,8 +146,11 @@ public enum NDJSONReader {
             let batch = DecodedBatch(bytes: bytes, ranges: ranges, records: records, firstLine: firstLine)
             (bytes, ranges) = ([], [])  // the batch holds the buffers alone
             // The records of the batches given back are freed here; the buffers of two are kept (one a batch is
-            // given back at a time, mostly).
-            for done in try send(batch) where spares.count < 2 { spares.append((done.bytes, done.ranges)) }
+            // given back at a time, mostly), unless a long line grew them past a batch's usual size: such a
+            // buffer is freed rather than held for the rest of the file.
+            for done in try send(batch) where spares.count < 2 && keepsBuffer(capacity: done.bytes.capacity) {
+                spares.append((done.bytes, done.ranges))
+            }
             firstLine += count
             if let spare = spares.popLast() {
                 (bytes, ranges) = spare
@@ -167,6 +170,12 @@ public enum NDJSONReader {
         }
         try drain()
         return scan
+    }
+
+    /// Whether the reader keeps a given-back batch's line buffer for its next batches: only one of a batch's usual
+    /// size (`decodeBatchBytes`, doubled once by the line that crosses it).
+    static func keepsBuffer(capacity: Int) -> Bool {
+        capacity <= 2 * decodeBatchBytes
     }
 
     private struct Scan {
