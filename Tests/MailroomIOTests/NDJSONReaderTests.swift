@@ -194,6 +194,20 @@ import Testing
         #expect(!NDJSONReader.keepsBuffer(capacity: 64 << 20))
     }
 
+    /// A batch ends before the line that would not fit in its buffer, so that the buffer keeps the size it was
+    /// reserved at; a line longer than a whole batch still goes in (into a batch of its own), and a batch with
+    /// no bytes yet never ends.
+    @Test func aBatchEndsBeforeTheLineThatWouldGrowItsBuffer() {
+        let size = NDJSONReader.decodeBatchBytes
+        #expect(!NDJSONReader.endsBatch(before: 100, buffered: size - 100, capacity: size))
+        #expect(NDJSONReader.endsBatch(before: 101, buffered: size - 100, capacity: size))
+        // The capacity the allocator rounded up to is used whole; a smaller one counts as a batch's size.
+        #expect(!NDJSONReader.endsBatch(before: 200, buffered: size, capacity: size + 256))
+        #expect(!NDJSONReader.endsBatch(before: 100, buffered: size - 200, capacity: 0))
+        #expect(NDJSONReader.endsBatch(before: 5 * size, buffered: 1, capacity: size))
+        #expect(!NDJSONReader.endsBatch(before: 5 * size, buffered: 0, capacity: size))
+    }
+
     /// Read ahead or not, decoded on every core (`decodingOnEveryCore`) or on all but the caller's.
     @Test(arguments: [(true, false), (false, false), (true, true)])
     func aBadLineFarAheadStopsTheReadAfterEveryLineBeforeIt(readAhead: Bool, everyCore: Bool) throws {

@@ -120,9 +120,9 @@ public enum NDJSONReader {
 
     /// Reads the file in batches of whole lines and decodes each batch on `workers` cores (this thread among
     /// them), handing each to `send` in file order. `send` returns the batches their consumer is done with: the
-    /// next batches reuse their line buffers (a batch of 64 KiB grows to 128 KiB by its last line; allocated anew
-    /// for each batch, these buffers made 37% of a 100k run's page faults once glibc maps such blocks on their own,
-    /// see `HeapTrim.configureAllocator`), and their records are freed here.
+    /// next batches reuse their line buffers (allocated anew for each batch, these buffers made 37% of a 100k
+    /// run's page faults once glibc maps large blocks on their own, see `HeapTrim.configureAllocator`; a batch
+    /// also ends before a line that would grow its buffer, see `endsBatch`), and their records are freed here.
     private static func readDecoded<R: JSONRecord>(_: R.Type, url: URL, shown: String, chunkSize: Int,
                                                    hashing: Bool, workers: Int,
                                                    send: (DecodedBatch<R>) throws -> [DecodedBatch<R>]) throws -> Scan {
@@ -162,7 +162,10 @@ public enum NDJSONReader {
                 ranges.reserveCapacity(decodeBatchLines)
             }
         }
+        bytes.reserveCapacity(decodeBatchBytes)
+        ranges.reserveCapacity(decodeBatchLines)
         let scan = try scanLines(url: url, shown: shown, chunkSize: chunkSize, hashing: hashing) { line, _ in
+            if endsBatch(before: line.count, buffered: bytes.count, capacity: bytes.capacity) { try drain() }
             let start = bytes.count
             bytes.append(contentsOf: line)
             ranges.append(start..<bytes.count)
@@ -172,8 +175,19 @@ public enum NDJSONReader {
         return scan
     }
 
+    /// Whether the batch being filled ends before a line of `lineBytes`: when the line would not fit in the
+    /// buffer's capacity (at least `decodeBatchBytes`) and the batch has lines. A buffer then keeps the size it
+    /// was reserved at, under glibc's mapping threshold (`HeapTrim.configureAllocator`), instead of doubling
+    /// past it at a batch's last line: such a block is mapped anew for every batch the reader cannot reuse, and
+    /// its pages fault in each time (55% of a 100k dry run's page faults while buffers grew). Only a line
+    /// longer than a whole batch grows one.
+    static func endsBatch(before lineBytes: Int, buffered: Int, capacity: Int) -> Bool {
+        buffered > 0 && buffered + lineBytes > max(capacity, decodeBatchBytes)
+    }
+
     /// Whether the reader keeps a given-back batch's line buffer for its next batches: only one of a batch's usual
-    /// size (`decodeBatchBytes`, doubled once by the line that crosses it).
+    /// size (`decodeBatchBytes`, or up to twice that as the allocator rounds it), not one a line longer than a batch
+    /// grew.
     static func keepsBuffer(capacity: Int) -> Bool {
         capacity <= 2 * decodeBatchBytes
     }
