@@ -147,6 +147,39 @@ struct MaildirSourceTests {
         #expect(!called)
     }
 
+    /// With `keepingWhole`, a file the header section's first read takes whole is handed on whole, with the same
+    /// header section as without it; a file over that read, one with an envelope line, or one shorter than listed
+    /// is not (normalize reads it), and its header section is still the one read without `keepingWhole`.
+    @Test func smallFilesAreKeptWholeWithTheSameHeaderSection() throws {
+        let d = try TempDir()
+        let small = "Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nSubject: hi\r\n\r\nBody\r\n"
+        let large = "Subject: big\n\n" + String(repeating: "x", count: HeaderSection.firstRead)
+        let enveloped = "From ann@example.com Mon Nov 16 10:00:00 2026\nSubject: env\n\nBody\n"
+        let noBreak = "Subject: only headers"
+        for (name, text, listed) in [("small", small, small.utf8.count), ("large", large, large.utf8.count),
+                                     ("env", enveloped, enveloped.utf8.count), ("short", small, small.utf8.count + 5),
+                                     ("nobreak", noBreak, noBreak.utf8.count), ("empty", "", 0)] {
+            let path = d.url.appendingPathComponent(name).path
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            let copy = FoundCopy(copyId: name, folder: "INBOX", locator: Locator(file: name, offset: 0, length: listed))
+            var plain: (header: [UInt8], copy: FoundCopy)?
+            var buffer: [UInt8] = []
+            #expect(try MessageFile.readHeader(path: path, size: listed, into: &buffer, copy: copy) { c, h in
+                plain = (Array(h), c)
+            } == nil)
+            var kept: (header: [UInt8], copy: FoundCopy)?
+            #expect(try MessageFile.readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: listed,
+                                               into: &buffer, copy: copy, keepingWhole: true) { c, h in
+                kept = (Array(h), c)
+            } == nil)
+            #expect(plain?.header == kept?.header, "\(name)")
+            #expect(plain?.copy.fallbackEpoch == kept?.copy.fallbackEpoch, "\(name)")
+            #expect(plain?.copy.whole == nil)
+            let handedOn = ["small", "nobreak", "empty"].contains(name)
+            #expect(kept?.copy.whole == (handedOn ? Array(text.utf8) : nil), "\(name)")
+        }
+    }
+
     /// A FIFO put in place of a listed message file (between the listing and the open, or as an .eml named on
     /// the command line) fails to be read instead of blocking the open for a writer that never comes.
     @Test func aFIFOWhereAMessageFileWasIsReportedNotWaitedOn() throws {

@@ -82,6 +82,60 @@ import Testing
         #expect(d["duplicates"] == 2 && d["mergedCopies"] == 1 && d["unique"] == 2)
     }
 
+    /// The same for a Maildir, whose small files extract hands to normalize with their bytes (normalize does not
+    /// read them again): a message and its reply, the same message again in another folder, one over the size
+    /// extract reads whole, one saved with an mbox envelope line, and a file that is not a message.
+    @Test func aFusedMaildirRunWritesTheFilesOfStagesRunOneAfterTheOther() throws {
+        let dir = StoreTempDir()
+        try """
+        name: plan
+        mailbox:
+          source: maildir
+          path: Mail
+          owner: me@example.com
+        ownDomains: [example.com]
+        store: sqlite:crm.sqlite
+
+        """.write(toFile: dir.file("p.yml"), atomically: false, encoding: .utf8)
+        func strip(_ m: String) -> String { String(m.drop { $0 != "\n" }.dropFirst()) }  // no From_ line
+        let files: [(String, String)] = [
+            ("cur/1763287200.1_1.host:2,S", strip(Self.message("a", subject: "Order 1", body: "Hello, about order 1."))),
+            ("cur/1763287201.2_2.host:2,S", strip(Self.message("b", subject: "Re: Order 1",
+                                                               extra: ["In-Reply-To: <a@customer.example>"], body: "Thanks."))),
+            (".Archive/cur/1763287202.3_3.host:2,S", strip(Self.message("a", subject: "Order 1", body: "Hello, about order 1."))),
+            ("cur/1763287203.4_4.host:2,S", strip(Self.message("c", subject: "Big", body: String(repeating: "long line of text\n",
+                                                                                                 count: 1200)))),
+            ("cur/1763287204.5_5.host:2,S", Self.message("d", subject: "Saved", body: "Saved from an mbox.")),
+            ("cur/1794823205.6_6.host:2,S", "this line is not a header field\n\n"),
+        ]
+        for sub in ["Mail/cur", "Mail/new", "Mail/.Archive/cur", "Mail/.Archive/new"] {
+            try FileManager.default.createDirectory(atPath: dir.file(sub), withIntermediateDirectories: true)
+        }
+        for (name, text) in files { try text.write(toFile: dir.file("Mail/" + name), atomically: false, encoding: .utf8) }
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        func runner(_ run: String) throws -> PipelineRunner {
+            try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
+                                     runDirectory: URL(fileURLWithPath: dir.file(run)),
+                                     options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
+        }
+        let fused = try runner("fused")
+        try fused.run(through: .match)
+        let apart = try runner("apart")
+        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
+        for file in Self.files {
+            #expect(try Self.bytes(dir, "fused", file) == Self.bytes(dir, "apart", file), "\(file)")
+        }
+        for stage in [Stage.extract, .normalize, .dedupe, .match] {
+            #expect(fused.manifest.stages[stage]?.counts == apart.manifest.stages[stage]?.counts, "\(stage)")
+            #expect(fused.manifest.stages[stage]?.outputs == apart.manifest.stages[stage]?.outputs, "\(stage)")
+        }
+        let n = try #require(fused.manifest.stages[.normalize]?.counts)
+        #expect(n["normalized"] == 5 && n["quarantined"] == 1)
+        let normalized = String(decoding: try Self.bytes(dir, "fused", "normalize/messages.ndjson"), as: UTF8.self)
+        #expect(normalized.contains("Saved from an mbox.") && normalized.contains("long line of text"))
+    }
+
     /// Three conversations titled alike, among other mail: Ann's order, Bob's order, and our reply to Ann that
     /// Outlook sent without In-Reply-To or References. Subject grouping must read the reply's and the threads'
     /// participants again (by their lines' byte offsets in dedupe's file) to join the reply to Ann's thread only.

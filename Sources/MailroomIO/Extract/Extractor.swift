@@ -52,6 +52,16 @@ public enum Extractor {
     public static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, shard: MailboxShard? = nil,
                             chunkSize: Int = 1 << 20, dateOf: (UnsafeRawBufferPointer) -> String?, isoFromEpoch: (Int64) -> String,
                             emit: (MessageCopy) throws -> Void) throws -> ExtractSummary {
+        try scan(mailbox: mailbox, root: root, window: window, shard: shard, chunkSize: chunkSize, dateOf: dateOf,
+                 isoFromEpoch: isoFromEpoch, keepingWhole: false) { copy, _ in try emit(copy) }
+    }
+
+    /// The same; with `keepingWhole`, `emit` also gets the bytes of each Maildir message small enough to have been
+    /// read whole for its header section (see `MessageFile.readHeader`), else nil.
+    static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, shard: MailboxShard? = nil,
+                     chunkSize: Int = 1 << 20, dateOf: (UnsafeRawBufferPointer) -> String?,
+                     isoFromEpoch: (Int64) -> String, keepingWhole: Bool,
+                     emit: (MessageCopy, [UInt8]?) throws -> Void) throws -> ExtractSummary {
         let rootPath = root.path
         let rootKind: FileTree.Kind
         do {
@@ -98,7 +108,7 @@ public enum Extractor {
                 summary.undated += 1
             }
             try emit(MessageCopy(copyId: copy.copyId, mailbox: mailbox.name, source: mailbox.source,
-                                 folder: copy.folder, locator: copy.locator, flags: copy.flags, date: iso))
+                                 folder: copy.folder, locator: copy.locator, flags: copy.flags, date: iso), copy.whole)
         }
 
         do {
@@ -110,8 +120,8 @@ public enum Extractor {
                 guard rootKind == .directory else {
                     throw MailroomError(.input, "not a Maildir: the path is a file", location: rootPath)
                 }
-                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, shard: shard, skipped: &skipped,
-                                       found: handle)
+                try MaildirSource.scan(rootPath: rootPath, mailbox: mailbox.name, shard: shard,
+                                       keepingWhole: keepingWhole, skipped: &skipped, found: handle)
             case .eml:
                 try EmlSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
                                    skipped: &skipped, found: handle)

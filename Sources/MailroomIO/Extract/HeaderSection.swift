@@ -3,7 +3,8 @@
 enum HeaderSection {
     /// Longest header section handed to `dateOf` (real files have 135 KB headers; more is cut).
     static let cap = 256 << 10
-    private static let firstRead = 16 << 10
+    /// The first read's size: a message no longer is read whole by it.
+    static let firstRead = 16 << 10
 
     /// Fills `buffer` with the header section of the `length`-byte message at `offset` in `file`: up to and
     /// including the blank line, or the first `cap` bytes, or the whole message when shorter.

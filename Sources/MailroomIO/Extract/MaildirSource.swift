@@ -24,8 +24,9 @@ enum MaildirSource {
     }
 
     /// With `shard`, a file of another shard is passed over before it is opened (its copy id is known from its name).
-    static func scan(rootPath: String, mailbox: String, shard: MailboxShard? = nil, skipped: inout SkippedFiles,
-                     found: FoundCopyHandler) throws {
+    /// `keepingWhole`: small files' bytes are handed on with their copies (`FoundCopy.whole`).
+    static func scan(rootPath: String, mailbox: String, shard: MailboxShard? = nil, keepingWhole: Bool = false,
+                     skipped: inout SkippedFiles, found: FoundCopyHandler) throws {
         let folders = try self.folders(rootPath: rootPath, skipped: &skipped)
         guard !folders.isEmpty else {
             throw MailroomError(.input, "not a Maildir: no cur/ or new/ folder in it or below it"
@@ -83,7 +84,7 @@ enum MaildirSource {
                 if let failure = try MessageFile.readHeader(open: {
                     fd >= 0 ? ReadOnlyFile(adopting: fd, path: path)
                         : try ReadOnlyFile(directory: sub.fd, name: f.name, path: path)
-                }, size: f.size, into: &buffer, copy: copy, found: found) {
+                }, size: f.size, into: &buffer, copy: copy, keepingWhole: keepingWhole, found: found) {
                     skipped.unreadable(path, failure)
                 }
             }

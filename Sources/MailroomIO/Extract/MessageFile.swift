@@ -32,16 +32,32 @@ enum MessageFile {
     }
 
     /// As `readHeader(path:…)`, with the file opened by `open` (which throws `FileError`).
+    /// With `keepingWhole`, a file of at most `HeaderSection.firstRead` bytes, which the header section's first
+    /// read takes whole anyway, is kept whole in the copy (`FoundCopy.whole`) unless it starts with an envelope
+    /// line or is not `size` bytes long any more.
     static func readHeader(open: () throws -> ReadOnlyFile, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
-                           found: FoundCopyHandler) throws -> FileError? {
+                           keepingWhole: Bool = false, found: FoundCopyHandler) throws -> FileError? {
         var copy = copy
         do {
             let file = try open()
-            try HeaderSection.read(file, offset: 0, length: size, into: &buffer)
-            if let envelope = HeaderSection.envelopeLine(buffer) {
-                if let e = MboxFromLine.epochSeconds(envelope.line) { copy.fallbackEpoch = e }
-                try HeaderSection.read(file, offset: envelope.headersStart, length: size - envelope.headersStart,
-                                       into: &buffer)
+            if keepingWhole, size <= HeaderSection.firstRead {
+                // The one read the header section takes of such a file anyway, kept.
+                var whole: [UInt8] = []
+                try file.readBytes(into: &whole, count: size, at: 0)
+                if whole.count == size, HeaderSection.envelopeLine(whole) == nil {
+                    let end = HeaderSection.end(of: whole) ?? whole.count
+                    buffer.removeAll(keepingCapacity: true)
+                    buffer.append(contentsOf: whole[..<end])
+                    copy.whole = whole
+                }
+            }
+            if copy.whole == nil {
+                try HeaderSection.read(file, offset: 0, length: size, into: &buffer)
+                if let envelope = HeaderSection.envelopeLine(buffer) {
+                    if let e = MboxFromLine.epochSeconds(envelope.line) { copy.fallbackEpoch = e }
+                    try HeaderSection.read(file, offset: envelope.headersStart, length: size - envelope.headersStart,
+                                           into: &buffer)
+                }
             }
         } catch let e as FileError {
             return e

@@ -16,8 +16,9 @@ extension PipelineRunner {
         "leftOut" + reason.rawValue.prefix(1).uppercased() + reason.rawValue.dropFirst()
     }
 
-    /// Extracts every mailbox into `extract/messages.ndjson`; `forward` also gets each copy once it is written.
-    func runExtract(forward: ((MessageCopy) throws -> Void)? = nil) throws -> StageResult {
+    /// Extracts every mailbox into `extract/messages.ndjson`; `forward` also gets each copy once it is written,
+    /// with the message's bytes when extract read them whole (small Maildir files, see `MessageFile.readHeader`).
+    func runExtract(forward: ((MessageCopy, [UInt8]?) throws -> Void)? = nil) throws -> StageResult {
         var result = StageResult()
         let w = window
         result.settings = ["asOf": .string(manifest.asOf), "days": .int(manifest.days),
@@ -38,10 +39,10 @@ extension PipelineRunner {
                 s = try extractIMAPMailbox(config, writer: writer)
             case .mbox, .maildir, .eml:
                 s = try Extractor.scan(mailbox: config, root: root, window: w, shard: m.shard, dateOf: HeaderScan.isoDate(in:),
-                                       isoFromEpoch: MailDate.iso) { copy in
+                                       isoFromEpoch: MailDate.iso, keepingWhole: forward != nil) { copy, bytes in
                     try Interrupt.safePoint(.extract)
                     try writer.write(copy)
-                    try forward?(copy)
+                    try forward?(copy, bytes)
                 }
             }
             for issue in s.skipped { try skippedWriter.write(issue) }

@@ -17,7 +17,7 @@ extension PipelineRunner {
         let input = try stageOutput(.extract, "extract/messages.ndjson")
         let extractStarted = (manifest.stages[.extract]?.startedAt).flatMap(MailDate.parseISO).map(Double.init)
         var result = try normalize(shown: runDir.display(input.file), extractStarted: extractStarted) { each in
-            try runDir.read(MessageCopy.self, input) { copy, _ in try each(copy) }
+            try runDir.read(MessageCopy.self, input) { copy, _ in try each(NormalizeItem(copy: copy, bytes: nil)) }
         }
         result.inputs = [inputRecord(input)]
         return result
@@ -29,7 +29,7 @@ extension PipelineRunner {
     /// changed since a second before then holds what extract read, so its copies' ids are not checked against
     /// their bytes again (a file compacted since is, see `MessageBytesReader`).
     func normalize(shown: String, extractStarted: Double?, feeding dedupe: DedupeFirstPass? = nil,
-                   copies: ((MessageCopy) throws -> Void) throws -> Void) throws -> StageResult {
+                   copies: ((NormalizeItem) throws -> Void) throws -> Void) throws -> StageResult {
         var result = StageResult()
         let owners = ownerKeys()
         result.settings = ["ownDomains": .array(pipeline.config.ownDomains.map { .string($0) }),
@@ -47,12 +47,15 @@ extension PipelineRunner {
         let unchangedBefore = extractStarted.map { $0 - 1 }
         // Parsing is the costly part: batches are read, normalized and encoded on all cores, then written in
         // input order.
-        try mapInParallel(step, stage: .normalize, items: copies, makeContext: { NormalizeWorker() }) { worker, step, copy in
+        try mapInParallel(step, stage: .normalize, items: copies, weight: { $0.bytes?.count ?? 0 },
+                          makeContext: { NormalizeWorker() }) { worker, step, item in
+            let copy = item.copy
             guard let s = step.settings[copy.mailbox], let root = roots[copy.mailbox] else {
                 throw MailroomError(.input, "copy \(copy.copyId) names mailbox '\(copy.mailbox)' that this run does not have", location: shown)
             }
             let memo = worker.memo
-            let outcome = try worker.read(copy, root: root, unchangedBefore: unchangedBefore, maxBytes: s.limits.maxMessageBytes) {
+            let outcome = try worker.read(copy, bytes: item.bytes, root: root, unchangedBefore: unchangedBefore,
+                                          maxBytes: s.limits.maxMessageBytes) {
                 step.output(for: NormalizeStep.Input(copy: copy, content: $0, settings: s, memo: memo))
             }
             worker.json.reset()
@@ -82,6 +85,13 @@ extension PipelineRunner {
     }
 }
 
+/// A copy for normalize, with the message's bytes when extract read them whole in this process (else nil: normalize
+/// reads them from the mailbox).
+struct NormalizeItem {
+    var copy: MessageCopy
+    var bytes: [UInt8]?
+}
+
 /// What one normalize worker keeps between messages: its open files, its JSON buffer and its address memo.
 struct NormalizeWorker {
     /// One copy's line, its identity fields (when dedupe's first pass is fed), and its issue code when it is a
@@ -108,10 +118,15 @@ struct NormalizeWorker {
     /// Reads what there is of `copy` and hands it to `decide`: its bytes; its header section alone when its
     /// locator is over `maxBytes`; nothing when extract left it on the server; or why it cannot be read (its
     /// bytes are gone or cut short: it is quarantined and the run goes on).
-    mutating func read(_ copy: MessageCopy, root: URL, unchangedBefore: Double?, maxBytes: Int,
+    /// `bytes`: the message as extract read it, in this process (a small Maildir file); used when it is the
+    /// locator's length and within `maxBytes`, instead of reading the file again.
+    mutating func read(_ copy: MessageCopy, bytes: [UInt8]? = nil, root: URL, unchangedBefore: Double?, maxBytes: Int,
                        _ decide: (NormalizeStep.Content) -> NormalizeOutcome) throws -> NormalizeOutcome {
         // IMAP: extract left the body on the server (over the size limit); there are no bytes to read.
         if let size = copy.tooLarge { return decide(.unfetched(size: size)) }
+        if let bytes, bytes.count == copy.locator.length, bytes.count <= maxBytes, !copy.locator.unquote {
+            return bytes.withUnsafeBytes { decide(.bytes($0)) }
+        }
         let reader: MessageBytesReader
         if let r = readers[copy.mailbox] { reader = r } else {
             reader = MessageBytesReader(root: root, unchangedBefore: unchangedBefore)

@@ -110,14 +110,18 @@ extension PipelineRunner {
 
     /// Items per batch of `mapInParallel`.
     static let parallelBatchSize = 512
+    /// Bytes an item carries (its `weight`) per batch of `mapInParallel`, at most: a batch of items that carry
+    /// their message's bytes is mapped early rather than holding 512 messages.
+    static let parallelBatchBytes = 1 << 20
 
     /// Feeds an independent step on all cores. `items` calls its argument with every item, in order; they are
     /// gathered in batches of `parallelBatchSize`, and each batch is mapped by `decide` on the workers (each with
     /// its own `Context`, made by `makeContext`: open files, a JSON buffer), which gets the item's input ready
     /// (reads its bytes), asks the step and encodes its output there. `write` then takes the results in input
-    /// order on this thread. Checks for an interrupt of `stage` before each batch.
+    /// order on this thread. Checks for an interrupt of `stage` before each batch. `weight`: the bytes an item
+    /// holds; a batch is also mapped once its items hold `parallelBatchBytes`.
     func mapInParallel<S: IndependentStageStep, Item, Context, Encoded>(
-        _ step: S, stage: Stage, items: ((Item) throws -> Void) throws -> Void,
+        _ step: S, stage: Stage, items: ((Item) throws -> Void) throws -> Void, weight: @escaping (Item) -> Int = { _ in 0 },
         makeContext: () -> Context, decide: (inout Context, S, Item) throws -> Encoded,
         write: (Encoded) throws -> Void
     ) throws {
@@ -131,12 +135,15 @@ extension PipelineRunner {
                     try mapper.map(batch, { context, item in try decide(&context, step, item) }, each: write)
                 }
                 var batch: [Item] = []
+                var held = 0
                 batch.reserveCapacity(Self.parallelBatchSize)
                 try items { item in
                     batch.append(item)
-                    if batch.count == Self.parallelBatchSize {
+                    held += weight(item)
+                    if batch.count == Self.parallelBatchSize || held >= Self.parallelBatchBytes {
                         try mapBatch(batch)
                         batch.removeAll(keepingCapacity: true)
+                        held = 0
                     }
                 }
                 try mapBatch(batch)

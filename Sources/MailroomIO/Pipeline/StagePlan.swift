@@ -42,6 +42,10 @@ extension PipelineRunner {
 
     /// Batches of copies (of `parallelBatchSize`) in flight from extract to normalize, at most.
     static let overlapBatchesInFlight = 4
+    /// Message bytes a batch from extract to normalize carries, at most: a batch is handed on early when its
+    /// copies' bytes (`NormalizeItem.bytes`) reach this, so that the queue holds a few MiB of mail, not 4 × 512
+    /// messages.
+    static let overlapBatchBytes = 256 << 10
 
     /// Extract and normalize of a new run at once: extract scans on a thread of its own and hands each batch of
     /// copies to normalize (which parses on all cores) as soon as it has written them, instead of normalize
@@ -58,17 +62,20 @@ extension PipelineRunner {
         let cpu0 = WallClock.cpuMillis()
         logger.info("stage started", metadata: ["run.id": "\(manifest.runId)", "stage.name": "extract+normalize"])
         runDir.progressStage = Stage.normalize.rawValue
-        let channel = BatchChannel<MessageCopy>(capacity: Self.overlapBatchesInFlight)
+        let channel = BatchChannel<NormalizeItem>(capacity: Self.overlapBatchesInFlight)
         let producer = JoinableThread { [self] () -> (result: StageResult, wallMs: Int, cpuMs: Int) in
             let w0 = WallClock.nowMillis(), c0 = WallClock.threadCPUMillis()
             do {
-                var batch: [MessageCopy] = []
+                var batch: [NormalizeItem] = []
+                var carried = 0
                 batch.reserveCapacity(Self.parallelBatchSize)
-                let result = try runExtract { copy in
-                    batch.append(copy)
-                    if batch.count == Self.parallelBatchSize {
+                let result = try runExtract { copy, bytes in
+                    batch.append(NormalizeItem(copy: copy, bytes: bytes))
+                    carried += bytes?.count ?? 0
+                    if batch.count == Self.parallelBatchSize || carried >= Self.overlapBatchBytes {
                         try channel.send(batch)
                         batch.removeAll(keepingCapacity: true)
+                        carried = 0
                     }
                 }
                 if !batch.isEmpty { try channel.send(batch) }
@@ -85,7 +92,7 @@ extension PipelineRunner {
             var done = 0
             normalized = try normalize(shown: shown, extractStarted: startedSeconds, feeding: dedupe) { each in
                 while let batch = try channel.receive() {
-                    for copy in batch { try each(copy) }
+                    for item in batch { try each(item) }
                     done += batch.count
                     runDir.progress?.update(stage: Stage.normalize.rawValue, done: done)
                 }
@@ -94,7 +101,7 @@ extension PipelineRunner {
         } catch {
             channel.cancel()
             // The producer's own error, when it failed first, is the one worth reporting.
-            if case .failure(let e) = Result(catching: { try producer.wait() }), !(e is BatchChannel<MessageCopy>.Cancelled) {
+            if case .failure(let e) = Result(catching: { try producer.wait() }), !(e is BatchChannel<NormalizeItem>.Cancelled) {
                 throw e
             }
             throw error
