@@ -33,11 +33,35 @@ import Testing
     /// modification time is in extract's manifest inputs; rewriting it a second later made them differ).
     static func runner(_ dir: StoreTempDir, _ run: String) throws -> PipelineRunner {
         if !FileManager.default.fileExists(atPath: dir.file("Inbox")) { try writeFiles(dir) }
+        return try start(dir, run)
+    }
+
+    /// A runner of the folder's pipeline as it is, into run directory `run`.
+    static func start(_ dir: StoreTempDir, _ run: String) throws -> PipelineRunner {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         return try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
                                         runDirectory: URL(fileURLWithPath: dir.file(run)),
                                         options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
+    }
+
+    /// Runs the folder's pipeline through match fused ("fused") and stage by stage ("apart"), and checks that both
+    /// wrote the same files, counts, outputs and inputs; returns the fused runner.
+    @discardableResult
+    static func fusedMatchesApart(_ dir: StoreTempDir, start: (String) throws -> PipelineRunner) throws -> PipelineRunner {
+        let fused = try start("fused")
+        try fused.run(through: .match)
+        let apart = try start("apart")
+        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
+        for file in files {
+            #expect(try bytes(dir, "fused", file) == bytes(dir, "apart", file), "\(file)")
+        }
+        for stage in [Stage.extract, .normalize, .dedupe, .match] {
+            #expect(fused.manifest.stages[stage]?.counts == apart.manifest.stages[stage]?.counts, "\(stage)")
+            #expect(fused.manifest.stages[stage]?.outputs == apart.manifest.stages[stage]?.outputs, "\(stage)")
+            #expect(fused.manifest.stages[stage]?.inputs == apart.manifest.stages[stage]?.inputs, "\(stage)")
+        }
+        return fused
     }
 
     static func writeFiles(_ dir: StoreTempDir) throws {
@@ -64,18 +88,7 @@ import Testing
 
     @Test func aFusedRunWritesTheFilesAndCountsOfStagesRunOneAfterTheOther() throws {
         let dir = StoreTempDir()
-        let fused = try Self.runner(dir, "fused")
-        try fused.run(through: .match)
-        let apart = try Self.runner(dir, "apart")
-        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
-        for file in Self.files {
-            #expect(try Self.bytes(dir, "fused", file) == Self.bytes(dir, "apart", file), "\(file)")
-        }
-        for stage in [Stage.extract, .normalize, .dedupe, .match] {
-            #expect(fused.manifest.stages[stage]?.counts == apart.manifest.stages[stage]?.counts, "\(stage)")
-            #expect(fused.manifest.stages[stage]?.outputs == apart.manifest.stages[stage]?.outputs, "\(stage)")
-            #expect(fused.manifest.stages[stage]?.inputs == apart.manifest.stages[stage]?.inputs, "\(stage)")
-        }
+        let fused = try Self.fusedMatchesApart(dir) { try Self.runner(dir, $0) }
         let n = try #require(fused.manifest.stages[.normalize]?.counts)
         let d = try #require(fused.manifest.stages[.dedupe]?.counts)
         #expect(n["normalized"] == 4 && n["quarantined"] == 1)
@@ -112,24 +125,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: dir.file(sub), withIntermediateDirectories: true)
         }
         for (name, text) in files { try text.write(toFile: dir.file("Mail/" + name), atomically: false, encoding: .utf8) }
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        func runner(_ run: String) throws -> PipelineRunner {
-            try PipelineRunner.start(pipeline: try LoadedPipeline.load(path: dir.file("p.yml")),
-                                     runDirectory: URL(fileURLWithPath: dir.file(run)),
-                                     options: RunOptions(asOf: "2026-11-20", days: 30), logger: quiet)
-        }
-        let fused = try runner("fused")
-        try fused.run(through: .match)
-        let apart = try runner("apart")
-        for stage in [Stage.extract, .normalize, .dedupe, .match] { try apart.run(stage) }
-        for file in Self.files {
-            #expect(try Self.bytes(dir, "fused", file) == Self.bytes(dir, "apart", file), "\(file)")
-        }
-        for stage in [Stage.extract, .normalize, .dedupe, .match] {
-            #expect(fused.manifest.stages[stage]?.counts == apart.manifest.stages[stage]?.counts, "\(stage)")
-            #expect(fused.manifest.stages[stage]?.outputs == apart.manifest.stages[stage]?.outputs, "\(stage)")
-        }
+        let fused = try Self.fusedMatchesApart(dir) { try Self.start(dir, $0) }
         let n = try #require(fused.manifest.stages[.normalize]?.counts)
         #expect(n["normalized"] == 5 && n["quarantined"] == 1)
         let normalized = String(decoding: try Self.bytes(dir, "fused", "normalize/messages.ndjson"), as: UTF8.self)
