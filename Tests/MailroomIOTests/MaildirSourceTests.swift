@@ -207,6 +207,10 @@ struct MaildirSourceTests {
         let again = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
                                                size: 10, into: &buffer, copy: copy) { _, _ in called = true }
         #expect(again?.errno == ESPIPE)
+        // Read whole to be handed on (a file this small would be): the same failure, nothing kept or handed.
+        let whole = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
+                                               size: 10, into: &buffer, copy: copy, keepingWhole: true) { _, _ in called = true }
+        #expect(whole?.errno == ESPIPE)
         #expect(!called)
     }
 

@@ -134,19 +134,11 @@ extension PipelineRunner {
                     try Interrupt.safePoint(stage)
                     try mapper.map(batch, { context, item in try decide(&context, step, item) }, each: write)
                 }
-                var batch: [Item] = []
-                var held = 0
-                batch.reserveCapacity(Self.parallelBatchSize)
+                var batch = BoundedBatch<Item>(maxCount: Self.parallelBatchSize, maxBytes: Self.parallelBatchBytes)
                 try items { item in
-                    batch.append(item)
-                    held += weight(item)
-                    if batch.count == Self.parallelBatchSize || held >= Self.parallelBatchBytes {
-                        try mapBatch(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        held = 0
-                    }
+                    if batch.add(item, bytes: weight(item)) { try mapBatch(batch.take()) }
                 }
-                try mapBatch(batch)
+                try mapBatch(batch.take())
             }
         }
     }

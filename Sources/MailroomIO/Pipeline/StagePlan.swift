@@ -66,19 +66,13 @@ extension PipelineRunner {
         let producer = JoinableThread { [self] () -> (result: StageResult, wallMs: Int, cpuMs: Int) in
             let w0 = WallClock.nowMillis(), c0 = WallClock.threadCPUMillis()
             do {
-                var batch: [NormalizeItem] = []
-                var carried = 0
-                batch.reserveCapacity(Self.parallelBatchSize)
+                var batch = BoundedBatch<NormalizeItem>(maxCount: Self.parallelBatchSize, maxBytes: Self.overlapBatchBytes)
                 let result = try runExtract { copy, bytes in
-                    batch.append(NormalizeItem(copy: copy, bytes: bytes))
-                    carried += bytes?.count ?? 0
-                    if batch.count == Self.parallelBatchSize || carried >= Self.overlapBatchBytes {
-                        try channel.send(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        carried = 0
+                    if batch.add(NormalizeItem(copy: copy, bytes: bytes), bytes: bytes?.count ?? 0) {
+                        try channel.send(batch.take())
                     }
                 }
-                if !batch.isEmpty { try channel.send(batch) }
+                if !batch.items.isEmpty { try channel.send(batch.take()) }
                 channel.finish()
                 return (result, Int(WallClock.nowMillis() - w0), Int(WallClock.threadCPUMillis() - c0))
             } catch {
