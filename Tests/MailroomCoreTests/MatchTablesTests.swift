@@ -48,6 +48,39 @@ import Testing
         }
     }
 
+    /// `ByteOrder.precedes` is the order of the strings' UTF-8 bytes, not `String`'s `<`: a composed and a
+    /// decomposed `é` are `==` as strings but differ in bytes, and the Kelvin sign sorts after `Z`.
+    @Test func byteOrderIsTheOrderOfTheUTF8Bytes() {
+        for a in Self.samples {
+            for b in Self.samples {
+                #expect(ByteOrder.precedes(a, b) == Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)),
+                        "\(a.prefix(9)) \(b.prefix(9))")
+            }
+        }
+        #expect(ByteOrder.precedes("cafe\u{301}", "caf\u{E9}") && "cafe\u{301}" == "caf\u{E9}")
+        // A bridged or small string's bytes as well as a native one's.
+        let maildirNames = ["1763597546.4001_1.bench:2,S", "1763597421.4000_0.bench:2,S", "1763597421.4000_0.bench:2,",
+                            "1763597421.4000_0.bench", "1763597421.4000_10.bench:2,S"]
+        #expect(maildirNames.sorted(by: ByteOrder.precedes) == maildirNames.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    }
+
+    /// `ByteOrder.sorted` (integer keys of the first 16 bytes, whole names only when those tie) gives the byte
+    /// order: names that differ early or late, share 16-byte prefixes, are prefixes of one another, hold NUL
+    /// bytes (a zero byte and a string's end look alike in the keys) or are not ASCII.
+    @Test func sortingByPrefixKeysGivesTheByteOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["1763597421.", "4000_", "0", "1", "\0", "bench", ":2,S", "\u{E9}", "e\u{301}", "\u{1F600}", "Z", ""]
+        var names = Self.samples
+        for _ in 0..<3_000 {
+            names.append((0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        let bytes = { (s: String) in Array(s.utf8) }
+        let got = ByteOrder.sorted(names) { $0 }.map(bytes)
+        let expected = names.map(bytes).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(got == expected)
+        #expect(ByteOrder.prefixKey("ab") < ByteOrder.prefixKey("ab\u{1}") && ByteOrder.prefixKey("ab") == ByteOrder.prefixKey("ab\0"))
+    }
+
     @Test func stringTableFindsEveryStringAfterGrowing() {
         var table = StringTable()
         let strings = (0..<5_000).map { "m\($0)@host\($0 % 7).example" }

@@ -197,13 +197,18 @@ struct MaildirSourceTests {
         let cur = open(d.url.appendingPathComponent("cur").path, O_RDONLY | O_DIRECTORY)
         #expect(cur >= 0)
         defer { close(cur) }
+        // Opened ahead: not taken as a file (its size would be 0, read as an empty message); opened again by
+        // the scan, which is told it is no regular file.
         let ahead = OpenAhead(count: 2)
-        ahead.open(0, directory: cur, name: "1700000000.a:2,S", size: 10)
-        let fd = ahead.take(0)
-        #expect(fd >= 0)
-        let aheadFailure = try MessageFile.readHeader(open: { ReadOnlyFile(adopting: fd, path: fifo) }, size: 10,
-                                                      into: &buffer, copy: copy) { _, _ in called = true }
-        #expect(aheadFailure?.errno == ESPIPE)
+        ahead.open(0, directory: cur, name: "1700000000.a:2,S")
+        #expect(ahead.take(0, path: fifo) == nil)
+        let reopened = try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo)
+        do {
+            _ = try reopened.regularSize()
+            Issue.record("a FIFO was sized as a message file")
+        } catch let e as FileError {
+            #expect(e.reason == "not a regular file")
+        }
         let again = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
                                                size: 10, into: &buffer, copy: copy) { _, _ in called = true }
         #expect(again?.errno == ESPIPE)
@@ -212,6 +217,93 @@ struct MaildirSourceTests {
                                                size: 10, into: &buffer, copy: copy, keepingWhole: true) { _, _ in called = true }
         #expect(whole?.errno == ESPIPE)
         #expect(!called)
+    }
+
+    /// The kinds the listing takes from the directory entries (`d_type`, no `lstat` per name) are the kinds
+    /// `lstat` gives, for every kind of entry a Maildir folder may hold, in the same byte order of names.
+    @Test func kindsFromTheDirectoryEntriesAreTheKindsLstatGives() throws {
+        let d = try TempDir()
+        try d.write("cur/1700000000.a:2,S", Self.message("a"))
+        try d.write("cur/caf\u{E9}:2,S", Self.message("composed"))
+        try d.write("cur/cafe\u{301}:2,S", Self.message("decomposed"))
+        try d.write("cur/Zed", Self.message("z"))
+        try d.mkdir("cur/sub")
+        try d.symlink("cur/link-to-file", to: d.url.appendingPathComponent("cur/Zed").path)
+        try d.symlink("cur/link-to-dir", to: d.url.appendingPathComponent("cur/sub").path)
+        try d.symlink("cur/dangling", to: d.url.appendingPathComponent("cur/nothing").path)
+        #expect(mkfifo(d.url.appendingPathComponent("cur/fifo").path, 0o600) == 0)
+        let cur = d.url.appendingPathComponent("cur").path
+        var skipped = SkippedFiles(mailbox: "box", root: cur), skippedToo = SkippedFiles(mailbox: "box", root: cur)
+        let kinds = try FileTree.kinds(cur, invalidNames: &skipped)
+        let statted = try FileTree.entries(cur, invalidNames: &skippedToo)
+        #expect(kinds.map(\.name) == statted.map(\.name))
+        #expect(kinds.map(\.kind) == statted.map(\.kind))
+        // In byte order (the decomposed é, `e` + U+0301, before the composed one, U+00E9), compared as bytes:
+        // the two spellings are `==` as strings.
+        let expected: [(String, FileTree.Kind)] = [
+            ("1700000000.a:2,S", .regular), ("Zed", .regular), ("cafe\u{301}:2,S", .regular), ("caf\u{E9}:2,S", .regular),
+            ("dangling", .symlink), ("fifo", .other), ("link-to-dir", .symlink), ("link-to-file", .symlink),
+            ("sub", .directory),
+        ]
+        #expect(kinds.map { Array($0.name.utf8) } == expected.map { Array($0.0.utf8) })
+        #expect(kinds.map(\.kind) == expected.map(\.1))
+        #expect(statted.map { Array($0.name.utf8) } == expected.map { Array($0.0.utf8) })
+        #expect(FileTree.kind(entryType: UInt8(DT_UNKNOWN)) == nil)
+        // A scan of the folder reads the regular files only, each located with its size from its descriptor.
+        // (The two spellings of é make one unique name, as their copy ids would be equal strings: the second
+        // file is skipped as a repeat, as before.)
+        let (copies, _) = try ExtractFixtures.scan(.maildir, d.url)
+        #expect(copies.count == 3)
+        for c in copies {
+            let size = try FileManager.default.attributesOfItem(atPath: d.url.appendingPathComponent(c.locator.file).path)[.size] as? Int
+            #expect(c.locator.length == size)
+        }
+    }
+
+    /// cur/ and new/, each listed in byte order, are merged into the order one sort of both by name, then cur/
+    /// before new/, gives.
+    @Test func curAndNewAreMergedInByteOrderCurFirst() {
+        var generator = SystemRandomNumberGenerator()
+        let pool = (0..<40).map { "17000000\($0 % 10).M\($0)P1.host:2,S" } + ["a", "ab", "b\u{E9}", "be\u{301}"]
+        for _ in 0..<500 {
+            let lists = (0..<Int.random(in: 0...2, using: &generator)).map { _ in
+                Array(Set(pool.filter { _ in Bool.random(using: &generator) }.map { Array($0.utf8) }))
+                    .sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
+            }
+            let all = lists.enumerated().flatMap { k, list in list.map { (name: $0, sub: k) } }
+            let expected = all.sorted { a, b in
+                let (x, y) = (Array(a.name.utf8), Array(b.name.utf8))
+                return x == y ? a.sub < b.sub : x.lexicographicallyPrecedes(y)
+            }
+            let got = MaildirSource.merged(lists)
+            #expect(got.map { Array($0.name.utf8) } == expected.map { Array($0.name.utf8) })
+            #expect(got.map(\.sub) == expected.map(\.sub))
+        }
+    }
+
+    /// `HeaderSection.end` (which hops between line breaks with `memchr`) finds the end a byte-by-byte scan
+    /// finds, on messages with LF, CRLF, bare CR and mixed breaks, blank lines at the very start, breaks at the
+    /// very end and none at all.
+    @Test func theHeaderSectionEndsWhereAByteByByteScanEndsIt() {
+        func reference(_ b: [UInt8]) -> Int? {
+            if b.first == 0x0A { return 1 }
+            if b.count >= 2, b[0] == 0x0D, b[1] == 0x0A { return 2 }
+            for i in b.indices where b[i] == 0x0A {
+                if i + 1 < b.count, b[i + 1] == 0x0A { return i + 2 }
+                if i + 2 < b.count, b[i + 1] == 0x0D, b[i + 2] == 0x0A { return i + 3 }
+            }
+            return nil
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x0A, 0x0D, 0x20, 0x3A, 0x61, 0x0A, 0x0D, 0x41]
+        var cases: [[UInt8]] = [[], [0x0A], [0x0D], [0x0D, 0x0A], [0x61, 0x0A], [0x61, 0x0A, 0x0D], [0x61, 0x0A, 0x0D, 0x0A],
+                                Array("Subject: x\r\nFrom: y\r\n\r\nbody".utf8), Array("Subject: x\nFrom: y\n\nbody".utf8),
+                                Array("Subject: x\rFrom: y\r\rbody".utf8), Array(repeating: 0x61, count: 40_000) + [0x0A, 0x0A]]
+        for _ in 0..<5_000 {
+            let n = Int.random(in: 0...200, using: &generator)
+            cases.append((0..<n).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        for c in cases { #expect(HeaderSection.end(of: c) == reference(c), "\(c.prefix(40))") }
     }
 
     @Test(.enabled(if: getuid() != 0, "root reads files whatever their mode"))

@@ -23,7 +23,7 @@ enum EmlSource {
                                     + SourceHint.hint(for: rootPath, not: .eml), location: rootPath)
             }
         }
-        files.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
+        files.sort { ByteOrder.precedes($0.relative, $1.relative) }
         var buffer: [UInt8] = []
         func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
         for k in 0..<min(MessageFile.readAheadFiles, files.count) { MessageFile.readAhead(path(k), size: files[k].size) }

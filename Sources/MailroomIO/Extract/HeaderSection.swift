@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads the header section of a message (what `dateOf` needs) without reading the whole message: small reads
 /// that grow until the blank line ending the headers is found, up to `cap` bytes.
 enum HeaderSection {
@@ -22,20 +30,23 @@ enum HeaderSection {
     }
 
     /// The index just after the blank line that ends the header section (`\n\n` or `\n\r\n`; a message that
-    /// starts with a blank line has an empty header section).
+    /// starts with a blank line has an empty header section). Hops from line break to line break with `memchr`
+    /// (a vector at a time) instead of looking at every byte: it runs on every message file extract reads.
     static func end(of bytes: [UInt8]) -> Int? {
-        if bytes.first == 0x0A { return 1 }
-        if bytes.count >= 2, bytes[0] == 0x0D, bytes[1] == 0x0A { return 2 }
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            if bytes[i] == 0x0A {
-                if i + 1 < n, bytes[i + 1] == 0x0A { return i + 2 }
-                if i + 2 < n, bytes[i + 1] == 0x0D, bytes[i + 2] == 0x0A { return i + 3 }
+        bytes.withUnsafeBytes { b -> Int? in
+            let n = b.count
+            guard n > 0, let base = b.baseAddress else { return nil }
+            if b[0] == 0x0A { return 1 }
+            if n >= 2, b[0] == 0x0D, b[1] == 0x0A { return 2 }
+            var i = 0
+            while i < n, let p = memchr(base + i, 0x0A, n - i) {
+                let j = UnsafeRawPointer(p) - base
+                if j + 1 < n, b[j + 1] == 0x0A { return j + 2 }
+                if j + 2 < n, b[j + 1] == 0x0D, b[j + 2] == 0x0A { return j + 3 }
+                i = j + 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 
     /// When `bytes` start with a `From ` envelope line (an .eml or Maildir file saved from an mbox), that

@@ -35,60 +35,91 @@ enum MaildirSource {
         var buffer: [UInt8] = []
         for folder in folders {
             let dir = FileTree.join(rootPath, folder.relative)
-            var files: [(name: String, sub: Int, size: Int)] = []
+            var listed: [[String]] = []
             // cur/ and new/ stay open: their files are opened relative to them, without walking the path again.
             var subs: [(name: String, fd: Int32)] = []
             defer { for s in subs { close(s.fd) } }
             for sub in ["cur", "new"] where FileTree.isDirectory(FileTree.join(dir, sub)) {
                 let subPath = FileTree.join(dir, sub)
-                for e in try FileTree.entries(subPath, invalidNames: &skipped)
-                where e.kind == .regular && !isMarker(e.name) {
-                    files.append((e.name, subs.count, e.size))
-                }
+                // Kinds from the listing; sizes from the descriptors opened ahead (`OpenAhead`).
+                listed.append(try FileTree.kinds(subPath, invalidNames: &skipped)
+                    .filter { $0.kind == .regular && !isMarker($0.name) }.map(\.name))
                 let fd = open(subPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
                 guard fd >= 0 else { throw FileError(path: subPath, errno: errno) }
                 subs.append((sub, fd))
             }
+            var files = merged(listed)
             if let shard {
                 files.removeAll { !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName($0.name).unique)") }
-            }
-            files.sort { a, b in
-                a.name == b.name ? subs[a.sub].name < subs[b.sub].name
-                    : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
             }
             var seen = Set<String>()
             let ahead = OpenAhead(count: MessageFile.readAheadFiles)
             func openAhead(_ k: Int) {
-                if k < files.count { ahead.open(k, directory: subs[files[k].sub].fd, name: files[k].name, size: files[k].size) }
+                if k < files.count { ahead.open(k, directory: subs[files[k].sub].fd, name: files[k].name) }
             }
             for k in 0..<min(MessageFile.readAheadFiles, files.count) { openAhead(k) }
             for (k, f) in files.enumerated() {
-                let fd = ahead.take(k)  // before its slot is reused for the file ahead
+                let sub = subs[f.sub]
+                let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
+                let path = FileTree.join(rootPath, relative)
+                let opened = ahead.take(k, path: path)  // before its slot is reused for the file ahead
                 openAhead(k + MessageFile.readAheadFiles)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
-                let sub = subs[f.sub]
-                let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
-                let path = FileTree.join(rootPath, relative)
                 guard seen.insert(info.unique).inserted else {
-                    if fd >= 0 { close(fd) }
                     skipped.add(.maildirRepeatedName, path: path,
                                 "another file of folder \"\(folder.name)\" has the unique name \(info.unique) (caught mid-rename): the first is kept")
                     continue
                 }
-                let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
-                                     locator: Locator(file: relative, offset: 0, length: f.size),
-                                     flags: info.flags, fallbackEpoch: info.deliveryEpoch)
                 // Opened ahead; when that failed, opened again here for the reason.
-                if let failure = try MessageFile.readHeader(open: {
-                    fd >= 0 ? ReadOnlyFile(adopting: fd, path: path)
-                        : try ReadOnlyFile(directory: sub.fd, name: f.name, path: path)
-                }, size: f.size, into: &buffer, copy: copy, keepingWhole: keepingWhole, found: found) {
+                let file: ReadOnlyFile, size: Int
+                do {
+                    if let opened {
+                        (file, size) = opened
+                    } else {
+                        file = try ReadOnlyFile(directory: sub.fd, name: f.name, path: path)
+                        size = try file.regularSize()
+                    }
+                } catch let failure as FileError {
+                    skipped.unreadable(path, failure)
+                    continue
+                }
+                let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
+                                     locator: Locator(file: relative, offset: 0, length: size),
+                                     flags: info.flags, fallbackEpoch: info.deliveryEpoch)
+                if let failure = try MessageFile.readHeader(open: { file }, size: size, into: &buffer, copy: copy,
+                                                            keepingWhole: keepingWhole, found: found) {
                     skipped.unreadable(path, failure)
                 }
             }
         }
+    }
+
+    /// The names of a folder's cur/ and new/ (`lists`, in that order, each in byte order) as one list in byte
+    /// order, each with the number of its list; a name in both (a message caught mid-rename) from cur/ first.
+    /// Names are compared as bytes only (two spellings of é are two names here).
+    static func merged(_ lists: [[String]]) -> [(name: String, sub: Int)] {
+        var out: [(name: String, sub: Int)] = []
+        out.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        guard lists.count == 2 else {
+            for (k, list) in lists.enumerated() { out.append(contentsOf: list.map { ($0, k) }) }
+            return out
+        }
+        let (a, b) = (lists[0], lists[1])
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if ByteOrder.precedes(b[j], a[i]) {
+                out.append((b[j], 1))
+                j += 1
+            } else {
+                out.append((a[i], 0))
+                i += 1
+            }
+        }
+        out.append(contentsOf: a[i...].map { ($0, 0) })
+        out.append(contentsOf: b[j...].map { ($0, 1) })
+        return out
     }
 
     /// Every Maildir folder of the tree at `rootPath`, sorted by folder name.
@@ -97,8 +128,8 @@ enum MaildirSource {
         if isMaildir(rootPath) { result.append(Folder(name: "INBOX", relative: "")) }
         try walk(dir: rootPath, relative: "", names: [], depth: 0, into: &result, skipped: &skipped)
         result.sort { a, b in
-            a.name == b.name ? a.relative.utf8.lexicographicallyPrecedes(b.relative.utf8)
-                : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+            a.name == b.name ? ByteOrder.precedes(a.relative, b.relative)
+                : ByteOrder.precedes(a.name, b.name)
         }
         return result
     }

@@ -75,6 +75,17 @@ final class ReadOnlyFile {
         return Int(st.st_size)
     }
 
+    /// The size of what is open, a regular file: anything else (a FIFO, a device put where a message file was
+    /// listed) fails with "not a regular file" (as `EINVAL`) instead of being read as a message of 0 bytes.
+    func regularSize() throws -> Int {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, errno: errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw FileError(path: path, errno: EINVAL, detail: "not a regular file")
+        }
+        return Int(st.st_size)
+    }
+
     /// When the file's status last changed (ctime: contents, mode, links or a rename; not settable by `touch`),
     /// in seconds since 1970.
     func statusChanged() throws -> Double {
@@ -92,7 +103,9 @@ final class ReadOnlyFile {
 struct FileError: Error, CustomStringConvertible {
     var path: String
     var errno: Int32
+    /// Said instead of `errno`'s text when set.
+    var detail: String? = nil
 
-    var reason: String { String(cString: strerror(errno)) }
+    var reason: String { detail ?? String(cString: strerror(errno)) }
     var description: String { "\(path): \(reason)" }
 }
