@@ -147,27 +147,26 @@ struct CorporaPipelineTests {
         #expect(threads.flatMap { ($0["messageKeys"] as? [String]) ?? [] }.count == dedupe.count)
     }
 
-    /// mu's Maildirs (files as mu's users' clients and servers wrote them): in a run, extract hands normalize the
-    /// bytes of the files it read whole; `mailroom stage normalize` run again over the same run directory reads
-    /// every file itself, and writes the same lines.
-    @Test func aRunNormalizesMaildirFilesAsNormalizeAloneReadsThem() throws {
-        let corpus = try #require(Self.corpora).appendingPathComponent("mu")
-        let tmp = MailroomProcess.tempDir("corpus-maildir-handoff")
+    /// Every corpus folder laid out as mailboxes (its single-message files as a folder of .eml files, its mbox
+    /// files, mu's Maildirs in place: files as real clients, servers and libraries' tests wrote them): in a run,
+    /// extract hands normalize the bytes of the .eml and Maildir files it read whole; `mailroom stage normalize`
+    /// run again over the same run directory reads every file itself, and writes the same lines.
+    @Test(arguments: folders)
+    func aRunNormalizesMessageFilesAsNormalizeAloneReadsThem(folder: String) throws {
+        let tmp = MailroomProcess.tempDir("corpus-handoff-\(folder)")
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let pipeline = tmp.appendingPathComponent("p.yml")
-        try "name: mu\nmailbox:\n  source: maildir\n  path: \(corpus.path)\n  owner: [me@example.invalid]\nownDomains: [example.invalid]\n"
-            .write(to: pipeline, atomically: false, encoding: .utf8)
+        let (pipeline, _) = try Self.layOut(folder, in: tmp)
         let runDir = tmp.appendingPathComponent("run")
         let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
                                          "--run-dir", runDir.path, "--json"], timeout: 60)
-        try #require(r.status == 0, "exit \(r.status): \(r.stderr)")
+        try #require(r.status == 0, "\(folder): exit \(r.status): \(r.stderr)")
         let files = ["normalize/messages.ndjson", "normalize/quarantine.ndjson"]
         let fused = try files.map { try RunFiles.bytes(runDir.appendingPathComponent($0)) }
-        #expect(try RunFiles.ndjson(runDir.appendingPathComponent(files[0])).count >= 30)
+        #expect(try RunFiles.ndjson(runDir.appendingPathComponent(files[0])).count >= 5, "\(folder)")
         let again = try MailroomProcess.run(["stage", "normalize", "--run", runDir.path, "--quiet"], timeout: 60)
-        try #require(again.status == 0, "exit \(again.status): \(again.stderr)")
+        try #require(again.status == 0, "\(folder): exit \(again.status): \(again.stderr)")
         for (file, bytes) in zip(files, fused) {
-            #expect(try RunFiles.bytes(runDir.appendingPathComponent(file)) == bytes, "\(file)")
+            #expect(try RunFiles.bytes(runDir.appendingPathComponent(file)) == bytes, "\(folder): \(file)")
         }
     }
 

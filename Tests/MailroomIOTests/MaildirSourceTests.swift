@@ -140,7 +140,8 @@ struct MaildirSourceTests {
         var buffer: [UInt8] = []
         var called = false
         let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 1))
-        let failure = try MessageFile.readHeader(path: "/nonexistent/mailroom/x", size: 1, into: &buffer, copy: copy) { _, _ in
+        let failure = try MessageFile.readHeader(open: { try ReadOnlyFile(path: "/nonexistent/mailroom/x", noFollow: true) },
+                                                 size: 1, into: &buffer, copy: copy) { _, _ in
             called = true
         }
         #expect(failure?.errno == ENOENT)
@@ -164,7 +165,8 @@ struct MaildirSourceTests {
             let copy = FoundCopy(copyId: name, folder: "INBOX", locator: Locator(file: name, offset: 0, length: listed))
             var plain: (header: [UInt8], copy: FoundCopy)?
             var buffer: [UInt8] = []
-            #expect(try MessageFile.readHeader(path: path, size: listed, into: &buffer, copy: copy) { c, h in
+            #expect(try MessageFile.readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: listed,
+                                               into: &buffer, copy: copy) { c, h in
                 plain = (Array(h), c)
             } == nil)
             var kept: (header: [UInt8], copy: FoundCopy)?
@@ -190,9 +192,13 @@ struct MaildirSourceTests {
         var buffer: [UInt8] = []
         var called = false
         let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 10))
-        let failure = try MessageFile.readHeader(path: fifo, size: 10, into: &buffer, copy: copy) { _, _ in called = true }
+        let failure = try MessageFile.readHeader(open: { try ReadOnlyFile(path: fifo, noFollow: true) }, size: 10,
+                                                 into: &buffer, copy: copy) { _, _ in called = true }
         #expect(failure?.errno == ESPIPE)
-        MessageFile.readAhead(fifo, size: 10)
+        // Opened ahead by its full path, as the .eml source does: not taken either.
+        let byPath = OpenAhead(count: 1)
+        byPath.open(0, directory: AT_FDCWD, name: fifo)
+        #expect(byPath.take(0, path: fifo) == nil)
 
         let cur = open(d.url.appendingPathComponent("cur").path, O_RDONLY | O_DIRECTORY)
         #expect(cur >= 0)

@@ -95,15 +95,17 @@ import Testing
         #expect(d["duplicates"] == 2 && d["mergedCopies"] == 1 && d["unique"] == 2)
     }
 
-    /// The same for a Maildir, whose small files extract hands to normalize with their bytes (normalize does not
-    /// read them again): a message and its reply, the same message again in another folder, one over the size
-    /// extract reads whole, one saved with an mbox envelope line, and a file that is not a message.
-    @Test func aFusedMaildirRunWritesTheFilesOfStagesRunOneAfterTheOther() throws {
+    /// The same for a Maildir and for a folder of .eml files, whose small files extract hands to normalize with
+    /// their bytes (normalize does not read them again): a message and its reply, the same message again in
+    /// another folder, one over the size extract reads whole, one saved with an mbox envelope line, and a file
+    /// that is not a message.
+    @Test(arguments: ["maildir", "eml"])
+    func aFusedRunOfMessageFilesWritesTheFilesOfStagesRunOneAfterTheOther(source: String) throws {
         let dir = StoreTempDir()
         try """
         name: plan
         mailbox:
-          source: maildir
+          source: \(source)
           path: Mail
           owner: me@example.com
         ownDomains: [example.com]
@@ -124,7 +126,15 @@ import Testing
         for sub in ["Mail/cur", "Mail/new", "Mail/.Archive/cur", "Mail/.Archive/new"] {
             try FileManager.default.createDirectory(atPath: dir.file(sub), withIntermediateDirectories: true)
         }
-        for (name, text) in files { try text.write(toFile: dir.file("Mail/" + name), atomically: false, encoding: .utf8) }
+        // As .eml files: cur/NAME → NAME.eml, .Archive/cur/NAME → Archive/NAME.eml.
+        func emlName(_ name: String) -> String {
+            name.replacingOccurrences(of: ".Archive/cur/", with: "Archive/").replacingOccurrences(of: "cur/", with: "")
+                .replacingOccurrences(of: ":", with: "_") + ".eml"
+        }
+        try FileManager.default.createDirectory(atPath: dir.file("Mail/Archive"), withIntermediateDirectories: true)
+        for (name, text) in files {
+            try text.write(toFile: dir.file("Mail/" + (source == "eml" ? emlName(name) : name)), atomically: false, encoding: .utf8)
+        }
         let fused = try Self.fusedMatchesApart(dir) { try Self.start(dir, $0) }
         let n = try #require(fused.manifest.stages[.normalize]?.counts)
         #expect(n["normalized"] == 5 && n["quarantined"] == 1)

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MailroomCore
 
 /// The .eml source: a folder, searched recursively, of `.eml` files (one message each; a single `.eml` file is
@@ -5,17 +12,18 @@ import MailroomCore
 /// copy id is `<mailbox>/<relative path>`. Dot-files, dot-directories and symbolic links are skipped; files are
 /// visited in byte order of their relative paths.
 enum EmlSource {
-    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, skipped: inout SkippedFiles,
-                     found: FoundCopyHandler) throws {
-        var files: [(relative: String, folder: String, size: Int)] = []
+    /// `keepingWhole`: small files' bytes are handed on with their copies (`FoundCopy.whole`), as for Maildir.
+    static func scan(rootPath: String, rootIsFile: Bool, mailbox: String, keepingWhole: Bool = false,
+                     skipped: inout SkippedFiles, found: FoundCopyHandler) throws {
+        var files: [(relative: String, folder: String)] = []
         var base = rootPath
         if rootIsFile {
             let name = MboxSource.lastComponent(rootPath)
-            guard isEml(name), let k = try FileTree.kind(rootPath, follow: true) else {
+            guard isEml(name), try FileTree.kind(rootPath, follow: true) != nil else {
                 throw MailroomError(.input, "not a folder of .eml files", location: rootPath)
             }
             base = String(rootPath.dropLast(name.count))
-            files = [(name, "INBOX", k.size)]
+            files = [(name, "INBOX")]
         } else {
             try collect(dir: rootPath, relative: "", depth: 0, into: &files, skipped: &skipped)
             guard !files.isEmpty else {
@@ -23,37 +31,57 @@ enum EmlSource {
                                     + SourceHint.hint(for: rootPath, not: .eml), location: rootPath)
             }
         }
-        files.sort { ByteOrder.precedes($0.relative, $1.relative) }
+        files = ByteOrder.sorted(files) { $0.relative }
         var buffer: [UInt8] = []
         func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
-        for k in 0..<min(MessageFile.readAheadFiles, files.count) { MessageFile.readAhead(path(k), size: files[k].size) }
+        // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does).
+        let ahead = OpenAhead(count: MessageFile.readAheadFiles)
+        func openAhead(_ k: Int) {
+            if k < files.count { ahead.open(k, directory: AT_FDCWD, name: path(k)) }
+        }
+        for k in 0..<min(MessageFile.readAheadFiles, files.count) { openAhead(k) }
         for (k, f) in files.enumerated() {
-            if k + MessageFile.readAheadFiles < files.count {
-                let next = k + MessageFile.readAheadFiles
-                MessageFile.readAhead(path(next), size: files[next].size)
+            let p = path(k)
+            let opened = ahead.take(k, path: p)  // before its slot is reused for the file ahead
+            openAhead(k + MessageFile.readAheadFiles)
+            func unreadable(_ failure: FileError) throws {
+                if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
+                skipped.unreadable(p, failure)
+            }
+            // Opened ahead; when that failed, opened again here for the reason.
+            let file: ReadOnlyFile, size: Int
+            do {
+                if let opened {
+                    (file, size) = opened
+                } else {
+                    file = try ReadOnlyFile(path: p, noFollow: true)
+                    size = try file.regularSize()
+                }
+            } catch let failure as FileError {
+                try unreadable(failure)
+                continue
             }
             let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
-                                 locator: Locator(file: f.relative, offset: 0, length: f.size))
-            if let failure = try MessageFile.readHeader(path: path(k), size: f.size, into: &buffer, copy: copy,
-                                                        found: found) {
-                if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
-                skipped.unreadable(path(k), failure)
+                                 locator: Locator(file: f.relative, offset: 0, length: size))
+            if let failure = try MessageFile.readHeader(open: { file }, size: size, into: &buffer, copy: copy,
+                                                        keepingWhole: keepingWhole, found: found) {
+                try unreadable(failure)
             }
         }
     }
 
     private static func collect(dir: String, relative: String, depth: Int,
-                                into files: inout [(relative: String, folder: String, size: Int)],
+                                into files: inout [(relative: String, folder: String)],
                                 skipped: inout SkippedFiles) throws {
         guard depth < 64 else { return }
-        for e in try FileTree.entries(dir, invalidNames: &skipped) where !e.name.hasPrefix(".") {
+        for e in try FileTree.kinds(dir, invalidNames: &skipped) where !e.name.hasPrefix(".") {
             let rel = FileTree.join(relative, e.name)
             switch e.kind {
             case .directory:
                 try collect(dir: FileTree.join(dir, e.name), relative: rel, depth: depth + 1, into: &files,
                             skipped: &skipped)
             case .regular where isEml(e.name):
-                files.append((rel, relative.isEmpty ? "INBOX" : relative, e.size))
+                files.append((rel, relative.isEmpty ? "INBOX" : relative))
             default:
                 continue
             }

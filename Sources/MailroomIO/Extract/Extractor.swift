@@ -56,7 +56,7 @@ public enum Extractor {
                  isoFromEpoch: isoFromEpoch, keepingWhole: false) { copy, _ in try emit(copy) }
     }
 
-    /// The same; with `keepingWhole`, `emit` also gets the bytes of each Maildir message small enough to have been
+    /// The same; with `keepingWhole`, `emit` also gets the bytes of each Maildir or .eml message small enough to have been
     /// read whole for its header section (see `MessageFile.readHeader`), else nil.
     static func scan(mailbox: MailboxConfig, root: URL, window: DateWindow?, shard: MailboxShard? = nil,
                      chunkSize: Int = 1 << 20, dateOf: (UnsafeRawBufferPointer) -> String?,
@@ -124,7 +124,7 @@ public enum Extractor {
                                        keepingWhole: keepingWhole, skipped: &skipped, found: handle)
             case .eml:
                 try EmlSource.scan(rootPath: rootPath, rootIsFile: rootKind == .regular, mailbox: mailbox.name,
-                                   skipped: &skipped, found: handle)
+                                   keepingWhole: keepingWhole, skipped: &skipped, found: handle)
             case .imap:
                 throw MailroomError(.internalError, "the file extractor was given an IMAP mailbox",
                                     location: mailbox.name)

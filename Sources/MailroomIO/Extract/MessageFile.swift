@@ -9,29 +9,10 @@ enum MessageFile {
     /// otherwise read one small request at a time, and normalize reads the same files again soon after.
     static let readAheadFiles = 64
 
-    /// Asks the kernel to start reading the `size`-byte file into its cache, without waiting for it: the whole
-    /// file, or only its header section when it is over the message size limit (normalize reads no more of it).
-    static func readAhead(_ path: String, size: Int) {
-        #if canImport(Glibc)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return }
-        let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0
-        _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED)
-        close(fd)
-        #endif
-    }
-
-    /// Reads the header section of the file at `path` and hands `copy` to `found` with it. A `From ` envelope
-    /// line at the top is not passed to `found` (it is no header), and its date, when it has one, becomes the
-    /// copy's fallback date. Returns the failure when the file cannot be opened or read (the caller skips it),
-    /// nil when it was read; symbolic links are not followed.
-    static func readHeader(path: String, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
-                           found: FoundCopyHandler) throws -> FileError? {
-        try readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: size, into: &buffer, copy: copy,
-                       found: found)
-    }
-
-    /// As `readHeader(path:…)`, with the file opened by `open` (which throws `FileError`).
+    /// Reads the header section of the file `open` opens (which throws `FileError`), `size` bytes long, and
+    /// hands `copy` to `found` with it. A `From ` envelope line at the top is not passed to `found` (it is no
+    /// header), and its date, when it has one, becomes the copy's fallback date. Returns the failure when the
+    /// file cannot be opened or read (the caller skips it), nil when it was read.
     /// With `keepingWhole`, a file of at most `HeaderSection.firstRead` bytes, which the header section's first
     /// read takes whole anyway, is kept whole in the copy (`FoundCopy.whole`) unless it starts with an envelope
     /// line or is not `size` bytes long any more.
