@@ -196,8 +196,7 @@ struct MaildirSourceTests {
                                                  into: &buffer, copy: copy) { _, _ in called = true }
         #expect(failure?.errno == ESPIPE)
         // Opened ahead by its full path, as the .eml source does: not taken either.
-        let byPath = OpenAhead(count: 1)
-        byPath.open(0, directory: AT_FDCWD, name: fifo)
+        let byPath = OpenAhead([(AT_FDCWD, fifo)], count: 1)
         #expect(byPath.take(0, path: fifo) == nil)
 
         let cur = open(d.url.appendingPathComponent("cur").path, O_RDONLY | O_DIRECTORY)
@@ -205,8 +204,7 @@ struct MaildirSourceTests {
         defer { close(cur) }
         // Opened ahead: not taken as a file (its size would be 0, read as an empty message); opened again by
         // the scan, which is told it is no regular file.
-        let ahead = OpenAhead(count: 2)
-        ahead.open(0, directory: cur, name: "1700000000.a:2,S")
+        let ahead = OpenAhead([(cur, "1700000000.a:2,S")], count: 2)
         #expect(ahead.take(0, path: fifo) == nil)
         let reopened = try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo)
         do {
@@ -264,6 +262,45 @@ struct MaildirSourceTests {
             let size = try FileManager.default.attributesOfItem(atPath: d.url.appendingPathComponent(c.locator.file).path)[.size] as? Int
             #expect(c.locator.length == size)
         }
+    }
+
+    /// The files opened ahead on their own thread come back in order, each with its own bytes and size, whether
+    /// the reader is slower than the opens (the ring fills and the opener waits) or faster (the reader waits);
+    /// a file that cannot be opened comes back as nil in its place; stopping early closes every descriptor
+    /// opened and not taken, and does not wait for the rest.
+    @Test func filesOpenedAheadOnTheirThreadComeBackInOrderAndStoppingClosesTheRest() throws {
+        let d = try TempDir()
+        var targets: [(directory: Int32, name: String)] = []
+        for k in 0..<300 {
+            let path = d.url.appendingPathComponent("m\(k)").path
+            if k != 77 { try String(repeating: "x", count: k).write(toFile: path, atomically: false, encoding: .utf8) }
+            targets.append((AT_FDCWD, path))
+        }
+        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
+        let before = try openDescriptors()
+        for slowReader in [true, false] {
+            let ahead = OpenAhead(targets, count: 8)
+            for k in 0..<300 {
+                if slowReader && k % 50 == 0 { usleep(20_000) }
+                let got = ahead.take(k, path: targets[k].name)
+                if k == 77 {
+                    #expect(got == nil)
+                    continue
+                }
+                let file = try #require(got, "\(k)")
+                #expect(file.size == k)
+                var bytes: [UInt8] = []
+                try file.file.readBytes(into: &bytes, count: k + 1, at: 0)
+                #expect(bytes == Array(repeating: 0x78, count: k), "\(k)")
+            }
+            ahead.stop()
+        }
+        let early = OpenAhead(targets, count: 8)
+        _ = early.take(0, path: targets[0].name)
+        usleep(20_000)  // the ring fills
+        early.stop()
+        early.stop()
+        #expect(try openDescriptors() == before)
     }
 
     /// cur/ and new/, each listed in byte order, are merged into the order one sort of both by name, then cur/

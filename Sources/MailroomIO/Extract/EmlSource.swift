@@ -35,15 +35,11 @@ enum EmlSource {
         var buffer: [UInt8] = []
         func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
         // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does).
-        let ahead = OpenAhead(count: MessageFile.readAheadFiles)
-        func openAhead(_ k: Int) {
-            if k < files.count { ahead.open(k, directory: AT_FDCWD, name: path(k)) }
-        }
-        for k in 0..<min(MessageFile.readAheadFiles, files.count) { openAhead(k) }
+        let ahead = OpenAhead(files.indices.map { (AT_FDCWD, path($0)) }, count: MessageFile.readAheadFiles)
+        defer { ahead.stop() }
         for (k, f) in files.enumerated() {
             let p = path(k)
-            let opened = ahead.take(k, path: p)  // before its slot is reused for the file ahead
-            openAhead(k + MessageFile.readAheadFiles)
+            let opened = ahead.take(k, path: p)
             func unreadable(_ failure: FileError) throws {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
                 skipped.unreadable(p, failure)

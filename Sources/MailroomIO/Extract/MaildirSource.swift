@@ -53,17 +53,13 @@ enum MaildirSource {
                 files.removeAll { !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName($0.name).unique)") }
             }
             var seen = Set<String>()
-            let ahead = OpenAhead(count: MessageFile.readAheadFiles)
-            func openAhead(_ k: Int) {
-                if k < files.count { ahead.open(k, directory: subs[files[k].sub].fd, name: files[k].name) }
-            }
-            for k in 0..<min(MessageFile.readAheadFiles, files.count) { openAhead(k) }
+            let ahead = OpenAhead(files.map { (subs[$0.sub].fd, $0.name) }, count: MessageFile.readAheadFiles)
+            defer { ahead.stop() }  // before cur/ and new/ are closed
             for (k, f) in files.enumerated() {
                 let sub = subs[f.sub]
                 let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
                 let path = FileTree.join(rootPath, relative)
-                let opened = ahead.take(k, path: path)  // before its slot is reused for the file ahead
-                openAhead(k + MessageFile.readAheadFiles)
+                let opened = ahead.take(k, path: path)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.

@@ -5,8 +5,8 @@ import MailroomCore
 
 /// A message stored as a whole file (Maildir, .eml): reads its header section for dating.
 enum MessageFile {
-    /// How many files ahead of the one being read the sources ask the kernel to read: files on a cold disk are
-    /// otherwise read one small request at a time, and normalize reads the same files again soon after.
+    /// How many files ahead of the one being read the sources open and ask the kernel to read (`OpenAhead`):
+    /// files on a cold disk are otherwise read one small request at a time.
     static let readAheadFiles = 64
 
     /// Reads the header section of the file `open` opens (which throws `FileError`), `size` bytes long, and
