@@ -276,8 +276,13 @@ struct MaildirSourceTests {
             if k != 77 { try String(repeating: "x", count: k).write(toFile: path, atomically: false, encoding: .utf8) }
             targets.append((AT_FDCWD, path))
         }
-        func openDescriptors() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count }
-        let before = try openDescriptors()
+        // This test's own files open in the process (other tests run beside it and open theirs).
+        let root = d.url.resolvingSymlinksInPath().path + "/"
+        func openHere() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter {
+                ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "").hasPrefix(root)
+            }.count
+        }
         for slowReader in [true, false] {
             let ahead = OpenAhead(targets, count: 8)
             for k in 0..<300 {
@@ -295,12 +300,20 @@ struct MaildirSourceTests {
             }
             ahead.stop()
         }
+        #expect(try openHere() == 0)
         let early = OpenAhead(targets, count: 8)
         _ = early.take(0, path: targets[0].name)
-        usleep(20_000)  // the ring fills
+        // The ring fills (8 files after the one taken), and no more are opened.
+        var waited = 0
+        while try openHere() < 8 && waited < 500 {
+            usleep(10_000)
+            waited += 1
+        }
+        usleep(20_000)
+        #expect(try openHere() == 8)
         early.stop()
         early.stop()
-        #expect(try openDescriptors() == before)
+        #expect(try openHere() == 0)
     }
 
     /// cur/ and new/, each listed in byte order, are merged into the order one sort of both by name, then cur/
