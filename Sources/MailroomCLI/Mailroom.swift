@@ -21,6 +21,7 @@ struct Mailroom: ParsableCommand {
         // also creates its files 0600 and folders 0700 explicitly).
         umask(0o077)
         HeapTrim.configureAllocator()
+        OpenFileLimit.raise()
         LoggingSystem.bootstrap { label in
             var h = SanitizedLogHandler(inner: StreamLogHandler.standardError(label: label))
             h.logLevel = ProcessInfo.processInfo.environment["MAILROOM_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning

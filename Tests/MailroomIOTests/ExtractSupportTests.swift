@@ -108,3 +108,60 @@ struct ExtractSupportTests {
         #expect(ExtractFixtures.iso(-1) == "1969-12-31T23:59:59Z")
     }
 }
+
+/// `OpenFileLimit`: the soft limit raised to the hard one (at most 65,536), and the files a scan opens ahead
+/// fitted into what a limit leaves.
+struct OpenFileLimitUnitTests {
+    @Test func aScanOpensFewerFilesAheadUnderALowLimit() {
+        #expect(OpenFileLimit.filesAhead(64, limit: 65_536) == 64)
+        #expect(OpenFileLimit.filesAhead(64, limit: 160) == 64)
+        #expect(OpenFileLimit.filesAhead(64, limit: 159) == 63)
+        #expect(OpenFileLimit.filesAhead(64, limit: 60) == 14)
+        #expect(OpenFileLimit.filesAhead(64, limit: 24) == 1)
+        #expect(OpenFileLimit.filesAhead(64, limit: nil) == 64)
+        #expect(OpenFileLimit.filesAhead(64, limit: UInt64.max) == 64)
+    }
+
+    static func hardLimit() -> UInt64 {
+        var limit = rlimit()
+        return getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? UInt64(limit.rlim_max) : 0
+    }
+
+    /// A file that cannot be opened is skipped for its own reasons, never for want of descriptors: that stops the
+    /// run (exit 5), in extract's listing and in normalize's read alike.
+    @Test func runningOutOfDescriptorsStopsTheRunInsteadOfSkippingTheFile() throws {
+        var skipped = SkippedFiles(mailbox: "box", root: "/m")
+        for errno in [EMFILE, ENFILE] {
+            do {
+                try skipped.unreadable("/m/cur/a", FileError(path: "/m/cur/a", errno: errno))
+                Issue.record("errno \(errno) was skipped")
+            } catch let e as MailroomError {
+                #expect(e.status == .localIO && e.message.contains("cannot open more files") && e.location == "/m/cur/a")
+            }
+        }
+        try skipped.unreadable("/m/cur/b", FileError(path: "/m/cur/b", errno: ENOENT))
+        #expect(skipped.issues.count == 1)
+
+        let missing = try TempDir()
+        let reader = MessageBytesReader(root: missing.url, unchangedBefore: nil)
+        do {
+            try reader.withBytes(Locator(file: "absent", offset: 0, length: 3), identity: nil) { _ in }
+            Issue.record("a missing file was read")
+        } catch let e as MailroomError {
+            #expect(e.category == .skippable, "a missing file is the copy's own problem")
+        }
+    }
+
+    /// Lowers this process's soft limit no further than a shell's usual 1,024 (other tests run beside it).
+    @Test(.enabled(if: hardLimit() > 1_024, "the hard open-file limit leaves nothing to raise"))
+    func theSoftLimitIsRaisedToTheHardOne() throws {
+        var limit = rlimit()
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        try #require(getrlimit(resource, &limit) == 0)
+        let hard = limit.rlim_max
+        limit.rlim_cur = min(limit.rlim_cur, 1_024)
+        try #require(setrlimit(resource, &limit) == 0)
+        OpenFileLimit.raise()
+        #expect(OpenFileLimit.current() == UInt64(min(hard, 65_536)))
+    }
+}

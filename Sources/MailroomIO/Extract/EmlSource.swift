@@ -35,14 +35,14 @@ enum EmlSource {
         var buffer: [UInt8] = []
         func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
         // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does).
-        let ahead = OpenAhead(files.indices.map { (AT_FDCWD, path($0)) }, count: MessageFile.readAheadFiles)
+        let ahead = OpenAhead(files.indices.map { (AT_FDCWD, path($0)) }, count: OpenFileLimit.filesAhead(MessageFile.readAheadFiles))
         defer { ahead.stop() }
         for (k, f) in files.enumerated() {
             let p = path(k)
             let opened = ahead.take(k, path: p)
             func unreadable(_ failure: FileError) throws {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
-                skipped.unreadable(p, failure)
+                try skipped.unreadable(p, failure)
             }
             // Opened ahead; when that failed, opened again here for the reason.
             let file: ReadOnlyFile, size: Int

@@ -53,7 +53,7 @@ enum MaildirSource {
                 files.removeAll { !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName($0.name).unique)") }
             }
             var seen = Set<String>()
-            let ahead = OpenAhead(files.map { (subs[$0.sub].fd, $0.name) }, count: MessageFile.readAheadFiles)
+            let ahead = OpenAhead(files.map { (subs[$0.sub].fd, $0.name) }, count: OpenFileLimit.filesAhead(MessageFile.readAheadFiles))
             defer { ahead.stop() }  // before cur/ and new/ are closed
             for (k, f) in files.enumerated() {
                 let sub = subs[f.sub]
@@ -78,7 +78,7 @@ enum MaildirSource {
                         size = try file.regularSize()
                     }
                 } catch let failure as FileError {
-                    skipped.unreadable(path, failure)
+                    try skipped.unreadable(path, failure)
                     continue
                 }
                 let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
@@ -86,7 +86,7 @@ enum MaildirSource {
                                      flags: info.flags, fallbackEpoch: info.deliveryEpoch)
                 if let failure = try MessageFile.readHeader(open: { file }, size: size, into: &buffer, copy: copy,
                                                             keepingWhole: keepingWhole, found: found) {
-                    skipped.unreadable(path, failure)
+                    try skipped.unreadable(path, failure)
                 }
             }
         }

@@ -57,7 +57,7 @@ enum MboxSource {
                 file = try ReadOnlyFile(path: f.path, noFollow: !rootIsFile)
             } catch let e as FileError {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read: \(e.reason)", location: f.path) }
-                skipped.unreadable(f.path, e)
+                try skipped.unreadable(f.path, e)
                 continue
             }
             let splitter = MboxSplitter(file: file, chunkSize: chunkSize)
@@ -115,7 +115,7 @@ enum MboxSource {
             case .regular:
                 let named = hasMboxExtension(e.name) || e.name == "mbox"
                 let kind: Sniff
-                do { kind = try sniff(path) } catch let e as FileError { skipped.unreadable(path, e); continue }
+                do { kind = try sniff(path) } catch let e as FileError { try skipped.unreadable(path, e); continue }
                 if kind == .mbox || (named && kind == .empty) {
                     files.append(File(path: path, relative: rel, folder: folderName(rel)))
                 } else if named && kind == .notMbox {

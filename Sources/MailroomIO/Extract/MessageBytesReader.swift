@@ -31,6 +31,7 @@ public final class MessageBytesReader {
         do {
             try file.readBytes(into: &buffer, count: locator.length, at: locator.offset)
         } catch let e as FileError {
+            try OpenFileLimit.check(e)
             throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path, category: .skippable,
                                 cause: e)
         }
@@ -55,6 +56,7 @@ public final class MessageBytesReader {
         do {
             try HeaderSection.read(file, offset: locator.offset, length: locator.length, into: &buffer)
         } catch let e as FileError {
+            try OpenFileLimit.check(e)
             throw MailroomError(.input, "cannot read the message: \(e.reason)", location: e.path, category: .skippable,
                                 cause: e)
         }
@@ -103,6 +105,7 @@ public final class MessageBytesReader {
             openFile = (name, f, nil)
             return f
         } catch let e as FileError {
+            try OpenFileLimit.check(e)
             throw MailroomError(.input, "cannot open the message file: \(e.reason)", location: path, category: .skippable,
                                 cause: e)
         }

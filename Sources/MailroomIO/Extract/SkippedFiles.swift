@@ -18,7 +18,10 @@ struct SkippedFiles {
     }
 
     /// A file that could not be opened or read.
-    mutating func unreadable(_ path: String, _ e: FileError) {
+    /// A file that cannot be opened or read, skipped; unless the process ran out of file descriptors, which stops
+    /// the run (`OpenFileLimit.check`): that is no fault of the file.
+    mutating func unreadable(_ path: String, _ e: FileError) throws {
+        try OpenFileLimit.check(e)
         add(.fileUnreadable, path: path, "cannot be read: \(e.reason)")
     }
 

@@ -25,7 +25,9 @@ enum MeasuredProcess {
 
     static let timeBinary = "/usr/bin/time"
 
-    static func run(_ args: [String], umask: String = "022", env: [String: String] = [:], measure: Bool = false) throws -> Result {
+    /// `fileLimit`: a `ulimit` for the shell to set before `exec` (`-n 40`: soft and hard; `-S -n 40`: soft only).
+    static func run(_ args: [String], umask: String = "022", fileLimit: String? = nil, env: [String: String] = [:],
+                    measure: Bool = false) throws -> Result {
         let io = MailroomProcess.tempDir("mailroom-measured")
         defer { try? FileManager.default.removeItem(at: io) }
         let outPath = io.appendingPathComponent("stdout").path, errPath = io.appendingPathComponent("stderr").path
@@ -48,7 +50,7 @@ enum MeasuredProcess {
         posix_spawnattr_setsigmask(&attr, &empty)
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
 
-        let script = "umask \(umask); exec \"$0\" \"$@\""
+        let script = "umask \(umask); " + (fileLimit.map { "ulimit \($0) || exit 99; " } ?? "") + "exec \"$0\" \"$@\""
         let shell: [String] = ["/bin/sh", "-c", script, MailroomProcess.binary.path] + args
         let words = measure ? [timeBinary, "-f", "%M", "-o", rssPath] + shell : shell
         var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
