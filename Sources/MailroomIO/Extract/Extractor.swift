@@ -70,6 +70,7 @@ public enum Extractor {
             }
             rootKind = k.kind
         } catch let e as FileError {
+            try OpenFileLimit.check(e)
             throw MailroomError(.input, "mailbox path cannot be read: \(e.reason)", location: rootPath, cause: e)
         }
         guard rootKind == .regular || rootKind == .directory else {
@@ -130,6 +131,7 @@ public enum Extractor {
                                     location: mailbox.name)
             }
         } catch let e as FileError {
+            try OpenFileLimit.check(e)  // no descriptor left is no fault of the mailbox
             throw MailroomError(.input, "cannot read the mailbox: \(e.reason)", location: e.path, cause: e)
         }
         summary.skipped = skipped.issues

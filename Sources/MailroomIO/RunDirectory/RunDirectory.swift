@@ -189,6 +189,7 @@ public struct RunDirectory: Sendable {
                 try body(record)
             }
         } catch let e as FileError {
+            try OpenFileLimit.check(e)
             throw MailroomError(.input, "cannot be read: \(e.reason)", location: shown)
         } catch let e as JSONError {
             throw MailroomError(.input, "not a valid record: \(e)", location: shown)
