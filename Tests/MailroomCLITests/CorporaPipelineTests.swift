@@ -97,16 +97,22 @@ struct CorporaPipelineTests {
         return (pipeline, expected)
     }
 
+    /// A dry run of `folder` laid out in `tmp` (`layOut`) over a very wide window; a run that takes longer than
+    /// 60 s is a hang (the whole corpus takes about a second). Requires exit 0.
+    static func dryRun(_ folder: String, in tmp: URL) throws -> (runDir: URL, expected: [String: Int], result: MailroomProcess.Result) {
+        let (pipeline, expected) = try layOut(folder, in: tmp)
+        let runDir = tmp.appendingPathComponent("run")
+        let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
+                                         "--run-dir", runDir.path, "--json"], timeout: 60)
+        try #require(r.status == 0, "\(folder): exit \(r.status): \(r.stderr)")
+        return (runDir, expected, r)
+    }
+
     @Test(arguments: folders)
     func everyMessageOfTheCorpusIsNormalizedOrQuarantinedWithAReason(folder: String) throws {
         let tmp = MailroomProcess.tempDir("corpus-\(folder)")
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let (pipeline, expected) = try Self.layOut(folder, in: tmp)
-        let runDir = tmp.appendingPathComponent("run")
-        // A very wide window; a run that takes longer than 60 s is a hang (the whole corpus takes about a second).
-        let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
-                                         "--run-dir", runDir.path, "--json"], timeout: 60)
-        try #require(r.status == 0, "\(folder): exit \(r.status): \(r.stderr)")
+        let (runDir, expected, r) = try Self.dryRun(folder, in: tmp)
 
         // Found = what the corpus holds; every copy extracted is normalized or quarantined.
         let extract = try RunFiles.ndjson(runDir.appendingPathComponent("extract/messages.ndjson"))
@@ -155,11 +161,7 @@ struct CorporaPipelineTests {
     func aRunNormalizesMessageFilesAsNormalizeAloneReadsThem(folder: String) throws {
         let tmp = MailroomProcess.tempDir("corpus-handoff-\(folder)")
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let (pipeline, _) = try Self.layOut(folder, in: tmp)
-        let runDir = tmp.appendingPathComponent("run")
-        let r = try MailroomProcess.run(["run", pipeline.path, "--dry-run", "--days", "36500", "--as-of", "2026-11-20",
-                                         "--run-dir", runDir.path, "--json"], timeout: 60)
-        try #require(r.status == 0, "\(folder): exit \(r.status): \(r.stderr)")
+        let runDir = try Self.dryRun(folder, in: tmp).runDir
         let files = ["normalize/messages.ndjson", "normalize/quarantine.ndjson"]
         let fused = try files.map { try RunFiles.bytes(runDir.appendingPathComponent($0)) }
         #expect(try RunFiles.ndjson(runDir.appendingPathComponent(files[0])).count >= 5, "\(folder)")

@@ -136,16 +136,33 @@ struct MaildirSourceTests {
         #expect(summary == ExtractSummary())
     }
 
+    /// A file that cannot be opened (gone since the listing) is taken as its `FileError`, for the skip.
     @Test func aFileThatCannotBeOpenedIsReportedForSkipping() throws {
-        var buffer: [UInt8] = []
-        var called = false
-        let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 1))
-        let failure = try MessageFile.readHeader(open: { try ReadOnlyFile(path: "/nonexistent/mailroom/x", noFollow: true) },
-                                                 size: 1, into: &buffer, copy: copy) { _, _ in
-            called = true
+        let ahead = OpenAhead([(AT_FDCWD, "/nonexistent/mailroom/x")], count: 1)
+        do {
+            _ = try ahead.take(0, path: "/nonexistent/mailroom/x")
+            Issue.record("a missing file was taken")
+        } catch let e as FileError {
+            #expect(e.errno == ENOENT && e.path == "/nonexistent/mailroom/x")
         }
-        #expect(failure?.errno == ENOENT)
-        #expect(!called)
+    }
+
+    /// A Maildir file deleted after the listing, before it is opened, is skipped as unreadable and named; the
+    /// files around it are read (the scan runs at most 64 files ahead: the 90th is not open yet when the first
+    /// one's copy is handed on).
+    @Test func aFileGoneSinceTheListingIsSkippedAndTheRestRead() throws {
+        let d = try TempDir()
+        for k in 0..<100 { try d.write("cur/\(1_700_000_000 + k).M\(k):2,S", Self.message("m\(k)")) }
+        let gone = d.url.appendingPathComponent("cur/\(1_700_000_090).M90:2,S").path
+        var skipped = SkippedFiles(mailbox: "box", root: d.url.path)
+        var ids: [String] = []
+        try MaildirSource.scan(rootPath: d.url.path, mailbox: "box", skipped: &skipped) { copy, _ in
+            if ids.isEmpty { try FileManager.default.removeItem(atPath: gone) }
+            ids.append(copy.copyId)
+        }
+        #expect(ids.count == 99 && !ids.contains("box/INBOX/\(1_700_000_090).M90"))
+        #expect(skipped.issues.count == 1)
+        #expect(skipped.issues.first.map { "\($0)" }?.contains("No such file") == true, "\(skipped.issues)")
     }
 
     /// With `keepingWhole`, a file the header section's first read takes whole is handed on whole, with the same
@@ -165,12 +182,12 @@ struct MaildirSourceTests {
             let copy = FoundCopy(copyId: name, folder: "INBOX", locator: Locator(file: name, offset: 0, length: listed))
             var plain: (header: [UInt8], copy: FoundCopy)?
             var buffer: [UInt8] = []
-            #expect(try MessageFile.readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: listed,
+            #expect(try MessageFile.readHeader(try ReadOnlyFile(path: path, noFollow: true), size: listed,
                                                into: &buffer, copy: copy) { c, h in
                 plain = (Array(h), c)
             } == nil)
             var kept: (header: [UInt8], copy: FoundCopy)?
-            #expect(try MessageFile.readHeader(open: { try ReadOnlyFile(path: path, noFollow: true) }, size: listed,
+            #expect(try MessageFile.readHeader(try ReadOnlyFile(path: path, noFollow: true), size: listed,
                                                into: &buffer, copy: copy, keepingWhole: true) { c, h in
                 kept = (Array(h), c)
             } == nil)
@@ -192,35 +209,27 @@ struct MaildirSourceTests {
         var buffer: [UInt8] = []
         var called = false
         let copy = FoundCopy(copyId: "x", folder: "INBOX", locator: Locator(file: "x", offset: 0, length: 10))
-        let failure = try MessageFile.readHeader(open: { try ReadOnlyFile(path: fifo, noFollow: true) }, size: 10,
-                                                 into: &buffer, copy: copy) { _, _ in called = true }
-        #expect(failure?.errno == ESPIPE)
-        // Opened ahead by its full path, as the .eml source does: not taken either.
-        let byPath = OpenAhead([(AT_FDCWD, fifo)], count: 1)
-        #expect(byPath.take(0, path: fifo) == nil)
-
+        // Read as the size listed: the read fails (ESPIPE), whole or not, and nothing is handed on.
+        for keepingWhole in [false, true] {
+            let failure = try MessageFile.readHeader(try ReadOnlyFile(path: fifo, noFollow: true), size: 10, into: &buffer,
+                                                     copy: copy, keepingWhole: keepingWhole) { _, _ in called = true }
+            #expect(failure?.errno == ESPIPE)
+        }
+        #expect(!called)
+        // Opened ahead, by its full path as the .eml source does or in its folder as the Maildir source does: not
+        // taken as a file (its size would be 0, read as an empty message), but as "not a regular file".
         let cur = open(d.url.appendingPathComponent("cur").path, O_RDONLY | O_DIRECTORY)
         #expect(cur >= 0)
         defer { close(cur) }
-        // Opened ahead: not taken as a file (its size would be 0, read as an empty message); opened again by
-        // the scan, which is told it is no regular file.
-        let ahead = OpenAhead([(cur, "1700000000.a:2,S")], count: 2)
-        #expect(ahead.take(0, path: fifo) == nil)
-        let reopened = try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo)
-        do {
-            _ = try reopened.regularSize()
-            Issue.record("a FIFO was sized as a message file")
-        } catch let e as FileError {
-            #expect(e.reason == "not a regular file")
+        for target in [(AT_FDCWD, fifo), (cur, "1700000000.a:2,S")] {
+            let ahead = OpenAhead([target], count: 2)
+            do {
+                _ = try ahead.take(0, path: fifo)
+                Issue.record("a FIFO was taken as a message file")
+            } catch let e as FileError {
+                #expect(e.reason == "not a regular file")
+            }
         }
-        let again = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
-                                               size: 10, into: &buffer, copy: copy) { _, _ in called = true }
-        #expect(again?.errno == ESPIPE)
-        // Read whole to be handed on (a file this small would be): the same failure, nothing kept or handed.
-        let whole = try MessageFile.readHeader(open: { try ReadOnlyFile(directory: cur, name: "1700000000.a:2,S", path: fifo) },
-                                               size: 10, into: &buffer, copy: copy, keepingWhole: true) { _, _ in called = true }
-        #expect(whole?.errno == ESPIPE)
-        #expect(!called)
     }
 
     /// The kinds the listing takes from the directory entries (`d_type`, no `lstat` per name) are the kinds
@@ -266,7 +275,7 @@ struct MaildirSourceTests {
 
     /// The files opened ahead on their own thread come back in order, each with its own bytes and size, whether
     /// the reader is slower than the opens (the ring fills and the opener waits) or faster (the reader waits);
-    /// a file that cannot be opened comes back as nil in its place; stopping early closes every descriptor
+    /// a file that cannot be opened comes back as its error in its place; stopping early closes every descriptor
     /// opened and not taken, and does not wait for the rest.
     @Test func filesOpenedAheadOnTheirThreadComeBackInOrderAndStoppingClosesTheRest() throws {
         let d = try TempDir()
@@ -287,12 +296,11 @@ struct MaildirSourceTests {
             let ahead = OpenAhead(targets, count: 8)
             for k in 0..<300 {
                 if slowReader && k % 50 == 0 { usleep(20_000) }
-                let got = ahead.take(k, path: targets[k].name)
                 if k == 77 {
-                    #expect(got == nil)
+                    #expect(throws: FileError.self) { try ahead.take(k, path: targets[k].name) }
                     continue
                 }
-                let file = try #require(got, "\(k)")
+                let file = try ahead.take(k, path: targets[k].name)
                 #expect(file.size == k)
                 var bytes: [UInt8] = []
                 try file.file.readBytes(into: &bytes, count: k + 1, at: 0)
@@ -302,7 +310,7 @@ struct MaildirSourceTests {
         }
         #expect(try openHere() == 0)
         let early = OpenAhead(targets, count: 8)
-        _ = early.take(0, path: targets[0].name)
+        _ = try early.take(0, path: targets[0].name)
         // The ring fills (8 files after the one taken), and no more are opened.
         var waited = 0
         while try openHere() < 8 && waited < 500 {

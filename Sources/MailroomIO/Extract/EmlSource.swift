@@ -39,27 +39,20 @@ enum EmlSource {
         defer { ahead.stop() }
         for (k, f) in files.enumerated() {
             let p = path(k)
-            let opened = ahead.take(k, path: p)
             func unreadable(_ failure: FileError) throws {
                 if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
                 try skipped.unreadable(p, failure)
             }
-            // Opened ahead; when that failed, opened again here for the reason.
             let file: ReadOnlyFile, size: Int
             do {
-                if let opened {
-                    (file, size) = opened
-                } else {
-                    file = try ReadOnlyFile(path: p, noFollow: true)
-                    size = try file.regularSize()
-                }
+                (file, size) = try ahead.take(k, path: p)
             } catch let failure as FileError {
                 try unreadable(failure)
                 continue
             }
             let copy = FoundCopy(copyId: "\(mailbox)/\(f.relative)", folder: f.folder,
                                  locator: Locator(file: f.relative, offset: 0, length: size))
-            if let failure = try MessageFile.readHeader(open: { file }, size: size, into: &buffer, copy: copy,
+            if let failure = try MessageFile.readHeader(file, size: size, into: &buffer, copy: copy,
                                                         keepingWhole: keepingWhole, found: found) {
                 try unreadable(failure)
             }

@@ -40,11 +40,7 @@ enum FileTree {
     static func entries(_ dir: String, invalidNames: inout SkippedFiles) throws -> [Entry] {
         try list(dir, invalidNames: &invalidNames) { fd, listed in
             listed.compactMap { name, _ in
-                // Relative to the open directory (`lstat` semantics): no path is built and walked again per
-                // entry. An entry that vanished between readdir and lstat is simply not there any more.
-                var st = stat()
-                guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-                return Entry(name: name, kind: kind(mode: st.st_mode), size: Int(st.st_size))
+                lstatAt(fd, name).map { Entry(name: name, kind: $0.kind, size: $0.size) }
             }
         }
     }
@@ -57,11 +53,17 @@ enum FileTree {
         try list(dir, invalidNames: &invalidNames) { fd, listed in
             listed.compactMap { name, type in
                 if let kind = kind(entryType: type) { return (name, kind) }
-                var st = stat()
-                guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-                return (name, kind(mode: st.st_mode))
+                return lstatAt(fd, name).map { (name, $0.kind) }
             }
         }
+    }
+
+    /// `lstat` of `name` relative to the open directory `fd`: no path is built and walked again per entry. Nil
+    /// for an entry that vanished between readdir and lstat: it is simply not there any more.
+    private static func lstatAt(_ fd: Int32, _ name: String) -> (kind: Kind, size: Int)? {
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return (kind(mode: st.st_mode), Int(st.st_size))
     }
 
     /// The names (valid UTF-8, byte order) and `d_type`s of a directory's entries, handed to `body` with the

@@ -59,24 +59,18 @@ enum MaildirSource {
                 let sub = subs[f.sub]
                 let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
                 let path = FileTree.join(rootPath, relative)
-                let opened = ahead.take(k, path: path)
                 let info = MaildirName(f.name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
                 guard seen.insert(info.unique).inserted else {
+                    ahead.skip(k)
                     skipped.add(.maildirRepeatedName, path: path,
                                 "another file of folder \"\(folder.name)\" has the unique name \(info.unique) (caught mid-rename): the first is kept")
                     continue
                 }
-                // Opened ahead; when that failed, opened again here for the reason.
                 let file: ReadOnlyFile, size: Int
                 do {
-                    if let opened {
-                        (file, size) = opened
-                    } else {
-                        file = try ReadOnlyFile(directory: sub.fd, name: f.name, path: path)
-                        size = try file.regularSize()
-                    }
+                    (file, size) = try ahead.take(k, path: path)
                 } catch let failure as FileError {
                     try skipped.unreadable(path, failure)
                     continue
@@ -84,7 +78,7 @@ enum MaildirSource {
                 let copy = FoundCopy(copyId: "\(mailbox)/\(folder.name)/\(info.unique)", folder: folder.name,
                                      locator: Locator(file: relative, offset: 0, length: size),
                                      flags: info.flags, fallbackEpoch: info.deliveryEpoch)
-                if let failure = try MessageFile.readHeader(open: { file }, size: size, into: &buffer, copy: copy,
+                if let failure = try MessageFile.readHeader(file, size: size, into: &buffer, copy: copy,
                                                             keepingWhole: keepingWhole, found: found) {
                     try skipped.unreadable(path, failure)
                 }

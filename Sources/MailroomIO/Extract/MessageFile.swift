@@ -9,18 +9,17 @@ enum MessageFile {
     /// files on a cold disk are otherwise read one small request at a time.
     static let readAheadFiles = 64
 
-    /// Reads the header section of the file `open` opens (which throws `FileError`), `size` bytes long, and
-    /// hands `copy` to `found` with it. A `From ` envelope line at the top is not passed to `found` (it is no
-    /// header), and its date, when it has one, becomes the copy's fallback date. Returns the failure when the
-    /// file cannot be opened or read (the caller skips it), nil when it was read.
+    /// Reads the header section of `file`, `size` bytes long, and hands `copy` to `found` with it. A `From `
+    /// envelope line at the top is not passed to `found` (it is no header), and its date, when it has one, becomes
+    /// the copy's fallback date. Returns the failure when the file cannot be read (the caller skips it), nil
+    /// when it was read.
     /// With `keepingWhole`, a file of at most `HeaderSection.firstRead` bytes, which the header section's first
     /// read takes whole anyway, is kept whole in the copy (`FoundCopy.whole`) unless it starts with an envelope
     /// line or is not `size` bytes long any more.
-    static func readHeader(open: () throws -> ReadOnlyFile, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
+    static func readHeader(_ file: ReadOnlyFile, size: Int, into buffer: inout [UInt8], copy: FoundCopy,
                            keepingWhole: Bool = false, found: FoundCopyHandler) throws -> FileError? {
         var copy = copy
         do {
-            let file = try open()
             if keepingWhole, size <= HeaderSection.firstRead {
                 // The one read the header section takes of such a file anyway, kept.
                 var whole: [UInt8] = []

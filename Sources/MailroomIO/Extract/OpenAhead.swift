@@ -18,23 +18,34 @@ final class OpenAhead {
     /// A file to open: `name` in the directory open as `directory` (`AT_FDCWD` for a path).
     typealias Target = (directory: Int32, name: String)
 
+    private let targets: [Target]
     private let state: State
     private let thread: JoinableThread<Void>?
 
     /// Starts opening `targets` in order, at most `count` ahead of the last one taken.
     init(_ targets: [Target], count: Int) {
         let state = State(count: max(1, count))
+        self.targets = targets
         self.state = state
         thread = targets.isEmpty ? nil : JoinableThread { state.openAll(targets) }
     }
 
     deinit { stop() }
 
-    /// File number `k` (taken in order: 0, 1, 2, …; the caller owns it) and its size, or nil when it could not be
-    /// opened or sized, or is no regular file (the caller opens it again, for the reason). Waits until it is open.
-    func take(_ k: Int, path: String) -> (file: ReadOnlyFile, size: Int)? {
+    /// File number `k` (taken in order: 0, 1, 2, …, each once, by `take` or `skip`; the caller owns it) and its
+    /// size; waits until it is open. When it could not be opened ahead, it is opened again here for the reason:
+    /// throws that `FileError` (gone, a link, no permission, "not a regular file" for a FIFO or device).
+    func take(_ k: Int, path: String) throws -> (file: ReadOnlyFile, size: Int) {
         let (fd, size) = state.take(k)
-        return fd >= 0 ? (ReadOnlyFile(adopting: fd, path: path), size) : nil
+        if fd >= 0 { return (ReadOnlyFile(adopting: fd, path: path), size) }
+        let file = try ReadOnlyFile(directory: targets[k].directory, name: targets[k].name, path: path)
+        return (file, try file.regularSize())
+    }
+
+    /// Passes over file number `k` (closing it when it was opened).
+    func skip(_ k: Int) {
+        let (fd, _) = state.take(k)
+        if fd >= 0 { close(fd) }
     }
 
     /// Stops the thread and closes what it opened that was not taken. Called again, it does nothing.
