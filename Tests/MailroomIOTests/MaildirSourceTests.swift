@@ -148,19 +148,20 @@ struct MaildirSourceTests {
     }
 
     /// A Maildir file deleted after the listing, before it is opened, is skipped as unreadable and named; the
-    /// files around it are read (the scan runs at most 64 files ahead: the 90th is not open yet when the first
-    /// one's copy is handed on).
+    /// files around it are read (the scan runs at most `MessageFile.readAheadFiles` files ahead: the last is not
+    /// open yet when the first one's copy is handed on).
     @Test func aFileGoneSinceTheListingIsSkippedAndTheRestRead() throws {
         let d = try TempDir()
-        for k in 0..<100 { try d.write("cur/\(1_700_000_000 + k).M\(k):2,S", Self.message("m\(k)")) }
-        let gone = d.url.appendingPathComponent("cur/\(1_700_000_090).M90:2,S").path
+        let count = MessageFile.readAheadFiles + 40, last = count - 10
+        for k in 0..<count { try d.write("cur/\(1_700_000_000 + k).M\(k):2,S", Self.message("m\(k)")) }
+        let gone = d.url.appendingPathComponent("cur/\(1_700_000_000 + last).M\(last):2,S").path
         var skipped = SkippedFiles(mailbox: "box", root: d.url.path)
         var ids: [String] = []
         try MaildirSource.scan(rootPath: d.url.path, mailbox: "box", skipped: &skipped) { copy, _ in
             if ids.isEmpty { try FileManager.default.removeItem(atPath: gone) }
             ids.append(copy.copyId)
         }
-        #expect(ids.count == 99 && !ids.contains("box/INBOX/\(1_700_000_090).M90"))
+        #expect(ids.count == count - 1 && !ids.contains("box/INBOX/\(1_700_000_000 + last).M\(last)"))
         #expect(skipped.issues.count == 1)
         #expect(skipped.issues.first.map { "\($0)" }?.contains("No such file") == true, "\(skipped.issues)")
     }
@@ -322,6 +323,50 @@ struct MaildirSourceTests {
         early.stop()
         early.stop()
         #expect(try openHere() == 0)
+    }
+
+    /// The files opened ahead hold at most the bytes asked for (at least one file, however large): with 1,000-byte
+    /// files and 3,000 bytes, three are open ahead; the opener resumes once half the bytes are free, and each file
+    /// still comes back whole, in order.
+    @Test func filesOpenedAheadStopAtTheirBytes() throws {
+        let d = try TempDir()
+        var targets: [(directory: Int32, name: String)] = []
+        for k in 0..<20 {
+            let path = d.url.appendingPathComponent("m\(k)").path
+            let size = k == 10 ? 5_000 : 1_000
+            try String(repeating: Character(UnicodeScalar(UInt8(65 + k))), count: size)
+                .write(toFile: path, atomically: false, encoding: .utf8)
+            targets.append((AT_FDCWD, path))
+        }
+        let ahead = OpenAhead(targets, count: 16, bytes: 3_000)
+        defer { ahead.stop() }
+        func settles(at files: Int, bytes: Int) -> Bool {
+            var waited = 0
+            while ahead.ahead.files < files && waited < 500 {
+                usleep(10_000)
+                waited += 1
+            }
+            usleep(30_000)  // time for the opener to run past the bound, were it not kept
+            return ahead.ahead == (files, bytes)
+        }
+        #expect(settles(at: 3, bytes: 3_000))
+        _ = try ahead.take(0, path: targets[0].name)
+        #expect(settles(at: 2, bytes: 2_000))  // 2,000 > half of 3,000: the opener still waits
+        _ = try ahead.take(1, path: targets[1].name)
+        #expect(settles(at: 3, bytes: 3_000))  // 1,000 left: it opened two more
+        for k in 2..<20 {
+            let file = try ahead.take(k, path: targets[k].name)
+            let size = k == 10 ? 5_000 : 1_000
+            #expect(file.size == size)
+            var bytes: [UInt8] = []
+            try file.file.readBytes(into: &bytes, count: size + 1, at: 0)
+            #expect(bytes == Array(repeating: UInt8(65 + k), count: size), "\(k)")
+            if k == 9 {
+                // File 10 alone is over the bound: it is opened once nothing is ahead, and alone.
+                #expect(settles(at: 1, bytes: 5_000))
+            }
+        }
+        #expect(ahead.ahead == (0, 0))
     }
 
     /// cur/ and new/, each listed in byte order, are merged into the order one sort of both by name, then cur/

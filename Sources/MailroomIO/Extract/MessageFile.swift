@@ -5,9 +5,10 @@ import MailroomCore
 
 /// A message stored as a whole file (Maildir, .eml): reads its header section for dating.
 enum MessageFile {
-    /// How many files ahead of the one being read the sources open and ask the kernel to read (`OpenAhead`):
-    /// files on a cold disk are otherwise read one small request at a time.
-    static let readAheadFiles = 64
+    /// How many files ahead of the one being read the sources open and ask the kernel to read (`OpenAhead`, which
+    /// also bounds their bytes): files on a cold disk are otherwise read one small request at a time. With 64, a
+    /// cold 100k Maildir run's extract thread still waited 0.58 s in all for pages not yet read; with 256, 0.10 s.
+    static let readAheadFiles = 256
 
     /// Reads the header section of `file`, `size` bytes long, and hands `copy` to `found` with it. A `From `
     /// envelope line at the top is not passed to `found` (it is no header), and its date, when it has one, becomes

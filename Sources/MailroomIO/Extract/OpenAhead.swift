@@ -13,7 +13,8 @@ import MailroomCore
 /// otherwise read one small request at a time. The descriptor opened ahead is the one the file is then read
 /// through, so each file is opened once. On a cold disk the open (the name's lookup, the inode's read) and the
 /// advice (each file's read request handed to the disk) were most of extract's thread's time; on this thread
-/// they run beside it. At most `count` files are open ahead; descriptors not taken are closed by `stop`.
+/// they run beside it. At most `count` files are open ahead, holding at most `bytes` of advised reads (always at
+/// least one file); descriptors not taken are closed by `stop`.
 final class OpenAhead {
     /// A file to open: `name` in the directory open as `directory` (`AT_FDCWD` for a path).
     typealias Target = (directory: Int32, name: String)
@@ -22,9 +23,14 @@ final class OpenAhead {
     private let state: State
     private let thread: JoinableThread<Void>?
 
-    /// Starts opening `targets` in order, at most `count` ahead of the last one taken.
-    init(_ targets: [Target], count: Int) {
-        let state = State(count: max(1, count))
+    /// The advised bytes of the files open ahead, at most (`init`'s `bytes`): a run of large messages holds
+    /// this much of the page cache for reads not yet made, not `count` times the message size limit.
+    static let defaultBytes = 32 << 20
+
+    /// Starts opening `targets` in order, at most `count` files and `bytes` of advised reads ahead of the last
+    /// one taken.
+    init(_ targets: [Target], count: Int, bytes: Int = OpenAhead.defaultBytes) {
+        let state = State(count: max(1, count), maxBytes: max(1, bytes))
         self.targets = targets
         self.state = state
         thread = targets.isEmpty ? nil : JoinableThread { state.openAll(targets) }
@@ -55,9 +61,18 @@ final class OpenAhead {
         state.closeUntaken()
     }
 
-    /// Opens `target` never following a symlink, and asks for it to be read in: the whole file, or only its header
-    /// section when it is over the message size limit (normalize reads no more of it). Nil when it cannot be opened
-    /// or sized or is no regular file; opened non-blocking, so a FIFO that replaced the listed file cannot hang.
+    /// The files opened and not yet taken, and their advised bytes (for tests).
+    var ahead: (files: Int, bytes: Int) { state.ahead }
+
+    /// The bytes of a file of `size` bytes that `open` asks the kernel to read: the whole file, or only its header
+    /// section when it is over the message size limit (normalize reads no more of it).
+    static func advisedBytes(size: Int) -> Int {
+        size > MessageLimits().maxMessageBytes ? min(size, HeaderSection.cap) : size
+    }
+
+    /// Opens `target` never following a symlink, and asks for it to be read in (`advisedBytes`). Nil when it
+    /// cannot be opened or sized or is no regular file; opened non-blocking, so a FIFO that replaced the listed
+    /// file cannot hang.
     static func open(_ target: Target) -> (fd: Int32, size: Int)? {
         let fd = openat(target.directory, target.name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return nil }
@@ -68,7 +83,7 @@ final class OpenAhead {
         }
         let size = Int(st.st_size)
         #if canImport(Glibc)
-        let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0
+        let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0  // 0: to the end
         _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED)
         #endif
         return (fd, size)
@@ -78,19 +93,38 @@ final class OpenAhead {
     private final class State: @unchecked Sendable {  // safe: every field is used under `lock` only
         private let lock = NSCondition()
         private var ring: [(fd: Int32, size: Int)]
+        private let maxBytes: Int
+        /// The advised bytes of the files opened and not taken.
+        private var bytesAhead = 0
         private var opened = 0, taken = 0
         private var stopped = false, openerWaits = false, readerWaits = false
 
-        init(count: Int) { ring = Array(repeating: (-1, -1), count: count) }
+        init(count: Int, maxBytes: Int) {
+            ring = Array(repeating: (-1, -1), count: count)
+            self.maxBytes = maxBytes
+        }
 
-        /// On the thread: opens each target once there is room. When the ring is full it waits until half of it
-        /// is free again, so that a reader slower than the opens wakes it once per half ring, not once per file.
+        var ahead: (files: Int, bytes: Int) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (opened - taken, bytesAhead)
+        }
+
+        /// Whether the opener, about to open file number `opened`, has room again after waiting: half the ring
+        /// free and at most half the bytes ahead (or nothing ahead).
+        private var openerHasRoom: Bool {
+            opened - taken <= ring.count / 2 && (opened == taken || bytesAhead <= maxBytes / 2)
+        }
+
+        /// On the thread: opens each target once there is room. When the ring is full, or the files ahead hold
+        /// `maxBytes`, it waits until half of each is free again, so that a reader slower than the opens wakes it
+        /// once per half ring, not once per file.
         func openAll(_ targets: [Target]) {
             for (k, target) in targets.enumerated() {
                 lock.lock()
-                if k - taken >= ring.count {
+                if k - taken >= ring.count || (k > taken && bytesAhead >= maxBytes) {
                     openerWaits = true
-                    while !stopped && k - taken > ring.count / 2 { lock.wait() }
+                    while !stopped && !openerHasRoom { lock.wait() }
                     openerWaits = false
                 }
                 let stop = stopped
@@ -99,6 +133,7 @@ final class OpenAhead {
                 let file = OpenAhead.open(target) ?? (-1, -1)
                 lock.lock()
                 ring[k % ring.count] = file
+                if file.fd >= 0 { bytesAhead += OpenAhead.advisedBytes(size: file.size) }
                 opened = k + 1
                 if readerWaits { lock.broadcast() }
                 lock.unlock()
@@ -115,8 +150,9 @@ final class OpenAhead {
             guard opened > k else { return (-1, -1) }
             let file = ring[k % ring.count]
             ring[k % ring.count] = (-1, -1)
+            if file.fd >= 0 { bytesAhead -= OpenAhead.advisedBytes(size: file.size) }
             taken = k + 1
-            if openerWaits && opened - taken <= ring.count / 2 { lock.broadcast() }
+            if openerWaits && openerHasRoom { lock.broadcast() }
             return file
         }
 
@@ -136,6 +172,7 @@ final class OpenAhead {
                 ring[k % ring.count] = (-1, -1)
             }
             taken = opened
+            bytesAhead = 0
         }
     }
 }
