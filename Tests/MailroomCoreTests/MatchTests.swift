@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import MailroomCore
 
@@ -52,6 +54,42 @@ import Testing
         for (key, m, thread) in messages { links += matcher.add(Fixture.deduped(key, m), threadId: thread) }
         let (threads, unmatched) = matcher.finish()
         return (links, threads, unmatched)
+    }
+
+    /// `threadOrder` and `record(at:of:)` (what the runner makes on every core): the records, made in any order
+    /// and on several threads at once, are `finish()`'s, in its order. 400 random messages in 120 threads, with
+    /// contacts, internal, unmatched and undated messages, several mailboxes and a thread id that is not a digest.
+    @Test func threadRecordsMadeOutOfOrderOnSeveralThreadsAreFinishs() {
+        var g = SystemRandomNumberGenerator()
+        let people = [Self.me, Self.alice, Self.bob, Self.ann, Self.shared, Self.stranger] + (0..<30).map {
+            Fixture.address("person\($0)@client\($0 % 7).example", name: $0 % 3 == 0 ? "Person \($0)" : nil)
+        }
+        var matcher = Matcher(ownDomains: Self.own, owner: Self.owner, contacts: Self.index)
+        for k in 0..<400 {
+            let day = Int.random(in: 1...28, using: &g)
+            let m = Fixture.message(copyId: "c\(k)", mailbox: ["a", "b", "c"].randomElement(using: &g)!,
+                                    date: k % 17 == 0 ? nil : "2024-02-\(day < 10 ? "0" : "")\(day)T09:00:00Z",
+                                    subject: "s\(k % 40)", from: [people.randomElement(using: &g)!],
+                                    to: (0..<Int.random(in: 1...3, using: &g)).map { _ in people.randomElement(using: &g)! },
+                                    cc: Bool.random(using: &g) ? [people.randomElement(using: &g)!] : [],
+                                    direction: Bool.random(using: &g) ? .sent : .received)
+            let thread = k % 120 == 5 ? "thread-named-\(k % 3)" : ThreadIdDigest.string(ThreadIdDigest.of(rootId: "r\(k % 120)"))
+            _ = matcher.add(Fixture.deduped("mid:\(k)", m), threadId: thread)
+        }
+        let (threads, unmatched) = matcher.finish()
+        let order = matcher.threadOrder()
+        #expect(order.count == threads.count && threads.count > 100)
+        #expect(matcher.unmatchedRecords() == unmatched)
+        #expect((0..<order.count).reversed().map { matcher.record(at: $0, of: order) }.reversed() == threads)
+        let made = Mutex([ThreadRecord?](repeating: nil, count: order.count))
+        let finished = matcher
+        DispatchQueue.concurrentPerform(iterations: 4) { w in
+            for i in stride(from: w, to: order.count, by: 4) {
+                let r = finished.record(at: i, of: order)
+                made.withLock { $0[i] = r }
+            }
+        }
+        #expect(made.withLock { $0 } == threads.map { Optional($0) })
     }
 
     @Test func linksCoverEveryRoleInHeaderOrder() {

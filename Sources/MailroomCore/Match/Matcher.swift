@@ -213,6 +213,23 @@ public struct Matcher: Sendable {
     /// The same as `finish()`, handing each thread record to `body` as it is made (sorted by thread id), so that
     /// only one thread's strings exist at a time. Returns the unmatched addresses.
     public func finish(threads body: (ThreadRecord) throws -> Void) rethrows -> [UnmatchedAddress] {
+        let order = threadOrder()
+        for i in 0..<order.count { try body(record(at: i, of: order)) }
+        return unmatchedRecords()
+    }
+
+    /// The threads in the order `finish` makes their records (by thread id), with each thread's messages.
+    public struct ThreadOrder: Sendable {
+        fileprivate let byId: [Int]
+        /// Thread `t`'s messages are `members[start[t]..<start[t + 1]]`, in `add` order.
+        fileprivate let start: [Int32]
+        fileprivate let members: [Int32]
+
+        public var count: Int { byId.count }
+    }
+
+    /// The order of `finish`'s thread records.
+    public func threadOrder() -> ThreadOrder {
         // Each thread's messages, in `add` order: a counting sort by thread number.
         var start = [Int32](repeating: 0, count: threads.count + 1)
         for t in messageThread { start[Int(t) + 1] += 1 }
@@ -223,14 +240,22 @@ public struct Matcher: Sendable {
             members[Int(fill[Int(t)])] = Int32(m)
             fill[Int(t)] += 1
         }
-        fill = []
         let digests = threadDigests  // not `self` in the closure: that copies the matcher at each comparison
         let byId = otherThreadIds.isEmpty ? threads.indices.sorted { digests[$0] < digests[$1] }
             : threads.indices.sorted { threadId($0) < threadId($1) }
-        for t in byId {
-            try body(record(t, threadId: threadId(t), messages: members[Int(start[t])..<Int(start[t + 1])]))
-        }
-        return unmatched.values.map { $0.record() }.sorted { a, b in
+        return ThreadOrder(byId: byId, start: start, members: members)
+    }
+
+    /// The record of the `i`th thread of `order`. It only reads the matcher: records may be made on several
+    /// threads at once, and are the same whatever their order.
+    public func record(at i: Int, of order: ThreadOrder) -> ThreadRecord {
+        let t = order.byId[i]
+        return record(t, threadId: threadId(t), messages: order.members[Int(order.start[t])..<Int(order.start[t + 1])])
+    }
+
+    /// The unmatched addresses, by messages (most first), then latest `lastSeen`, then address.
+    public func unmatchedRecords() -> [UnmatchedAddress] {
+        unmatched.values.map { $0.record() }.sorted { a, b in
             if a.messages != b.messages { return a.messages > b.messages }
             if a.lastSeen != b.lastSeen {
                 guard let x = a.lastSeen else { return false }

@@ -73,21 +73,27 @@ extension PipelineRunner {
             uw = w
             return w
         }
-        try matcher.finish(emit: { output in
-            switch output {
-            case .link: break  // links come with their messages, above
-            case .thread(var t):
+        // The thread records are made on every core, a batch at a time (this thread was the only one busy here),
+        // and taken in order: the same records, in the same order, as `Matcher.finish` makes them.
+        let order = matcher.threadOrder()
+        let finished = matcher  // only read from here on
+        let mapper = ParallelBatchMapper<Void, Int, ThreadRecord>(makeContext: {})
+        for first in stride(from: 0, to: order.count, by: Self.parallelBatchSize) {
+            let batch = Array(first..<min(first + Self.parallelBatchSize, order.count))
+            try mapper.map(batch, { _, i in finished.record(at: i, of: order) }, each: { record in
+                var t = record
                 if let c = assignment.ids(ofThread: t.threadId) { (t.root, t.ids) = (c.root, c.ids) }
                 try tw.write(t)
                 reportPart.add(thread: t)
                 byClass[t.classification, default: 0] += 1
                 threadCount += 1
-            case .unmatched(let u):
-                try unmatchedWriter().write(u)
-                reportPart.add(unmatched: u)
-                unmatchedCount += 1
-            }
-        })
+            })
+        }
+        for u in finished.unmatchedRecords() {
+            try unmatchedWriter().write(u)
+            reportPart.add(unmatched: u)
+            unmatchedCount += 1
+        }
         let unmatchedFile = try unmatchedWriter()
         result.outputs = [try tw.finish(), try links.finish(), try unmatchedFile.finish()]
         matchReportPart = (reportPart, result.outputs)
