@@ -73,13 +73,13 @@ extension PipelineRunner {
             uw = w
             return w
         }
-        // The thread records are made on every core, a batch at a time (this thread was the only one busy here),
+        // The thread records are made on every core, 64 at a time (this thread was the only one busy here),
         // and taken in order: the same records, in the same order, as `Matcher.finish` makes them.
         let order = matcher.threadOrder()
         let finished = matcher  // only read from here on
         let mapper = ParallelBatchMapper<Void, Int, ThreadRecord>(makeContext: {})
-        for first in stride(from: 0, to: order.count, by: Self.parallelBatchSize) {
-            let batch = Array(first..<min(first + Self.parallelBatchSize, order.count))
+        for first in stride(from: 0, to: order.count, by: Self.threadRecordBatch) {
+            let batch = Array(first..<min(first + Self.threadRecordBatch, order.count))
             try mapper.map(batch, { _, i in finished.record(at: i, of: order) }, each: { record in
                 var t = record
                 if let c = assignment.ids(ofThread: t.threadId) { (t.root, t.ids) = (c.root, c.ids) }
@@ -103,6 +103,10 @@ extension PipelineRunner {
                          "subjectJoins": assignment.subjectJoins]
         return result
     }
+
+    /// Thread records made at a time on the workers (see `runMatch`): few, so that a batch's records add little
+    /// to match's peak memory.
+    static let threadRecordBatch = 64
 
     /// Threads every message of `input` (and counts them for the report). A function of its own so that the builder's inputs (ids and
     /// references of every message) are freed before pass 2 builds its own state. Pass 2 reads the same file in
