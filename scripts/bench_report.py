@@ -32,7 +32,30 @@ def load_pairs(path):
         print()
 
 
-def main(path, pairs_path=None):
+def memory_pairs(path):
+    """The `--memory-pairs` runs: per format, each pair's peak (MiB, as /usr/bin/time reports it) at the smallest and
+    the largest size, with the load, and the ratio of the medians."""
+    peaks = {}  # fmt -> {pair: {n: MiB}}
+    for line in open(path):
+        if not line.strip():
+            continue
+        fmt, i, n, times = line.rstrip("\n").split("\t")
+        peaks.setdefault(fmt, {}).setdefault(i, {})[int(n)] = int(times.split()[3]) / 1024
+    for fmt, by in sorted(peaks.items()):
+        done = [p for p in by.values() if len(p) == 2]
+        if not done:
+            continue
+        small, big = sorted(done[0])
+        s = statistics.median(p[small] for p in done)
+        b = statistics.median(p[big] for p in done)
+        ratios = [p[big] / p[small] for p in done]
+        print(f"peak memory with the load, {big:,} / {small:,} messages, {fmt}, {len(done)} alternating pairs: "
+              f"median {b:.1f} / {s:.1f} MiB = x{b / s:.3f}; pairs x{min(ratios):.3f} to x{max(ratios):.3f} "
+              f"({small:,}: {min(p[small] for p in done):.1f}-{max(p[small] for p in done):.1f} MiB, "
+              f"{big:,}: {min(p[big] for p in done):.1f}-{max(p[big] for p in done):.1f} MiB)")
+
+
+def main(path, pairs_path=None, memory_path=None):
     rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}")
@@ -90,10 +113,13 @@ def main(path, pairs_path=None):
             w0, r0 = totals[(small, fmt, mode)]
             label = {"dry": "dry run", "load": "with load", "pgload": "PostgreSQL"}[mode]
             print(f"  {fmt:<8} {label:<10} time x{wall / w0:.1f}  memory x{rss / r0:.2f}")
-    if pairs_path and os.path.exists(pairs_path):
+    if pairs_path and os.path.exists(pairs_path) and os.path.getsize(pairs_path) > 0:
         print()
         load_pairs(pairs_path)
+    if memory_path and os.path.exists(memory_path) and os.path.getsize(memory_path) > 0:
+        print()
+        memory_pairs(memory_path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None, sys.argv[3] if len(sys.argv) > 3 else None)
