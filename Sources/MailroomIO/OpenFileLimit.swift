@@ -7,8 +7,8 @@ import Darwin
 #endif
 import MailroomCore
 
-/// The process's limit of open files (`RLIMIT_NOFILE`, `ulimit -n`). A Maildir or .eml scan keeps 64 message files
-/// open ahead of the one it reads; a file that cannot be opened because the process ran out of descriptors is
+/// The process's limit of open files (`RLIMIT_NOFILE`, `ulimit -n`). A Maildir or .eml scan keeps message files
+/// open ahead of the one it reads (`MessageFile.readAheadFiles`, `filesAhead`); a file that cannot be opened because the process ran out of descriptors is
 /// not a fault of that file, so it stops the run with a clear message instead of being skipped as unreadable
 /// (with `ulimit -n 40`, a 10,000-message Maildir once finished with exit 0 and 6,552 files skipped).
 public enum OpenFileLimit {

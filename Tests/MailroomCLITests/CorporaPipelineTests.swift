@@ -151,6 +151,11 @@ struct CorporaPipelineTests {
         #expect((m?["duplicates"] as? Int).map { $0 + dedupe.count } == messages.count)
         let threads = try RunFiles.ndjson(runDir.appendingPathComponent("match/threads.ndjson"))
         #expect(threads.flatMap { ($0["messageKeys"] as? [String]) ?? [] }.count == dedupe.count)
+        // Thread records, made on every core, come in thread-id order, each thread once, every message in one.
+        let ids = threads.compactMap { $0["threadId"] as? String }
+        #expect(ids.count == threads.count && ids == ids.sorted() && Set(ids).count == ids.count, "\(folder): thread order")
+        #expect(Set(threads.flatMap { ($0["messageKeys"] as? [String]) ?? [] }) == Set(dedupe.compactMap { $0["key"] as? String }),
+                "\(folder): every message in a thread")
     }
 
     /// Every corpus folder laid out as mailboxes (its single-message files as a folder of .eml files, its mbox

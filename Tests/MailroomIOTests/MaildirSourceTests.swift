@@ -367,6 +367,10 @@ struct MaildirSourceTests {
             }
         }
         #expect(ahead.ahead == (0, 0))
+        // A file over the message size limit is advised (and counted) for its header section only.
+        let limit = MessageLimits().maxMessageBytes
+        #expect(OpenAhead.advisedBytes(size: limit) == limit)
+        #expect(OpenAhead.advisedBytes(size: limit + 1) == HeaderSection.cap)
     }
 
     /// cur/ and new/, each listed in byte order, are merged into the order one sort of both by name, then cur/

@@ -40,7 +40,10 @@ enum EmlSource {
         for (k, f) in files.enumerated() {
             let p = path(k)
             func unreadable(_ failure: FileError) throws {
-                if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read", location: rootPath) }
+                if rootIsFile {
+                    try OpenFileLimit.check(failure)  // as for a file of a folder: no descriptor left is exit 5
+                    throw MailroomError(.input, "mailbox file cannot be read: \(failure.reason)", location: rootPath)
+                }
                 try skipped.unreadable(p, failure)
             }
             let file: ReadOnlyFile, size: Int

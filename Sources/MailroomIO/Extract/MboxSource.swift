@@ -56,7 +56,10 @@ enum MboxSource {
             do {
                 file = try ReadOnlyFile(path: f.path, noFollow: !rootIsFile)
             } catch let e as FileError {
-                if rootIsFile { throw MailroomError(.input, "mailbox file cannot be read: \(e.reason)", location: f.path) }
+                if rootIsFile {
+                    try OpenFileLimit.check(e)  // as for a file of a folder: no descriptor left is exit 5
+                    throw MailroomError(.input, "mailbox file cannot be read: \(e.reason)", location: f.path)
+                }
                 try skipped.unreadable(f.path, e)
                 continue
             }

@@ -83,8 +83,7 @@ final class OpenAhead {
         }
         let size = Int(st.st_size)
         #if canImport(Glibc)
-        let length = size > MessageLimits().maxMessageBytes ? HeaderSection.cap : 0  // 0: to the end
-        _ = posix_fadvise(fd, 0, off_t(length), POSIX_FADV_WILLNEED)
+        _ = posix_fadvise(fd, 0, off_t(advisedBytes(size: size)), POSIX_FADV_WILLNEED)
         #endif
         return (fd, size)
     }

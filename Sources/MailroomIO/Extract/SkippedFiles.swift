@@ -17,7 +17,6 @@ struct SkippedFiles {
         issues.append(RecordIssue(code, at: RecordIssue.Location(mailbox: mailbox, file: relative(path)), detail))
     }
 
-    /// A file that could not be opened or read.
     /// A file that cannot be opened or read, skipped; unless the process ran out of file descriptors, which stops
     /// the run (`OpenFileLimit.check`): that is no fault of the file.
     mutating func unreadable(_ path: String, _ e: FileError) throws {
