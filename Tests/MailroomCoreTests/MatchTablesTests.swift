@@ -167,6 +167,33 @@ import Testing
         #expect(map.count == 4)
         map.add(thread: "t3", keys: ["mid:a@x"])
         #expect(map.threadId(for: "mid:a@x") == "t3")
+        #expect(map.count == 4)
+    }
+
+    /// Enough keys to grow the index many times, keys moved to later threads, keys that differ in one byte or
+    /// only in length, and keys never added: every answer is the dictionary's.
+    @Test func manyKeysAnswerAsADictionary() {
+        var map = ThreadOfKey()
+        var dict: [String: String] = [:]
+        var rng = SplitMix64(seed: 17)
+        var keys: [String] = []
+        for t in 0..<3_000 {
+            var batch: [String] = []
+            for _ in 0..<Int(rng.next() % 5) {
+                let k = "mid:\(rng.next() % 40_000)@host\(rng.next() % 3).example"
+                batch.append(k)
+            }
+            if t % 7 == 0, !keys.isEmpty { batch.append(keys[Int(rng.next() % UInt64(keys.count))]) }
+            map.add(thread: "t\(t)", keys: batch)
+            for k in batch { dict[k] = "t\(t)" }
+            keys += batch
+        }
+        #expect(map.count == dict.count)
+        for k in dict.keys { #expect(map.threadId(for: k) == dict[k], "\(k)") }
+        for k in ["mid:1@host0.exampl", "mid:1@host0.examplf", "mid:", "", "hash:1@host0.example"] {
+            #expect(map.threadId(for: k) == dict[k], "\(k)")
+        }
+        for n in 40_000..<40_500 { #expect(map.threadId(for: "mid:\(n)@host0.example") == nil) }
     }
 }
 
