@@ -433,6 +433,28 @@ struct MaildirSourceTests {
                                                 "cannot be read: Permission denied")])
     }
 
+    /// `UniqueNames` answers as the `Set<String>` of unique parts it replaced: flags and separators do not make
+    /// two names, canonically equal spellings are one name, a byte more or less is another; with enough files to
+    /// grow its index many times.
+    @Test func uniqueNamesAnswerAsASetOfTheirUniqueParts() {
+        var names: [String] = [
+            "1700000000.a:2,S", "1700000000.a", "1700000000.a!2,RS", "1700000000.a;2,", "1700000000.a:1,x",
+            "caf\u{E9}.host:2,S", "cafe\u{301}.host", "cafe.host", "1700000000.ab:2,S", "1700000000.", ":2,S",
+        ]
+        for i in 0..<5_000 { names.append("\(1_700_000_000 + i % 1_700).M\(i % 1_700)P1.host" + (i % 2 == 0 ? ":2,S" : "")) }
+        var files = MaildirFiles()
+        for (k, n) in names.enumerated() { files.append(n, sub: k % 2) }
+        var unique = UniqueNames(capacity: 4)
+        var set = Set<String>()
+        for k in 0..<files.count {
+            #expect(files.name(k) == names[k])
+            #expect(files.sub(k) == k % 2)
+            let want = set.insert(MaildirName(names[k]).unique).inserted
+            #expect(unique.insert(k, of: files) == want, "\(names[k])")
+        }
+        #expect(set.count < names.count - 1_000, "the list repeats unique names")
+    }
+
     @Test(arguments: [
         ("1220863087.12663_15.mindcrime!2,PS", "1220863087.12663_15.mindcrime", ["seen", "passed"], Int64?(1_220_863_087)),
         ("special!2,Sabc", "special", ["seen"], nil),

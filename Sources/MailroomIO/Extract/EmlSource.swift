@@ -33,9 +33,15 @@ enum EmlSource {
         }
         files = ByteOrder.sorted(files) { $0.relative }
         var buffer: [UInt8] = []
-        func path(_ k: Int) -> String { base.isEmpty ? files[k].relative : FileTree.join(base, files[k].relative) }
-        // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does).
-        let ahead = OpenAhead(files.indices.map { (AT_FDCWD, path($0)) }, count: OpenFileLimit.filesAhead(MessageFile.readAheadFiles))
+        let sorted = files, root = base
+        @Sendable func path(_ k: Int) -> String {
+            root.isEmpty ? sorted[k].relative : FileTree.join(root, sorted[k].relative)
+        }
+        // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does); each
+        // path made when it is opened, not all held at once.
+        let ahead = OpenAhead(count: files.count, ahead: OpenFileLimit.filesAhead(MessageFile.readAheadFiles)) {
+            (AT_FDCWD, path($0))
+        }
         defer { ahead.stop() }
         for (k, f) in files.enumerated() {
             let p = path(k)

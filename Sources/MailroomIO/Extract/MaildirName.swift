@@ -17,17 +17,7 @@ struct MaildirName: Equatable {
 
     init(_ name: String) {
         let b = Array(name.utf8)
-        var infoStart: Int?
-        var i = b.count - 3
-        while i >= 1 {
-            if b[i] == UInt8(ascii: ":") || b[i] == UInt8(ascii: "!") || b[i] == UInt8(ascii: ";"),
-               b[i + 1] == UInt8(ascii: "2") || b[i + 1] == UInt8(ascii: "1"), b[i + 2] == UInt8(ascii: ",") {
-                infoStart = i
-                break
-            }
-            i -= 1
-        }
-        if let s = infoStart {
+        if let s = Self.infoStart(b) {
             unique = String(decoding: b[..<s], as: UTF8.self)
             let letters = b[s + 1] == UInt8(ascii: "2") ? Set(b[(s + 3)...]) : []
             flags = Self.flagNames.filter { letters.contains($0.0) }.map(\.1)
@@ -36,6 +26,22 @@ struct MaildirName: Equatable {
             flags = []
         }
         deliveryEpoch = Self.leadingEpoch(Array(unique.utf8))
+    }
+
+    /// Where the info part (`<sep>2,…` or `<sep>1,…`) starts in a name's bytes, or nil: the unique part is the
+    /// bytes before it.
+    static func infoStart<C: RandomAccessCollection>(_ b: C) -> Int? where C.Element == UInt8, C.Index == Int {
+        let o = b.startIndex
+        var i = b.count - 3
+        while i >= 1 {
+            if b[o + i] == UInt8(ascii: ":") || b[o + i] == UInt8(ascii: "!") || b[o + i] == UInt8(ascii: ";"),
+               b[o + i + 1] == UInt8(ascii: "2") || b[o + i + 1] == UInt8(ascii: "1"),
+               b[o + i + 2] == UInt8(ascii: ",") {
+                return i
+            }
+            i -= 1
+        }
+        return nil
     }
 
     private static func leadingEpoch(_ b: [UInt8]) -> Int64? {

@@ -35,34 +35,43 @@ enum MaildirSource {
         var buffer: [UInt8] = []
         for folder in folders {
             let dir = FileTree.join(rootPath, folder.relative)
-            var listed: [[String]] = []
             // cur/ and new/ stay open: their files are opened relative to them, without walking the path again.
             var subs: [(name: String, fd: Int32)] = []
             defer { for s in subs { close(s.fd) } }
-            for sub in ["cur", "new"] where FileTree.isDirectory(FileTree.join(dir, sub)) {
-                let subPath = FileTree.join(dir, sub)
-                // Kinds from the listing; sizes from the descriptors opened ahead (`OpenAhead`).
-                listed.append(try FileTree.kinds(subPath, invalidNames: &skipped)
-                    .filter { $0.kind == .regular && !isMarker($0.name) }.map(\.name))
-                let fd = open(subPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
-                guard fd >= 0 else { throw FileError(path: subPath, errno: errno) }
-                subs.append((sub, fd))
+            var files = MaildirFiles()
+            do {
+                var listed: [[String]] = []
+                for sub in ["cur", "new"] where FileTree.isDirectory(FileTree.join(dir, sub)) {
+                    let subPath = FileTree.join(dir, sub)
+                    // Kinds from the listing; sizes from the descriptors opened ahead (`OpenAhead`).
+                    listed.append(try FileTree.kinds(subPath, invalidNames: &skipped)
+                        .filter { $0.kind == .regular && !isMarker($0.name) }.map(\.name))
+                    let fd = open(subPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                    guard fd >= 0 else { throw FileError(path: subPath, errno: errno) }
+                    subs.append((sub, fd))
+                }
+                for f in merged(listed) {
+                    if let shard, !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName(f.name).unique)") {
+                        continue
+                    }
+                    files.append(f.name, sub: f.sub)
+                }
+            }  // the listing's strings are freed here: only `files` lives while the folder is read
+            var seen = UniqueNames(capacity: files.count)
+            let fds = subs.map(\.fd)
+            let ahead = OpenAhead(count: files.count, ahead: OpenFileLimit.filesAhead(MessageFile.readAheadFiles)) {
+                [files] k in (fds[files.sub(k)], files.name(k))
             }
-            var files = merged(listed)
-            if let shard {
-                files.removeAll { !shard.contains(copyId: "\(mailbox)/\(folder.name)/\(MaildirName($0.name).unique)") }
-            }
-            var seen = Set<String>()
-            let ahead = OpenAhead(files.map { (subs[$0.sub].fd, $0.name) }, count: OpenFileLimit.filesAhead(MessageFile.readAheadFiles))
             defer { ahead.stop() }  // before cur/ and new/ are closed
-            for (k, f) in files.enumerated() {
-                let sub = subs[f.sub]
-                let relative = FileTree.join(FileTree.join(folder.relative, sub.name), f.name)
+            for k in 0..<files.count {
+                let sub = subs[files.sub(k)]
+                let name = files.name(k)
+                let relative = FileTree.join(FileTree.join(folder.relative, sub.name), name)
                 let path = FileTree.join(rootPath, relative)
-                let info = MaildirName(f.name)
+                let info = MaildirName(name)
                 // The same unique name twice (in cur/ and new/, or with two flag sets) is one message caught
                 // mid-rename: the first is kept, the other skipped, so copy ids stay unique.
-                guard seen.insert(info.unique).inserted else {
+                guard seen.insert(k, of: files) else {
                     ahead.skip(k)
                     skipped.add(.maildirRepeatedName, path: path,
                                 "another file of folder \"\(folder.name)\" has the unique name \(info.unique) (caught mid-rename): the first is kept")

@@ -19,7 +19,7 @@ final class OpenAhead {
     /// A file to open: `name` in the directory open as `directory` (`AT_FDCWD` for a path).
     typealias Target = (directory: Int32, name: String)
 
-    private let targets: [Target]
+    private let target: @Sendable (Int) -> Target
     private let state: State
     private let thread: JoinableThread<Void>?
 
@@ -29,11 +29,18 @@ final class OpenAhead {
 
     /// Starts opening `targets` in order, at most `count` files and `bytes` of advised reads ahead of the last
     /// one taken.
-    init(_ targets: [Target], count: Int, bytes: Int = OpenAhead.defaultBytes) {
-        let state = State(count: max(1, count), maxBytes: max(1, bytes))
-        self.targets = targets
+    convenience init(_ targets: [Target], count: Int, bytes: Int = OpenAhead.defaultBytes) {
+        self.init(count: targets.count, ahead: count, bytes: bytes) { targets[$0] }
+    }
+
+    /// Starts opening targets 0, 1, …, `n` - 1 in order, at most `ahead` files and `bytes` of advised reads ahead
+    /// of the last one taken. `target` names each when it is opened (on the thread): a long folder's paths are
+    /// not all made and held at once.
+    init(count n: Int, ahead: Int, bytes: Int = OpenAhead.defaultBytes, target: @escaping @Sendable (Int) -> Target) {
+        let state = State(count: max(1, ahead), maxBytes: max(1, bytes))
+        self.target = target
         self.state = state
-        thread = targets.isEmpty ? nil : JoinableThread { state.openAll(targets) }
+        thread = n == 0 ? nil : JoinableThread { state.openAll(n, target) }
     }
 
     deinit { stop() }
@@ -44,7 +51,8 @@ final class OpenAhead {
     func take(_ k: Int, path: String) throws -> (file: ReadOnlyFile, size: Int) {
         let (fd, size) = state.take(k)
         if fd >= 0 { return (ReadOnlyFile(adopting: fd, path: path), size) }
-        let file = try ReadOnlyFile(directory: targets[k].directory, name: targets[k].name, path: path)
+        let t = target(k)
+        let file = try ReadOnlyFile(directory: t.directory, name: t.name, path: path)
         return (file, try file.regularSize())
     }
 
@@ -118,8 +126,8 @@ final class OpenAhead {
         /// On the thread: opens each target once there is room. When the ring is full, or the files ahead hold
         /// `maxBytes`, it waits until half of each is free again, so that a reader slower than the opens wakes it
         /// once per half ring, not once per file.
-        func openAll(_ targets: [Target]) {
-            for (k, target) in targets.enumerated() {
+        func openAll(_ n: Int, _ target: (Int) -> Target) {
+            for k in 0..<n {
                 lock.lock()
                 if k - taken >= ring.count || (k > taken && bytesAhead >= maxBytes) {
                     openerWaits = true
@@ -129,7 +137,7 @@ final class OpenAhead {
                 let stop = stopped
                 lock.unlock()
                 if stop { return }
-                let file = OpenAhead.open(target) ?? (-1, -1)
+                let file = OpenAhead.open(target(k)) ?? (-1, -1)
                 lock.lock()
                 ring[k % ring.count] = file
                 if file.fd >= 0 { bytesAhead += OpenAhead.advisedBytes(size: file.size) }
