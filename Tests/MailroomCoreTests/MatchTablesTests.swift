@@ -92,7 +92,9 @@ import Testing
 
     @Test func messageKeysComeBackAsTheyWereAndOrderAsStrings() {
         let keys = Self.samples + ["mid:a@b@x", "mid:@x", "mid:a@", "mid:caf\u{E9}@x", "mid:cafe\u{301}@x", "hash:00",
-                                   "mid:a@x.example", "mid:a.b@x", "mid:a@\u{212A}"]
+                                   "mid:a@x.example", "mid:a.b@x", "mid:a@\u{212A}",
+                                   // Message-IDs as thread coverage holds them, and keys of no known shape
+                                   "a@x.example", "@x", "a@", "b@b@x", "caf\u{E9}@x", "x", "", "mid:", "hash:a@x"]
         var list = MessageKeyList()
         for k in keys { list.append(k) }
         #expect(list.count == keys.count)

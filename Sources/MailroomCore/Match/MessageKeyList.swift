@@ -1,6 +1,7 @@
-/// The keys of the messages the matcher has seen, in `add` order, in about 40 bytes each. A key
-/// `mid:<local>@<domain>` keeps only `<local>` in a `StringList` plus 4 bytes naming its `@<domain>` in a small
-/// table (a mailbox's keys share a few hundred domains); any other key is kept whole.
+/// The keys of the messages the matcher has seen, in `add` order, in about 40 bytes each (and the Message-IDs a
+/// thread covers, `ThreadCoverage`). A key `mid:<local>@<domain>` or an id `<local>@<domain>` keeps only
+/// `<local>` in a `StringList` plus 4 bytes naming its `@<domain>` in a small table (a mailbox's ids share a few
+/// hundred domains); anything else is kept whole.
 struct MessageKeyList: Sendable {
     private var locals = StringList()
     /// Per key: bit 0 set when it starts with `mid:`, the rest the id + 1 of its `@<domain>` (0 when none).
@@ -23,17 +24,21 @@ struct MessageKeyList: Sendable {
     @discardableResult
     mutating func append(_ key: String) -> Int32 {
         var key = key
-        key.withUTF8 { b in
-            let mid = b.starts(with: Self.midPrefix)
-            let rest = UnsafeBufferPointer(rebasing: b[(mid ? 4 : 0)...])
-            if mid, let at = rest.lastIndex(of: Self.at) {
-                locals.append(UnsafeBufferPointer(rebasing: rest[..<at]))
-                let domain = domains.intern(UnsafeBufferPointer(rebasing: rest[at...]))
-                shapes.append((domain + 1) << 1 | 1)
-            } else {
-                locals.append(rest)
-                shapes.append(mid ? 1 : 0)
-            }
+        return key.withUTF8 { append($0) }
+    }
+
+    /// Appends a key's bytes; its number is the count before.
+    @discardableResult
+    mutating func append(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let mid = b.starts(with: Self.midPrefix)
+        let rest = UnsafeBufferPointer(rebasing: b[(mid ? 4 : 0)...])
+        if let at = rest.lastIndex(of: Self.at) {
+            locals.append(UnsafeBufferPointer(rebasing: rest[..<at]))
+            let domain = domains.intern(UnsafeBufferPointer(rebasing: rest[at...]))
+            shapes.append((domain + 1) << 1 | (mid ? 1 : 0))
+        } else {
+            locals.append(rest)
+            shapes.append(mid ? 1 : 0)
         }
         return Int32(shapes.count - 1)
     }
