@@ -61,8 +61,9 @@ extension PipelineRunner {
             reportPart.add(link: l)
             linkCount += 1
         })
-        // Each output file is opened only when its records come (a writer holds a megabyte of buffer): the
-        // threads, then the unmatched addresses.
+        // Each output file is opened only when its records come and finished when they end (a writer holds a
+        // megabyte of buffer, and match's peak is its end): the links, the threads, then the unmatched addresses.
+        let linksFile = try links.finish()
         let tw = RecordWriterThread<ThreadRecord>(try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema))
         var uw: NDJSONWriter?
         var threadCount = 0, unmatchedCount = 0
@@ -89,13 +90,14 @@ extension PipelineRunner {
                 threadCount += 1
             })
         }
+        let threadsFile = try tw.finish()
         for u in finished.unmatchedRecords() {
             try unmatchedWriter().write(u)
             reportPart.add(unmatched: u)
             unmatchedCount += 1
         }
         let unmatchedFile = try unmatchedWriter()
-        result.outputs = [try tw.finish(), try links.finish(), try unmatchedFile.finish()]
+        result.outputs = [threadsFile, linksFile, try unmatchedFile.finish()]
         matchReportPart = (reportPart, result.outputs)
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,

@@ -78,6 +78,7 @@ public final class NDJSONWriter {
     @discardableResult
     public func finish() throws -> FileSummary {
         try flush()
+        buffer = []  // its megabyte goes back now, not when the writer goes: a stage may finish a file early
         if fsync(fd) != 0 { throw IOFailure.from(errno: errno, path: url.path, doing: "sync") }
         close(fd)
         fd = -1
