@@ -199,6 +199,31 @@ import Testing
     }
 }
 
+/// `SlotIndex` finds each id by its key, whatever the hashes: all alike (every probe walks the run), spread, or
+/// negative (masked), across many doublings; an absent key is not found.
+@Suite struct SlotIndexTests {
+    @Test(arguments: [0, 1, 2])
+    func idsAreFoundByTheirKeysWhateverTheirHashes(_ shape: Int) {
+        let keys = (0..<3_000).map { "k\($0 * 7 % 3_001)" }
+        func hash(_ id: Int) -> Int {
+            switch shape {
+            case 0: return 5
+            case 1: return keys[id].hashValue
+            default: return -id - 1
+            }
+        }
+        var index = SlotIndex(capacity: shape == 2 ? 10 : 0)
+        for id in keys.indices {
+            #expect(index.find(hash: hash(id), { keys[$0] == keys[id] }) == nil)
+            index.insert(id, hash: hash(id), hashOf: hash)
+        }
+        #expect(index.count == keys.count)
+        for id in keys.indices { #expect(index.find(hash: hash(id), { keys[$0] == keys[id] }) == id) }
+        #expect(index.find(hash: 5, { keys[$0] == "absent" }) == nil)
+        #expect(SlotIndex().find(hash: 0, { _ in true }) == nil)
+    }
+}
+
 /// `StringMap` answers as the `[String: Int32]` it stands for: equal spellings are one key.
 @Suite struct StringMapTests {
     @Test func valuesAreFoundUnderEveryEqualSpellingAndSetOnce() {

@@ -76,6 +76,37 @@ struct ExtractCorporaTests {
         #expect(try ExtractFixtures.scan(.maildir, copy, include: [.trash, .drafts]).copies.count == all.count)
     }
 
+    /// mu's own Maildir caught mid-rename the ways real tools leave it: a message of new/ also in cur/ with its
+    /// info (`!2,S`, mu's separator), and a message of cur/ under two flag sets (`!2,S` and `!2,RS`, a flag change
+    /// seen half done). Each is read once, from the first name in byte order, and the other is listed as skipped;
+    /// every copy id is `MaildirName.unique` of its file, once.
+    @Test func muMaildirCaughtMidRenameIsReadOnce() throws {
+        let corpora = try #require(ExtractFixtures.corpora)
+        let mu = corpora.appendingPathComponent("mu/testdir")
+        let (all, _) = try ExtractFixtures.scan(.maildir, mu, include: [])
+        let scratch = try TempDir()
+        let copy = scratch.url.appendingPathComponent("testdir")
+        try FileManager.default.copyItem(at: mu, to: copy)
+        let fm = FileManager.default
+        for sub in ["cur", "new"] {
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: copy.appendingPathComponent(sub).path)
+        }
+        try fm.copyItem(at: copy.appendingPathComponent("new/1220863087.12663_23.mindcrime"),
+                        to: copy.appendingPathComponent("cur/1220863087.12663_23.mindcrime!2,S"))
+        try fm.copyItem(at: copy.appendingPathComponent("cur/1220863087.12663_19.mindcrime!2,S"),
+                        to: copy.appendingPathComponent("cur/1220863087.12663_19.mindcrime!2,RS"))
+        let (copies, summary) = try ExtractFixtures.scan(.maildir, copy, include: [])
+        #expect(copies.map(\.copyId) == all.map(\.copyId))
+        #expect(copies.map(\.locator.file).contains("new/1220863087.12663_23.mindcrime"))
+        #expect(copies.map(\.locator.file).contains("cur/1220863087.12663_19.mindcrime!2,RS"))
+        #expect(summary.skipped.map(\.code) == [.maildirRepeatedName, .maildirRepeatedName])
+        #expect(Set(summary.skipped.compactMap(\.location.file))
+                == ["cur/1220863087.12663_23.mindcrime!2,S", "cur/1220863087.12663_19.mindcrime!2,S"])
+        for c in copies {
+            #expect(c.copyId == "box/INBOX/" + MaildirName(String(c.locator.file.split(separator: "/").last!)).unique)
+        }
+    }
+
     @Test func corpusMboxesSplitTheSameWithATinyReadBuffer() throws {
         let corpora = try #require(ExtractFixtures.corpora)
         for (file, _) in try Self.mboxFiles() {

@@ -138,7 +138,7 @@ struct MaildirSourceTests {
 
     /// A file that cannot be opened (gone since the listing) is taken as its `FileError`, for the skip.
     @Test func aFileThatCannotBeOpenedIsReportedForSkipping() throws {
-        let ahead = OpenAhead([(AT_FDCWD, "/nonexistent/mailroom/x")], count: 1)
+        let ahead = OpenAhead(count: 1, ahead: 1) { _ in (AT_FDCWD, "/nonexistent/mailroom/x") }
         do {
             _ = try ahead.take(0, path: "/nonexistent/mailroom/x")
             Issue.record("a missing file was taken")
@@ -223,7 +223,7 @@ struct MaildirSourceTests {
         #expect(cur >= 0)
         defer { close(cur) }
         for target in [(AT_FDCWD, fifo), (cur, "1700000000.a:2,S")] {
-            let ahead = OpenAhead([target], count: 2)
+            let ahead = OpenAhead(count: 1, ahead: 2) { _ in target }
             do {
                 _ = try ahead.take(0, path: fifo)
                 Issue.record("a FIFO was taken as a message file")
@@ -294,7 +294,7 @@ struct MaildirSourceTests {
             }.count
         }
         for slowReader in [true, false] {
-            let ahead = OpenAhead(targets, count: 8)
+            let ahead = OpenAhead(count: targets.count, ahead: 8) { [targets] in targets[$0] }
             for k in 0..<300 {
                 if slowReader && k % 50 == 0 { usleep(20_000) }
                 if k == 77 {
@@ -310,7 +310,7 @@ struct MaildirSourceTests {
             ahead.stop()
         }
         #expect(try openHere() == 0)
-        let early = OpenAhead(targets, count: 8)
+        let early = OpenAhead(count: targets.count, ahead: 8) { [targets] in targets[$0] }
         _ = try early.take(0, path: targets[0].name)
         // The ring fills and no more are opened: 8 files after the one taken when it was taken before the opener
         // reached the ring's end, 7 when the ring was full first (the opener then waits until half of it is free,
@@ -344,7 +344,7 @@ struct MaildirSourceTests {
                 .write(toFile: path, atomically: false, encoding: .utf8)
             targets.append((AT_FDCWD, path))
         }
-        let ahead = OpenAhead(targets, count: 16, bytes: 3_000)
+        let ahead = OpenAhead(count: targets.count, ahead: 16, bytes: 3_000) { [targets] in targets[$0] }
         defer { ahead.stop() }
         func settles(at files: Int, bytes: Int) -> Bool {
             var waited = 0

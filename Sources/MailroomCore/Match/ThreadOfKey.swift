@@ -13,8 +13,8 @@ public struct ThreadOfKey: Sendable {
     private var high: [UInt64] = []
     private var low: [UInt64] = []
     private var threadOf: [Int32] = []
-    /// Entry + 1 of the digest placed in each slot, 0 when free. Never more than half full.
-    private var slots: [Int32] = []
+    /// Entries by the digest's low half.
+    private var index = SlotIndex()
     private var threadIds = StringList()
 
     public init() {}
@@ -31,11 +31,12 @@ public struct ThreadOfKey: Sendable {
                 threadOf[e] = t
                 continue
             }
-            if (threadOf.count + 1) * 2 > slots.count { grow() }
             high.append(d.high)
             low.append(d.low)
             threadOf.append(t)
-            slots[freeSlot(d.low)] = Int32(threadOf.count)
+            index.insert(threadOf.count - 1, hash: Int(truncatingIfNeeded: d.low)) { [low] in
+                Int(truncatingIfNeeded: low[$0])
+            }
         }
     }
 
@@ -45,27 +46,7 @@ public struct ThreadOfKey: Sendable {
     }
 
     private func entry(_ d: (high: UInt64, low: UInt64)) -> Int? {
-        guard !slots.isEmpty else { return nil }
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: d.low) & mask
-        while slots[i] != 0 {
-            let e = Int(slots[i]) - 1
-            if low[e] == d.low && high[e] == d.high { return e }
-            i = (i + 1) & mask
-        }
-        return nil
-    }
-
-    private func freeSlot(_ low: UInt64) -> Int {
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: low) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
-        return i
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: 0, count: max(64, slots.count * 2))
-        for e in 0..<threadOf.count { slots[freeSlot(low[e])] = Int32(e + 1) }
+        index.find(hash: Int(truncatingIfNeeded: d.low)) { low[$0] == d.low && high[$0] == d.high }
     }
 
     /// The key's digest (of its NFC form, so that canonically equal spellings are one key).

@@ -31,19 +31,18 @@ enum EmlSource {
                                     + SourceHint.hint(for: rootPath, not: .eml), location: rootPath)
             }
         }
-        files = ByteOrder.sorted(files) { $0.relative }
+        let sorted = ByteOrder.sorted(files) { $0.relative }, root = base
         var buffer: [UInt8] = []
-        let sorted = files, root = base
         @Sendable func path(_ k: Int) -> String {
             root.isEmpty ? sorted[k].relative : FileTree.join(root, sorted[k].relative)
         }
         // Each file opened once, ahead of its read, and sized by its descriptor (as `MaildirSource` does); each
         // path made when it is opened, not all held at once.
-        let ahead = OpenAhead(count: files.count, ahead: OpenFileLimit.filesAhead(MessageFile.readAheadFiles)) {
+        let ahead = OpenAhead(count: sorted.count, ahead: OpenFileLimit.filesAhead(MessageFile.readAheadFiles)) {
             (AT_FDCWD, path($0))
         }
         defer { ahead.stop() }
-        for (k, f) in files.enumerated() {
+        for (k, f) in sorted.enumerated() {
             let p = path(k)
             func unreadable(_ failure: FileError) throws {
                 if rootIsFile {

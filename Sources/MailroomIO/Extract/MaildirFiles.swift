@@ -30,42 +30,19 @@ struct MaildirFiles: Sendable {
 }
 
 /// The unique names of the files of a `MaildirFiles` kept so far, compared as `String` compares them (as the
-/// `Set<String>` this replaces did: canonically equivalent spellings are one name). It holds no name, only 4 to 8
-/// bytes per file of index naming the file whose name it is; a name is read again from the list to compare.
+/// `Set<String>` this replaces did: canonically equivalent spellings are one name). It holds no name, only a
+/// `SlotIndex` of file numbers (4 to 8 bytes a file); a name is read again from the list to compare.
 struct UniqueNames {
-    /// File number + 1 placed in each slot, 0 when free. Never more than half full.
-    private var slots: [Int32]
-    private var held = 0
+    private var index: SlotIndex
 
-    init(capacity: Int) {
-        var size = 64
-        while size < capacity * 2 { size *= 2 }
-        slots = [Int32](repeating: 0, count: size)
-    }
+    init(capacity: Int) { index = SlotIndex(capacity: capacity) }
 
     /// Adds file `k`'s unique name; false when a file added before has the same one.
     mutating func insert(_ k: Int, of files: MaildirFiles) -> Bool {
-        if (held + 1) * 2 > slots.count { grow(files) }
-        let mask = slots.count - 1
-        var i = Self.hash(k, files) & mask
-        while slots[i] != 0 {
-            if Self.same(Int(slots[i]) - 1, k, files) { return false }
-            i = (i + 1) & mask
-        }
-        slots[i] = Int32(k + 1)
-        held += 1
+        let h = Self.hash(k, files)
+        if index.find(hash: h, { Self.same($0, k, files) }) != nil { return false }
+        index.insert(k, hash: h) { Self.hash($0, files) }
         return true
-    }
-
-    private mutating func grow(_ files: MaildirFiles) {
-        let old = slots
-        slots = [Int32](repeating: 0, count: old.count * 2)
-        let mask = slots.count - 1
-        for v in old where v != 0 {
-            var i = Self.hash(Int(v) - 1, files) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = v
-        }
     }
 
     /// Of the NFC form when the name is not ASCII, so that equal names hash alike; `Hasher` is seeded at random

@@ -27,12 +27,6 @@ final class OpenAhead {
     /// this much of the page cache for reads not yet made, not `count` times the message size limit.
     static let defaultBytes = 32 << 20
 
-    /// Starts opening `targets` in order, at most `count` files and `bytes` of advised reads ahead of the last
-    /// one taken.
-    convenience init(_ targets: [Target], count: Int, bytes: Int = OpenAhead.defaultBytes) {
-        self.init(count: targets.count, ahead: count, bytes: bytes) { targets[$0] }
-    }
-
     /// Starts opening targets 0, 1, …, `n` - 1 in order, at most `ahead` files and `bytes` of advised reads ahead
     /// of the last one taken. `target` names each when it is opened (on the thread): a long folder's paths are
     /// not all made and held at once.

@@ -65,15 +65,8 @@ extension PipelineRunner {
         // megabyte of buffer, and match's peak is its end): the links, the threads, then the unmatched addresses.
         let linksFile = try links.finish()
         let tw = RecordWriterThread<ThreadRecord>(try runDir.writer("match/threads.ndjson", schema: ThreadRecord.schema))
-        var uw: NDJSONWriter?
         var threadCount = 0, unmatchedCount = 0
         var byClass: [ThreadClass: Int] = [:]
-        func unmatchedWriter() throws -> NDJSONWriter {
-            if let uw { return uw }
-            let w = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
-            uw = w
-            return w
-        }
         // The thread records are made on every core, 64 at a time (this thread was the only one busy here),
         // and taken in order: the same records, in the same order, as `Matcher.finish` makes them.
         let order = matcher.threadOrder()
@@ -91,13 +84,13 @@ extension PipelineRunner {
             })
         }
         let threadsFile = try tw.finish()
+        let uw = try runDir.writer("match/unmatched.ndjson", schema: UnmatchedAddress.schema)
         for u in finished.unmatchedRecords() {
-            try unmatchedWriter().write(u)
+            try uw.write(u)
             reportPart.add(unmatched: u)
             unmatchedCount += 1
         }
-        let unmatchedFile = try unmatchedWriter()
-        result.outputs = [threadsFile, linksFile, try unmatchedFile.finish()]
+        result.outputs = [threadsFile, linksFile, try uw.finish()]
         matchReportPart = (reportPart, result.outputs)
         result.counts = ["threads": threadCount, "matched": byClass[.matched] ?? 0,
                          "unmatched": byClass[.unmatched] ?? 0, "internalOnly": byClass[.internalOnly] ?? 0,
