@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mailroom's IMAP extraction benchmark (issue 7, item 3): the benchmark corpus as a Maildir (default 10,000
 # messages), every message flattened into one user's INBOX on a Dovecot this script starts on 127.0.0.1 (a free
-# port, plain IMAP: loopback only), then timed, each RUNS times (min and median printed):
+# port, plain IMAP: loopback only), then timed, each RUNS times (min and median printed; Mailroom and mbsync in
+# turn, after one Mailroom run not counted, with the median of the pairs' ratios):
 #   - `mailroom backfill` (extract → match → load) into a run directory and a SQLite store on /dev/shm: the extract
 #     stage's wall and CPU seconds, messages/s and MB/s from the run manifest; the whole command's wall time and
 #     peak resident memory from /usr/bin/time;
@@ -179,20 +180,28 @@ YML
 
 results="$shm/results.tsv"
 : > "$results"
-for i in $(seq "$runs"); do
-  run="$shm/run-$i"
+# One Mailroom run, not counted: it warms the server's and this machine's caches, and the flags after it must
+# equal those before (Mailroom only EXAMINEs, so even the session flag \Recent survives it). Then Mailroom and
+# mbsync alternate (M B M B ...), so that the machine's drift falls on both and each pair's ratio means something.
+mailroom_run() {  # mailroom_run NAME [counted]
   rm -rf "$shm"/crm.sqlite*
   /usr/bin/time -f "%e %U %S %M" -o "$shm/time.txt" \
-    "$bin" backfill "$pipeline" --days 36500 --as-of 2026-11-20 --run-dir "$run" --json > "$shm/backfill.json"
-  printf 'mailroom\t%s\t%s\n' "$(cat "$shm/time.txt")" "$run/manifest.json" >> "$results"
-done
+    "$bin" backfill "$pipeline" --days 36500 --as-of 2026-11-20 --run-dir "$shm/$1" --json > "$shm/backfill.json"
+  [ "${2:-}" = counted ] && printf 'mailroom\t%s\t%s\n' "$(cat "$shm/time.txt")" "$shm/$1/manifest.json" >> "$results"
+  return 0
+}
+mailroom_run run-warm-up
 /usr/bin/doveadm -c "$conf" fetch -u "$user" 'uid flags' mailbox INBOX all > "$root/flags.after-mailroom"
 
-if command -v mbsync > /dev/null; then
-  for i in $(seq "$runs"); do
-    near="$shm/mbsync-$i"
-    mkdir -p "$near"
-    cat > "$shm/mbsyncrc" <<RC
+have_mbsync=0
+command -v mbsync > /dev/null && have_mbsync=1
+[ "$have_mbsync" = 1 ] || echo "bench_imap: mbsync is not installed (apt-get install isync): no comparison" >&2
+for i in $(seq "$runs"); do
+  mailroom_run "run-$i" counted
+  [ "$have_mbsync" = 1 ] || continue
+  near="$shm/mbsync-$i"
+  mkdir -p "$near"
+  cat > "$shm/mbsyncrc" <<RC
 IMAPAccount bench
 Host 127.0.0.1
 Port $port
@@ -217,17 +226,14 @@ Create Near
 Expunge None
 SyncState *
 RC
-    # mbsync warns that the password goes in clear (loopback here): its stderr is shown only when it fails.
-    /usr/bin/time -f "%e %U %S %M" -o "$shm/time.txt" mbsync -q -c "$shm/mbsyncrc" bench 2> "$shm/mbsync.err" \
-      || { cat "$shm/mbsync.err" >&2; exit 1; }
-    got=$(find "$near/INBOX/cur" "$near/INBOX/new" -type f | wc -l)
-    [ "$got" = "$count" ] || echo "bench_imap: mbsync run $i pulled $got of $count messages" >&2
-    printf 'mbsync\t%s\t-\n' "$(cat "$shm/time.txt")" >> "$results"
-    rm -rf "$near"
-  done
-else
-  echo "bench_imap: mbsync is not installed (apt-get install isync): no comparison" >&2
-fi
+  # mbsync warns that the password goes in clear (loopback here): its stderr is shown only when it fails.
+  /usr/bin/time -f "%e %U %S %M" -o "$shm/time.txt" mbsync -q -c "$shm/mbsyncrc" bench 2> "$shm/mbsync.err" \
+    || { cat "$shm/mbsync.err" >&2; exit 1; }
+  got=$(find "$near/INBOX/cur" "$near/INBOX/new" -type f | wc -l)
+  [ "$got" = "$count" ] || echo "bench_imap: mbsync run $i pulled $got of $count messages" >&2
+  printf 'mbsync\t%s\t-\n' "$(cat "$shm/time.txt")" >> "$results"
+  rm -rf "$near"
+done
 
 for i in $(seq "$runs"); do
   python3 - "$port" "$user" "$secret" "$count" >> "$results" <<'PY'
@@ -290,6 +296,10 @@ if "mailroom" in rows:
 if "mbsync" in rows:
     r = rows["mbsync"]
     line(f"mbsync {mbsync.split()[-1]} (Sync Pull into Maildir)", [x[0] for x in r], [x[1] for x in r], [x[2] for x in r])
+if "mailroom" in rows and "mbsync" in rows:
+    ratios = [e[0] / b[0] for e, b in zip(ex, rows["mbsync"])]
+    print(f"  paired, run in turn: extract stage / mbsync wall, median of {len(ratios)} pairs "
+          f"x{statistics.median(ratios):.2f} (pairs x{min(ratios):.2f} to x{max(ratios):.2f})")
 if "bulk" in rows:
     r = rows["bulk"]
     line("bulk UID FETCH 1:* BODY.PEEK[] (imaplib, login..logout)", [x[0] for x in r], [x[1] for x in r], [])
