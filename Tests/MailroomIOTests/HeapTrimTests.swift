@@ -3,8 +3,8 @@ import Testing
 
 /// The allocator settings a run makes: two arenas per core and a fixed mapping threshold, each unless the
 /// environment variable that sets it is there (glibc reads those itself). What glibc then does with a large block
-/// depends on the free space the process already holds, so it is measured by the benchmark (README, issue 17,
-/// twelfth part), not asserted here.
+/// depends on the free space the process already holds, so it is measured by the benchmark (docs/benchmark-history.md,
+/// issue 17, twelfth part), not asserted here.
 @Suite struct HeapTrimTests {
     static func pairs(_ s: [(option: Int32, value: Int32)]) -> [[Int32]] { s.map { [$0.option, $0.value] } }
 
