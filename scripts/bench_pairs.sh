@@ -41,7 +41,8 @@ case "$pairs" in ''|*[!0-9]*|0) echo "bench_pairs: --pairs is a whole number of 
 [ -x /usr/bin/time ] || { echo "bench_pairs: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 if [ "$build" = 1 ]; then
-  swift build -c release --product mailroom 2>&1 | grep -E "warning:|error:" >&2 || true
+  out=$(swift build -c release --product mailroom 2>&1) || { echo "$out" >&2; echo "bench_pairs: the build failed" >&2; exit 1; }
+  grep -E "warning:" <<< "$out" >&2 || true
 fi
 bin="$(pwd)/.build/release/mailroom"
 [ -x "$bin" ] || { echo "bench_pairs: $bin is missing (build without --no-build)" >&2; exit 2; }
@@ -52,16 +53,25 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 mailbox=$(cd "$(dirname "$mailbox")" && pwd)/$(basename "$mailbox")
 contacts=$(cd "$(dirname "$contacts")" && pwd)/$(basename "$contacts")
+quoted() {  # a YAML single-quoted scalar: any text, a quote written twice
+  printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"
+}
+list() {  # a YAML flow list of single-quoted scalars
+  local first=1
+  printf '['
+  for x in "$@"; do [ "$first" = 1 ] || printf ', '; quoted "$x"; first=0; done
+  printf ']'
+}
 {
   echo "name: bench-pairs"
   echo "mailbox:"
   echo "  source: $format"
-  echo "  path: \"$mailbox\""
-  printf '  owner: ['; printf '"%s", ' "${owners[@]}" | sed 's/, $//'; echo ']'
-  printf 'ownDomains: ['; printf '"%s", ' "${domains[@]}" | sed 's/, $//'; echo ']'
-  echo "contacts: \"$contacts\""
+  echo "  path: $(quoted "$mailbox")"
+  echo "  owner: $(list "${owners[@]}")"
+  echo "ownDomains: $(list "${domains[@]}")"
+  echo "contacts: $(quoted "$contacts")"
   echo "backfillDays: 36500"
-  echo "store: sqlite:$work/crm.sqlite"
+  echo "store: $(quoted "sqlite:$work/crm.sqlite")"
 } > "$work/pipeline.yml"
 
 python_domain=("${domains[0]}")  # the script takes one own domain
@@ -71,7 +81,7 @@ for i in $(seq "$pairs"); do
   sync
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" \
     "$bin" run "$work/pipeline.yml" --dry-run --run-dir "$work/run-$i" --quiet --json > /dev/null \
-    || { echo "bench_pairs: Mailroom's dry run failed (pair $i)" >&2; exit 1; }
+    || { echo "bench_pairs: Mailroom's dry run failed (pair $i, exit $?; its message is above)" >&2; exit 1; }
   printf 'mailroom\t%s\t%s\n' "$i" "$(cat "$work/time.txt")" >> "$results"
   rm -rf "$work/run-$i"
   sync
@@ -83,7 +93,7 @@ for i in $(seq "$pairs"); do
   rm -rf "$work/python-$i"
 done
 
-python3 - "$results" "$mailbox" "$format" "$(du -sb "$mailbox" | cut -f1)" <<'PY'
+python3 - "$results" "$mailbox" "$format" "$(du -sbL "$mailbox" | cut -f1)" <<'PY'
 import statistics, sys
 path, mailbox, fmt, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 runs = {"mailroom": {}, "python": {}}
