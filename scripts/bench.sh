@@ -8,6 +8,7 @@
 #   scripts/bench.sh --sizes 10000 --formats mbox
 #   scripts/bench.sh --imap                  # then also IMAP extraction from a loopback Dovecot (scripts/bench_imap.sh)
 #   scripts/bench.sh --python                # also the plain-Python script (scripts/bench_python.py) on each corpus
+#                                            # (on any other mbox or Maildir, paired: scripts/bench_pairs.sh)
 #   scripts/bench.sh --scale-out [--messages N] [--workers W] [--compare]
 #                                            # 1 worker against W workers into one PostgreSQL (scripts/bench_scaleout.sh)
 #   scripts/bench.sh --no-postgres           # without the PostgreSQL load run
