@@ -59,8 +59,8 @@ extension StringProtocol where UTF8View: BidirectionalCollection {  // String an
 }
 
 /// Helpers over ASCII bytes.
-enum ASCIIBytes {
-    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+public enum ASCIIBytes {
+    public static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var acc: UInt8 = 0
         for c in b { acc |= c }
         return acc < 0x80

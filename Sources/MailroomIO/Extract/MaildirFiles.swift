@@ -50,7 +50,7 @@ struct UniqueNames {
     private static func hash(_ k: Int, _ files: MaildirFiles) -> Int {
         files.withUnique(k) { b in
             var h = Hasher()
-            if b.allSatisfy({ $0 < 0x80 }) {
+            if ASCIIBytes.isASCII(b) {
                 h.combine(bytes: UnsafeRawBufferPointer(b))
             } else {
                 var s = ICU.nfc(String(decoding: b, as: UTF8.self))
@@ -64,7 +64,7 @@ struct UniqueNames {
         files.withUnique(a) { p in
             files.withUnique(b) { q in
                 if p.count == q.count && p.elementsEqual(q) { return true }
-                guard !p.allSatisfy({ $0 < 0x80 }) || !q.allSatisfy({ $0 < 0x80 }) else { return false }
+                guard !ASCIIBytes.isASCII(p) || !ASCIIBytes.isASCII(q) else { return false }
                 return String(decoding: p, as: UTF8.self) == String(decoding: q, as: UTF8.self)
             }
         }
