@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MailroomCore
 
@@ -196,6 +197,48 @@ import Testing
             #expect(map.threadId(for: k) == dict[k], "\(k)")
         }
         for n in 40_000..<40_500 { #expect(map.threadId(for: "mid:\(n)@host0.example") == nil) }
+    }
+
+    /// Message-IDs as real clients, lists and servers write them: every single-message file of the shared
+    /// third-party corpora, normalized as the pipeline does (Gmail's `…@mail.gmail.com`, Outlook's `…outlook.com`,
+    /// list software and MUAs from some 240 domains; the odd shapes, as `b@b@x`, are in the tests above). Their keys
+    /// (`mid:<id>`, or `hash:<content hash>` for a message without one) and the bare ids of In-Reply-To and
+    /// References (as thread coverage holds them) come back from `MessageKeyList` byte for byte and order as
+    /// strings; each message's key and ids, recorded as one thread per message (a key met again moves to the later
+    /// one), answer from `ThreadOfKey` as a dictionary does. Skipped when the corpora are absent.
+    @Test(.enabled(if: NormalizeCorpora.available))
+    func realMessageIDsComeBackAndFindTheirThreads() throws {
+        var threads: [(id: String, keys: [String])] = []
+        for url in NormalizeCorpora.singleMessageFiles() {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            guard case .message(let m) = NormalizeCorpora.outcome(bytes, url.lastPathComponent) else { continue }
+            let key = m.messageId.map { "mid:" + $0 } ?? "hash:" + m.contentHash
+            threads.append(("t\(threads.count)", [key] + m.inReplyTo + m.references))
+        }
+        let all = threads.flatMap(\.keys)
+        #expect(threads.count > 300 && all.count > 400, "\(threads.count) messages, \(all.count) keys and ids")
+        #expect(all.contains { $0.hasSuffix("@mail.gmail.com") } && all.contains { $0.contains("outlook.com") }
+                && all.contains { $0.hasPrefix("hash:") }, "Gmail's and Outlook's ids, and messages without one")
+        #expect(Set(all).count < all.count, "ids met again, in References of later messages")
+
+        var list = MessageKeyList()
+        for k in all { list.append(k) }
+        for (i, k) in all.enumerated() { #expect(list.string(Int32(i)) == k) }
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<5_000 {
+            let a = Int32(rng.next() % UInt64(all.count)), b = Int32(rng.next() % UInt64(all.count))
+            #expect(list.less(a, b) == (all[Int(a)] < all[Int(b)]), "\(all[Int(a)]) < \(all[Int(b)])")
+        }
+
+        var map = ThreadOfKey()
+        var dict: [String: String] = [:]
+        for t in threads {
+            map.add(thread: t.id, keys: t.keys)
+            for k in t.keys { dict[k] = t.id }
+        }
+        #expect(map.count == dict.count)
+        for (k, t) in dict { #expect(map.threadId(for: k) == t, "\(k)") }
+        for k in dict.keys.prefix(200) { #expect(map.threadId(for: k + "x") == dict[k + "x"], "\(k)x") }
     }
 }
 
