@@ -20,6 +20,10 @@ public final class CRMStore: Sendable {
     /// The lock file guarding writers of the store at `path`.
     public static func lockPath(for path: String) -> String { path + ".lock" }
 
+    /// How long a connection waits for another's lock on the file, in seconds: a reader for the commit of a
+    /// first load's batch, the loader for a reader's transaction to end (WAL readers and writers never wait).
+    static let busyTimeout: TimeInterval = 60
+
     /// Opens (creating and migrating when needed) the store at `path`.
     /// - Parameter readOnly: open without writing anything: the file must exist and be fully migrated.
     public static func open(path: String, readOnly: Bool = false) throws -> CRMStore {
@@ -43,6 +47,9 @@ public final class CRMStore: Sendable {
         // store takes little more room than the file. An existing store is WAL already (it stays so in the file).
         config.journalMode = .default
         config.label = "mailroom-store"
+        // While a first load writes through the rollback journal (`useRollbackJournalForFirstLoad`), a reader in
+        // another process and the loader's commits wait for each other's lock instead of failing at once.
+        config.busyMode = .timeout(CRMStore.busyTimeout)
         if !readOnly {
             // WAL with `synchronous = NORMAL`: a commit appends to the WAL without an fsync; the WAL is synced at
             // each WAL checkpoint. Still crash-safe: a process crash or kill loses nothing (the WAL is in the OS),

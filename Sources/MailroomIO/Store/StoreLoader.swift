@@ -35,13 +35,29 @@ public struct StoreLoader {
     public func load(_ run: LoadRunInfo, _ input: LoadInput) throws -> LoadSummary {
         let lock = try FileLock.acquire(path: CRMStore.lockPath(for: store.path), what: store.path, now: now())
         defer { lock.release() }
+        let firstLoad = store.useRollbackJournalForFirstLoad()
+        if firstLoad { logger.debug("first load: rollback journal", metadata: ["run.id": "\(run.runId)"]) }
+        let summary: LoadSummary
         do {
-            return try loadLocked(run, input)
+            summary = try loadLocked(run, input)
         } catch let crash as SimulatedCrash {
-            throw crash
+            throw crash  // as a killed process would, it leaves the journal mode to the next open
         } catch {
             markFailed(run.runId, error)
+            if firstLoad { returnToWAL(run.runId) }
             throw error
+        }
+        if firstLoad { returnToWAL(run.runId) }
+        return summary
+    }
+
+    /// Back to WAL after a first load. Failing that, the store stays sound in the rollback journal and its
+    /// next open switches it: a warning, not an error.
+    private func returnToWAL(_ runId: String) {
+        do {
+            try store.returnToWAL()
+        } catch {
+            logger.warning("\(error)", metadata: ["run.id": "\(runId)"])
         }
     }
 

@@ -48,11 +48,17 @@ extension StoreSchema {
         try !missingDeferredIndexes(db).contains("participants_key")
     }
 
-    /// Drops the deferred indexes when the load's large tables are empty; true when it did.
-    static func dropDeferredIndexesIfEmpty(_ db: Database) throws -> Bool {
+    /// Whether the load's large tables (messages, their copies and participants) are empty: a first load.
+    static func holdsNoMail(_ db: Database) throws -> Bool {
         for table in ["messages", "message_copies", "participants"] {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM \(table))") == true { return false }
         }
+        return true
+    }
+
+    /// Drops the deferred indexes when the load's large tables are empty; true when it did.
+    static func dropDeferredIndexesIfEmpty(_ db: Database) throws -> Bool {
+        guard try holdsNoMail(db) else { return false }
         for index in deferredIndexes { try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)") }
         return true
     }

@@ -1,0 +1,51 @@
+import GRDB
+
+extension CRMStore {
+    /// A first load (no messages, copies or participants in the store yet) writes through SQLite's rollback
+    /// journal instead of the WAL. The rows it adds go into pages at the end of the file, which the rollback
+    /// journal does not copy: each page is written once, where the WAL writes it twice (into the WAL, then into
+    /// the file at a checkpoint). Measured at 100k Maildir: `stage load` 4.30 s against 4.86 s (x0.87 wall,
+    /// x0.89 CPU, 6 pairs). `synchronous = FULL` meanwhile: a commit syncs its journal and the file, so a
+    /// crash, a kill or a power loss loses nothing committed; an interrupted transaction's hot journal is rolled
+    /// back by the next open. Returns whether the store switched: not when it has mail, nor when another
+    /// connection has it open (SQLite leaves WAL only for its sole connection). `returnToWAL` switches back.
+    /// A store with mail that is still in the rollback journal (a first load stopped part way, run again over
+    /// the same connection) goes back to WAL here.
+    func useRollbackJournalForFirstLoad() -> Bool {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                guard try StoreSchema.holdsNoMail(db) else {
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                        try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    }
+                    return false
+                }
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+                guard mode == "delete" else { return false }
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return true
+            }
+        } catch {
+            return false  // the load goes on in WAL, as any later load does
+        }
+    }
+
+    /// Back to WAL with `synchronous = NORMAL` after a first load, so readers never wait on the writer again.
+    /// A store a first load left in the rollback journal (the process was killed) is switched by its next open.
+    func returnToWAL() throws {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") != "wal" {
+                    throw MailroomError(.store, "the store could not return to WAL journal mode after its first load",
+                                        location: path)
+                }
+            }
+        } catch let e as MailroomError {
+            throw e
+        } catch {
+            throw StoreErrors.map(error, path: path, doing: "return the store to WAL journal mode")
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MailroomIO
+
+/// A first load writes through SQLite's rollback journal (each new page written once) and leaves the store in WAL;
+/// any other load writes through the WAL. The journal mode is read from the store file's header (bytes 18 and 19:
+/// 1 for the rollback journal, 2 for WAL) at every batch commit, from outside the loader's connection.
+@Suite struct StoreFirstLoadJournalTests {
+    typealias F = StoreFixture
+
+    static var input: LoadInput {
+        let (ms, ts) = F.many(30)
+        return F.input(ms, threads: ts, contacts: F.contacts)
+    }
+
+    static let options = LoadOptions(createContacts: .sent, batchSize: 4)
+
+    /// The file format's write and read versions, as SQLite keeps them in the header.
+    static func header(_ path: String) throws -> [UInt8] {
+        let h = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? h.close() }
+        return Array(try #require(try h.read(upToCount: 20))[18..<20])
+    }
+
+    /// What the header and the `-wal` file say at each commit of a batch.
+    final class Seen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [String] = []
+        func add(_ s: String) { lock.withLock { items.append(s) } }
+        var all: [String] { lock.withLock { items } }
+    }
+
+    static func watching(_ path: String, _ seen: Seen) -> FaultHook {
+        FaultHook { point in
+            guard point == "load.batch.afterCommit" else { return }
+            let h = (try? header(path)) ?? []
+            let wal = FileManager.default.fileExists(atPath: path + "-wal")
+            seen.add("\(h) wal-file:\(wal)")
+        }
+    }
+
+    static func journalMode(_ store: CRMStore) throws -> String? {
+        try store.read("read") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+    }
+
+    @Test func aFirstLoadWritesThroughTheRollbackJournalThenLeavesTheStoreInWAL() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        #expect(try Self.header(path) == [2, 2])  // a new store is WAL once opened
+        let seen = Seen()
+        let s = try F.load(store, Self.input, options: Self.options, fault: Self.watching(path, seen))
+        #expect(s.messages == 30)
+        #expect(seen.all.count > 5)
+        #expect(Set(seen.all) == ["[1, 1] wal-file:false"])
+        #expect(try Self.header(path) == [2, 2])
+        #expect(try Self.journalMode(store) == "wal")
+        #expect(try store.read("read") { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)  // NORMAL
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func contactsImportedFirstStillMakeTheFirstLoadOfMailOne() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        _ = try store.importContacts(F.contacts, runId: "contacts-1")
+        let seen = Seen()
+        _ = try F.load(store, Self.input, options: Self.options, fault: Self.watching(path, seen))
+        #expect(Set(seen.all) == ["[1, 1] wal-file:false"])
+        #expect(try Self.journalMode(store) == "wal")
+    }
+
+    @Test func aLoadIntoAStoreWithMailWritesThroughTheWAL() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        _ = try F.load(store, Self.input, options: Self.options)
+        let (more, ts) = F.many(12)
+        let renamed = more.map { d -> DedupedMessage in
+            var d = d
+            d.key = d.key.replacingOccurrences(of: "mid:n", with: "mid:later-")
+            return d
+        }
+        var threads: [String: String] = [:]
+        for (k, t) in ts { threads[k.replacingOccurrences(of: "mid:n", with: "mid:later-")] = "later-" + t }
+        let seen = Seen()
+        let run2 = LoadRunInfo(runId: "run-2", windowStart: F.run.windowStart, windowEnd: F.run.windowEnd,
+                               mailboxes: F.run.mailboxes)
+        _ = try F.load(store, F.input(renamed, threads: threads, contacts: F.contacts), run: run2,
+                       options: Self.options, fault: Self.watching(path, seen))
+        #expect(!seen.all.isEmpty)
+        #expect(Set(seen.all) == ["[2, 2] wal-file:true"])
+        #expect(try Self.journalMode(store) == "wal")
+    }
+
+    @Test func aFirstLoadWhileAnotherConnectionHasTheStoreOpenStaysInWALWithTheSameRows() throws {
+        let quiet = StoreTempDir()
+        let alone = try F.open(quiet)
+        _ = try F.load(alone, Self.input, options: Self.options)
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        let reader = try CRMStore.open(path: path, readOnly: true)
+        _ = try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") }
+        let seen = Seen()
+        _ = try F.load(store, Self.input, options: Self.options, fault: Self.watching(path, seen))
+        #expect(Set(seen.all) == ["[2, 2] wal-file:true"])
+        #expect(try StoreDump.canonical(store) == StoreDump.canonical(alone))
+        #expect(try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 30)
+    }
+
+    @Test func aFirstLoadStoppedPartWayGoesBackToWALWhenRunAgain() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        #expect(throws: SimulatedCrash.self) {
+            try F.load(store, Self.input, options: Self.options,
+                       fault: .throwing(at: "load.batch.afterCommit", occurrence: 6))
+        }
+        // Stopped in the messages phase (batches of 4: contacts 1, threads 3, then messages).
+        #expect(try store.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 8)
+        #expect(try Self.header(path) == [1, 1])  // as a killed process leaves it
+        let seen = Seen()
+        let s = try F.load(store, Self.input, options: Self.options, fault: Self.watching(path, seen))
+        #expect(s.messages == 30)
+        #expect(Set(seen.all) == ["[2, 2] wal-file:true"])
+        #expect(try store.integrityCheck() == "ok")
+        // A new process's open switches a store a killed first load left in the rollback journal.
+        let other = StoreTempDir()
+        let second = try F.open(other)
+        #expect(throws: SimulatedCrash.self) {
+            try F.load(second, Self.input, options: Self.options, fault: .throwing(at: "load.start", occurrence: 1))
+        }
+        #expect(try Self.header(other.file("crm.sqlite")) == [1, 1])
+        let reopened = try F.open(other)
+        #expect(try Self.journalMode(reopened) == "wal")
+    }
+}
+
+/// A reader in another connection during a first load: its read waits for the batch being committed, and the
+/// loader's commit waits for the read to end; neither fails with "database is locked".
+@Suite struct StoreFirstLoadReaderTests {
+    typealias F = StoreFixture
+    typealias J = StoreFirstLoadJournalTests
+
+    @Test func aReaderHoldingATransactionAcrossACommitOfAFirstLoadDelaysItWithoutFailingEither() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        let reads = J.Seen()
+        let started = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let hook = FaultHook { point in
+            guard point == "load.batch.afterCommit" else { return }
+            guard reads.all.isEmpty else { return reads.add("commit") }
+            reads.add("hook")
+            // Between two batches: another connection opens the store and holds a read transaction across the
+            // loader's next commit, which must wait for it.
+            Thread.detachNewThread {
+                do {
+                    let reader = try CRMStore.open(path: path, readOnly: true)
+                    let count = try reader.read("read") { db -> Int in
+                        started.signal()
+                        let c = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? -1
+                        Thread.sleep(forTimeInterval: 0.4)
+                        return c
+                    }
+                    reads.add("read \(count)")
+                } catch {
+                    reads.add("failed: \(error)")
+                }
+                done.signal()
+            }
+            started.wait()
+        }
+        let s = try F.load(store, J.input, options: J.options, fault: hook)
+        done.wait()
+        #expect(s.messages == 30)
+        // The contacts' batch was committed when the read began; the next commit came after the read ended.
+        #expect(Array(reads.all.prefix(3)) == ["hook", "read 2", "commit"], "\(reads.all)")
+        #expect(reads.all.count > 5)
+        #expect(try J.journalMode(store) == "wal")
+        #expect(try store.integrityCheck() == "ok")
+    }
+}
