@@ -184,3 +184,56 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 }
+
+/// What a load killed part way through a first load's transaction leaves: the store file with some of the
+/// transaction's pages written and a hot rollback journal holding what they were. Made here by copying both files
+/// while a transaction that has spilled pages is open, as a kill at that moment would leave them.
+@Suite struct StoreHotJournalTests {
+    typealias F = StoreFixture
+
+    static let journalMagic: [UInt8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]
+
+    /// A loaded store and, in `killed`, the same store as a kill in the middle of a transaction leaves it.
+    static func killedMidTransaction(_ loaded: StoreTempDir, _ killed: StoreTempDir) throws {
+        let path = loaded.file("crm.sqlite")
+        do {
+            let store = try F.open(loaded)
+            _ = try F.load(store, StoreFirstLoadJournalTests.input, options: StoreFirstLoadJournalTests.options)
+        }
+        let raw = try DatabaseQueue(path: path)
+        try raw.writeWithoutTransaction { db in
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete")
+            try db.execute(sql: "PRAGMA cache_size = 1")
+            try db.beginTransaction(.immediate)
+            try db.execute(sql: "DELETE FROM participants; DELETE FROM message_copies; DELETE FROM messages")
+            for name in ["crm.sqlite", "crm.sqlite-journal"] {
+                try FileManager.default.copyItem(atPath: loaded.file(name), toPath: killed.file(name))
+            }
+            try db.rollback()
+        }
+        try raw.close()
+        let journal = try Data(contentsOf: URL(fileURLWithPath: killed.file("crm.sqlite-journal")))
+        #expect(Array(journal.prefix(8)) == journalMagic)  // hot: the store file holds uncommitted pages
+    }
+
+    @Test func aReadOnlyOpenAfterALoadKilledMidTransactionReadsTheCommittedRows() throws {
+        let loaded = StoreTempDir()
+        let killed = StoreTempDir()
+        try Self.killedMidTransaction(loaded, killed)
+        let committed = try StoreDump.canonical(try CRMStore.open(path: loaded.file("crm.sqlite"), readOnly: true))
+        let reader = try CRMStore.open(path: killed.file("crm.sqlite"), readOnly: true)
+        #expect(try StoreDump.canonical(reader) == committed)
+        #expect(try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 30)
+        #expect(!FileManager.default.fileExists(atPath: killed.file("crm.sqlite-journal")))
+        #expect(try reader.integrityCheck() == "ok")
+    }
+
+    @Test func theErrorOfAReadOnlyOpenThatCannotRollBackSaysWhatToDo() throws {
+        let e = DatabaseError(resultCode: ResultCode(rawValue: 776), message: "attempt to write a readonly database")
+        #expect(e.extendedResultCode == .SQLITE_READONLY_ROLLBACK)
+        let m = try #require(StoreErrors.map(e, path: "/x/crm.sqlite", doing: "read the store") as? MailroomError)
+        #expect(m.status == .localIO)
+        #expect(m.message.contains("a load was stopped part way"), "\(m.message)")
+        #expect(m.message.contains("rerun that load where the store can be written"))
+    }
+}

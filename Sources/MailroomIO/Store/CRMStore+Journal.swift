@@ -1,4 +1,10 @@
+import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension CRMStore {
     /// A first load (no messages, copies or participants in the store yet) writes through SQLite's rollback
@@ -47,5 +53,19 @@ extension CRMStore {
         } catch {
             throw StoreErrors.map(error, path: path, doing: "return the store to WAL journal mode")
         }
+    }
+
+    /// A load killed part way through a transaction in the rollback journal (a first load) leaves a hot journal,
+    /// which SQLite rolls back at the next open, but only on a connection that can write: a read-only command
+    /// (`store dump`, `review`) would fail on it. Before such an open, a connection that may write opens the file
+    /// and reads, so SQLite rolls the unfinished transaction back (nothing committed changes). Nothing else is
+    /// written, and when the store or its folder cannot be written the read-only open goes on and says so.
+    static func rollBackUnfinishedTransaction(path: String) {
+        guard FileManager.default.fileExists(atPath: path + "-journal"), access(path, W_OK) == 0 else { return }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        guard let q = try? DatabaseQueue(path: path, configuration: config) else { return }
+        _ = try? q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        try? q.close()
     }
 }

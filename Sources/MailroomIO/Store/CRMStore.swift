@@ -38,7 +38,7 @@ public final class CRMStore: Sendable {
 
     private static func open(path: String, readOnly: Bool, requireMigrated: Bool) throws -> CRMStore {
         try precheck(path: path, readOnly: readOnly)
-        if !readOnly { makePrivate(path: path) }
+        if !readOnly { makePrivate(path: path) } else { rollBackUnfinishedTransaction(path: path) }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.readonly = readOnly

@@ -16,6 +16,10 @@ enum StoreErrors {
         case .SQLITE_FULL:
             return MailroomError(.localIO, "\(what): the disk is full; free space and run again (committed "
                                  + "batches are kept)", location: path, cause: e)
+        case .SQLITE_READONLY where e.extendedResultCode == .SQLITE_READONLY_ROLLBACK:
+            return MailroomError(.localIO, "\(what): a load was stopped part way and left a transaction to roll "
+                                 + "back, which needs write access to the store's folder; rerun that load where "
+                                 + "the store can be written", location: path, cause: e)
         case .SQLITE_READONLY:
             return MailroomError(.localIO, "\(what): the location is read-only; put the store where it can be "
                                  + "written", location: path, cause: e)
