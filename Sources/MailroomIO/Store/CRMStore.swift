@@ -21,7 +21,8 @@ public final class CRMStore: Sendable {
     public static func lockPath(for path: String) -> String { path + ".lock" }
 
     /// How long a connection waits for another's lock on the file, in seconds: a reader for the commit of a
-    /// first load's batch, the loader for a reader's transaction to end (WAL readers and writers never wait).
+    /// first load's batch, the loader for a reader's transaction to end. In WAL mode a reader never waits, and
+    /// writers take the store's lock file before they write.
     static let busyTimeout: TimeInterval = 60
 
     /// Opens (creating and migrating when needed) the store at `path`.
