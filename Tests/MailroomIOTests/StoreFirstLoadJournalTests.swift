@@ -237,3 +237,30 @@ import Testing
         #expect(m.message.contains("rerun that load where the store can be written"))
     }
 }
+
+/// The same killed load's files on a mount that cannot be written: the read-only open cannot roll the
+/// transaction back, so it fails naming that, and the files stay as they were for the load's rerun.
+@Suite(.enabled(if: StoreTmpfs.available, "needs root and mount(8) for a tmpfs"))
+struct StoreHotJournalReadOnlyMountTests {
+    @Test func aReadOnlyOpenThatCannotRollBackSaysALoadWasStoppedAndChangesNothing() throws {
+        let loaded = StoreTempDir()
+        let killed = StoreTempDir()
+        try StoreHotJournalTests.killedMidTransaction(loaded, killed)
+        let fs = try #require(StoreTmpfs(size: "8m"))
+        for name in ["crm.sqlite", "crm.sqlite-journal"] {
+            try FileManager.default.copyItem(atPath: killed.file(name), toPath: fs.path + "/" + name)
+        }
+        #expect(fs.remount("ro"))
+        let path = fs.path + "/crm.sqlite"
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let e = try #require(throws: MailroomError.self) {
+            try StoreDump.canonical(try CRMStore.open(path: path, readOnly: true))
+        }
+        #expect(e.status == .localIO)
+        #expect(e.location == path)
+        #expect(e.message.contains("a load was stopped part way"), "\(e.message)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(FileManager.default.fileExists(atPath: path + "-journal"))
+        #expect(fs.remount("rw"))
+    }
+}
