@@ -158,18 +158,24 @@ import Testing
             // Between two batches: another connection opens the store and holds a read transaction across the
             // loader's next commit, which must wait for it.
             Thread.detachNewThread {
+                var signalled = false
                 do {
                     let reader = try CRMStore.open(path: path, readOnly: true)
-                    let count = try reader.read("read") { db -> Int in
-                        started.signal()
-                        let c = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? -1
-                        Thread.sleep(forTimeInterval: 0.4)
-                        return c
+                    try reader.queue.inDatabase { db in
+                        try db.inTransaction(.deferred) {
+                            // The first read takes the shared lock, held until this transaction commits.
+                            let c = try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? -1
+                            started.signal()
+                            signalled = true
+                            Thread.sleep(forTimeInterval: 0.4)
+                            reads.add("read \(c)")  // still inside: the loader's next commit cannot precede it
+                            return .commit
+                        }
                     }
-                    reads.add("read \(count)")
                 } catch {
                     reads.add("failed: \(error)")
                 }
+                if !signalled { started.signal() }
                 done.signal()
             }
             started.wait()
