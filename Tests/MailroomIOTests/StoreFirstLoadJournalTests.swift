@@ -110,6 +110,28 @@ import Testing
         #expect(try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 30)
     }
 
+    struct DiskGone: Error {}
+
+    @Test func aFirstLoadThatFailsLeavesTheStoreInWALWithTheRunMarkedFailed() throws {
+        let dir = StoreTempDir()
+        let path = dir.file("crm.sqlite")
+        let store = try F.open(dir)
+        let seen = Seen()
+        let failing = FaultHook { point in
+            guard point == "load.batch.afterCommit" else { return }
+            seen.add((try? Self.header(path)).map { "\($0)" } ?? "?")
+            if seen.all.count == 6 { throw DiskGone() }
+        }
+        #expect(throws: DiskGone.self) { try F.load(store, Self.input, options: Self.options, fault: failing) }
+        #expect(Set(seen.all) == ["[1, 1]"])
+        #expect(try Self.header(path) == [2, 2])
+        #expect(try Self.journalMode(store) == "wal")
+        #expect(try store.read("read") { db in try String.fetchOne(db, sql: "SELECT status FROM runs") } == "failed")
+        let s = try F.load(store, Self.input, options: Self.options)
+        #expect(s.messages == 30)
+        #expect(s.resumedFrom != nil)
+    }
+
     @Test func aFirstLoadStoppedPartWayGoesBackToWALWhenRunAgain() throws {
         let dir = StoreTempDir()
         let path = dir.file("crm.sqlite")
