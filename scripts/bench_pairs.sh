@@ -74,7 +74,6 @@ list() {  # a YAML flow list of single-quoted scalars
   echo "store: $(quoted "sqlite:$work/crm.sqlite")"
 } > "$work/pipeline.yml"
 
-python_domain=("${domains[0]}")  # the script takes one own domain
 results="$work/results.tsv"
 : > "$results"
 for i in $(seq "$pairs"); do
@@ -87,7 +86,7 @@ for i in $(seq "$pairs"); do
   sync
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" \
     python3 scripts/bench_python.py --mailbox "$mailbox" --format "$format" --contacts "$contacts" \
-      --own-domain "${python_domain[0]}" --out "$work/python-$i" > /dev/null \
+      --own-domain "${domains[0]}" --out "$work/python-$i" > /dev/null \
     || { echo "bench_pairs: the Python script failed (pair $i)" >&2; exit 1; }
   printf 'python\t%s\t%s\n' "$i" "$(cat "$work/time.txt")" >> "$results"
   rm -rf "$work/python-$i"

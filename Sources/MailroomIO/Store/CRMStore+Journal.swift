@@ -21,10 +21,7 @@ extension CRMStore {
         do {
             return try queue.writeWithoutTransaction { db in
                 guard try StoreSchema.holdsNoMail(db) else {
-                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                        try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                        try db.execute(sql: "PRAGMA journal_mode = WAL")
-                    }
+                    _ = try Self.enterWAL(db)
                     return false
                 }
                 let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
@@ -42,16 +39,13 @@ extension CRMStore {
     func returnToWAL() throws {
         do {
             try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") != "wal" {
+                guard try Self.enterWAL(db) else {
                     throw MailroomError(.store, "the store could not return to WAL journal mode after its first load",
                                         location: path)
                 }
             }
-        } catch let e as MailroomError {
-            throw e
         } catch {
-            throw StoreErrors.map(error, path: path, doing: "return the store to WAL journal mode")
+            throw StoreErrors.map(error, path: path, doing: "return the store to WAL journal mode")  // ours as is
         }
     }
 

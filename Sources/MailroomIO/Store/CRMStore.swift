@@ -198,13 +198,18 @@ public final class CRMStore: Sendable {
     /// Switches the file to WAL (persistent in the file; a no-op once it is).
     private func useWAL() throws {
         do {
-            try queue.writeWithoutTransaction { db in
-                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                }
-            }
+            try queue.writeWithoutTransaction { db in _ = try Self.enterWAL(db) }
         } catch {
             throw StoreErrors.map(error, path: path, doing: "create the store schema")
         }
+    }
+
+    /// WAL with `synchronous = NORMAL`, the store's mode outside a first load (`useRollbackJournalForFirstLoad`);
+    /// outside a transaction. Whether the file is in WAL now: SQLite keeps the old mode when another connection
+    /// holds the file.
+    static func enterWAL(_ db: Database) throws -> Bool {
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" { return true }
+        return try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal"
     }
 }
