@@ -106,6 +106,7 @@ import Testing
         let seen = Seen()
         _ = try F.load(store, Self.input, options: Self.options, fault: Self.watching(path, seen))
         #expect(Set(seen.all) == ["[2, 2] wal-file:true"])
+        #expect(try store.read("read") { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)  // NORMAL
         #expect(try StoreDump.canonical(store) == StoreDump.canonical(alone))
         #expect(try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 30)
     }

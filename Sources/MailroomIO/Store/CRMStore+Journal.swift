@@ -24,10 +24,16 @@ extension CRMStore {
                     _ = try Self.enterWAL(db)
                     return false
                 }
-                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
-                guard mode == "delete" else { return false }
+                // `FULL` before the switch, so that the store is never in the rollback journal with `NORMAL`'s
+                // fewer syncs; back to `NORMAL` in WAL when the switch does not take.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                return true
+                do {
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" { return true }
+                } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY {
+                    // Another connection has the store open: SQLite leaves WAL only for its sole connection.
+                }
+                _ = try Self.enterWAL(db)
+                return false
             }
         } catch {
             return false  // the load goes on in WAL, as any later load does
