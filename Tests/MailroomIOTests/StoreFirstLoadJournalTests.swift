@@ -257,6 +257,34 @@ import Testing
         #expect(try reader.integrityCheck() == "ok")
     }
 
+    /// A `-journal` beside a store that no load left hot: empty (as `journal_mode = TRUNCATE` leaves one), or
+    /// not a journal at all (a file copied or restored beside the store). A read-only open reads the committed
+    /// rows, whether the store is in WAL or was left in the rollback journal by a killed first load.
+    @Test(arguments: [("empty", [UInt8]()), ("not a journal", Array("a backup tool's note, not SQLite's\n".utf8))])
+    func aStrayJournalBesideTheStoreLeavesAReadOnlyOpenReadingTheCommittedRows(kind: String, bytes: [UInt8]) throws {
+        for rollbackMode in [false, true] {
+            let dir = StoreTempDir()
+            let path = dir.file("crm.sqlite")
+            do {
+                let store = try F.open(dir)
+                _ = try F.load(store, StoreFirstLoadJournalTests.input, options: StoreFirstLoadJournalTests.options)
+            }
+            if rollbackMode {
+                let raw = try DatabaseQueue(path: path)
+                _ = try raw.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+                try raw.close()
+            }
+            #expect(try StoreFirstLoadJournalTests.header(path) == (rollbackMode ? [1, 1] : [2, 2]))
+            let committed = try StoreDump.canonical(try CRMStore.open(path: path, readOnly: true))
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            try Data(bytes).write(to: URL(fileURLWithPath: path + "-journal"))
+            let reader = try CRMStore.open(path: path, readOnly: true)
+            #expect(try StoreDump.canonical(reader) == committed, "\(kind), rollback mode \(rollbackMode)")
+            #expect(try reader.read("read") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") } == 30)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(kind): the store file is unchanged")
+        }
+    }
+
     @Test func theErrorOfAReadOnlyOpenThatCannotRollBackSaysWhatToDo() throws {
         let e = DatabaseError(resultCode: ResultCode(rawValue: 776), message: "attempt to write a readonly database")
         #expect(e.extendedResultCode == .SQLITE_READONLY_ROLLBACK)
