@@ -36,9 +36,9 @@ public struct MessageDeduplicator: Sendable {
 
     /// Message-ID → number of the identity kept as `mid:<id>`.
     private var identityOfId = StringMap()
-    /// Content hashes of `mid:` identities, and by identity number the canonical id of its first copy's hash (-1
+    /// Content hashes of `mid:` identities, and by identity number the code of its first copy's hash (-1
     /// for `hash:` identities).
-    private var hashes = StringTable()
+    private var hashes = HashCodes()
     private var firstHash: [Int32] = []
     /// Senders (From match keys) of `mid:` identities, and by identity number the canonical id of its sender.
     private var senders = StringTable()
@@ -92,7 +92,7 @@ public struct MessageDeduplicator: Sendable {
             keep(hash: -1, sender: -1, date: DateTable.none)
             return .keep(key: key)
         }
-        let h = hashes.internCanonical(hash)
+        let h = hashes.intern(hash)
         let s = senders.internCanonical(sender)
         let d = dates.code(date)
         guard let first = identityOfId.valueOrSet(id, Int32(keptCount)) else {
@@ -119,7 +119,7 @@ public struct MessageDeduplicator: Sendable {
     public func repeatReason(messageId id: String, contentHash hash: String, sender: String, date: String?) -> String? {
         guard !id.isEmpty, let first = identityOfId.value(for: id) else { return nil }
         // Strings never interned match nothing: -2 is no identity's hash or sender, and an unknown date is none.
-        let h = hashes.findCanonical(hash) ?? -2, s = senders.findCanonical(sender) ?? -2
+        let h = hashes.find(hash) ?? -2, s = senders.findCanonical(sender) ?? -2
         guard case .found(_, let reason) = repeated(from: Int(first), hash: h, sender: s, date: dates.knownCode(date))
         else { return nil }
         return reason

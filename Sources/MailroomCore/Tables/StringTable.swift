@@ -42,6 +42,16 @@ struct StringTable: Sendable {
     }
 
     mutating func intern(_ b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        intern(b, text: true)
+    }
+
+    /// The id of bytes that are not text (a digest): compared as bytes only, with no canonical form looked for.
+    /// A table holds text or such bytes, not both.
+    mutating func intern(binary b: UnsafeBufferPointer<UInt8>) -> Int32 {
+        intern(b, text: false)
+    }
+
+    private mutating func intern(_ b: UnsafeBufferPointer<UInt8>, text: Bool) -> Int32 {
         if (list.count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: Self.hash(b)) & mask
@@ -53,23 +63,26 @@ struct StringTable: Sendable {
         }
         let id = list.append(b)
         slots[i] = id + 1
-        if b.contains(where: { $0 >= 0x80 }) { canonicalize(id) }
+        if text, b.contains(where: { $0 >= 0x80 }) { canonicalize(id) }
         return id
     }
 
     /// The id of `s` when it was interned.
     func find(_ s: String) -> Int32? {
-        guard !slots.isEmpty else { return nil }
         var s = s
-        return s.withUTF8 { b -> Int32? in
-            let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: Self.hash(b)) & mask
-            while true {
-                let v = slots[i]
-                if v == 0 { return nil }
-                if bytesEqual(v - 1, b) { return v - 1 }
-                i = (i + 1) & mask
-            }
+        return s.withUTF8 { find($0) }
+    }
+
+    /// The id of these bytes when they were interned.
+    func find(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: Self.hash(b)) & mask
+        while true {
+            let v = slots[i]
+            if v == 0 { return nil }
+            if bytesEqual(v - 1, b) { return v - 1 }
+            i = (i + 1) & mask
         }
     }
 
