@@ -36,6 +36,12 @@ let package = Package(
             name: "CPQShim",
             linkerSettings: [.linkedLibrary("pq")]
         ),
+        // jemalloc for the `mailroom` executable only (Debian's libjemalloc-dev): its options, and what it reports.
+        // Tests and the fuzz build keep the system allocator (ASan brings its own).
+        .target(
+            name: "CAllocShim",
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
+        ),
         // Pure stage functions: values in, values + issues out. No files, sockets, clock or environment.
         .target(
             name: "MailroomCore",
@@ -63,6 +69,7 @@ let package = Package(
             name: "MailroomCLI",
             dependencies: [
                 "MailroomIO",
+                "CAllocShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

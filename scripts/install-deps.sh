@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Mailroom builds against and its tests start (Dovecot for IMAP, Chromium for the
-# HTML report, GNU time for the peak-memory tests, libpq and PostgreSQL 15 for the PostgreSQL store and its tests,
-# socat for the HTTPS token endpoint of the OAuth2 tests).
+# Installs the Debian packages Mailroom builds against (jemalloc, the `mailroom` executable's allocator, among them)
+# and its tests start (Dovecot for IMAP, Chromium for the HTML report, GNU time for the peak-memory tests, libpq and
+# PostgreSQL 15 for the PostgreSQL store and its tests, socat for the HTTPS token endpoint of the OAuth2 tests).
 # Installs only what is missing; needs root (or sudo) when something is.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libpq-dev postgresql libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium time socat)
+packages=(libcurl4-openssl-dev libjemalloc-dev libpq-dev postgresql libsqlite3-dev libicu-dev pkg-config openssl dovecot-core dovecot-imapd chromium time socat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,7 @@ struct Mailroom: ParsableCommand {
         commandName: "mailroom",
         abstract: "Import mailbox history into a CRM store: extract → normalize → dedupe → match → load.",
         discussion: "Exit codes are listed in the README (0 ok, 2 usage or pipeline file, 3 input, 4 store, 5 local I/O, 6 locked, 7 review failed, ...).",
-        version: "0.1.0 (libcurl \(IMAPConnection.curlVersion); IMAP needs libcurl \(IMAPConnection.minimumCurlVersionText) or newer)",
+        version: "0.1.0 (libcurl \(IMAPConnection.curlVersion); IMAP needs libcurl \(IMAPConnection.minimumCurlVersionText) or newer; \(Allocator.description))",
         subcommands: [RunCommand.self, StageCommand.self, ReportCommand.self, PlanCommand.self, ContactsCommand.self, ReviewCommand.self,
                       BackfillCommand.self, SyncCommand.self, MailboxCommand.self, RunsCommand.self, StoreCommand.self,
                       RelinkCommand.self]

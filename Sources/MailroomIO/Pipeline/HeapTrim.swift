@@ -1,11 +1,22 @@
 import Foundation
 
-/// Trims the heap with glibc's `malloc_trim`: memory a finished piece of work freed goes back to the system.
-/// glibc otherwise keeps it in every thread's arena, and the next stage's peak sits on top of the last one's
-/// leftovers.
+/// Gives memory a finished piece of work freed back to the system, and sets the allocator up for a run.
+///
+/// The `mailroom` executable runs on jemalloc (linked in by its C shim, `CAllocShim`, whose `malloc_conf` holds
+/// jemalloc's settings); the test bundles and the fuzz build run on glibc's malloc. Each function does what fits
+/// the allocator the process has: jemalloc is recognised by its `mallctl`, looked up at run time, so that this
+/// library does not depend on it.
 public enum HeapTrim {
+    /// jemalloc: purges every arena's unused dirty pages (`arena.<MALLCTL_ARENAS_ALL>.purge`), which it would
+    /// otherwise give back only over its decay time, seconds later. glibc: `malloc_trim`, as memory freed stays
+    /// in every thread's arena otherwise. Either way, the next stage's peak does not sit on top of the last one's
+    /// leftovers.
     static func returnFreedMemory() {
-        _ = mallocTrim?(0)
+        if let mallctl {
+            _ = "arena.4096.purge".withCString { mallctl($0, nil, nil, nil, 0) }
+        } else {
+            _ = mallocTrim?(0)
+        }
     }
 
     /// Sets glibc's allocator up for a run; call before any thread starts. Each setting yields to the environment
@@ -25,8 +36,10 @@ public enum HeapTrim {
     ///   100k run with its load peaked at 81.7 MiB against 87.0 (4 pairs; 10k: 68.6 against 73.0, 10 pairs),
     ///   at the same speed once the blocks handed on most often were no longer allocated anew each time (see
     ///   `NDJSONReader.readDecoded` and `NormalizeWorker.line`).
+    ///
+    /// Under jemalloc this does nothing: its settings are compiled in (`CAllocShim`) or come from `MALLOC_CONF`.
     public static func configureAllocator() {
-        guard let mallopt else { return }
+        guard mallctl == nil, let mallopt else { return }
         for (option, value) in settings(environment: ProcessInfo.processInfo.environment,
                                         cores: ProcessInfo.processInfo.activeProcessorCount) {
             _ = mallopt(option, value)
@@ -53,6 +66,15 @@ public enum HeapTrim {
         guard let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
         return unsafeBitCast(f, to: (@convention(c) (Int) -> Int32).self)
     }()
+
+    /// jemalloc's `mallctl`, when jemalloc is the process's allocator; nil under glibc.
+    private static let mallctl: MallCtl? = {
+        guard let f = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallctl") else { return nil }
+        return unsafeBitCast(f, to: MallCtl.self)
+    }()
+
+    private typealias MallCtl = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer?,
+                                                UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int) -> Int32
 
     /// glibc's `mallopt`, the same way.
     private static let mallopt: (@convention(c) (Int32, Int32) -> Int32)? = {
