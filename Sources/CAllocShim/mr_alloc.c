@@ -23,12 +23,12 @@ int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t ne
 //   the load, 3 runs each) and no faster.
 const char *malloc_conf = "narenas:2,oversize_threshold:131072";
 
-int mr_allocator_describe(char *out, size_t size) {
+void mr_allocator_describe(char *out, size_t size) {
     const char *version = NULL;
     size_t len = sizeof(version);
     if (mallctl("version", &version, &len, NULL, 0) != 0 || version == NULL) {
         snprintf(out, size, "system malloc");
-        return 0;
+        return;
     }
     // jemalloc's malloc must be the one every library calls, not only present: the symbol the process resolves
     // `malloc` to is compared with jemalloc's own.
@@ -38,7 +38,7 @@ int mr_allocator_describe(char *out, size_t size) {
     if (lib) dlclose(lib);
     if (own == NULL || own != global) {
         snprintf(out, size, "jemalloc loaded, but malloc is another allocator's");
-        return 0;
+        return;
     }
     unsigned arenas = 0;
     size_t alen = sizeof(arenas);
@@ -52,14 +52,12 @@ int mr_allocator_describe(char *out, size_t size) {
     char *dash = strchr(release, '-');
     if (dash) *dash = '\0';
     snprintf(out, size, "jemalloc %s, narenas %u, oversize_threshold %zu KiB", release, arenas, oversize / 1024);
-    return 1;
 }
 
 #else
 
-int mr_allocator_describe(char *out, size_t size) {
+void mr_allocator_describe(char *out, size_t size) {
     snprintf(out, size, "system malloc");
-    return 0;
 }
 
 #endif

@@ -4,7 +4,7 @@ import CAllocShim
 enum Allocator {
     static var description: String {
         var buffer = [CChar](repeating: 0, count: 160)
-        _ = mr_allocator_describe(&buffer, buffer.count)
+        mr_allocator_describe(&buffer, buffer.count)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

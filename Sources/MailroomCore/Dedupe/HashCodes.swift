@@ -29,16 +29,7 @@ struct HashCodes: Sendable {
     /// The hash of a code `intern` returned, spelled as normalize writes it (or as it was given).
     func string(_ code: Int32) -> String {
         guard code >= 0 else { return others.string(Self.otherCode(code)) }
-        return digests.withBytes(code) { b in
-            let hex = Array("0123456789abcdef".utf8)
-            var out = [UInt8]()
-            out.reserveCapacity(b.count * 2)
-            for x in b {
-                out.append(hex[Int(x >> 4)])
-                out.append(hex[Int(x & 15)])
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        return digests.withBytes(code) { ContentHash.hex(Array($0)) }
     }
 
     /// -3, -4, … for the ids 0, 1, … of `others` (and back: the map is its own inverse).
@@ -60,11 +51,8 @@ struct HashCodes: Sendable {
         }
     }
 
+    /// A lowercase hex digit's value: upper case is another spelling (as `String` compares), kept as text.
     private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        default: nil
-        }
+        (0x41...0x46).contains(c) ? nil : TransferEncoding.hexValue(c)
     }
 }
